@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEnvelope, encodeEnvelope, eventTypeOf, payloadAs } from './codec.js';
+import { allTopics, TOPICS, topicName } from './topics.js';
+
+describe('event envelope codec', () => {
+  it('round-trips a notice event with money as integer fen', () => {
+    const bytes = encodeEnvelope({
+      eventId: 'e1',
+      type: 'NoticeIssued',
+      occurredAt: new Date('2026-11-23T01:00:00Z'),
+      noticeId: 'n1',
+      traceparent: '',
+      producer: 'gateway',
+      payload: {
+        $case: 'noticeIssued',
+        value: {
+          noticeId: 'n1',
+          receivedAt: new Date('2026-11-23T01:00:00Z'),
+          notice: {
+            noticeNo: 'x',
+            caseNo: '(2026)川0104执1234号',
+            measure: 'freeze',
+            targets: [{ agency: 'bank', institution: 'ICBC' }],
+            params: { amountFen: 9_007_199_254_740_991, accountNo: '', unitNo: '', plate: '' },
+            legalBasis: 'b',
+            issuedAt: '2026-11-23T09:00:00+08:00',
+            confirmWarnings: [],
+          },
+        },
+      },
+    });
+    const back = decodeEnvelope(bytes);
+    expect(back.occurredAt?.toISOString()).toBe('2026-11-23T01:00:00.000Z');
+    const issued = payloadAs(back, 'noticeIssued');
+    expect(issued?.notice?.params?.amountFen).toBe(9_007_199_254_740_991);
+    expect(issued?.notice?.caseNo).toBe('(2026)川0104执1234号');
+    expect(payloadAs(back, 'noticeCompleted')).toBeUndefined();
+  });
+
+  it('names event types in PascalCase', () => {
+    expect(eventTypeOf('requestAnswered')).toBe('RequestAnswered');
+  });
+});
+
+describe('topic catalog', () => {
+  it('prefixes every topic name and keeps names unique', () => {
+    const names = allTopics('t1.').map((t) => t.topic);
+    expect(new Set(names).size).toBe(Object.keys(TOPICS).length);
+    expect(names.every((n) => n.startsWith('t1.enforcement.'))).toBe(true);
+    expect(topicName('progress', 'p.')).toBe('p.enforcement.request-progress.v1');
+  });
+});

@@ -1,0 +1,39 @@
+export * from './codec.js';
+export {
+  Court,
+  Debtor,
+  NoticeParams,
+  NoticeSubmission,
+  Officer,
+  Target,
+} from './gen/enforcement/v1/common.js';
+export {
+  CourtServiceClient,
+  type CourtServiceServer,
+  CourtServiceService,
+  GetNoticeRequest,
+  GetNoticeResponse,
+  SubmitNoticeRequest,
+  SubmitNoticeResponse,
+} from './gen/enforcement/v1/court.js';
+export {
+  EventEnvelope,
+  NoticeCompleted,
+  NoticeIssued,
+  RequestAcknowledged,
+  RequestAnswered,
+  RequestDelivered,
+  RequestDispatched,
+  RequestFailed,
+} from './gen/enforcement/v1/events.js';
+export {
+  NoticeView,
+  RequestView,
+  TimelineEntry,
+  TrackerServiceClient,
+  TrackerServiceGetNoticeRequest,
+  TrackerServiceGetNoticeResponse,
+  type TrackerServiceServer,
+  TrackerServiceService,
+} from './gen/enforcement/v1/tracking.js';
+export * from './topics.js';

@@ -1,0 +1,201 @@
+import { decodeEnvelope, type EventEnvelope, encodeEnvelope } from '@hub/contracts';
+import type { Logger } from '@hub/service-kit';
+import { type Pool, type PoolClient, withTransaction } from '@hub/store';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Counter, type Registry } from 'prom-client';
+import { backoffMs, isRetryable, sleep } from './retry.js';
+
+export interface ConsumedEvent {
+  envelope: EventEnvelope;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** Applies a batch of not-yet-processed events inside the transaction that records them as processed. */
+export type BatchHandler = (tx: PoolClient, events: ConsumedEvent[]) => Promise<void>;
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  pool: Pool;
+  groupId: string;
+  topics: string[];
+  deadLetterTopic: string;
+  handle: BatchHandler;
+  logger: Logger;
+  registry?: Registry;
+  /** Events per database transaction. */
+  chunkSize?: number;
+  /** Tries for a retryable failure before the consumer gives the batch back to Kafka. */
+  maxAttempts?: number;
+  partitionsConsumedConcurrently?: number;
+}
+
+type Undecodable = { raw: KafkaMessage; topic: string; partition: number; error: unknown };
+
+/**
+ * An idempotent batch consumer: every Kafka batch is applied in chunks, each in one PostgreSQL
+ * transaction that first records the events' ids in processed_events (a unique key, not a
+ * read-then-write) and applies only those not seen before. Offsets are committed after the
+ * transaction, so a crash re-delivers and the processed record makes the replay a no-op.
+ *
+ * Failures: retryable ones (table in retry.ts) back off and retry; others are isolated by applying the
+ * chunk one event at a time, and the failing event goes to the dead-letter topic with its reason.
+ */
+export class IdempotentConsumer {
+  private consumer: Consumer | undefined;
+  private dlqProducer: Producer | undefined;
+  private readonly consumed: Counter;
+  private readonly deadLettered: Counter;
+
+  constructor(private readonly options: ConsumerOptions) {
+    const registers = options.registry ? [options.registry] : [];
+    this.consumed = new Counter({
+      name: 'hub_events_consumed_total',
+      help: 'Events applied by idempotent consumers (duplicates excluded)',
+      labelNames: ['group', 'topic'],
+      registers,
+    });
+    this.deadLettered = new Counter({
+      name: 'hub_events_dead_lettered_total',
+      help: 'Events sent to the dead-letter topic',
+      labelNames: ['group', 'topic'],
+      registers,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    this.dlqProducer = kafka.producer({ allowAutoTopicCreation: false });
+    await this.dlqProducer.connect();
+    this.consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 2,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Stop fetching; the batch in flight finishes and commits first (kafkajs disconnect waits for it). */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.dlqProducer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const chunkSize = this.options.chunkSize ?? 500;
+    for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      if (!isRunning() || isStale()) break;
+      const chunk = batch.messages.slice(i, i + chunkSize);
+      const events: ConsumedEvent[] = [];
+      for (const raw of chunk) {
+        try {
+          if (!raw.value) throw new Error('message has no value');
+          events.push({
+            envelope: decodeEnvelope(raw.value),
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: raw.offset,
+          });
+        } catch (error) {
+          await this.deadLetter({ raw, topic: batch.topic, partition: batch.partition, error });
+        }
+      }
+      if (events.length > 0) await this.apply(events);
+      resolveOffset(chunk[chunk.length - 1]!.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  private async apply(events: ConsumedEvent[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await withTransaction(this.options.pool, (tx) => this.applyOnce(tx, events));
+        return;
+      } catch (err) {
+        if (isRetryable(err)) {
+          if (attempt + 1 >= (this.options.maxAttempts ?? 8)) throw err; // Kafka re-delivers later
+          this.options.logger.warn({ err, attempt }, 'retryable failure applying events; backing off');
+          await sleep(backoffMs(attempt));
+          continue;
+        }
+        if (events.length > 1) {
+          // Isolate the poison: apply one by one so the good events still land.
+          for (const event of events) await this.apply([event]);
+          return;
+        }
+        const event = events[0]!;
+        await this.deadLetter({
+          raw: {
+            key: Buffer.from(event.envelope.noticeId),
+            value: null,
+            offset: event.offset,
+          } as KafkaMessage,
+          envelope: event.envelope,
+          topic: event.topic,
+          partition: event.partition,
+          error: err,
+        });
+        return;
+      }
+    }
+  }
+
+  private async applyOnce(tx: PoolClient, events: ConsumedEvent[]): Promise<void> {
+    const { rows } = await tx.query<{ event_id: string }>(
+      `INSERT INTO processed_events (event_id) SELECT unnest($1::uuid[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [events.map((e) => e.envelope.eventId)],
+    );
+    const fresh = new Set(rows.map((r) => r.event_id));
+    // A redelivered event (or the same event twice in one batch) is applied once.
+    const todo = events.filter((e) => fresh.delete(e.envelope.eventId));
+    if (todo.length === 0) return;
+    await this.options.handle(tx, todo);
+    for (const e of todo) this.consumed.inc({ group: this.options.groupId, topic: e.topic });
+  }
+
+  private async deadLetter(item: Undecodable & { envelope?: EventEnvelope }): Promise<void> {
+    const error = item.error as Error;
+    this.options.logger.error(
+      {
+        err: error,
+        topic: item.topic,
+        partition: item.partition,
+        offset: item.raw.offset,
+        eventType: item.envelope?.type,
+      },
+      'event dead-lettered',
+    );
+    const value = item.raw.value ?? (item.envelope ? encodeEnvelope(item.envelope) : null);
+    await this.dlqProducer!.send({
+      topic: this.options.deadLetterTopic,
+      messages: [
+        {
+          key: item.raw.key ?? null,
+          value,
+          headers: {
+            'dlq-source-topic': item.topic,
+            'dlq-source-partition': String(item.partition),
+            'dlq-source-offset': item.raw.offset,
+            'dlq-consumer-group': this.options.groupId,
+            'dlq-error': String(error?.message ?? error).slice(0, 500),
+            'dlq-error-code': String((error as { code?: unknown })?.code ?? ''),
+          },
+        },
+      ],
+    });
+    this.deadLettered.inc({ group: this.options.groupId, topic: item.topic });
+  }
+}

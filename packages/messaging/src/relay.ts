@@ -1,0 +1,164 @@
+import { CONTENT_TYPE } from '@hub/contracts';
+import type { Logger } from '@hub/service-kit';
+import type { Pool, PoolClient } from '@hub/store';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { Counter, type Registry } from 'prom-client';
+import { backoffMs, sleep } from './retry.js';
+
+export interface RelayOptions {
+  pool: Pool;
+  kafka: Kafka;
+  /** The service's schema: the relay wakes on NOTIFYs for this schema's outbox only. */
+  schema: string;
+  logger: Logger;
+  registry?: Registry;
+  batchSize?: number;
+  pollMs?: number;
+}
+
+interface OutboxRow {
+  id: number;
+  topic: string;
+  key: string;
+  event_id: string;
+  event_type: string;
+  payload: Buffer;
+}
+
+/**
+ * Publishes committed outbox rows to Kafka in batches: claim up to `batchSize` rows with
+ * FOR UPDATE SKIP LOCKED (several relays never send the same row), send them in one producer call,
+ * delete them, commit. A crash between send and commit re-sends: consumers are idempotent.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private producer: Producer | undefined;
+  private listener: PoolClient | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly published: Counter;
+  private readonly failures: Counter;
+
+  constructor(private readonly options: RelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollMs = options.pollMs ?? 500;
+    const registers = options.registry ? [options.registry] : [];
+    this.published = new Counter({
+      name: 'hub_outbox_published_total',
+      help: 'Events published from the outbox to Kafka',
+      labelNames: ['schema'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'hub_outbox_failures_total',
+      help: 'Outbox relay rounds that failed and were retried',
+      labelNames: ['schema'],
+      registers,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.options.kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.listener = await this.options.pool.connect();
+    this.listener.on('notification', (n) => {
+      if (n.payload === this.options.schema) this.wake?.();
+    });
+    await this.listener.query('LISTEN hub_outbox');
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stop, after publishing everything committed so far. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.flush();
+    await this.listener?.query('UNLISTEN hub_outbox').catch(() => undefined);
+    this.listener?.release();
+    await this.producer?.disconnect();
+  }
+
+  /** Publish until the outbox is empty (shutdown, tests). */
+  async flush(): Promise<void> {
+    while ((await this.relayOnce()) > 0) {
+      /* keep going */
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const sent = await this.relayOnce();
+        failures = 0;
+        if (sent === this.batchSize) continue;
+        await this.idle(this.pollMs);
+      } catch (err) {
+        failures += 1;
+        this.failures.inc({ schema: this.options.schema });
+        this.options.logger.error({ err, failures }, 'outbox relay failed; retrying');
+        await this.idle(backoffMs(failures, 200, 10_000));
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** One round: returns how many events were published. */
+  async relayOnce(): Promise<number> {
+    const producer = this.producer;
+    if (!producer) throw new Error('relay not started');
+    const client = await this.options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, topic, key, event_id, event_type, payload FROM outbox
+         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const byTopic = new Map<string, Message[]>();
+      for (const row of rows) {
+        const list = byTopic.get(row.topic) ?? [];
+        list.push({
+          key: row.key,
+          value: row.payload,
+          headers: { 'event-id': row.event_id, 'event-type': row.event_type, 'content-type': CONTENT_TYPE },
+        });
+        byTopic.set(row.topic, list);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await client.query('COMMIT');
+      this.published.inc({ schema: this.options.schema }, rows.length);
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+export { sleep };

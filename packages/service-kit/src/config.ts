@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; problem: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.problem}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parse a service's environment once at boot against its zod schema (keys are variable names) and
+ * return a frozen, typed object. A bad value fails fast and names the variable.
+ */
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): Readonly<z.infer<S>> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), problem: i.message })),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+/** Shared variable shapes so every service spells them the same way. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  url: (fallback: string) => z.string().url().default(fallback),
+  brokers: () =>
+    z
+      .string()
+      .default('127.0.0.1:9092')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      ),
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  positiveNumber: (fallback: number) => z.coerce.number().positive().default(fallback),
+};
+
+/** The variables every service reads, with their defaults on one machine (DESIGN §6). */
+export const commonEnv = {
+  DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/test'),
+  REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  KAFKA_BROKERS: env.brokers(),
+  /** Prefix for topic names (tests isolate themselves with it). */
+  HUB_TOPIC_PREFIX: z.string().default(''),
+  /** Prefix for schema names and consumer groups. */
+  HUB_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9_]*$/)
+    .default(''),
+  /** Hub clock speed: 3600 makes an hour pass in a second (demos and tests). */
+  HUB_TIME_SCALE: env.positiveNumber(1),
+  LOG_LEVEL: env.logLevel(),
+};

@@ -1,0 +1,31 @@
+import { runner } from 'node-pg-migrate';
+import { assertSchemaName } from './pool.js';
+
+export interface MigrateOptions {
+  url: string;
+  schema: string;
+  /** Migration directories in order (shared messaging tables first, then the service's own). */
+  dirs: string[];
+  log?: (msg: string) => void;
+}
+
+/**
+ * Forward-only migrations (node-pg-migrate, plain .sql files with `-- Up Migration` markers) into the
+ * service's own schema. Concurrent starts wait on node-pg-migrate's advisory lock instead of failing.
+ */
+export async function migrate(options: MigrateOptions): Promise<string[]> {
+  const schema = assertSchemaName(options.schema);
+  const ran = await runner({
+    databaseUrl: options.url,
+    dir: options.dirs,
+    schema,
+    createSchema: true,
+    migrationsTable: 'pgmigrations',
+    direction: 'up',
+    checkOrder: true,
+    singleTransaction: true,
+    advisoryLockMode: 'wait',
+    log: options.log ?? (() => undefined),
+  });
+  return ran.map((m) => m.name);
+}

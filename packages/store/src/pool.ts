@@ -1,0 +1,67 @@
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export interface PoolOptions {
+  url: string;
+  /** The service's own schema; every connection's search_path points at it. */
+  schema: string;
+  max?: number;
+  applicationName?: string;
+}
+
+const INT8_OID = 20;
+
+/**
+ * bigint columns hold money in fen and counters: parse them to numbers, but refuse to round silently
+ * (a fen lost to float rounding is a fen lost).
+ */
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} exceeds the safe integer range`);
+  return n;
+}
+
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? parseInt8
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export function assertSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return schema;
+}
+
+export function createPool(options: PoolOptions): pg.Pool {
+  const schema = assertSchemaName(options.schema);
+  return new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? schema,
+    options: `-c search_path=${schema}`,
+    types,
+  });
+}
+
+/** Run `fn` in one transaction: commit on success, roll back on any error and rethrow it. */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

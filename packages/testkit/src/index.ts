@@ -1,0 +1,3 @@
+export * from './endpoints.js';
+export * from './isolation.js';
+export * from './wait.js';
