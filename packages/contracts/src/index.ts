@@ -5,6 +5,7 @@ export {
   NoticeParams,
   NoticeSubmission,
   Officer,
+  Person,
   Target,
 } from './gen/enforcement/v1/common.js';
 export {
@@ -36,4 +37,5 @@ export {
   type TrackerServiceServer,
   TrackerServiceService,
 } from './gen/enforcement/v1/tracking.js';
+export * from './notice-mapper.js';
 export * from './topics.js';

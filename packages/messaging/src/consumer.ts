@@ -1,7 +1,14 @@
 import { decodeEnvelope, type EventEnvelope, encodeEnvelope } from '@hub/contracts';
 import type { Logger } from '@hub/service-kit';
 import { type Pool, type PoolClient, withTransaction } from '@hub/store';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import {
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { backoffMs, isRetryable, sleep } from './retry.js';
 
@@ -66,7 +73,10 @@ export class IdempotentConsumer {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    this.dlqProducer = kafka.producer({ allowAutoTopicCreation: false });
+    this.dlqProducer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.dlqProducer.connect();
     this.consumer = kafka.consumer({
       groupId,

@@ -22,7 +22,10 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        log[LEVELS[level] ?? 'info'](rest, message);
+        // kafkajs reports transient conditions it retries itself (coordinator moving, leader election)
+        // as errors; the failures that matter surface as thrown errors in our code, so cap at warn.
+        const mapped = LEVELS[level] ?? 'info';
+        log[mapped === 'error' ? 'warn' : mapped](rest, message);
       },
   });
 }

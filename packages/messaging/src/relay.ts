@@ -1,7 +1,7 @@
 import { CONTENT_TYPE } from '@hub/contracts';
 import type { Logger } from '@hub/service-kit';
 import type { Pool, PoolClient } from '@hub/store';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { backoffMs, sleep } from './retry.js';
 
@@ -60,7 +60,10 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
-    this.producer = this.options.kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = this.options.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
     this.listener = await this.options.pool.connect();
     this.listener.on('notification', (n) => {

@@ -48,6 +48,32 @@ export const env = {
   positiveNumber: (fallback: number) => z.coerce.number().positive().default(fallback),
 };
 
+const AGENCY_KINDS = ['bank', 'real-estate', 'public-security', 'provident-fund'] as const;
+type Agency = (typeof AGENCY_KINDS)[number];
+
+/**
+ * The connected institutions (协助执行单位) by agency kind, `kind:CODE` pairs separated by commas. A notice
+ * target without an institution fans out to every connected institution of its kind.
+ */
+const institutions = z
+  .string()
+  .default('bank:ICBC,bank:CCB,bank:ABC,bank:BOC,bank:BOCOM,bank:CMB')
+  .transform((s, ctx) => {
+    const map = new Map<Agency, string[]>();
+    for (const pair of s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [kind, code] = pair.split(':');
+      if (!AGENCY_KINDS.includes(kind as Agency) || !code || !/^[A-Za-z0-9_-]{1,32}$/.test(code)) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not agency-kind:CODE` });
+        return z.NEVER;
+      }
+      map.set(kind as Agency, [...(map.get(kind as Agency) ?? []), code]);
+    }
+    return map;
+  });
+
 /** The variables every service reads, with their defaults on one machine (DESIGN §6). */
 export const commonEnv = {
   DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/test'),
@@ -62,5 +88,8 @@ export const commonEnv = {
     .default(''),
   /** Hub clock speed: 3600 makes an hour pass in a second (demos and tests). */
   HUB_TIME_SCALE: env.positiveNumber(1),
+  /** Real epoch milliseconds at which hub time equals real time; shared by all processes of a deployment. */
+  HUB_CLOCK_EPOCH: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: env.logLevel(),
+  HUB_INSTITUTIONS: institutions,
 };

@@ -26,7 +26,6 @@ export function createLogger(options: {
 }) {
   return pino(
     {
-      name: options.service,
       level: options.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: options.service },

@@ -17,7 +17,9 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
   const schema = assertSchemaName(options.schema);
   const ran = await runner({
     databaseUrl: options.url,
-    dir: options.dirs,
+    // Several directories need glob mode; names sort across them (0000_ shared, 1000_ service).
+    dir: options.dirs.map((d) => `${d}/*.sql`),
+    useGlob: true,
     schema,
     createSchema: true,
     migrationsTable: 'pgmigrations',

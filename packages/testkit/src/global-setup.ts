@@ -6,15 +6,9 @@ import {
   DEFAULT_KAFKA,
   DEFAULT_REDIS_URL,
   dockerAvailable,
-  type Endpoints,
   localKafkaScript,
 } from './endpoints.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    endpoints: Endpoints;
-  }
-}
+import './isolation.js';
 
 type Stop = () => Promise<void>;
 

@@ -32,6 +32,13 @@ export interface Debtor {
   idNumber: string;
   /** organisation only */
   creditCode: string;
+  /** organisation only: 法定代表人, also bound by 限制高消费 */
+  legalRepresentative?: Person | undefined;
+}
+
+export interface Person {
+  name: string;
+  idNumber: string;
 }
 
 /** 协助执行单位: an agency kind and optionally one institution of that kind (e.g. one bank). */
@@ -243,7 +250,7 @@ export const Officer: MessageFns<Officer> = {
 };
 
 function createBaseDebtor(): Debtor {
-  return { kind: "", name: "", idNumber: "", creditCode: "" };
+  return { kind: "", name: "", idNumber: "", creditCode: "", legalRepresentative: undefined };
 }
 
 export const Debtor: MessageFns<Debtor> = {
@@ -259,6 +266,9 @@ export const Debtor: MessageFns<Debtor> = {
     }
     if (message.creditCode !== "") {
       writer.uint32(34).string(message.creditCode);
+    }
+    if (message.legalRepresentative !== undefined) {
+      Person.encode(message.legalRepresentative, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -308,6 +318,14 @@ export const Debtor: MessageFns<Debtor> = {
             message.creditCode = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.legalRepresentative = Person.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -334,6 +352,11 @@ export const Debtor: MessageFns<Debtor> = {
         : isSet(object.credit_code)
         ? globalThis.String(object.credit_code)
         : "",
+      legalRepresentative: isSet(object.legalRepresentative)
+        ? Person.fromJSON(object.legalRepresentative)
+        : isSet(object.legal_representative)
+        ? Person.fromJSON(object.legal_representative)
+        : undefined,
     };
   },
 
@@ -351,6 +374,9 @@ export const Debtor: MessageFns<Debtor> = {
     if (message.creditCode !== "") {
       obj.creditCode = message.creditCode;
     }
+    if (message.legalRepresentative !== undefined) {
+      obj.legalRepresentative = Person.toJSON(message.legalRepresentative);
+    }
     return obj;
   },
 
@@ -363,6 +389,98 @@ export const Debtor: MessageFns<Debtor> = {
     message.name = object.name ?? "";
     message.idNumber = object.idNumber ?? "";
     message.creditCode = object.creditCode ?? "";
+    message.legalRepresentative = (object.legalRepresentative !== undefined && object.legalRepresentative !== null)
+      ? Person.fromPartial(object.legalRepresentative)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePerson(): Person {
+  return { name: "", idNumber: "" };
+}
+
+export const Person: MessageFns<Person> = {
+  encode(message: Person, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.idNumber !== "") {
+      writer.uint32(18).string(message.idNumber);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Person {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePerson();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.idNumber = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Person {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      idNumber: isSet(object.idNumber)
+        ? globalThis.String(object.idNumber)
+        : isSet(object.id_number)
+        ? globalThis.String(object.id_number)
+        : "",
+    };
+  },
+
+  toJSON(message: Person): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.idNumber !== "") {
+      obj.idNumber = message.idNumber;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Person>, I>>(base?: I): Person {
+    return Person.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Person>, I>>(object: I): Person {
+    const message = createBasePerson();
+    message.name = object.name ?? "";
+    message.idNumber = object.idNumber ?? "";
     return message;
   },
 };

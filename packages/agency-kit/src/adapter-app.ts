@@ -1,0 +1,108 @@
+import { fileURLToPath } from 'node:url';
+import { payloadAs, type RequestDispatched, type TopicKey } from '@hub/contracts';
+import type { AgencyKind, Clock } from '@hub/domain';
+import { MessagingRuntime } from '@hub/messaging';
+import {
+  createHttpServer,
+  createMetricsRegistry,
+  type Logger,
+  registerErrorHandling,
+  type ServiceApp,
+  schemaName,
+} from '@hub/service-kit';
+import { z } from 'zod';
+import { AgencyAuth } from './auth.js';
+import { Inbox } from './inbox.js';
+import { registerAgencyRoutes } from './routes.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface AdapterConfig {
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string[];
+  HUB_TOPIC_PREFIX: string;
+  HUB_NAMESPACE: string;
+  host: string;
+  port: number;
+  /** institution → API key */
+  keys: ReadonlyMap<string, string>;
+}
+
+export interface AdapterSpec {
+  agency: AgencyKind;
+  /** e.g. `adapter-bank` */
+  service: string;
+  requestTopic: TopicKey;
+  /** Answer result schema per measure; measures not listed accept any JSON object for now. */
+  resultSchemas: Partial<Record<string, z.ZodType>>;
+}
+
+const anyResult = z.record(z.string(), z.unknown());
+
+/**
+ * An agency adapter: the hub's edge to one agency kind. Consumes that kind's requests from Kafka into
+ * an inbox, serves the partner REST API over it, and publishes progress and answers via the outbox.
+ */
+export function buildAdapterApp(
+  spec: AdapterSpec,
+  config: AdapterConfig,
+  deps: { logger: Logger; clock: Clock },
+) {
+  const logger = deps.logger.child({ svc: spec.service });
+  const registry = createMetricsRegistry(spec.service);
+  const runtime = new MessagingRuntime({
+    service: spec.service,
+    schema: schemaName(config.HUB_NAMESPACE, spec.service),
+    databaseUrl: config.DATABASE_URL,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    topicPrefix: config.HUB_TOPIC_PREFIX,
+    namespace: config.HUB_NAMESPACE,
+    migrationsDir: MIGRATIONS,
+    logger,
+    registry,
+    now: () => deps.clock.now(),
+  });
+  const inbox = new Inbox(runtime.pool, spec.agency, runtime.events, () => deps.clock.now());
+  runtime.consume('inbox', [spec.requestTopic], async (tx, events) => {
+    const requests = events
+      .map((e) => payloadAs(e.envelope, 'requestDispatched'))
+      .filter((r): r is RequestDispatched => r !== undefined && r.agency === spec.agency);
+    await inbox.store(tx, requests);
+  });
+
+  const http = createHttpServer({
+    logger,
+    registry,
+    readiness: [{ name: 'postgres', check: () => runtime.readiness() }],
+  });
+  registerErrorHandling(http);
+  registerAgencyRoutes(http, {
+    auth: new AgencyAuth(config.keys),
+    inbox,
+    resultSchemaFor: (measure) => spec.resultSchemas[measure] ?? anyResult,
+    measureOf: async (institution, ids) => {
+      const { rows } = await runtime.pool.query<{ id: string; measure: string }>(
+        'SELECT id, measure FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',
+        [ids, institution],
+      );
+      return new Map(rows.map((r) => [r.id, r.measure]));
+    },
+  });
+
+  const app = {
+    name: spec.service,
+    http,
+    runtime,
+    inbox,
+    async start() {
+      await runtime.start();
+      await http.listen({ host: config.host, port: config.port });
+      logger.info({ port: config.port }, `${spec.service} listening`);
+    },
+    async stop() {
+      await http.close();
+      await runtime.stop();
+    },
+  } satisfies ServiceApp & Record<string, unknown>;
+  return app;
+}

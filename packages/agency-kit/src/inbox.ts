@@ -1,0 +1,221 @@
+import type { RequestDispatched } from '@hub/contracts';
+import { HubError } from '@hub/domain';
+import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
+import { type Pool, type Queryable, withTransaction } from '@hub/store';
+import type { Answer } from './answers.js';
+
+export interface InboxItem {
+  id: string;
+  noticeId: string;
+  noticeNo: string;
+  caseNo: string;
+  measure: string;
+  court: unknown;
+  debtor: unknown;
+  params: unknown;
+  legalBasis: string;
+  status: string;
+  receivedAt: string;
+  leaseUntil: string;
+}
+
+const OPEN = ['pending', 'delivered', 'acknowledged'];
+
+export type ItemResult =
+  | { requestId: string; ok: true; status: string }
+  | { requestId: string; ok: false; code: string };
+
+/**
+ * One adapter's inbox: requests stored as they arrive from Kafka, leased to the agency's workers
+ * (FOR UPDATE SKIP LOCKED: two workers never take the same request; an expired lease returns it),
+ * acknowledged and answered. Every change commits with its progress event in the outbox.
+ * An institution only ever sees and touches its own rows: every statement is scoped by it.
+ */
+export class Inbox {
+  constructor(
+    private readonly pool: Pool,
+    private readonly agency: string,
+    private readonly events: EventFactory,
+    private readonly now: () => Date,
+  ) {}
+
+  async store(tx: Queryable, requests: RequestDispatched[]): Promise<void> {
+    if (requests.length === 0) return;
+    await tx.query(
+      `INSERT INTO requests (id, notice_id, institution, measure, notice_no, case_no, court, debtor, params,
+                             legal_basis, received_at)
+       SELECT *, $11::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                   $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        requests.map((r) => r.requestId),
+        requests.map((r) => r.noticeId),
+        requests.map((r) => r.institution),
+        requests.map((r) => r.measure),
+        requests.map((r) => r.noticeNo),
+        requests.map((r) => r.caseNo),
+        requests.map((r) => JSON.stringify(r.court ?? {})),
+        requests.map((r) => JSON.stringify(r.debtor ?? {})),
+        requests.map((r) => JSON.stringify(r.params ?? {})),
+        requests.map((r) => r.legalBasis),
+        this.now(),
+      ],
+    );
+  }
+
+  /** Lease up to `limit` open requests of `institution` for `leaseSeconds`; first delivery is announced. */
+  async lease(
+    institution: string,
+    worker: string,
+    limit: number,
+    leaseSeconds: number,
+  ): Promise<InboxItem[]> {
+    return withTransaction(this.pool, async (tx) => {
+      const { rows } = await tx.query(
+        `WITH claimed AS (
+           SELECT id FROM requests
+           WHERE institution = $1 AND status = ANY($5::text[]) AND (lease_until IS NULL OR lease_until < now())
+           ORDER BY received_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         UPDATE requests r SET lease_owner = $3, lease_until = now() + make_interval(secs => $4),
+           status = CASE WHEN r.status = 'pending' THEN 'delivered' ELSE r.status END,
+           delivered_at = COALESCE(r.delivered_at, $6)
+         FROM claimed c WHERE r.id = c.id
+         RETURNING r.*, (r.delivered_at = $6) AS first_delivery`,
+        [institution, limit, worker, leaseSeconds, OPEN, this.now()],
+      );
+      const out: OutboxMessage[] = rows
+        .filter((r) => r.first_delivery)
+        .map((r) =>
+          this.events.event('progress', r.notice_id, 'requestDelivered', {
+            requestId: r.id,
+            noticeId: r.notice_id,
+            agency: this.agency,
+            institution,
+          }),
+        );
+      await enqueue(tx, out);
+      return rows.map((r) => ({
+        id: r.id,
+        noticeId: r.notice_id,
+        noticeNo: r.notice_no,
+        caseNo: r.case_no,
+        measure: r.measure,
+        court: r.court,
+        debtor: r.debtor,
+        params: r.params,
+        legalBasis: r.legal_basis,
+        status: r.status,
+        receivedAt: r.received_at.toISOString(),
+        leaseUntil: r.lease_until.toISOString(),
+      }));
+    });
+  }
+
+  /** 签收: acknowledge requests; repeating an acknowledgement is harmless. */
+  async acknowledge(institution: string, ids: string[]): Promise<ItemResult[]> {
+    return withTransaction(this.pool, async (tx) => {
+      const { rows } = await tx.query<{ id: string; notice_id: string }>(
+        `UPDATE requests SET status = 'acknowledged', acknowledged_at = $3,
+           delivered_at = COALESCE(delivered_at, $3)
+         WHERE id = ANY($1::uuid[]) AND institution = $2 AND status IN ('pending', 'delivered')
+         RETURNING id, notice_id`,
+        [ids, institution, this.now()],
+      );
+      await enqueue(
+        tx,
+        rows.map((r) =>
+          this.events.event('progress', r.notice_id, 'requestAcknowledged', {
+            requestId: r.id,
+            noticeId: r.notice_id,
+            agency: this.agency,
+            institution,
+          }),
+        ),
+      );
+      const changed = new Set(rows.map((r) => r.id));
+      const current = await this.statuses(
+        tx,
+        institution,
+        ids.filter((id) => !changed.has(id)),
+      );
+      return ids.map((id): ItemResult => {
+        if (changed.has(id)) return { requestId: id, ok: true, status: 'acknowledged' };
+        const status = current.get(id);
+        if (status === undefined) return { requestId: id, ok: false, code: 'REQUEST_NOT_FOUND' };
+        if (status === 'acknowledged') return { requestId: id, ok: true, status };
+        return { requestId: id, ok: false, code: 'ILLEGAL_TRANSITION' };
+      });
+    });
+  }
+
+  /** Record answers (already validated); the first answer is final, an identical repeat is accepted. */
+  async answer(institution: string, answers: { requestId: string; answer: Answer }[]): Promise<ItemResult[]> {
+    const unique = [...new Map(answers.map((a) => [a.requestId, a])).values()];
+    return withTransaction(this.pool, async (tx) => {
+      const now = this.now();
+      const { rows } = await tx.query<{
+        id: string;
+        notice_id: string;
+        outcome: string;
+        reason: string | null;
+        result: unknown;
+      }>(
+        `UPDATE requests r SET status = a.outcome, outcome = a.outcome, reason = a.reason, result = a.result,
+           answered_at = $6, lease_until = NULL
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS a(id, outcome, reason, result)
+         WHERE r.id = a.id AND r.institution = $5 AND r.status = ANY($7::text[])
+         RETURNING r.id, r.notice_id, r.outcome, r.reason, r.result`,
+        [
+          unique.map((a) => a.requestId),
+          unique.map((a) => a.answer.outcome),
+          unique.map((a) => a.answer.reason ?? null),
+          unique.map((a) => ('result' in a.answer ? JSON.stringify(a.answer.result) : null)),
+          institution,
+          now,
+          OPEN,
+        ],
+      );
+      await enqueue(
+        tx,
+        rows.map((r) =>
+          this.events.event('progress', r.notice_id, 'requestAnswered', {
+            requestId: r.id,
+            noticeId: r.notice_id,
+            agency: this.agency,
+            institution,
+            outcome: r.outcome,
+            reason: r.reason ?? '',
+            resultJson: r.result === null ? '' : JSON.stringify(r.result),
+          }),
+        ),
+      );
+      const changed = new Set(rows.map((r) => r.id));
+      const current = await this.statuses(
+        tx,
+        institution,
+        answers.map((a) => a.requestId).filter((id) => !changed.has(id)),
+      );
+      return answers.map((a): ItemResult => {
+        if (changed.has(a.requestId)) return { requestId: a.requestId, ok: true, status: a.answer.outcome };
+        const status = current.get(a.requestId);
+        if (status === undefined) return { requestId: a.requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
+        if (status === a.answer.outcome) return { requestId: a.requestId, ok: true, status };
+        return { requestId: a.requestId, ok: false, code: 'ILLEGAL_TRANSITION' };
+      });
+    });
+  }
+
+  private async statuses(tx: Queryable, institution: string, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await tx.query<{ id: string; status: string }>(
+      'SELECT id, status FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',
+      [ids, institution],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+}
+
+export function throwIfFailed(result: ItemResult): ItemResult {
+  if (!result.ok) throw new HubError(result.code as 'REQUEST_NOT_FOUND' | 'ILLEGAL_TRANSITION');
+  return result;
+}

@@ -1,0 +1,5 @@
+export * from './adapter-app.js';
+export * from './answers.js';
+export * from './auth.js';
+export * from './inbox.js';
+export * from './routes.js';

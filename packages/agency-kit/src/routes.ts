@@ -1,0 +1,108 @@
+import { HubError, toValidationIssues } from '@hub/domain';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { type Answer, answerSchema } from './answers.js';
+import type { AgencyAuth } from './auth.js';
+import { type Inbox, throwIfFailed } from './inbox.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface AgencyRouteDeps {
+  auth: AgencyAuth;
+  inbox: Inbox;
+  /** The result schema for a measure's answer; unknown measures get a generic object. */
+  resultSchemaFor: (measure: string) => z.ZodType;
+  measureOf: (institution: string, ids: string[]) => Promise<Map<string, string>>;
+}
+
+const inboxQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  leaseSeconds: z.coerce.number().int().min(5).max(3600).default(60),
+});
+const ackBatch = z.strictObject({ requestIds: z.array(z.string().regex(UUID)).min(1).max(500) });
+const answerBatch = z.strictObject({
+  answers: z
+    .array(z.looseObject({ requestId: z.string().regex(UUID) }))
+    .min(1)
+    .max(500),
+});
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const issues = toValidationIssues(r.error.issues, input).map((i) => ({
+      ...i,
+      path: prefix ? `${prefix}${i.path ? `.${i.path}` : ''}` : i.path,
+    }));
+    throw new HubError('VALIDATION_FAILED', issues);
+  }
+  return r.data;
+}
+
+/** The agency API (DESIGN §6): inbox pull with a lease, acknowledge (签收), answer; single and batch. */
+export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps): void {
+  const who = (headers: Record<string, string | string[] | undefined>) =>
+    deps.auth.institutionOf(headers['x-agency-key']);
+
+  app.get('/v1/agency/inbox', async (request) => {
+    const institution = who(request.headers);
+    const q = parse(inboxQuery, request.query);
+    const worker = String(request.headers['x-agency-worker'] ?? 'default').slice(0, 64);
+    return { requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds) };
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/agency/requests/:id/ack', async (request) => {
+    const institution = who(request.headers);
+    if (!UUID.test(request.params.id)) throw new HubError('REQUEST_NOT_FOUND');
+    return throwIfFailed((await deps.inbox.acknowledge(institution, [request.params.id]))[0]!);
+  });
+
+  app.post('/v1/agency/acks', async (request) => {
+    const institution = who(request.headers);
+    const body = parse(ackBatch, request.body);
+    return { results: await deps.inbox.acknowledge(institution, body.requestIds) };
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/agency/requests/:id/answer', async (request) => {
+    const institution = who(request.headers);
+    const id = request.params.id;
+    if (!UUID.test(id)) throw new HubError('REQUEST_NOT_FOUND');
+    const measure = (await deps.measureOf(institution, [id])).get(id);
+    if (!measure) throw new HubError('REQUEST_NOT_FOUND');
+    const answer = parse(answerSchema(deps.resultSchemaFor(measure)), request.body) as Answer;
+    return throwIfFailed((await deps.inbox.answer(institution, [{ requestId: id, answer }]))[0]!);
+  });
+
+  /** Many answers at once; each item stands alone: one bad answer never sinks the others. */
+  app.post('/v1/agency/answers', async (request) => {
+    const institution = who(request.headers);
+    const body = parse(answerBatch, request.body);
+    const measures = await deps.measureOf(
+      institution,
+      body.answers.map((a) => a.requestId),
+    );
+    const valid: { requestId: string; answer: Answer }[] = [];
+    const invalid = new Map<string, unknown>();
+    for (const [i, item] of body.answers.entries()) {
+      const { requestId, ...rest } = item;
+      const measure = measures.get(requestId);
+      if (!measure) {
+        invalid.set(requestId, { requestId, ok: false, code: 'REQUEST_NOT_FOUND' });
+        continue;
+      }
+      const r = answerSchema(deps.resultSchemaFor(measure)).safeParse(rest);
+      if (!r.success) {
+        const details = toValidationIssues(r.error.issues, rest).map((x) => ({
+          ...x,
+          path: `answers.${i}.${x.path}`,
+        }));
+        invalid.set(requestId, { requestId, ok: false, code: 'VALIDATION_FAILED', details });
+        continue;
+      }
+      valid.push({ requestId, answer: r.data as Answer });
+    }
+    const stored = valid.length > 0 ? await deps.inbox.answer(institution, valid) : [];
+    const byId = new Map(stored.map((s) => [s.requestId, s]));
+    return { results: body.answers.map((a) => invalid.get(a.requestId) ?? byId.get(a.requestId)) };
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The one clock abstraction (DESIGN §5). Domain code never reads the time; services take a Clock and pass
+ * dates in. `scaledClock` runs hub time faster than real time so demos and tests can live a day in seconds.
+ */
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Real time. The only place the hub reads the system clock. */
+export const systemClock: Clock = { now: () => new Date() };
+
+export function fixedClock(date: Date): Clock {
+  const ms = date.getTime();
+  return { now: () => new Date(ms) };
+}
+
+export interface ScaledClockOptions {
+  /** Hub milliseconds per real millisecond; 1 is real speed, 1440 makes a day pass in a minute. */
+  scale: number;
+  /** Hub time at the moment the clock is made. */
+  origin: Date;
+  /** Real time in epoch milliseconds; defaults to Date.now, injected in tests. */
+  realNow?: () => number;
+}
+
+/** hub time = origin + (real time elapsed since creation) × scale. */
+export function scaledClock({ scale, origin, realNow = Date.now }: ScaledClockOptions): Clock {
+  if (!Number.isFinite(scale) || scale <= 0) throw new RangeError(`clock scale must be > 0, got ${scale}`);
+  const originMs = origin.getTime();
+  const realStart = realNow();
+  return { now: () => new Date(originMs + (realNow() - realStart) * scale) };
+}
+
+/** A clock a test moves by hand. */
+export interface ManualClock extends Clock {
+  set(date: Date): void;
+  advance(ms: number): Date;
+}
+
+export function manualClock(start: Date): ManualClock {
+  let ms = start.getTime();
+  return {
+    now: () => new Date(ms),
+    set: (date) => {
+      ms = date.getTime();
+    },
+    advance: (delta) => {
+      ms += delta;
+      return new Date(ms);
+    },
+  };
+}

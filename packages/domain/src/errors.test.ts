@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ERROR_CATALOG,
+  ERROR_CODES,
+  type ErrorCode,
+  GrpcStatus,
+  grpcStatusOf,
+  HubError,
+  httpStatusOf,
+  isErrorCode,
+  toErrorBody,
+} from './errors.ts';
+
+describe('the error catalog', () => {
+  it.each([
+    ['VALIDATION_FAILED', 400, GrpcStatus.INVALID_ARGUMENT],
+    ['CONFIRMATION_REQUIRED', 422, GrpcStatus.FAILED_PRECONDITION],
+    ['PAYLOAD_TOO_LARGE', 413, GrpcStatus.RESOURCE_EXHAUSTED],
+    ['UNSUPPORTED_MEDIA_TYPE', 415, GrpcStatus.INVALID_ARGUMENT],
+    ['UNAUTHENTICATED', 401, GrpcStatus.UNAUTHENTICATED],
+    ['FORBIDDEN', 403, GrpcStatus.PERMISSION_DENIED],
+    ['NOT_FOUND', 404, GrpcStatus.NOT_FOUND],
+    ['NOTICE_NOT_FOUND', 404, GrpcStatus.NOT_FOUND],
+    ['REQUEST_NOT_FOUND', 404, GrpcStatus.NOT_FOUND],
+    ['NOTICE_CONFLICT', 409, GrpcStatus.ALREADY_EXISTS],
+    ['ILLEGAL_TRANSITION', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['DEDUCT_EXCEEDS_FROZEN', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['LEASE_EXPIRED', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['RATE_LIMITED', 429, GrpcStatus.RESOURCE_EXHAUSTED],
+    ['UNAVAILABLE', 503, GrpcStatus.UNAVAILABLE],
+    ['INTERNAL', 500, GrpcStatus.INTERNAL],
+  ] as const)('%s is HTTP %d, gRPC %d', (code, http, grpc) => {
+    expect(httpStatusOf(code)).toBe(http);
+    expect(grpcStatusOf(code)).toBe(grpc);
+  });
+
+  it('maps every code to a real HTTP error status and a non-OK gRPC status', () => {
+    for (const code of ERROR_CODES) {
+      const { http, grpc, message } = ERROR_CATALOG[code];
+      expect(http >= 400 && http < 600, code).toBe(true);
+      expect(grpc > 0 && grpc <= 16, code).toBe(true);
+      expect(message.length).toBeGreaterThan(0);
+      expect(code).toMatch(/^[A-Z][A-Z0-9_]*$/);
+    }
+  });
+
+  it('is exhaustive at compile time', () => {
+    // Adding a code without handling it here fails typecheck, not just this test.
+    const kind = (code: ErrorCode): 'client' | 'server' => {
+      switch (code) {
+        case 'INTERNAL':
+        case 'UNAVAILABLE':
+          return 'server';
+        case 'VALIDATION_FAILED':
+        case 'PAYLOAD_TOO_LARGE':
+        case 'UNSUPPORTED_MEDIA_TYPE':
+        case 'CONFIRMATION_REQUIRED':
+        case 'UNAUTHENTICATED':
+        case 'SIGNATURE_INVALID':
+        case 'FORBIDDEN':
+        case 'NOT_FOUND':
+        case 'NOTICE_NOT_FOUND':
+        case 'REQUEST_NOT_FOUND':
+        case 'NOTICE_CONFLICT':
+        case 'ILLEGAL_TRANSITION':
+        case 'DEDUCT_EXCEEDS_FROZEN':
+        case 'DEDUCT_EXCEEDS_OWED':
+        case 'RELISTING_BARRED':
+        case 'LEASE_EXPIRED':
+        case 'RATE_LIMITED':
+          return 'client';
+        default: {
+          const unhandled: never = code;
+          return unhandled;
+        }
+      }
+    };
+    for (const code of ERROR_CODES) expect(kind(code) === 'server').toBe(httpStatusOf(code) >= 500);
+  });
+
+  it('recognises its own codes only', () => {
+    expect(isErrorCode('NOTICE_CONFLICT')).toBe(true);
+    expect(isErrorCode('toString')).toBe(false);
+    expect(isErrorCode(404)).toBe(false);
+  });
+});
+
+describe('HubError', () => {
+  it('carries its code, details and statuses, and the catalog message by default', () => {
+    const err = new HubError('VALIDATION_FAILED', [{ path: 'debtor.idNumber', code: 'INVALID_RESIDENT_ID' }]);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('HubError');
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(err.httpStatus).toBe(400);
+    expect(err.grpcStatus).toBe(3);
+    expect(err.message).toBe(ERROR_CATALOG.VALIDATION_FAILED.message);
+  });
+
+  it('becomes the public error body', () => {
+    const err = new HubError(
+      'DEDUCT_EXCEEDS_FROZEN',
+      [{ accountNo: '6222***********3445' }],
+      'only 100.00 frozen',
+    );
+    expect(toErrorBody(err)).toEqual({
+      error: {
+        code: 'DEDUCT_EXCEEDS_FROZEN',
+        message: 'only 100.00 frozen',
+        details: [{ accountNo: '6222***********3445' }],
+      },
+    });
+  });
+
+  it('hides anything that is not a HubError behind INTERNAL', () => {
+    const body = toErrorBody(new Error('password=hunter2 at db.internal'));
+    expect(body.error.code).toBe('INTERNAL');
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+    expect(toErrorBody('a string').error.code).toBe('INTERNAL');
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The one error model: every failure the hub reports carries a stable code from this catalog, mapped once to
+ * an HTTP status and a gRPC status. Tests assert codes, never message text.
+ */
+
+/** gRPC status codes (grpc/status.h). */
+export const GrpcStatus = {
+  OK: 0,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+export interface ErrorSpec {
+  http: number;
+  grpc: number;
+  message: string;
+}
+
+const G = GrpcStatus;
+
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: { http: 400, grpc: G.INVALID_ARGUMENT, message: 'The request is invalid.' },
+  CONFIRMATION_REQUIRED: {
+    http: 422,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The request raised warnings the officer must confirm (confirmWarnings).',
+  },
+  PAYLOAD_TOO_LARGE: { http: 413, grpc: G.RESOURCE_EXHAUSTED, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: G.INVALID_ARGUMENT, message: 'The request body must be JSON.' },
+  UNAUTHENTICATED: { http: 401, grpc: G.UNAUTHENTICATED, message: 'Authentication is required.' },
+  SIGNATURE_INVALID: { http: 401, grpc: G.UNAUTHENTICATED, message: 'The signature does not verify.' },
+  FORBIDDEN: { http: 403, grpc: G.PERMISSION_DENIED, message: 'Not allowed for this caller.' },
+  NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, message: 'Not found.' },
+  NOTICE_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, message: 'No such notice.' },
+  REQUEST_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, message: 'No such request.' },
+  NOTICE_CONFLICT: {
+    http: 409,
+    grpc: G.ALREADY_EXISTS,
+    message: 'This court already submitted this notice number with a different body.',
+  },
+  ILLEGAL_TRANSITION: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The status cannot change that way.',
+  },
+  DEDUCT_EXCEEDS_FROZEN: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The deduction exceeds the amount frozen on that account.',
+  },
+  DEDUCT_EXCEEDS_OWED: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The total deducted for the case would exceed the amount owed.',
+  },
+  RELISTING_BARRED: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The debtor cannot be relisted at the applicant’s request within 6 months of deletion.',
+  },
+  LEASE_EXPIRED: { http: 409, grpc: G.FAILED_PRECONDITION, message: 'The work lease has expired.' },
+  RATE_LIMITED: { http: 429, grpc: G.RESOURCE_EXHAUSTED, message: 'Too many requests; retry later.' },
+  UNAVAILABLE: { http: 503, grpc: G.UNAVAILABLE, message: 'The service is unavailable; retry later.' },
+  INTERNAL: { http: 500, grpc: G.INTERNAL, message: 'Internal error.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOG, value);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CATALOG[code].http;
+}
+
+export function grpcStatusOf(code: ErrorCode): number {
+  return ERROR_CATALOG[code].grpc;
+}
+
+export class HubError extends Error {
+  override readonly name = 'HubError';
+  readonly code: ErrorCode;
+  readonly details: readonly unknown[];
+
+  constructor(code: ErrorCode, details: readonly unknown[] = [], message?: string, options?: ErrorOptions) {
+    super(message ?? ERROR_CATALOG[code].message, options);
+    this.code = code;
+    this.details = details;
+  }
+
+  get httpStatus(): number {
+    return httpStatusOf(this.code);
+  }
+
+  get grpcStatus(): number {
+    return grpcStatusOf(this.code);
+  }
+}
+
+export function isHubError(err: unknown): err is HubError {
+  return err instanceof HubError;
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details: readonly unknown[] };
+}
+
+/** The wire body for any thrown value; anything not a HubError becomes INTERNAL and leaks nothing. */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (isHubError(err)) return { error: { code: err.code, message: err.message, details: err.details } };
+  return { error: { code: 'INTERNAL', message: ERROR_CATALOG.INTERNAL.message, details: [] } };
+}

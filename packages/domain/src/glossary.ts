@@ -1,0 +1,139 @@
+/**
+ * Glossary — the words of the hub, each once with its Chinese term.
+ *
+ *   执行联动          enforcement linkage: courts and partner agencies acting together on enforcement
+ *   执行案件 / 案号    case / case number, e.g. (2024)川0104执1234号
+ *   申请执行人        applicant: the creditor
+ *   被执行人          debtor: the person or organisation enforced against
+ *   居民身份证号码     resident ID (GB 11643, 18 chars, MOD 11-2 check digit)
+ *   统一社会信用代码   unified social credit code (GB 32100, 18 chars, MOD 31 check char)
+ *   执行标的          amount owed; money is always integer fen (分)
+ *   协助执行通知书     notice: one court document asking one agency kind for one measure on one debtor
+ *   协助执行单位      agency: bank, 不动产登记中心 real-estate, 公安 public-security, 住房公积金 provident-fund
+ *   请求              request: what an adapter delivers to one concrete institution; a notice fans out to many
+ *   签收 / 回执        acknowledge / answer
+ *   已办结 / 部分办结  done / partial
+ *   无法协助 / 拒绝协助 cannot-assist / refused
+ *   措施              measure: 查询 query; 冻结 freeze, 续冻 renew-freeze, 解冻 release, 扣划 deduct;
+ *                     查封 seal, 续封 renew-seal, 解封 unseal; 纳入失信名单 dishonest-list,
+ *                     屏蔽/删除失信信息 dishonest-list-removal; 限制高消费 restrict-consumption;
+ *                     限制出境 restrict-exit; 协查下落 locate
+ *   轮候冻结/轮候查封  queued freeze / queued seal
+ *   续行              renewal (of a freeze or seal before it lapses)
+ *   工作日 / 调休      working day / make-up working day
+ *   执行指挥中心      command centre
+ */
+
+export const AGENCY_KINDS = ['bank', 'real-estate', 'public-security', 'provident-fund'] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+export const MEASURES = [
+  'query',
+  'freeze',
+  'renew-freeze',
+  'release',
+  'deduct',
+  'seal',
+  'renew-seal',
+  'unseal',
+  'dishonest-list',
+  'dishonest-list-removal',
+  'restrict-consumption',
+  'restrict-exit',
+  'locate',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+
+/** Measures whose params must carry `amountFen`. */
+export const MONEY_MEASURES = ['freeze', 'renew-freeze', 'deduct'] as const satisfies readonly Measure[];
+export type MoneyMeasure = (typeof MONEY_MEASURES)[number];
+
+/** Measures that put a time-limited hold on an asset, so they carry a term (`termDays`). */
+export const TERM_MEASURES = [
+  'freeze',
+  'renew-freeze',
+  'seal',
+  'renew-seal',
+] as const satisfies readonly Measure[];
+export type TermMeasure = (typeof TERM_MEASURES)[number];
+
+export const NOTICE_STATUSES = ['issued', 'in-progress', 'completed', 'cancelled'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
+export const REQUEST_STATUSES = [
+  'pending',
+  'delivered',
+  'acknowledged',
+  'done',
+  'partial',
+  'cannot-assist',
+  'refused',
+  'failed',
+  'cancelled',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const ANSWER_OUTCOMES = ['done', 'partial', 'cannot-assist', 'refused'] as const;
+export type AnswerOutcome = (typeof ANSWER_OUTCOMES)[number];
+
+export const DEBTOR_KINDS = ['person', 'organisation'] as const;
+export type DebtorKind = (typeof DEBTOR_KINDS)[number];
+
+export type HubService = 'query' | 'freeze-deduct' | 'punishment';
+
+const SERVICE_OF_MEASURE: Readonly<Record<Measure, HubService>> = {
+  query: 'query',
+  locate: 'query',
+  freeze: 'freeze-deduct',
+  'renew-freeze': 'freeze-deduct',
+  release: 'freeze-deduct',
+  deduct: 'freeze-deduct',
+  seal: 'freeze-deduct',
+  'renew-seal': 'freeze-deduct',
+  unseal: 'freeze-deduct',
+  'dishonest-list': 'punishment',
+  'dishonest-list-removal': 'punishment',
+  'restrict-consumption': 'punishment',
+  'restrict-exit': 'punishment',
+};
+
+/** Which hub service owns the rules of a measure. Locating a person is an inquiry, so `query` owns it. */
+export function measureService(measure: Measure): HubService {
+  return SERVICE_OF_MEASURE[measure];
+}
+
+/**
+ * Which measures each agency kind can carry out (DESIGN §4 SLA table). Public security seals vehicles
+ * (交管), restricts exit (出入境) and locates people; every kind receives the punishment measures.
+ */
+export const AGENCY_MEASURES: Readonly<Record<AgencyKind, readonly Measure[]>> = {
+  bank: ['query', 'freeze', 'renew-freeze', 'release', 'deduct'],
+  'real-estate': ['query', 'seal', 'renew-seal', 'unseal'],
+  'public-security': ['query', 'seal', 'renew-seal', 'unseal', 'restrict-exit', 'locate'],
+  'provident-fund': ['query', 'freeze', 'renew-freeze', 'release', 'deduct'],
+};
+const PUNISHMENT_FOR_ALL: readonly Measure[] = [
+  'dishonest-list',
+  'dishonest-list-removal',
+  'restrict-consumption',
+];
+
+export function agencySupports(agency: AgencyKind, measure: Measure): boolean {
+  return AGENCY_MEASURES[agency].includes(measure) || PUNISHMENT_FOR_ALL.includes(measure);
+}
+
+export function isMoneyMeasure(measure: Measure): measure is MoneyMeasure {
+  return (MONEY_MEASURES as readonly Measure[]).includes(measure);
+}
+
+export function isTermMeasure(measure: Measure): measure is TermMeasure {
+  return (TERM_MEASURES as readonly Measure[]).includes(measure);
+}
+
+export function isAgencyKind(value: unknown): value is AgencyKind {
+  return typeof value === 'string' && (AGENCY_KINDS as readonly string[]).includes(value);
+}
+
+export function isMeasure(value: unknown): value is Measure {
+  return typeof value === 'string' && (MEASURES as readonly string[]).includes(value);
+}

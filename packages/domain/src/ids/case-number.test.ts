@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { caseNoArb } from '../test-support/arbitraries.ts';
+import { formatCaseNo, parseCaseNo } from './case-number.ts';
+
+describe('parseCaseNo', () => {
+  it.each([
+    ['(2016)苏执异4号', { year: 2016, court: '苏', caseType: '执异', seq: 4, seqText: '4', legacy: false }],
+    [
+      '(2024)川0104执1234号',
+      { year: 2024, court: '川0104', caseType: '执', seq: 1234, seqText: '1234', legacy: false },
+    ],
+    [
+      '(2021)京01执恢55号',
+      { year: 2021, court: '京01', caseType: '执恢', seq: 55, seqText: '55', legacy: false },
+    ],
+    [
+      '(2019)最高法执监123号',
+      { year: 2019, court: '最高法', caseType: '执监', seq: 123, seqText: '123', legacy: false },
+    ],
+    [
+      '(2020)兵0101执保7号',
+      { year: 2020, court: '兵0101', caseType: '执保', seq: 7, seqText: '7', legacy: false },
+    ],
+    [
+      '(2015)苏执复字第00033号',
+      { year: 2015, court: '苏', caseType: '执复', seq: 33, seqText: '00033', legacy: true },
+    ],
+    [
+      '(2014)浙杭执字第123号',
+      { year: 2014, court: '浙杭', caseType: '执', seq: 123, seqText: '123', legacy: true },
+    ],
+    [
+      '(2013)京二中执异字第00012号',
+      { year: 2013, court: '京二中', caseType: '执异', seq: 12, seqText: '00012', legacy: true },
+    ],
+  ])('parses %s', (text, expected) => {
+    expect(parseCaseNo(text)).toEqual(expected);
+  });
+
+  it('accepts full-width parentheses and surrounding spaces but formats with ASCII ones', () => {
+    const parsed = parseCaseNo(' （2024）川0104执1234号 ');
+    expect(parsed).not.toBeNull();
+    expect(formatCaseNo(parsed!)).toBe('(2024)川0104执1234号');
+  });
+
+  it.each([
+    '',
+    '2024川0104执1234号', // no year parentheses
+    '(24)川0104执1234号', // two-digit year
+    '(2024)川0104执1234', // no 号
+    '(2024)川0104民初1234号', // not an enforcement case
+    '(2024)XX0104执1234号', // not a province
+    '(2024)川0104执0号', // sequence 0
+    '(2024)川01040执1234号', // court code too long
+    '(1900)川0104执1234号', // before 1949
+    '(2015)苏执复字00033号', // legacy without 第
+    '(2024)川0104执1234号-协01', // a notice number, not a case number
+  ])('rejects %s', (text) => {
+    expect(parseCaseNo(text)).toBeNull();
+  });
+
+  it('round-trips the zero padding of legacy numbers', () => {
+    expect(formatCaseNo(parseCaseNo('(2015)苏执复字第00033号')!)).toBe('(2015)苏执复字第00033号');
+  });
+
+  it('parse ∘ format is the identity on generated case numbers', () => {
+    fc.assert(
+      fc.property(caseNoArb, (c) => {
+        expect(parseCaseNo(formatCaseNo(c))).toEqual(c);
+      }),
+    );
+  });
+
+  it('format ∘ parse is the identity on generated ASCII case-number text', () => {
+    fc.assert(
+      fc.property(caseNoArb, (c) => {
+        const text = formatCaseNo(c);
+        expect(formatCaseNo(parseCaseNo(text)!)).toBe(text);
+      }),
+    );
+  });
+});

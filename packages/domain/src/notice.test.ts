@@ -1,0 +1,377 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AGENCY_KINDS, agencySupports, MEASURES, type Measure } from './glossary.ts';
+import { formatCaseNo } from './ids/case-number.ts';
+import { needsConfirmationOnly, noticeSubmissionSchema, validateNotice } from './notice.ts';
+import { caseNoArb, creditCodeArb, residentIdArb } from './test-support/arbitraries.ts';
+
+/** The example of DESIGN §6, verbatim. */
+const example = {
+  noticeNo: '(2026)川0104执1234号-协01',
+  caseNo: '(2026)川0104执1234号',
+  court: { code: '川0104', name: '成都市锦江区人民法院' },
+  officer: { name: '王法官', phone: '028-00000000' },
+  debtor: { kind: 'person', name: '李某', idNumber: '11010519491231002X' },
+  measure: 'query',
+  targets: [
+    { agency: 'bank' },
+    { agency: 'real-estate' },
+    { agency: 'public-security' },
+    { agency: 'provident-fund' },
+  ],
+  params: {},
+  legalBasis: '(2026)川0104执1234号执行裁定书',
+  issuedAt: '2026-11-23T09:00:00+08:00',
+};
+
+const organisation = {
+  kind: 'organisation',
+  name: '成都某某贸易有限公司',
+  creditCode: '91350100M000100Y43',
+  legalRepresentative: { name: '张某', idNumber: '440524188001010014' },
+};
+
+const freeze = {
+  ...example,
+  measure: 'freeze',
+  targets: [{ agency: 'bank', institution: 'ICBC' }],
+  params: { amountFen: 12_345_600, termDays: 365, accountNo: '6222020200112233445' },
+};
+
+function issuesOf(input: unknown) {
+  const result = validateNotice(input);
+  if (result.ok) throw new Error('expected the notice to be rejected');
+  return result.issues.map(({ path, code }) => ({ path, code }));
+}
+
+describe('validateNotice accepts', () => {
+  it('the DESIGN §6 example, unchanged and without warnings', () => {
+    expect(validateNotice(example)).toEqual({ ok: true, value: example, warnings: [] });
+  });
+
+  it('an organisation debtor with its legal representative', () => {
+    expect(validateNotice({ ...example, debtor: organisation }).ok).toBe(true);
+  });
+
+  it('a bank freeze with amount, term and account, and a pre-2016 case number', () => {
+    expect(validateNotice(freeze).ok).toBe(true);
+    expect(validateNotice({ ...freeze, caseNo: '(2015)苏执复字第00033号' }).ok).toBe(true);
+  });
+
+  it('a real-estate seal by unit number and a vehicle seal by plate', () => {
+    const seal = {
+      ...example,
+      measure: 'seal',
+      params: { termDays: 1095, unitNo: '510104001001GB00001F00010001' },
+    };
+    expect(validateNotice({ ...seal, targets: [{ agency: 'real-estate' }] }).ok).toBe(true);
+    const vehicle = { ...example, measure: 'seal', params: { termDays: 730, plate: '川A12345' } };
+    expect(validateNotice({ ...vehicle, targets: [{ agency: 'public-security' }] }).ok).toBe(true);
+  });
+
+  it('the same agency twice when the institutions differ', () => {
+    const targets = [
+      { agency: 'bank', institution: 'ICBC' },
+      { agency: 'bank', institution: 'CCB' },
+      { agency: 'bank' },
+    ];
+    expect(validateNotice({ ...freeze, targets }).ok).toBe(true);
+  });
+
+  it('an issue time in UTC', () => {
+    expect(validateNotice({ ...example, issuedAt: '2026-11-23T01:00:00Z' }).ok).toBe(true);
+  });
+});
+
+describe('validateNotice rejects, with dotted paths and stable codes', () => {
+  it.each<[string, Record<string, unknown>, { path: string; code: string }[]]>([
+    [
+      'a bad resident ID',
+      { debtor: { ...example.debtor, idNumber: '110105194912310021' } },
+      [{ path: 'debtor.idNumber', code: 'INVALID_RESIDENT_ID' }],
+    ],
+    [
+      'a bad legal representative ID',
+      { debtor: { ...organisation, legalRepresentative: { name: '张某', idNumber: '440524188001010015' } } },
+      [{ path: 'debtor.legalRepresentative.idNumber', code: 'INVALID_RESIDENT_ID' }],
+    ],
+    [
+      'a malformed credit code',
+      { debtor: { ...organisation, creditCode: '91350100M000100Y4' } },
+      [{ path: 'debtor.creditCode', code: 'INVALID_CREDIT_CODE' }],
+    ],
+    [
+      'an unconfirmed failed credit code check',
+      { debtor: { ...organisation, creditCode: '91350100M000100Y42' } },
+      [{ path: 'debtor.creditCode', code: 'CREDIT_CODE_CHECK_FAILED' }],
+    ],
+    [
+      'an unknown debtor kind',
+      { debtor: { kind: 'robot', name: 'x' } },
+      [{ path: 'debtor.kind', code: 'INVALID_VALUE' }],
+    ],
+    [
+      'a person without an ID number',
+      { debtor: { kind: 'person', name: '李某' } },
+      [{ path: 'debtor.idNumber', code: 'REQUIRED' }],
+    ],
+    [
+      'a case number that does not parse',
+      { caseNo: '川0104执1234' },
+      [{ path: 'caseNo', code: 'INVALID_CASE_NO' }],
+    ],
+    [
+      'a court code that is not one',
+      { court: { code: 'C001', name: '某法院' } },
+      [{ path: 'court.code', code: 'INVALID_COURT_CODE' }],
+    ],
+    ['an unknown measure', { measure: 'arrest' }, [{ path: 'measure', code: 'INVALID_VALUE' }]],
+    [
+      'an unknown agency',
+      { targets: [{ agency: 'tax' }] },
+      [{ path: 'targets.0.agency', code: 'INVALID_VALUE' }],
+    ],
+    ['no targets', { targets: [] }, [{ path: 'targets', code: 'TOO_SHORT' }]],
+    [
+      '21 targets',
+      { targets: Array.from({ length: 21 }, (_, i) => ({ agency: 'bank', institution: `B${i}` })) },
+      [{ path: 'targets', code: 'TOO_LONG' }],
+    ],
+    [
+      'a duplicate target',
+      { targets: [{ agency: 'bank' }, { agency: 'real-estate' }, { agency: 'bank' }] },
+      [{ path: 'targets.2', code: 'DUPLICATE_TARGET' }],
+    ],
+    [
+      'a notice number over 64 characters',
+      { noticeNo: 'x'.repeat(65) },
+      [{ path: 'noticeNo', code: 'TOO_LONG' }],
+    ],
+    ['a blank legal basis', { legalBasis: '   ' }, [{ path: 'legalBasis', code: 'TOO_SHORT' }]],
+    [
+      'an issue time without an offset',
+      { issuedAt: '2026-11-23T09:00:00' },
+      [{ path: 'issuedAt', code: 'INVALID_FORMAT' }],
+    ],
+    ['a number where a string belongs', { noticeNo: 42 }, [{ path: 'noticeNo', code: 'INVALID_TYPE' }]],
+    ['an unknown top-level field', { priority: 'high' }, [{ path: 'priority', code: 'UNKNOWN_FIELD' }]],
+    [
+      'an unknown nested field',
+      { court: { ...example.court, province: '川' } },
+      [{ path: 'court.province', code: 'UNKNOWN_FIELD' }],
+    ],
+    ['an unknown param', { params: { amount: 1 } }, [{ path: 'params.amount', code: 'UNKNOWN_FIELD' }]],
+    [
+      'a bad phone number',
+      { officer: { name: '王法官', phone: 'call me' } },
+      [{ path: 'officer.phone', code: 'INVALID_PHONE' }],
+    ],
+    [
+      'a bad account number',
+      { params: { accountNo: '6222-0202' } },
+      [{ path: 'params.accountNo', code: 'INVALID_ACCOUNT_NO' }],
+    ],
+    [
+      'a bad unit number',
+      { params: { unitNo: '510104001001GB00001F0001' } },
+      [{ path: 'params.unitNo', code: 'INVALID_UNIT_NO' }],
+    ],
+    ['a bad plate', { params: { plate: '川A1234' } }, [{ path: 'params.plate', code: 'INVALID_PLATE' }]],
+    [
+      'a query to an agency that cannot locate',
+      { measure: 'locate' },
+      [
+        { path: 'targets.0.agency', code: 'MEASURE_NOT_SUPPORTED' },
+        { path: 'targets.1.agency', code: 'MEASURE_NOT_SUPPORTED' },
+        { path: 'targets.3.agency', code: 'MEASURE_NOT_SUPPORTED' },
+      ],
+    ],
+  ])('%s', (_name, patch, expected) => {
+    expect(issuesOf({ ...example, ...patch })).toEqual(expected);
+  });
+
+  it('a money measure without amountFen', () => {
+    const { amountFen: _, ...params } = freeze.params;
+    expect(issuesOf({ ...freeze, params })).toEqual([{ path: 'params.amountFen', code: 'AMOUNT_REQUIRED' }]);
+  });
+
+  it.each([
+    [0, 'TOO_SMALL'],
+    [-100, 'TOO_SMALL'],
+    [12.5, 'NOT_INTEGER'],
+    ['100', 'INVALID_TYPE'],
+  ])('amountFen %j (%s)', (amountFen, code) => {
+    expect(issuesOf({ ...freeze, params: { ...freeze.params, amountFen } })).toEqual([
+      { path: 'params.amountFen', code },
+    ]);
+  });
+
+  it('a freeze term beyond one year for a bank deposit (民事诉讼法解释 art. 487)', () => {
+    expect(issuesOf({ ...freeze, params: { ...freeze.params, termDays: 366 } })).toEqual([
+      { path: 'params.termDays', code: 'TERM_EXCEEDS_LIMIT' },
+    ]);
+  });
+
+  it('a seal term beyond two years for a vehicle but not three for real estate', () => {
+    const seal = { ...example, measure: 'seal', params: { termDays: 1000 } };
+    expect(validateNotice({ ...seal, targets: [{ agency: 'real-estate' }] }).ok).toBe(true);
+    expect(
+      issuesOf({ ...seal, targets: [{ agency: 'real-estate' }, { agency: 'public-security' }] }),
+    ).toEqual([{ path: 'params.termDays', code: 'TERM_EXCEEDS_LIMIT' }]);
+  });
+
+  it('every missing field at once, as REQUIRED', () => {
+    expect(issuesOf({}).map((i) => i.path)).toEqual([
+      'noticeNo',
+      'caseNo',
+      'court',
+      'officer',
+      'debtor',
+      'measure',
+      'targets',
+      'params',
+      'legalBasis',
+      'issuedAt',
+    ]);
+    expect(new Set(issuesOf({}).map((i) => i.code))).toEqual(new Set(['REQUIRED']));
+  });
+
+  it('field errors and cross-field errors in one answer', () => {
+    const input = {
+      ...freeze,
+      officer: { phone: 'x' },
+      targets: [{ agency: 'bank' }, { agency: 'bank' }],
+      params: { amountFen: 1.5, termDays: 400 },
+    };
+    expect(issuesOf(input)).toEqual([
+      { path: 'officer.name', code: 'REQUIRED' },
+      { path: 'officer.phone', code: 'INVALID_PHONE' },
+      { path: 'params.amountFen', code: 'NOT_INTEGER' },
+      { path: 'targets.1', code: 'DUPLICATE_TARGET' },
+      { path: 'params.termDays', code: 'TERM_EXCEEDS_LIMIT' },
+    ]);
+  });
+
+  it('anything that is not an object', () => {
+    for (const input of [null, 'notice', 42, []])
+      expect(issuesOf(input)).toEqual([{ path: '', code: 'INVALID_TYPE' }]);
+  });
+
+  it('gives people a message for every issue', () => {
+    const result = validateNotice({ ...example, debtor: { ...example.debtor, idNumber: 'x' }, extra: 1 });
+    expect(result.ok).toBe(false);
+    if (!result.ok) for (const i of result.issues) expect(i.message.length).toBeGreaterThan(0);
+  });
+});
+
+describe('confirming a failed credit code check', () => {
+  const pilot = { ...example, debtor: { ...organisation, creditCode: '91350100M000100Y42' } };
+
+  it('is a confirmation-only failure until confirmed', () => {
+    const result = validateNotice(pilot);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(needsConfirmationOnly(result.issues)).toBe(true);
+  });
+
+  it('passes with a warning once the officer confirms it', () => {
+    const result = validateNotice({ ...pilot, confirmWarnings: ['CREDIT_CODE_CHECK_FAILED'] });
+    expect(result).toMatchObject({ ok: true, warnings: ['CREDIT_CODE_CHECK_FAILED'] });
+  });
+
+  it('confirmation does not excuse a malformed code', () => {
+    const malformed = {
+      ...pilot,
+      debtor: { ...organisation, creditCode: 'SHORT' },
+      confirmWarnings: ['CREDIT_CODE_CHECK_FAILED'],
+    };
+    expect(issuesOf(malformed)).toEqual([{ path: 'debtor.creditCode', code: 'INVALID_CREDIT_CODE' }]);
+  });
+
+  it('other problems alongside it make it a plain validation failure', () => {
+    const result = validateNotice({ ...pilot, measure: 'arrest' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(needsConfirmationOnly(result.issues)).toBe(false);
+  });
+});
+
+describe('noticeSubmissionSchema (raw zod)', () => {
+  it('reports an invalid resident ID at debtor.idNumber with message INVALID_RESIDENT_ID', () => {
+    const result = noticeSubmissionSchema.safeParse({
+      ...example,
+      debtor: { ...example.debtor, idNumber: '110105194912310021' },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toMatchObject([
+      { path: ['debtor', 'idNumber'], message: 'INVALID_RESIDENT_ID' },
+    ]);
+  });
+
+  it('applies the cross-field rules too', () => {
+    const result = noticeSubmissionSchema.safeParse({
+      ...example,
+      debtor: { ...organisation, creditCode: '91350100M000100Y42' },
+    });
+    expect(result.error?.issues).toMatchObject([
+      { path: ['debtor', 'creditCode'], message: 'CREDIT_CODE_CHECK_FAILED' },
+    ]);
+  });
+});
+
+describe('generated notices', () => {
+  const measureWithTargets = fc.constantFrom(...MEASURES).chain((measure: Measure) => {
+    const able = AGENCY_KINDS.filter((a) => agencySupports(a, measure));
+    return fc.record({
+      measure: fc.constant(measure),
+      targets: fc.uniqueArray(fc.constantFrom(...able), { minLength: 1, maxLength: able.length }),
+    });
+  });
+  const debtor = fc.oneof(
+    fc.record({
+      kind: fc.constant('person'),
+      name: fc.constantFrom('李某', '王某某'),
+      idNumber: residentIdArb,
+    }),
+    fc.record({
+      kind: fc.constant('organisation'),
+      name: fc.constant('某某有限公司'),
+      creditCode: creditCodeArb,
+    }),
+  );
+  const notice = fc
+    .record({
+      mt: measureWithTargets,
+      debtor,
+      caseNo: caseNoArb,
+      amountFen: fc.integer({ min: 1, max: 2 ** 50 }),
+    })
+    .map(({ mt, debtor, caseNo, amountFen }) => ({
+      ...example,
+      caseNo: formatCaseNo(caseNo),
+      debtor,
+      measure: mt.measure,
+      targets: mt.targets.map((agency) => ({ agency })),
+      params: { amountFen },
+    }));
+
+  it('valid ones all pass', () => {
+    fc.assert(
+      fc.property(notice, (n) => {
+        expect(validateNotice(n)).toMatchObject({ ok: true, warnings: [] });
+      }),
+    );
+  });
+
+  it('one changed resident ID character is always caught at debtor.idNumber', () => {
+    const arb = fc
+      .tuple(notice, residentIdArb, fc.integer({ min: 0, max: 17 }), fc.constantFrom(...'0123456789X'))
+      .filter(([, id, at, to]) => id[at] !== to);
+    fc.assert(
+      fc.property(arb, ([n, id, at, to]) => {
+        const debtor = { kind: 'person', name: '李某', idNumber: id.slice(0, at) + to + id.slice(at + 1) };
+        expect(issuesOf({ ...n, debtor })).toEqual([
+          { path: 'debtor.idNumber', code: 'INVALID_RESIDENT_ID' },
+        ]);
+      }),
+    );
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { makeCalendar } from './calendar.ts';
+import { AGENCY_KINDS, agencySupports, MEASURES } from './glossary.ts';
+import { DEFAULT_SLA_POLICY, deadlinesFor, describeDuration, dueAt, type SlaPolicy, slaFor } from './sla.ts';
+
+describe('DEFAULT_SLA_POLICY follows the DESIGN §4 table', () => {
+  it.each([
+    ['bank', 'query', { minutes: 15 }, { hours: 24 }],
+    ['bank', 'freeze', { minutes: 15 }, { hours: 24 }],
+    ['bank', 'renew-freeze', { minutes: 15 }, { hours: 24 }],
+    ['bank', 'release', { minutes: 15 }, { hours: 24 }],
+    ['bank', 'deduct', { minutes: 15 }, { workingDays: 3 }],
+    ['real-estate', 'query', { hours: 1 }, { workingDays: 3 }],
+    ['real-estate', 'seal', { hours: 1 }, { workingDays: 3 }],
+    ['real-estate', 'renew-seal', { hours: 1 }, { workingDays: 3 }],
+    ['real-estate', 'unseal', { hours: 1 }, { workingDays: 3 }],
+    ['public-security', 'query', { hours: 1 }, { hours: 24 }],
+    ['public-security', 'restrict-exit', { hours: 1 }, { hours: 24 }],
+    ['public-security', 'seal', { hours: 1 }, { hours: 24 }],
+    ['public-security', 'locate', { hours: 1 }, { hours: 168 }],
+    ['provident-fund', 'query', { hours: 1 }, { hours: 24 }],
+    ['provident-fund', 'freeze', { hours: 1 }, { workingDays: 3 }],
+    ['provident-fund', 'release', { hours: 1 }, { workingDays: 3 }],
+    ['provident-fund', 'deduct', { hours: 1 }, { workingDays: 3 }],
+    ['bank', 'dishonest-list', { hours: 1 }, { hours: 24 }],
+    ['real-estate', 'dishonest-list-removal', { hours: 1 }, { hours: 24 }],
+    ['provident-fund', 'restrict-consumption', { hours: 1 }, { hours: 24 }],
+  ] as const)('%s × %s: acknowledge %j, answer %j', (agency, measure, acknowledge, answer) => {
+    expect(slaFor(DEFAULT_SLA_POLICY, agency, measure)).toEqual({ acknowledge, answer, escalate: answer });
+  });
+
+  it('has an explicit rule for every measure an agency kind supports', () => {
+    for (const agency of AGENCY_KINDS) {
+      for (const measure of MEASURES.filter((m) => agencySupports(agency, m))) {
+        const named = DEFAULT_SLA_POLICY.rules.some(
+          (r) => (r.agency === agency || r.agency === '*') && r.measures.includes(measure),
+        );
+        expect(named, `${agency} × ${measure}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('slaFor', () => {
+  const policy: SlaPolicy = {
+    rules: [
+      { agency: '*', measures: ['query'], acknowledge: { hours: 2 }, answer: { hours: 48 } },
+      {
+        agency: 'bank',
+        measures: ['query'],
+        acknowledge: { minutes: 5 },
+        answer: { hours: 1 },
+        escalate: { hours: 2 },
+      },
+    ],
+    fallback: { acknowledge: { hours: 3 }, answer: { hours: 72 } },
+  };
+
+  it('prefers a rule for the agency kind over a wildcard, whatever the order', () => {
+    expect(slaFor(policy, 'bank', 'query')).toEqual({
+      acknowledge: { minutes: 5 },
+      answer: { hours: 1 },
+      escalate: { hours: 2 },
+    });
+    expect(slaFor(policy, 'real-estate', 'query').answer).toEqual({ hours: 48 });
+  });
+
+  it('falls back when no rule matches', () => {
+    expect(slaFor(policy, 'bank', 'locate')).toEqual({
+      acknowledge: { hours: 3 },
+      answer: { hours: 72 },
+      escalate: { hours: 72 },
+    });
+  });
+});
+
+describe('dueAt', () => {
+  const start = new Date('2026-11-27T16:30:00+08:00'); // a Friday afternoon
+
+  it('adds minutes and hours as elapsed time', () => {
+    expect(dueAt(start, { minutes: 15 }).toISOString()).toBe('2026-11-27T08:45:00.000Z');
+    expect(dueAt(start, { hours: 24 }).toISOString()).toBe('2026-11-28T08:30:00.000Z');
+  });
+
+  it('counts working days on the calendar, ending at the end of the day', () => {
+    expect(dueAt(start, { workingDays: 3 }).toISOString()).toBe('2026-12-02T15:59:59.999Z');
+    const allWork = makeCalendar([]);
+    expect(dueAt(start, { workingDays: 1 }, allWork).toISOString()).toBe('2026-11-30T15:59:59.999Z');
+  });
+
+  it('refuses negative durations', () => {
+    expect(() => dueAt(start, { hours: -1 })).toThrow(RangeError);
+  });
+
+  it('gives all three deadlines, escalation counted from the answer deadline', () => {
+    const sla = slaFor(DEFAULT_SLA_POLICY, 'bank', 'deduct');
+    const d = deadlinesFor(sla, start);
+    expect(d.acknowledgeBy.toISOString()).toBe('2026-11-27T08:45:00.000Z');
+    expect(d.answerBy.toISOString()).toBe('2026-12-02T15:59:59.999Z');
+    expect(d.escalateAt.toISOString()).toBe('2026-12-07T15:59:59.999Z');
+  });
+
+  it('describes durations for people', () => {
+    expect(
+      [{ minutes: 15 }, { hours: 24 }, { workingDays: 3 }, { workingDays: 1 }].map(describeDuration),
+    ).toEqual(['15 min', '24 h', '3 working days', '1 working day']);
+  });
+});

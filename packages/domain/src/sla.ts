@@ -1,0 +1,117 @@
+/**
+ * SLA policy (configuration, not law — DESIGN §4): how long each agency kind has to acknowledge (签收) and to
+ * answer each measure. No regulation fixes these; the defaults follow practice (bank searches within an hour,
+ * Zhejiang's ten-minute inquiries and two-day freezes).
+ */
+import type { WorkingDayCalendar } from './calendar.ts';
+import { PRC_CALENDAR } from './calendar.ts';
+import type { AgencyKind, Measure } from './glossary.ts';
+
+export type Duration = { hours: number } | { minutes: number } | { workingDays: number };
+
+export interface Sla {
+  acknowledge: Duration;
+  answer: Duration;
+  /** After the answer deadline passes unanswered, how much longer until the breach escalates. */
+  escalate: Duration;
+}
+
+export interface SlaRule {
+  /** `'*'` matches every agency kind; rules are tried in order, the first match wins. */
+  agency: AgencyKind | '*';
+  measures: readonly Measure[];
+  acknowledge: Duration;
+  answer: Duration;
+  /** Defaults to the answer duration again (DESIGN §4: "by default the answer deadline again"). */
+  escalate?: Duration;
+}
+
+export interface SlaPolicy {
+  rules: readonly SlaRule[];
+  /** For an agency × measure pair no rule names. */
+  fallback: { acknowledge: Duration; answer: Duration; escalate?: Duration };
+}
+
+const min15: Duration = { minutes: 15 };
+const hour1: Duration = { hours: 1 };
+const hours24: Duration = { hours: 24 };
+const days7: Duration = { hours: 7 * 24 };
+const working3: Duration = { workingDays: 3 };
+
+export const DEFAULT_SLA_POLICY: SlaPolicy = {
+  rules: [
+    { agency: 'bank', measures: ['query'], acknowledge: min15, answer: hours24 },
+    { agency: 'bank', measures: ['freeze', 'renew-freeze', 'release'], acknowledge: min15, answer: hours24 },
+    { agency: 'bank', measures: ['deduct'], acknowledge: min15, answer: working3 },
+    { agency: 'real-estate', measures: ['query'], acknowledge: hour1, answer: working3 },
+    {
+      agency: 'real-estate',
+      measures: ['seal', 'renew-seal', 'unseal'],
+      acknowledge: hour1,
+      answer: working3,
+    },
+    { agency: 'public-security', measures: ['query'], acknowledge: hour1, answer: hours24 },
+    // 车辆查封 (vehicle seal) and its renewal and release sit with 交管, like exit restriction with 出入境.
+    {
+      agency: 'public-security',
+      measures: ['restrict-exit', 'seal', 'renew-seal', 'unseal'],
+      acknowledge: hour1,
+      answer: hours24,
+    },
+    { agency: 'public-security', measures: ['locate'], acknowledge: hour1, answer: days7 },
+    { agency: 'provident-fund', measures: ['query'], acknowledge: hour1, answer: hours24 },
+    {
+      agency: 'provident-fund',
+      measures: ['freeze', 'renew-freeze', 'release', 'deduct'],
+      acknowledge: hour1,
+      answer: working3,
+    },
+    // Removal's 24 h sits well inside the 3-working-day legal limit (法释〔2017〕7号 art. 10).
+    {
+      agency: '*',
+      measures: ['dishonest-list', 'dishonest-list-removal', 'restrict-consumption'],
+      acknowledge: hour1,
+      answer: hours24,
+    },
+  ],
+  fallback: { acknowledge: hour1, answer: hours24 },
+};
+
+export function slaFor(policy: SlaPolicy, agency: AgencyKind, measure: Measure): Sla {
+  const rule =
+    policy.rules.find((r) => r.agency === agency && r.measures.includes(measure)) ??
+    policy.rules.find((r) => r.agency === '*' && r.measures.includes(measure)) ??
+    policy.fallback;
+  return { acknowledge: rule.acknowledge, answer: rule.answer, escalate: rule.escalate ?? rule.answer };
+}
+
+/** When a duration started at `start` runs out. Working days end at 23:59:59.999 +08:00 (see calendar.ts). */
+export function dueAt(start: Date, d: Duration, calendar: WorkingDayCalendar = PRC_CALENDAR): Date {
+  if ('workingDays' in d) return calendar.addWorkingDays(start, d.workingDays);
+  const ms = 'hours' in d ? d.hours * 3_600_000 : d.minutes * 60_000;
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new RangeError(`duration must be non-negative: ${JSON.stringify(d)}`);
+  return new Date(start.getTime() + ms);
+}
+
+export interface Deadlines {
+  acknowledgeBy: Date;
+  answerBy: Date;
+  escalateAt: Date;
+}
+
+/** All three deadlines of a request delivered at `start`; escalation counts from the answer deadline. */
+export function deadlinesFor(sla: Sla, start: Date, calendar: WorkingDayCalendar = PRC_CALENDAR): Deadlines {
+  const answerBy = dueAt(start, sla.answer, calendar);
+  return {
+    acknowledgeBy: dueAt(start, sla.acknowledge, calendar),
+    answerBy,
+    escalateAt: dueAt(answerBy, sla.escalate, calendar),
+  };
+}
+
+/** Durations in a human word, e.g. for the ops console: `15 min`, `24 h`, `3 working days`. */
+export function describeDuration(d: Duration): string {
+  if ('workingDays' in d) return `${d.workingDays} working day${d.workingDays === 1 ? '' : 's'}`;
+  return 'hours' in d ? `${d.hours} h` : `${d.minutes} min`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Turns zod issues into the hub's stable validation issues: a dotted path (`debtor.idNumber`,
+ * `targets.0.agency`), an UPPER_SNAKE code clients can branch on, and a message for people. Any service
+ * validating with zod reports through this, so every 400 reads the same.
+ */
+import type { z } from 'zod';
+
+export interface ValidationIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+type Key = PropertyKey;
+
+const UPPER_SNAKE = /^[A-Z][A-Z0-9_]*$/;
+
+function valueAt(input: unknown, path: readonly Key[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<Key, unknown>)[key];
+  }
+  return v;
+}
+
+export function dottedPath(path: readonly Key[]): string {
+  return path.map((k) => String(k)).join('.');
+}
+
+/** `texts` gives the human text of custom codes; zod's own message is used for the rest. */
+export function toValidationIssues(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  texts: Readonly<Record<string, string>> = {},
+): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({
+          path: dottedPath([...issue.path, key]),
+          code: 'UNKNOWN_FIELD',
+          message: `unknown field ${key}`,
+        });
+      }
+      continue;
+    }
+    // Our own refinements put their code in the message; texts[code] is then the human text.
+    const own = Object.hasOwn(texts, issue.message);
+    const code = own ? issue.message : stableCode(issue, valueAt(input, issue.path));
+    const message = own ? texts[code]! : issue.message;
+    out.push({ path: dottedPath(issue.path), code, message });
+  }
+  return out;
+}
+
+function stableCode(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (value === undefined) return 'REQUIRED';
+      return issue.expected === 'int' && typeof value === 'number' ? 'NOT_INTEGER' : 'INVALID_TYPE';
+    case 'invalid_union': // a discriminated union reports its discriminator (debtor.kind) here
+    case 'invalid_value': // an enum or literal
+      return value === undefined ? 'REQUIRED' : 'INVALID_VALUE';
+    case 'invalid_key':
+    case 'invalid_element':
+    case 'not_multiple_of':
+      return 'INVALID_VALUE';
+    case 'invalid_format':
+      return 'INVALID_FORMAT';
+    case 'too_small':
+      return issue.origin === 'string' || issue.origin === 'array' ? 'TOO_SHORT' : 'TOO_SMALL';
+    case 'too_big':
+      return issue.origin === 'string' || issue.origin === 'array' ? 'TOO_LONG' : 'TOO_BIG';
+    case 'custom':
+      return UPPER_SNAKE.test(issue.message) ? issue.message : 'INVALID_VALUE';
+    default:
+      return 'INVALID';
+  }
+}

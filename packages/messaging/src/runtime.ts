@@ -1,0 +1,109 @@
+import { allTopics, type TopicKey, topicName } from '@hub/contracts';
+import type { Logger } from '@hub/service-kit';
+import { createPool, migrate, type Pool } from '@hub/store';
+import type { Registry } from 'prom-client';
+import { type BatchHandler, IdempotentConsumer } from './consumer.js';
+import { createKafka, ensureTopics, type Kafka } from './kafka.js';
+import { type EventFactory, eventFactory } from './outbox.js';
+import { OutboxRelay } from './relay.js';
+
+/** MESSAGING_MIGRATIONS_DIR, repeated here to avoid an import cycle with index.ts. */
+const SHARED_MIGRATIONS = new URL('../migrations', import.meta.url).pathname;
+
+export interface RuntimeOptions {
+  service: string;
+  /** The service's own schema (DESIGN §5: no service reads another's tables). */
+  schema: string;
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  topicPrefix: string;
+  /** Prefix of consumer group ids (tests isolate with it). */
+  namespace: string;
+  migrationsDir: string;
+  logger: Logger;
+  registry: Registry;
+  now: () => Date;
+  poolSize?: number;
+}
+
+/**
+ * The messaging half every hub service shares: its pool and schema migrations, its Kafka client and
+ * topics, the outbox relay and its idempotent consumers, started and stopped in the right order.
+ */
+export class MessagingRuntime {
+  readonly pool: Pool;
+  readonly kafka: Kafka;
+  readonly events: EventFactory;
+  private readonly relay: OutboxRelay;
+  private readonly consumers: IdempotentConsumer[] = [];
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.pool = createPool({
+      url: options.databaseUrl,
+      schema: options.schema,
+      max: options.poolSize ?? 10,
+      applicationName: options.service,
+    });
+    this.pool.on('error', (err) => options.logger.error({ err }, 'idle database client failed'));
+    this.kafka = createKafka({
+      brokers: options.kafkaBrokers,
+      clientId: options.service,
+      logger: options.logger,
+    });
+    this.events = eventFactory({
+      producer: options.service,
+      topicPrefix: options.topicPrefix,
+      now: options.now,
+    });
+    this.relay = new OutboxRelay({
+      pool: this.pool,
+      kafka: this.kafka,
+      schema: options.schema,
+      logger: options.logger,
+      registry: options.registry,
+    });
+  }
+
+  topic(key: TopicKey): string {
+    return topicName(key, this.options.topicPrefix);
+  }
+
+  /** Declare a consumer group (started by start()). */
+  consume(name: string, topics: TopicKey[], handle: BatchHandler): void {
+    this.consumers.push(
+      new IdempotentConsumer({
+        kafka: this.kafka,
+        pool: this.pool,
+        groupId: `${this.options.namespace ? `${this.options.namespace}.` : ''}${this.options.service}.${name}`,
+        topics: topics.map((t) => this.topic(t)),
+        deadLetterTopic: this.topic('deadLetters'),
+        handle,
+        logger: this.options.logger.child({ consumer: name }),
+        registry: this.options.registry,
+      }),
+    );
+  }
+
+  async start(): Promise<void> {
+    const ran = await migrate({
+      url: this.options.databaseUrl,
+      schema: this.options.schema,
+      dirs: [SHARED_MIGRATIONS, this.options.migrationsDir],
+    });
+    if (ran.length > 0) this.options.logger.info({ migrations: ran }, 'migrated');
+    await ensureTopics(this.kafka, allTopics(this.options.topicPrefix));
+    await this.relay.start();
+    for (const c of this.consumers) await c.start();
+  }
+
+  /** Stop consuming (in-flight batches finish), publish what is committed, close the pool. */
+  async stop(): Promise<void> {
+    for (const c of this.consumers) await c.stop();
+    await this.relay.stop();
+    await this.pool.end();
+  }
+
+  async readiness(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+}

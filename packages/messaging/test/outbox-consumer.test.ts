@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { allTopics, type EventEnvelope, encodeEnvelope, topicName } from '@hub/contracts';
+import { createLogger } from '@hub/service-kit';
+import { createPool, migrate, type Pool, withTransaction } from '@hub/store';
+import { endpoints, isolate, waitFor } from '@hub/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ConsumedEvent,
+  createKafka,
+  enqueue,
+  ensureTopics,
+  eventFactory,
+  IdempotentConsumer,
+  type Kafka,
+  MESSAGING_MIGRATIONS_DIR,
+  OutboxRelay,
+} from '../src/index.js';
+
+const iso = isolate();
+const schema = `${iso.namespace}_msg`;
+const logger = createLogger({ service: 'messaging-test', level: 'warn' });
+let pool: Pool;
+let kafka: Kafka;
+let relay: OutboxRelay;
+const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });
+
+beforeAll(async () => {
+  const { databaseUrl, kafkaBrokers } = endpoints();
+  await migrate({ url: databaseUrl, schema, dirs: [MESSAGING_MIGRATIONS_DIR] });
+  await withTransaction(createPool({ url: databaseUrl, schema }), async (tx) => {
+    await tx.query('CREATE TABLE applied (event_id uuid, notice_id text)');
+  });
+  pool = createPool({ url: databaseUrl, schema });
+  kafka = createKafka({ brokers: kafkaBrokers, clientId: 'messaging-test', logger });
+  await ensureTopics(kafka, allTopics(iso.topicPrefix));
+  relay = new OutboxRelay({ pool, kafka, schema, logger });
+  await relay.start();
+});
+
+afterAll(async () => {
+  await relay?.stop();
+  await pool?.end();
+  await iso.cleanup();
+});
+
+function consumer(groupId: string, handle: (events: ConsumedEvent[]) => void) {
+  return new IdempotentConsumer({
+    kafka,
+    pool,
+    groupId: `${iso.namespace}-${groupId}`,
+    topics: [topicName('notices', iso.topicPrefix)],
+    deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
+    logger,
+    handle: async (tx, batch) => {
+      handle(batch);
+      for (const e of batch) {
+        if (e.envelope.noticeId === 'poison') throw new Error('cannot apply this one');
+        await tx.query('INSERT INTO applied VALUES ($1, $2)', [e.envelope.eventId, e.envelope.noticeId]);
+      }
+    },
+  });
+}
+
+const completed = (noticeId: string) =>
+  events.event('notices', noticeId, 'noticeCompleted', {
+    noticeId,
+    requests: 1,
+    done: 1,
+    partial: 0,
+    cannotAssist: 0,
+    refused: 0,
+    failed: 0,
+  });
+
+describe('outbox relay and idempotent consumer', () => {
+  it('publishes only committed outbox rows, in batches, and applies each event once', async () => {
+    const messages = Array.from({ length: 1200 }, (_, i) => completed(`n${i}`));
+    await withTransaction(pool, (tx) => enqueue(tx, messages));
+    // A rolled-back transaction publishes nothing.
+    await withTransaction(pool, async (tx) => {
+      await enqueue(tx, [completed('rolled-back')]);
+      throw new Error('abort');
+    }).catch(() => undefined);
+
+    const c = consumer('once', () => undefined);
+    await c.start();
+    try {
+      const count = async () =>
+        (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM applied')).rows[0]!.n;
+      await waitFor(async () => (await count()) === 1200, { what: '1200 events applied', timeoutMs: 30_000 });
+      const { rows } = await pool.query(`SELECT 1 FROM applied WHERE notice_id = 'rolled-back'`);
+      expect(rows).toHaveLength(0);
+      const left = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
+      expect(left.rows[0]!.n).toBe(0);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it('a redelivered event is recognised and not applied twice', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    const envelope: EventEnvelope = completed('dup').envelope;
+    const message = { key: 'dup', value: encodeEnvelope(envelope) };
+    await producer.send({ topic: topicName('notices', iso.topicPrefix), messages: [message, message] });
+    await producer.send({ topic: topicName('notices', iso.topicPrefix), messages: [message] });
+    await producer.disconnect();
+
+    let seen = 0;
+    const c = consumer('dup', (batch) => {
+      seen += batch.filter((e) => e.envelope.noticeId === 'dup').length;
+    });
+    await c.start();
+    try {
+      const applied = async () =>
+        (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM applied WHERE notice_id = 'dup'`))
+          .rows[0]!.n;
+      await waitFor(async () => (await applied()) >= 1, { what: 'dup applied' });
+      // The other 1200 events of the first test must also pass through this new group first.
+      await waitFor(
+        async () =>
+          (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processed_events')).rows[0]!.n >=
+          1201,
+        { what: 'group caught up' },
+      );
+      expect(await applied()).toBe(1);
+      expect(seen).toBe(1);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it('a poison event goes to the dead-letter topic while the rest of its batch lands', async () => {
+    const good = completed(`good-${randomUUID()}`);
+    await withTransaction(pool, (tx) => enqueue(tx, [completed('poison'), good]));
+    const dead: { error: string; source: string }[] = [];
+    const dlq = kafka.consumer({ groupId: `${iso.namespace}-dlq-reader` });
+    await dlq.connect();
+    await dlq.subscribe({ topic: topicName('deadLetters', iso.topicPrefix), fromBeginning: true });
+    await dlq.run({
+      eachMessage: async ({ message }) => {
+        dead.push({
+          error: String(message.headers?.['dlq-error']),
+          source: String(message.headers?.['dlq-source-topic']),
+        });
+      },
+    });
+    const c = consumer('poison', () => undefined);
+    await c.start();
+    try {
+      await waitFor(() => dead.length > 0, { what: 'dead letter', timeoutMs: 30_000 });
+      expect(dead[0]!.error).toContain('cannot apply this one');
+      expect(dead[0]!.source).toBe(topicName('notices', iso.topicPrefix));
+      const applied = await pool.query('SELECT 1 FROM applied WHERE notice_id = $1', [good.key]);
+      expect(applied.rows.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await c.stop();
+      await dlq.disconnect();
+    }
+  });
+});

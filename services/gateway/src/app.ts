@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import rateLimit from '@fastify/rate-limit';
+import type { Clock } from '@hub/domain';
+import { MessagingRuntime } from '@hub/messaging';
+import {
+  bindGrpc,
+  createHttpServer,
+  createMetricsRegistry,
+  type Logger,
+  registerErrorHandling,
+  type ServiceApp,
+  schemaName,
+  shutdownGrpc,
+} from '@hub/service-kit';
+import { Redis } from 'ioredis';
+import { TrackerClient } from './adapters/tracker-client.js';
+import { CourtAuth } from './auth.js';
+import type { GatewayConfig } from './config.js';
+import { createCourtGrpcServer } from './grpc/court-service.js';
+import { registerNoticeRoutes } from './http/routes.js';
+import { NoticeReader } from './notice-reader.js';
+import { NoticeWriter } from './notice-writer.js';
+
+export { loadConfig } from './config.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface GatewayDeps {
+  logger: Logger;
+  clock: Clock;
+}
+
+/** The court-facing gateway: REST and gRPC in, notices stored with their NoticeIssued events. */
+export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
+  const logger = deps.logger.child({ svc: 'gateway' });
+  const registry = createMetricsRegistry('gateway');
+  const runtime = new MessagingRuntime({
+    service: 'gateway',
+    schema: schemaName(config.HUB_NAMESPACE, 'gateway'),
+    databaseUrl: config.DATABASE_URL,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    topicPrefix: config.HUB_TOPIC_PREFIX,
+    namespace: config.HUB_NAMESPACE,
+    migrationsDir: MIGRATIONS,
+    logger,
+    registry,
+    now: () => deps.clock.now(),
+  });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => logger.warn({ err }, 'redis error'));
+  const auth = new CourtAuth(config.GATEWAY_COURT_KEYS);
+  const tracker = new TrackerClient(config.TRACKER_GRPC_URL);
+  const writer = new NoticeWriter(runtime.pool, runtime.events, () => deps.clock.now());
+  const reader = new NoticeReader(runtime.pool, tracker);
+
+  const http = createHttpServer({
+    logger,
+    registry,
+    readiness: [
+      { name: 'postgres', check: () => runtime.readiness() },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+    ],
+  });
+  registerErrorHandling(http);
+  // Per-court quota shared by every gateway instance through Redis.
+  void http.register(rateLimit, {
+    global: false,
+    redis,
+    nameSpace: `${config.HUB_NAMESPACE || 'hub'}:gateway:rl:`,
+    max: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (req) => String(req.headers.authorization ?? req.ip),
+  });
+  void http.after(() => registerNoticeRoutes(http, { auth, writer, reader }));
+  const grpc = createCourtGrpcServer({ auth, writer, reader, logger });
+
+  const app = {
+    name: 'gateway',
+    http,
+    grpc,
+    runtime,
+    grpcPort: 0,
+    async start() {
+      await redis.connect();
+      await runtime.start();
+      await http.listen({ host: config.GATEWAY_HOST, port: config.GATEWAY_PORT });
+      app.grpcPort = await bindGrpc(grpc, `${config.GATEWAY_HOST}:${config.GATEWAY_GRPC_PORT}`);
+      logger.info({ port: config.GATEWAY_PORT, grpcPort: app.grpcPort }, 'gateway listening');
+    },
+    async stop() {
+      await shutdownGrpc(grpc);
+      await http.close();
+      await runtime.stop();
+      tracker.close();
+      redis.disconnect();
+    },
+  } satisfies ServiceApp & Record<string, unknown>;
+  return app;
+}

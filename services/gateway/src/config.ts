@@ -1,0 +1,38 @@
+import { commonEnv, env, parseEnv } from '@hub/service-kit';
+import { z } from 'zod';
+
+const schema = z.object({
+  ...commonEnv,
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: env.port(8080),
+  GATEWAY_GRPC_PORT: env.port(50051),
+  /** Tracker's gRPC read API, where notice status comes from. */
+  TRACKER_GRPC_URL: z.string().default('127.0.0.1:50052'),
+  /**
+   * Court API keys: `key=courtCode` pairs, comma separated. A key may act only for its court.
+   * The default serves the local demo court; production sets its own.
+   */
+  GATEWAY_COURT_KEYS: z
+    .string()
+    .default('demo-court-key=川0104')
+    .transform((s, ctx) => {
+      const pairs = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
+        .map((p) => p.split('='));
+      if (pairs.some((p) => p.length !== 2 || !p[0] || !p[1])) {
+        ctx.addIssue({ code: 'custom', message: 'must be key=courtCode pairs separated by commas' });
+        return z.NEVER;
+      }
+      return new Map(pairs as [string, string][]);
+    }),
+  /** Submissions per court per minute (Redis-backed, shared by all gateway instances). */
+  GATEWAY_RATE_LIMIT_PER_MINUTE: env.positiveInt(60_000),
+});
+
+export type GatewayConfig = z.infer<typeof schema>;
+
+export function loadConfig(source: Record<string, string | undefined>): GatewayConfig {
+  return parseEnv(schema, source);
+}

@@ -1,0 +1,140 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { noticeToProto } from '@hub/contracts';
+import { canonicalJson, HubError, type NoticeSubmission } from '@hub/domain';
+import { type EventFactory, enqueue } from '@hub/messaging';
+import { type Pool, withTransaction } from '@hub/store';
+
+export interface Accepted {
+  id: string;
+  /** The same (court, notice number) was submitted before with the same content. */
+  duplicate: boolean;
+}
+
+interface Pending {
+  notice: NoticeSubmission;
+  warnings: string[];
+  traceparent: string;
+  resolve: (a: Accepted) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Stores notices and their NoticeIssued events with group commit: submissions that arrive while a
+ * transaction is in flight wait for the next one, which writes them all with multi-row statements.
+ * Under load one transaction carries hundreds of notices; alone, a notice waits for nobody.
+ */
+export class NoticeWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly events: EventFactory,
+    private readonly now: () => Date,
+    private readonly maxBatch = 500,
+  ) {}
+
+  submit(notice: NoticeSubmission, warnings: string[], traceparent = ''): Promise<Accepted> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ notice, warnings, traceparent, resolve, reject });
+      if (!this.flushing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const results = await this.write(batch);
+          batch.forEach((p, i) => {
+            const r = results[i]!;
+            if (r instanceof HubError) p.reject(r);
+            else p.resolve(r);
+          });
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<(Accepted | HubError)[]> {
+    const receivedAt = this.now();
+    const rows = batch.map((p) => ({
+      id: randomUUID(),
+      court: p.notice.court.code,
+      noticeNo: p.notice.noticeNo,
+      body: canonicalJson(p.notice),
+      hash: createHash('sha256').update(canonicalJson(p.notice)).digest('hex'),
+    }));
+    return withTransaction(this.pool, async (tx) => {
+      const inserted = await tx.query<{ id: string }>(
+        `INSERT INTO notices (id, court_code, notice_no, case_no, measure, body, body_hash, warnings, received_at)
+         SELECT id, court, notice_no, case_no, measure, body, hash, ARRAY(SELECT jsonb_array_elements_text(w)), $9
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::jsonb[])
+           AS t(id, court, notice_no, case_no, measure, body, hash, w)
+         ON CONFLICT (court_code, notice_no) DO NOTHING
+         RETURNING id`,
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => r.court),
+          rows.map((r) => r.noticeNo),
+          batch.map((p) => p.notice.caseNo),
+          batch.map((p) => p.notice.measure),
+          rows.map((r) => r.body),
+          rows.map((r) => r.hash),
+          batch.map((p) => JSON.stringify(p.warnings)),
+          receivedAt,
+        ],
+      );
+      const fresh = new Set(inserted.rows.map((r) => r.id));
+      const existing = new Map<string, { id: string; hash: string }>();
+      if (fresh.size < rows.length) {
+        const { rows: found } = await tx.query<{
+          id: string;
+          court_code: string;
+          notice_no: string;
+          body_hash: string;
+        }>(
+          `SELECT n.id, n.court_code, n.notice_no, n.body_hash FROM notices n
+           JOIN unnest($1::text[], $2::text[]) AS k(court, notice_no)
+             ON n.court_code = k.court AND n.notice_no = k.notice_no`,
+          [
+            rows.filter((r) => !fresh.has(r.id)).map((r) => r.court),
+            rows.filter((r) => !fresh.has(r.id)).map((r) => r.noticeNo),
+          ],
+        );
+        for (const f of found)
+          existing.set(`${f.court_code}\u0000${f.notice_no}`, { id: f.id, hash: f.body_hash });
+      }
+      await enqueue(
+        tx,
+        batch
+          .map((p, i) => ({ p, r: rows[i]! }))
+          .filter(({ r }) => fresh.has(r.id))
+          .map(({ p, r }) =>
+            this.events.event(
+              'notices',
+              r.id,
+              'noticeIssued',
+              { noticeId: r.id, notice: noticeToProto(p.notice), receivedAt },
+              p.traceparent,
+            ),
+          ),
+      );
+      return rows.map((r) => {
+        if (fresh.has(r.id)) return { id: r.id, duplicate: false };
+        const prior = existing.get(`${r.court}\u0000${r.noticeNo}`);
+        if (!prior) return new HubError('INTERNAL');
+        // Same court and notice number but different content: a second document under a used number.
+        if (prior.hash !== r.hash)
+          return new HubError('NOTICE_CONFLICT', [{ path: 'noticeNo', id: prior.id }]);
+        return { id: prior.id, duplicate: true };
+      });
+    });
+  }
+}

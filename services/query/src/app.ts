@@ -1,0 +1,70 @@
+import { fileURLToPath } from 'node:url';
+import type { Clock } from '@hub/domain';
+import { MessagingRuntime } from '@hub/messaging';
+import {
+  createHttpServer,
+  createMetricsRegistry,
+  type Logger,
+  registerErrorHandling,
+  type ServiceApp,
+  schemaName,
+} from '@hub/service-kit';
+import type { QueryConfig } from './config.js';
+import { createQueryHandler } from './handler.js';
+
+export { loadConfig } from './config.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface QueryDeps {
+  logger: Logger;
+  clock: Clock;
+}
+
+/** The query service (网络查控·查): owns inquiry notices, fans them out, folds the answers back. */
+export function buildApp(config: QueryConfig, deps: QueryDeps) {
+  const logger = deps.logger.child({ svc: 'query' });
+  const registry = createMetricsRegistry('query');
+  const runtime = new MessagingRuntime({
+    service: 'query',
+    schema: schemaName(config.HUB_NAMESPACE, 'query'),
+    databaseUrl: config.DATABASE_URL,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    topicPrefix: config.HUB_TOPIC_PREFIX,
+    namespace: config.HUB_NAMESPACE,
+    migrationsDir: MIGRATIONS,
+    logger,
+    registry,
+    now: () => deps.clock.now(),
+  });
+  runtime.consume(
+    'inquiries',
+    ['notices', 'progress'],
+    createQueryHandler({
+      events: runtime.events,
+      directory: config.HUB_INSTITUTIONS,
+      now: () => deps.clock.now(),
+    }),
+  );
+  const http = createHttpServer({
+    logger,
+    registry,
+    readiness: [{ name: 'postgres', check: () => runtime.readiness() }],
+  });
+  registerErrorHandling(http);
+
+  const app = {
+    name: 'query',
+    http,
+    runtime,
+    async start() {
+      await runtime.start();
+      await http.listen({ host: config.QUERY_HOST, port: config.QUERY_PORT });
+    },
+    async stop() {
+      await http.close();
+      await runtime.stop();
+    },
+  } satisfies ServiceApp & Record<string, unknown>;
+  return app;
+}

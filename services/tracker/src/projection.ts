@@ -1,0 +1,276 @@
+import type { EventEnvelope } from '@hub/contracts';
+import {
+  type AgencyKind,
+  DEFAULT_SLA_POLICY,
+  deadlinesFor,
+  type Measure,
+  type SlaPolicy,
+  slaFor,
+} from '@hub/domain';
+import type { ConsumedEvent } from '@hub/messaging';
+import type { Queryable } from '@hub/store';
+
+type StatusChange = {
+  id: string;
+  noticeId: string;
+  agency: string;
+  institution: string;
+  status: string;
+  rank: number;
+  deliveredAt?: Date;
+  acknowledgedAt?: Date;
+  answeredAt?: Date;
+  outcome?: string;
+  reason?: string;
+  resultJson?: string;
+};
+
+const RANK: Record<string, number> = { pending: 0, delivered: 1, acknowledged: 2 };
+const rankOf = (status: string) => RANK[status] ?? 3;
+
+/**
+ * Folds a batch of events into the read model with one multi-row statement per kind of change.
+ * Events of one request may arrive in any order across topics: statuses only move up their rank
+ * (pending < delivered < acknowledged < terminal), so a late "delivered" never undoes an answer.
+ */
+export async function project(
+  tx: Queryable,
+  events: ConsumedEvent[],
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
+) {
+  const issued: Parameters<typeof upsertNotices>[1] = [];
+  const dispatched: Parameters<typeof upsertDispatched>[1] = [];
+  const changes = new Map<string, StatusChange>();
+  const completed: { id: string; at: Date }[] = [];
+  const timeline: {
+    noticeId: string;
+    at: Date;
+    event: string;
+    requestId: string | null;
+    detail: string | null;
+  }[] = [];
+
+  for (const { envelope } of events) {
+    const at = envelope.occurredAt ?? new Date();
+    const p = envelope.payload;
+    if (!p) continue;
+    switch (p.$case) {
+      case 'noticeIssued': {
+        const n = p.value.notice;
+        issued.push({
+          id: p.value.noticeId,
+          noticeNo: n?.noticeNo ?? '',
+          caseNo: n?.caseNo ?? '',
+          court: n?.court?.code ?? '',
+          measure: n?.measure ?? '',
+          at: p.value.receivedAt ?? at,
+        });
+        timeline.push(entry(envelope, at, null, n?.measure ?? null));
+        break;
+      }
+      case 'requestDispatched': {
+        const r = p.value;
+        const d = deadlinesFor(slaFor(policy, r.agency as AgencyKind, r.measure as Measure), at);
+        dispatched.push({ ...r, at, ackDue: d.acknowledgeBy, due: d.answerBy, escalate: d.escalateAt });
+        timeline.push(entry(envelope, at, r.requestId, r.institution));
+        break;
+      }
+      case 'requestDelivered':
+      case 'requestAcknowledged':
+      case 'requestAnswered':
+      case 'requestFailed': {
+        const r = p.value;
+        const change = merge(changes.get(r.requestId), {
+          id: r.requestId,
+          noticeId: r.noticeId,
+          agency: r.agency,
+          institution: r.institution,
+          ...statusOf(p, at),
+        });
+        changes.set(r.requestId, change);
+        const why =
+          p.$case === 'requestAnswered' ? p.value.outcome : p.$case === 'requestFailed' ? p.value.code : '';
+        timeline.push(entry(envelope, at, r.requestId, [r.institution, why].filter(Boolean).join(': ')));
+        break;
+      }
+      case 'noticeCompleted':
+        completed.push({ id: p.value.noticeId, at });
+        timeline.push(entry(envelope, at, null, null));
+        break;
+    }
+  }
+
+  await upsertNotices(tx, issued);
+  const touched = [
+    ...new Set([...dispatched.map((d) => d.noticeId), ...[...changes.values()].map((c) => c.noticeId)]),
+  ];
+  if (touched.length > 0) {
+    await tx.query(
+      `INSERT INTO notices (id, status) SELECT unnest($1::uuid[]), 'in-progress'
+       ON CONFLICT (id) DO UPDATE SET status = 'in-progress', updated_at = now() WHERE notices.status = 'issued'`,
+      [touched],
+    );
+  }
+  await upsertDispatched(tx, dispatched);
+  await upsertChanges(tx, [...changes.values()]);
+  if (completed.length > 0) {
+    await tx.query(
+      `UPDATE notices n SET status = 'completed', completed_at = c.at, updated_at = now()
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS c(id, at)
+       WHERE n.id = c.id AND n.status <> 'cancelled'`,
+      [completed.map((c) => c.id), completed.map((c) => c.at)],
+    );
+  }
+  if (timeline.length > 0) {
+    await tx.query(
+      `INSERT INTO timeline (notice_id, at, event, request_id, detail)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[], $5::text[])`,
+      [
+        timeline.map((t) => t.noticeId),
+        timeline.map((t) => t.at),
+        timeline.map((t) => t.event),
+        timeline.map((t) => t.requestId),
+        timeline.map((t) => t.detail),
+      ],
+    );
+  }
+}
+
+function entry(envelope: EventEnvelope, at: Date, requestId: string | null, detail: string | null) {
+  return { noticeId: envelope.noticeId, at, event: envelope.type, requestId, detail };
+}
+
+function statusOf(
+  p: NonNullable<EventEnvelope['payload']>,
+  at: Date,
+): Omit<StatusChange, 'id' | 'noticeId' | 'agency' | 'institution'> {
+  switch (p.$case) {
+    case 'requestDelivered':
+      return { status: 'delivered', rank: 1, deliveredAt: at };
+    case 'requestAcknowledged':
+      return { status: 'acknowledged', rank: 2, acknowledgedAt: at };
+    case 'requestAnswered':
+      return {
+        status: p.value.outcome,
+        rank: rankOf(p.value.outcome),
+        answeredAt: at,
+        outcome: p.value.outcome,
+        reason: p.value.reason,
+        resultJson: p.value.resultJson,
+      };
+    case 'requestFailed':
+      return { status: 'failed', rank: 3, answeredAt: at, reason: p.value.reason, outcome: undefined };
+    default:
+      throw new Error(`not a request status event: ${p.$case}`);
+  }
+}
+
+/** Two changes of one request in one batch become one row: the higher status, every timestamp. */
+function merge(a: StatusChange | undefined, b: StatusChange): StatusChange {
+  if (!a) return b;
+  const [hi, lo] = b.rank > a.rank ? [b, a] : [a, b];
+  return {
+    ...lo,
+    ...hi,
+    deliveredAt: a.deliveredAt ?? b.deliveredAt,
+    acknowledgedAt: a.acknowledgedAt ?? b.acknowledgedAt,
+    answeredAt: hi.answeredAt ?? lo.answeredAt,
+  };
+}
+
+async function upsertNotices(
+  tx: Queryable,
+  rows: { id: string; noticeNo: string; caseNo: string; court: string; measure: string; at: Date }[],
+) {
+  if (rows.length === 0) return;
+  const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+  await tx.query(
+    `INSERT INTO notices (id, notice_no, case_no, court_code, measure, issued_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+     ON CONFLICT (id) DO UPDATE SET notice_no = EXCLUDED.notice_no, case_no = EXCLUDED.case_no,
+       court_code = EXCLUDED.court_code, measure = EXCLUDED.measure, issued_at = EXCLUDED.issued_at,
+       updated_at = now()`,
+    [
+      unique.map((r) => r.id),
+      unique.map((r) => r.noticeNo),
+      unique.map((r) => r.caseNo),
+      unique.map((r) => r.court),
+      unique.map((r) => r.measure),
+      unique.map((r) => r.at),
+    ],
+  );
+}
+
+async function upsertDispatched(
+  tx: Queryable,
+  rows: {
+    requestId: string;
+    noticeId: string;
+    agency: string;
+    institution: string;
+    measure: string;
+    at: Date;
+    ackDue: Date;
+    due: Date;
+    escalate: Date;
+  }[],
+) {
+  if (rows.length === 0) return;
+  const unique = [...new Map(rows.map((r) => [r.requestId, r])).values()];
+  await tx.query(
+    `INSERT INTO requests (id, notice_id, agency, institution, measure, status, status_rank, dispatched_at,
+                           ack_due_at, due_at, escalate_at)
+     SELECT id, notice_id, agency, institution, measure, 'pending', 0, at, ack_due, due, esc
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[])
+       AS t(id, notice_id, agency, institution, measure, at, ack_due, due, esc)
+     ON CONFLICT (id) DO UPDATE SET measure = EXCLUDED.measure, dispatched_at = EXCLUDED.dispatched_at,
+       ack_due_at = EXCLUDED.ack_due_at, due_at = EXCLUDED.due_at, escalate_at = EXCLUDED.escalate_at,
+       updated_at = now()`,
+    [
+      unique.map((r) => r.requestId),
+      unique.map((r) => r.noticeId),
+      unique.map((r) => r.agency),
+      unique.map((r) => r.institution),
+      unique.map((r) => r.measure),
+      unique.map((r) => r.at),
+      unique.map((r) => r.ackDue),
+      unique.map((r) => r.due),
+      unique.map((r) => r.escalate),
+    ],
+  );
+}
+
+async function upsertChanges(tx: Queryable, rows: StatusChange[]) {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO requests (id, notice_id, agency, institution, status, status_rank, delivered_at, acknowledged_at,
+                           answered_at, outcome, reason, result_json)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::smallint[],
+                          $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[])
+     ON CONFLICT (id) DO UPDATE SET
+       status      = CASE WHEN requests.status_rank < EXCLUDED.status_rank THEN EXCLUDED.status ELSE requests.status END,
+       outcome     = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.outcome ELSE requests.outcome END,
+       reason      = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.reason ELSE requests.reason END,
+       result_json = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.result_json ELSE requests.result_json END,
+       answered_at = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.answered_at ELSE requests.answered_at END,
+       status_rank = GREATEST(requests.status_rank, EXCLUDED.status_rank),
+       delivered_at    = COALESCE(requests.delivered_at, EXCLUDED.delivered_at),
+       acknowledged_at = COALESCE(requests.acknowledged_at, EXCLUDED.acknowledged_at),
+       updated_at = now()`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.noticeId),
+      rows.map((r) => r.agency),
+      rows.map((r) => r.institution),
+      rows.map((r) => r.status),
+      rows.map((r) => r.rank),
+      rows.map((r) => r.deliveredAt ?? null),
+      rows.map((r) => r.acknowledgedAt ?? null),
+      rows.map((r) => r.answeredAt ?? null),
+      rows.map((r) => r.outcome ?? null),
+      rows.map((r) => r.reason || null),
+      rows.map((r) => r.resultJson || null),
+    ],
+  );
+}
