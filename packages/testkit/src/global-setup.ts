@@ -8,7 +8,6 @@ import {
   dockerAvailable,
   localKafkaScript,
 } from './endpoints.js';
-import './isolation.js';
 
 type Stop = () => Promise<void>;
 

@@ -1,3 +1,4 @@
 export * from './endpoints.js';
+export * from './hub-env.js';
 export * from './isolation.js';
 export * from './wait.js';

@@ -4,12 +4,6 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { Endpoints } from './endpoints.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    endpoints: Endpoints;
-  }
-}
-
 export function endpoints(): Endpoints {
   return inject('endpoints');
 }

@@ -1,28 +1,23 @@
 import { parseArgs } from 'node:util';
-import { clockFromConfig, createLogger, runUntilSignal, type ServiceApp } from '@hub/service-kit';
-import { SERVICES, selectServices } from './services.js';
+import { clockFromConfig, createLogger, runUntilSignal } from '@hub/service-kit';
+import { selectServices } from './services.js';
+import { startStack } from './stack.js';
 
 // One process, many services (Mimir/Loki's monolithic mode): they still talk only over Kafka and gRPC,
 // each with its own schema, so this mode cannot hide a coupling. Production runs each main.ts apart.
 const { values } = parseArgs({ options: { services: { type: 'string', default: 'all' } } });
 const names = selectServices(values.services ?? 'all');
 const env = { ...process.env };
+// Every service of this process shares one hub clock (and a scaled one needs a shared epoch).
 env.HUB_CLOCK_EPOCH ??= String(Date.now());
 const logger = createLogger({ service: 'hub', level: env.LOG_LEVEL ?? 'info' });
-const scale = Number(env.HUB_TIME_SCALE ?? '1');
-const clock = clockFromConfig(scale, Number(env.HUB_CLOCK_EPOCH));
+const clock = clockFromConfig(Number(env.HUB_TIME_SCALE ?? '1'), Number(env.HUB_CLOCK_EPOCH));
 
-const apps: ServiceApp[] = [];
 try {
-  for (const name of names) {
-    const app = SERVICES[name]!(env, { logger, clock });
-    await app.start();
-    apps.push(app);
-  }
+  const stack = await startStack(names, env, { logger, clock });
+  logger.info({ services: names, urls: Object.fromEntries(stack.urls) }, 'hub running');
+  runUntilSignal([...stack.apps.values()], logger);
 } catch (err) {
-  logger.fatal({ err }, 'start failed; stopping what started');
-  for (const app of apps.reverse()) await app.stop().catch(() => undefined);
+  logger.fatal({ err }, 'hub failed to start');
   process.exit(1);
 }
-logger.info({ services: names }, 'hub running');
-runUntilSignal(apps, logger);

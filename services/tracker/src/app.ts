@@ -74,11 +74,13 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     name: 'tracker',
     http,
     runtime,
+    /** The bound gRPC port (differs from the configured one when that is 0). */
+    grpcPort: 0,
     async start() {
       await runtime.start();
       await http.listen({ host: config.TRACKER_HOST, port: config.TRACKER_PORT });
-      await bindGrpc(grpc, `${config.TRACKER_HOST}:${config.TRACKER_GRPC_PORT}`);
-      logger.info({ port: config.TRACKER_PORT, grpcPort: config.TRACKER_GRPC_PORT }, 'tracker listening');
+      app.grpcPort = await bindGrpc(grpc, `${config.TRACKER_HOST}:${config.TRACKER_GRPC_PORT}`);
+      logger.info({ port: config.TRACKER_PORT, grpcPort: app.grpcPort }, 'tracker listening');
     },
     async stop() {
       await shutdownGrpc(grpc);

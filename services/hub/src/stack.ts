@@ -1,0 +1,53 @@
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '@hub/domain';
+import type { Logger, ServiceApp } from '@hub/service-kit';
+import { SERVICES } from './services.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface RunningStack {
+  apps: Map<string, ServiceApp>;
+  /** Where each started service listens, e.g. `gateway` → `http://127.0.0.1:8080`. */
+  urls: Map<string, string>;
+  env: Env;
+  stop(): Promise<void>;
+}
+
+function httpUrl(app: ServiceApp): string | undefined {
+  const http = (app as { http?: { server: { address(): AddressInfo | string | null } } }).http;
+  const a = http?.server.address();
+  return a && typeof a !== 'string' ? `http://127.0.0.1:${a.port}` : undefined;
+}
+
+/**
+ * Start services in one process, in order, telling later ones where earlier ones listen (ports may be
+ * 0 = any free port). On a failed start everything already started is stopped again.
+ */
+export async function startStack(
+  names: string[],
+  baseEnv: Env,
+  deps: { logger: Logger; clock: Clock },
+): Promise<RunningStack> {
+  const env: Env = { ...baseEnv };
+  const apps = new Map<string, ServiceApp>();
+  const urls = new Map<string, string>();
+  const stop = async () => {
+    for (const app of [...apps.values()].reverse()) await app.stop();
+    apps.clear();
+  };
+  try {
+    for (const name of names) {
+      const app = SERVICES[name]!(env, deps);
+      await app.start();
+      apps.set(name, app);
+      const url = httpUrl(app);
+      if (url) urls.set(name, url);
+      if (name === 'tracker') env.TRACKER_GRPC_URL = `127.0.0.1:${(app as unknown as { grpcPort: number }).grpcPort}`;
+      if (name === 'adapter-bank' && url) env.ADAPTER_BANK_URL = url;
+    }
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+  return { apps, urls, env, stop };
+}
