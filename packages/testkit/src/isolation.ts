@@ -3,6 +3,7 @@ import { ensureTopics, type Kafka } from '@hub/messaging';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Endpoints } from './endpoints.js';
+import './provided.js';
 
 export function endpoints(): Endpoints {
   return inject('endpoints');

@@ -4,6 +4,7 @@ import type { SimConfig } from './config.js';
 import { MockBank } from './mock-bank.js';
 
 export { loadConfig } from './config.js';
+export { accountsOf } from './ledger.js';
 
 /** The mock agencies (the one sanctioned simulation): partner back offices over the real REST API. */
 export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock }) {

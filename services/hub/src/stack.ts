@@ -42,7 +42,8 @@ export async function startStack(
       apps.set(name, app);
       const url = httpUrl(app);
       if (url) urls.set(name, url);
-      if (name === 'tracker') env.TRACKER_GRPC_URL = `127.0.0.1:${(app as unknown as { grpcPort: number }).grpcPort}`;
+      if (name === 'tracker')
+        env.TRACKER_GRPC_URL = `127.0.0.1:${(app as unknown as { grpcPort: number }).grpcPort}`;
       if (name === 'adapter-bank' && url) env.ADAPTER_BANK_URL = url;
     }
   } catch (err) {
