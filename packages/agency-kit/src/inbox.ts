@@ -1,5 +1,5 @@
 import type { RequestDispatched } from '@hub/contracts';
-import { HubError } from '@hub/domain';
+import { canonicalJson, HubError } from '@hub/domain';
 import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
 import { type Pool, type Queryable, withTransaction } from '@hub/store';
 import type { Answer } from './answers.js';
@@ -148,9 +148,15 @@ export class Inbox {
     });
   }
 
-  /** Record answers (already validated); the first answer is final, an identical repeat is accepted. */
+  /**
+   * Record answers (already validated); the first answer is final. A repeat is accepted only if it is the
+   * same answer (outcome, reason and result); any other second answer, in a later call or later in the
+   * same batch, is an ILLEGAL_TRANSITION, so an agency is never told a changed answer was taken.
+   */
   async answer(institution: string, answers: { requestId: string; answer: Answer }[]): Promise<ItemResult[]> {
-    const unique = [...new Map(answers.map((a) => [a.requestId, a])).values()];
+    const first = new Map<string, { requestId: string; answer: Answer }>();
+    for (const a of answers) if (!first.has(a.requestId)) first.set(a.requestId, a);
+    const unique = [...first.values()];
     return withTransaction(this.pool, async (tx) => {
       const now = this.now();
       const { rows } = await tx.query<{
@@ -190,29 +196,49 @@ export class Inbox {
         ),
       );
       const changed = new Set(rows.map((r) => r.id));
-      const current = await this.statuses(
+      const applied = (a: { requestId: string }) => changed.has(a.requestId) && first.get(a.requestId) === a;
+      const stored = await this.answersOf(
         tx,
         institution,
-        answers.map((a) => a.requestId).filter((id) => !changed.has(id)),
+        answers.filter((a) => !applied(a)).map((a) => a.requestId),
       );
       return answers.map((a): ItemResult => {
-        if (changed.has(a.requestId)) return { requestId: a.requestId, ok: true, status: a.answer.outcome };
-        const status = current.get(a.requestId);
-        if (status === undefined) return { requestId: a.requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
-        if (status === a.answer.outcome) return { requestId: a.requestId, ok: true, status };
+        if (applied(a)) return { requestId: a.requestId, ok: true, status: a.answer.outcome };
+        const s = stored.get(a.requestId);
+        if (s === undefined) return { requestId: a.requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
+        if (sameAnswer(s, a.answer)) return { requestId: a.requestId, ok: true, status: s.status };
         return { requestId: a.requestId, ok: false, code: 'ILLEGAL_TRANSITION' };
       });
     });
   }
 
   private async statuses(tx: Queryable, institution: string, ids: string[]): Promise<Map<string, string>> {
+    return new Map([...(await this.answersOf(tx, institution, ids))].map(([id, r]) => [id, r.status]));
+  }
+
+  private async answersOf(tx: Queryable, institution: string, ids: string[]): Promise<Map<string, StoredAnswer>> {
     if (ids.length === 0) return new Map();
-    const { rows } = await tx.query<{ id: string; status: string }>(
-      'SELECT id, status FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',
+    const { rows } = await tx.query<StoredAnswer & { id: string }>(
+      'SELECT id, status, outcome, reason, result FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',
       [ids, institution],
     );
-    return new Map(rows.map((r) => [r.id, r.status]));
+    return new Map(rows.map((r) => [r.id, r]));
   }
+}
+
+interface StoredAnswer {
+  status: string;
+  outcome: string | null;
+  reason: string | null;
+  result: unknown;
+}
+
+function sameAnswer(stored: StoredAnswer, answer: Answer): boolean {
+  return (
+    stored.outcome === answer.outcome &&
+    stored.reason === (answer.reason ?? null) &&
+    canonicalJson(stored.result) === canonicalJson('result' in answer ? answer.result : null)
+  );
 }
 
 export function throwIfFailed(result: ItemResult): ItemResult {

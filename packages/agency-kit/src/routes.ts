@@ -81,13 +81,15 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
       institution,
       body.answers.map((a) => a.requestId),
     );
+    // Results by position, not by request id: the same request may appear twice in one batch.
+    const results: unknown[] = new Array(body.answers.length);
     const valid: { requestId: string; answer: Answer }[] = [];
-    const invalid = new Map<string, unknown>();
+    const validAt: number[] = [];
     for (const [i, item] of body.answers.entries()) {
       const { requestId, ...rest } = item;
       const measure = measures.get(requestId);
       if (!measure) {
-        invalid.set(requestId, { requestId, ok: false, code: 'REQUEST_NOT_FOUND' });
+        results[i] = { requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
         continue;
       }
       const r = answerSchema(deps.resultSchemaFor(measure)).safeParse(rest);
@@ -96,13 +98,14 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
           ...x,
           path: `answers.${i}.${x.path}`,
         }));
-        invalid.set(requestId, { requestId, ok: false, code: 'VALIDATION_FAILED', details });
+        results[i] = { requestId, ok: false, code: 'VALIDATION_FAILED', details };
         continue;
       }
       valid.push({ requestId, answer: r.data as Answer });
+      validAt.push(i);
     }
     const stored = valid.length > 0 ? await deps.inbox.answer(institution, valid) : [];
-    const byId = new Map(stored.map((s) => [s.requestId, s]));
-    return { results: body.answers.map((a) => invalid.get(a.requestId) ?? byId.get(a.requestId)) };
+    for (const [j, s] of stored.entries()) results[validAt[j]!] = s;
+    return { results };
   });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ensureTopics, type Kafka } from '@hub/messaging';
+import { Kafka as KafkaClient, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Endpoints } from './endpoints.js';
@@ -40,6 +41,8 @@ export function isolate(): Isolation {
       } finally {
         await client.end();
       }
+      const kafka = new KafkaClient({ brokers: endpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
+      await deleteTopicsWithPrefix(kafka, topicPrefix);
     },
   };
 }

@@ -1,0 +1,80 @@
+/**
+ * The demo: what a court's client does. Waits for the hub, submits one inquiry notice (网络查控·查) for a
+ * debtor to every bank, follows it to completion and prints what came back (account numbers masked).
+ */
+import { formatYuan, maskAccount } from '@hub/domain';
+
+const gateway = process.env.HUB_GATEWAY_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`;
+const headers = { authorization: 'Bearer demo-court-key', 'content-type': 'application/json' };
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+await until(
+  'the gateway to be ready',
+  async () => ((await fetch(`${gateway}/readyz`)).ok ? true : undefined),
+  90_000,
+);
+console.log(`hub: gateway ready at ${gateway}`);
+
+const notice = {
+  noticeNo: `(2026)川0104执1234号-查${Date.now().toString(36)}`,
+  caseNo: '(2026)川0104执1234号',
+  court: { code: '川0104', name: '成都市锦江区人民法院' },
+  officer: { name: '王法官', phone: '028-00000000' },
+  debtor: { kind: 'person', name: '李某', idNumber: '11010519491231002X' },
+  measure: 'query',
+  targets: [{ agency: 'bank' }],
+  params: {},
+  legalBasis: '(2026)川0104执1234号执行裁定书',
+  issuedAt: new Date().toISOString(),
+};
+const res = await fetch(`${gateway}/v1/notices`, { method: 'POST', headers, body: JSON.stringify(notice) });
+if (res.status !== 202) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
+const { id } = (await res.json()) as { id: string };
+console.log(`hub: notice ${notice.noticeNo} accepted, id ${id}`);
+
+type Account = { accountNo: string; balanceFen: number };
+type Body = {
+  status: string;
+  requests: { institution: string; status: string; answer: { result?: { accounts?: Account[] } } | null }[];
+  timeline: unknown[];
+};
+const started = Date.now();
+let last = '';
+const body = await until(
+  'the notice to complete',
+  async () => {
+    const b = (await (await fetch(`${gateway}/v1/notices/${id}`, { headers })).json()) as Body;
+    const line = `${b.status}: ${b.requests.filter((r) => r.answer).length}/${b.requests.length} banks answered`;
+    if (line !== last) console.log(`hub: ${line}`);
+    last = line;
+    return b.status === 'completed' ? b : undefined;
+  },
+  60_000,
+);
+console.log(
+  `hub: completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${body.timeline.length} timeline events`,
+);
+for (const r of body.requests) {
+  const accounts = r.answer?.result?.accounts ?? [];
+  const total = accounts.reduce((s, a) => s + a.balanceFen, 0);
+  const list = accounts.map((a) => `${maskAccount(a.accountNo)} ¥${formatYuan(a.balanceFen)}`).join(', ');
+  console.log(
+    `  ${r.institution.padEnd(6)} ${r.status.padEnd(6)} ${accounts.length} account(s), ¥${formatYuan(total)}${list ? `  ${list}` : ''}`,
+  );
+}
+console.log(`
+Where to look:
+  notice status   curl -H 'authorization: Bearer demo-court-key' ${gateway}/v1/notices/${id}
+  tracker (ops)   http://127.0.0.1:8090/v1/ops/notices/${id}
+  metrics         ${gateway}/metrics  (every service: /metrics, /readyz)
+  Kafka topics    kcat -b 127.0.0.1:9092 -L   (event format: docs/events.md)
+  hub log         .hub/hub.log   broker log: .hub/kafka/broker.log`);

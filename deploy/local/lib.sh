@@ -1,0 +1,59 @@
+# Shared by demo.sh and test.sh: make a fresh clone runnable, and say in one line what is missing.
+# shellcheck shell=bash
+
+die() { echo "hub: $*" >&2; exit 1; }
+
+require_tools() {
+  command -v node >/dev/null 2>&1 || die "node not found: install Node.js >= 20.11"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  ((major >= 20)) || die "node $(node -v) found; the hub needs Node.js >= 20.11"
+  command -v npm >/dev/null 2>&1 || die "npm not found: install npm (it comes with Node.js)"
+}
+
+# Install packages when node_modules is missing or older than the lock file.
+ensure_deps() {
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "hub: installing packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# host port from a URL like postgres://user@host:5432/db
+host_port() {
+  local rest=${1#*://}
+  rest=${rest#*@}
+  rest=${rest%%/*}
+  local host=${rest%%:*} port=${rest##*:}
+  [[ $port == "$rest" ]] && port=$2
+  echo "$host $port"
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+check_services() {
+  local hp
+  read -r -a hp <<<"$(host_port "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" 5432)"
+  port_open "${hp[0]}" "${hp[1]}" ||
+    die "PostgreSQL is not reachable at ${hp[0]}:${hp[1]}: start it (e.g. pg_ctlcluster <version> main start) or set DATABASE_URL"
+  read -r -a hp <<<"$(host_port "${REDIS_URL:-redis://127.0.0.1:6379}" 6379)"
+  port_open "${hp[0]}" "${hp[1]}" ||
+    die "Redis is not reachable at ${hp[0]}:${hp[1]}: start it (e.g. redis-server --daemonize yes) or set REDIS_URL"
+}
+
+KAFKA_STARTED_HERE=0
+# Use a broker that already listens on the configured address; otherwise start the project's own.
+ensure_kafka() {
+  if [[ -n ${KAFKA_BROKERS:-} ]]; then
+    echo "hub: using Kafka at $KAFKA_BROKERS (KAFKA_BROKERS)"
+  elif port_open 127.0.0.1 "${KAFKA_PORT:-9092}"; then
+    echo "hub: using the Kafka broker already listening on 127.0.0.1:${KAFKA_PORT:-9092}"
+  else
+    bash deploy/local/kafka.sh start
+    KAFKA_STARTED_HERE=1
+  fi
+}
+
+stop_kafka_if_started() {
+  if ((KAFKA_STARTED_HERE)); then bash deploy/local/kafka.sh stop; fi
+}
