@@ -9,7 +9,7 @@ check_services
 ensure_deps
 
 echo "== lint and format (biome)"
-npx biome ci .
+npx biome ci --colors=off .
 
 echo "== wire contracts: regenerate from proto/ and compare"
 npm run -s gen -w @hub/contracts

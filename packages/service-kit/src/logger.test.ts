@@ -28,7 +28,14 @@ describe('log redaction', () => {
       'submitted',
     );
     const out = lines.join('');
-    for (const secret of ['11010519491231002X', '李某', '6222020200112233445', 'demo-court-key', '王法官', '028-00000000']) {
+    for (const secret of [
+      '11010519491231002X',
+      '李某',
+      '6222020200112233445',
+      'demo-court-key',
+      '王法官',
+      '028-00000000',
+    ]) {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('keep-me');
@@ -39,7 +46,10 @@ describe('log redaction', () => {
 describe('scrub', () => {
   it('masks ID-shaped and account-shaped strings anywhere, even in the message', () => {
     const { lines, logger } = capture();
-    logger.warn({ detail: 'debtor 11010519491231002X at 6222020200112233445' }, 'lookup of 91350100M000100Y43 failed');
+    logger.warn(
+      { detail: 'debtor 11010519491231002X at 6222020200112233445' },
+      'lookup of 91350100M000100Y43 failed',
+    );
     const out = lines.join('');
     expect(out).not.toMatch(/11010519491231002X|6222020200112233445|91350100M000100Y43/);
     expect(out).toContain('[masked]');

@@ -38,7 +38,11 @@ export function scrub(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(options: { service: string; level?: string; destination?: pino.DestinationStream }) {
+export function createLogger(options: {
+  service: string;
+  level?: string;
+  destination?: pino.DestinationStream;
+}) {
   return pino(
     {
       level: options.level ?? 'info',
