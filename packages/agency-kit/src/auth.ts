@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { HubError } from '@hub/domain';
+import { ConfigError } from '@hub/service-kit';
 
 /**
  * Agency authentication by API key (`x-agency-key`): each key belongs to exactly one institution, which
@@ -41,4 +42,16 @@ export function parseAgencyKeys(s: string): Map<string, string> {
 /** Local demo keys: `<code in lower case>-demo-key` for each connected institution. */
 export function demoAgencyKeys(institutions: readonly string[]): string {
   return institutions.map((i) => `${i}=${i.toLowerCase()}-demo-key`).join(',');
+}
+
+/**
+ * Agency keys from a configuration variable (`INSTITUTION=key` pairs), or the local demo keys of the
+ * connected institutions when it is unset; a malformed value fails boot naming the variable.
+ */
+export function agencyKeysFrom(variable: string, value: string | undefined, institutions: readonly string[]) {
+  try {
+    return parseAgencyKeys(value ?? demoAgencyKeys(institutions));
+  } catch (err) {
+    throw new ConfigError([{ variable, problem: (err as Error).message }]);
+  }
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { allTopics, type TopicKey, topicName } from '@hub/contracts';
 import type { Logger } from '@hub/service-kit';
 import { createPool, migrate, type Pool } from '@hub/store';
@@ -8,7 +9,7 @@ import { type EventFactory, eventFactory } from './outbox.js';
 import { OutboxRelay } from './relay.js';
 
 /** MESSAGING_MIGRATIONS_DIR, repeated here to avoid an import cycle with index.ts. */
-const SHARED_MIGRATIONS = new URL('../migrations', import.meta.url).pathname;
+const SHARED_MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface RuntimeOptions {
   service: string;

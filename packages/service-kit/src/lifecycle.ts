@@ -61,6 +61,6 @@ export function runUntilSignal(apps: ServiceApp[], logger: Logger, onStopped?: (
     logger.info('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -1,4 +1,4 @@
-import { demoAgencyKeys, parseAgencyKeys } from '@hub/agency-kit';
+import { agencyKeysFrom } from '@hub/agency-kit';
 import { commonEnv, env, parseEnv } from '@hub/service-kit';
 import { z } from 'zod';
 
@@ -14,6 +14,6 @@ export type BankAdapterConfig = z.infer<typeof schema> & { keys: Map<string, str
 
 export function loadConfig(source: Record<string, string | undefined>): BankAdapterConfig {
   const c = parseEnv(schema, source);
-  const keys = parseAgencyKeys(c.ADAPTER_BANK_KEYS ?? demoAgencyKeys(c.HUB_INSTITUTIONS.get('bank') ?? []));
+  const keys = agencyKeysFrom('ADAPTER_BANK_KEYS', c.ADAPTER_BANK_KEYS, c.HUB_INSTITUTIONS.get('bank') ?? []);
   return Object.freeze({ ...c, keys });
 }

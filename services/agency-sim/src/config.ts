@@ -1,4 +1,4 @@
-import { demoAgencyKeys, parseAgencyKeys } from '@hub/agency-kit';
+import { agencyKeysFrom } from '@hub/agency-kit';
 import { commonEnv, env, parseEnv } from '@hub/service-kit';
 import { z } from 'zod';
 
@@ -33,8 +33,10 @@ export type SimConfig = z.infer<typeof schema> & { bankKeys: Map<string, string>
 
 export function loadConfig(source: Record<string, string | undefined>): SimConfig {
   const c = parseEnv(schema, source);
-  const bankKeys = parseAgencyKeys(
-    c.ADAPTER_BANK_KEYS ?? demoAgencyKeys(c.HUB_INSTITUTIONS.get('bank') ?? []),
+  const bankKeys = agencyKeysFrom(
+    'ADAPTER_BANK_KEYS',
+    c.ADAPTER_BANK_KEYS,
+    c.HUB_INSTITUTIONS.get('bank') ?? [],
   );
   return Object.freeze({ ...c, bankKeys });
 }

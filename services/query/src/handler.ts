@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type AgencyTopicKind, type NoticeIssued, requestTopicKey } from '@hub/contracts';
-import { type AgencyKind, isTerminalRequest, type RequestStatus } from '@hub/domain';
+import {
+  type AgencyKind,
+  isMeasure,
+  isTerminalRequest,
+  measureService,
+  type RequestStatus,
+} from '@hub/domain';
 import { type ConsumedEvent, type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
 import { planRequests } from './domain/fan-out.js';
+
+/** Inquiries (查询) and locating a person (协查下落) belong to this service (domain measureService). */
+const ownsMeasure = (m: string | undefined) =>
+  m !== undefined && isMeasure(m) && measureService(m) === 'query';
 
 const TERMINAL = ['done', 'partial', 'cannot-assist', 'refused', 'failed', 'cancelled'];
 
@@ -25,7 +35,7 @@ export function createQueryHandler(deps: QueryHandlerDeps) {
       [];
     for (const { envelope } of events) {
       const p = envelope.payload;
-      if (p?.$case === 'noticeIssued' && p.value.notice?.measure === 'query') notices.push(p.value);
+      if (p?.$case === 'noticeIssued' && ownsMeasure(p.value.notice?.measure)) notices.push(p.value);
       else if (p?.$case === 'requestAnswered')
         answers.push({
           id: p.value.requestId,
@@ -56,7 +66,8 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
     [];
   for (const issued of notices) {
     const n = issued.notice;
-    if (!n || !fresh.has(issued.noticeId)) continue;
+    // delete, not has: the same notice twice in one batch (distinct event ids) still fans out once.
+    if (!n || !fresh.delete(issued.noticeId)) continue;
     const targets = n.targets.map((t) => ({
       agency: t.agency as AgencyKind,
       institution: t.institution || undefined,
