@@ -1,11 +1,9 @@
-import { HubError, toValidationIssues } from '@hub/domain';
+import { HubError, isUuid, toValidationIssues, UUID_PATTERN } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type Answer, answerSchema } from './answers.js';
 import type { AgencyAuth } from './auth.js';
 import { type Inbox, throwIfFailed } from './inbox.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AgencyRouteDeps {
   auth: AgencyAuth;
@@ -19,10 +17,10 @@ const inboxQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   leaseSeconds: z.coerce.number().int().min(5).max(3600).default(60),
 });
-const ackBatch = z.strictObject({ requestIds: z.array(z.string().regex(UUID)).min(1).max(500) });
+const ackBatch = z.strictObject({ requestIds: z.array(z.string().regex(UUID_PATTERN)).min(1).max(500) });
 const answerBatch = z.strictObject({
   answers: z
-    .array(z.looseObject({ requestId: z.string().regex(UUID) }))
+    .array(z.looseObject({ requestId: z.string().regex(UUID_PATTERN) }))
     .min(1)
     .max(500),
 });
@@ -53,7 +51,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
 
   app.post<{ Params: { id: string } }>('/v1/agency/requests/:id/ack', async (request) => {
     const institution = who(request.headers);
-    if (!UUID.test(request.params.id)) throw new HubError('REQUEST_NOT_FOUND');
+    if (!isUuid(request.params.id)) throw new HubError('REQUEST_NOT_FOUND');
     return throwIfFailed((await deps.inbox.acknowledge(institution, [request.params.id]))[0]!);
   });
 
@@ -66,7 +64,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   app.post<{ Params: { id: string } }>('/v1/agency/requests/:id/answer', async (request) => {
     const institution = who(request.headers);
     const id = request.params.id;
-    if (!UUID.test(id)) throw new HubError('REQUEST_NOT_FOUND');
+    if (!isUuid(id)) throw new HubError('REQUEST_NOT_FOUND');
     const measure = (await deps.measureOf(institution, [id])).get(id);
     if (!measure) throw new HubError('REQUEST_NOT_FOUND');
     const answer = parse(answerSchema(deps.resultSchemaFor(measure)), request.body) as Answer;

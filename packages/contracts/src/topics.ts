@@ -1,3 +1,4 @@
+import type { AgencyKind } from '@hub/domain';
 import type { EventEnvelope } from './gen/enforcement/v1/events.js';
 
 /** The payload cases of the event envelope, e.g. `noticeIssued`. */
@@ -6,8 +7,8 @@ export type EventCase = NonNullable<EventEnvelope['payload']>['$case'];
 export type PayloadOf<C extends EventCase> = PayloadMap[C];
 type PayloadMap = { [P in NonNullable<EventEnvelope['payload']> as P['$case']]: P['value'] };
 
-export const AGENCY_TOPIC_KINDS = ['bank', 'real-estate', 'public-security', 'provident-fund'] as const;
-export type AgencyTopicKind = (typeof AGENCY_TOPIC_KINDS)[number];
+/** Agency kinds each have their own request topic. */
+export type AgencyTopicKind = AgencyKind;
 
 interface TopicSpec<C extends EventCase> {
   /** Topic name without the deployment prefix. */

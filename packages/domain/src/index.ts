@@ -7,6 +7,7 @@ export * from './ids/asset-numbers.ts';
 export * from './ids/case-number.ts';
 export * from './ids/credit-code.ts';
 export * from './ids/resident-id.ts';
+export * from './ids/uuid.ts';
 export * from './money.ts';
 export * from './notice.ts';
 export * from './redact.ts';

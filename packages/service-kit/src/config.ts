@@ -1,3 +1,4 @@
+import { AGENCY_KINDS, type AgencyKind as Agency } from '@hub/domain';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -47,9 +48,6 @@ export const env = {
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   positiveNumber: (fallback: number) => z.coerce.number().positive().default(fallback),
 };
-
-const AGENCY_KINDS = ['bank', 'real-estate', 'public-security', 'provident-fund'] as const;
-type Agency = (typeof AGENCY_KINDS)[number];
 
 /**
  * The connected institutions (协助执行单位) by agency kind, `kind:CODE` pairs separated by commas. A notice

@@ -1,9 +1,7 @@
 import type { NoticeView } from '@hub/contracts';
-import { HubError } from '@hub/domain';
+import { HubError, isUuid } from '@hub/domain';
 import type { Pool } from '@hub/store';
 import type { TrackerClient } from './adapters/tracker-client.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The JSON a court reads for one notice (DESIGN §6). */
 export interface NoticeStatusBody {
@@ -39,7 +37,7 @@ export class NoticeReader {
   ) {}
 
   async get(id: string, court: string): Promise<NoticeView> {
-    if (!UUID.test(id)) throw new HubError('NOTICE_NOT_FOUND');
+    if (!isUuid(id)) throw new HubError('NOTICE_NOT_FOUND');
     const { rows } = await this.pool.query<{
       court_code: string;
       notice_no: string;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Clock, HubError } from '@hub/domain';
+import { type Clock, HubError, isUuid } from '@hub/domain';
 import { MessagingRuntime } from '@hub/messaging';
 import {
   bindGrpc,
@@ -62,9 +62,7 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
   registerErrorHandling(http);
   http.get<{ Params: { id: string } }>('/v1/ops/notices/:id', async (request) => {
     const id = request.params.id;
-    const view = /^[0-9a-f-]{36}$/i.test(id)
-      ? await readNotice(runtime.pool, id, deps.clock.now())
-      : undefined;
+    const view = isUuid(id) ? await readNotice(runtime.pool, id, deps.clock.now()) : undefined;
     if (!view) throw new HubError('NOTICE_NOT_FOUND');
     return view;
   });

@@ -1,17 +1,15 @@
 import { Server, type ServiceError, type sendUnaryData, status } from '@grpc/grpc-js';
 import { type TrackerServiceServer, TrackerServiceService } from '@hub/contracts';
-import type { Clock } from '@hub/domain';
+import { type Clock, isUuid } from '@hub/domain';
 import type { Logger } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { readNotice } from '../notice-view.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The tracker's read API for the gateway (and any other internal reader). */
 export function createTrackerGrpcServer(deps: { pool: Pool; clock: Clock; logger: Logger }): Server {
   const impl: TrackerServiceServer = {
     getNotice: (call, callback: sendUnaryData<{ notice?: Awaited<ReturnType<typeof readNotice>> }>) => {
-      if (!UUID.test(call.request.id)) {
+      if (!isUuid(call.request.id)) {
         callback({ code: status.NOT_FOUND, details: 'no such notice' } as ServiceError);
         return;
       }
