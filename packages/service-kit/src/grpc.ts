@@ -1,4 +1,13 @@
-import { type Server, ServerCredentials } from '@grpc/grpc-js';
+import {
+  Metadata,
+  type Server,
+  ServerCredentials,
+  type ServerUnaryCall,
+  type ServiceError,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
+import { HubError, isHubError } from '@hub/domain';
+import type { Logger } from './logger.js';
 
 /** Bind a gRPC server; resolves with the bound port (0 asks for any free one). */
 export function bindGrpc(server: Server, address: string): Promise<number> {
@@ -20,4 +29,31 @@ export function shutdownGrpc(server: Server, graceMs = 5000): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * Any thrown value as a gRPC error: the catalog's status for the code (mapped once, in @hub/domain), the
+ * stable code in the `error-code` trailer and the details as JSON in `error-details`, exactly as REST
+ * reports them. Anything not a HubError is logged and leaves as INTERNAL, leaking nothing.
+ */
+export function toGrpcError(err: unknown, logger: Logger): ServiceError {
+  const hub = isHubError(err) ? err : new HubError('INTERNAL');
+  if (!isHubError(err)) logger.error({ err }, 'grpc call failed');
+  const metadata = new Metadata();
+  metadata.set('error-code', hub.code);
+  metadata.set('error-details', JSON.stringify(hub.details));
+  return Object.assign(new Error(hub.message), { code: hub.grpcStatus, details: hub.message, metadata });
+}
+
+/** Adapt an async handler to grpc-js's callback style, with errors mapped by toGrpcError. */
+export function unary<Req, Res>(
+  logger: Logger,
+  handler: (call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
+  return (call, callback) => {
+    handler(call).then(
+      (res) => callback(null, res),
+      (err) => callback(toGrpcError(err, logger)),
+    );
+  };
 }
