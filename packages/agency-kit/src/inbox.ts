@@ -216,7 +216,11 @@ export class Inbox {
     return new Map([...(await this.answersOf(tx, institution, ids))].map(([id, r]) => [id, r.status]));
   }
 
-  private async answersOf(tx: Queryable, institution: string, ids: string[]): Promise<Map<string, StoredAnswer>> {
+  private async answersOf(
+    tx: Queryable,
+    institution: string,
+    ids: string[],
+  ): Promise<Map<string, StoredAnswer>> {
     if (ids.length === 0) return new Map();
     const { rows } = await tx.query<StoredAnswer & { id: string }>(
       'SELECT id, status, outcome, reason, result FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',

@@ -30,26 +30,50 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
   });
 }
 
-/** Create the hub's topics up front (KRaft: subscribing to a missing topic throws; kafkajs#1563). */
-export async function ensureTopics(kafka: Kafka, topics: { topic: string; numPartitions: number }[]) {
+/**
+ * Create the hub's topics up front (KRaft: subscribing to a missing topic throws; kafkajs#1563) and wait
+ * until every partition has a leader. Several services (or test files) may race to create the same
+ * topics: kafkajs's own waitForLeaders fails in that race with UNKNOWN_TOPIC_OR_PARTITION, so creation
+ * does not wait and readiness is polled from metadata instead.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: { topic: string; numPartitions: number }[],
+  timeoutMs = 30_000,
+): Promise<void> {
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.topic,
-          numPartitions: t.numPartitions,
-          replicationFactor: 1,
-        })),
-      });
+      try {
+        await admin.createTopics({
+          waitForLeaders: false,
+          topics: missing.map((t) => ({
+            topic: t.topic,
+            numPartitions: t.numPartitions,
+            replicationFactor: 1,
+          })),
+        });
+      } catch (err) {
+        if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+      }
     }
-  } catch (err) {
-    // Two services starting together may race to create the same topic: that one is fine.
-    if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+    const names = topics.map((t) => t.topic);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics: names });
+        const ready = meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        if (ready && meta.length === names.length) return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`topics have no leaders after ${timeoutMs} ms: ${names.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }

@@ -5,6 +5,7 @@ import {
   isMeasure,
   isTerminalRequest,
   measureService,
+  REQUEST_STATUSES,
   type RequestStatus,
 } from '@hub/domain';
 import { type ConsumedEvent, type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
@@ -15,7 +16,7 @@ import { planRequests } from './domain/fan-out.js';
 const ownsMeasure = (m: string | undefined) =>
   m !== undefined && isMeasure(m) && measureService(m) === 'query';
 
-const TERMINAL = ['done', 'partial', 'cannot-assist', 'refused', 'failed', 'cancelled'];
+const TERMINAL = REQUEST_STATUSES.filter(isTerminalRequest);
 
 export interface QueryHandlerDeps {
   events: EventFactory;
@@ -62,12 +63,13 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
     [notices.map((n) => n.noticeId), notices.map((n) => n.notice?.caseNo ?? ''), notices.map(() => now)],
   );
   const fresh = new Set(rows.map((r) => r.id));
+  // Taken off as planned: the same notice twice in one batch (distinct event ids) still fans out once.
+  const unplanned = new Set(fresh);
   const requests: { id: string; noticeId: string; agency: string; institution: string; status: string }[] =
     [];
   for (const issued of notices) {
     const n = issued.notice;
-    // delete, not has: the same notice twice in one batch (distinct event ids) still fans out once.
-    if (!n || !fresh.delete(issued.noticeId)) continue;
+    if (!n || !unplanned.delete(issued.noticeId)) continue;
     const targets = n.targets.map((t) => ({
       agency: t.agency as AgencyKind,
       institution: t.institution || undefined,

@@ -3,7 +3,9 @@ import {
   type AgencyKind,
   DEFAULT_SLA_POLICY,
   deadlinesFor,
+  isRequestStatus,
   type Measure,
+  requestStatusRank,
   type SlaPolicy,
   slaFor,
 } from '@hub/domain';
@@ -25,8 +27,8 @@ type StatusChange = {
   resultJson?: string;
 };
 
-const RANK: Record<string, number> = { pending: 0, delivered: 1, acknowledged: 2 };
-const rankOf = (status: string) => RANK[status] ?? 3;
+// An unknown outcome string ranks as terminal: an answer is an answer even if this build cannot name it.
+const rankOf = (status: string) => (isRequestStatus(status) ? requestStatusRank(status) : 3);
 
 /**
  * Folds a batch of events into the read model with one multi-row statement per kind of change.

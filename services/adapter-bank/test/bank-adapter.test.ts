@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { decodeEnvelope, type EventEnvelope, encodeEnvelope, topicName } from '@hub/contracts';
+import { systemClock } from '@hub/domain';
+import { createKafka, eventFactory, type Kafka } from '@hub/messaging';
+import { createLogger } from '@hub/service-kit';
+import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, loadConfig } from '../src/app.js';
+
+const iso = isolate();
+const BANKS = ['ICBC', 'CCB', 'ABC', 'BOC', 'BOCOM', 'CMB'] as const;
+type Bank = (typeof BANKS)[number];
+const keyOf = (bank: Bank) => `${bank.toLowerCase()}-demo-key`;
+const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });
+
+const logger = createLogger({ service: 'bank-adapter-test', level: 'warn' });
+const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock: systemClock });
+let kafka: Kafka;
+let send: ReturnType<Kafka['producer']>;
+let progressReader: ReturnType<Kafka['consumer']>;
+/** Everything the adapter published on the progress topic, as a partner's tracker would see it. */
+const progress: { key: string; envelope: EventEnvelope }[] = [];
+
+beforeAll(async () => {
+  const quiet = createLogger({ service: 'bank-adapter-test', level: 'error' });
+  kafka = createKafka({ brokers: endpoints().kafkaBrokers, clientId: 'bank-adapter-test', logger: quiet });
+  await app.start();
+  send = kafka.producer();
+  await send.connect();
+  progressReader = kafka.consumer({ groupId: `${iso.namespace}.test-progress`, maxWaitTimeInMs: 100 });
+  await progressReader.connect();
+  await progressReader.subscribe({ topic: topicName('progress', iso.topicPrefix), fromBeginning: true });
+  const record = (key: unknown, value: Buffer) =>
+    progress.push({ key: String(key), envelope: decodeEnvelope(value) });
+  await progressReader.run({ eachMessage: async ({ message: m }) => void record(m.key, m.value!) });
+});
+
+afterAll(async () => {
+  await progressReader?.disconnect();
+  await send?.disconnect();
+  await app.stop();
+  await iso.cleanup();
+});
+
+const NOTICE = {
+  measure: 'query',
+  caseNo: '(2026)川0104执1234号',
+  noticeNo: '(2026)川0104执1234号-协01',
+  legalBasis: '(2026)川0104执1234号执行裁定书',
+};
+/** Publish one RequestDispatched per bank given (as the query service would) and wait for the inbox. */
+async function dispatch(banks: readonly Bank[], notice?: string) {
+  const sent = banks.map((bank) => ({ id: randomUUID(), noticeId: notice ?? randomUUID(), bank }));
+  const messages = sent.map((s) => {
+    const value = { ...NOTICE, requestId: s.id, noticeId: s.noticeId, agency: 'bank', institution: s.bank };
+    return events.event('requestsBank', s.noticeId, 'requestDispatched', value);
+  });
+  await send.send({
+    topic: topicName('requestsBank', iso.topicPrefix),
+    messages: messages.map((m) => ({ key: m.key, value: encodeEnvelope(m.envelope) })),
+  });
+  const ids = sent.map((s) => s.id);
+  const sql = 'SELECT id FROM requests WHERE id = ANY($1::uuid[])';
+  const stored = async () => (await app.runtime.pool.query(sql, [ids])).rows.length === ids.length;
+  await waitFor(stored, { what: `${ids.length} requests in the inbox` });
+  return sent as [(typeof sent)[0], ...typeof sent];
+}
+
+/** Pull (and lease) a bank's inbox as one of its workers. */
+async function pull(bank: Bank, { worker = 'w1', leaseSeconds = 3600, limit = 500 } = {}) {
+  const res = await app.http.inject({
+    url: `/v1/agency/inbox?limit=${limit}&leaseSeconds=${leaseSeconds}`,
+    headers: { 'x-agency-key': keyOf(bank), 'x-agency-worker': worker },
+  });
+  return res.json().requests as { id: string; status: string }[];
+}
+const idsOf = (items: { id: string }[]) => items.map((r) => r.id);
+const post = (url: string, key: string | undefined, payload: object = {}) =>
+  app.http.inject({ method: 'POST', url, headers: key ? { 'x-agency-key': key } : {}, payload });
+/** An error reply as the partner sees it: HTTP status and stable code. */
+const errorOf = (res: Awaited<ReturnType<typeof post>>) => [res.statusCode, res.json().error?.code];
+const answer = (bank: Bank, id: string, body: object) =>
+  post(`/v1/agency/requests/${id}/answer`, keyOf(bank), body);
+const statusOf = async (id: string) =>
+  (await app.runtime.pool.query('SELECT status FROM requests WHERE id = $1', [id])).rows[0]?.status;
+const requestIdOf = (e: EventEnvelope) => (e.payload?.value as { requestId?: string } | undefined)?.requestId;
+const progressOf = (id: string, type?: string) =>
+  progress.filter((p) => requestIdOf(p.envelope) === id && (!type || p.envelope.type === type));
+
+const ACCOUNT = { accountNo: '6222020200112233445', accountType: 'demand', currency: 'CNY' };
+const done = (balanceFen: unknown = 12_345) => ({
+  outcome: 'done',
+  result: { accounts: [{ ...ACCOUNT, balanceFen }] },
+});
+
+describe('bank adapter inbox', () => {
+  it('two workers of one bank pulling at once never get the same request; an expired lease returns it', async () => {
+    const mine = new Set(idsOf(await dispatch(Array(40).fill('ABC'))));
+    const pulls = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => pull('ABC', { worker: `w${i % 2}`, leaseSeconds: 5, limit: 5 })),
+    );
+    const got = [...pulls.flatMap(idsOf), ...idsOf(await pull('ABC', { worker: 'w0', leaseSeconds: 5 }))];
+    expect(got.length).toBe(new Set(got).size);
+    expect(new Set(got)).toEqual(mine);
+    // While leased, nobody else gets them; once the 5 s lease lapses they come back, still 'delivered'.
+    expect(await pull('ABC', { leaseSeconds: 5 })).toEqual([]);
+    const returned = async () => ((r) => r.length > 0 && r)(await pull('ABC', { leaseSeconds: 60 }));
+    const back = await waitFor(returned, { what: 'expired leases', timeoutMs: 12_000, intervalMs: 250 });
+    expect(back.every((r) => mine.has(r.id) && r.status === 'delivered')).toBe(true);
+  });
+
+  it('a bank sees and touches only its own requests, whichever bank pulls first', async () => {
+    const sent: { id: string; bank: Bank }[] = [];
+    for (const order of [BANKS, [...BANKS].reverse()]) {
+      const round = await dispatch(BANKS);
+      sent.push(...round);
+      for (const bank of order) {
+        const seen = idsOf(await pull(bank)).filter((id) => sent.some((s) => s.id === id));
+        expect(seen).toEqual([round.find((s) => s.bank === bank)!.id]);
+      }
+    }
+    for (const a of sent) {
+      for (const b of BANKS.filter((x) => x !== a.bank)) {
+        for (const res of [
+          await post(`/v1/agency/requests/${a.id}/ack`, keyOf(b)),
+          await answer(b, a.id, done()),
+        ]) {
+          expect(errorOf(res)).toEqual([404, 'REQUEST_NOT_FOUND']);
+        }
+      }
+      expect(await statusOf(a.id)).toBe('delivered');
+    }
+  });
+
+  it('refuses callers without a valid agency key', async () => {
+    const [s] = await dispatch(['CCB']);
+    for (const key of [undefined, '', 'not-a-key', 'ICBC']) {
+      const headers = key === undefined ? {} : { 'x-agency-key': key };
+      for (const res of [
+        await app.http.inject({ url: '/v1/agency/inbox', headers }),
+        await post(`/v1/agency/requests/${s.id}/ack`, key),
+        await post(`/v1/agency/requests/${s.id}/answer`, key, done()),
+      ]) {
+        expect(errorOf(res)).toEqual([401, 'UNAUTHENTICATED']);
+      }
+    }
+    expect(await statusOf(s.id)).toBe('pending');
+  });
+});
+
+describe('bank adapter answers', () => {
+  it('rejects a bad answer with field paths and stores nothing', async () => {
+    const [s] = await dispatch(['BOC']);
+    const cases: [object, string][] = [
+      [done(-1), 'result.accounts.0.balanceFen'],
+      [done(12.5), 'result.accounts.0.balanceFen'],
+      [done('100'), 'result.accounts.0.balanceFen'],
+      [{ outcome: 'refused' }, 'reason'],
+      [{ outcome: 'refused', reason: '   ' }, 'reason'],
+      [{ outcome: 'maybe', result: {} }, 'outcome'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await answer('BOC', s.id, body);
+      expect(errorOf(res), JSON.stringify(body)).toEqual([400, 'VALIDATION_FAILED']);
+      expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    expect(await statusOf(s.id)).toBe('pending');
+    // The request is still open: a good answer is taken, and it is the only answer ever published.
+    expect((await answer('BOC', s.id, done())).statusCode).toBe(200);
+    await waitFor(() => progressOf(s.id, 'RequestAnswered').length > 0, { what: 'RequestAnswered' });
+    const answered = progressOf(s.id, 'RequestAnswered').map((p) => p.envelope.payload?.value);
+    expect(answered).toMatchObject([{ outcome: 'done' }]);
+  });
+
+  it('accepts an identical repeat answer and rejects a different one as an illegal transition', async () => {
+    const [s, sentinel] = await dispatch(['BOCOM', 'BOCOM'], randomUUID());
+    for (let i = 0; i < 2; i++) {
+      const res = await answer('BOCOM', s.id, done(500));
+      expect(res.json()).toMatchObject({ requestId: s.id, ok: true, status: 'done' });
+    }
+    for (const other of [{ outcome: 'refused', reason: '账户不存在' }, done(999)]) {
+      const res = await answer('BOCOM', s.id, other);
+      expect(errorOf(res)).toEqual([409, 'ILLEGAL_TRANSITION']);
+    }
+    // A later event of the same notice (same partition) has arrived, so any second answer would have too.
+    expect(idsOf(await pull('BOCOM'))).toContain(sentinel!.id);
+    await waitFor(() => progressOf(sentinel!.id).length > 0, { what: 'the sentinel RequestDelivered' });
+    const [answered, ...more] = progressOf(s.id, 'RequestAnswered');
+    expect(more).toEqual([]);
+    const value = answered!.envelope.payload!.value as { resultJson: string };
+    expect(JSON.parse(value.resultJson).accounts[0].balanceFen).toBe(500);
+  });
+
+  it('answers a batch item by item: one bad item does not sink the others', async () => {
+    const [good, bad, refused, twice] = await dispatch(['CMB', 'CMB', 'CMB', 'CMB']);
+    const stranger = (await dispatch(['ICBC']))[0]!.id;
+    const res = await post('/v1/agency/answers', keyOf('CMB'), {
+      answers: [
+        { requestId: good!.id, ...done() },
+        { requestId: bad!.id, ...done(-5) },
+        { requestId: stranger, ...done() },
+        { requestId: refused!.id, outcome: 'refused', reason: '无此客户' },
+        { requestId: twice!.id, ...done() },
+        { requestId: twice!.id, outcome: 'cannot-assist', reason: '系统维护' },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const path = expect.objectContaining({ path: 'answers.1.result.accounts.0.balanceFen' });
+    expect(res.json().results).toMatchObject([
+      { requestId: good!.id, ok: true, status: 'done' },
+      { requestId: bad!.id, ok: false, code: 'VALIDATION_FAILED', details: expect.arrayContaining([path]) },
+      { requestId: stranger, ok: false, code: 'REQUEST_NOT_FOUND' },
+      { requestId: refused!.id, ok: true, status: 'refused' },
+      // The same request twice in one batch: the first answer is taken, the changed one is refused.
+      { requestId: twice!.id, ok: true, status: 'done' },
+      { requestId: twice!.id, ok: false, code: 'ILLEGAL_TRANSITION' },
+    ]);
+    const after = await Promise.all([good, bad, refused, twice].map((r) => statusOf(r!.id)));
+    expect(after).toEqual(['done', 'pending', 'refused', 'done']);
+    expect(await statusOf(stranger)).toBe('pending');
+  });
+
+  it('publishes delivered on first lease, then acknowledged and answered, keyed by notice', async () => {
+    const [s] = await dispatch(['ICBC']);
+    expect(idsOf(await pull('ICBC'))).toContain(s.id);
+    await waitFor(() => progressOf(s.id, 'RequestDelivered').length > 0, { what: 'RequestDelivered' });
+    const ack = await post(`/v1/agency/requests/${s.id}/ack`, keyOf('ICBC'));
+    expect(ack.json()).toMatchObject({ ok: true, status: 'acknowledged' });
+    expect((await answer('ICBC', s.id, done(42))).statusCode).toBe(200);
+    await waitFor(() => progressOf(s.id, 'RequestAnswered').length > 0, { what: 'RequestAnswered' });
+    const seen = progressOf(s.id);
+    const types = seen.map((p) => p.envelope.type);
+    expect(types).toEqual(['RequestDelivered', 'RequestAcknowledged', 'RequestAnswered']);
+    expect(seen.every((p) => p.key === s.noticeId && p.envelope.noticeId === s.noticeId)).toBe(true);
+    expect(seen[2]!.envelope.payload!.value).toMatchObject({ institution: 'ICBC', outcome: 'done' });
+  });
+});

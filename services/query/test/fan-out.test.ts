@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import {
+  decodeEnvelope,
+  type EventCase,
+  type EventEnvelope,
+  encodeEnvelope,
+  type PayloadOf,
+  type TopicKey,
+  topicName,
+} from '@hub/contracts';
+import { systemClock } from '@hub/domain';
+import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
+import { createLogger } from '@hub/service-kit';
+import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, loadConfig } from '../src/app.js';
+
+const iso = isolate();
+const logger = createLogger({ service: 'query-test', level: 'warn' });
+const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock: systemClock });
+const BANKS = ['ICBC', 'CCB', 'ABC', 'BOC', 'BOCOM', 'CMB'];
+const WATCHED: TopicKey[] = ['notices', 'requestsBank', 'progress'];
+const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });
+let kafka: Kafka;
+let producer: ReturnType<Kafka['producer']>;
+let admin: ReturnType<Kafka['admin']>;
+let reader: ReturnType<Kafka['consumer']>;
+/** Everything on the hub's topics, read as any downstream service would. */
+const seen: { topic: string; partition: number; offset: number; key: string; envelope: EventEnvelope }[] = [];
+
+beforeAll(async () => {
+  const quiet = createLogger({ service: 'query-test', level: 'error' });
+  kafka = createKafka({ brokers: endpoints().kafkaBrokers, clientId: 'query-test', logger: quiet });
+  await app.start();
+  producer = kafka.producer();
+  admin = kafka.admin();
+  reader = kafka.consumer({ groupId: `${iso.namespace}.test-reader`, maxWaitTimeInMs: 100 });
+  await Promise.all([producer.connect(), admin.connect(), reader.connect()]);
+  await reader.subscribe({ topics: WATCHED.map((t) => topicName(t, iso.topicPrefix)), fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const envelope = decodeEnvelope(message.value!);
+      seen.push({ topic, partition, offset: Number(message.offset), key: String(message.key), envelope });
+    },
+  });
+});
+
+afterAll(async () => {
+  await reader?.disconnect();
+  await producer?.disconnect();
+  await admin?.disconnect();
+  await app.stop();
+  await iso.cleanup();
+});
+
+/** Publish in one produce request, so that the service is likely to take the messages in one batch. */
+async function publish(...messages: OutboxMessage[]) {
+  await producer.sendBatch({
+    topicMessages: messages.map((m) => ({
+      topic: m.topic,
+      messages: [{ key: m.key, value: encodeEnvelope(m.envelope) }],
+    })),
+  });
+}
+
+/** Whether `groupOrReader` has consumed every message now on `topics`. */
+async function caughtUp(
+  topics: TopicKey[],
+  committed: (topic: string, partition: number) => Promise<number>,
+) {
+  for (const key of topics) {
+    const topic = topicName(key, iso.topicPrefix);
+    for (const end of await admin.fetchTopicOffsets(topic)) {
+      if (Number(end.high) > 0 && (await committed(topic, end.partition)) < Number(end.high)) return false;
+    }
+  }
+  return true;
+}
+const queryCommitted = async (topic: string, partition: number) => {
+  const [t] = await admin.fetchOffsets({ groupId: `${iso.namespace}.query.inquiries`, topics: [topic] });
+  return Number(t!.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+};
+const readerCommitted = async (topic: string, partition: number) =>
+  1 +
+  Math.max(-1, ...seen.filter((s) => s.topic === topic && s.partition === partition).map((s) => s.offset));
+
+/**
+ * Wait until nothing more can happen: the query service consumed all its input, published its whole
+ * outbox, consumed its own output (which produces nothing further), and this test read all of it.
+ */
+async function settled() {
+  const outboxEmpty = async () =>
+    (await app.runtime.pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n === 0;
+  await waitFor(
+    async () =>
+      (await caughtUp(['notices', 'progress'], queryCommitted)) &&
+      (await outboxEmpty()) &&
+      (await caughtUp(['notices', 'progress'], queryCommitted)) &&
+      caughtUp(WATCHED, readerCommitted),
+    { what: 'the query service and this test to consume everything', intervalMs: 100 },
+  );
+}
+
+function of<C extends EventCase>(c: C, noticeId: string, topic?: TopicKey): PayloadOf<C>[] {
+  return seen
+    .filter((s) => s.envelope.noticeId === noticeId && s.envelope.payload?.$case === c)
+    .filter((s) => topic === undefined || s.topic === topicName(topic, iso.topicPrefix))
+    .map((s) => s.envelope.payload!.value as PayloadOf<C>);
+}
+
+const issued = (noticeId: string, measure: string, targets = ['bank', 'real-estate']) =>
+  events.event('notices', noticeId, 'noticeIssued', {
+    noticeId,
+    notice: {
+      noticeNo: '(2026)川0104执1234号-协01',
+      caseNo: '(2026)川0104执1234号',
+      court: { code: '川0104', name: '成都市锦江区人民法院' },
+      officer: { name: '王法官', phone: '028-00000000' },
+      debtor: { kind: 'person', name: '李某', idNumber: '11010519491231002X', creditCode: '' },
+      measure,
+      targets: targets.map((agency) => ({ agency, institution: '' })),
+      params: { accountNo: '', unitNo: '', plate: '' },
+      legalBasis: '(2026)川0104执1234号执行裁定书',
+      issuedAt: '2026-11-23T09:00:00+08:00',
+      confirmWarnings: [],
+    },
+    receivedAt: new Date(),
+  });
+
+const answer = (r: PayloadOf<'requestDispatched'>, outcome: string) =>
+  events.event('progress', r.noticeId, 'requestAnswered', {
+    requestId: r.requestId,
+    noticeId: r.noticeId,
+    agency: r.agency,
+    institution: r.institution,
+    outcome,
+    reason: outcome === 'done' ? '' : '测试',
+    resultJson: outcome === 'done' || outcome === 'partial' ? '{"accounts":[]}' : '',
+  });
+
+describe('query service fan-out', () => {
+  const n = randomUUID();
+  const notice = issued(n, 'query');
+
+  it('fans a query notice out to every connected bank and fails the unconnected real-estate target', async () => {
+    await publish(notice);
+    await waitFor(
+      () => of('requestDispatched', n).length >= BANKS.length && of('requestFailed', n).length > 0,
+      {
+        what: 'fan-out',
+      },
+    );
+    await settled();
+    const requests = of('requestDispatched', n, 'requestsBank');
+    expect(requests.map((r) => r.institution).sort()).toEqual([...BANKS].sort());
+    expect(new Set(requests.map((r) => r.requestId)).size).toBe(BANKS.length);
+    for (const r of requests) {
+      expect(r).toMatchObject({
+        noticeId: n,
+        agency: 'bank',
+        measure: 'query',
+        caseNo: '(2026)川0104执1234号',
+      });
+      expect(r.debtor).toMatchObject({ kind: 'person', idNumber: '11010519491231002X' });
+    }
+    expect(of('requestDispatched', n)).toHaveLength(BANKS.length); // nothing on any other topic
+    expect(of('requestFailed', n, 'progress')).toEqual([
+      expect.objectContaining({ agency: 'real-estate', institution: '*', code: 'AGENCY_NOT_CONNECTED' }),
+    ]);
+    // Every message of the notice is keyed by its id, so its events stay in order.
+    expect(seen.filter((s) => s.envelope.noticeId === n).every((s) => s.key === n)).toBe(true);
+  });
+
+  it('fans a notice out once however often it is delivered, even twice in one batch', async () => {
+    const twice = randomUUID();
+    await publish(notice, issued(n, 'query'), issued(twice, 'query'), issued(twice, 'query'));
+    await settled();
+    for (const id of [n, twice]) {
+      expect(of('requestDispatched', id)).toHaveLength(BANKS.length);
+      expect(of('requestFailed', id)).toHaveLength(1);
+    }
+    expect(of('noticeCompleted', n)).toHaveLength(0);
+  });
+
+  it('completes at once a notice none of whose targets is connected', async () => {
+    const lonely = randomUUID();
+    await publish(issued(lonely, 'query', ['real-estate']));
+    await waitFor(() => of('noticeCompleted', lonely).length > 0, { what: 'NoticeCompleted' });
+    expect(of('noticeCompleted', lonely)).toEqual([
+      { noticeId: lonely, requests: 1, done: 0, partial: 0, cannotAssist: 0, refused: 0, failed: 1 },
+    ]);
+  });
+
+  it('ignores a notice that is not a query', async () => {
+    const m = randomUUID();
+    await publish(issued(m, 'freeze'));
+    await settled();
+    expect(seen.filter((s) => s.envelope.noticeId === m).map((s) => s.envelope.type)).toEqual([
+      'NoticeIssued',
+    ]);
+  });
+
+  it('completes the notice with its counts once every request is answered, and only once', async () => {
+    const requests = of('requestDispatched', n);
+    const outcomes = ['done', 'done', 'done', 'partial', 'cannot-assist', 'refused'];
+    const answers = requests.map((r, i) => answer(r, outcomes[i]!));
+    await publish(...answers.slice(0, -1), answers[0]!);
+    await settled();
+    expect(of('noticeCompleted', n)).toHaveLength(0);
+
+    await publish(answers.at(-1)!);
+    await waitFor(() => of('noticeCompleted', n).length > 0, { what: 'NoticeCompleted' });
+    // A late, conflicting answer and a redelivered one change nothing.
+    await publish(answer(requests[0]!, 'refused'), answers.at(-1)!);
+    await settled();
+    expect(of('noticeCompleted', n, 'notices')).toEqual([
+      { noticeId: n, requests: 7, done: 3, partial: 1, cannotAssist: 1, refused: 1, failed: 1 },
+    ]);
+  });
+});

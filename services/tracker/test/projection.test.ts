@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import {
+  encodeEnvelope,
+  type NoticeView,
+  type TopicKey,
+  TrackerServiceClient,
+  topicName,
+} from '@hub/contracts';
+import { systemClock } from '@hub/domain';
+import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
+import { createLogger } from '@hub/service-kit';
+import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, loadConfig } from '../src/app.js';
+
+const iso = isolate();
+const logger = createLogger({ service: 'tracker-test', level: 'warn' });
+const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock: systemClock });
+const HOUR = 3_600_000;
+const SENT_TO: TopicKey[] = ['notices', 'requestsBank', 'progress'];
+let kafka: Kafka;
+let producer: ReturnType<Kafka['producer']>;
+let admin: ReturnType<Kafka['admin']>;
+
+beforeAll(async () => {
+  kafka = createKafka({
+    brokers: endpoints().kafkaBrokers,
+    clientId: 'tracker-test',
+    logger: createLogger({ service: 'tracker-test', level: 'error' }),
+  });
+  await app.start();
+  producer = kafka.producer();
+  admin = kafka.admin();
+  await Promise.all([producer.connect(), admin.connect()]);
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await admin?.disconnect();
+  await app.stop();
+  await iso.cleanup();
+});
+
+/** Events as other services would publish them, stamped with the hub time they happened at. */
+const at = (when: Date) => eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => when });
+
+/** Publish, then wait until the tracker's consumer group has committed past everything on its topics. */
+async function publish(...messages: OutboxMessage[]) {
+  for (const m of messages) {
+    await producer.send({ topic: m.topic, messages: [{ key: m.key, value: encodeEnvelope(m.envelope) }] });
+  }
+  const groupId = `${iso.namespace}.tracker.lifecycle`;
+  await waitFor(
+    async () => {
+      for (const key of SENT_TO) {
+        const topic = topicName(key, iso.topicPrefix);
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        for (const end of ends) {
+          const at = committed!.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          if (end.high !== '0' && at !== end.high) return false;
+        }
+      }
+      return true;
+    },
+    { what: 'the tracker to consume everything published', intervalMs: 100 },
+  );
+}
+
+type Json<T> = {
+  [K in keyof T]: T[K] extends Date | undefined ? string : T[K] extends (infer U)[] ? Json<U>[] : T[K];
+};
+async function view(id: string): Promise<Json<NoticeView>> {
+  const res = await app.http.inject({ url: `/v1/ops/notices/${id}` });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
+
+const dispatched = (noticeId: string, requestId: string, institution: string, when: Date) =>
+  at(when).event('requestsBank', noticeId, 'requestDispatched', {
+    ...progress(noticeId, requestId, institution),
+    measure: 'query',
+    caseNo: '(2026)川0104执1234号',
+    noticeNo: '(2026)川0104执1234号-协01',
+    legalBasis: '(2026)川0104执1234号执行裁定书',
+  });
+function progress(noticeId: string, requestId: string, institution: string) {
+  return { requestId, noticeId, agency: 'bank', institution };
+}
+const answered = (noticeId: string, requestId: string, institution: string, when: Date) =>
+  at(when).event('progress', noticeId, 'requestAnswered', {
+    ...progress(noticeId, requestId, institution),
+    outcome: 'done',
+    reason: '',
+    resultJson: JSON.stringify({ accounts: [] }),
+  });
+
+describe('tracker projection', () => {
+  it('folds one notice’s events arriving out of order and twice into one consistent view', async () => {
+    const n = randomUUID();
+    const r = randomUUID();
+    const start = Date.now() - HOUR;
+    const t = (minutes: number) => new Date(start + minutes * 60_000);
+    const issued = at(t(0)).event('notices', n, 'noticeIssued', {
+      noticeId: n,
+      notice: {
+        noticeNo: '(2026)川0104执1234号-协01',
+        caseNo: '(2026)川0104执1234号',
+        court: { code: '川0104', name: '成都市锦江区人民法院' },
+        measure: 'query',
+        targets: [{ agency: 'bank', institution: 'ICBC' }],
+        legalBasis: '(2026)川0104执1234号执行裁定书',
+        issuedAt: '2026-11-23T09:00:00+08:00',
+        confirmWarnings: [],
+      },
+      receivedAt: t(0),
+    });
+    const dispatch = dispatched(n, r, 'ICBC', t(1));
+    const delivered = at(t(2)).event('progress', n, 'requestDelivered', progress(n, r, 'ICBC'));
+    const acknowledged = at(t(3)).event('progress', n, 'requestAcknowledged', progress(n, r, 'ICBC'));
+    const answer = answered(n, r, 'ICBC', t(4));
+    const counts = { requests: 1, done: 1, partial: 0, cannotAssist: 0, refused: 0, failed: 0 };
+    const completed = at(t(5)).event('notices', n, 'noticeCompleted', { noticeId: n, ...counts });
+
+    await publish(answer);
+    expect((await view(n)).requests).toMatchObject([{ id: r, status: 'done', outcome: 'done' }]);
+    await publish(dispatch, dispatch);
+    await publish(issued);
+    await publish(delivered, acknowledged, answer);
+    const afterLate = await view(n);
+    expect(afterLate.status).toBe('in-progress');
+    expect(afterLate.requests).toMatchObject([{ id: r, status: 'done' }]);
+    await publish(completed, issued);
+
+    const v = await view(n);
+    expect(v).toMatchObject({
+      id: n,
+      noticeNo: '(2026)川0104执1234号-协01',
+      caseNo: '(2026)川0104执1234号',
+      courtCode: '川0104',
+      measure: 'query',
+      status: 'completed',
+      breached: false,
+      completedAt: t(5).toISOString(),
+    });
+    expect(v.requests).toHaveLength(1);
+    expect(v.requests[0]).toMatchObject({
+      id: r,
+      agency: 'bank',
+      institution: 'ICBC',
+      status: 'done',
+      outcome: 'done',
+      breached: false,
+      dueAt: new Date(t(1).getTime() + 24 * HOUR).toISOString(), // bank query: answer within 24 h
+      answeredAt: t(4).toISOString(),
+    });
+    expect(JSON.parse(v.requests[0]!.resultJson)).toEqual({ accounts: [] });
+    // The timeline reads in the order things happened, each event once, whatever order they arrived in.
+    const events = v.timeline.map((e) => e.event);
+    expect(events).toEqual([
+      'NoticeIssued',
+      'RequestDispatched',
+      'RequestDelivered',
+      'RequestAcknowledged',
+      'RequestAnswered',
+      'NoticeCompleted',
+    ]);
+  });
+
+  it('marks a request unanswered past its due time, or answered late, as breached', async () => {
+    const n = randomUUID();
+    const [open, late, fresh] = [randomUUID(), randomUUID(), randomUUID()];
+    const twoDaysAgo = new Date(Date.now() - 48 * HOUR);
+    await publish(
+      dispatched(n, open, 'CCB', twoDaysAgo),
+      dispatched(n, late, 'ABC', twoDaysAgo),
+      dispatched(n, fresh, 'BOC', new Date()),
+    );
+    await publish(answered(n, late, 'ABC', new Date()));
+
+    const v = await view(n);
+    const byId = new Map(v.requests.map((q) => [q.id, q]));
+    expect(byId.get(open)).toMatchObject({ status: 'pending', breached: true });
+    expect(byId.get(open)!.dueAt).toBe(new Date(twoDaysAgo.getTime() + 24 * HOUR).toISOString());
+    expect(byId.get(late)).toMatchObject({ status: 'done', breached: true });
+    expect(byId.get(fresh)).toMatchObject({ status: 'pending', breached: false });
+    expect(v.breached).toBe(true);
+
+    // The gateway reads the same view over gRPC.
+    const client = new TrackerServiceClient(`127.0.0.1:${app.grpcPort}`, credentials.createInsecure());
+    try {
+      const overGrpc = await new Promise<NoticeView | undefined>((resolve, reject) =>
+        client.getNotice({ id: n }, new Metadata(), { deadline: Date.now() + 5000 }, (err, res) =>
+          err ? reject(err) : resolve(res?.notice),
+        ),
+      );
+      expect(overGrpc?.breached).toBe(true);
+      const request = overGrpc?.requests.find((q) => q.id === open);
+      expect(request).toMatchObject({ status: 'pending', breached: true });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('answers 404 NOTICE_NOT_FOUND for a notice it has never heard of', async () => {
+    const res = await app.http.inject({ url: `/v1/ops/notices/${randomUUID()}` });
+    expect([res.statusCode, res.json().error.code]).toEqual([404, 'NOTICE_NOT_FOUND']);
+  });
+});
