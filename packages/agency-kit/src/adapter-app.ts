@@ -10,6 +10,7 @@ import {
   type ServiceApp,
   schemaName,
 } from '@hub/service-kit';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AgencyAuth } from './auth.js';
 import { Inbox } from './inbox.js';
@@ -19,6 +20,7 @@ const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface AdapterConfig {
   DATABASE_URL: string;
+  REDIS_URL: string;
   KAFKA_BROKERS: string[];
   HUB_TOPIC_PREFIX: string;
   HUB_NAMESPACE: string;
@@ -70,14 +72,19 @@ export function buildAdapterApp(
     await inbox.store(tx, requests);
   });
 
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const http = createHttpServer({
     logger,
     registry,
-    readiness: [{ name: 'postgres', check: () => runtime.readiness() }],
+    readiness: [
+      { name: 'postgres', check: () => runtime.readiness() },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+    ],
   });
   registerErrorHandling(http);
   registerAgencyRoutes(http, {
-    auth: new AgencyAuth(config.keys),
+    auth: new AgencyAuth(config.keys, redis, `${config.HUB_NAMESPACE || 'hub'}:${spec.service}:nonce:`),
     inbox,
     resultSchemaFor: (measure) => spec.resultSchemas[measure] ?? anyResult,
     measureOf: async (institution, ids) => {
@@ -95,6 +102,7 @@ export function buildAdapterApp(
     runtime,
     inbox,
     async start() {
+      await redis.connect();
       await runtime.start();
       await http.listen({ host: config.host, port: config.port });
       logger.info({ port: config.port }, `${spec.service} listening`);
@@ -102,6 +110,7 @@ export function buildAdapterApp(
     async stop() {
       await http.close();
       await runtime.stop();
+      redis.disconnect();
     },
   } satisfies ServiceApp & Record<string, unknown>;
   return app;

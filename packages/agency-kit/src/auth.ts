@@ -1,30 +1,63 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { HubError } from '@hub/domain';
 import { ConfigError } from '@hub/service-kit';
+import type { Redis } from 'ioredis';
+import { canonicalRequest, hmac, SIGNATURE_HEADERS, SIGNATURE_WINDOW_MS, signaturesEqual } from './signing.js';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+export interface VerifiedCaller {
+  institution: string;
+  /** What the agency signed, kept with its answers as evidence (法释〔2013〕20号: signatures stay verifiable). */
+  signature: { timestamp: string; nonce: string; signature: string; bodySha256Hmac: string };
+}
 
 /**
- * Agency authentication by API key (`x-agency-key`): each key belongs to exactly one institution, which
- * then sees only its own requests. Keys are compared as SHA-256 digests in constant time.
+ * Agency authentication by HMAC-signed requests (see signing.ts): each secret belongs to exactly one
+ * institution, which then sees and answers only its own requests. Replays are refused by remembering
+ * every nonce for the signature window in Redis.
  */
 export class AgencyAuth {
-  private readonly keys: { digest: Buffer; institution: string }[];
+  constructor(
+    private readonly secrets: ReadonlyMap<string, string>,
+    private readonly redis: Redis,
+    private readonly nonceKeyPrefix: string,
+    private readonly realNow: () => number = Date.now,
+  ) {}
 
-  constructor(keys: ReadonlyMap<string, string>) {
-    this.keys = [...keys].map(([institution, key]) => ({ digest: digest(key), institution }));
-  }
-
-  institutionOf(key: string | string[] | undefined): string {
-    if (typeof key !== 'string' || key.length === 0) throw new HubError('UNAUTHENTICATED');
-    const d = digest(key);
-    const found = this.keys.find((k) => timingSafeEqual(k.digest, d));
-    if (!found) throw new HubError('UNAUTHENTICATED');
-    return found.institution;
+  async verify(method: string, path: string, headers: Headers, body: Buffer | string): Promise<VerifiedCaller> {
+    const h = (name: string) => {
+      const v = headers[name];
+      return typeof v === 'string' && v.length > 0 ? v : undefined;
+    };
+    const institution = h(SIGNATURE_HEADERS.id);
+    const timestamp = h(SIGNATURE_HEADERS.timestamp);
+    const nonce = h(SIGNATURE_HEADERS.nonce);
+    const signature = h(SIGNATURE_HEADERS.signature);
+    if (!institution || !timestamp || !nonce || !signature) {
+      throw new HubError('UNAUTHENTICATED', [{ code: 'SIGNATURE_HEADERS_MISSING' }]);
+    }
+    const secret = this.secrets.get(institution);
+    if (!secret) throw new HubError('UNAUTHENTICATED', [{ code: 'UNKNOWN_AGENCY' }]);
+    const expected = hmac(secret, canonicalRequest(method, path, timestamp, nonce, body));
+    if (!signaturesEqual(expected, signature)) throw new HubError('SIGNATURE_INVALID');
+    const at = Date.parse(timestamp);
+    if (!Number.isFinite(at) || Math.abs(this.realNow() - at) > SIGNATURE_WINDOW_MS || nonce.length < 16) {
+      throw new HubError('REQUEST_REPLAYED', [{ code: 'TIMESTAMP_OUT_OF_WINDOW' }]);
+    }
+    // Only a correctly signed request consumes its nonce, so nobody can burn a partner's nonces.
+    const fresh = await this.redis.set(
+      `${this.nonceKeyPrefix}${institution}:${nonce}`,
+      '1',
+      'PX',
+      2 * SIGNATURE_WINDOW_MS,
+      'NX',
+    );
+    if (fresh !== 'OK') throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_REUSED' }]);
+    return { institution, signature: { timestamp, nonce, signature, bodySha256Hmac: expected } };
   }
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** `ICBC=key1,CCB=key2` → Map(institution → key). */
+/** `ICBC=secret1,CCB=secret2` → Map(institution → secret). */
 export function parseAgencyKeys(s: string): Map<string, string> {
   return new Map(
     s
@@ -33,20 +66,21 @@ export function parseAgencyKeys(s: string): Map<string, string> {
       .filter(Boolean)
       .map((p) => {
         const [institution, key] = p.split('=');
-        if (!institution || !key) throw new Error(`agency key "${p}" is not INSTITUTION=key`);
+        if (!institution || !key) throw new Error(`agency key "${p}" is not INSTITUTION=secret`);
+        if (key.length < 12) throw new Error(`the secret of ${institution} is shorter than 12 characters`);
         return [institution, key] as [string, string];
       }),
   );
 }
 
-/** Local demo keys: `<code in lower case>-demo-key` for each connected institution. */
+/** Local demo secrets: `<code in lower case>-demo-secret` for each connected institution. */
 export function demoAgencyKeys(institutions: readonly string[]): string {
-  return institutions.map((i) => `${i}=${i.toLowerCase()}-demo-key`).join(',');
+  return institutions.map((i) => `${i}=${i.toLowerCase()}-demo-secret`).join(',');
 }
 
 /**
- * Agency keys from a configuration variable (`INSTITUTION=key` pairs), or the local demo keys of the
- * connected institutions when it is unset; a malformed value fails boot naming the variable.
+ * Agency secrets from a configuration variable (`INSTITUTION=secret` pairs), or the local demo secrets of
+ * the connected institutions when it is unset; a malformed value fails boot naming the variable.
  */
 export function agencyKeysFrom(variable: string, value: string | undefined, institutions: readonly string[]) {
   try {

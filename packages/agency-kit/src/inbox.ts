@@ -153,7 +153,11 @@ export class Inbox {
    * same answer (outcome, reason and result); any other second answer, in a later call or later in the
    * same batch, is an ILLEGAL_TRANSITION, so an agency is never told a changed answer was taken.
    */
-  async answer(institution: string, answers: { requestId: string; answer: Answer }[]): Promise<ItemResult[]> {
+  async answer(
+    institution: string,
+    answers: { requestId: string; answer: Answer }[],
+    signature: unknown = null,
+  ): Promise<ItemResult[]> {
     const first = new Map<string, { requestId: string; answer: Answer }>();
     for (const a of answers) if (!first.has(a.requestId)) first.set(a.requestId, a);
     const unique = [...first.values()];
@@ -167,7 +171,7 @@ export class Inbox {
         result: unknown;
       }>(
         `UPDATE requests r SET status = a.outcome, outcome = a.outcome, reason = a.reason, result = a.result,
-           answered_at = $6, lease_until = NULL
+           answered_at = $6, lease_until = NULL, answer_signature = $8
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS a(id, outcome, reason, result)
          WHERE r.id = a.id AND r.institution = $5 AND r.status = ANY($7::text[])
          RETURNING r.id, r.notice_id, r.outcome, r.reason, r.result`,
@@ -179,6 +183,7 @@ export class Inbox {
           institution,
           now,
           OPEN,
+          signature === null ? null : JSON.stringify(signature),
         ],
       );
       await enqueue(

@@ -3,3 +3,4 @@ export * from './answers.js';
 export * from './auth.js';
 export * from './inbox.js';
 export * from './routes.js';
+export * from './signing.js';

@@ -1,8 +1,8 @@
 import { HubError, isUuid, toValidationIssues, UUID_PATTERN } from '@hub/domain';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Answer, answerSchema } from './answers.js';
-import type { AgencyAuth } from './auth.js';
+import type { AgencyAuth, VerifiedCaller } from './auth.js';
 import { type Inbox, throwIfFailed } from './inbox.js';
 
 export interface AgencyRouteDeps {
@@ -39,41 +39,59 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
 
 /** The agency API (DESIGN §6): inbox pull with a lease, acknowledge (签收), answer; single and batch. */
 export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps): void {
-  const who = (headers: Record<string, string | string[] | undefined>) =>
-    deps.auth.institutionOf(headers['x-agency-key']);
+  // Every agency call is a signed document: the raw body is kept for its hash, then parsed.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(String(body)));
+    } catch {
+      done(new HubError('VALIDATION_FAILED', [{ path: '', code: 'MALFORMED_BODY', message: 'body is not JSON' }]));
+    }
+  });
+  const verified = new WeakMap<FastifyRequest, VerifiedCaller>();
+  app.addHook('preHandler', async (request) => {
+    if (!request.url.startsWith('/v1/agency/')) return;
+    const raw = (request as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+    verified.set(request, await deps.auth.verify(request.method, request.url, request.headers, raw));
+  });
+  const caller = (request: FastifyRequest) => verified.get(request)!;
+  const who = (request: FastifyRequest) => caller(request).institution;
 
   app.get('/v1/agency/inbox', async (request) => {
-    const institution = who(request.headers);
+    const institution = who(request);
     const q = parse(inboxQuery, request.query);
     const worker = String(request.headers['x-agency-worker'] ?? 'default').slice(0, 64);
     return { requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds) };
   });
 
   app.post<{ Params: { id: string } }>('/v1/agency/requests/:id/ack', async (request) => {
-    const institution = who(request.headers);
+    const institution = who(request);
     if (!isUuid(request.params.id)) throw new HubError('REQUEST_NOT_FOUND');
     return throwIfFailed((await deps.inbox.acknowledge(institution, [request.params.id]))[0]!);
   });
 
   app.post('/v1/agency/acks', async (request) => {
-    const institution = who(request.headers);
+    const institution = who(request);
     const body = parse(ackBatch, request.body);
     return { results: await deps.inbox.acknowledge(institution, body.requestIds) };
   });
 
   app.post<{ Params: { id: string } }>('/v1/agency/requests/:id/answer', async (request) => {
-    const institution = who(request.headers);
+    const institution = who(request);
     const id = request.params.id;
     if (!isUuid(id)) throw new HubError('REQUEST_NOT_FOUND');
     const measure = (await deps.measureOf(institution, [id])).get(id);
     if (!measure) throw new HubError('REQUEST_NOT_FOUND');
     const answer = parse(answerSchema(deps.resultSchemaFor(measure)), request.body) as Answer;
-    return throwIfFailed((await deps.inbox.answer(institution, [{ requestId: id, answer }]))[0]!);
+    return throwIfFailed(
+      (await deps.inbox.answer(institution, [{ requestId: id, answer }], caller(request).signature))[0]!,
+    );
   });
 
   /** Many answers at once; each item stands alone: one bad answer never sinks the others. */
   app.post('/v1/agency/answers', async (request) => {
-    const institution = who(request.headers);
+    const institution = who(request);
     const body = parse(answerBatch, request.body);
     const measures = await deps.measureOf(
       institution,
@@ -102,7 +120,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
       valid.push({ requestId, answer: r.data as Answer });
       validAt.push(i);
     }
-    const stored = valid.length > 0 ? await deps.inbox.answer(institution, valid) : [];
+    const stored = valid.length > 0 ? await deps.inbox.answer(institution, valid, caller(request).signature) : [];
     for (const [j, s] of stored.entries()) results[validAt[j]!] = s;
     return { results };
   });

@@ -38,6 +38,11 @@ export const ERROR_CATALOG = {
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: G.INVALID_ARGUMENT, message: 'The request body must be JSON.' },
   UNAUTHENTICATED: { http: 401, grpc: G.UNAUTHENTICATED, message: 'Authentication is required.' },
   SIGNATURE_INVALID: { http: 401, grpc: G.UNAUTHENTICATED, message: 'The signature does not verify.' },
+  REQUEST_REPLAYED: {
+    http: 401,
+    grpc: G.UNAUTHENTICATED,
+    message: 'This signed request was already used, or its timestamp is outside the allowed window.',
+  },
   FORBIDDEN: { http: 403, grpc: G.PERMISSION_DENIED, message: 'Not allowed for this caller.' },
   NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, message: 'Not found.' },
   NOTICE_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, message: 'No such notice.' },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { signAgencyRequest } from '@hub/agency-kit';
 import { decodeEnvelope, type EventEnvelope, encodeEnvelope, topicName } from '@hub/contracts';
 import { systemClock } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka } from '@hub/messaging';
@@ -10,7 +11,10 @@ import { buildApp, loadConfig } from '../src/app.js';
 const iso = isolate();
 const BANKS = ['ICBC', 'CCB', 'ABC', 'BOC', 'BOCOM', 'CMB'] as const;
 type Bank = (typeof BANKS)[number];
-const keyOf = (bank: Bank) => `${bank.toLowerCase()}-demo-key`;
+const secretOf = (bank: Bank) => `${bank.toLowerCase()}-demo-secret`;
+/** Headers of a request signed as `bank` would sign it (none for an anonymous caller). */
+const signed = (bank: Bank | undefined, method: string, url: string, body = '') =>
+  bank ? signAgencyRequest({ institution: bank, secret: secretOf(bank), method, path: url, body }) : {};
 const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });
 
 const logger = createLogger({ service: 'bank-adapter-test', level: 'warn' });
@@ -68,19 +72,22 @@ async function dispatch(banks: readonly Bank[], notice?: string) {
 
 /** Pull (and lease) a bank's inbox as one of its workers. */
 async function pull(bank: Bank, { worker = 'w1', leaseSeconds = 3600, limit = 500 } = {}) {
+  const url = `/v1/agency/inbox?limit=${limit}&leaseSeconds=${leaseSeconds}`;
   const res = await app.http.inject({
-    url: `/v1/agency/inbox?limit=${limit}&leaseSeconds=${leaseSeconds}`,
-    headers: { 'x-agency-key': keyOf(bank), 'x-agency-worker': worker },
+    url,
+    headers: { ...signed(bank, 'GET', url), 'x-agency-worker': worker },
   });
   return res.json().requests as { id: string; status: string }[];
 }
 const idsOf = (items: { id: string }[]) => items.map((r) => r.id);
-const post = (url: string, key: string | undefined, payload: object = {}) =>
-  app.http.inject({ method: 'POST', url, headers: key ? { 'x-agency-key': key } : {}, payload });
+const post = (url: string, bank: Bank | undefined, payload: object = {}) => {
+  const body = JSON.stringify(payload);
+  const headers = { ...signed(bank, 'POST', url, body), 'content-type': 'application/json' };
+  return app.http.inject({ method: 'POST', url, headers, payload: body });
+};
 /** An error reply as the partner sees it: HTTP status and stable code. */
 const errorOf = (res: Awaited<ReturnType<typeof post>>) => [res.statusCode, res.json().error?.code];
-const answer = (bank: Bank, id: string, body: object) =>
-  post(`/v1/agency/requests/${id}/answer`, keyOf(bank), body);
+const answer = (bank: Bank, id: string, body: object) => post(`/v1/agency/requests/${id}/answer`, bank, body);
 const statusOf = async (id: string) =>
   (await app.runtime.pool.query('SELECT status FROM requests WHERE id = $1', [id])).rows[0]?.status;
 const requestIdOf = (e: EventEnvelope) => (e.payload?.value as { requestId?: string } | undefined)?.requestId;
@@ -121,10 +128,7 @@ describe('bank adapter inbox', () => {
     }
     for (const a of sent) {
       for (const b of BANKS.filter((x) => x !== a.bank)) {
-        for (const res of [
-          await post(`/v1/agency/requests/${a.id}/ack`, keyOf(b)),
-          await answer(b, a.id, done()),
-        ]) {
+        for (const res of [await post(`/v1/agency/requests/${a.id}/ack`, b), await answer(b, a.id, done())]) {
           expect(errorOf(res)).toEqual([404, 'REQUEST_NOT_FOUND']);
         }
       }
@@ -132,19 +136,43 @@ describe('bank adapter inbox', () => {
     }
   });
 
-  it('refuses callers without a valid agency key', async () => {
+  it('refuses unsigned, wrongly signed, tampered, stale and replayed requests, changing nothing', async () => {
     const [s] = await dispatch(['CCB']);
-    for (const key of [undefined, '', 'not-a-key', 'ICBC']) {
-      const headers = key === undefined ? {} : { 'x-agency-key': key };
-      for (const res of [
-        await app.http.inject({ url: '/v1/agency/inbox', headers }),
-        await post(`/v1/agency/requests/${s.id}/ack`, key),
-        await post(`/v1/agency/requests/${s.id}/answer`, key, done()),
-      ]) {
-        expect(errorOf(res)).toEqual([401, 'UNAUTHENTICATED']);
-      }
-    }
+    const url = `/v1/agency/requests/${s.id}/ack`;
+    const send = (headers: Record<string, string>, body = '{}') =>
+      app.http.inject({
+        method: 'POST',
+        url,
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: body,
+      });
+    const sign = (over: Partial<Parameters<typeof signAgencyRequest>[0]> = {}) =>
+      signAgencyRequest({
+        institution: 'CCB',
+        secret: secretOf('CCB'),
+        method: 'POST',
+        path: url,
+        body: '{}',
+        ...over,
+      });
+
+    expect(errorOf(await send({}))).toEqual([401, 'UNAUTHENTICATED']);
+    expect(errorOf(await send(sign({ institution: 'HSBC' })))).toEqual([401, 'UNAUTHENTICATED']);
+    expect(errorOf(await send(sign({ secret: 'a-wrong-secret-123' })))).toEqual([401, 'SIGNATURE_INVALID']);
+    expect(errorOf(await send({ ...sign({ secret: secretOf('ICBC') }) }))).toEqual([
+      401,
+      'SIGNATURE_INVALID',
+    ]);
+    expect(errorOf(await send(sign(), '{"x":1}'))).toEqual([401, 'SIGNATURE_INVALID']);
+    expect(errorOf(await send(sign({ path: '/v1/agency/acks' })))).toEqual([401, 'SIGNATURE_INVALID']);
+    const stale = sign({ now: new Date(Date.now() - 10 * 60_000) });
+    expect(errorOf(await send(stale))).toEqual([401, 'REQUEST_REPLAYED']);
     expect(await statusOf(s.id)).toBe('pending');
+
+    const once = sign();
+    expect((await send(once)).statusCode).toBe(200);
+    expect(errorOf(await send(once))).toEqual([401, 'REQUEST_REPLAYED']);
+    expect(await statusOf(s.id)).toBe('acknowledged');
   });
 });
 
@@ -172,6 +200,24 @@ describe('bank adapter answers', () => {
     expect(answered).toMatchObject([{ outcome: 'done' }]);
   });
 
+  it('keeps the agency signature of every answer as evidence', async () => {
+    const [s] = await dispatch(['ABC']);
+    const res = await answer('ABC', s.id, done());
+    expect(res.statusCode).toBe(200);
+    const { rows } = await app.runtime.pool.query('SELECT answer_signature FROM requests WHERE id = $1', [
+      s.id,
+    ]);
+    const kept = rows[0].answer_signature;
+    expect(kept).toEqual(
+      expect.objectContaining({
+        nonce: expect.any(String),
+        timestamp: expect.any(String),
+        signature: expect.any(String),
+      }),
+    );
+    expect(kept.signature).toBe(kept.bodySha256Hmac);
+  });
+
   it('accepts an identical repeat answer and rejects a different one as an illegal transition', async () => {
     const [s, sentinel] = await dispatch(['BOCOM', 'BOCOM'], randomUUID());
     for (let i = 0; i < 2; i++) {
@@ -194,7 +240,7 @@ describe('bank adapter answers', () => {
   it('answers a batch item by item: one bad item does not sink the others', async () => {
     const [good, bad, refused, twice] = await dispatch(['CMB', 'CMB', 'CMB', 'CMB']);
     const stranger = (await dispatch(['ICBC']))[0]!.id;
-    const res = await post('/v1/agency/answers', keyOf('CMB'), {
+    const res = await post('/v1/agency/answers', 'CMB', {
       answers: [
         { requestId: good!.id, ...done() },
         { requestId: bad!.id, ...done(-5) },
@@ -224,7 +270,7 @@ describe('bank adapter answers', () => {
     const [s] = await dispatch(['ICBC']);
     expect(idsOf(await pull('ICBC'))).toContain(s.id);
     await waitFor(() => progressOf(s.id, 'RequestDelivered').length > 0, { what: 'RequestDelivered' });
-    const ack = await post(`/v1/agency/requests/${s.id}/ack`, keyOf('ICBC'));
+    const ack = await post(`/v1/agency/requests/${s.id}/ack`, 'ICBC');
     expect(ack.json()).toMatchObject({ ok: true, status: 'acknowledged' });
     expect((await answer('ICBC', s.id, done(42))).statusCode).toBe(200);
     await waitFor(() => progressOf(s.id, 'RequestAnswered').length > 0, { what: 'RequestAnswered' });

@@ -1,3 +1,4 @@
+import { signAgencyRequest } from '@hub/agency-kit';
 import type { Logger } from '@hub/service-kit';
 import { accountsOf } from './ledger.js';
 
@@ -105,14 +106,16 @@ export class MockBank {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const text0 = body ? JSON.stringify(body) : '';
+    const signed = signAgencyRequest({ institution: this.o.bank, secret: this.o.key, method, path, body: text0 });
     const res = await fetch(this.o.adapterUrl + path, {
       method,
       headers: {
-        'x-agency-key': this.o.key,
+        ...signed,
         'x-agency-worker': `sim-${this.o.bank}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
-      body: body ? JSON.stringify(body) : undefined,
+      body: body ? text0 : undefined,
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
