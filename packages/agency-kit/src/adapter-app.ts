@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { payloadAs, type RequestDispatched, type TopicKey } from '@hub/contracts';
 import type { AgencyKind, Clock } from '@hub/domain';
-import { MessagingRuntime } from '@hub/messaging';
+import { enqueue, MessagingRuntime, type OutboxMessage } from '@hub/messaging';
+import { SealVerifier, sealKeysFrom } from '@hub/seal';
 import {
   createHttpServer,
   createMetricsRegistry,
@@ -21,6 +22,7 @@ const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 export interface AdapterConfig {
   DATABASE_URL: string;
   REDIS_URL: string;
+  HUB_COURT_SEAL_PUBLIC_KEYS?: string | undefined;
   KAFKA_BROKERS: string[];
   HUB_TOPIC_PREFIX: string;
   HUB_NAMESPACE: string;
@@ -65,11 +67,38 @@ export function buildAdapterApp(
     now: () => deps.clock.now(),
   });
   const inbox = new Inbox(runtime.pool, spec.agency, runtime.events, () => deps.clock.now());
+  const seals = sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', config.HUB_COURT_SEAL_PUBLIC_KEYS, 'public');
+  const verifier = new SealVerifier(seals);
   runtime.consume('inbox', [spec.requestTopic], async (tx, events) => {
     const requests = events
       .map((e) => payloadAs(e.envelope, 'requestDispatched'))
       .filter((r): r is RequestDispatched => r !== undefined && r.agency === spec.agency);
-    await inbox.store(tx, requests);
+    // 法释〔2013〕20号: only a notice carrying its court's valid seal reaches an agency. A request that
+    // fails is not delivered; it fails visibly, with the reason, so the notice never hangs.
+    const sealed: RequestDispatched[] = [];
+    const failed: OutboxMessage[] = [];
+    for (const r of requests) {
+      const check = verifier.check(r.notice, r.seal);
+      if (check.ok) sealed.push(r);
+      else {
+        logger.warn(
+          { requestId: r.requestId, code: check.code },
+          'request refused: court seal does not verify',
+        );
+        failed.push(
+          runtime.events.event('progress', r.noticeId, 'requestFailed', {
+            requestId: r.requestId,
+            noticeId: r.noticeId,
+            agency: spec.agency,
+            institution: r.institution,
+            code: check.code,
+            reason: 'the court seal on this notice does not verify',
+          }),
+        );
+      }
+    }
+    await inbox.store(tx, sealed);
+    await enqueue(tx, failed);
   });
 
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });

@@ -1,6 +1,7 @@
 import type { RequestDispatched } from '@hub/contracts';
 import { canonicalJson, HubError } from '@hub/domain';
 import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
+import { sealedBytes } from '@hub/seal';
 import { type Pool, type Queryable, withTransaction } from '@hub/store';
 import type { Answer } from './answers.js';
 
@@ -17,6 +18,9 @@ export interface InboxItem {
   status: string;
   receivedAt: string;
   leaseUntil: string;
+  /** The court's seal and the exact bytes it signs (protobuf NoticeSubmission), base64, for the agency to verify. */
+  seal: unknown;
+  sealedNotice: string | null;
 }
 
 const OPEN = ['pending', 'delivered', 'acknowledged'];
@@ -43,9 +47,9 @@ export class Inbox {
     if (requests.length === 0) return;
     await tx.query(
       `INSERT INTO requests (id, notice_id, institution, measure, notice_no, case_no, court, debtor, params,
-                             legal_basis, received_at)
-       SELECT *, $11::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                   $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[])
+                             legal_basis, sealed_notice, seal, received_at)
+       SELECT *, $13::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                   $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[], $11::bytea[], $12::jsonb[])
        ON CONFLICT (id) DO NOTHING`,
       [
         requests.map((r) => r.requestId),
@@ -58,6 +62,16 @@ export class Inbox {
         requests.map((r) => JSON.stringify(r.debtor ?? {})),
         requests.map((r) => JSON.stringify(r.params ?? {})),
         requests.map((r) => r.legalBasis),
+        requests.map((r) => (r.notice ? sealedBytes(r.notice) : null)),
+        requests.map((r) =>
+          r.seal
+            ? JSON.stringify({
+                keyId: r.seal.keyId,
+                algorithm: r.seal.algorithm,
+                signature: Buffer.from(r.seal.signature).toString('base64'),
+              })
+            : null,
+        ),
         this.now(),
       ],
     );
@@ -107,6 +121,8 @@ export class Inbox {
         status: r.status,
         receivedAt: r.received_at.toISOString(),
         leaseUntil: r.lease_until.toISOString(),
+        seal: r.seal,
+        sealedNotice: r.sealed_notice ? r.sealed_notice.toString('base64') : null,
       }));
     });
   }

@@ -6,6 +6,7 @@ export {
   NoticeSubmission,
   Officer,
   Person,
+  Seal,
   Target,
 } from './gen/enforcement/v1/common.js';
 export {

@@ -90,4 +90,6 @@ export const commonEnv = {
   HUB_CLOCK_EPOCH: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: env.logLevel(),
   HUB_INSTITUTIONS: institutions,
+  /** Courts' seal public keys (`court=base64 SPKI DER`); unset = deterministic demo keys (not security). */
+  HUB_COURT_SEAL_PUBLIC_KEYS: z.string().optional(),
 };

@@ -1,8 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, verify } from 'node:crypto';
 import { signAgencyRequest } from '@hub/agency-kit';
-import { decodeEnvelope, type EventEnvelope, encodeEnvelope, topicName } from '@hub/contracts';
+import {
+  decodeEnvelope,
+  type EventEnvelope,
+  encodeEnvelope,
+  type NoticeSubmission,
+  topicName,
+} from '@hub/contracts';
 import { systemClock } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka } from '@hub/messaging';
+import { Sealer, SealVerifier } from '@hub/seal';
 import { createLogger } from '@hub/service-kit';
 import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,11 +59,28 @@ const NOTICE = {
   noticeNo: '(2026)川0104执1234号-协01',
   legalBasis: '(2026)川0104执1234号执行裁定书',
 };
+/** The notice as the court sealed it (demo seal keys, as the gateway uses without configuration). */
+const SEALED: NoticeSubmission = {
+  ...NOTICE,
+  court: { code: '川0104', name: '成都市锦江区人民法院' },
+  targets: [{ agency: 'bank', institution: '' }],
+  issuedAt: '2026-11-23T09:00:00+08:00',
+  confirmWarnings: [],
+};
+const SEAL = new Sealer('demo').seal('川0104', SEALED);
 /** Publish one RequestDispatched per bank given (as the query service would) and wait for the inbox. */
 async function dispatch(banks: readonly Bank[], notice?: string) {
   const sent = banks.map((bank) => ({ id: randomUUID(), noticeId: notice ?? randomUUID(), bank }));
   const messages = sent.map((s) => {
-    const value = { ...NOTICE, requestId: s.id, noticeId: s.noticeId, agency: 'bank', institution: s.bank };
+    const value = {
+      ...NOTICE,
+      requestId: s.id,
+      noticeId: s.noticeId,
+      agency: 'bank',
+      institution: s.bank,
+      notice: SEALED,
+      seal: SEAL,
+    };
     return events.event('requestsBank', s.noticeId, 'requestDispatched', value);
   });
   await send.send({
@@ -134,6 +158,40 @@ describe('bank adapter inbox', () => {
       }
       expect(await statusOf(a.id)).toBe('delivered');
     }
+  });
+
+  it('never delivers a request whose court seal does not verify, and fails it visibly', async () => {
+    const id = randomUUID();
+    const noticeId = randomUUID();
+    const tampered = { ...SEALED, legalBasis: '(2026)川0104执9999号执行裁定书' };
+    const m = events.event('requestsBank', noticeId, 'requestDispatched', {
+      ...NOTICE,
+      requestId: id,
+      noticeId,
+      agency: 'bank',
+      institution: 'ICBC',
+      notice: tampered,
+      seal: SEAL,
+    });
+    await send.send({ topic: m.topic, messages: [{ key: m.key, value: encodeEnvelope(m.envelope) }] });
+    const failed = await waitFor(() => progressOf(id, 'RequestFailed')[0], {
+      what: 'RequestFailed for a bad seal',
+    });
+    expect((failed.envelope.payload?.value as { code: string }).code).toBe('SEAL_INVALID');
+    expect(await statusOf(id)).toBeUndefined();
+    expect(idsOf(await pull('ICBC'))).not.toContain(id);
+  });
+
+  it('hands the agency the court seal and the exact sealed bytes, which verify', async () => {
+    const [s] = await dispatch(['BOCOM']);
+    const item = (await pull('BOCOM')).find((r) => r.id === s.id) as unknown as {
+      seal: { keyId: string; signature: string };
+      sealedNotice: string;
+    };
+    expect(item.seal.keyId).toBe('court:川0104');
+    const bytes = Buffer.from(item.sealedNotice, 'base64');
+    const key = new SealVerifier('demo').publicKeyOf('川0104')!;
+    expect(verify(null, bytes, key, Buffer.from(item.seal.signature, 'base64'))).toBe(true);
   });
 
   it('refuses unsigned, wrongly signed, tampered, stale and replayed requests, changing nothing', async () => {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import type { Clock } from '@hub/domain';
 import { MessagingRuntime } from '@hub/messaging';
+import { Sealer, sealKeysFrom } from '@hub/seal';
 import {
   bindGrpc,
   createHttpServer,
@@ -50,7 +51,10 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const auth = new CourtAuth(config.GATEWAY_COURT_KEYS);
   const tracker = new TrackerClient(config.TRACKER_GRPC_URL);
-  const writer = new NoticeWriter(runtime.pool, runtime.events, () => deps.clock.now());
+  const seals = sealKeysFrom('GATEWAY_SEAL_KEYS', config.GATEWAY_SEAL_KEYS, 'private');
+  if (seals === 'demo')
+    logger.warn('GATEWAY_SEAL_KEYS unset: notices carry DEMO seals (fine locally, not security)');
+  const writer = new NoticeWriter(runtime.pool, runtime.events, () => deps.clock.now(), new Sealer(seals));
   const reader = new NoticeReader(runtime.pool, tracker);
 
   const http = createHttpServer({

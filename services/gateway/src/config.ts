@@ -27,6 +27,8 @@ const schema = z.object({
       }
       return new Map(pairs as [string, string][]);
     }),
+  /** Courts' seal private keys (`court=base64 PKCS#8 DER`); unset = deterministic demo keys (not security). */
+  GATEWAY_SEAL_KEYS: z.string().optional(),
   /** Submissions per court per minute (Redis-backed, shared by all gateway instances). */
   GATEWAY_RATE_LIMIT_PER_MINUTE: env.positiveInt(60_000),
 });

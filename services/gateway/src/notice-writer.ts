@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { noticeToProto } from '@hub/contracts';
 import { canonicalJson, HubError, type NoticeSubmission } from '@hub/domain';
 import { type EventFactory, enqueue } from '@hub/messaging';
+import type { Sealer } from '@hub/seal';
 import { type Pool, withTransaction } from '@hub/store';
 
 export interface Accepted {
@@ -31,6 +32,7 @@ export class NoticeWriter {
     private readonly pool: Pool,
     private readonly events: EventFactory,
     private readonly now: () => Date,
+    private readonly sealer: Sealer,
     private readonly maxBatch = 500,
   ) {}
 
@@ -116,15 +118,17 @@ export class NoticeWriter {
         batch
           .map((p, i) => ({ p, r: rows[i]! }))
           .filter(({ r }) => fresh.has(r.id))
-          .map(({ p, r }) =>
-            this.events.event(
+          .map(({ p, r }) => {
+            const notice = noticeToProto(p.notice);
+            const seal = this.sealer.seal(p.notice.court.code, notice);
+            return this.events.event(
               'notices',
               r.id,
               'noticeIssued',
-              { noticeId: r.id, notice: noticeToProto(p.notice), receivedAt },
+              { noticeId: r.id, notice, receivedAt, seal },
               p.traceparent,
-            ),
-          ),
+            );
+          }),
       );
       return rows.map((r) => {
         if (fresh.has(r.id)) return { id: r.id, duplicate: false };

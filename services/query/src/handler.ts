@@ -114,6 +114,9 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
             debtor: n.debtor,
             params: n.params,
             legalBasis: n.legalBasis,
+            // The whole notice and the court's seal travel on, so the adapter (and the agency) can verify it.
+            notice: n,
+            seal: issued.seal,
           },
         ),
       );

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
-import { Court, Debtor, NoticeParams, NoticeSubmission } from "./common.js";
+import { Court, Debtor, NoticeParams, NoticeSubmission, Seal } from "./common.js";
 
 export const protobufPackage = "enforcement.v1";
 
@@ -40,7 +40,11 @@ export interface EventEnvelope {
 export interface NoticeIssued {
   noticeId: string;
   notice?: NoticeSubmission | undefined;
-  receivedAt?: Date | undefined;
+  receivedAt?:
+    | Date
+    | undefined;
+  /** the court's seal over `notice` */
+  seal?: Seal | undefined;
 }
 
 /** A measure service turned (part of) a notice into a request for one concrete institution. */
@@ -56,6 +60,9 @@ export interface RequestDispatched {
   params?: NoticeParams | undefined;
   legalBasis: string;
   noticeNo: string;
+  /** the whole notice, so the agency can verify the court's seal itself */
+  notice?: NoticeSubmission | undefined;
+  seal?: Seal | undefined;
 }
 
 /** The agency pulled the request from its inbox (送达). */
@@ -450,7 +457,7 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
 };
 
 function createBaseNoticeIssued(): NoticeIssued {
-  return { noticeId: "", notice: undefined, receivedAt: undefined };
+  return { noticeId: "", notice: undefined, receivedAt: undefined, seal: undefined };
 }
 
 export const NoticeIssued: MessageFns<NoticeIssued> = {
@@ -463,6 +470,9 @@ export const NoticeIssued: MessageFns<NoticeIssued> = {
     }
     if (message.receivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.receivedAt), writer.uint32(26).fork()).join();
+    }
+    if (message.seal !== undefined) {
+      Seal.encode(message.seal, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -504,6 +514,14 @@ export const NoticeIssued: MessageFns<NoticeIssued> = {
             message.receivedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.seal = Seal.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -529,6 +547,7 @@ export const NoticeIssued: MessageFns<NoticeIssued> = {
         : isSet(object.received_at)
         ? fromJsonTimestamp(object.received_at)
         : undefined,
+      seal: isSet(object.seal) ? Seal.fromJSON(object.seal) : undefined,
     };
   },
 
@@ -543,6 +562,9 @@ export const NoticeIssued: MessageFns<NoticeIssued> = {
     if (message.receivedAt !== undefined) {
       obj.receivedAt = message.receivedAt.toISOString();
     }
+    if (message.seal !== undefined) {
+      obj.seal = Seal.toJSON(message.seal);
+    }
     return obj;
   },
 
@@ -556,6 +578,7 @@ export const NoticeIssued: MessageFns<NoticeIssued> = {
       ? NoticeSubmission.fromPartial(object.notice)
       : undefined;
     message.receivedAt = object.receivedAt ?? undefined;
+    message.seal = (object.seal !== undefined && object.seal !== null) ? Seal.fromPartial(object.seal) : undefined;
     return message;
   },
 };
@@ -573,6 +596,8 @@ function createBaseRequestDispatched(): RequestDispatched {
     params: undefined,
     legalBasis: "",
     noticeNo: "",
+    notice: undefined,
+    seal: undefined,
   };
 }
 
@@ -610,6 +635,12 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
     }
     if (message.noticeNo !== "") {
       writer.uint32(90).string(message.noticeNo);
+    }
+    if (message.notice !== undefined) {
+      NoticeSubmission.encode(message.notice, writer.uint32(98).fork()).join();
+    }
+    if (message.seal !== undefined) {
+      Seal.encode(message.seal, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -715,6 +746,22 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
             message.noticeNo = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.notice = NoticeSubmission.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.seal = Seal.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -760,6 +807,8 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
         : isSet(object.notice_no)
         ? globalThis.String(object.notice_no)
         : "",
+      notice: isSet(object.notice) ? NoticeSubmission.fromJSON(object.notice) : undefined,
+      seal: isSet(object.seal) ? Seal.fromJSON(object.seal) : undefined,
     };
   },
 
@@ -798,6 +847,12 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
     if (message.noticeNo !== "") {
       obj.noticeNo = message.noticeNo;
     }
+    if (message.notice !== undefined) {
+      obj.notice = NoticeSubmission.toJSON(message.notice);
+    }
+    if (message.seal !== undefined) {
+      obj.seal = Seal.toJSON(message.seal);
+    }
     return obj;
   },
 
@@ -821,6 +876,10 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
       : undefined;
     message.legalBasis = object.legalBasis ?? "";
     message.noticeNo = object.noticeNo ?? "";
+    message.notice = (object.notice !== undefined && object.notice !== null)
+      ? NoticeSubmission.fromPartial(object.notice)
+      : undefined;
+    message.seal = (object.seal !== undefined && object.seal !== null) ? Seal.fromPartial(object.seal) : undefined;
     return message;
   },
 };
