@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { payloadAs, type RequestDispatched, type TopicKey } from '@hub/contracts';
-import type { AgencyKind, Clock } from '@hub/domain';
+import { payloadAs, type RequestDispatched, requestTopicKey } from '@hub/contracts';
+import type { AgencyKind, Clock, Measure } from '@hub/domain';
 import { enqueue, MessagingRuntime, type OutboxMessage } from '@hub/messaging';
 import { SealVerifier, sealKeysFrom } from '@hub/seal';
 import {
@@ -12,7 +12,7 @@ import {
   schemaName,
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
-import { z } from 'zod';
+import { resultSchemaFor } from './answers/index.js';
 import { AgencyAuth } from './auth.js';
 import { Inbox } from './inbox.js';
 import { registerAgencyRoutes } from './routes.js';
@@ -20,6 +20,9 @@ import { registerAgencyRoutes } from './routes.js';
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface AdapterConfig {
+  LOG_LEVEL: string;
+  HUB_TIME_SCALE: number;
+  HUB_CLOCK_EPOCH?: number | undefined;
   DATABASE_URL: string;
   REDIS_URL: string;
   HUB_COURT_SEAL_PUBLIC_KEYS?: string | undefined;
@@ -28,30 +31,20 @@ export interface AdapterConfig {
   HUB_NAMESPACE: string;
   host: string;
   port: number;
-  /** institution → API key */
+  /** institution → signing secret */
   keys: ReadonlyMap<string, string>;
 }
-
-export interface AdapterSpec {
-  agency: AgencyKind;
-  /** e.g. `adapter-bank` */
-  service: string;
-  requestTopic: TopicKey;
-  /** Answer result schema per measure; measures not listed accept any JSON object for now. */
-  resultSchemas: Partial<Record<string, z.ZodType>>;
-}
-
-const anyResult = z.record(z.string(), z.unknown());
 
 /**
  * An agency adapter: the hub's edge to one agency kind. Consumes that kind's requests from Kafka into
  * an inbox, serves the partner REST API over it, and publishes progress and answers via the outbox.
  */
 export function buildAdapterApp(
-  spec: AdapterSpec,
+  agency: AgencyKind,
   config: AdapterConfig,
   deps: { logger: Logger; clock: Clock },
 ) {
+  const spec = { agency, service: `adapter-${agency}`, requestTopic: requestTopicKey(agency) };
   const logger = deps.logger.child({ svc: spec.service });
   const registry = createMetricsRegistry(spec.service);
   const runtime = new MessagingRuntime({
@@ -115,7 +108,7 @@ export function buildAdapterApp(
   registerAgencyRoutes(http, {
     auth: new AgencyAuth(config.keys, redis, `${config.HUB_NAMESPACE || 'hub'}:${spec.service}:nonce:`),
     inbox,
-    resultSchemaFor: (measure) => spec.resultSchemas[measure] ?? anyResult,
+    resultSchemaFor: (measure) => resultSchemaFor(agency, measure as Measure),
     measureOf: async (institution, ids) => {
       const { rows } = await runtime.pool.query<{ id: string; measure: string }>(
         'SELECT id, measure FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',

@@ -1,23 +1,11 @@
-import { ANSWER_OUTCOMES, isBankAccountNo } from '@hub/domain';
+import { ANSWER_OUTCOMES } from '@hub/domain';
 import { z } from 'zod';
+import { bankQuerySchema } from './answers/index.js';
 
-const fen = z.number().int().nonnegative();
+export * from './answers/index.js';
 
-/** What a bank reports for a deposit inquiry (查询): every account of the debtor, balances in fen. */
-export const bankQueryResult = z.strictObject({
-  accounts: z
-    .array(
-      z.strictObject({
-        accountNo: z.string().refine(isBankAccountNo, { message: 'INVALID_ACCOUNT_NO' }),
-        accountType: z.enum(['demand', 'time', 'other']),
-        currency: z.string().regex(/^[A-Z]{3}$/),
-        balanceFen: fen,
-        frozenFen: fen.default(0),
-        openedAt: z.iso.date().optional(),
-      }),
-    )
-    .max(1000),
-});
+/** What a bank reports for a deposit inquiry (查询); kept under its first name for existing adapters. */
+export const bankQueryResult = bankQuerySchema;
 
 /** An agency's answer (DESIGN §3): done/partial carry results; cannot-assist/refused carry a reason. */
 export function answerSchema(result: z.ZodType) {

@@ -1,7 +1,13 @@
 import { HubError } from '@hub/domain';
 import { ConfigError } from '@hub/service-kit';
 import type { Redis } from 'ioredis';
-import { canonicalRequest, hmac, SIGNATURE_HEADERS, SIGNATURE_WINDOW_MS, signaturesEqual } from './signing.js';
+import {
+  canonicalRequest,
+  hmac,
+  SIGNATURE_HEADERS,
+  SIGNATURE_WINDOW_MS,
+  signaturesEqual,
+} from './signing.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -24,7 +30,12 @@ export class AgencyAuth {
     private readonly realNow: () => number = Date.now,
   ) {}
 
-  async verify(method: string, path: string, headers: Headers, body: Buffer | string): Promise<VerifiedCaller> {
+  async verify(
+    method: string,
+    path: string,
+    headers: Headers,
+    body: Buffer | string,
+  ): Promise<VerifiedCaller> {
     const h = (name: string) => {
       const v = headers[name];
       return typeof v === 'string' && v.length > 0 ? v : undefined;

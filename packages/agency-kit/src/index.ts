@@ -1,4 +1,5 @@
 export * from './adapter-app.js';
+export * from './adapter-config.js';
 export * from './answers.js';
 export * from './auth.js';
 export * from './inbox.js';

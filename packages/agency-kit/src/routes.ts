@@ -46,7 +46,11 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     try {
       done(null, JSON.parse(String(body)));
     } catch {
-      done(new HubError('VALIDATION_FAILED', [{ path: '', code: 'MALFORMED_BODY', message: 'body is not JSON' }]));
+      done(
+        new HubError('VALIDATION_FAILED', [
+          { path: '', code: 'MALFORMED_BODY', message: 'body is not JSON' },
+        ]),
+      );
     }
   });
   const verified = new WeakMap<FastifyRequest, VerifiedCaller>();
@@ -120,7 +124,8 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
       valid.push({ requestId, answer: r.data as Answer });
       validAt.push(i);
     }
-    const stored = valid.length > 0 ? await deps.inbox.answer(institution, valid, caller(request).signature) : [];
+    const stored =
+      valid.length > 0 ? await deps.inbox.answer(institution, valid, caller(request).signature) : [];
     for (const [j, s] of stored.entries()) results[validAt[j]!] = s;
     return { results };
   });

@@ -22,7 +22,13 @@ export const SIGNATURE_HEADERS = {
 
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
 
-export function canonicalRequest(method: string, path: string, timestamp: string, nonce: string, body: Buffer | string) {
+export function canonicalRequest(
+  method: string,
+  path: string,
+  timestamp: string,
+  nonce: string,
+  body: Buffer | string,
+) {
   const bodyHash = createHash('sha256').update(body).digest('hex');
   return `${method.toUpperCase()}\n${path}\n${timestamp}\n${nonce}\n${bodyHash}`;
 }

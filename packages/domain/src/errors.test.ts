@@ -57,6 +57,7 @@ describe('the error catalog', () => {
         case 'CONFIRMATION_REQUIRED':
         case 'UNAUTHENTICATED':
         case 'SIGNATURE_INVALID':
+        case 'REQUEST_REPLAYED':
         case 'FORBIDDEN':
         case 'NOT_FOUND':
         case 'NOTICE_NOT_FOUND':

@@ -55,7 +55,14 @@ export const env = {
  */
 const institutions = z
   .string()
-  .default('bank:ICBC,bank:CCB,bank:ABC,bank:BOC,bank:BOCOM,bank:CMB')
+  .default(
+    [
+      'bank:ICBC,bank:CCB,bank:ABC,bank:BOC,bank:BOCOM,bank:CMB',
+      'real-estate:REC-510100,real-estate:REC-110000,real-estate:REC-440300',
+      'public-security:PSB-510100',
+      'provident-fund:PF-510100',
+    ].join(','),
+  )
   .transform((s, ctx) => {
     const map = new Map<Agency, string[]>();
     for (const pair of s

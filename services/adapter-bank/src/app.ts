@@ -1,20 +1,10 @@
-import { bankQueryResult, buildAdapterApp } from '@hub/agency-kit';
+import { type AdapterConfig, buildAdapterApp, loadAdapterConfig } from '@hub/agency-kit';
 import type { Clock } from '@hub/domain';
 import type { Logger } from '@hub/service-kit';
-import type { BankAdapterConfig } from './config.js';
 
-export { loadConfig } from './config.js';
+/** The banks' edge: every connected bank has its own isolated inbox (查询/冻结/续冻/解冻/扣划). */
+export const loadConfig = (env: Record<string, string | undefined>) => loadAdapterConfig('bank', env);
 
-/** The bank adapter: the hub's edge to every connected bank (one inbox per bank, isolated). */
-export function buildApp(config: BankAdapterConfig, deps: { logger: Logger; clock: Clock }) {
-  return buildAdapterApp(
-    {
-      agency: 'bank',
-      service: 'adapter-bank',
-      requestTopic: 'requestsBank',
-      resultSchemas: { query: bankQueryResult },
-    },
-    { ...config, host: config.ADAPTER_BANK_HOST, port: config.ADAPTER_BANK_PORT, keys: config.keys },
-    deps,
-  );
+export function buildApp(config: AdapterConfig, deps: { logger: Logger; clock: Clock }) {
+  return buildAdapterApp('bank', config, deps);
 }

@@ -1,7 +1,8 @@
 import type { Clock } from '@hub/domain';
 import { createHttpServer, createMetricsRegistry, type Logger, type ServiceApp } from '@hub/service-kit';
+import { backOffice } from './back-office.js';
 import type { SimConfig } from './config.js';
-import { MockBank } from './mock-bank.js';
+import { MockAgency } from './mock-agency.js';
 
 export { loadConfig } from './config.js';
 export { accountsOf } from './ledger.js';
@@ -10,37 +11,42 @@ export { accountsOf } from './ledger.js';
 export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock }) {
   const logger = deps.logger.child({ svc: 'agency-sim' });
   const registry = createMetricsRegistry('agency-sim');
-  const banks = [...config.bankKeys].map(
-    ([bank, key]) =>
-      new MockBank({
-        bank,
-        key,
-        adapterUrl: config.ADAPTER_BANK_URL,
-        seed: config.SIM_SEED,
-        pollMs: config.SIM_POLL_MS,
-        batch: config.SIM_BATCH,
-        latencyMs: config.SIM_LATENCY_MS,
-        refusalRate: config.SIM_REFUSAL_RATE,
-        silent: config.SIM_SILENT_BANKS.includes(bank),
-        logger,
-      }),
-  );
+  const agencies = config.agencies.map((agency) => ({
+    agency,
+    sim: new MockAgency({
+      agency,
+      answer: backOffice(agency.kind, agency.institution, config.SIM_SEED),
+      pollMs: config.SIM_POLL_MS,
+      batch: config.SIM_BATCH,
+      latencyMs: config.SIM_LATENCY_MS,
+      jitterMs: config.SIM_LATENCY_JITTER_MS,
+      refusalRate: config.SIM_REFUSAL_RATE,
+      errorRate: config.SIM_ERROR_RATE,
+      silent: config.SIM_SILENT.includes(agency.institution),
+      down: config.SIM_DOWN.includes(agency.institution),
+      logger,
+    }),
+  }));
   const http = createHttpServer({ logger, registry, readiness: [] });
   http.get('/v1/sim/status', async () => ({
-    banks: banks.map((b, i) => ({ bank: [...config.bankKeys.keys()][i], answered: b.answered })),
+    agencies: agencies.map(({ agency, sim }) => ({
+      kind: agency.kind,
+      institution: agency.institution,
+      answered: sim.answered,
+    })),
   }));
 
   const app = {
     name: 'agency-sim',
     http,
-    banks,
+    agencies,
     async start() {
       await http.listen({ host: config.AGENCY_SIM_HOST, port: config.AGENCY_SIM_PORT });
-      for (const b of banks) b.start();
-      logger.info({ banks: [...config.bankKeys.keys()] }, 'mock agencies answering');
+      for (const a of agencies) a.sim.start();
+      logger.info({ agencies: agencies.map((a) => a.agency.institution) }, 'mock agencies answering');
     },
     async stop() {
-      await Promise.all(banks.map((b) => b.stop()));
+      await Promise.all(agencies.map((a) => a.sim.stop()));
       await http.close();
     },
   } satisfies ServiceApp & Record<string, unknown>;

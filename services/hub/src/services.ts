@@ -1,4 +1,7 @@
 import * as adapterBank from '@hub/adapter-bank';
+import * as adapterProvidentFund from '@hub/adapter-provident-fund';
+import * as adapterPublicSecurity from '@hub/adapter-public-security';
+import * as adapterRealEstate from '@hub/adapter-real-estate';
 import * as agencySim from '@hub/agency-sim';
 import type { Clock } from '@hub/domain';
 import * as gateway from '@hub/gateway';
@@ -16,6 +19,11 @@ type Builder = (env: Env, deps: { logger: Logger; clock: Clock }) => ServiceApp;
 export const SERVICES: Record<string, Builder> = {
   tracker: (env, deps) => tracker.buildApp(tracker.loadConfig(env), deps),
   'adapter-bank': (env, deps) => adapterBank.buildApp(adapterBank.loadConfig(env), deps),
+  'adapter-real-estate': (env, deps) => adapterRealEstate.buildApp(adapterRealEstate.loadConfig(env), deps),
+  'adapter-public-security': (env, deps) =>
+    adapterPublicSecurity.buildApp(adapterPublicSecurity.loadConfig(env), deps),
+  'adapter-provident-fund': (env, deps) =>
+    adapterProvidentFund.buildApp(adapterProvidentFund.loadConfig(env), deps),
   query: (env, deps) => query.buildApp(query.loadConfig(env), deps),
   gateway: (env, deps) => gateway.buildApp(gateway.loadConfig(env), deps),
   'agency-sim': (env, deps) => agencySim.buildApp(agencySim.loadConfig(env), deps),

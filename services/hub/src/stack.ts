@@ -44,7 +44,8 @@ export async function startStack(
       if (url) urls.set(name, url);
       if (name === 'tracker')
         env.TRACKER_GRPC_URL = `127.0.0.1:${(app as unknown as { grpcPort: number }).grpcPort}`;
-      if (name === 'adapter-bank' && url) env.ADAPTER_BANK_URL = url;
+      // Later services (the mock agencies) find each adapter at ADAPTER_<KIND>_URL.
+      if (name.startsWith('adapter-') && url) env[`${name.toUpperCase().replace(/-/g, '_')}_URL`] = url;
     }
   } catch (err) {
     await stop().catch(() => undefined);

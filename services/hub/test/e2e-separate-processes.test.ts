@@ -41,7 +41,9 @@ async function ready(url: string) {
 let gateway = '';
 
 beforeAll(async () => {
-  const [gw, gwGrpc, tr, trGrpc, q, bank, sim] = await Promise.all(Array.from({ length: 7 }, freePort));
+  const [gw, gwGrpc, tr, trGrpc, q, bank, re, ps, pf, sim] = await Promise.all(
+    Array.from({ length: 10 }, freePort),
+  );
   const env = hubEnv(iso, {
     HUB_CLOCK_EPOCH: String(Date.now()),
     GATEWAY_PORT: String(gw),
@@ -52,11 +54,24 @@ beforeAll(async () => {
     QUERY_PORT: String(q),
     ADAPTER_BANK_PORT: String(bank),
     ADAPTER_BANK_URL: `http://127.0.0.1:${bank}`,
+    ADAPTER_REAL_ESTATE_PORT: String(re),
+    ADAPTER_REAL_ESTATE_URL: `http://127.0.0.1:${re}`,
+    ADAPTER_PUBLIC_SECURITY_PORT: String(ps),
+    ADAPTER_PUBLIC_SECURITY_URL: `http://127.0.0.1:${ps}`,
+    ADAPTER_PROVIDENT_FUND_PORT: String(pf),
+    ADAPTER_PROVIDENT_FUND_URL: `http://127.0.0.1:${pf}`,
     AGENCY_SIM_PORT: String(sim),
   });
-  for (const name of ['tracker', 'adapter-bank', 'query', 'gateway', 'agency-sim']) startService(name, env);
+  const names = [
+    'tracker',
+    'adapter-bank',
+    'adapter-real-estate',
+    'adapter-public-security',
+    'adapter-provident-fund',
+  ];
+  for (const name of [...names, 'query', 'gateway', 'agency-sim']) startService(name, env);
   gateway = `http://127.0.0.1:${gw}`;
-  await Promise.all([tr, q, bank, gw, sim].map((p) => ready(`http://127.0.0.1:${p}`)));
+  await Promise.all([tr, q, bank, re, ps, pf, gw, sim].map((p) => ready(`http://127.0.0.1:${p}`)));
 });
 
 afterAll(async () => {
@@ -84,7 +99,8 @@ describe('separate-process mode', () => {
       },
       { what: 'notice completed across processes', timeoutMs: 60_000, intervalMs: 250 },
     );
-    expect(body.requests.filter((r) => r.status === 'done')).toHaveLength(6);
+    // six banks and three registration centres (the notice targets bank and real-estate)
+    expect(body.requests.filter((r) => r.status === 'done')).toHaveLength(9);
 
     for (const [name, { child, output }] of [...procs].reverse()) {
       child.kill('SIGTERM');

@@ -17,7 +17,11 @@ import { buildApp, loadConfig } from '../src/app.js';
 
 const iso = isolate();
 const logger = createLogger({ service: 'query-test', level: 'warn' });
-const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock: systemClock });
+// Six banks and nothing else connected: the real-estate target below must find no institution.
+const app = buildApp(
+  loadConfig(hubEnv(iso, { HUB_INSTITUTIONS: 'bank:ICBC,bank:CCB,bank:ABC,bank:BOC,bank:BOCOM,bank:CMB' })),
+  { logger, clock: systemClock },
+);
 const BANKS = ['ICBC', 'CCB', 'ABC', 'BOC', 'BOCOM', 'CMB'];
 const WATCHED: TopicKey[] = ['notices', 'requestsBank', 'progress'];
 const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });

@@ -4,20 +4,24 @@
  */
 import { isVehiclePlate } from '@hub/domain';
 import { z } from 'zod';
-import { assetHoldsSchema, day, instant, issue, measureReceiptSchema, registrationNo, text } from './shared.js';
+import {
+  assetHoldsSchema,
+  day,
+  instant,
+  issue,
+  measureReceiptSchema,
+  registrationNo,
+  text,
+} from './shared.js';
 
 const plate = z.string().refine(isVehiclePlate, issue('INVALID_PLATE'));
 // ISO 3779 / GB 16735: 17 characters, never I, O or Q. The check character is not verified.
 const vin = z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, issue('INVALID_VIN'));
 
 export const publicSecurityQuerySchema = z.strictObject({
-  household: z
-    .strictObject({ address: text(256), registeredAt: day, householdHead: z.boolean() })
-    .optional(),
+  household: z.strictObject({ address: text(256), registeredAt: day, householdHead: z.boolean() }).optional(),
   vehicles: z
-    .array(
-      z.strictObject({ plate, brand: text(64), vin, registeredAt: day, holds: assetHoldsSchema }),
-    )
+    .array(z.strictObject({ plate, brand: text(64), vin, registeredAt: day, holds: assetHoldsSchema }))
     .max(200),
   exitEntry: z
     .array(

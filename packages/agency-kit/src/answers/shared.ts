@@ -51,7 +51,9 @@ const holdShape = {
 };
 
 /** An existing freeze on money (an account, a provident-fund balance): may state the amount it holds. */
-export const holdSchema = z.strictObject({ ...holdShape, amountFen: fen.optional() }).superRefine(termInOrder);
+export const holdSchema = z
+  .strictObject({ ...holdShape, amountFen: fen.optional() })
+  .superRefine(termInOrder);
 
 /** An existing seal on a thing (real estate, a vehicle): no amount. */
 export const assetHoldSchema = z.strictObject(holdShape).superRefine(termInOrder);

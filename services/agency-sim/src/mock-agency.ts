@@ -1,39 +1,50 @@
 import { signAgencyRequest } from '@hub/agency-kit';
 import type { Logger } from '@hub/service-kit';
-import { accountsOf } from './ledger.js';
+import type { SimAgency } from './config.js';
 
-interface InboxItem {
+export interface InboxItem {
   id: string;
   measure: string;
+  caseNo: string;
+  court: { code?: string };
   debtor: { kind?: string; idNumber?: string; creditCode?: string };
+  params: { amountFen?: number; termDays?: number; accountNo?: string; unitNo?: string; plate?: string };
 }
 
-export interface MockBankOptions {
-  bank: string;
-  key: string;
-  adapterUrl: string;
-  seed: number;
+export type AgencyAnswer =
+  | { outcome: 'done' | 'partial'; result: unknown; reason?: string }
+  | { outcome: 'cannot-assist' | 'refused'; reason: string };
+
+export interface MockAgencyOptions {
+  agency: SimAgency;
+  /** The back office's decision for one request (ledgers, registers: see agencies/). */
+  answer: (item: InboxItem) => AgencyAnswer;
   pollMs: number;
   batch: number;
   latencyMs: number;
+  jitterMs: number;
   refusalRate: number;
+  errorRate: number;
   silent: boolean;
+  down: boolean;
   logger: Logger;
 }
 
 /**
- * One partner bank's back office, driving the bank adapter's REST API exactly as a real bank would:
- * pull the inbox, acknowledge (签收) what it took, look the debtor up in its ledger, answer.
+ * One partner's back office, driving its adapter's REST API exactly as a real partner would: pull the
+ * inbox, acknowledge (签收) what it took, look the debtor up in its own records, answer — with the
+ * latency, errors, refusals, silence and downtime it is told to have.
  */
-export class MockBank {
+export class MockAgency {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   answered = 0;
 
-  constructor(private readonly o: MockBankOptions) {}
+  constructor(private readonly o: MockAgencyOptions) {}
 
   start(): void {
+    if (this.o.down) return;
     this.running = true;
     this.loop = this.run();
   }
@@ -55,8 +66,8 @@ export class MockBank {
         failures += 1;
         if (failures === 1 || failures % 50 === 0) {
           this.o.logger.warn(
-            { err: (err as Error).message, bank: this.o.bank, failures },
-            'mock bank round failed',
+            { err: (err as Error).message, institution: this.o.agency.institution, failures },
+            'mock agency round failed',
           );
         }
         await this.pause(Math.min(5000, this.o.pollMs * 2 ** Math.min(failures, 5)));
@@ -82,7 +93,8 @@ export class MockBank {
     );
     if (requests.length === 0 || this.o.silent) return requests.length;
     await this.call('POST', '/v1/agency/acks', { requestIds: requests.map((r) => r.id) });
-    if (this.o.latencyMs > 0) await new Promise((r) => setTimeout(r, this.o.latencyMs));
+    const think = this.o.latencyMs + Math.floor(Math.random() * this.o.jitterMs);
+    if (think > 0) await new Promise((r) => setTimeout(r, think));
     const answers = requests.map((r) => this.answerFor(r));
     await this.call('POST', '/v1/agency/answers', { answers });
     this.answered += answers.length;
@@ -93,26 +105,21 @@ export class MockBank {
     if (this.o.refusalRate > 0 && Math.random() < this.o.refusalRate) {
       return { requestId: r.id, outcome: 'refused', reason: 'simulated refusal (SIM_REFUSAL_RATE)' };
     }
-    if (r.measure !== 'query') {
-      return {
-        requestId: r.id,
-        outcome: 'cannot-assist',
-        reason: `mock bank does not handle ${r.measure} yet`,
-      };
-    }
-    const subject = r.debtor.idNumber || r.debtor.creditCode || '';
-    const accounts = accountsOf(this.o.seed, this.o.bank, subject);
-    return { requestId: r.id, outcome: 'done', result: { accounts } };
+    return { requestId: r.id, ...this.o.answer(r) };
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    if (this.o.errorRate > 0 && Math.random() < this.o.errorRate) {
+      throw new Error('simulated partner failure (SIM_ERROR_RATE)');
+    }
+    const { institution, secret, adapterUrl } = this.o.agency;
     const text0 = body ? JSON.stringify(body) : '';
-    const signed = signAgencyRequest({ institution: this.o.bank, secret: this.o.key, method, path, body: text0 });
-    const res = await fetch(this.o.adapterUrl + path, {
+    const signed = signAgencyRequest({ institution, secret, method, path, body: text0 });
+    const res = await fetch(adapterUrl + path, {
       method,
       headers: {
         ...signed,
-        'x-agency-worker': `sim-${this.o.bank}`,
+        'x-agency-worker': `sim-${institution}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       body: body ? text0 : undefined,
