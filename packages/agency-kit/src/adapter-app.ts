@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { resultSchemaFor } from './answers/index.js';
 import { AgencyAuth } from './auth.js';
 import { Inbox } from './inbox.js';
+import { registerOpenApi } from './openapi.js';
 import { registerAgencyRoutes } from './routes.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -105,18 +106,22 @@ export function buildAdapterApp(
     ],
   });
   registerErrorHandling(http);
-  registerAgencyRoutes(http, {
-    auth: new AgencyAuth(config.keys, redis, `${config.HUB_NAMESPACE || 'hub'}:${spec.service}:nonce:`),
-    inbox,
-    resultSchemaFor: (measure) => resultSchemaFor(agency, measure as Measure),
-    measureOf: async (institution, ids) => {
-      const { rows } = await runtime.pool.query<{ id: string; measure: string }>(
-        'SELECT id, measure FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',
-        [ids, institution],
-      );
-      return new Map(rows.map((r) => [r.id, r.measure]));
-    },
-  });
+  // Swagger must see every route: it is registered first, the routes once it has loaded.
+  registerOpenApi(http, agency);
+  void http.after(() =>
+    registerAgencyRoutes(http, {
+      auth: new AgencyAuth(config.keys, redis, `${config.HUB_NAMESPACE || 'hub'}:${spec.service}:nonce:`),
+      inbox,
+      resultSchemaFor: (measure) => resultSchemaFor(agency, measure as Measure),
+      measureOf: async (institution, ids) => {
+        const { rows } = await runtime.pool.query<{ id: string; measure: string }>(
+          'SELECT id, measure FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',
+          [ids, institution],
+        );
+        return new Map(rows.map((r) => [r.id, r.measure]));
+      },
+    }),
+  );
 
   const app = {
     name: spec.service,

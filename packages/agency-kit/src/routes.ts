@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type Answer, answerSchema } from './answers.js';
 import type { AgencyAuth, VerifiedCaller } from './auth.js';
 import { type Inbox, throwIfFailed } from './inbox.js';
+import { ROUTE_DOCS } from './openapi.js';
 
 export interface AgencyRouteDeps {
   auth: AgencyAuth;
@@ -62,39 +63,47 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   const caller = (request: FastifyRequest) => verified.get(request)!;
   const who = (request: FastifyRequest) => caller(request).institution;
 
-  app.get('/v1/agency/inbox', async (request) => {
+  app.get('/v1/agency/inbox', { schema: ROUTE_DOCS.inbox }, async (request) => {
     const institution = who(request);
     const q = parse(inboxQuery, request.query);
     const worker = String(request.headers['x-agency-worker'] ?? 'default').slice(0, 64);
     return { requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds) };
   });
 
-  app.post<{ Params: { id: string } }>('/v1/agency/requests/:id/ack', async (request) => {
-    const institution = who(request);
-    if (!isUuid(request.params.id)) throw new HubError('REQUEST_NOT_FOUND');
-    return throwIfFailed((await deps.inbox.acknowledge(institution, [request.params.id]))[0]!);
-  });
+  app.post<{ Params: { id: string } }>(
+    '/v1/agency/requests/:id/ack',
+    { schema: ROUTE_DOCS.ack },
+    async (request) => {
+      const institution = who(request);
+      if (!isUuid(request.params.id)) throw new HubError('REQUEST_NOT_FOUND');
+      return throwIfFailed((await deps.inbox.acknowledge(institution, [request.params.id]))[0]!);
+    },
+  );
 
-  app.post('/v1/agency/acks', async (request) => {
+  app.post('/v1/agency/acks', { schema: ROUTE_DOCS.acks }, async (request) => {
     const institution = who(request);
     const body = parse(ackBatch, request.body);
     return { results: await deps.inbox.acknowledge(institution, body.requestIds) };
   });
 
-  app.post<{ Params: { id: string } }>('/v1/agency/requests/:id/answer', async (request) => {
-    const institution = who(request);
-    const id = request.params.id;
-    if (!isUuid(id)) throw new HubError('REQUEST_NOT_FOUND');
-    const measure = (await deps.measureOf(institution, [id])).get(id);
-    if (!measure) throw new HubError('REQUEST_NOT_FOUND');
-    const answer = parse(answerSchema(deps.resultSchemaFor(measure)), request.body) as Answer;
-    return throwIfFailed(
-      (await deps.inbox.answer(institution, [{ requestId: id, answer }], caller(request).signature))[0]!,
-    );
-  });
+  app.post<{ Params: { id: string } }>(
+    '/v1/agency/requests/:id/answer',
+    { schema: ROUTE_DOCS.answer },
+    async (request) => {
+      const institution = who(request);
+      const id = request.params.id;
+      if (!isUuid(id)) throw new HubError('REQUEST_NOT_FOUND');
+      const measure = (await deps.measureOf(institution, [id])).get(id);
+      if (!measure) throw new HubError('REQUEST_NOT_FOUND');
+      const answer = parse(answerSchema(deps.resultSchemaFor(measure)), request.body) as Answer;
+      return throwIfFailed(
+        (await deps.inbox.answer(institution, [{ requestId: id, answer }], caller(request).signature))[0]!,
+      );
+    },
+  );
 
   /** Many answers at once; each item stands alone: one bad answer never sinks the others. */
-  app.post('/v1/agency/answers', async (request) => {
+  app.post('/v1/agency/answers', { schema: ROUTE_DOCS.answers }, async (request) => {
     const institution = who(request);
     const body = parse(answerBatch, request.body);
     const measures = await deps.measureOf(

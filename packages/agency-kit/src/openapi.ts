@@ -1,0 +1,113 @@
+import swagger from '@fastify/swagger';
+import type { AgencyKind } from '@hub/domain';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { resultSchemasOf } from './answers/index.js';
+import { SIGNATURE_HEADERS } from './signing.js';
+
+/** JSON Schema for documentation only; validation stays with zod, which reports field paths our way. */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    unrepresentable: 'any',
+    io: 'input',
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+const error = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
+    },
+  },
+};
+
+/**
+ * OpenAPI 3 for one adapter, so a real partner can build against it: served at /openapi.json. Answer
+ * results are documented per measure (docs/agency-answers.md); the signature scheme in the description.
+ */
+export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void {
+  // Route schemas are documentation: zod validates (with field paths), so fastify's validator is a no-op.
+  app.setValidatorCompiler(() => (value) => ({ value }));
+  const results = Object.entries(resultSchemasOf(agency)).map(([measure, schema]) => ({
+    title: measure,
+    ...jsonSchema(schema as z.ZodType),
+  }));
+  void app.register(swagger, {
+    openapi: {
+      info: {
+        title: `Enforcement linkage hub — ${agency} agency API`,
+        version: '1',
+        description: [
+          'Requests addressed to your institution (协助执行通知书) wait in your inbox. Pull them with a lease,',
+          'acknowledge (签收), answer (done / partial / cannot-assist / refused).',
+          `Every call is signed: ${Object.values(SIGNATURE_HEADERS).join(', ')};`,
+          'signature = base64 HMAC-SHA256(secret, METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))).',
+          'Timestamps must be within 5 minutes; a nonce is accepted once.',
+        ].join(' '),
+      },
+      components: {
+        schemas: { AnswerResult: { anyOf: results } },
+      },
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+export const ROUTE_DOCS = {
+  inbox: {
+    summary: 'Lease open requests from your inbox',
+    querystring: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+        leaseSeconds: { type: 'integer', minimum: 5, maximum: 3600, default: 60 },
+      },
+    },
+    response: { 401: error },
+  },
+  ack: { summary: 'Acknowledge (签收) one request', response: { 404: error, 409: error } },
+  acks: {
+    summary: 'Acknowledge many requests; per-item results',
+    body: {
+      type: 'object',
+      properties: { requestIds: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+    },
+  },
+  answer: {
+    summary: 'Answer one request',
+    body: {
+      type: 'object',
+      required: ['outcome'],
+      properties: {
+        outcome: { type: 'string', enum: ['done', 'partial', 'cannot-assist', 'refused'] },
+        reason: { type: 'string' },
+        result: { $ref: '#/components/schemas/AnswerResult' },
+      },
+    },
+    response: { 400: error, 404: error, 409: error },
+  },
+  answers: {
+    summary: 'Answer many requests; each item stands alone',
+    body: {
+      type: 'object',
+      properties: {
+        answers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['requestId', 'outcome'],
+            properties: {
+              requestId: { type: 'string', format: 'uuid' },
+              outcome: { type: 'string', enum: ['done', 'partial', 'cannot-assist', 'refused'] },
+              reason: { type: 'string' },
+              result: { $ref: '#/components/schemas/AnswerResult' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;

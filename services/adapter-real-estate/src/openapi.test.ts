@@ -1,0 +1,33 @@
+import { systemClock } from '@hub/domain';
+import { createLogger } from '@hub/service-kit';
+import { describe, expect, it } from 'vitest';
+import { buildApp, loadConfig } from './app.js';
+
+describe('real-estate adapter OpenAPI', () => {
+  it('documents every agency route, the signature headers and the per-measure answer results', async () => {
+    const app = buildApp(loadConfig({}), {
+      logger: createLogger({ service: 't', level: 'silent' }),
+      clock: systemClock,
+    });
+    await app.http.ready();
+    const res = await app.http.inject({ url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/agency/acks',
+      '/v1/agency/answers',
+      '/v1/agency/inbox',
+      '/v1/agency/requests/{id}/ack',
+      '/v1/agency/requests/{id}/answer',
+    ]);
+    expect(doc.info.description).toContain('x-agency-signature');
+    const titles = doc.components.schemas.AnswerResult.anyOf.map((s: { title: string }) => s.title);
+    expect(titles).toEqual(expect.arrayContaining(['query', 'seal', 'unseal', 'dishonest-list']));
+    const query = doc.components.schemas.AnswerResult.anyOf.find(
+      (s: { title: string }) => s.title === 'query',
+    );
+    expect(JSON.stringify(query)).toContain('unitNo');
+    await app.http.close();
+  });
+});
