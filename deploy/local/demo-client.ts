@@ -31,7 +31,12 @@ const notice = {
   officer: { name: '王法官', phone: '028-00000000' },
   debtor: { kind: 'person', name: '李某', idNumber: '11010519491231002X' },
   measure: 'query',
-  targets: [{ agency: 'bank' }],
+  targets: [
+    { agency: 'bank' },
+    { agency: 'real-estate' },
+    { agency: 'public-security' },
+    { agency: 'provident-fund' },
+  ],
   params: {},
   legalBasis: '(2026)川0104执1234号执行裁定书',
   issuedAt: new Date().toISOString(),
@@ -42,9 +47,20 @@ const { id } = (await res.json()) as { id: string };
 console.log(`hub: notice ${notice.noticeNo} accepted, id ${id}`);
 
 type Account = { accountNo: string; balanceFen: number };
+type Result = {
+  accounts?: Account[];
+  units?: { unitNo: string; address: string }[];
+  vehicles?: { plate: string }[];
+  account?: { balanceFen: number };
+};
 type Body = {
   status: string;
-  requests: { institution: string; status: string; answer: { result?: { accounts?: Account[] } } | null }[];
+  requests: {
+    agency: string;
+    institution: string;
+    status: string;
+    answer: { result?: Result; reason?: string } | null;
+  }[];
   timeline: unknown[];
 };
 const started = Date.now();
@@ -53,7 +69,7 @@ const body = await until(
   'the notice to complete',
   async () => {
     const b = (await (await fetch(`${gateway}/v1/notices/${id}`, { headers })).json()) as Body;
-    const line = `${b.status}: ${b.requests.filter((r) => r.answer).length}/${b.requests.length} banks answered`;
+    const line = `${b.status}: ${b.requests.filter((r) => r.answer).length}/${b.requests.length} agencies answered`;
     if (line !== last) console.log(`hub: ${line}`);
     last = line;
     return b.status === 'completed' ? b : undefined;
@@ -63,18 +79,31 @@ const body = await until(
 console.log(
   `hub: completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${body.timeline.length} timeline events`,
 );
+function describe(result: Result | undefined): string {
+  if (!result) return '';
+  if (result.accounts) {
+    const total = result.accounts.reduce((sum, a) => sum + a.balanceFen, 0);
+    const list = result.accounts
+      .map((a) => `${maskAccount(a.accountNo)} ¥${formatYuan(a.balanceFen)}`)
+      .join(', ');
+    return `${result.accounts.length} account(s), ¥${formatYuan(total)}${list ? `  ${list}` : ''}`;
+  }
+  if (result.units)
+    return `${result.units.length} unit(s)${result.units.map((u) => `  ${u.address}`).join('')}`;
+  if (result.vehicles) return `${result.vehicles.length} vehicle(s)`;
+  if ('account' in result)
+    return result.account ? `fund balance ¥${formatYuan(result.account.balanceFen)}` : 'no fund account';
+  return '';
+}
 for (const r of body.requests) {
-  const accounts = r.answer?.result?.accounts ?? [];
-  const total = accounts.reduce((s, a) => s + a.balanceFen, 0);
-  const list = accounts.map((a) => `${maskAccount(a.accountNo)} ¥${formatYuan(a.balanceFen)}`).join(', ');
-  console.log(
-    `  ${r.institution.padEnd(6)} ${r.status.padEnd(6)} ${accounts.length} account(s), ¥${formatYuan(total)}${list ? `  ${list}` : ''}`,
-  );
+  const what = r.answer?.result ? describe(r.answer.result) : (r.answer?.reason ?? '');
+  console.log(`  ${r.agency.padEnd(16)} ${r.institution.padEnd(11)} ${r.status.padEnd(8)} ${what}`);
 }
 console.log(`
 Where to look:
   notice status   curl -H 'authorization: Bearer demo-court-key' ${gateway}/v1/notices/${id}
   tracker (ops)   http://127.0.0.1:8090/v1/ops/notices/${id}
+  agency APIs     http://127.0.0.1:8101/openapi.json (bank), 8102 real estate, 8103 public security, 8104 provident fund
   metrics         ${gateway}/metrics  (every service: /metrics, /readyz)
   Kafka topics    kcat -b 127.0.0.1:9092 -L   (event format: docs/events.md)
   hub log         .hub/hub.log   broker log: .hub/kafka/broker.log`);
