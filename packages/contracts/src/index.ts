@@ -17,6 +17,9 @@ export {
   GetNoticeResponse,
   SubmitNoticeRequest,
   SubmitNoticeResponse,
+  SubmitNoticeResult,
+  SubmitNoticesRequest,
+  SubmitNoticesResponse,
 } from './gen/enforcement/v1/court.js';
 export {
   EventEnvelope,

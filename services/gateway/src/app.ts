@@ -21,6 +21,7 @@ import { createCourtGrpcServer } from './grpc/court-service.js';
 import { registerNoticeRoutes } from './http/routes.js';
 import { NoticeReader } from './notice-reader.js';
 import { NoticeWriter } from './notice-writer.js';
+import { Submissions } from './submissions.js';
 
 export { loadConfig } from './config.js';
 
@@ -56,10 +57,12 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     logger.warn('GATEWAY_SEAL_KEYS unset: notices carry DEMO seals (fine locally, not security)');
   const writer = new NoticeWriter(runtime.pool, runtime.events, () => deps.clock.now(), new Sealer(seals));
   const reader = new NoticeReader(runtime.pool, tracker);
+  const submissions = new Submissions(writer, config.GATEWAY_MAX_PENDING);
 
   const http = createHttpServer({
     logger,
     registry,
+    bodyLimit: 8 * 1_048_576, // a batch of 1,000 notices
     readiness: [
       { name: 'postgres', check: () => runtime.readiness() },
       { name: 'redis', check: async () => void (await redis.ping()) },
@@ -75,8 +78,16 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     timeWindow: 60_000,
     keyGenerator: (req) => String(req.headers.authorization ?? req.ip),
   });
-  void http.after(() => registerNoticeRoutes(http, { auth, writer, reader }));
-  const grpc = createCourtGrpcServer({ auth, writer, reader, logger });
+  void http.after(() =>
+    registerNoticeRoutes(http, { auth, submissions, reader, maxBatch: config.GATEWAY_MAX_BATCH }),
+  );
+  const grpc = createCourtGrpcServer({
+    auth,
+    submissions,
+    reader,
+    logger,
+    maxBatch: config.GATEWAY_MAX_BATCH,
+  });
 
   const app = {
     name: 'gateway',

@@ -29,6 +29,10 @@ const schema = z.object({
     }),
   /** Courts' seal private keys (`court=base64 PKCS#8 DER`); unset = deterministic demo keys (not security). */
   GATEWAY_SEAL_KEYS: z.string().optional(),
+  /** Most notices in one batch call. */
+  GATEWAY_MAX_BATCH: env.positiveInt(1000),
+  /** Back-pressure: notices waiting for storage beyond this are refused with 429 until the queue drains. */
+  GATEWAY_MAX_PENDING: env.positiveInt(20_000),
   /** Submissions per court per minute (Redis-backed, shared by all gateway instances). */
   GATEWAY_RATE_LIMIT_PER_MINUTE: env.positiveInt(60_000),
 });

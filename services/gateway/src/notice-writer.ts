@@ -27,6 +27,7 @@ interface Pending {
 export class NoticeWriter {
   private queue: Pending[] = [];
   private flushing = false;
+  private inFlight = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -35,6 +36,11 @@ export class NoticeWriter {
     private readonly sealer: Sealer,
     private readonly maxBatch = 500,
   ) {}
+
+  /** Notices waiting for storage (the back-pressure measure). */
+  get pending(): number {
+    return this.queue.length + this.inFlight;
+  }
 
   submit(notice: NoticeSubmission, warnings: string[], traceparent = ''): Promise<Accepted> {
     return new Promise((resolve, reject) => {
@@ -48,6 +54,7 @@ export class NoticeWriter {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
+        this.inFlight = batch.length;
         try {
           const results = await this.write(batch);
           batch.forEach((p, i) => {
@@ -57,6 +64,8 @@ export class NoticeWriter {
           });
         } catch (err) {
           for (const p of batch) p.reject(err);
+        } finally {
+          this.inFlight = 0;
         }
       }
     } finally {

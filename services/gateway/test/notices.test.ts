@@ -162,6 +162,53 @@ describe('POST /v1/notices', () => {
   });
 });
 
+describe('POST /v1/notices/batch', () => {
+  it('files 500 notices in one call with a result per item, in order; bad items fail alone', async () => {
+    const bodies: Record<string, unknown>[] = Array.from({ length: 500 }, () => notice());
+    bodies[7] = notice({ caseNo: 'nonsense' });
+    bodies[123] = notice({ debtor: { kind: 'person', name: '李某', idNumber: '110105194912310021' } });
+    bodies[499] = { ...bodies[0] }; // the same notice twice in one batch
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/v1/notices/batch',
+      headers: auth,
+      payload: { notices: bodies },
+    });
+    expect(res.statusCode).toBe(200);
+    const { accepted, rejected, results } = res.json();
+    expect([accepted, rejected]).toEqual([498, 2]);
+    expect(results.map((r: { index: number }) => r.index)).toEqual([...Array(500).keys()]);
+    expect(results[7]).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(results[7].error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'caseNo' })]),
+    );
+    expect(results[123].error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'debtor.idNumber', code: 'INVALID_RESIDENT_ID' }),
+      ]),
+    );
+    expect(results[499]).toMatchObject({ ok: true, id: results[0].id });
+    const stored = await app.runtime.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM notices WHERE id = ANY($1::uuid[])',
+      [results.filter((r: { ok: boolean }) => r.ok).map((r: { id: string }) => r.id)],
+    );
+    expect(stored.rows[0]!.n).toBe(497);
+  });
+
+  it('rejects an empty or oversized batch as a whole, with the field path', async () => {
+    for (const notices of [[], 'x', undefined]) {
+      const res = await app.http.inject({
+        method: 'POST',
+        url: '/v1/notices/batch',
+        headers: auth,
+        payload: { notices },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details[0].path).toBe('notices');
+    }
+  });
+});
+
 describe('GET /v1/notices/:id', () => {
   it('answers 404 for unknown ids and for another court’s notice', async () => {
     const { id } = (await submit(notice())).json();

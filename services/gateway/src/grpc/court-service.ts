@@ -1,10 +1,10 @@
 import { type Metadata, Server } from '@grpc/grpc-js';
 import { type CourtServiceServer, CourtServiceService, noticeFromProto } from '@hub/contracts';
-import { HubError, needsConfirmationOnly, validateNotice } from '@hub/domain';
+import { HubError } from '@hub/domain';
 import { type Logger, unary } from '@hub/service-kit';
 import type { CourtAuth } from '../auth.js';
 import type { NoticeReader } from '../notice-reader.js';
-import type { NoticeWriter } from '../notice-writer.js';
+import type { Submissions } from '../submissions.js';
 
 /**
  * The gRPC mirror of the court REST API: same authentication, validation, storage and stable error
@@ -12,7 +12,8 @@ import type { NoticeWriter } from '../notice-writer.js';
  */
 export function createCourtGrpcServer(deps: {
   auth: CourtAuth;
-  writer: NoticeWriter;
+  submissions: Submissions;
+  maxBatch: number;
   reader: NoticeReader;
   logger: Logger;
 }): Server {
@@ -21,17 +22,49 @@ export function createCourtGrpcServer(deps: {
   const impl: CourtServiceServer = {
     submitNotice: unary(deps.logger, async (call) => {
       const court = deps.auth.authenticate(authorization(call.metadata));
-      const validation = validateNotice(noticeFromProto(call.request.notice ?? emptyNotice()));
-      if (!validation.ok) {
-        throw new HubError(
-          needsConfirmationOnly(validation.issues) ? 'CONFIRMATION_REQUIRED' : 'VALIDATION_FAILED',
-          validation.issues,
-        );
-      }
-      if (validation.value.court.code !== court) throw new HubError('FORBIDDEN', [{ path: 'court.code' }]);
       const traceparent = String(call.metadata.get('traceparent')[0] ?? '');
-      const accepted = await deps.writer.submit(validation.value, validation.warnings, traceparent);
-      return { id: accepted.id, duplicate: accepted.duplicate, warnings: validation.warnings };
+      const input = noticeFromProto(call.request.notice ?? emptyNotice());
+      const accepted = await deps.submissions.one(court, input, traceparent);
+      return { id: accepted.id, duplicate: accepted.duplicate, warnings: accepted.warnings };
+    }),
+    submitNotices: unary(deps.logger, async (call) => {
+      const court = deps.auth.authenticate(authorization(call.metadata));
+      const n = call.request.notices.length;
+      if (n === 0 || n > deps.maxBatch) {
+        throw new HubError('VALIDATION_FAILED', [{ path: 'notices', code: 'INVALID_BATCH' }]);
+      }
+      const traceparent = String(call.metadata.get('traceparent')[0] ?? '');
+      const results = await deps.submissions.many(
+        court,
+        call.request.notices.map(noticeFromProto),
+        traceparent,
+      );
+      const accepted = results.filter((r) => r.ok).length;
+      return {
+        accepted,
+        rejected: n - accepted,
+        results: results.map((r) =>
+          r.ok
+            ? {
+                index: r.index,
+                ok: true,
+                id: r.id,
+                duplicate: r.duplicate,
+                warnings: r.warnings,
+                errorCode: '',
+                errorDetailsJson: '',
+              }
+            : {
+                index: r.index,
+                ok: false,
+                id: '',
+                duplicate: false,
+                warnings: [],
+                errorCode: r.error.code,
+                errorDetailsJson: JSON.stringify(r.error.details),
+              },
+        ),
+      };
     }),
     getNotice: unary(deps.logger, async (call) => {
       const court = deps.auth.authenticate(authorization(call.metadata));

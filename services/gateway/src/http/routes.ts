@@ -1,12 +1,13 @@
-import { HubError, needsConfirmationOnly, validateNotice } from '@hub/domain';
+import { HubError } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
 import type { CourtAuth } from '../auth.js';
 import { type NoticeReader, toBody } from '../notice-reader.js';
-import type { NoticeWriter } from '../notice-writer.js';
+import type { Submissions } from '../submissions.js';
 
 export interface RouteDeps {
   auth: CourtAuth;
-  writer: NoticeWriter;
+  submissions: Submissions;
+  maxBatch: number;
   reader: NoticeReader;
 }
 
@@ -14,32 +15,34 @@ export interface RouteDeps {
 export function registerNoticeRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/v1/notices', async (request, reply) => {
     const court = deps.auth.authenticate(request.headers.authorization);
-    const validation = validateNotice(request.body);
-    if (!validation.ok) {
-      throw new HubError(
-        needsConfirmationOnly(validation.issues) ? 'CONFIRMATION_REQUIRED' : 'VALIDATION_FAILED',
-        validation.issues,
-      );
-    }
-    assertCourt(court, validation.value.court.code);
-    const traceparent = header(request.headers.traceparent);
-    const accepted = await deps.writer.submit(validation.value, validation.warnings, traceparent);
+    const accepted = await deps.submissions.one(court, request.body, header(request.headers.traceparent));
     return reply.code(202).send({
       id: accepted.id,
       status: 'issued',
       duplicate: accepted.duplicate,
-      warnings: validation.warnings,
+      warnings: accepted.warnings,
     });
+  });
+
+  /** Batch filing: per-item results in order (200 even when some items fail; each says why). */
+  app.post('/v1/notices/batch', async (request) => {
+    const court = deps.auth.authenticate(request.headers.authorization);
+    const body = request.body as { notices?: unknown } | undefined;
+    const notices = body?.notices;
+    if (!Array.isArray(notices) || notices.length === 0 || notices.length > deps.maxBatch) {
+      throw new HubError('VALIDATION_FAILED', [
+        { path: 'notices', code: 'INVALID_BATCH', message: `an array of 1..${deps.maxBatch} notices` },
+      ]);
+    }
+    const results = await deps.submissions.many(court, notices, header(request.headers.traceparent));
+    const accepted = results.filter((r) => r.ok).length;
+    return { accepted, rejected: results.length - accepted, results };
   });
 
   app.get<{ Params: { id: string } }>('/v1/notices/:id', async (request) => {
     const court = deps.auth.authenticate(request.headers.authorization);
     return toBody(await deps.reader.get(request.params.id, court));
   });
-}
-
-function assertCourt(authenticated: string, court: string): void {
-  if (court !== authenticated) throw new HubError('FORBIDDEN', [{ path: 'court.code', code: 'OTHER_COURT' }]);
 }
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';

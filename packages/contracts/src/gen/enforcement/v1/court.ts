@@ -25,6 +25,28 @@ export const protobufPackage = "enforcement.v1";
 
 export const protobufFileName = "enforcement/v1/court.proto";
 
+export interface SubmitNoticesRequest {
+  notices: NoticeSubmission[];
+}
+
+export interface SubmitNoticesResponse {
+  results: SubmitNoticeResult[];
+  accepted: number;
+  rejected: number;
+}
+
+export interface SubmitNoticeResult {
+  index: number;
+  ok: boolean;
+  id: string;
+  duplicate: boolean;
+  /** stable code when !ok, e.g. VALIDATION_FAILED */
+  errorCode: string;
+  /** field paths and codes, as REST's error.details */
+  errorDetailsJson: string;
+  warnings: string[];
+}
+
 export interface SubmitNoticeRequest {
   notice?: NoticeSubmission | undefined;
 }
@@ -43,6 +65,353 @@ export interface GetNoticeRequest {
 export interface GetNoticeResponse {
   notice?: NoticeView | undefined;
 }
+
+function createBaseSubmitNoticesRequest(): SubmitNoticesRequest {
+  return { notices: [] };
+}
+
+export const SubmitNoticesRequest: MessageFns<SubmitNoticesRequest> = {
+  encode(message: SubmitNoticesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.notices) {
+      NoticeSubmission.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitNoticesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitNoticesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.notices.push(NoticeSubmission.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitNoticesRequest {
+    return {
+      notices: globalThis.Array.isArray(object?.notices)
+        ? object.notices.map((e: any) => NoticeSubmission.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SubmitNoticesRequest): unknown {
+    const obj: any = {};
+    if (message.notices?.length) {
+      obj.notices = message.notices.map((e) => NoticeSubmission.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitNoticesRequest>, I>>(base?: I): SubmitNoticesRequest {
+    return SubmitNoticesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitNoticesRequest>, I>>(object: I): SubmitNoticesRequest {
+    const message = createBaseSubmitNoticesRequest();
+    message.notices = object.notices?.map((e) => NoticeSubmission.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSubmitNoticesResponse(): SubmitNoticesResponse {
+  return { results: [], accepted: 0, rejected: 0 };
+}
+
+export const SubmitNoticesResponse: MessageFns<SubmitNoticesResponse> = {
+  encode(message: SubmitNoticesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      SubmitNoticeResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.accepted !== 0) {
+      writer.uint32(16).int32(message.accepted);
+    }
+    if (message.rejected !== 0) {
+      writer.uint32(24).int32(message.rejected);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitNoticesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitNoticesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(SubmitNoticeResult.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.accepted = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.rejected = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitNoticesResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => SubmitNoticeResult.fromJSON(e))
+        : [],
+      accepted: isSet(object.accepted) ? globalThis.Number(object.accepted) : 0,
+      rejected: isSet(object.rejected) ? globalThis.Number(object.rejected) : 0,
+    };
+  },
+
+  toJSON(message: SubmitNoticesResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => SubmitNoticeResult.toJSON(e));
+    }
+    if (message.accepted !== 0) {
+      obj.accepted = Math.round(message.accepted);
+    }
+    if (message.rejected !== 0) {
+      obj.rejected = Math.round(message.rejected);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitNoticesResponse>, I>>(base?: I): SubmitNoticesResponse {
+    return SubmitNoticesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitNoticesResponse>, I>>(object: I): SubmitNoticesResponse {
+    const message = createBaseSubmitNoticesResponse();
+    message.results = object.results?.map((e) => SubmitNoticeResult.fromPartial(e)) || [];
+    message.accepted = object.accepted ?? 0;
+    message.rejected = object.rejected ?? 0;
+    return message;
+  },
+};
+
+function createBaseSubmitNoticeResult(): SubmitNoticeResult {
+  return { index: 0, ok: false, id: "", duplicate: false, errorCode: "", errorDetailsJson: "", warnings: [] };
+}
+
+export const SubmitNoticeResult: MessageFns<SubmitNoticeResult> = {
+  encode(message: SubmitNoticeResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).int32(message.index);
+    }
+    if (message.ok !== false) {
+      writer.uint32(16).bool(message.ok);
+    }
+    if (message.id !== "") {
+      writer.uint32(26).string(message.id);
+    }
+    if (message.duplicate !== false) {
+      writer.uint32(32).bool(message.duplicate);
+    }
+    if (message.errorCode !== "") {
+      writer.uint32(42).string(message.errorCode);
+    }
+    if (message.errorDetailsJson !== "") {
+      writer.uint32(50).string(message.errorDetailsJson);
+    }
+    for (const v of message.warnings) {
+      writer.uint32(58).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitNoticeResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitNoticeResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.duplicate = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.errorCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.errorDetailsJson = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.warnings.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitNoticeResult {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+      errorCode: isSet(object.errorCode)
+        ? globalThis.String(object.errorCode)
+        : isSet(object.error_code)
+        ? globalThis.String(object.error_code)
+        : "",
+      errorDetailsJson: isSet(object.errorDetailsJson)
+        ? globalThis.String(object.errorDetailsJson)
+        : isSet(object.error_details_json)
+        ? globalThis.String(object.error_details_json)
+        : "",
+      warnings: globalThis.Array.isArray(object?.warnings) ? object.warnings.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: SubmitNoticeResult): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.duplicate !== false) {
+      obj.duplicate = message.duplicate;
+    }
+    if (message.errorCode !== "") {
+      obj.errorCode = message.errorCode;
+    }
+    if (message.errorDetailsJson !== "") {
+      obj.errorDetailsJson = message.errorDetailsJson;
+    }
+    if (message.warnings?.length) {
+      obj.warnings = message.warnings;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitNoticeResult>, I>>(base?: I): SubmitNoticeResult {
+    return SubmitNoticeResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitNoticeResult>, I>>(object: I): SubmitNoticeResult {
+    const message = createBaseSubmitNoticeResult();
+    message.index = object.index ?? 0;
+    message.ok = object.ok ?? false;
+    message.id = object.id ?? "";
+    message.duplicate = object.duplicate ?? false;
+    message.errorCode = object.errorCode ?? "";
+    message.errorDetailsJson = object.errorDetailsJson ?? "";
+    message.warnings = object.warnings?.map((e) => e) || [];
+    return message;
+  },
+};
 
 function createBaseSubmitNoticeRequest(): SubmitNoticeRequest {
   return { notice: undefined };
@@ -371,11 +740,30 @@ export const CourtServiceService = {
     responseSerialize: (value: GetNoticeResponse): Buffer => Buffer.from(GetNoticeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetNoticeResponse => GetNoticeResponse.decode(value),
   },
+  /**
+   * Many notices at once (new cases are filed in batches): one result per item, in order; one bad item
+   * never sinks the batch.
+   */
+  submitNotices: {
+    path: "/enforcement.v1.CourtService/SubmitNotices" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitNoticesRequest): Buffer => Buffer.from(SubmitNoticesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitNoticesRequest => SubmitNoticesRequest.decode(value),
+    responseSerialize: (value: SubmitNoticesResponse): Buffer =>
+      Buffer.from(SubmitNoticesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SubmitNoticesResponse => SubmitNoticesResponse.decode(value),
+  },
 } as const;
 
 export interface CourtServiceServer extends UntypedServiceImplementation {
   submitNotice: handleUnaryCall<SubmitNoticeRequest, SubmitNoticeResponse>;
   getNotice: handleUnaryCall<GetNoticeRequest, GetNoticeResponse>;
+  /**
+   * Many notices at once (new cases are filed in batches): one result per item, in order; one bad item
+   * never sinks the batch.
+   */
+  submitNotices: handleUnaryCall<SubmitNoticesRequest, SubmitNoticesResponse>;
 }
 
 export interface CourtServiceClient extends Client {
@@ -408,6 +796,25 @@ export interface CourtServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetNoticeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Many notices at once (new cases are filed in batches): one result per item, in order; one bad item
+   * never sinks the batch.
+   */
+  submitNotices(
+    request: SubmitNoticesRequest,
+    callback: (error: ServiceError | null, response: SubmitNoticesResponse) => void,
+  ): ClientUnaryCall;
+  submitNotices(
+    request: SubmitNoticesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SubmitNoticesResponse) => void,
+  ): ClientUnaryCall;
+  submitNotices(
+    request: SubmitNoticesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SubmitNoticesResponse) => void,
   ): ClientUnaryCall;
 }
 

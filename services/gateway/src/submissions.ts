@@ -1,0 +1,69 @@
+import { HubError, isHubError, needsConfirmationOnly, validateNotice } from '@hub/domain';
+import type { NoticeWriter } from './notice-writer.js';
+
+export type ItemResult =
+  | { index: number; ok: true; id: string; duplicate: boolean; warnings: string[] }
+  | { index: number; ok: false; error: { code: string; message: string; details: readonly unknown[] } };
+
+/**
+ * Court submissions, one or many: validate, check the court, store through the group-committing writer.
+ * Back-pressure: when more notices wait for storage than the gateway allows, new work is refused with
+ * 429 RATE_LIMITED (retry later) instead of queueing without bound.
+ */
+export class Submissions {
+  constructor(
+    private readonly writer: NoticeWriter,
+    private readonly maxPending: number,
+  ) {}
+
+  /** One notice; throws the HubError a single submission answers with. */
+  async one(court: string, input: unknown, traceparent = '') {
+    this.admit(1);
+    const notice = this.validate(court, input);
+    const accepted = await this.writer.submit(notice.value, notice.warnings, traceparent);
+    return { ...accepted, warnings: notice.warnings };
+  }
+
+  /** Many notices; every item gets its own result, in order, and one bad item never sinks the rest. */
+  async many(court: string, inputs: unknown[], traceparent = ''): Promise<ItemResult[]> {
+    this.admit(inputs.length);
+    return Promise.all(
+      inputs.map(async (input, index): Promise<ItemResult> => {
+        try {
+          const notice = this.validate(court, input);
+          const accepted = await this.writer.submit(notice.value, notice.warnings, traceparent);
+          return {
+            index,
+            ok: true,
+            id: accepted.id,
+            duplicate: accepted.duplicate,
+            warnings: notice.warnings,
+          };
+        } catch (err) {
+          if (!isHubError(err)) throw err;
+          return { index, ok: false, error: { code: err.code, message: err.message, details: err.details } };
+        }
+      }),
+    );
+  }
+
+  private admit(n: number) {
+    if (this.writer.pending + n > this.maxPending) {
+      throw new HubError('RATE_LIMITED', [{ code: 'GATEWAY_BUSY', pending: this.writer.pending }]);
+    }
+  }
+
+  private validate(court: string, input: unknown) {
+    const validation = validateNotice(input);
+    if (!validation.ok) {
+      throw new HubError(
+        needsConfirmationOnly(validation.issues) ? 'CONFIRMATION_REQUIRED' : 'VALIDATION_FAILED',
+        validation.issues,
+      );
+    }
+    if (validation.value.court.code !== court) {
+      throw new HubError('FORBIDDEN', [{ path: 'court.code', code: 'OTHER_COURT' }]);
+    }
+    return validation;
+  }
+}
