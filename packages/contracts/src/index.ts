@@ -32,7 +32,16 @@ export {
   RequestFailed,
 } from './gen/enforcement/v1/events.js';
 export {
+  AgencyReport,
+  DebtorReport,
+  Fact,
+  GetPropertyReportRequest,
+  GetPropertyReportResponse,
   NoticeView,
+  PropertyReport,
+  QueryServiceClient,
+  type QueryServiceServer,
+  QueryServiceService,
   RequestView,
   TimelineEntry,
   TrackerServiceClient,

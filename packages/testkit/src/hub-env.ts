@@ -19,6 +19,7 @@ export function hubEnv(iso: Isolation, extra: Record<string, string> = {}): Reco
     TRACKER_PORT: '0',
     TRACKER_GRPC_PORT: '0',
     QUERY_PORT: '0',
+    QUERY_GRPC_PORT: '0',
     ADAPTER_BANK_PORT: '0',
     ADAPTER_REAL_ESTATE_PORT: '0',
     ADAPTER_PUBLIC_SECURITY_PORT: '0',

@@ -14,6 +14,7 @@ import {
   shutdownGrpc,
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
+import { QueryClient } from './adapters/query-client.js';
 import { TrackerClient } from './adapters/tracker-client.js';
 import { CourtAuth } from './auth.js';
 import type { GatewayConfig } from './config.js';
@@ -52,6 +53,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const auth = new CourtAuth(config.GATEWAY_COURT_KEYS);
   const tracker = new TrackerClient(config.TRACKER_GRPC_URL);
+  const query = new QueryClient(config.QUERY_GRPC_URL);
   const seals = sealKeysFrom('GATEWAY_SEAL_KEYS', config.GATEWAY_SEAL_KEYS, 'private');
   if (seals === 'demo')
     logger.warn('GATEWAY_SEAL_KEYS unset: notices carry DEMO seals (fine locally, not security)');
@@ -79,7 +81,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     keyGenerator: (req) => String(req.headers.authorization ?? req.ip),
   });
   void http.after(() =>
-    registerNoticeRoutes(http, { auth, submissions, reader, maxBatch: config.GATEWAY_MAX_BATCH }),
+    registerNoticeRoutes(http, { auth, submissions, reader, query, maxBatch: config.GATEWAY_MAX_BATCH }),
   );
   const grpc = createCourtGrpcServer({
     auth,
@@ -107,6 +109,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
       await http.close();
       await runtime.stop();
       tracker.close();
+      query.close();
       redis.disconnect();
     },
   } satisfies ServiceApp & Record<string, unknown>;

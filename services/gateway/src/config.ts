@@ -8,6 +8,8 @@ const schema = z.object({
   GATEWAY_GRPC_PORT: env.port(50051),
   /** Tracker's gRPC read API, where notice status comes from. */
   TRACKER_GRPC_URL: z.string().default('127.0.0.1:50052'),
+  /** Query service's gRPC read API, where property reports come from. */
+  QUERY_GRPC_URL: z.string().default('127.0.0.1:50053'),
   /**
    * Court API keys: `key=courtCode` pairs, comma separated. A key may act only for its court.
    * The default serves the local demo court; production sets its own.

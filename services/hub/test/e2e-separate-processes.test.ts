@@ -41,8 +41,8 @@ async function ready(url: string) {
 let gateway = '';
 
 beforeAll(async () => {
-  const [gw, gwGrpc, tr, trGrpc, q, bank, re, ps, pf, sim] = await Promise.all(
-    Array.from({ length: 10 }, freePort),
+  const [gw, gwGrpc, tr, trGrpc, q, qGrpc, bank, re, ps, pf, sim] = await Promise.all(
+    Array.from({ length: 11 }, freePort),
   );
   const env = hubEnv(iso, {
     HUB_CLOCK_EPOCH: String(Date.now()),
@@ -52,6 +52,8 @@ beforeAll(async () => {
     TRACKER_GRPC_PORT: String(trGrpc),
     TRACKER_GRPC_URL: `127.0.0.1:${trGrpc}`,
     QUERY_PORT: String(q),
+    QUERY_GRPC_PORT: String(qGrpc),
+    QUERY_GRPC_URL: `127.0.0.1:${qGrpc}`,
     ADAPTER_BANK_PORT: String(bank),
     ADAPTER_BANK_URL: `http://127.0.0.1:${bank}`,
     ADAPTER_REAL_ESTATE_PORT: String(re),

@@ -2,14 +2,17 @@ import { fileURLToPath } from 'node:url';
 import type { Clock } from '@hub/domain';
 import { MessagingRuntime } from '@hub/messaging';
 import {
+  bindGrpc,
   createHttpServer,
   createMetricsRegistry,
   type Logger,
   registerErrorHandling,
   type ServiceApp,
   schemaName,
+  shutdownGrpc,
 } from '@hub/service-kit';
 import type { QueryConfig } from './config.js';
+import { createQueryGrpcServer } from './grpc/query-service.js';
 import { createQueryHandler } from './handler.js';
 
 export { loadConfig } from './config.js';
@@ -44,6 +47,7 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
       events: runtime.events,
       directory: config.HUB_INSTITUTIONS,
       now: () => deps.clock.now(),
+      reuseWindowMs: config.QUERY_REUSE_WINDOW_HOURS * 3_600_000,
     }),
   );
   const http = createHttpServer({
@@ -53,15 +57,20 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
   });
   registerErrorHandling(http);
 
+  const grpc = createQueryGrpcServer({ pool: runtime.pool, clock: deps.clock, logger });
+
   const app = {
     name: 'query',
     http,
     runtime,
+    grpcPort: 0,
     async start() {
       await runtime.start();
       await http.listen({ host: config.QUERY_HOST, port: config.QUERY_PORT });
+      app.grpcPort = await bindGrpc(grpc, `${config.QUERY_HOST}:${config.QUERY_GRPC_PORT}`);
     },
     async stop() {
+      await shutdownGrpc(grpc);
       await http.close();
       await runtime.stop();
     },

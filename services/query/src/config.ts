@@ -6,6 +6,10 @@ const schema = z.object({
   QUERY_HOST: z.string().default('127.0.0.1'),
   /** Health and metrics only: the query service has no public API. */
   QUERY_PORT: env.port(8121),
+  /** gRPC read API (property reports) for the gateway. */
+  QUERY_GRPC_PORT: env.port(50053),
+  /** Reuse an institution's answer about the same debtor younger than this (hub hours); 0 turns reuse off. */
+  QUERY_REUSE_WINDOW_HOURS: z.coerce.number().min(0).default(24),
 });
 
 export type QueryConfig = z.infer<typeof schema>;

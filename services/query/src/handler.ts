@@ -1,15 +1,22 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type AgencyTopicKind, type NoticeIssued, requestTopicKey } from '@hub/contracts';
 import {
   type AgencyKind,
+  DEFAULT_SLA_POLICY,
+  deadlinesFor,
   isMeasure,
   isTerminalRequest,
+  type Measure,
+  maskIdNumber,
+  maskName,
   measureService,
   REQUEST_STATUSES,
   type RequestStatus,
+  slaFor,
 } from '@hub/domain';
 import { type ConsumedEvent, type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
+import { factsOf } from './domain/facts.js';
 import { planRequests } from './domain/fan-out.js';
 
 /** Inquiries (查询) and locating a person (协查下落) belong to this service (domain measureService). */
@@ -22,7 +29,25 @@ export interface QueryHandlerDeps {
   events: EventFactory;
   directory: ReadonlyMap<AgencyKind, readonly string[]>;
   now: () => Date;
+  /** Answers younger than this (hub time) are reused for a repeated inquiry on the same debtor; 0 = never. */
+  reuseWindowMs: number;
 }
+
+/** SHA-256 of the debtor's ID number or credit code: groups inquiries without keeping the number in clear. */
+export function subjectKeyOf(debtor: { idNumber?: string; creditCode?: string } | undefined): string {
+  return createHash('sha256')
+    .update(debtor?.idNumber || debtor?.creditCode || '')
+    .digest('hex');
+}
+
+type Fresh = {
+  id: string;
+  institution: string;
+  outcome: string;
+  result: unknown;
+  answered_at: Date;
+  subject_key: string;
+};
 
 /**
  * Inquiry notices in, requests out; answers in, the notice's completion out. One transaction per batch:
@@ -58,15 +83,43 @@ export function createQueryHandler(deps: QueryHandlerDeps) {
 async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandlerDeps, out: OutboxMessage[]) {
   const now = deps.now();
   const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO notices (id, case_no, created_at) SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
+    `INSERT INTO notices (id, case_no, created_at, court_code, measure, subject_key, debtor)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
      ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [notices.map((n) => n.noticeId), notices.map((n) => n.notice?.caseNo ?? ''), notices.map(() => now)],
+    [
+      notices.map((n) => n.noticeId),
+      notices.map((n) => n.notice?.caseNo ?? ''),
+      notices.map(() => now),
+      notices.map((n) => n.notice?.court?.code ?? ''),
+      notices.map((n) => n.notice?.measure ?? ''),
+      notices.map((n) => subjectKeyOf(n.notice?.debtor)),
+      notices.map((n) => {
+        const d = n.notice?.debtor;
+        // Masked for the report; the clear number stays with the gateway and the agencies that need it.
+        return JSON.stringify({
+          kind: d?.kind ?? '',
+          name: maskName(d?.name ?? ''),
+          id: maskIdNumber(d?.idNumber || d?.creditCode || ''),
+        });
+      }),
+    ],
   );
   const fresh = new Set(rows.map((r) => r.id));
+  const reusable = await freshAnswers(tx, notices, fresh, deps, now);
   // Taken off as planned: the same notice twice in one batch (distinct event ids) still fans out once.
   const unplanned = new Set(fresh);
-  const requests: { id: string; noticeId: string; agency: string; institution: string; status: string }[] =
-    [];
+  const requests: {
+    id: string;
+    noticeId: string;
+    agency: string;
+    institution: string;
+    status: string;
+    dueAt: Date | null;
+    result: string | null;
+    answeredAt: Date | null;
+    reusedFrom: string | null;
+  }[] = [];
+  const facts: FactRow[] = [];
   for (const issued of notices) {
     const n = issued.notice;
     if (!n || !unplanned.delete(issued.noticeId)) continue;
@@ -74,15 +127,48 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
       agency: t.agency as AgencyKind,
       institution: t.institution || undefined,
     }));
+    const subject = subjectKeyOf(n.debtor);
     for (const plan of planRequests(targets, deps.directory)) {
       const id = randomUUID();
+      const earlier = n.measure === 'query' ? reusable.get(`${subject}|${plan.institution}`) : undefined;
+      const due = deadlinesFor(slaFor(DEFAULT_SLA_POLICY, plan.agency, n.measure as Measure), now).answerBy;
       requests.push({
         id,
         noticeId: issued.noticeId,
         agency: plan.agency,
         institution: plan.institution,
-        status: plan.failure ? 'failed' : 'pending',
+        status: plan.failure ? 'failed' : (earlier?.outcome ?? 'pending'),
+        dueAt: plan.failure ? null : due,
+        result: earlier ? JSON.stringify(earlier.result) : null,
+        answeredAt: earlier ? now : null,
+        reusedFrom: earlier?.id ?? null,
       });
+      if (earlier) {
+        // A fresh answer from this institution about this debtor: reuse it instead of asking again.
+        for (const f of factsOf(plan.agency, n.measure, earlier.result)) {
+          facts.push({
+            caseNo: n.caseNo,
+            subject,
+            agency: plan.agency,
+            institution: plan.institution,
+            requestId: id,
+            at: earlier.answered_at,
+            fact: f,
+          });
+        }
+        out.push(
+          deps.events.event('progress', issued.noticeId, 'requestAnswered', {
+            requestId: id,
+            noticeId: issued.noticeId,
+            agency: plan.agency,
+            institution: plan.institution,
+            outcome: earlier.outcome,
+            reason: `reused: answered ${earlier.answered_at.toISOString()} (request ${earlier.id})`,
+            resultJson: JSON.stringify(earlier.result),
+          }),
+        );
+        continue;
+      }
       if (plan.failure) {
         out.push(
           deps.events.event('progress', issued.noticeId, 'requestFailed', {
@@ -124,9 +210,13 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
   }
   if (requests.length > 0) {
     await tx.query(
-      `INSERT INTO requests (id, notice_id, agency, institution, status, updated_at)
-       SELECT id, notice_id, agency, institution, status, $6
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(id, notice_id, agency, institution, status)`,
+      `INSERT INTO requests (id, notice_id, agency, institution, status, updated_at, due_at, result, answered_at,
+                             reused_from, outcome)
+       SELECT id, notice_id, agency, institution, status, $6, due_at, result, answered_at, reused_from,
+              CASE WHEN reused_from IS NULL THEN NULL ELSE status END
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $7::timestamptz[], $8::jsonb[],
+                   $9::timestamptz[], $10::uuid[])
+         AS t(id, notice_id, agency, institution, status, due_at, result, answered_at, reused_from)`,
       [
         requests.map((r) => r.id),
         requests.map((r) => r.noticeId),
@@ -134,9 +224,14 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
         requests.map((r) => r.institution),
         requests.map((r) => r.status),
         now,
+        requests.map((r) => r.dueAt),
+        requests.map((r) => r.result),
+        requests.map((r) => r.answeredAt),
+        requests.map((r) => r.reusedFrom),
       ],
     );
   }
+  await upsertFacts(tx, facts);
   return fresh;
 }
 
@@ -150,11 +245,21 @@ async function recordAnswers(
     ...new Map(answers.filter((a) => isTerminalRequest(a.status)).map((a) => [a.id, a])).values(),
   ];
   if (unique.length === 0) return [];
-  const { rows } = await tx.query<{ notice_id: string }>(
-    `UPDATE requests r SET status = a.status, outcome = a.outcome, result = a.result::jsonb, updated_at = $5
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS a(id, status, outcome, result)
-     WHERE r.id = a.id AND r.status <> ALL($6::text[])
-     RETURNING r.notice_id`,
+  const { rows } = await tx.query<{
+    id: string;
+    notice_id: string;
+    agency: AgencyKind;
+    result: unknown;
+    case_no: string;
+    subject_key: string;
+    measure: string;
+    institution: string;
+  }>(
+    `UPDATE requests r SET status = a.status, outcome = a.outcome, result = a.result::jsonb, updated_at = $5,
+       answered_at = $5
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS a(id, status, outcome, result), notices n
+     WHERE r.id = a.id AND n.id = r.notice_id AND r.status <> ALL($6::text[])
+     RETURNING r.id, r.notice_id, r.agency, r.institution, r.result, n.case_no, n.subject_key, n.measure`,
     [
       unique.map((a) => a.id),
       unique.map((a) => a.status),
@@ -164,7 +269,88 @@ async function recordAnswers(
       TERMINAL,
     ],
   );
+  const facts: FactRow[] = rows.flatMap((r) =>
+    factsOf(r.agency, r.measure, r.result).map((fact) => ({
+      caseNo: r.case_no,
+      subject: r.subject_key,
+      agency: r.agency,
+      institution: r.institution,
+      requestId: r.id,
+      at: now,
+      fact,
+    })),
+  );
+  await upsertFacts(tx, facts);
   return rows.map((r) => r.notice_id);
+}
+
+type FactRow = {
+  caseNo: string;
+  subject: string;
+  agency: string;
+  institution: string;
+  requestId: string;
+  at: Date;
+  fact: ReturnType<typeof factsOf>[number];
+};
+
+/** The same fact reported again (same institution, kind and key) updates its row: counted once. */
+async function upsertFacts(tx: Queryable, facts: FactRow[]) {
+  const unique = [
+    ...new Map(
+      facts.map((f) => [
+        [f.caseNo, f.subject, f.agency, f.institution, f.fact.kind, f.fact.key].join('|'),
+        f,
+      ]),
+    ).values(),
+  ];
+  if (unique.length === 0) return;
+  await tx.query(
+    `INSERT INTO facts (case_no, subject_key, agency, institution, kind, key, amount_fen, detail, request_id,
+                        first_reported_at, last_reported_at)
+     SELECT c, s, a, i, k, key, amt, d, r, t, t
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::jsonb[],
+                 $9::uuid[], $10::timestamptz[]) AS x(c, s, a, i, k, key, amt, d, r, t)
+     ON CONFLICT (case_no, subject_key, agency, institution, kind, key) DO UPDATE SET
+       amount_fen = EXCLUDED.amount_fen, detail = EXCLUDED.detail, request_id = EXCLUDED.request_id,
+       last_reported_at = GREATEST(facts.last_reported_at, EXCLUDED.last_reported_at)`,
+    [
+      unique.map((f) => f.caseNo),
+      unique.map((f) => f.subject),
+      unique.map((f) => f.agency),
+      unique.map((f) => f.institution),
+      unique.map((f) => f.fact.kind),
+      unique.map((f) => f.fact.key),
+      unique.map((f) => f.fact.amountFen ?? null),
+      unique.map((f) => JSON.stringify(f.fact.detail)),
+      unique.map((f) => f.requestId),
+      unique.map((f) => f.at),
+    ],
+  );
+}
+
+/** The latest done/partial answer per (debtor, institution) younger than the reuse window, for this batch. */
+async function freshAnswers(
+  tx: Queryable,
+  notices: NoticeIssued[],
+  fresh: Set<string>,
+  deps: QueryHandlerDeps,
+  now: Date,
+): Promise<Map<string, Fresh>> {
+  const subjects = notices
+    .filter((n) => fresh.has(n.noticeId) && n.notice?.measure === 'query')
+    .map((n) => subjectKeyOf(n.notice?.debtor));
+  if (deps.reuseWindowMs <= 0 || subjects.length === 0) return new Map();
+  const { rows } = await tx.query<Fresh>(
+    `SELECT DISTINCT ON (n.subject_key, r.institution) r.id, r.institution, r.outcome, r.result, r.answered_at,
+            n.subject_key
+     FROM requests r JOIN notices n ON n.id = r.notice_id
+     WHERE n.subject_key = ANY($1::text[]) AND n.measure = 'query' AND r.status IN ('done', 'partial')
+       AND r.answered_at >= $2 AND NOT (n.id = ANY($3::uuid[]))
+     ORDER BY n.subject_key, r.institution, r.answered_at DESC`,
+    [subjects, new Date(now.getTime() - deps.reuseWindowMs), [...fresh]],
+  );
+  return new Map(rows.map((r) => [`${r.subject_key}|${r.institution}`, r]));
 }
 
 async function completeFinished(

@@ -1,5 +1,6 @@
 import { HubError } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
+import { type QueryClient, reportToBody } from '../adapters/query-client.js';
 import type { CourtAuth } from '../auth.js';
 import { type NoticeReader, toBody } from '../notice-reader.js';
 import type { Submissions } from '../submissions.js';
@@ -9,6 +10,7 @@ export interface RouteDeps {
   submissions: Submissions;
   maxBatch: number;
   reader: NoticeReader;
+  query: QueryClient;
 }
 
 /** Court API v1 (DESIGN §6). */
@@ -42,6 +44,12 @@ export function registerNoticeRoutes(app: FastifyInstance, deps: RouteDeps): voi
   app.get<{ Params: { id: string } }>('/v1/notices/:id', async (request) => {
     const court = deps.auth.authenticate(request.headers.authorization);
     return toBody(await deps.reader.get(request.params.id, court));
+  });
+
+  /** 财产报告: everything found for the case's debtors, per agency, totals in fen; partial results included. */
+  app.get<{ Params: { caseNo: string } }>('/v1/cases/:caseNo/property-report', async (request) => {
+    const court = deps.auth.authenticate(request.headers.authorization);
+    return reportToBody(await deps.query.propertyReport(request.params.caseNo, court));
   });
 }
 

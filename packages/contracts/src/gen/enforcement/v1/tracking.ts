@@ -70,6 +70,60 @@ export interface TimelineEntry {
   detail: string;
 }
 
+export interface GetPropertyReportRequest {
+  caseNo: string;
+  /** only the court of the case may read it */
+  courtCode: string;
+}
+
+export interface GetPropertyReportResponse {
+  report?: PropertyReport | undefined;
+}
+
+export interface PropertyReport {
+  caseNo: string;
+  generatedAt?: Date | undefined;
+  debtors: DebtorReport[];
+}
+
+export interface DebtorReport {
+  /** person | organisation */
+  kind: string;
+  nameMasked: string;
+  idMasked: string;
+  /** sum of balances of every account found, once per account */
+  depositsFen: number;
+  providentFundFen: number;
+  realEstateUnits: number;
+  vehicles: number;
+  agencies: AgencyReport[];
+}
+
+export interface AgencyReport {
+  agency: string;
+  institution: string;
+  /** the latest request's status at this institution */
+  status: string;
+  breached: boolean;
+  dueAt?: Date | undefined;
+  reportedAt?:
+    | Date
+    | undefined;
+  /** answered from a fresh earlier answer instead of asking again */
+  reused: boolean;
+  facts: Fact[];
+}
+
+export interface Fact {
+  /** deposit | provident-fund | real-estate | vehicle | household | exit-entry | whereabouts */
+  kind: string;
+  /** account number, unit number, plate … */
+  key: string;
+  amountFen?: number | undefined;
+  detailJson: string;
+  reportedAt?: Date | undefined;
+}
+
 function createBaseTrackerServiceGetNoticeRequest(): TrackerServiceGetNoticeRequest {
   return { id: "" };
 }
@@ -832,6 +886,834 @@ export const TimelineEntry: MessageFns<TimelineEntry> = {
   },
 };
 
+function createBaseGetPropertyReportRequest(): GetPropertyReportRequest {
+  return { caseNo: "", courtCode: "" };
+}
+
+export const GetPropertyReportRequest: MessageFns<GetPropertyReportRequest> = {
+  encode(message: GetPropertyReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseNo !== "") {
+      writer.uint32(10).string(message.caseNo);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(18).string(message.courtCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPropertyReportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPropertyReportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPropertyReportRequest {
+    return {
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+    };
+  },
+
+  toJSON(message: GetPropertyReportRequest): unknown {
+    const obj: any = {};
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPropertyReportRequest>, I>>(base?: I): GetPropertyReportRequest {
+    return GetPropertyReportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPropertyReportRequest>, I>>(object: I): GetPropertyReportRequest {
+    const message = createBaseGetPropertyReportRequest();
+    message.caseNo = object.caseNo ?? "";
+    message.courtCode = object.courtCode ?? "";
+    return message;
+  },
+};
+
+function createBaseGetPropertyReportResponse(): GetPropertyReportResponse {
+  return { report: undefined };
+}
+
+export const GetPropertyReportResponse: MessageFns<GetPropertyReportResponse> = {
+  encode(message: GetPropertyReportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.report !== undefined) {
+      PropertyReport.encode(message.report, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPropertyReportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPropertyReportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.report = PropertyReport.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPropertyReportResponse {
+    return { report: isSet(object.report) ? PropertyReport.fromJSON(object.report) : undefined };
+  },
+
+  toJSON(message: GetPropertyReportResponse): unknown {
+    const obj: any = {};
+    if (message.report !== undefined) {
+      obj.report = PropertyReport.toJSON(message.report);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPropertyReportResponse>, I>>(base?: I): GetPropertyReportResponse {
+    return GetPropertyReportResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPropertyReportResponse>, I>>(object: I): GetPropertyReportResponse {
+    const message = createBaseGetPropertyReportResponse();
+    message.report = (object.report !== undefined && object.report !== null)
+      ? PropertyReport.fromPartial(object.report)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePropertyReport(): PropertyReport {
+  return { caseNo: "", generatedAt: undefined, debtors: [] };
+}
+
+export const PropertyReport: MessageFns<PropertyReport> = {
+  encode(message: PropertyReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseNo !== "") {
+      writer.uint32(10).string(message.caseNo);
+    }
+    if (message.generatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.generatedAt), writer.uint32(18).fork()).join();
+    }
+    for (const v of message.debtors) {
+      DebtorReport.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PropertyReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePropertyReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.generatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.debtors.push(DebtorReport.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PropertyReport {
+    return {
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      generatedAt: isSet(object.generatedAt)
+        ? fromJsonTimestamp(object.generatedAt)
+        : isSet(object.generated_at)
+        ? fromJsonTimestamp(object.generated_at)
+        : undefined,
+      debtors: globalThis.Array.isArray(object?.debtors)
+        ? object.debtors.map((e: any) => DebtorReport.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PropertyReport): unknown {
+    const obj: any = {};
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.generatedAt !== undefined) {
+      obj.generatedAt = message.generatedAt.toISOString();
+    }
+    if (message.debtors?.length) {
+      obj.debtors = message.debtors.map((e) => DebtorReport.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PropertyReport>, I>>(base?: I): PropertyReport {
+    return PropertyReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PropertyReport>, I>>(object: I): PropertyReport {
+    const message = createBasePropertyReport();
+    message.caseNo = object.caseNo ?? "";
+    message.generatedAt = object.generatedAt ?? undefined;
+    message.debtors = object.debtors?.map((e) => DebtorReport.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDebtorReport(): DebtorReport {
+  return {
+    kind: "",
+    nameMasked: "",
+    idMasked: "",
+    depositsFen: 0,
+    providentFundFen: 0,
+    realEstateUnits: 0,
+    vehicles: 0,
+    agencies: [],
+  };
+}
+
+export const DebtorReport: MessageFns<DebtorReport> = {
+  encode(message: DebtorReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.nameMasked !== "") {
+      writer.uint32(18).string(message.nameMasked);
+    }
+    if (message.idMasked !== "") {
+      writer.uint32(26).string(message.idMasked);
+    }
+    if (message.depositsFen !== 0) {
+      writer.uint32(32).int64(message.depositsFen);
+    }
+    if (message.providentFundFen !== 0) {
+      writer.uint32(40).int64(message.providentFundFen);
+    }
+    if (message.realEstateUnits !== 0) {
+      writer.uint32(48).int32(message.realEstateUnits);
+    }
+    if (message.vehicles !== 0) {
+      writer.uint32(56).int32(message.vehicles);
+    }
+    for (const v of message.agencies) {
+      AgencyReport.encode(v!, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DebtorReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDebtorReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nameMasked = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.idMasked = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.depositsFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.providentFundFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.realEstateUnits = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.vehicles = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.agencies.push(AgencyReport.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DebtorReport {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      nameMasked: isSet(object.nameMasked)
+        ? globalThis.String(object.nameMasked)
+        : isSet(object.name_masked)
+        ? globalThis.String(object.name_masked)
+        : "",
+      idMasked: isSet(object.idMasked)
+        ? globalThis.String(object.idMasked)
+        : isSet(object.id_masked)
+        ? globalThis.String(object.id_masked)
+        : "",
+      depositsFen: isSet(object.depositsFen)
+        ? globalThis.Number(object.depositsFen)
+        : isSet(object.deposits_fen)
+        ? globalThis.Number(object.deposits_fen)
+        : 0,
+      providentFundFen: isSet(object.providentFundFen)
+        ? globalThis.Number(object.providentFundFen)
+        : isSet(object.provident_fund_fen)
+        ? globalThis.Number(object.provident_fund_fen)
+        : 0,
+      realEstateUnits: isSet(object.realEstateUnits)
+        ? globalThis.Number(object.realEstateUnits)
+        : isSet(object.real_estate_units)
+        ? globalThis.Number(object.real_estate_units)
+        : 0,
+      vehicles: isSet(object.vehicles) ? globalThis.Number(object.vehicles) : 0,
+      agencies: globalThis.Array.isArray(object?.agencies)
+        ? object.agencies.map((e: any) => AgencyReport.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DebtorReport): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.nameMasked !== "") {
+      obj.nameMasked = message.nameMasked;
+    }
+    if (message.idMasked !== "") {
+      obj.idMasked = message.idMasked;
+    }
+    if (message.depositsFen !== 0) {
+      obj.depositsFen = Math.round(message.depositsFen);
+    }
+    if (message.providentFundFen !== 0) {
+      obj.providentFundFen = Math.round(message.providentFundFen);
+    }
+    if (message.realEstateUnits !== 0) {
+      obj.realEstateUnits = Math.round(message.realEstateUnits);
+    }
+    if (message.vehicles !== 0) {
+      obj.vehicles = Math.round(message.vehicles);
+    }
+    if (message.agencies?.length) {
+      obj.agencies = message.agencies.map((e) => AgencyReport.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DebtorReport>, I>>(base?: I): DebtorReport {
+    return DebtorReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DebtorReport>, I>>(object: I): DebtorReport {
+    const message = createBaseDebtorReport();
+    message.kind = object.kind ?? "";
+    message.nameMasked = object.nameMasked ?? "";
+    message.idMasked = object.idMasked ?? "";
+    message.depositsFen = object.depositsFen ?? 0;
+    message.providentFundFen = object.providentFundFen ?? 0;
+    message.realEstateUnits = object.realEstateUnits ?? 0;
+    message.vehicles = object.vehicles ?? 0;
+    message.agencies = object.agencies?.map((e) => AgencyReport.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAgencyReport(): AgencyReport {
+  return {
+    agency: "",
+    institution: "",
+    status: "",
+    breached: false,
+    dueAt: undefined,
+    reportedAt: undefined,
+    reused: false,
+    facts: [],
+  };
+}
+
+export const AgencyReport: MessageFns<AgencyReport> = {
+  encode(message: AgencyReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agency !== "") {
+      writer.uint32(10).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(18).string(message.institution);
+    }
+    if (message.status !== "") {
+      writer.uint32(26).string(message.status);
+    }
+    if (message.breached !== false) {
+      writer.uint32(32).bool(message.breached);
+    }
+    if (message.dueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueAt), writer.uint32(42).fork()).join();
+    }
+    if (message.reportedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reportedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.reused !== false) {
+      writer.uint32(56).bool(message.reused);
+    }
+    for (const v of message.facts) {
+      Fact.encode(v!, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgencyReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgencyReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.breached = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reportedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.reused = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.facts.push(Fact.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgencyReport {
+    return {
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      breached: isSet(object.breached) ? globalThis.Boolean(object.breached) : false,
+      dueAt: isSet(object.dueAt)
+        ? fromJsonTimestamp(object.dueAt)
+        : isSet(object.due_at)
+        ? fromJsonTimestamp(object.due_at)
+        : undefined,
+      reportedAt: isSet(object.reportedAt)
+        ? fromJsonTimestamp(object.reportedAt)
+        : isSet(object.reported_at)
+        ? fromJsonTimestamp(object.reported_at)
+        : undefined,
+      reused: isSet(object.reused) ? globalThis.Boolean(object.reused) : false,
+      facts: globalThis.Array.isArray(object?.facts) ? object.facts.map((e: any) => Fact.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: AgencyReport): unknown {
+    const obj: any = {};
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.breached !== false) {
+      obj.breached = message.breached;
+    }
+    if (message.dueAt !== undefined) {
+      obj.dueAt = message.dueAt.toISOString();
+    }
+    if (message.reportedAt !== undefined) {
+      obj.reportedAt = message.reportedAt.toISOString();
+    }
+    if (message.reused !== false) {
+      obj.reused = message.reused;
+    }
+    if (message.facts?.length) {
+      obj.facts = message.facts.map((e) => Fact.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgencyReport>, I>>(base?: I): AgencyReport {
+    return AgencyReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgencyReport>, I>>(object: I): AgencyReport {
+    const message = createBaseAgencyReport();
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.status = object.status ?? "";
+    message.breached = object.breached ?? false;
+    message.dueAt = object.dueAt ?? undefined;
+    message.reportedAt = object.reportedAt ?? undefined;
+    message.reused = object.reused ?? false;
+    message.facts = object.facts?.map((e) => Fact.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFact(): Fact {
+  return { kind: "", key: "", amountFen: undefined, detailJson: "", reportedAt: undefined };
+}
+
+export const Fact: MessageFns<Fact> = {
+  encode(message: Fact, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    if (message.amountFen !== undefined) {
+      writer.uint32(24).int64(message.amountFen);
+    }
+    if (message.detailJson !== "") {
+      writer.uint32(34).string(message.detailJson);
+    }
+    if (message.reportedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reportedAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Fact {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFact();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.amountFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.detailJson = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reportedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Fact {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      amountFen: isSet(object.amountFen)
+        ? globalThis.Number(object.amountFen)
+        : isSet(object.amount_fen)
+        ? globalThis.Number(object.amount_fen)
+        : undefined,
+      detailJson: isSet(object.detailJson)
+        ? globalThis.String(object.detailJson)
+        : isSet(object.detail_json)
+        ? globalThis.String(object.detail_json)
+        : "",
+      reportedAt: isSet(object.reportedAt)
+        ? fromJsonTimestamp(object.reportedAt)
+        : isSet(object.reported_at)
+        ? fromJsonTimestamp(object.reported_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Fact): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.amountFen !== undefined) {
+      obj.amountFen = Math.round(message.amountFen);
+    }
+    if (message.detailJson !== "") {
+      obj.detailJson = message.detailJson;
+    }
+    if (message.reportedAt !== undefined) {
+      obj.reportedAt = message.reportedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Fact>, I>>(base?: I): Fact {
+    return Fact.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Fact>, I>>(object: I): Fact {
+    const message = createBaseFact();
+    message.kind = object.kind ?? "";
+    message.key = object.key ?? "";
+    message.amountFen = object.amountFen ?? undefined;
+    message.detailJson = object.detailJson ?? "";
+    message.reportedAt = object.reportedAt ?? undefined;
+    return message;
+  },
+};
+
 export type TrackerServiceService = typeof TrackerServiceService;
 export const TrackerServiceService = {
   getNotice: {
@@ -879,6 +1761,53 @@ export const TrackerServiceClient = makeGenericClientConstructor(
   serviceName: string;
 };
 
+/** The query service's read API: the property report (财产报告) of a case, built from agencies' answers. */
+export type QueryServiceService = typeof QueryServiceService;
+export const QueryServiceService = {
+  getPropertyReport: {
+    path: "/enforcement.v1.QueryService/GetPropertyReport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPropertyReportRequest): Buffer =>
+      Buffer.from(GetPropertyReportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPropertyReportRequest => GetPropertyReportRequest.decode(value),
+    responseSerialize: (value: GetPropertyReportResponse): Buffer =>
+      Buffer.from(GetPropertyReportResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPropertyReportResponse => GetPropertyReportResponse.decode(value),
+  },
+} as const;
+
+export interface QueryServiceServer extends UntypedServiceImplementation {
+  getPropertyReport: handleUnaryCall<GetPropertyReportRequest, GetPropertyReportResponse>;
+}
+
+export interface QueryServiceClient extends Client {
+  getPropertyReport(
+    request: GetPropertyReportRequest,
+    callback: (error: ServiceError | null, response: GetPropertyReportResponse) => void,
+  ): ClientUnaryCall;
+  getPropertyReport(
+    request: GetPropertyReportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPropertyReportResponse) => void,
+  ): ClientUnaryCall;
+  getPropertyReport(
+    request: GetPropertyReportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPropertyReportResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const QueryServiceClient = makeGenericClientConstructor(
+  QueryServiceService,
+  "enforcement.v1.QueryService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): QueryServiceClient;
+  service: typeof QueryServiceService;
+  serviceName: string;
+};
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 export type DeepPartial<T> = T extends Builtin ? T
@@ -912,6 +1841,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {
