@@ -52,7 +52,9 @@ export class AgencyAuth {
     const expected = hmac(secret, canonicalRequest(method, path, timestamp, nonce, body));
     if (!signaturesEqual(expected, signature)) throw new HubError('SIGNATURE_INVALID');
     const at = Date.parse(timestamp);
-    if (!Number.isFinite(at) || Math.abs(this.realNow() - at) > SIGNATURE_WINDOW_MS || nonce.length < 16) {
+    if (nonce.length < 16 || nonce.length > 128)
+      throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_TOO_SHORT' }]);
+    if (!Number.isFinite(at) || Math.abs(this.realNow() - at) > SIGNATURE_WINDOW_MS) {
       throw new HubError('REQUEST_REPLAYED', [{ code: 'TIMESTAMP_OUT_OF_WINDOW' }]);
     }
     // Only a correctly signed request consumes its nonce, so nobody can burn a partner's nonces.

@@ -40,6 +40,16 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
 
 /** The agency API (DESIGN §6): inbox pull with a lease, acknowledge (签收), answer; single and batch. */
 export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps): void {
+  // Building a zod schema costs far more than using one: one answer schema per measure, made once.
+  const answerSchemas = new Map<string, z.ZodType>();
+  const answerSchemaFor = (measure: string) => {
+    let schema = answerSchemas.get(measure);
+    if (!schema) {
+      schema = answerSchema(deps.resultSchemaFor(measure));
+      answerSchemas.set(measure, schema);
+    }
+    return schema;
+  };
   // Every agency call is a signed document: the raw body is kept for its hash, then parsed.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
@@ -56,11 +66,16 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   });
   const verified = new WeakMap<FastifyRequest, VerifiedCaller>();
   app.addHook('preHandler', async (request) => {
-    if (!request.url.startsWith('/v1/agency/')) return;
+    // By route, not by raw URL: /v1/%61gency/… routes to the same handler and must be checked too.
+    if (!request.routeOptions.url?.startsWith('/v1/agency/')) return;
     const raw = (request as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
     verified.set(request, await deps.auth.verify(request.method, request.url, request.headers, raw));
   });
-  const caller = (request: FastifyRequest) => verified.get(request)!;
+  const caller = (request: FastifyRequest) => {
+    const c = verified.get(request);
+    if (!c) throw new HubError('UNAUTHENTICATED');
+    return c;
+  };
   const who = (request: FastifyRequest) => caller(request).institution;
 
   app.get('/v1/agency/inbox', { schema: ROUTE_DOCS.inbox }, async (request) => {
@@ -95,7 +110,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
       if (!isUuid(id)) throw new HubError('REQUEST_NOT_FOUND');
       const measure = (await deps.measureOf(institution, [id])).get(id);
       if (!measure) throw new HubError('REQUEST_NOT_FOUND');
-      const answer = parse(answerSchema(deps.resultSchemaFor(measure)), request.body) as Answer;
+      const answer = parse(answerSchemaFor(measure), request.body) as Answer;
       return throwIfFailed(
         (await deps.inbox.answer(institution, [{ requestId: id, answer }], caller(request).signature))[0]!,
       );
@@ -121,7 +136,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
         results[i] = { requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
         continue;
       }
-      const r = answerSchema(deps.resultSchemaFor(measure)).safeParse(rest);
+      const r = answerSchemaFor(measure).safeParse(rest);
       if (!r.success) {
         const details = toValidationIssues(r.error.issues, rest).map((x) => ({
           ...x,

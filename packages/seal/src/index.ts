@@ -27,10 +27,12 @@ export function sealedBytes(notice: NoticeSubmission): Buffer {
 }
 
 export class Sealer {
+  private readonly demoKeys = new Map<string, KeyObject>();
+
   constructor(private readonly keys: ReadonlyMap<string, KeyObject> | 'demo') {}
 
   seal(court: string, notice: NoticeSubmission): Seal {
-    const key = this.keys === 'demo' ? demoPrivateKey(court) : this.keys.get(court);
+    const key = this.keys === 'demo' ? this.demoKey(court) : this.keys.get(court);
     if (!key) throw new Error(`no seal key for court ${court}`);
     return {
       keyId: sealKeyId(court),
@@ -38,14 +40,27 @@ export class Sealer {
       signature: sign(null, sealedBytes(notice), key),
     };
   }
+
+  private demoKey(court: string): KeyObject {
+    let key = this.demoKeys.get(court);
+    if (!key) {
+      key = demoPrivateKey(court);
+      this.demoKeys.set(court, key);
+    }
+    return key;
+  }
 }
 
 export type SealCheck =
   | { ok: true }
   | { ok: false; code: 'SEAL_MISSING' | 'SEAL_UNKNOWN_KEY' | 'SEAL_INVALID' };
 
+const VERIFIED_CACHE = 10_000;
+
 export class SealVerifier {
   private readonly cache = new Map<string, KeyObject>();
+  /** One notice fans out to many requests carrying the same seal: verify each (seal, bytes) pair once. */
+  private readonly verified = new Map<string, boolean>();
 
   constructor(private readonly keys: ReadonlyMap<string, KeyObject> | 'demo') {}
 
@@ -65,9 +80,15 @@ export class SealVerifier {
     const court = notice.court?.code ?? '';
     const key = seal.keyId === sealKeyId(court) ? this.publicKeyOf(court) : undefined;
     if (!key || seal.algorithm !== SEAL_ALGORITHM) return { ok: false, code: 'SEAL_UNKNOWN_KEY' };
-    return verify(null, sealedBytes(notice), key, Buffer.from(seal.signature))
-      ? { ok: true }
-      : { ok: false, code: 'SEAL_INVALID' };
+    const bytes = sealedBytes(notice);
+    const memo = `${court}|${Buffer.from(seal.signature).toString('base64')}|${createHash('sha256').update(bytes).digest('base64')}`;
+    let ok = this.verified.get(memo);
+    if (ok === undefined) {
+      ok = verify(null, bytes, key, Buffer.from(seal.signature));
+      if (this.verified.size >= VERIFIED_CACHE) this.verified.clear();
+      this.verified.set(memo, ok);
+    }
+    return ok ? { ok: true } : { ok: false, code: 'SEAL_INVALID' };
   }
 }
 

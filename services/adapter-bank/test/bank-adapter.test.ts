@@ -223,6 +223,10 @@ describe('bank adapter inbox', () => {
     ]);
     expect(errorOf(await send(sign(), '{"x":1}'))).toEqual([401, 'SIGNATURE_INVALID']);
     expect(errorOf(await send(sign({ path: '/v1/agency/acks' })))).toEqual([401, 'SIGNATURE_INVALID']);
+    // A percent-encoded path reaches the same route and is checked like any other.
+    const encoded = await app.http.inject({ url: '/v1/%61gency/inbox' });
+    expect(errorOf(encoded)).toEqual([401, 'UNAUTHENTICATED']);
+    expect(errorOf(await send(sign({ nonce: 'short' })))).toEqual([401, 'REQUEST_REPLAYED']);
     const stale = sign({ now: new Date(Date.now() - 10 * 60_000) });
     expect(errorOf(await send(stale))).toEqual([401, 'REQUEST_REPLAYED']);
     expect(await statusOf(s.id)).toBe('pending');

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Inquiry throughput benchmark on the real stack (prints figures; not a test).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source deploy/local/lib.sh
+require_tools
+check_services
+ensure_deps
+ensure_kafka
+trap stop_kafka_if_started EXIT
+node --import tsx services/hub/bench/inquiries.ts "$@"
