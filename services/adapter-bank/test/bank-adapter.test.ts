@@ -5,6 +5,7 @@ import {
   type EventEnvelope,
   encodeEnvelope,
   type NoticeSubmission,
+  payloadAs,
   topicName,
 } from '@hub/contracts';
 import { systemClock } from '@hub/domain';
@@ -177,7 +178,7 @@ describe('bank adapter inbox', () => {
     const failed = await waitFor(() => progressOf(id, 'RequestFailed')[0], {
       what: 'RequestFailed for a bad seal',
     });
-    expect((failed.envelope.payload?.value as { code: string }).code).toBe('SEAL_INVALID');
+    expect(payloadAs(failed.envelope, 'requestFailed')?.code).toBe('SEAL_INVALID');
     expect(await statusOf(id)).toBeUndefined();
     expect(idsOf(await pull('ICBC'))).not.toContain(id);
   });
