@@ -2,9 +2,15 @@
  * The demo: what a court's client does. Waits for the hub, submits one inquiry notice (网络查控·查) for a
  * debtor to every bank, follows it to completion and prints what came back (account numbers masked).
  */
+import { findPerson } from '@hub/agency-sim';
 import { formatYuan, maskAccount } from '@hub/domain';
 
 const gateway = process.env.HUB_GATEWAY_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`;
+function demoDebtor(): string {
+  const seed = Number(process.env.SIM_SEED ?? 2026);
+  return findPerson(seed, (h) => h.banksWithAccounts.length >= 2 && h.units >= 1 && h.vehicles >= 1).idNumber;
+}
+
 const headers = { authorization: 'Bearer demo-court-key', 'content-type': 'application/json' };
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -29,7 +35,8 @@ const notice = {
   caseNo: '(2026)川0104执1234号',
   court: { code: '川0104', name: '成都市锦江区人民法院' },
   officer: { name: '王法官', phone: '028-00000000' },
-  debtor: { kind: 'person', name: '李某', idNumber: '11010519491231002X' },
+  // A debtor of the mock population (SIM_SEED) who holds something everywhere: accounts, a flat, a car.
+  debtor: { kind: 'person', name: '李某', idNumber: demoDebtor() },
   measure: 'query',
   targets: [
     { agency: 'bank' },
@@ -79,8 +86,9 @@ const body = await until(
 console.log(
   `hub: completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${body.timeline.length} timeline events`,
 );
-function describe(result: Result | undefined): string {
+function describe(agency: string, result: Result | undefined): string {
   if (!result) return '';
+  if (agency === 'provident-fund' && !result.account) return 'no fund account';
   if (result.accounts) {
     const total = result.accounts.reduce((sum, a) => sum + a.balanceFen, 0);
     const list = result.accounts
@@ -90,13 +98,14 @@ function describe(result: Result | undefined): string {
   }
   if (result.units)
     return `${result.units.length} unit(s)${result.units.map((u) => `  ${u.address}`).join('')}`;
-  if (result.vehicles) return `${result.vehicles.length} vehicle(s)`;
+  if (result.vehicles)
+    return `${result.vehicles.length} vehicle(s)${result.vehicles.map((v) => `  ${v.plate}`).join('')}`;
   if ('account' in result)
     return result.account ? `fund balance ¥${formatYuan(result.account.balanceFen)}` : 'no fund account';
   return '';
 }
 for (const r of body.requests) {
-  const what = r.answer?.result ? describe(r.answer.result) : (r.answer?.reason ?? '');
+  const what = r.answer?.result ? describe(r.agency, r.answer.result) : (r.answer?.reason ?? '');
   console.log(`  ${r.agency.padEnd(16)} ${r.institution.padEnd(11)} ${r.status.padEnd(8)} ${what}`);
 }
 console.log(`

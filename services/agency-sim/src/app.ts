@@ -1,21 +1,26 @@
 import type { Clock } from '@hub/domain';
 import { createHttpServer, createMetricsRegistry, type Logger, type ServiceApp } from '@hub/service-kit';
+import { AgencyLedgers } from './agencies/index.js';
 import { backOffice } from './back-office.js';
 import type { SimConfig } from './config.js';
 import { MockAgency } from './mock-agency.js';
 
+export * from './agencies/index.js';
 export { loadConfig } from './config.js';
-export { accountsOf } from './ledger.js';
+export * from './population/index.js';
+export * from './showcase.js';
 
 /** The mock agencies (the one sanctioned simulation): partner back offices over the real REST API. */
 export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock }) {
   const logger = deps.logger.child({ svc: 'agency-sim' });
   const registry = createMetricsRegistry('agency-sim');
+  // One set of books for every mock institution, filled from the population (SIM_SEED) on first use.
+  const ledgers = new AgencyLedgers({ seed: config.SIM_SEED });
   const agencies = config.agencies.map((agency) => ({
     agency,
     sim: new MockAgency({
       agency,
-      answer: backOffice(agency.kind, agency.institution, config.SIM_SEED),
+      answer: backOffice(agency.kind, agency.institution, ledgers, deps.clock),
       pollMs: config.SIM_POLL_MS,
       batch: config.SIM_BATCH,
       latencyMs: config.SIM_LATENCY_MS,

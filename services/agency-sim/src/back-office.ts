@@ -1,27 +1,13 @@
-import type { AgencyKind } from '@hub/domain';
-import { accountsOf } from './ledger.js';
+import type { AgencyKind, Clock } from '@hub/domain';
+import { type AgencyLedgers, answerFor } from './agencies/index.js';
 import type { AgencyAnswer, InboxItem } from './mock-agency.js';
 
 /**
- * What a partner's back office answers, for the measures it knows. Interim: banks answer queries from
- * their deterministic ledgers; other kinds report nothing found; measures a back office does not handle
- * yet are answered cannot-assist with the reason, never silently dropped.
+ * What a partner's back office answers: looked up in, and applied to, the institution's own books
+ * (ledgers with freeze holds and queues, property and vehicle registers, fund accounts) built from the
+ * deterministic synthetic population. Hub time comes from the clock, so terms and lapses follow the
+ * time scale.
  */
-export function backOffice(kind: AgencyKind, institution: string, seed: number) {
-  return (item: InboxItem): AgencyAnswer => {
-    const subject = item.debtor.idNumber || item.debtor.creditCode || '';
-    if (item.measure !== 'query') {
-      return { outcome: 'cannot-assist', reason: `the mock ${kind} does not handle ${item.measure} yet` };
-    }
-    switch (kind) {
-      case 'bank':
-        return { outcome: 'done', result: { accounts: accountsOf(seed, institution, subject) } };
-      case 'real-estate':
-        return { outcome: 'done', result: { units: [] } };
-      case 'public-security':
-        return { outcome: 'done', result: { vehicles: [], exitEntry: [] } };
-      case 'provident-fund':
-        return { outcome: 'done', result: {} };
-    }
-  };
+export function backOffice(kind: AgencyKind, institution: string, ledgers: AgencyLedgers, clock: Clock) {
+  return (item: InboxItem): AgencyAnswer => answerFor(kind, institution, item, ledgers, clock.now());
 }

@@ -4,9 +4,9 @@
  * affluence reach millions of yuan. Account numbers are unique by construction: their middle eight digits
  * are a keyed permutation of (subject, account slot), so two subjects never share one.
  */
-import { permute } from './permutation.ts';
-import { hash32, Rng } from './rng.ts';
-import { affluence, type Subject } from './subjects.ts';
+import { permute } from './permutation.js';
+import { hash32, Rng } from './rng.js';
+import { affluence, type Subject } from './subjects.js';
 
 export const BANKS = ['ICBC', 'CCB', 'ABC', 'BOC', 'BOCOM', 'CMB'] as const;
 export type BankCode = (typeof BANKS)[number];
@@ -67,7 +67,8 @@ function luhnDigit(body: string): string {
 }
 
 function accountNo(seed: number, bank: BankCode, subject: Subject, slot: number, rng: Rng): string {
-  const ordinal = (subject.index * 2 + (subject.kind === 'organisation' ? 1 : 0)) * MAX_ACCOUNTS_PER_BANK + slot;
+  const ordinal =
+    (subject.index * 2 + (subject.kind === 'organisation' ? 1 : 0)) * MAX_ACCOUNTS_PER_BANK + slot;
   const unique = String(permute(hash32('account', seed, bank), SLOTS, ordinal)).padStart(8, '0');
   if (subject.kind === 'person') {
     const body = CARD_BIN[bank] + rng.digits(4) + unique;

@@ -1,5 +1,5 @@
 /** Small helpers for the synthetic dates of the population (YYYY-MM-DD strings, no clock). */
-import type { Rng } from './rng.ts';
+import type { Rng } from './rng.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

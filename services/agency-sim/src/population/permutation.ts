@@ -3,7 +3,7 @@
  * covers `size`, restricted to [0, size) by cycle walking. It lets a generator hand out identifiers that look
  * random yet are unique by construction and invertible — how `findSubject` recovers an index from an ID.
  */
-import { mix32 } from './rng.ts';
+import { mix32 } from './rng.js';
 
 const ROUNDS = 4;
 const MAX_SIZE = 2 ** 30;

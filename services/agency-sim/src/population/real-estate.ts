@@ -3,11 +3,11 @@
  * (seed, centre, subject). Most people own nothing or one flat in their home city; the affluent own several,
  * also in other cities. Unit numbers follow GB/T 37346-2019 (see `isRealEstateUnitNo`).
  */
-import { BANK_NAMES, BANKS, bornIn } from './bank-accounts.ts';
-import { dayBetween } from './dates.ts';
-import { type City, cityOfInstitution } from './regions.ts';
-import { Rng } from './rng.ts';
-import { affluence, homeCityOf, type Subject } from './subjects.ts';
+import { BANK_NAMES, BANKS, bornIn } from './bank-accounts.js';
+import { dayBetween } from './dates.js';
+import { type City, cityOfInstitution } from './regions.js';
+import { Rng } from './rng.js';
+import { affluence, homeCityOf, type Subject } from './subjects.js';
 
 export type UnitUse = 'residential' | 'commercial' | 'industrial' | 'land' | 'other';
 

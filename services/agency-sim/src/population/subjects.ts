@@ -13,10 +13,10 @@
  * Because the permutation spans the whole ID space, growing the population keeps everyone already in it.
  */
 import { creditCodeCheckChar, residentIdCheckChar } from '@hub/domain';
-import { firmName, personName } from './names.ts';
-import { permute, unpermute } from './permutation.ts';
-import { type City, REGIONS, type Region, regionIndexOf, regionLabel } from './regions.ts';
-import { hash32, Rng } from './rng.ts';
+import { firmName, personName } from './names.js';
+import { permute, unpermute } from './permutation.js';
+import { type City, REGIONS, type Region, regionIndexOf, regionLabel } from './regions.js';
+import { hash32, Rng } from './rng.js';
 
 export interface PopulationSize {
   people: number;
@@ -65,7 +65,8 @@ const personKey = (seed: number) => hash32('person-id', seed);
 const organisationKey = (seed: number) => hash32('organisation-id', seed);
 
 function checkIndex(i: number, space: number): void {
-  if (!Number.isSafeInteger(i) || i < 0 || i >= space) throw new RangeError(`index ${i} outside [0, ${space})`);
+  if (!Number.isSafeInteger(i) || i < 0 || i >= space)
+    throw new RangeError(`index ${i} outside [0, ${space})`);
 }
 
 function streetAddress(rng: Rng, region: Region): string {
@@ -104,7 +105,11 @@ function organisationCodeCheck(body: string): string {
   return c === 10 ? 'X' : c === 11 ? '0' : String(c);
 }
 
-export function organisationAt(seed: number, i: number, size: PopulationSize = DEFAULT_POPULATION): Organisation {
+export function organisationAt(
+  seed: number,
+  i: number,
+  size: PopulationSize = DEFAULT_POPULATION,
+): Organisation {
   checkIndex(i, ORGANISATION_ID_SPACE);
   const body = String(permute(organisationKey(seed), ORGANISATION_ID_SPACE, i)).padStart(8, '0');
   const rng = Rng.of(seed, 'organisation', i);
@@ -124,7 +129,8 @@ export function organisationAt(seed: number, i: number, size: PopulationSize = D
 
 function personIndexOf(seed: number, id: string): number | undefined {
   const region = regionIndexOf(id.slice(0, 6));
-  const birthDay = Date.parse(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}T00:00:00Z`) / DAY_MS;
+  const birthDay =
+    Date.parse(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}T00:00:00Z`) / DAY_MS;
   const day = birthDay - FIRST_BIRTH_DAY;
   const sequence = Number(id.slice(14, 17));
   if (region === undefined || !Number.isInteger(day) || day < 0 || day >= BIRTH_DAYS || sequence < 1) return;
@@ -137,17 +143,18 @@ export function findSubject(
   idOrCode: string,
   size: PopulationSize = DEFAULT_POPULATION,
 ): Subject | undefined {
-  if (/^\d{17}[\dX]$/.test(idOrCode)) {
-    const i = personIndexOf(seed, idOrCode);
-    if (i === undefined || i >= size.people) return undefined;
-    const person = personAt(seed, i);
-    return person.idNumber === idOrCode ? person : undefined;
-  }
+  // Organisations first: an all-digit credit code also has the shape of a resident ID (no province is 91).
   if (/^91\d{14}[\dX][0-9A-Z]$/.test(idOrCode)) {
     const i = unpermute(organisationKey(seed), ORGANISATION_ID_SPACE, Number(idOrCode.slice(8, 16)));
     if (i >= size.organisations) return undefined;
     const organisation = organisationAt(seed, i, size);
     return organisation.creditCode === idOrCode ? organisation : undefined;
+  }
+  if (/^\d{17}[\dX]$/.test(idOrCode)) {
+    const i = personIndexOf(seed, idOrCode);
+    if (i === undefined || i >= size.people) return undefined;
+    const person = personAt(seed, i);
+    return person.idNumber === idOrCode ? person : undefined;
   }
   return undefined;
 }

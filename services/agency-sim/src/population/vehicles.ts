@@ -3,10 +3,10 @@
  * (seed, city, subject). Most people own none; firms and the affluent own several. Plates are valid per
  * `isVehiclePlate` (GA 36), VINs carry their ISO 3779 check digit.
  */
-import { dayBetween } from './dates.ts';
-import type { City } from './regions.ts';
-import { Rng } from './rng.ts';
-import { affluence, homeCityOf, type Subject } from './subjects.ts';
+import { dayBetween } from './dates.js';
+import type { City } from './regions.js';
+import { Rng } from './rng.js';
+import { affluence, homeCityOf, type Subject } from './subjects.js';
 
 export interface Vehicle {
   plate: string;
@@ -33,13 +33,18 @@ const BRANDS: readonly (readonly [brand: string, wmi: string, electric: boolean]
 
 const PLATE_LETTERS = [...'ABCDEFGHJKLMNPQRSTUVWXYZ'];
 const VIN_CHARS = [...'0123456789ABCDEFGHJKLMNPRSTUVWXYZ'];
-const VIN_VALUE = '0123456789.12345678.1234.7.9.23456789';
+/** ISO 3779 transliteration of letters to values for the check digit. */
+const VIN_VALUE = new Map(
+  [...'A1B2C3D4E5F6G7H8J1K2L3M4N5P7R9S2T3U4V5W6X7Y8Z9'.matchAll(/([A-Z])(\d)/g)].map((m) => [
+    m[1]!,
+    Number(m[2]),
+  ]),
+);
 const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 const MODEL_YEAR = 'ABCDEFGHJKLMNPRST'; // 2010 … 2026 (ISO 3779 skips I, O, Q, U, Z)
 
 function vinValue(ch: string): number {
-  const code = ch.charCodeAt(0);
-  return code <= 57 ? code - 48 : Number(VIN_VALUE[code - 55]);
+  return VIN_VALUE.get(ch) ?? Number(ch);
 }
 
 /** A VIN with its check digit at position 9. */
@@ -55,7 +60,8 @@ function vin(rng: Rng, wmi: string, year: number): string {
 
 function plate(rng: Rng, city: City, electric: boolean): string {
   const head = city.short + rng.pick([...city.plateLetters]);
-  if (electric) return head + rng.pick(['D', 'F']) + rng.pick([...PLATE_LETTERS, ...'0123456789']) + rng.digits(4);
+  if (electric)
+    return head + rng.pick(['D', 'F']) + rng.pick([...PLATE_LETTERS, ...'0123456789']) + rng.digits(4);
   const tail = [...rng.digits(5)];
   if (rng.chance(0.7)) tail[rng.int(5)] = rng.pick(PLATE_LETTERS);
   return head + tail.join('');

@@ -1,0 +1,120 @@
+/**
+ * The books of every mock institution, created on first use and backed by the synthetic population of
+ * one seed: bank ledgers (ICBC, CCB …), real-estate registers (REC-<city>), provident-fund ledgers
+ * (PF-<city>), public security's vehicle registers (PSB-<city>) and each institution's punishment register.
+ * It also remembers every answer given, so a redelivered request gets the same answer.
+ */
+import { BankLedger } from '../ledgers/bank-ledger.js';
+import { ProvidentFundLedger } from '../ledgers/provident-fund-ledger.js';
+import { PunishmentRegister } from '../ledgers/punishment-register.js';
+import { RealEstateRegister } from '../ledgers/real-estate-register.js';
+import { VehicleRegister } from '../ledgers/vehicle-register.js';
+import { bankAccountsOf, isBank } from '../population/bank-accounts.js';
+import { providentFundOf } from '../population/provident-fund.js';
+import { realEstateOf } from '../population/real-estate.js';
+import { cityOfInstitution } from '../population/regions.js';
+import {
+  DEFAULT_POPULATION,
+  findSubject,
+  type PopulationSize,
+  type Subject,
+} from '../population/subjects.js';
+import { vehiclesOf } from '../population/vehicles.js';
+import type { AgencyAnswer } from './types.js';
+
+export interface AgencyLedgersOptions {
+  seed: number;
+  size?: PopulationSize;
+}
+
+export class AgencyLedgers {
+  readonly seed: number;
+  readonly size: PopulationSize;
+  private readonly books = new Map<string, unknown>();
+  private readonly answers = new Map<string, AgencyAnswer>();
+
+  constructor(options: AgencyLedgersOptions) {
+    this.seed = options.seed;
+    this.size = options.size ?? DEFAULT_POPULATION;
+  }
+
+  /** The population member with this ID, if any: a debtor from outside it simply holds nothing. */
+  subject(id: string): Subject | undefined {
+    return findSubject(this.seed, id, this.size);
+  }
+
+  private book<T>(key: string, make: () => T): T {
+    let b = this.books.get(key) as T | undefined;
+    if (b === undefined) {
+      b = make();
+      this.books.set(key, b);
+    }
+    return b;
+  }
+
+  private from<T>(derive: (s: Subject) => T, none: T): (owner: string) => T {
+    return (owner) => {
+      const s = this.subject(owner);
+      return s ? derive(s) : none;
+    };
+  }
+
+  bank(code: string): BankLedger {
+    return this.book(
+      `bank:${code}`,
+      () =>
+        new BankLedger(
+          code,
+          isBank(code) ? this.from((s) => bankAccountsOf(this.seed, code, s), []) : () => [],
+        ),
+    );
+  }
+
+  realEstate(centre: string): RealEstateRegister {
+    return this.book(
+      `real-estate:${centre}`,
+      () =>
+        new RealEstateRegister(
+          centre,
+          this.from((s) => realEstateOf(this.seed, centre, s), []),
+        ),
+    );
+  }
+
+  providentFund(centre: string): ProvidentFundLedger {
+    return this.book(
+      `provident-fund:${centre}`,
+      () =>
+        new ProvidentFundLedger(
+          centre,
+          this.from((s) => providentFundOf(this.seed, centre, s), undefined),
+        ),
+    );
+  }
+
+  vehicles(institution: string): VehicleRegister {
+    const city = cityOfInstitution(institution);
+    return this.book(
+      `vehicles:${institution}`,
+      () =>
+        new VehicleRegister(
+          institution,
+          city ? this.from((s) => vehiclesOf(this.seed, city, s), []) : () => [],
+        ),
+    );
+  }
+
+  punishments(institution: string): PunishmentRegister {
+    return this.book(`punishments:${institution}`, () => new PunishmentRegister(institution));
+  }
+
+  /** The answer already given by `institution` to `requestId`, or `answer()`'s, remembered now. */
+  answerOnce(institution: string, requestId: string, answer: () => AgencyAnswer): AgencyAnswer {
+    const key = `${institution}|${requestId}`;
+    const seen = this.answers.get(key);
+    if (seen) return seen;
+    const given = answer();
+    this.answers.set(key, given);
+    return given;
+  }
+}

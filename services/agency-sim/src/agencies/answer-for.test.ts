@@ -1,0 +1,292 @@
+import { answerSchema, resultSchemaFor } from '@hub/agency-kit';
+import { type AgencyKind, isMeasure } from '@hub/domain';
+import { describe, expect, it } from 'vitest';
+import { bankAccountsOf } from '../population/bank-accounts.js';
+import { realEstateOf } from '../population/real-estate.js';
+import { vehiclesOf } from '../population/vehicles.js';
+import { AgencyLedgers } from './agency-ledgers.js';
+import { answerFor } from './answer-for.js';
+import {
+  anOrganisation,
+  CHENGDU,
+  request,
+  SEED,
+  withAccounts,
+  withFund,
+  withUnits,
+  withVehicles,
+} from './test-support.js';
+import type { AgencyAnswer, AgencyRequest } from './types.js';
+
+const NOW = new Date('2025-06-02T10:00:00+08:00');
+const later = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
+
+/** Answers and checks the answer against the adapters' own schemas (docs/agency-answers.md). */
+function ask(
+  ledgers: AgencyLedgers,
+  kind: AgencyKind,
+  institution: string,
+  r: AgencyRequest,
+  now = NOW,
+): AgencyAnswer {
+  const answer = answerFor(kind, institution, r, ledgers, now);
+  const schema = isMeasure(r.measure) ? resultSchemaFor(kind, r.measure) : undefined;
+  if (schema && (answer.outcome === 'done' || answer.outcome === 'partial')) {
+    expect(answerSchema(schema).safeParse(answer).error?.issues ?? []).toEqual([]);
+  }
+  return answer;
+}
+const result = (a: AgencyAnswer) =>
+  (a.outcome === 'done' || a.outcome === 'partial'
+    ? (a.result as Record<string, never>)
+    : undefined) as never;
+
+describe('bank answers', () => {
+  it('answers a query with the debtor’s accounts from the population; an outsider simply has none', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withAccounts('ICBC', 2);
+    const a = ask(ledgers, 'bank', 'ICBC', request('query', p));
+    expect(a.outcome).toBe('done');
+    expect(result(a)).toMatchObject({
+      accounts: bankAccountsOf(SEED, 'ICBC', p).map(({ accountNo, balanceFen }) => ({
+        accountNo,
+        balanceFen,
+        frozenFen: 0,
+        holds: [],
+      })),
+    });
+    const outsider = ask(
+      ledgers,
+      'bank',
+      'ICBC',
+      request('query', { kind: 'person', idNumber: '440524188001010014' }),
+    );
+    expect(outsider).toEqual({ outcome: 'done', result: { accounts: [] } });
+  });
+
+  it('freezes a named account, queues a second court, and promotes it when the first releases', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withAccounts('CCB', 1);
+    const account = bankAccountsOf(SEED, 'CCB', p).find((x) => x.balanceFen > 0)!;
+    const first = ask(
+      ledgers,
+      'bank',
+      'CCB',
+      request('freeze', p, { accountNo: account.accountNo, amountFen: account.balanceFen }),
+    );
+    expect(first).toMatchObject({
+      outcome: 'done',
+      result: { frozenFen: account.balanceFen, receipt: { effective: true, until: '2026-06-01' } },
+    });
+    const second = ask(
+      ledgers,
+      'bank',
+      'CCB',
+      request('freeze', p, { accountNo: account.accountNo, amountFen: 100 }, '川0105', '(2025)川0105执7号'),
+      later(1),
+    );
+    expect(second).toMatchObject({
+      outcome: 'partial',
+      result: { frozenFen: 0, receipt: { effective: false, queuePosition: 1 } },
+    });
+    expect(
+      ask(ledgers, 'bank', 'CCB', request('release', p, { accountNo: account.accountNo }), later(2)),
+    ).toMatchObject({
+      outcome: 'done',
+      result: { releasedFen: account.balanceFen },
+    });
+    const q = result(ask(ledgers, 'bank', 'CCB', request('query', p), later(2))) as {
+      accounts: { accountNo: string; holds: unknown[] }[];
+    };
+    expect(q.accounts.find((x) => x.accountNo === account.accountNo)!.holds).toEqual([
+      {
+        court: '川0105',
+        caseNo: '(2025)川0105执7号',
+        amountFen: 100,
+        from: '2025-06-04',
+        until: '2026-06-03',
+        queuePosition: 0,
+      },
+    ]);
+  });
+
+  it('without an account number freezes across the debtor’s accounts and lists them', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withAccounts('ICBC', 2);
+    const funded = bankAccountsOf(SEED, 'ICBC', p).filter((x) => x.balanceFen > 0);
+    const total = funded.reduce((s, x) => s + x.balanceFen, 0);
+    const a = ask(ledgers, 'bank', 'ICBC', request('freeze', p, { amountFen: total + 1 }));
+    expect(a.outcome).toBe('partial');
+    expect(result(a)).toMatchObject({
+      accountNo: funded[0]!.accountNo,
+      requestedFen: total + 1,
+      frozenFen: funded[0]!.balanceFen,
+    });
+    expect(a.outcome === 'partial' && a.reason).toContain(`frozen across ${funded.length} accounts`);
+    expect(a.outcome === 'partial' && a.reason).toContain(`total ${total} fen`);
+  });
+
+  it('deducts only the court’s own frozen money: partial beyond it, cannot-assist without it', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withAccounts('ABC', 1);
+    const account = bankAccountsOf(SEED, 'ABC', p).find((x) => x.balanceFen > 1)!;
+    const half = Math.floor(account.balanceFen / 2);
+    ask(ledgers, 'bank', 'ABC', request('freeze', p, { accountNo: account.accountNo, amountFen: half }));
+    const d = ask(
+      ledgers,
+      'bank',
+      'ABC',
+      request('deduct', p, { accountNo: account.accountNo, amountFen: account.balanceFen }),
+    );
+    expect(d).toMatchObject({
+      outcome: 'partial',
+      result: { deductedFen: half, balanceAfterFen: account.balanceFen - half },
+    });
+    expect(
+      ask(ledgers, 'bank', 'ABC', request('deduct', p, { accountNo: account.accountNo, amountFen: 1 })),
+    ).toEqual({
+      outcome: 'cannot-assist',
+      reason: 'no running freeze of this court for this case on the account (never made, released or lapsed)',
+    });
+    expect(
+      ask(
+        ledgers,
+        'bank',
+        'ABC',
+        request('deduct', p, { accountNo: account.accountNo, amountFen: 1 }, '川0105', '(2025)川0105执7号'),
+      ).outcome,
+    ).toBe('cannot-assist');
+  });
+
+  it('cannot assist with an unknown account, a term beyond the legal maximum or a measure banks do not carry out', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withAccounts('BOC', 1);
+    expect(
+      ask(ledgers, 'bank', 'BOC', request('freeze', p, { accountNo: '1234567890123', amountFen: 1 })),
+    ).toEqual({ outcome: 'cannot-assist', reason: 'no such account' });
+    expect(ask(ledgers, 'bank', 'BOC', request('freeze', p, { amountFen: 1, termDays: 366 }))).toEqual({
+      outcome: 'cannot-assist',
+      reason: 'a term of 366 days exceeds the legal maximum of 365 days',
+    });
+    expect(ask(ledgers, 'bank', 'BOC', request('seal', p)).outcome).toBe('cannot-assist');
+    expect(ask(ledgers, 'bank', 'BOC', request('freeze', p, {})).outcome).toBe('cannot-assist');
+  });
+
+  it('gives a redelivered request the answer it got first and changes nothing', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withAccounts('CMB', 1);
+    const r = request('freeze', p, { amountFen: 1000 });
+    const first = ask(ledgers, 'bank', 'CMB', r);
+    const before = ask(ledgers, 'bank', 'CMB', request('query', p));
+    expect(ask(ledgers, 'bank', 'CMB', r, later(3))).toBe(first);
+    expect(result(ask(ledgers, 'bank', 'CMB', request('query', p)))).toEqual(result(before));
+  });
+});
+
+describe('real-estate, public-security and provident-fund answers', () => {
+  it('seals a unit, queues a later court’s seal and lists both in the query', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withUnits(1);
+    const unitNo = realEstateOf(SEED, 'REC-510100', p)[0]!.unitNo;
+    expect(ask(ledgers, 'real-estate', 'REC-510100', request('seal', p, { unitNo }))).toMatchObject({
+      outcome: 'done',
+      result: { unitNo, receipt: { effective: true, until: '2028-05-31' } },
+    });
+    expect(
+      ask(
+        ledgers,
+        'real-estate',
+        'REC-510100',
+        request('seal', p, { unitNo }, '京0105', '(2025)京0105执9号'),
+      ),
+    ).toMatchObject({
+      outcome: 'partial',
+      result: { unitNo, receipt: { effective: false, queuePosition: 1 } },
+    });
+    const q = result(ask(ledgers, 'real-estate', 'REC-510100', request('query', p))) as {
+      units: { unitNo: string; holds: { court: string }[] }[];
+    };
+    expect(q.units.find((u) => u.unitNo === unitNo)!.holds.map((h) => h.court)).toEqual(['川0104', '京0105']);
+    expect(
+      ask(
+        ledgers,
+        'real-estate',
+        'REC-510100',
+        request('seal', p, { unitNo: '110105001002GB00001F00010101' }),
+      ),
+    ).toEqual({
+      outcome: 'cannot-assist',
+      reason: 'no such unit registered to the debtor',
+    });
+  });
+
+  it('answers public security’s query, seals a vehicle, restricts exit and locates', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withVehicles(1);
+    const plate = vehiclesOf(SEED, CHENGDU, p)[0]!.plate;
+    const q = ask(ledgers, 'public-security', 'PSB-510100', request('query', p));
+    expect(result(q)).toMatchObject({
+      household: { address: p.householdAddress },
+      vehicles: [{ plate, holds: [] }],
+    });
+    expect(ask(ledgers, 'public-security', 'PSB-510100', request('seal', p, { plate }))).toMatchObject({
+      outcome: 'done',
+      result: { plate, receipt: { effective: true } },
+    });
+    expect(
+      ask(ledgers, 'public-security', 'PSB-510100', request('seal', p, { plate, termDays: 731 })).outcome,
+    ).toBe('cannot-assist');
+    expect(ask(ledgers, 'public-security', 'PSB-510100', request('restrict-exit', p))).toMatchObject({
+      outcome: 'done',
+      result: { restricted: true, until: '2026-06-01' },
+    });
+    expect(ask(ledgers, 'public-security', 'PSB-510100', request('locate', p)).outcome).toBe('done');
+    expect(
+      ask(ledgers, 'public-security', 'PSB-510100', request('restrict-exit', anOrganisation())).outcome,
+    ).toBe('cannot-assist');
+  });
+
+  it('answers the provident fund’s query and freezes its one account', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withFund();
+    const q = result(ask(ledgers, 'provident-fund', 'PF-510100', request('query', p))) as {
+      account: { accountNo: string; balanceFen: number };
+    };
+    const f = ask(
+      ledgers,
+      'provident-fund',
+      'PF-510100',
+      request('freeze', p, { amountFen: q.account.balanceFen + 5 }),
+    );
+    expect(f).toMatchObject({
+      outcome: 'partial',
+      result: { accountNo: q.account.accountNo, frozenFen: q.account.balanceFen },
+    });
+    expect(ask(ledgers, 'provident-fund', 'PF-510100', request('query', anOrganisation()))).toEqual({
+      outcome: 'done',
+      result: {},
+    });
+  });
+
+  it('applies the punishment measures at every agency kind', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withAccounts('ICBC', 1);
+    for (const [kind, institution] of [
+      ['bank', 'ICBC'],
+      ['real-estate', 'REC-110000'],
+      ['public-security', 'PSB-510100'],
+      ['provident-fund', 'PF-510100'],
+    ] as const) {
+      for (const measure of ['dishonest-list', 'restrict-consumption', 'dishonest-list-removal']) {
+        expect(ask(ledgers, kind, institution, request(measure, p))).toMatchObject({
+          outcome: 'done',
+          result: { applied: true, effectiveAt: '2025-06-02T10:00:00+08:00' },
+        });
+      }
+    }
+    expect(ledgers.punishments('ICBC').standingOf(p.idNumber)).toEqual({
+      listed: false,
+      consumptionRestricted: true,
+    });
+  });
+});

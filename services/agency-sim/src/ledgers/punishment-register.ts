@@ -1,0 +1,84 @@
+/**
+ * What one agency has registered of the punishment measures (纳入失信名单, 屏蔽/删除, 限制高消费,
+ * 限制出境) it received, per debtor. Idempotent per request id like the ledgers. The agency only records
+ * and confirms: the legal terms (法释〔2017〕7号, 法释〔2015〕17号) are the hub's to enforce.
+ */
+import { dayOf, shanghaiInstant, termUntil } from './days.js';
+import { Numbering, ReceiptLog } from './receipt-log.js';
+import type { CourtCommand } from './types.js';
+
+export const PUNISHMENTS = [
+  'dishonest-list',
+  'dishonest-list-removal',
+  'restrict-consumption',
+  'restrict-exit',
+] as const;
+export type Punishment = (typeof PUNISHMENTS)[number];
+
+export interface PunishmentCommand extends CourtCommand {
+  subjectId: string;
+  measure: Punishment;
+  /** restrict-exit only: how long the restriction is registered for. */
+  termDays?: number;
+}
+
+export interface PunishmentReceipt {
+  registrationNo: string;
+  /** ISO 8601 with +08:00. */
+  effectiveAt: string;
+  /** restrict-exit only: last day registered. */
+  until?: string;
+}
+
+/** Simulation convention, not law: 限制出境 has no statutory term, so a restriction is registered for a year. */
+export const DEFAULT_EXIT_RESTRICTION_DAYS = 365;
+
+interface Standing {
+  listed: boolean;
+  consumptionRestricted: boolean;
+  exitRestrictedUntil?: string;
+}
+
+export class PunishmentRegister {
+  private readonly log = new ReceiptLog<PunishmentReceipt>();
+  private readonly numbers: Numbering;
+  private readonly standing = new Map<string, Standing>();
+
+  constructor(readonly institution: string) {
+    this.numbers = new Numbering(institution);
+  }
+
+  apply(cmd: PunishmentCommand): PunishmentReceipt {
+    return this.log.once(cmd.requestId, () => {
+      const day = dayOf(cmd.at);
+      const s = this.standing.get(cmd.subjectId) ?? { listed: false, consumptionRestricted: false };
+      const receipt: PunishmentReceipt = {
+        registrationNo: this.numbers.take(day),
+        effectiveAt: shanghaiInstant(cmd.at),
+      };
+      switch (cmd.measure) {
+        case 'dishonest-list':
+          // 法释〔2015〕17号 art. 1: everyone on the dishonest list is also restricted in consumption.
+          s.listed = true;
+          s.consumptionRestricted = true;
+          break;
+        case 'dishonest-list-removal':
+          s.listed = false;
+          break;
+        case 'restrict-consumption':
+          s.consumptionRestricted = true;
+          break;
+        case 'restrict-exit':
+          receipt.until = termUntil(day, cmd.termDays ?? DEFAULT_EXIT_RESTRICTION_DAYS);
+          s.exitRestrictedUntil = receipt.until;
+          break;
+      }
+      this.standing.set(cmd.subjectId, s);
+      return receipt;
+    });
+  }
+
+  standingOf(subjectId: string): Readonly<Standing> {
+    return { ...(this.standing.get(subjectId) ?? { listed: false, consumptionRestricted: false }) };
+  }
+}
