@@ -27,6 +27,8 @@ export {
   NoticeIssued,
   RequestAcknowledged,
   RequestAnswered,
+  RequestBreached,
+  RequestEscalated,
   RequestDelivered,
   RequestDispatched,
   RequestFailed,

@@ -43,6 +43,8 @@ export const TOPICS = {
     'requestAnswered',
     'requestFailed',
   ]),
+  /** tracker → ops, alerting, courts' command centres: SLA breaches and escalations. */
+  breaches: topic('enforcement.sla-breaches.v1', ['requestBreached', 'requestEscalated']),
   /** Poison messages after their retries, with the original bytes and the reason in headers. */
   deadLetters: topic('enforcement.dead-letters.v1', [], 1),
 } as const;

@@ -17,6 +17,8 @@ export interface ConsumedEvent {
   topic: string;
   partition: number;
   offset: string;
+  /** Kafka headers as text (e.g. the dead-letter topic's `dlq-*` reasons). */
+  headers?: Record<string, string>;
 }
 
 /** Applies a batch of not-yet-processed events inside the transaction that records them as processed. */
@@ -57,18 +59,24 @@ export class IdempotentConsumer {
 
   constructor(private readonly options: ConsumerOptions) {
     const registers = options.registry ? [options.registry] : [];
-    this.consumed = new Counter({
-      name: 'hub_events_consumed_total',
-      help: 'Events applied by idempotent consumers (duplicates excluded)',
-      labelNames: ['group', 'topic'],
-      registers,
-    });
-    this.deadLettered = new Counter({
-      name: 'hub_events_dead_lettered_total',
-      help: 'Events sent to the dead-letter topic',
-      labelNames: ['group', 'topic'],
-      registers,
-    });
+    // Several consumer groups of one service share its registry, and so these counters.
+    const existing = (name: string) => options.registry?.getSingleMetric(name) as Counter | undefined;
+    this.consumed =
+      existing('hub_events_consumed_total') ??
+      new Counter({
+        name: 'hub_events_consumed_total',
+        help: 'Events applied by idempotent consumers (duplicates excluded)',
+        labelNames: ['group', 'topic'],
+        registers,
+      });
+    this.deadLettered =
+      existing('hub_events_dead_lettered_total') ??
+      new Counter({
+        name: 'hub_events_dead_lettered_total',
+        help: 'Events sent to the dead-letter topic',
+        labelNames: ['group', 'topic'],
+        registers,
+      });
   }
 
   async start(): Promise<void> {
@@ -116,6 +124,12 @@ export class IdempotentConsumer {
             topic: batch.topic,
             partition: batch.partition,
             offset: raw.offset,
+            headers: Object.fromEntries(
+              Object.entries(raw.headers ?? {}).map(([k, v]) => [
+                k,
+                Array.isArray(v) ? String(v[0]) : String(v ?? ''),
+              ]),
+            ),
           });
         } catch (error) {
           await this.deadLetter({ raw, topic: batch.topic, partition: batch.partition, error });

@@ -11,10 +11,14 @@ import {
   schemaName,
   shutdownGrpc,
 } from '@hub/service-kit';
+import { Gauge, Histogram } from 'prom-client';
 import type { TrackerConfig } from './config.js';
+import { recordDeadLetters } from './dead-letters.js';
 import { createTrackerGrpcServer } from './grpc/tracker-service.js';
 import { readNotice } from './notice-view.js';
 import { project } from './projection.js';
+import { AlertSender } from './sla/alerts.js';
+import { BreachDetector } from './sla/detector.js';
 
 export { loadConfig } from './config.js';
 
@@ -41,6 +45,13 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     registry,
     now: () => deps.clock.now(),
   });
+  const answerLatency = new Histogram({
+    name: 'hub_answer_latency_seconds',
+    help: 'Time from dispatch to answer, hub seconds, per agency kind',
+    labelNames: ['agency'],
+    buckets: [60, 600, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600],
+    registers: [registry],
+  });
   runtime.consume(
     'lifecycle',
     [
@@ -51,8 +62,38 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
       'requestsProvidentFund',
       'progress',
     ],
-    (tx, events) => project(tx, events),
+    async (tx, events) => {
+      const { answered } = await project(tx, events);
+      for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
+    },
   );
+  // Failed and dead-lettered messages from every service, for ops to see.
+  runtime.consume('dead-letters', ['deadLetters'], (tx, events) => recordDeadLetters(tx, events));
+  new Gauge({
+    name: 'hub_agency_backlog',
+    help: 'Open requests (not yet answered) per agency and institution',
+    labelNames: ['agency', 'institution'],
+    registers: [registry],
+    async collect() {
+      const { rows } = await runtime.pool.query<{ agency: string; institution: string; n: number }>(
+        'SELECT agency, institution, count(*)::int AS n FROM requests WHERE status_rank < 3 GROUP BY 1, 2',
+      );
+      this.reset();
+      for (const r of rows) this.set({ agency: r.agency, institution: r.institution }, r.n);
+    },
+  });
+  const detector = new BreachDetector({
+    pool: runtime.pool,
+    clock: deps.clock,
+    events: runtime.events,
+    logger,
+    registry,
+    alertsEnabled: config.TRACKER_ALERT_WEBHOOK_URL !== undefined,
+    intervalMs: config.TRACKER_SLA_SWEEP_MS,
+  });
+  const alerts = config.TRACKER_ALERT_WEBHOOK_URL
+    ? new AlertSender({ pool: runtime.pool, url: config.TRACKER_ALERT_WEBHOOK_URL, logger, registry })
+    : undefined;
 
   const http = createHttpServer({
     logger,
@@ -74,8 +115,11 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     runtime,
     /** The bound gRPC port (differs from the configured one when that is 0). */
     grpcPort: 0,
+    detector,
     async start() {
       await runtime.start();
+      detector.start();
+      alerts?.start();
       await http.listen({ host: config.TRACKER_HOST, port: config.TRACKER_PORT });
       app.grpcPort = await bindGrpc(grpc, `${config.TRACKER_HOST}:${config.TRACKER_GRPC_PORT}`);
       logger.info({ port: config.TRACKER_PORT, grpcPort: app.grpcPort }, 'tracker listening');
@@ -83,6 +127,8 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     async stop() {
       await shutdownGrpc(grpc);
       await http.close();
+      await alerts?.stop();
+      await detector.stop();
       await runtime.stop();
     },
   } satisfies ServiceApp & Record<string, unknown>;

@@ -6,6 +6,10 @@ const schema = z.object({
   TRACKER_HOST: z.string().default('127.0.0.1'),
   TRACKER_PORT: env.port(8090),
   TRACKER_GRPC_PORT: env.port(50052),
+  /** Breach and escalation alerts are POSTed here (JSON), retried until delivered; unset = no alerts. */
+  TRACKER_ALERT_WEBHOOK_URL: z.string().url().optional(),
+  /** How often the SLA detector sweeps, real milliseconds (a deadline is seen within this of passing). */
+  TRACKER_SLA_SWEEP_MS: env.positiveInt(250),
 });
 
 export type TrackerConfig = z.infer<typeof schema>;

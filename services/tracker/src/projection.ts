@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@hub/contracts';
 import {
   type AgencyKind,
@@ -5,6 +6,8 @@ import {
   deadlinesFor,
   isRequestStatus,
   type Measure,
+  maskIdNumber,
+  maskName,
   requestStatusRank,
   type SlaPolicy,
   slaFor,
@@ -59,6 +62,7 @@ export async function project(
     switch (p.$case) {
       case 'noticeIssued': {
         const n = p.value.notice;
+        const debtorId = n?.debtor?.idNumber || n?.debtor?.creditCode || '';
         issued.push({
           id: p.value.noticeId,
           noticeNo: n?.noticeNo ?? '',
@@ -66,6 +70,9 @@ export async function project(
           court: n?.court?.code ?? '',
           measure: n?.measure ?? '',
           at: p.value.receivedAt ?? at,
+          // Search by debtor without keeping the ID in clear: masked for people, hashed for exact match.
+          debtorMasked: `${maskName(n?.debtor?.name ?? '')} ${maskIdNumber(debtorId)}`.trim(),
+          subjectKey: debtorId ? createHash('sha256').update(debtorId).digest('hex') : null,
         });
         timeline.push(entry(envelope, at, null, n?.measure ?? null));
         break;
@@ -115,6 +122,17 @@ export async function project(
   }
   await upsertDispatched(tx, dispatched);
   await upsertChanges(tx, [...changes.values()]);
+  const terminal = [...changes.values()].filter((c) => c.rank === 3).map((c) => c.id);
+  const answered =
+    terminal.length === 0
+      ? []
+      : (
+          await tx.query<{ agency: string; seconds: number }>(
+            `SELECT agency, extract(epoch FROM answered_at - dispatched_at)::float8 AS seconds FROM requests
+             WHERE id = ANY($1::uuid[]) AND status_rank = 3 AND dispatched_at IS NOT NULL AND answered_at IS NOT NULL`,
+            [terminal],
+          )
+        ).rows;
   if (completed.length > 0) {
     await tx.query(
       `UPDATE notices n SET status = 'completed', completed_at = c.at, updated_at = now()
@@ -136,6 +154,7 @@ export async function project(
       ],
     );
   }
+  return { answered };
 }
 
 function entry(envelope: EventEnvelope, at: Date, requestId: string | null, detail: string | null) {
@@ -182,16 +201,26 @@ function merge(a: StatusChange | undefined, b: StatusChange): StatusChange {
 
 async function upsertNotices(
   tx: Queryable,
-  rows: { id: string; noticeNo: string; caseNo: string; court: string; measure: string; at: Date }[],
+  rows: {
+    id: string;
+    noticeNo: string;
+    caseNo: string;
+    court: string;
+    measure: string;
+    at: Date;
+    debtorMasked: string;
+    subjectKey: string | null;
+  }[],
 ) {
   if (rows.length === 0) return;
   const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
   await tx.query(
-    `INSERT INTO notices (id, notice_no, case_no, court_code, measure, issued_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+    `INSERT INTO notices (id, notice_no, case_no, court_code, measure, issued_at, debtor_masked, subject_key)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                          $7::text[], $8::text[])
      ON CONFLICT (id) DO UPDATE SET notice_no = EXCLUDED.notice_no, case_no = EXCLUDED.case_no,
        court_code = EXCLUDED.court_code, measure = EXCLUDED.measure, issued_at = EXCLUDED.issued_at,
-       updated_at = now()`,
+       debtor_masked = EXCLUDED.debtor_masked, subject_key = EXCLUDED.subject_key, updated_at = now()`,
     [
       unique.map((r) => r.id),
       unique.map((r) => r.noticeNo),
@@ -199,6 +228,8 @@ async function upsertNotices(
       unique.map((r) => r.court),
       unique.map((r) => r.measure),
       unique.map((r) => r.at),
+      unique.map((r) => r.debtorMasked),
+      unique.map((r) => r.subjectKey),
     ],
   );
 }
@@ -211,6 +242,8 @@ async function upsertDispatched(
     agency: string;
     institution: string;
     measure: string;
+    caseNo: string;
+    court?: { code: string } | undefined;
     at: Date;
     ackDue: Date;
     due: Date;
@@ -221,13 +254,15 @@ async function upsertDispatched(
   const unique = [...new Map(rows.map((r) => [r.requestId, r])).values()];
   await tx.query(
     `INSERT INTO requests (id, notice_id, agency, institution, measure, status, status_rank, dispatched_at,
-                           ack_due_at, due_at, escalate_at)
-     SELECT id, notice_id, agency, institution, measure, 'pending', 0, at, ack_due, due, esc
+                           ack_due_at, due_at, escalate_at, case_no, court_code)
+     SELECT id, notice_id, agency, institution, measure, 'pending', 0, at, ack_due, due, esc, case_no, court
      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[])
-       AS t(id, notice_id, agency, institution, measure, at, ack_due, due, esc)
+                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
+       AS t(id, notice_id, agency, institution, measure, at, ack_due, due, esc, case_no, court)
      ON CONFLICT (id) DO UPDATE SET measure = EXCLUDED.measure, dispatched_at = EXCLUDED.dispatched_at,
        ack_due_at = EXCLUDED.ack_due_at, due_at = EXCLUDED.due_at, escalate_at = EXCLUDED.escalate_at,
+       case_no = EXCLUDED.case_no, court_code = EXCLUDED.court_code,
+       late = requests.answered_at IS NOT NULL AND requests.answered_at > EXCLUDED.due_at,
        updated_at = now()`,
     [
       unique.map((r) => r.requestId),
@@ -239,6 +274,8 @@ async function upsertDispatched(
       unique.map((r) => r.ackDue),
       unique.map((r) => r.due),
       unique.map((r) => r.escalate),
+      unique.map((r) => r.caseNo),
+      unique.map((r) => r.court?.code ?? ''),
     ],
   );
 }
@@ -256,6 +293,9 @@ async function upsertChanges(tx: Queryable, rows: StatusChange[]) {
        reason      = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.reason ELSE requests.reason END,
        result_json = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.result_json ELSE requests.result_json END,
        answered_at = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.answered_at ELSE requests.answered_at END,
+       -- An answer after the deadline is kept and marked late: evidence of non-cooperation (DESIGN §4).
+       late = requests.late OR (requests.status_rank < 3 AND EXCLUDED.status_rank = 3
+                                AND requests.due_at IS NOT NULL AND EXCLUDED.answered_at > requests.due_at),
        status_rank = GREATEST(requests.status_rank, EXCLUDED.status_rank),
        delivered_at    = COALESCE(requests.delivered_at, EXCLUDED.delivered_at),
        acknowledged_at = COALESCE(requests.acknowledged_at, EXCLUDED.acknowledged_at),

@@ -33,6 +33,8 @@ export interface EventEnvelope {
     | { $case: "requestAnswered"; value: RequestAnswered }
     | { $case: "requestFailed"; value: RequestFailed }
     | { $case: "noticeCompleted"; value: NoticeCompleted }
+    | { $case: "requestBreached"; value: RequestBreached }
+    | { $case: "requestEscalated"; value: RequestEscalated }
     | undefined;
 }
 
@@ -114,6 +116,28 @@ export interface NoticeCompleted {
   failed: number;
 }
 
+/** A request's answer deadline passed with no answer (raised once, by the tracker's SLA detector). */
+export interface RequestBreached {
+  requestId: string;
+  noticeId: string;
+  agency: string;
+  institution: string;
+  dueAt?: Date | undefined;
+  caseNo: string;
+  courtCode: string;
+}
+
+/** The escalation deadline passed too: the court's command centre and ops are alerted. */
+export interface RequestEscalated {
+  requestId: string;
+  noticeId: string;
+  agency: string;
+  institution: string;
+  escalateAt?: Date | undefined;
+  caseNo: string;
+  courtCode: string;
+}
+
 function createBaseEventEnvelope(): EventEnvelope {
   return {
     eventId: "",
@@ -167,6 +191,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         break;
       case "noticeCompleted":
         NoticeCompleted.encode(message.payload.value, writer.uint32(130).fork()).join();
+        break;
+      case "requestBreached":
+        RequestBreached.encode(message.payload.value, writer.uint32(138).fork()).join();
+        break;
+      case "requestEscalated":
+        RequestEscalated.encode(message.payload.value, writer.uint32(146).fork()).join();
         break;
     }
     return writer;
@@ -292,6 +322,22 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.payload = { $case: "noticeCompleted", value: NoticeCompleted.decode(reader, reader.uint32()) };
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.payload = { $case: "requestBreached", value: RequestBreached.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.payload = { $case: "requestEscalated", value: RequestEscalated.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -352,6 +398,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "noticeCompleted", value: NoticeCompleted.fromJSON(object.noticeCompleted) }
         : isSet(object.notice_completed)
         ? { $case: "noticeCompleted", value: NoticeCompleted.fromJSON(object.notice_completed) }
+        : isSet(object.requestBreached)
+        ? { $case: "requestBreached", value: RequestBreached.fromJSON(object.requestBreached) }
+        : isSet(object.request_breached)
+        ? { $case: "requestBreached", value: RequestBreached.fromJSON(object.request_breached) }
+        : isSet(object.requestEscalated)
+        ? { $case: "requestEscalated", value: RequestEscalated.fromJSON(object.requestEscalated) }
+        : isSet(object.request_escalated)
+        ? { $case: "requestEscalated", value: RequestEscalated.fromJSON(object.request_escalated) }
         : undefined,
     };
   },
@@ -390,6 +444,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.requestFailed = RequestFailed.toJSON(message.payload.value);
     } else if (message.payload?.$case === "noticeCompleted") {
       obj.noticeCompleted = NoticeCompleted.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "requestBreached") {
+      obj.requestBreached = RequestBreached.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "requestEscalated") {
+      obj.requestEscalated = RequestEscalated.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -448,6 +506,18 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       case "noticeCompleted": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "noticeCompleted", value: NoticeCompleted.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "requestBreached": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "requestBreached", value: RequestBreached.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "requestEscalated": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "requestEscalated", value: RequestEscalated.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -1637,6 +1707,376 @@ export const NoticeCompleted: MessageFns<NoticeCompleted> = {
     message.cannotAssist = object.cannotAssist ?? 0;
     message.refused = object.refused ?? 0;
     message.failed = object.failed ?? 0;
+    return message;
+  },
+};
+
+function createBaseRequestBreached(): RequestBreached {
+  return { requestId: "", noticeId: "", agency: "", institution: "", dueAt: undefined, caseNo: "", courtCode: "" };
+}
+
+export const RequestBreached: MessageFns<RequestBreached> = {
+  encode(message: RequestBreached, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.noticeId !== "") {
+      writer.uint32(18).string(message.noticeId);
+    }
+    if (message.agency !== "") {
+      writer.uint32(26).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(34).string(message.institution);
+    }
+    if (message.dueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueAt), writer.uint32(42).fork()).join();
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(50).string(message.caseNo);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(58).string(message.courtCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestBreached {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestBreached();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.noticeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestBreached {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      noticeId: isSet(object.noticeId)
+        ? globalThis.String(object.noticeId)
+        : isSet(object.notice_id)
+        ? globalThis.String(object.notice_id)
+        : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      dueAt: isSet(object.dueAt)
+        ? fromJsonTimestamp(object.dueAt)
+        : isSet(object.due_at)
+        ? fromJsonTimestamp(object.due_at)
+        : undefined,
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+    };
+  },
+
+  toJSON(message: RequestBreached): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.noticeId !== "") {
+      obj.noticeId = message.noticeId;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.dueAt !== undefined) {
+      obj.dueAt = message.dueAt.toISOString();
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestBreached>, I>>(base?: I): RequestBreached {
+    return RequestBreached.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestBreached>, I>>(object: I): RequestBreached {
+    const message = createBaseRequestBreached();
+    message.requestId = object.requestId ?? "";
+    message.noticeId = object.noticeId ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.dueAt = object.dueAt ?? undefined;
+    message.caseNo = object.caseNo ?? "";
+    message.courtCode = object.courtCode ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestEscalated(): RequestEscalated {
+  return { requestId: "", noticeId: "", agency: "", institution: "", escalateAt: undefined, caseNo: "", courtCode: "" };
+}
+
+export const RequestEscalated: MessageFns<RequestEscalated> = {
+  encode(message: RequestEscalated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.noticeId !== "") {
+      writer.uint32(18).string(message.noticeId);
+    }
+    if (message.agency !== "") {
+      writer.uint32(26).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(34).string(message.institution);
+    }
+    if (message.escalateAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.escalateAt), writer.uint32(42).fork()).join();
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(50).string(message.caseNo);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(58).string(message.courtCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestEscalated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestEscalated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.noticeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.escalateAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestEscalated {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      noticeId: isSet(object.noticeId)
+        ? globalThis.String(object.noticeId)
+        : isSet(object.notice_id)
+        ? globalThis.String(object.notice_id)
+        : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      escalateAt: isSet(object.escalateAt)
+        ? fromJsonTimestamp(object.escalateAt)
+        : isSet(object.escalate_at)
+        ? fromJsonTimestamp(object.escalate_at)
+        : undefined,
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+    };
+  },
+
+  toJSON(message: RequestEscalated): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.noticeId !== "") {
+      obj.noticeId = message.noticeId;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.escalateAt !== undefined) {
+      obj.escalateAt = message.escalateAt.toISOString();
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestEscalated>, I>>(base?: I): RequestEscalated {
+    return RequestEscalated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestEscalated>, I>>(object: I): RequestEscalated {
+    const message = createBaseRequestEscalated();
+    message.requestId = object.requestId ?? "";
+    message.noticeId = object.noticeId ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.escalateAt = object.escalateAt ?? undefined;
+    message.caseNo = object.caseNo ?? "";
+    message.courtCode = object.courtCode ?? "";
     return message;
   },
 };
