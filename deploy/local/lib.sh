@@ -59,3 +59,14 @@ ensure_kafka() {
 stop_kafka_if_started() {
   if ((KAFKA_STARTED_HERE)); then bash deploy/local/kafka.sh stop; fi
 }
+
+# The ops console test drives a real headless Chromium (Debian's package; a browser download would fail).
+ensure_chromium() {
+  [[ -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]] && return 0
+  if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+    echo "hub: installing Debian's chromium for the console test (apt-get)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    die "chromium not found at ${CHROMIUM_PATH:-/usr/bin/chromium}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH"
+  fi
+}

@@ -7,6 +7,7 @@ source deploy/local/lib.sh
 require_tools
 check_services
 ensure_deps
+ensure_chromium
 
 echo "== lint and format (biome)"
 npx biome ci --colors=off .

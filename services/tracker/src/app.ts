@@ -17,6 +17,7 @@ import { recordDeadLetters } from './dead-letters.js';
 import { createTrackerGrpcServer } from './grpc/tracker-service.js';
 import { readNotice } from './notice-view.js';
 import { project } from './projection.js';
+import { registerReportRoutes } from './reports/routes.js';
 import { AlertSender } from './sla/alerts.js';
 import { BreachDetector } from './sla/detector.js';
 
@@ -101,6 +102,7 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     readiness: [{ name: 'postgres', check: () => runtime.readiness() }],
   });
   registerErrorHandling(http);
+  registerReportRoutes(http, { pool: runtime.pool, clock: deps.clock });
   http.get<{ Params: { id: string } }>('/v1/ops/notices/:id', async (request) => {
     const id = request.params.id;
     const view = isUuid(id) ? await readNotice(runtime.pool, id, deps.clock.now()) : undefined;

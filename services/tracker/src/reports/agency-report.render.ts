@@ -1,0 +1,93 @@
+/** The agency report (通报) as CSV for spreadsheets and as a printable HTML page. */
+import type { AgencyFigures, AgencyReport } from './agency-report.js';
+import { type CsvCell, toCsv } from './csv.js';
+import { formatDuration, htmlDocument } from './html.js';
+import { agencyLabel } from './labels.js';
+import { formatShanghaiTime } from './period.js';
+
+const HEADER = [
+  '单位类别 Agency kind',
+  '单位 Institution',
+  '收到 Received',
+  '按时签收 Acknowledged on time',
+  '已答复 Answered',
+  '按时答复 Answered on time',
+  '答复用时中位数(秒) Median answer time (s)',
+  '答复用时P95(秒) P95 answer time (s)',
+  '拒绝协助 Refused',
+  '无法协助 Cannot assist',
+  '超时 Breaches',
+  '未办结 Still open',
+] as const;
+// On paper the answer times are printed as durations (`3.2 h`), not seconds.
+const HTML_HEADER = HEADER.map((h, i) =>
+  i === 6 ? '答复用时中位数 Median answer time' : i === 7 ? '答复用时P95 P95 answer time' : h,
+);
+
+const SUBTOTAL = '小计 Subtotal';
+const TOTAL = '合计 Total';
+
+export const agencyReportTitle = (r: AgencyReport) =>
+  `协助执行单位通报 Agency report ${r.period.from}–${r.period.to}`;
+
+type Line = { agency: string; institution: string; figures: AgencyFigures; sum: boolean };
+
+/** Institution rows of each agency kind, then that kind's subtotal; the total last. */
+function lines(r: AgencyReport): Line[] {
+  const out: Line[] = [];
+  for (const kind of r.agencies) {
+    for (const row of r.rows.filter((x) => x.agency === kind.agency)) {
+      out.push({ agency: row.agency, institution: row.institution, figures: row, sum: false });
+    }
+    out.push({ agency: kind.agency, institution: SUBTOTAL, figures: kind, sum: true });
+  }
+  out.push({ agency: TOTAL, institution: '', figures: r.totals, sum: true });
+  return out;
+}
+
+function cells(f: AgencyFigures, seconds: (s: number | null) => CsvCell) {
+  return [
+    f.received,
+    f.acknowledgedOnTime,
+    f.answered,
+    f.answeredOnTime,
+    seconds(f.medianAnswerSeconds),
+    seconds(f.p95AnswerSeconds),
+    f.refused,
+    f.cannotAssist,
+    f.breached,
+    f.open,
+  ];
+}
+
+export function agencyReportCsv(r: AgencyReport): string {
+  return toCsv(
+    HEADER,
+    lines(r).map((l) => [l.agency, l.institution, ...cells(l.figures, (s) => s)]),
+  );
+}
+
+export function agencyReportHtml(r: AgencyReport): string {
+  const all = lines(r);
+  return htmlDocument({
+    title: agencyReportTitle(r),
+    subtitle: `生成于 Generated ${formatShanghaiTime(new Date(r.generatedAt))} (北京时间 Beijing time)`,
+    tables: [
+      {
+        header: HTML_HEADER,
+        rows: all.map((l) => [
+          l.agency === TOTAL ? TOTAL : agencyLabel(l.agency),
+          l.institution,
+          ...cells(l.figures, formatDuration).map(String),
+        ]),
+        emphasise: new Set(all.flatMap((l, i) => (l.sum ? [i] : []))),
+      },
+    ],
+    notes: [
+      '统计范围：期间内发出的协助请求（北京时间，首尾两日均含）。 Requests dispatched in the period (Shanghai days, both ends included).',
+      '按时签收：签收期限内签收或答复。 Acknowledged on time: acknowledged, or answered, by the acknowledgement deadline.',
+      '答复用时：自发出至答复。 Answer time: from dispatch to the agency’s answer.',
+      '超时：逾期未答复或逾期答复。 Breaches: unanswered past the answer deadline, or answered after it.',
+    ],
+  });
+}
