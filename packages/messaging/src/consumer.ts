@@ -192,6 +192,11 @@ export class IdempotentConsumer {
 
   private async deadLetter(item: Undecodable & { envelope?: EventEnvelope }): Promise<void> {
     const error = item.error as Error;
+    if (item.topic === this.options.deadLetterTopic) {
+      // A reader of the dead-letter topic itself: re-sending there would loop forever. Log and move on.
+      this.options.logger.error({ err: error, offset: item.raw.offset }, 'unreadable dead letter skipped');
+      return;
+    }
     this.options.logger.error(
       {
         err: error,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Clock, HubError, isUuid } from '@hub/domain';
+import type { Clock } from '@hub/domain';
 import { MessagingRuntime } from '@hub/messaging';
 import {
   bindGrpc,
@@ -15,7 +15,7 @@ import { Gauge, Histogram } from 'prom-client';
 import type { TrackerConfig } from './config.js';
 import { recordDeadLetters } from './dead-letters.js';
 import { createTrackerGrpcServer } from './grpc/tracker-service.js';
-import { readNotice } from './notice-view.js';
+import { registerOpsRoutes } from './ops/routes.js';
 import { project } from './projection.js';
 import { registerReportRoutes } from './reports/routes.js';
 import { AlertSender } from './sla/alerts.js';
@@ -103,12 +103,8 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
   });
   registerErrorHandling(http);
   registerReportRoutes(http, { pool: runtime.pool, clock: deps.clock });
-  http.get<{ Params: { id: string } }>('/v1/ops/notices/:id', async (request) => {
-    const id = request.params.id;
-    const view = isUuid(id) ? await readNotice(runtime.pool, id, deps.clock.now()) : undefined;
-    if (!view) throw new HubError('NOTICE_NOT_FOUND');
-    return view;
-  });
+  // The ops console (/), its API (/v1/ops/...) and the live stream of breaches and events.
+  registerOpsRoutes(http, { pool: runtime.pool, clock: deps.clock });
   const grpc = createTrackerGrpcServer({ pool: runtime.pool, clock: deps.clock, logger });
 
   const app = {

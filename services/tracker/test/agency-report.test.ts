@@ -14,7 +14,6 @@ import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfig } from '../src/app.js';
 import type { AgencyFigures, AgencyReport } from '../src/reports/agency-report.js';
-import { registerReportRoutes } from '../src/reports/routes.js';
 import type { RequestOutcomes, YearlyStats } from '../src/reports/yearly-stats.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -373,7 +372,7 @@ const iso = isolate();
 const logger = createLogger({ service: 'agency-report-test', level: 'warn' });
 const clock = fixedClock(NOW);
 const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock });
-registerReportRoutes(app.http, { pool: app.runtime.pool, clock });
+// buildApp registers the report routes itself (src/app.ts).
 
 const notices = simulate(20260401);
 const requests = notices.flatMap((n) => n.requests);

@@ -1,0 +1,122 @@
+import { type Clock, HubError, isUuid, toValidationIssues } from '@hub/domain';
+import type { Pool } from '@hub/store';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { readNotice } from '../notice-view.js';
+import { loadConsolePage } from './console-page.js';
+import { agencyStats } from './sql/agency-stats.js';
+import { listBreaches } from './sql/list-breaches.js';
+import { listDeadLetters } from './sql/list-dead-letters.js';
+import { searchNotices } from './sql/search-notices.js';
+import { latestTimelineId } from './sql/timeline-feed.js';
+import { TimelineStream } from './timeline-stream.js';
+
+export interface OpsDeps {
+  pool: Pool;
+  /** Hub time: "recent" late answers and answer-time windows are measured on it. */
+  clock: Clock;
+  /** How often each live stream reads the timeline; 500 ms unless a test says otherwise. */
+  streamIntervalMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+/** Late answers stay on the breach list this long after they came in. */
+const LATE_ANSWERS_SHOWN_DAYS = 7;
+
+const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const BreachesQuery = z.object({ limit: limit(200, 1000) });
+const AgenciesQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
+const NoticesQuery = z.object({ q: z.string().trim().max(100).default(''), limit: limit(50, 200) });
+const DeadLettersQuery = z.object({ limit: limit(100, 1000) });
+
+function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success)
+    throw new HubError('VALIDATION_FAILED', toValidationIssues(parsed.error.issues, query));
+  return parsed.data;
+}
+
+/** An EventSource resends the last `id:` it saw; anything else starts the stream at "now". */
+function lastEventIdOf(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || !/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/**
+ * The ops console (DESIGN §2, §6): `/` the page, `/v1/ops/...` its JSON API and live stream. Every
+ * answer is read from the database, so any tracker instance serves the same console.
+ */
+export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
+  const { pool, clock } = deps;
+  const page = loadConsolePage();
+  const streams = new Set<TimelineStream>();
+  let closing = false;
+
+  app.get('/', async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', page.contentSecurityPolicy)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', 'no-cache')
+      .send(page.html),
+  );
+
+  app.get('/v1/ops/breaches', async (request) => {
+    const q = parseQuery(BreachesQuery, request.query);
+    const now = clock.now();
+    const lateSince = new Date(now.getTime() - LATE_ANSWERS_SHOWN_DAYS * DAY_MS);
+    return { asOf: now, breaches: await listBreaches(pool, { lateSince, limit: q.limit }) };
+  });
+
+  app.get('/v1/ops/agencies', async (request) => {
+    const q = parseQuery(AgenciesQuery, request.query);
+    const now = clock.now();
+    const since = new Date(now.getTime() - q.days * DAY_MS);
+    return { asOf: now, windowDays: q.days, agencies: await agencyStats(pool, since) };
+  });
+
+  app.get('/v1/ops/notices', async (request) => {
+    const q = parseQuery(NoticesQuery, request.query);
+    return { notices: await searchNotices(pool, { q: q.q, now: clock.now(), limit: q.limit }) };
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/ops/notices/:id', async (request) => {
+    const id = request.params.id;
+    const view = isUuid(id) ? await readNotice(pool, id, clock.now()) : undefined;
+    if (!view) throw new HubError('NOTICE_NOT_FOUND');
+    return view;
+  });
+
+  app.get('/v1/ops/dead-letters', async (request) => {
+    const q = parseQuery(DeadLettersQuery, request.query);
+    return { deadLetters: await listDeadLetters(pool, q.limit) };
+  });
+
+  app.get('/v1/ops/stream', async (request, reply) => {
+    const cursor = lastEventIdOf(request.headers['last-event-id']) ?? (await latestTimelineId(pool));
+    // A stream opened after preClose ended the others would hold the closing server open.
+    if (closing) throw new HubError('UNAVAILABLE');
+    reply.hijack();
+    const stream = new TimelineStream(
+      reply.raw,
+      {
+        pool,
+        log: request.log,
+        intervalMs: deps.streamIntervalMs ?? 500,
+        onClosed: () => streams.delete(stream),
+      },
+      cursor,
+    );
+    streams.add(stream);
+    stream.open();
+    return reply;
+  });
+
+  // Open streams would hold the server open forever: end them before fastify waits for its connections.
+  app.addHook('preClose', async () => {
+    closing = true;
+    await Promise.all([...streams].map((s) => s.close()));
+  });
+}

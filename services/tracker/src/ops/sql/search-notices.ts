@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { Queryable } from '@hub/store';
+
+export interface NoticeHit {
+  id: string;
+  noticeNo: string;
+  caseNo: string;
+  courtCode: string;
+  measure: string;
+  status: string;
+  issuedAt: Date | null;
+  debtorMasked: string;
+  breached: boolean;
+}
+
+/** A resident ID (GB 11643) and a credit code (GB 32100) are both 18 letters or digits. */
+const SUBJECT_ID = /^[0-9A-Za-z]{18}$/;
+
+/**
+ * The hash an exact ID number or credit code is stored under (`notices.subject_key`, hex SHA-256), so
+ * the console can find a debtor by number while the number itself is never stored or shown. Both the
+ * typed and the upper-case spelling are tried (`…002x` and `…002X` are the same ID).
+ */
+export function subjectKeysOf(q: string): string[] {
+  if (!SUBJECT_ID.test(q)) return [];
+  const spellings = [...new Set([q, q.toUpperCase()])];
+  return spellings.map((s) => createHash('sha256').update(s).digest('hex'));
+}
+
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * Notices whose case number, notice number or masked debtor contains `q`, or whose debtor has exactly
+ * the ID number `q`; newest first. An empty `q` lists the newest notices.
+ */
+export async function searchNotices(
+  db: Queryable,
+  options: { q: string; now: Date; limit: number },
+): Promise<NoticeHit[]> {
+  const { rows } = await db.query<NoticeHit>(
+    `SELECT n.id, COALESCE(n.notice_no, '') AS "noticeNo", COALESCE(n.case_no, '') AS "caseNo",
+            COALESCE(n.court_code, '') AS "courtCode", COALESCE(n.measure, '') AS "measure", n.status,
+            n.issued_at AS "issuedAt", COALESCE(n.debtor_masked, '') AS "debtorMasked",
+            EXISTS (SELECT 1 FROM requests r WHERE r.notice_id = n.id AND r.due_at IS NOT NULL
+                      AND CASE WHEN r.status_rank < 3 THEN r.due_at < $4 ELSE r.answered_at > r.due_at END
+                   ) AS "breached"
+     FROM notices n
+     WHERE $1::text = ''
+        OR n.case_no ILIKE $2 OR n.notice_no ILIKE $2 OR n.debtor_masked ILIKE $2
+        OR n.subject_key = ANY($3::text[])
+     ORDER BY n.issued_at DESC NULLS LAST, n.id
+     LIMIT $5`,
+    [options.q, likePattern(options.q), subjectKeysOf(options.q), options.now, options.limit],
+  );
+  return rows;
+}
