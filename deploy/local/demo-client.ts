@@ -111,7 +111,9 @@ for (const r of body.requests) {
 console.log(`
 Where to look:
   notice status   curl -H 'authorization: Bearer demo-court-key' ${gateway}/v1/notices/${id}
+  ops console     http://127.0.0.1:8090/  (live SLA breaches, backlog, search; 中文/English)
   tracker (ops)   http://127.0.0.1:8090/v1/ops/notices/${id}
+  agency report   http://127.0.0.1:8090/v1/ops/reports/agencies?format=html  (通报; csv too)
   agency APIs     http://127.0.0.1:8101/openapi.json (bank), 8102 real estate, 8103 public security, 8104 provident fund
   metrics         ${gateway}/metrics  (every service: /metrics, /readyz)
   Kafka topics    kcat -b 127.0.0.1:9092 -L   (event format: docs/events.md)

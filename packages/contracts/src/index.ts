@@ -28,9 +28,9 @@ export {
   RequestAcknowledged,
   RequestAnswered,
   RequestBreached,
-  RequestEscalated,
   RequestDelivered,
   RequestDispatched,
+  RequestEscalated,
   RequestFailed,
 } from './gen/enforcement/v1/events.js';
 export {
