@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { payloadAs, type RequestDispatched, requestTopicKey } from '@hub/contracts';
 import type { AgencyKind, Clock, Measure } from '@hub/domain';
-import { enqueue, MessagingRuntime, type OutboxMessage } from '@hub/messaging';
+import { enqueue, type OutboxMessage, serviceRuntime } from '@hub/messaging';
 import { SealVerifier, sealKeysFrom } from '@hub/seal';
 import {
   createHttpServer,
@@ -9,7 +9,6 @@ import {
   type Logger,
   registerErrorHandling,
   type ServiceApp,
-  schemaName,
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
 import { resultSchemaFor } from './answers/index.js';
@@ -48,13 +47,7 @@ export function buildAdapterApp(
   const spec = { agency, service: `adapter-${agency}`, requestTopic: requestTopicKey(agency) };
   const logger = deps.logger.child({ svc: spec.service });
   const registry = createMetricsRegistry(spec.service);
-  const runtime = new MessagingRuntime({
-    service: spec.service,
-    schema: schemaName(config.HUB_NAMESPACE, spec.service),
-    databaseUrl: config.DATABASE_URL,
-    kafkaBrokers: config.KAFKA_BROKERS,
-    topicPrefix: config.HUB_TOPIC_PREFIX,
-    namespace: config.HUB_NAMESPACE,
+  const runtime = serviceRuntime(spec.service, config, {
     migrationsDir: MIGRATIONS,
     logger,
     registry,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { allTopics, type TopicKey, topicName } from '@hub/contracts';
-import type { Logger } from '@hub/service-kit';
+import { type Logger, schemaName } from '@hub/service-kit';
 import { createPool, migrate, type Pool } from '@hub/store';
 import type { Registry } from 'prom-client';
 import { type BatchHandler, IdempotentConsumer } from './consumer.js';
@@ -107,4 +107,29 @@ export class MessagingRuntime {
   async readiness(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
+}
+
+/** The common variables (service-kit `commonEnv`) a runtime is built from. */
+export interface RuntimeConfig {
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string[];
+  HUB_TOPIC_PREFIX: string;
+  HUB_NAMESPACE: string;
+}
+
+/** A service's runtime from its parsed configuration: its own schema, topics and consumer groups. */
+export function serviceRuntime(
+  service: string,
+  config: RuntimeConfig,
+  deps: { migrationsDir: string; logger: Logger; registry: Registry; now: () => Date },
+): MessagingRuntime {
+  return new MessagingRuntime({
+    service,
+    schema: schemaName(config.HUB_NAMESPACE, service),
+    databaseUrl: config.DATABASE_URL,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    topicPrefix: config.HUB_TOPIC_PREFIX,
+    namespace: config.HUB_NAMESPACE,
+    ...deps,
+  });
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import type { Clock } from '@hub/domain';
-import { MessagingRuntime } from '@hub/messaging';
+import { serviceRuntime } from '@hub/messaging';
 import { Sealer, sealKeysFrom } from '@hub/seal';
 import {
   bindGrpc,
@@ -10,7 +10,6 @@ import {
   type Logger,
   registerErrorHandling,
   type ServiceApp,
-  schemaName,
   shutdownGrpc,
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
@@ -37,13 +36,7 @@ export interface GatewayDeps {
 export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   const logger = deps.logger.child({ svc: 'gateway' });
   const registry = createMetricsRegistry('gateway');
-  const runtime = new MessagingRuntime({
-    service: 'gateway',
-    schema: schemaName(config.HUB_NAMESPACE, 'gateway'),
-    databaseUrl: config.DATABASE_URL,
-    kafkaBrokers: config.KAFKA_BROKERS,
-    topicPrefix: config.HUB_TOPIC_PREFIX,
-    namespace: config.HUB_NAMESPACE,
+  const runtime = serviceRuntime('gateway', config, {
     migrationsDir: MIGRATIONS,
     logger,
     registry,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '@hub/domain';
-import { MessagingRuntime } from '@hub/messaging';
+import { serviceRuntime } from '@hub/messaging';
 import {
   bindGrpc,
   createHttpServer,
@@ -8,7 +8,6 @@ import {
   type Logger,
   registerErrorHandling,
   type ServiceApp,
-  schemaName,
   shutdownGrpc,
 } from '@hub/service-kit';
 import type { QueryConfig } from './config.js';
@@ -28,13 +27,7 @@ export interface QueryDeps {
 export function buildApp(config: QueryConfig, deps: QueryDeps) {
   const logger = deps.logger.child({ svc: 'query' });
   const registry = createMetricsRegistry('query');
-  const runtime = new MessagingRuntime({
-    service: 'query',
-    schema: schemaName(config.HUB_NAMESPACE, 'query'),
-    databaseUrl: config.DATABASE_URL,
-    kafkaBrokers: config.KAFKA_BROKERS,
-    topicPrefix: config.HUB_TOPIC_PREFIX,
-    namespace: config.HUB_NAMESPACE,
+  const runtime = serviceRuntime('query', config, {
     migrationsDir: MIGRATIONS,
     logger,
     registry,

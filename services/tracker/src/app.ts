@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '@hub/domain';
-import { MessagingRuntime } from '@hub/messaging';
+import { serviceRuntime } from '@hub/messaging';
 import {
   bindGrpc,
   createHttpServer,
@@ -8,7 +8,6 @@ import {
   type Logger,
   registerErrorHandling,
   type ServiceApp,
-  schemaName,
   shutdownGrpc,
 } from '@hub/service-kit';
 import { Gauge, Histogram } from 'prom-client';
@@ -34,13 +33,7 @@ export interface TrackerDeps {
 export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
   const logger = deps.logger.child({ svc: 'tracker' });
   const registry = createMetricsRegistry('tracker');
-  const runtime = new MessagingRuntime({
-    service: 'tracker',
-    schema: schemaName(config.HUB_NAMESPACE, 'tracker'),
-    databaseUrl: config.DATABASE_URL,
-    kafkaBrokers: config.KAFKA_BROKERS,
-    topicPrefix: config.HUB_TOPIC_PREFIX,
-    namespace: config.HUB_NAMESPACE,
+  const runtime = serviceRuntime('tracker', config, {
     migrationsDir: MIGRATIONS,
     logger,
     registry,
