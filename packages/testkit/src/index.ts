@@ -1,4 +1,5 @@
 export * from './endpoints.js';
 export * from './hub-env.js';
 export * from './isolation.js';
+export * from './kafka.js';
 export * from './wait.js';

@@ -10,7 +10,7 @@ import {
 } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
-import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
+import { endpoints, hubEnv, isolate, waitForGroupCaughtUp } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfig } from '../src/app.js';
 import type { AgencyFigures, AgencyReport } from '../src/reports/agency-report.js';
@@ -464,21 +464,11 @@ async function publish(messages: OutboxMessage[]) {
       });
     }
   }
-  const groupId = `${iso.namespace}.tracker.lifecycle`;
-  await waitFor(
-    async () => {
-      for (const key of TRACKED) {
-        const topic = topicName(key, iso.topicPrefix);
-        const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        for (const end of ends) {
-          const offset = committed!.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-          if (end.high !== '0' && offset !== end.high) return false;
-        }
-      }
-      return true;
-    },
-    { what: 'the tracker to project every simulated event', timeoutMs: 60_000, intervalMs: 100 },
+  await waitForGroupCaughtUp(
+    admin,
+    `${iso.namespace}.tracker.lifecycle`,
+    TRACKED.map((key) => topicName(key, iso.topicPrefix)),
+    { what: 'the tracker to project every simulated event' },
   );
 }
 

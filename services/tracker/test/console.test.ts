@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import { encodeEnvelope, type TopicKey, topicName } from '@hub/contracts';
 import { manualClock } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
-import {
-  createHttpServer,
-  createLogger,
-  createMetricsRegistry,
-  registerErrorHandling,
-} from '@hub/service-kit';
-import { endpoints, hubEnv, isolate, portOf, REPO_ROOT, waitFor } from '@hub/testkit';
-import type { FastifyInstance } from 'fastify';
+import { createHttpServer, createLogger, createMetricsRegistry } from '@hub/service-kit';
+import { endpoints, hubEnv, isolate, portOf, REPO_ROOT, waitFor, waitForGroupCaughtUp } from '@hub/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfig } from '../src/app.js';
@@ -33,8 +27,6 @@ let kafka: Kafka;
 let producer: ReturnType<Kafka['producer']>;
 let admin: ReturnType<Kafka['admin']>;
 let browser: Browser;
-/** The server the console is on: the tracker's own once registerOpsRoutes is wired into buildApp. */
-let web: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
@@ -44,18 +36,8 @@ beforeAll(async () => {
     logger: createLogger({ service: 'tracker-console-test', level: 'error' }),
   });
   await app.start();
-  web = app.http;
-  if (!app.http.hasRoute({ method: 'GET', url: '/v1/ops/stream' })) {
-    web = createHttpServer({
-      logger,
-      registry: createMetricsRegistry('tracker-console-test', { defaultMetrics: false }),
-      readiness: [],
-    });
-    registerErrorHandling(web);
-    registerOpsRoutes(web, { pool: app.runtime.pool, clock });
-    await web.listen({ host: '127.0.0.1', port: 0 });
-  }
-  base = `http://127.0.0.1:${portOf(web)}`;
+  // The console is served by the tracker itself (src/app.ts wires the ops routes).
+  base = `http://127.0.0.1:${portOf(app.http)}`;
   producer = kafka.producer();
   admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);
@@ -77,7 +59,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (web !== app.http) await web?.close();
   await producer?.disconnect();
   await admin?.disconnect();
   await app.stop();
@@ -96,21 +77,11 @@ async function publish(...messages: OutboxMessage[]) {
       messages: [{ key: m.key, value: encodeEnvelope(m.envelope) }],
     })),
   });
-  const groupId = `${iso.namespace}.tracker.lifecycle`;
-  await waitFor(
-    async () => {
-      for (const key of SENT_TO) {
-        const topic = topicName(key, iso.topicPrefix);
-        const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        for (const end of ends) {
-          const done = committed!.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-          if (end.high !== '0' && done !== end.high) return false;
-        }
-      }
-      return true;
-    },
-    { what: 'the tracker to consume everything published', intervalMs: 100 },
+  await waitForGroupCaughtUp(
+    admin,
+    `${iso.namespace}.tracker.lifecycle`,
+    SENT_TO.map((key) => topicName(key, iso.topicPrefix)),
+    { what: 'the tracker to consume everything published' },
   );
 }
 
@@ -198,7 +169,7 @@ describe('ops console', () => {
       ),
     );
 
-    const agencies = (await web.inject({ url: '/v1/ops/agencies' })).json().agencies;
+    const agencies = (await app.http.inject({ url: '/v1/ops/agencies' })).json().agencies;
     expect(agencies).toEqual([
       expect.objectContaining({
         agency: 'bank',
@@ -216,11 +187,11 @@ describe('ops console', () => {
       }),
       expect.objectContaining({ agency: 'real-estate', refusals: 1, p95Seconds: 1800 }),
     ]);
-    const hits = (await web.inject({ url: `/v1/ops/notices?q=${encodeURIComponent('执1234')}` })).json();
+    const hits = (await app.http.inject({ url: `/v1/ops/notices?q=${encodeURIComponent('执1234')}` })).json();
     expect(hits.notices.map((n: { id: string }) => n.id)).toEqual([silent.notice]);
     // An exact ID number finds the debtor's notices by hash; the number itself is never in an answer.
     for (const q of [ID_NUMBER, ID_NUMBER.toLowerCase()]) {
-      const byId = await web.inject({ url: `/v1/ops/notices?q=${q}` });
+      const byId = await app.http.inject({ url: `/v1/ops/notices?q=${q}` });
       expect(
         byId
           .json()
@@ -229,17 +200,17 @@ describe('ops console', () => {
       ).toEqual([silent.notice, answeredNotice.notice].sort());
       expect(byId.body).not.toContain(ID_NUMBER);
     }
-    const wildcard = await web.inject({ url: '/v1/ops/notices?q=%25' });
+    const wildcard = await app.http.inject({ url: '/v1/ops/notices?q=%25' });
     expect(wildcard.json().notices).toEqual([]); // LIKE wildcards are searched for, not expanded
-    const unknown = await web.inject({ url: '/v1/ops/notices/not-a-uuid' });
+    const unknown = await app.http.inject({ url: '/v1/ops/notices/not-a-uuid' });
     expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'NOTICE_NOT_FOUND']);
-    expect((await web.inject({ url: '/v1/ops/breaches' })).json().breaches).toEqual([]);
+    expect((await app.http.inject({ url: '/v1/ops/breaches' })).json().breaches).toEqual([]);
 
     // A poison event (its notice id is not a UUID) is dead-lettered by the consumer and recorded.
     await publish(dispatched('not-a-uuid', randomUUID(), 'bank', 'BOC', 0));
     const dead = await waitFor(
       async () => {
-        const rows = (await web.inject({ url: '/v1/ops/dead-letters' })).json().deadLetters;
+        const rows = (await app.http.inject({ url: '/v1/ops/dead-letters' })).json().deadLetters;
         return rows.length > 0 && rows;
       },
       { what: 'the poison event in dead_letters' },
@@ -247,13 +218,13 @@ describe('ops console', () => {
     expect(dead).toEqual([
       expect.objectContaining({ eventType: 'RequestDispatched', noticeId: 'not-a-uuid' }),
     ]);
-    const bad = await web.inject({ url: '/v1/ops/breaches?limit=0' });
+    const bad = await app.http.inject({ url: '/v1/ops/breaches?limit=0' });
     expect([bad.statusCode, bad.json().error.code, bad.json().error.details[0].path]).toEqual([
       400,
       'VALIDATION_FAILED',
       'limit',
     ]);
-    const page = await web.inject({ url: '/' });
+    const page = await app.http.inject({ url: '/' });
     expect(page.headers['content-security-policy']).toContain("script-src 'sha256-");
     expect(page.body).not.toContain('__LABELS__');
   });

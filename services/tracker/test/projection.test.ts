@@ -10,7 +10,7 @@ import {
 import { systemClock } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
-import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
+import { endpoints, hubEnv, isolate, waitForGroupCaughtUp } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfig } from '../src/app.js';
 
@@ -50,21 +50,11 @@ async function publish(...messages: OutboxMessage[]) {
   for (const m of messages) {
     await producer.send({ topic: m.topic, messages: [{ key: m.key, value: encodeEnvelope(m.envelope) }] });
   }
-  const groupId = `${iso.namespace}.tracker.lifecycle`;
-  await waitFor(
-    async () => {
-      for (const key of SENT_TO) {
-        const topic = topicName(key, iso.topicPrefix);
-        const ends = await admin.fetchTopicOffsets(topic);
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        for (const end of ends) {
-          const at = committed!.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-          if (end.high !== '0' && at !== end.high) return false;
-        }
-      }
-      return true;
-    },
-    { what: 'the tracker to consume everything published', intervalMs: 100 },
+  await waitForGroupCaughtUp(
+    admin,
+    `${iso.namespace}.tracker.lifecycle`,
+    SENT_TO.map((key) => topicName(key, iso.topicPrefix)),
+    { what: 'the tracker to consume everything published' },
   );
 }
 
