@@ -42,7 +42,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: [
       '--headless',
