@@ -3,7 +3,7 @@
  * process, mock agencies answering at once, notices filed in batches through the gateway's REST API.
  * Completion is observed as NoticeCompleted on Kafka; latency is submission → completion.
  *
- *   npm run bench -- --notices 2000 --batch 100 --concurrency 4
+ *   npm run bench -- --notices 2000 --batch 100 --concurrency 4 [--mode separate]
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ import { createKafka } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
 import { SERVICES } from '../src/services.js';
 import { startStack } from '../src/stack.js';
+import { startProcesses } from './processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '4' },
     targets: { type: 'string', default: 'bank,real-estate,public-security,provident-fund' },
+    /** `one`: every service in this process; `separate`: every service its own process (2 cores). */
+    mode: { type: 'string', default: 'one' },
   },
 });
 const total = Number(values.notices);
@@ -79,9 +82,17 @@ function notice(i: number) {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-console.log(`bench: starting the hub (namespace ${ns}) …`);
-const stack = await startStack(Object.keys(SERVICES), env, { logger, clock: systemClock });
-const gateway = stack.urls.get('gateway')!;
+console.log(
+  `bench: starting the hub (namespace ${ns}, ${values.mode === 'separate' ? 'one process per service' : 'one process'}) …`,
+);
+const stack =
+  values.mode === 'separate'
+    ? await startProcesses(env)
+    : await startStack(Object.keys(SERVICES), env, { logger, clock: systemClock }).then((s) => ({
+        gateway: s.urls.get('gateway')!,
+        stop: () => s.stop(),
+      }));
+const gateway = stack.gateway;
 const kafka = createKafka({
   brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
   clientId: 'bench',
