@@ -1,6 +1,6 @@
 import { CONTENT_TYPE } from '@hub/contracts';
 import type { Logger } from '@hub/service-kit';
-import type { Pool, PoolClient } from '@hub/store';
+import { type Pool, type PoolClient, withTransaction } from '@hub/store';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { backoffMs, sleep } from './retry.js';
@@ -125,18 +125,13 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     const producer = this.producer;
     if (!producer) throw new Error('relay not started');
-    const client = await this.options.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const sent = await withTransaction(this.options.pool, async (client) => {
       const { rows } = await client.query<OutboxRow>(
         `SELECT id, topic, key, event_id, event_type, payload FROM outbox
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
+      if (rows.length === 0) return 0;
       const byTopic = new Map<string, Message[]>();
       for (const row of rows) {
         const list = byTopic.get(row.topic) ?? [];
@@ -152,15 +147,10 @@ export class OutboxRelay {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
       await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-      await client.query('COMMIT');
-      this.published.inc({ schema: this.options.schema }, rows.length);
       return rows.length;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
+    if (sent > 0) this.published.inc({ schema: this.options.schema }, sent);
+    return sent;
   }
 }
 

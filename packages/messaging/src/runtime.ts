@@ -1,15 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { allTopics, type TopicKey, topicName } from '@hub/contracts';
 import { type Logger, schemaName } from '@hub/service-kit';
 import { createPool, migrate, type Pool } from '@hub/store';
 import type { Registry } from 'prom-client';
 import { type BatchHandler, IdempotentConsumer } from './consumer.js';
 import { createKafka, ensureTopics, type Kafka } from './kafka.js';
+import { MESSAGING_MIGRATIONS_DIR } from './migrations.js';
 import { type EventFactory, eventFactory } from './outbox.js';
 import { OutboxRelay } from './relay.js';
-
-/** MESSAGING_MIGRATIONS_DIR, repeated here to avoid an import cycle with index.ts. */
-const SHARED_MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface RuntimeOptions {
   service: string;
@@ -89,7 +86,7 @@ export class MessagingRuntime {
     const ran = await migrate({
       url: this.options.databaseUrl,
       schema: this.options.schema,
-      dirs: [SHARED_MIGRATIONS, this.options.migrationsDir],
+      dirs: [MESSAGING_MIGRATIONS_DIR, this.options.migrationsDir],
     });
     if (ran.length > 0) this.options.logger.info({ migrations: ran }, 'migrated');
     await ensureTopics(this.kafka, allTopics(this.options.topicPrefix));

@@ -75,13 +75,16 @@ export class NoticeWriter {
 
   private async write(batch: Pending[]): Promise<(Accepted | HubError)[]> {
     const receivedAt = this.now();
-    const rows = batch.map((p) => ({
-      id: randomUUID(),
-      court: p.notice.court.code,
-      noticeNo: p.notice.noticeNo,
-      body: canonicalJson(p.notice),
-      hash: createHash('sha256').update(canonicalJson(p.notice)).digest('hex'),
-    }));
+    const rows = batch.map((p) => {
+      const body = canonicalJson(p.notice);
+      return {
+        id: randomUUID(),
+        court: p.notice.court.code,
+        noticeNo: p.notice.noticeNo,
+        body,
+        hash: createHash('sha256').update(body).digest('hex'),
+      };
+    });
     return withTransaction(this.pool, async (tx) => {
       const inserted = await tx.query<{ id: string }>(
         `INSERT INTO notices (id, court_code, notice_no, case_no, measure, body, body_hash, warnings, received_at)

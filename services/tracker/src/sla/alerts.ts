@@ -1,5 +1,5 @@
 import type { Logger } from '@hub/service-kit';
-import type { Pool } from '@hub/store';
+import { type Pool, withTransaction } from '@hub/store';
 import { Counter, type Registry } from 'prom-client';
 
 const MAX_ATTEMPTS = 20;
@@ -56,9 +56,7 @@ export class AlertSender {
   }
 
   async deliver(): Promise<number> {
-    const client = await this.deps.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.deps.pool, async (client) => {
       const { rows } = await client.query<{ id: number; kind: string; payload: unknown; attempts: number }>(
         `SELECT id, kind, payload, attempts FROM alerts
          WHERE delivered_at IS NULL AND attempts < $1 AND next_attempt_at <= now()
@@ -83,14 +81,8 @@ export class AlertSender {
           this.failed.inc();
         }
       }
-      await client.query('COMMIT');
       return rows.length;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async post(payload: unknown): Promise<string | undefined> {
