@@ -11,9 +11,9 @@ import { decodeEnvelope, payloadAs, topicName } from '@hub/contracts';
 import { residentIdCheckChar, systemClock } from '@hub/domain';
 import { createKafka } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
+import { startProcesses } from '../src/processes.js';
 import { SERVICES } from '../src/services.js';
 import { startStack } from '../src/stack.js';
-import { startProcesses } from './processes.js';
 
 const { values } = parseArgs({
   options: {

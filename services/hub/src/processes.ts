@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Every service, in start order, as production runs them: each its own process. */
+export const SEPARATE_SERVICES = [
+  'tracker',
+  'adapter-bank',
+  'adapter-real-estate',
+  'adapter-public-security',
+  'adapter-provident-fund',
+  'query',
+  'gateway',
+  'agency-sim',
+] as const;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface RunningProcesses {
+  gateway: string;
+  /** Each service's process and everything it wrote (stdout and stderr). */
+  processes: Map<string, { child: ChildProcess; output: string[] }>;
+  /** SIGTERM every service, last started first; resolves with each one's exit code. */
+  stop(): Promise<Map<string, number | null>>;
+  /** SIGKILL whatever still runs (cleanup after a failed test). */
+  kill(): void;
+}
+
+/**
+ * The separate-process mode on one machine: free ports for everyone, one shared hub-clock epoch, every
+ * service started with `node --import tsx services/<name>/src/main.ts`, resolved once all are ready.
+ */
+export async function startProcesses(env: Record<string, string | undefined>): Promise<RunningProcesses> {
+  const keys = ['gw', 'gwGrpc', 'tr', 'trGrpc', 'q', 'qGrpc', 'bank', 're', 'ps', 'pf', 'sim'] as const;
+  const ports = Object.fromEntries(
+    await Promise.all(keys.map(async (k) => [k, await freePort()] as const)),
+  ) as Record<(typeof keys)[number], number>;
+  const all = {
+    ...env,
+    HUB_CLOCK_EPOCH: env.HUB_CLOCK_EPOCH ?? String(Date.now()),
+    GATEWAY_PORT: String(ports.gw),
+    GATEWAY_GRPC_PORT: String(ports.gwGrpc),
+    TRACKER_PORT: String(ports.tr),
+    TRACKER_GRPC_PORT: String(ports.trGrpc),
+    TRACKER_GRPC_URL: `127.0.0.1:${ports.trGrpc}`,
+    QUERY_PORT: String(ports.q),
+    QUERY_GRPC_PORT: String(ports.qGrpc),
+    QUERY_GRPC_URL: `127.0.0.1:${ports.qGrpc}`,
+    ADAPTER_BANK_PORT: String(ports.bank),
+    ADAPTER_BANK_URL: `http://127.0.0.1:${ports.bank}`,
+    ADAPTER_REAL_ESTATE_PORT: String(ports.re),
+    ADAPTER_REAL_ESTATE_URL: `http://127.0.0.1:${ports.re}`,
+    ADAPTER_PUBLIC_SECURITY_PORT: String(ports.ps),
+    ADAPTER_PUBLIC_SECURITY_URL: `http://127.0.0.1:${ports.ps}`,
+    ADAPTER_PROVIDENT_FUND_PORT: String(ports.pf),
+    ADAPTER_PROVIDENT_FUND_URL: `http://127.0.0.1:${ports.pf}`,
+    AGENCY_SIM_PORT: String(ports.sim),
+  };
+  const processes = new Map<string, { child: ChildProcess; output: string[] }>();
+  for (const name of SEPARATE_SERVICES) {
+    const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+      cwd: ROOT,
+      env: all,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout!.on('data', (d) => output.push(String(d)));
+    child.stderr!.on('data', (d) => output.push(String(d)));
+    processes.set(name, { child, output });
+  }
+  const kill = () => {
+    for (const { child } of processes.values()) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  const ready = async (port: number) => {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`the service on port ${port} did not become ready`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  try {
+    await Promise.all(
+      [ports.tr, ports.q, ports.bank, ports.re, ports.ps, ports.pf, ports.gw, ports.sim].map(ready),
+    );
+  } catch (err) {
+    kill();
+    throw err;
+  }
+  return {
+    gateway: `http://127.0.0.1:${ports.gw}`,
+    processes,
+    kill,
+    async stop() {
+      const codes = new Map<string, number | null>();
+      for (const [name, { child }] of [...processes].reverse()) {
+        if (child.exitCode === null) {
+          child.kill('SIGTERM');
+          await once(child, 'exit');
+        }
+        codes.set(name, child.exitCode);
+      }
+      return codes;
+    },
+  };
+}
