@@ -100,3 +100,21 @@ export const commonEnv = {
   /** Courts' seal public keys (`court=base64 SPKI DER`); unset = deterministic demo keys (not security). */
   HUB_COURT_SEAL_PUBLIC_KEYS: z.string().optional(),
 };
+
+/**
+ * Every hub service's listening-port variable set to 0 (any free port): for tests and benchmarks that run
+ * several stacks on one machine. Keep in step with the services' config.ts files.
+ */
+export const ANY_FREE_PORTS: Readonly<Record<string, string>> = Object.freeze({
+  GATEWAY_PORT: '0',
+  GATEWAY_GRPC_PORT: '0',
+  TRACKER_PORT: '0',
+  TRACKER_GRPC_PORT: '0',
+  QUERY_PORT: '0',
+  QUERY_GRPC_PORT: '0',
+  ADAPTER_BANK_PORT: '0',
+  ADAPTER_REAL_ESTATE_PORT: '0',
+  ADAPTER_PUBLIC_SECURITY_PORT: '0',
+  ADAPTER_PROVIDENT_FUND_PORT: '0',
+  AGENCY_SIM_PORT: '0',
+});

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { ANY_FREE_PORTS } from '@hub/service-kit';
 import { endpoints, type Isolation } from './isolation.js';
 
 /**
@@ -14,17 +15,7 @@ export function hubEnv(iso: Isolation, extra: Record<string, string> = {}): Reco
     HUB_NAMESPACE: iso.namespace,
     HUB_TOPIC_PREFIX: iso.topicPrefix,
     LOG_LEVEL: 'warn',
-    GATEWAY_PORT: '0',
-    GATEWAY_GRPC_PORT: '0',
-    TRACKER_PORT: '0',
-    TRACKER_GRPC_PORT: '0',
-    QUERY_PORT: '0',
-    QUERY_GRPC_PORT: '0',
-    ADAPTER_BANK_PORT: '0',
-    ADAPTER_REAL_ESTATE_PORT: '0',
-    ADAPTER_PUBLIC_SECURITY_PORT: '0',
-    ADAPTER_PROVIDENT_FUND_PORT: '0',
-    AGENCY_SIM_PORT: '0',
+    ...ANY_FREE_PORTS,
     SIM_POLL_MS: '50',
     ...extra,
   };

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { decodeEnvelope, payloadAs, topicName } from '@hub/contracts';
 import { residentIdCheckChar, systemClock } from '@hub/domain';
 import { createKafka } from '@hub/messaging';
-import { createLogger } from '@hub/service-kit';
+import { ANY_FREE_PORTS, createLogger } from '@hub/service-kit';
 import { startProcesses } from '../src/processes.js';
 import { SERVICES } from '../src/services.js';
 import { startStack } from '../src/stack.js';
@@ -38,17 +38,7 @@ const env = {
   HUB_NAMESPACE: ns,
   HUB_TOPIC_PREFIX: `${ns}.`,
   LOG_LEVEL: 'warn',
-  GATEWAY_PORT: '0',
-  GATEWAY_GRPC_PORT: '0',
-  TRACKER_PORT: '0',
-  TRACKER_GRPC_PORT: '0',
-  QUERY_PORT: '0',
-  QUERY_GRPC_PORT: '0',
-  ADAPTER_BANK_PORT: '0',
-  ADAPTER_REAL_ESTATE_PORT: '0',
-  ADAPTER_PUBLIC_SECURITY_PORT: '0',
-  ADAPTER_PROVIDENT_FUND_PORT: '0',
-  AGENCY_SIM_PORT: '0',
+  ...ANY_FREE_PORTS,
   SIM_POLL_MS: process.env.SIM_POLL_MS ?? '100',
   SIM_BATCH: '500',
   QUERY_REUSE_WINDOW_HOURS: '0', // every inquiry really goes to every agency
