@@ -11,13 +11,12 @@ require_tools() {
   command -v npm >/dev/null 2>&1 || die "npm not found: install npm (it comes with Node.js)"
 }
 
-# Install packages when node_modules is missing or older than the lock file.
+# Install packages when node_modules is missing or older than the lock file. `npm ci` installs exactly what
+# the committed lock file says and never rewrites it, so a fresh clone stays clean (`git status`).
 ensure_deps() {
   if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    echo "hub: installing packages (npm install)"
-    # Not `npm ci`: registry mirrors that serve only this platform's optional binaries (biome, rollup,
-    # esbuild) leave the others out of the lock file, which `npm ci` then rejects as out of sync.
-    npm install --no-audit --no-fund --loglevel=error
+    echo "hub: installing packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
   fi
 }
 
