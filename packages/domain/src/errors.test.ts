@@ -50,6 +50,7 @@ describe('the error catalog', () => {
       switch (code) {
         case 'INTERNAL':
         case 'UNAVAILABLE':
+        case 'CALENDAR_NOT_COVERED': // missing ops data, not the caller's fault
           return 'server';
         case 'VALIDATION_FAILED':
         case 'PAYLOAD_TOO_LARGE':

@@ -73,6 +73,11 @@ export const ERROR_CATALOG = {
     message: 'The debtor cannot be relisted at the applicant’s request within 6 months of deletion.',
   },
   LEASE_EXPIRED: { http: 409, grpc: G.FAILED_PRECONDITION, message: 'The work lease has expired.' },
+  CALENDAR_NOT_COVERED: {
+    http: 503,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The working-day calendar has no table for that year; ops must load it (HUB_CALENDAR_FILE).',
+  },
   RATE_LIMITED: { http: 429, grpc: G.RESOURCE_EXHAUSTED, message: 'Too many requests; retry later.' },
   UNAVAILABLE: { http: 503, grpc: G.UNAVAILABLE, message: 'The service is unavailable; retry later.' },
   INTERNAL: { http: 500, grpc: G.INTERNAL, message: 'Internal error.' },

@@ -118,6 +118,28 @@ const PUNISHMENT_FOR_ALL: readonly Measure[] = [
   'restrict-consumption',
 ];
 
+/** Params naming an asset, which a hold or deduction must name at each agency kind. */
+export type AssetParam = 'accountNo' | 'unitNo' | 'plate';
+
+/**
+ * What a hold, its renewal, its release or a deduction must name at each agency kind: a freeze or deduction
+ * acts on one account, a seal on one real-estate unit or one vehicle (查封、扣押、冻结规定 and the 协助执行通知书
+ * forms name the account, the 不动产单元号, the plate). Renewals and releases name it too, so they reach the
+ * very hold the hub placed and not every hold of the case at that institution. Provident-fund accounts are
+ * named by `accountNo` as well, in the centre's own format (ids/asset-numbers.ts).
+ */
+export const REQUIRED_ASSET_PARAM: Readonly<Record<AgencyKind, Partial<Record<Measure, AssetParam>>>> = {
+  bank: { freeze: 'accountNo', 'renew-freeze': 'accountNo', release: 'accountNo', deduct: 'accountNo' },
+  'provident-fund': {
+    freeze: 'accountNo',
+    'renew-freeze': 'accountNo',
+    release: 'accountNo',
+    deduct: 'accountNo',
+  },
+  'real-estate': { seal: 'unitNo', 'renew-seal': 'unitNo', unseal: 'unitNo' },
+  'public-security': { seal: 'plate', 'renew-seal': 'plate', unseal: 'plate' },
+};
+
 export function agencySupports(agency: AgencyKind, measure: Measure): boolean {
   return AGENCY_MEASURES[agency].includes(measure) || PUNISHMENT_FOR_ALL.includes(measure);
 }

@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './glossary.ts';
 export * from './ids/asset-numbers.ts';
 export * from './ids/case-number.ts';
+export * from './ids/court-code.ts';
 export * from './ids/credit-code.ts';
 export * from './ids/resident-id.ts';
 export * from './ids/uuid.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AGENCY_KINDS, agencySupports, MEASURES, type Measure } from './glossary.ts';
+import { AGENCY_KINDS, agencySupports, MEASURES, type Measure, REQUIRED_ASSET_PARAM } from './glossary.ts';
 import { formatCaseNo } from './ids/case-number.ts';
 import { needsConfirmationOnly, noticeSubmissionSchema, validateNotice } from './notice.ts';
 import { caseNoArb, creditCodeArb, residentIdArb } from './test-support/arbitraries.ts';
@@ -28,7 +28,7 @@ const organisation = {
   kind: 'organisation',
   name: '成都某某贸易有限公司',
   creditCode: '91350100M000100Y43',
-  legalRepresentative: { name: '张某', idNumber: '440524188001010014' },
+  legalRepresentative: { name: '张某', idNumber: '510104198001010014' },
 };
 
 const freeze = {
@@ -55,7 +55,7 @@ describe('validateNotice accepts', () => {
 
   it('a bank freeze with amount, term and account, and a pre-2016 case number', () => {
     expect(validateNotice(freeze).ok).toBe(true);
-    expect(validateNotice({ ...freeze, caseNo: '(2015)苏执复字第00033号' }).ok).toBe(true);
+    expect(validateNotice({ ...freeze, caseNo: '(2015)锦江执字第00033号' }).ok).toBe(true);
   });
 
   it('a real-estate seal by unit number and a vehicle seal by plate', () => {
@@ -92,7 +92,7 @@ describe('validateNotice rejects, with dotted paths and stable codes', () => {
     ],
     [
       'a bad legal representative ID',
-      { debtor: { ...organisation, legalRepresentative: { name: '张某', idNumber: '440524188001010015' } } },
+      { debtor: { ...organisation, legalRepresentative: { name: '张某', idNumber: '510104198001010015' } } },
       [{ path: 'debtor.legalRepresentative.idNumber', code: 'INVALID_RESIDENT_ID' }],
     ],
     [
@@ -213,7 +213,11 @@ describe('validateNotice rejects, with dotted paths and stable codes', () => {
   });
 
   it('a seal term beyond two years for a vehicle but not three for real estate', () => {
-    const seal = { ...example, measure: 'seal', params: { termDays: 1000 } };
+    const seal = {
+      ...example,
+      measure: 'seal',
+      params: { termDays: 1000, unitNo: '510104001001GB00001F00010001', plate: '川A12345' },
+    };
     expect(validateNotice({ ...seal, targets: [{ agency: 'real-estate' }] }).ok).toBe(true);
     expect(
       issuesOf({ ...seal, targets: [{ agency: 'real-estate' }, { agency: 'public-security' }] }),
@@ -247,6 +251,7 @@ describe('validateNotice rejects, with dotted paths and stable codes', () => {
       { path: 'officer.name', code: 'REQUIRED' },
       { path: 'officer.phone', code: 'INVALID_PHONE' },
       { path: 'params.amountFen', code: 'NOT_INTEGER' },
+      { path: 'params.accountNo', code: 'ACCOUNT_REQUIRED' },
       { path: 'targets.1', code: 'DUPLICATE_TARGET' },
       { path: 'params.termDays', code: 'TERM_EXCEEDS_LIMIT' },
     ]);
@@ -317,6 +322,174 @@ describe('noticeSubmissionSchema (raw zod)', () => {
   });
 });
 
+const assetParams = {
+  accountNo: '6222020200112233445',
+  unitNo: '510104001001GB00001F00010001',
+  plate: '川A12345',
+};
+
+describe('a case number belongs to its court (法〔2015〕137号)', () => {
+  const otherCourts = { ...example, caseNo: '(2026)川0105执7777号' };
+
+  it("refuses another court's 案号 at caseNo", () => {
+    expect(issuesOf(otherCourts)).toEqual([{ path: 'caseNo', code: 'CASE_NOT_OF_COURT' }]);
+  });
+
+  it.each(['cross', 'designated', 'elevated'])('accepts it with a %s jurisdiction decision', (kind) => {
+    const jurisdiction = { kind, decisionNo: '(2026)川01执他12号决定书' };
+    const result = validateNotice({ ...otherCourts, jurisdiction });
+    expect(result).toMatchObject({ ok: true, value: { jurisdiction } });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an unknown kind', { kind: 'friendly', decisionNo: '(2026)川01执他12号' }, 'jurisdiction.kind'],
+    [
+      'a decision number that is no 案号',
+      { kind: 'cross', decisionNo: '上级法院同意' },
+      'jurisdiction.decisionNo',
+    ],
+    ['no decision number', { kind: 'cross' }, 'jurisdiction.decisionNo'],
+  ])('refuses a jurisdiction with %s', (_, jurisdiction, path) => {
+    expect(issuesOf({ ...otherCourts, jurisdiction }).map((i) => i.path)).toEqual([path]);
+  });
+});
+
+describe('required details of holds and deductions', () => {
+  const base = { ...example, params: { amountFen: 100, termDays: 30, ...assetParams } };
+  const without = (measure: string, agency: string, drop: string) => {
+    const params: Record<string, unknown> = { ...base.params };
+    delete params[drop];
+    return issuesOf({ ...base, measure, targets: [{ agency }], params });
+  };
+
+  it.each([
+    ['freeze', 'bank', 'accountNo', 'ACCOUNT_REQUIRED'],
+    ['renew-freeze', 'bank', 'accountNo', 'ACCOUNT_REQUIRED'],
+    ['release', 'bank', 'accountNo', 'ACCOUNT_REQUIRED'],
+    ['deduct', 'bank', 'accountNo', 'ACCOUNT_REQUIRED'],
+    ['freeze', 'provident-fund', 'accountNo', 'ACCOUNT_REQUIRED'],
+    ['deduct', 'provident-fund', 'accountNo', 'ACCOUNT_REQUIRED'],
+    ['freeze', 'bank', 'termDays', 'TERM_REQUIRED'],
+    ['renew-freeze', 'provident-fund', 'termDays', 'TERM_REQUIRED'],
+    ['seal', 'real-estate', 'termDays', 'TERM_REQUIRED'],
+    ['renew-seal', 'public-security', 'termDays', 'TERM_REQUIRED'],
+    ['seal', 'real-estate', 'unitNo', 'UNIT_NO_REQUIRED'],
+    ['renew-seal', 'real-estate', 'unitNo', 'UNIT_NO_REQUIRED'],
+    ['unseal', 'real-estate', 'unitNo', 'UNIT_NO_REQUIRED'],
+    ['seal', 'public-security', 'plate', 'PLATE_REQUIRED'],
+    ['unseal', 'public-security', 'plate', 'PLATE_REQUIRED'],
+  ])('%s at %s without %s is %s', (measure, agency, drop, code) => {
+    expect(without(measure, agency, drop)).toEqual([{ path: `params.${drop}`, code }]);
+  });
+
+  it('a provident-fund account may carry letters and hyphens; a bank account may not', () => {
+    const params = { ...base.params, accountNo: 'PF-51-0012345' };
+    expect(
+      validateNotice({ ...base, measure: 'freeze', targets: [{ agency: 'provident-fund' }], params }).ok,
+    ).toBe(true);
+    expect(issuesOf({ ...base, measure: 'freeze', targets: [{ agency: 'bank' }], params })).toEqual([
+      { path: 'params.accountNo', code: 'INVALID_ACCOUNT_NO' },
+    ]);
+  });
+
+  it('every measure at every able agency passes with its details and fails without them', () => {
+    const pairs = fc.constantFrom(...MEASURES).chain((measure: Measure) =>
+      fc.record({
+        measure: fc.constant(measure),
+        agency: fc.constantFrom(...AGENCY_KINDS.filter((a) => agencySupports(a, measure))),
+      }),
+    );
+    fc.assert(
+      fc.property(pairs, ({ measure, agency }) => {
+        expect(validateNotice({ ...base, measure, targets: [{ agency }] }).ok).toBe(true);
+        const needed = REQUIRED_ASSET_PARAM[agency][measure];
+        if (needed) expect(without(measure, agency, needed).map((i) => i.path)).toEqual([`params.${needed}`]);
+      }),
+    );
+  });
+});
+
+describe('terms count to the corresponding date (民法典 art. 202)', () => {
+  const freezeOn = (issuedAt: string, termDays: number) => ({
+    ...freeze,
+    issuedAt,
+    params: { ...freeze.params, termDays },
+  });
+
+  it('a one-year freeze issued 2027-03-01 may run 366 days (it spans 2028-02-29), not 367', () => {
+    expect(validateNotice(freezeOn('2027-03-01T09:00:00+08:00', 366)).ok).toBe(true);
+    expect(issuesOf(freezeOn('2027-03-01T09:00:00+08:00', 367))).toEqual([
+      { path: 'params.termDays', code: 'TERM_EXCEEDS_LIMIT' },
+    ]);
+  });
+
+  it('a one-year freeze issued 2028-01-15 spans 29 February 2028: 366 days', () => {
+    expect(validateNotice(freezeOn('2028-01-15T09:00:00+08:00', 366)).ok).toBe(true);
+  });
+
+  it('a term measure issued before 2005 is refused with a code, never a RangeError', () => {
+    expect(issuesOf(freezeOn('2004-06-01T09:00:00+08:00', 30))).toEqual([
+      { path: 'issuedAt', code: 'ISSUED_AT_OUT_OF_RANGE' },
+    ]);
+  });
+});
+
+describe('issuedAt within the window the hub can judge', () => {
+  const now = new Date('2026-11-23T10:00:00+08:00');
+
+  it.each([
+    ['0001-01-01T00:00:00Z', false],
+    ['2004-12-31T15:59:59Z', false], // 2004-12-31 in Shanghai
+    ['2005-01-01T00:00:00+08:00', true],
+    ['2026-11-24T10:00:00+08:00', true], // a day ahead: clocks differ
+    ['2026-11-24T10:00:01+08:00', false],
+    ['2999-01-01T00:00:00Z', false],
+  ])('%s is accepted: %s', (issuedAt, ok) => {
+    const result = validateNotice({ ...example, issuedAt }, { now });
+    expect(result.ok).toBe(ok);
+    // Year 1 and 2999 also make the 1949 debtor unborn or over 130: reported as well.
+    if (!result.ok) {
+      expect(result.issues).toContainEqual(
+        expect.objectContaining({ path: 'issuedAt', code: 'ISSUED_AT_OUT_OF_RANGE' }),
+      );
+    }
+  });
+
+  it('without a clock only the lower bound applies', () => {
+    expect(validateNotice({ ...example, issuedAt: '2030-01-01T00:00:00+08:00' }).ok).toBe(true);
+  });
+});
+
+describe('resident IDs in a notice', () => {
+  it('a lower-case x is normalised to X in the accepted notice', () => {
+    const result = validateNotice({
+      ...example,
+      debtor: { ...example.debtor, idNumber: '11010519491231002x' },
+    });
+    expect(result).toMatchObject({ ok: true, value: { debtor: { idNumber: '11010519491231002X' } } });
+  });
+
+  it('a 15-digit first-generation ID is converted to its 18-digit form', () => {
+    const rep = { name: '张某', idNumber: '510104800101001' };
+    const result = validateNotice({ ...example, debtor: { ...organisation, legalRepresentative: rep } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { debtor: { legalRepresentative: { idNumber: '510104198001010014' } } },
+    });
+  });
+
+  it.each([
+    ['born after the notice was issued', '110101202611240018'],
+    ['born in the future', '110101209901010011'],
+    ['over 130 years old', '440524188001010014'],
+    ['region 000000', '000000198001010016'],
+  ])('refuses an ID %s', (_, idNumber) => {
+    expect(issuesOf({ ...example, debtor: { ...example.debtor, idNumber } })).toEqual([
+      { path: 'debtor.idNumber', code: 'INVALID_RESIDENT_ID' },
+    ]);
+  });
+});
+
 describe('generated notices', () => {
   const measureWithTargets = fc.constantFrom(...MEASURES).chain((measure: Measure) => {
     const able = AGENCY_KINDS.filter((a) => agencySupports(a, measure));
@@ -347,10 +520,12 @@ describe('generated notices', () => {
     .map(({ mt, debtor, caseNo, amountFen }) => ({
       ...example,
       caseNo: formatCaseNo(caseNo),
+      // The court the case belongs to: its own code, or for a pre-2016 number its province's high court.
+      court: { code: caseNo.legacy ? caseNo.court[0] : caseNo.court, name: '某人民法院' },
       debtor,
       measure: mt.measure,
       targets: mt.targets.map((agency) => ({ agency })),
-      params: { amountFen },
+      params: { amountFen, termDays: 30, ...assetParams },
     }));
 
   it('valid ones all pass', () => {

@@ -4,6 +4,7 @@
  * hub ignored.
  */
 import { z } from 'zod';
+import { shanghaiDate } from './calendar.ts';
 import {
   AGENCY_KINDS,
   agencySupports,
@@ -12,12 +13,14 @@ import {
   isMoneyMeasure,
   isTermMeasure,
   MEASURES,
+  REQUIRED_ASSET_PARAM,
 } from './glossary.ts';
-import { isBankAccountNo, isRealEstateUnitNo, isVehiclePlate } from './ids/asset-numbers.ts';
-import { PROVINCE_ABBREVIATIONS, parseCaseNo } from './ids/case-number.ts';
+import { isBankAccountNo, isFundAccountNo, isRealEstateUnitNo, isVehiclePlate } from './ids/asset-numbers.ts';
+import { caseNoBelongsTo, parseCaseNo } from './ids/case-number.ts';
+import { isCourtCode } from './ids/court-code.ts';
 import { checkCreditCode } from './ids/credit-code.ts';
-import { validateResidentId } from './ids/resident-id.ts';
-import { ASSET_KIND_OF_AGENCY, maxTermDays, termRulesAt } from './rules.ts';
+import { normaliseResidentId, validateResidentId } from './ids/resident-id.ts';
+import { ASSET_KIND_OF_AGENCY, EARLIEST_TERM_RULES_DAY, findTermRules, maxTermDays } from './rules.ts';
 import { dottedPath, toValidationIssues, type ValidationIssue } from './validation-issues.ts';
 
 /** Codes of custom issues; the zod issue's message is the code itself, the text below is for people. */
@@ -26,13 +29,25 @@ export const NOTICE_ISSUE_TEXT = {
   INVALID_CREDIT_CODE: 'not an 18-character unified social credit code (GB 32100)',
   CREDIT_CODE_CHECK_FAILED:
     'the credit code fails its GB 32100 check character; resubmit with confirmWarnings ["CREDIT_CODE_CHECK_FAILED"] if it is a genuine early pilot code',
-  INVALID_CASE_NO: 'not a case number (案号) such as (2024)川0104执1234号 or (2015)苏执复字第00033号',
-  INVALID_COURT_CODE: 'not a court code such as 川0104 (province abbreviation and digits)',
+  INVALID_CASE_NO:
+    'not a case number (案号): (2024)川0104执1234号 from 2016 on, (2015)苏执复字第00033号 before 2016 (法〔2015〕137号)',
+  CASE_NOT_OF_COURT:
+    "the case number is another court's; a court files under its own 案号 unless a jurisdiction exception (交叉执行, 指定执行, 提级执行) names the deciding document",
+  INVALID_DECISION_NO: 'not the number of the deciding document, e.g. (2026)川01执他12号决定书',
+  INVALID_COURT_CODE:
+    'not a court code: 最高法, or a province abbreviation alone (川), with 2 (川01) or 4 digits (川0104)',
+  ISSUED_AT_OUT_OF_RANGE: `issuedAt is before ${EARLIEST_TERM_RULES_DAY} (the earliest rules the hub knows) or more than a day in the future`,
   INVALID_PHONE: 'not a phone number',
-  INVALID_ACCOUNT_NO: 'not a bank account number (10–30 digits)',
+  INVALID_ACCOUNT_NO:
+    'not an account number: a bank account is 10–30 digits, a provident-fund account up to 32 letters, digits or hyphens',
   INVALID_UNIT_NO: 'not a 28-character real-estate unit number (不动产单元号)',
   INVALID_PLATE: 'not a vehicle plate number',
   AMOUNT_REQUIRED: 'amountFen is required for freeze, renew-freeze and deduct',
+  TERM_REQUIRED: 'termDays is required for freeze, renew-freeze, seal and renew-seal',
+  ACCOUNT_REQUIRED:
+    'accountNo is required for a freeze, renewal, release or deduction at a bank or provident-fund centre',
+  UNIT_NO_REQUIRED: 'unitNo is required for a seal, renewal or unseal at a real-estate registry',
+  PLATE_REQUIRED: 'plate is required for a vehicle seal, renewal or unseal at public security',
   TERM_EXCEEDS_LIMIT: 'termDays exceeds the legal maximum term for this asset',
   DUPLICATE_TARGET: 'the same agency and institution is targeted twice',
   MEASURE_NOT_SUPPORTED: 'this agency kind cannot carry out this measure',
@@ -46,11 +61,14 @@ export type ConfirmableWarning = (typeof CONFIRMABLE_WARNINGS)[number];
 const issue = (code: NoticeIssueCode) => ({ message: code });
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-const residentId = z.string().refine((s) => validateResidentId(s).ok, issue('INVALID_RESIDENT_ID'));
-const COURT_CODE = new RegExp(`^(?:最高法|[${PROVINCE_ABBREVIATIONS}]\\d{0,4})$`, 'u');
+// GB 11643: normalised here (x → X, 15 digits → 18) so the stored and sealed notice carries the 18-digit form.
+const residentId = z
+  .string()
+  .overwrite(normaliseResidentId)
+  .refine((s) => validateResidentId(s).ok, issue('INVALID_RESIDENT_ID'));
 
 export const courtSchema = z.strictObject({
-  code: z.string().regex(COURT_CODE, issue('INVALID_COURT_CODE')),
+  code: z.string().refine(isCourtCode, issue('INVALID_COURT_CODE')),
   name: text(128),
 });
 
@@ -86,9 +104,27 @@ export const targetSchema = z.strictObject({
 export const paramsSchema = z.strictObject({
   amountFen: z.number().int().positive().optional(),
   termDays: z.number().int().positive().optional(),
-  accountNo: z.string().refine(isBankAccountNo, issue('INVALID_ACCOUNT_NO')).optional(),
+  // Which shape applies depends on the target (bank or provident fund): checked across fields.
+  accountNo: z
+    .string()
+    .refine((s) => isBankAccountNo(s) || isFundAccountNo(s), issue('INVALID_ACCOUNT_NO'))
+    .optional(),
   unitNo: z.string().refine(isRealEstateUnitNo, issue('INVALID_UNIT_NO')).optional(),
   plate: z.string().refine(isVehiclePlate, issue('INVALID_PLATE')).optional(),
+});
+
+/** The leading 案号 of a document number: (2026)川01执他12号决定书 → (2026)川01执他12号. */
+const leadingCaseNo = (s: string) => s.trim().slice(0, s.trim().indexOf('号') + 1);
+
+/**
+ * A documented exception to "a court files under its own 案号": 交叉执行 (cross enforcement), 指定执行
+ * (designated), 提级执行 (elevated) — each decided by a higher court (最高人民法院关于高级人民法院统一管理
+ * 执行工作若干问题的规定 法发〔2000〕3号; 民事诉讼法 art. 235 on a higher court ordering another court to enforce),
+ * whose decision is named by its number.
+ */
+export const jurisdictionSchema = z.strictObject({
+  kind: z.enum(['cross', 'designated', 'elevated']),
+  decisionNo: text(128).refine((s) => parseCaseNo(leadingCaseNo(s)) !== null, issue('INVALID_DECISION_NO')),
 });
 
 const noticeShape = z.strictObject({
@@ -102,31 +138,95 @@ const noticeShape = z.strictObject({
   params: paramsSchema,
   legalBasis: text(256),
   issuedAt: z.iso.datetime({ offset: true }),
+  jurisdiction: jurisdictionSchema.optional(),
   confirmWarnings: z
     .array(z.string().regex(/^[A-Z][A-Z0-9_]*$/))
     .max(20)
     .optional(),
 });
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
 interface CrossIssue {
   code: NoticeIssueCode;
   path: (string | number)[];
 }
 
+export interface ValidateNoticeOptions {
+  /** The caller's clock: issuedAt more than a day after it is refused. Without it only the lower bound applies. */
+  now?: Date;
+}
+
+/** How far ahead of the hub's clock a court's clock may run before issuedAt is refused. */
+const ISSUED_AT_MAX_AHEAD_MS = 86_400_000;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const validDate = (v: unknown): Date | undefined => {
+  if (typeof v !== 'string') return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+};
+
 /**
  * Rules across fields. Works on the raw input (fields possibly still invalid), so a court sees these problems
  * in the same answer as the field errors rather than one round later.
  */
-function crossFieldIssues(value: Record<string, unknown>): CrossIssue[] {
+function crossFieldIssues(value: Record<string, unknown>, options: ValidateNoticeOptions = {}): CrossIssue[] {
   const out: CrossIssue[] = [];
   const measure = isMeasure(value.measure) ? value.measure : undefined;
   const params = isRecord(value.params) ? value.params : undefined;
   const targets = Array.isArray(value.targets) ? value.targets : [];
+  const agencies = targets.flatMap((t) => (isRecord(t) && isAgencyKind(t.agency) ? [t.agency] : []));
+  const issued = validDate(value.issuedAt);
+  const issuedDay = issued && shanghaiDate(issued);
+
+  // The window of issue times the hub can judge: not before its earliest rules, not ahead of its clock.
+  if (
+    issued &&
+    issuedDay &&
+    (issuedDay < EARLIEST_TERM_RULES_DAY ||
+      (options.now && issued.getTime() > options.now.getTime() + ISSUED_AT_MAX_AHEAD_MS))
+  ) {
+    out.push({ code: 'ISSUED_AT_OUT_OF_RANGE', path: ['issuedAt'] });
+  }
+
+  // 法〔2015〕137号: a 案号 names the court that registered the case; another court may act under it only by a
+  // higher court's decision (交叉执行, 指定执行, 提级执行), which the notice must name.
+  const caseNo = typeof value.caseNo === 'string' ? parseCaseNo(value.caseNo) : null;
+  const court = isRecord(value.court) && typeof value.court.code === 'string' ? value.court.code : undefined;
+  if (
+    caseNo &&
+    court &&
+    isCourtCode(court) &&
+    !caseNoBelongsTo(caseNo, court) &&
+    value.jurisdiction === undefined
+  ) {
+    out.push({ code: 'CASE_NOT_OF_COURT', path: ['caseNo'] });
+  }
 
   if (measure && params && isMoneyMeasure(measure) && params.amountFen === undefined) {
     out.push({ code: 'AMOUNT_REQUIRED', path: ['params', 'amountFen'] });
+  }
+  if (measure && params && isTermMeasure(measure) && params.termDays === undefined) {
+    out.push({ code: 'TERM_REQUIRED', path: ['params', 'termDays'] });
+  }
+  if (measure && params) {
+    const required = new Set(agencies.map((a) => REQUIRED_ASSET_PARAM[a][measure]));
+    const codes = {
+      accountNo: 'ACCOUNT_REQUIRED',
+      unitNo: 'UNIT_NO_REQUIRED',
+      plate: 'PLATE_REQUIRED',
+    } as const;
+    for (const param of ['accountNo', 'unitNo', 'plate'] as const) {
+      if (required.has(param) && params[param] === undefined)
+        out.push({ code: codes[param], path: ['params', param] });
+    }
+  }
+  // A bank account is a bank's shape even where a provident-fund number would pass the field check.
+  if (
+    typeof params?.accountNo === 'string' &&
+    agencies.includes('bank') &&
+    !isBankAccountNo(params.accountNo)
+  ) {
+    out.push({ code: 'INVALID_ACCOUNT_NO', path: ['params', 'accountNo'] });
   }
 
   const seen = new Set<string>();
@@ -141,28 +241,35 @@ function crossFieldIssues(value: Record<string, unknown>): CrossIssue[] {
   });
 
   // 民事诉讼法解释 (2015) art. 487: a freeze or seal term never exceeds the maximum for its asset kind, under
-  // the rules in force when the notice was issued.
+  // the rules in force when the notice was issued, counted from the issue day to the corresponding date
+  // (民法典 art. 202). No rules before the earliest version: reported above as ISSUED_AT_OUT_OF_RANGE.
   const termDays = params?.termDays;
-  const issued = typeof value.issuedAt === 'string' ? new Date(value.issuedAt) : undefined;
-  if (
-    measure &&
-    isTermMeasure(measure) &&
-    typeof termDays === 'number' &&
-    issued &&
-    !Number.isNaN(issued.getTime())
-  ) {
-    const rules = termRulesAt(issued);
-    const exceeded = targets.some(
-      (t) =>
-        isRecord(t) &&
-        isAgencyKind(t.agency) &&
-        termDays > maxTermDays(rules, ASSET_KIND_OF_AGENCY[t.agency]),
-    );
+  const rules = issuedDay ? findTermRules(issuedDay) : undefined;
+  if (measure && isTermMeasure(measure) && typeof termDays === 'number' && rules && issuedDay) {
+    const exceeded = agencies.some((a) => termDays > maxTermDays(rules, ASSET_KIND_OF_AGENCY[a], issuedDay));
     if (exceeded) out.push({ code: 'TERM_EXCEEDS_LIMIT', path: ['params', 'termDays'] });
   }
 
-  // GB 32100: a failed check char may be a genuine early pilot code, so it is an error only until confirmed.
+  // GB 11643: a birth date after the notice was issued, or over 130 years before, is no real debtor's.
   const debtor = isRecord(value.debtor) ? value.debtor : undefined;
+  if (issuedDay && debtor) {
+    const ids: [unknown, (string | number)[]][] = [
+      [debtor.idNumber, ['debtor', 'idNumber']],
+      [
+        isRecord(debtor.legalRepresentative) ? debtor.legalRepresentative.idNumber : undefined,
+        ['debtor', 'legalRepresentative', 'idNumber'],
+      ],
+    ];
+    for (const [raw, path] of ids) {
+      if (typeof raw !== 'string') continue;
+      const id = normaliseResidentId(raw);
+      if (validateResidentId(id).ok && !validateResidentId(id, { asOf: issuedDay }).ok) {
+        out.push({ code: 'INVALID_RESIDENT_ID', path });
+      }
+    }
+  }
+
+  // GB 32100: a failed check char may be a genuine early pilot code, so it is an error only until confirmed.
   if (debtor?.kind === 'organisation' && typeof debtor.creditCode === 'string') {
     const confirmed =
       Array.isArray(value.confirmWarnings) && value.confirmWarnings.includes('CREDIT_CODE_CHECK_FAILED');
@@ -189,13 +296,14 @@ export type NoticeValidation =
   | { ok: false; issues: ValidationIssue[] };
 
 /**
- * Validates a submission. On success `warnings` lists the confirmed warnings that applied (an officer-confirmed
+ * Validates a submission; `options.now` is the caller's clock (the gateway passes its own). On success the
+ * value is normalised (resident IDs in their 18-digit form) and `warnings` lists the confirmed warnings that applied (an officer-confirmed
  * pilot credit code); on failure every issue, with dotted paths and stable codes.
  */
-export function validateNotice(input: unknown): NoticeValidation {
+export function validateNotice(input: unknown, options: ValidateNoticeOptions = {}): NoticeValidation {
   // The shape and the cross-field rules run separately so that both report even when the other fails.
   const result = noticeShape.safeParse(input);
-  const cross = isRecord(input) ? crossFieldIssues(input) : [];
+  const cross = isRecord(input) ? crossFieldIssues(input, options) : [];
   if (!result.success || cross.length > 0) {
     const issues = toValidationIssues(result.error?.issues ?? [], input, NOTICE_ISSUE_TEXT);
     for (const { code, path } of cross) {

@@ -1,14 +1,19 @@
 /**
  * Legal rules as versioned data, each with its source. Code asks for "the rules in force on a date" and never
- * writes a term as a literal. Years are counted as 365 days, the reading courts apply to "一年".
+ * writes a term as a literal. Terms are periods of months or years, counted to the corresponding date
+ * (民法典 art. 202), never as 365 × n days.
  */
 import type { WorkingDayCalendar } from './calendar.ts';
-import { PRC_CALENDAR, shanghaiDate } from './calendar.ts';
+import { daysBetween, PRC_CALENDAR, shanghaiDate } from './calendar.ts';
+import { HubError } from './errors.ts';
 import type { AgencyKind } from './glossary.ts';
 
 /** What a freeze or seal holds: it decides the maximum term. */
 export const ASSET_KINDS = ['deposit', 'movable', 'real-estate', 'other-property-right'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
+
+/** A period the law states in years or months (一年, 六个月). */
+export type Period = { years: number } | { months: number };
 
 export interface TermRuleSet {
   id: string;
@@ -17,7 +22,7 @@ export interface TermRuleSet {
   effectiveFrom: string;
   /** YYYY-MM-DD, exclusive; absent while in force. */
   effectiveTo?: string;
-  maxTermDays: Readonly<Record<AssetKind, number>>;
+  maxTerm: Readonly<Record<AssetKind, Period>>;
 }
 
 export const TERM_RULE_SETS: readonly TermRuleSet[] = [
@@ -26,8 +31,13 @@ export const TERM_RULE_SETS: readonly TermRuleSet[] = [
     source: '最高人民法院关于人民法院民事执行中查封、扣押、冻结财产的规定（法释〔2004〕15号）第二十九条',
     effectiveFrom: '2005-01-01',
     effectiveTo: '2015-02-04',
-    // 存款及其他资金 6 months (taken as 183 days), 动产 1 year, 不动产/其他财产权 2 years.
-    maxTermDays: { deposit: 183, movable: 365, 'real-estate': 730, 'other-property-right': 730 },
+    // 存款及其他资金 6 months, 动产 1 year, 不动产/其他财产权 2 years.
+    maxTerm: {
+      deposit: { months: 6 },
+      movable: { years: 1 },
+      'real-estate': { years: 2 },
+      'other-property-right': { years: 2 },
+    },
   },
   {
     id: 'terms-2015',
@@ -36,21 +46,67 @@ export const TERM_RULE_SETS: readonly TermRuleSet[] = [
       '（2022年修正后为第四百八十五条，期限未变）',
     effectiveFrom: '2015-02-04',
     // 银行存款 1 year, 动产 2 years, 不动产/其他财产权 3 years; each renewal again at most the same term.
-    maxTermDays: { deposit: 365, movable: 730, 'real-estate': 1095, 'other-property-right': 1095 },
+    maxTerm: {
+      deposit: { years: 1 },
+      movable: { years: 2 },
+      'real-estate': { years: 3 },
+      'other-property-right': { years: 3 },
+    },
   },
 ];
 
-export function maxTermDays(ruleSet: TermRuleSet, assetKind: AssetKind): number {
-  return ruleSet.maxTermDays[assetKind];
+/** The earliest day the hub knows term rules for; notices issued before it are refused (NO_RULES_IN_FORCE). */
+export const EARLIEST_TERM_RULES_DAY: string = TERM_RULE_SETS.map((s) => s.effectiveFrom).sort()[0]!;
+
+/**
+ * The last day of a period that starts on `startDay` (YYYY-MM-DD). 民法典 art. 201: the start day is not
+ * counted; art. 202: a period of months or years ends on the corresponding day of its last month, or on
+ * that month's last day when it has no such day (a year from 2028-02-29 ends on 2029-02-28).
+ */
+export function periodEndDay(startDay: string, period: Period): string {
+  const months = 'years' in period ? period.years * 12 : period.months;
+  if (!Number.isInteger(months) || months < 0)
+    throw new RangeError(`not a period: ${JSON.stringify(period)}`);
+  const [y, m, d] = startDay.split('-').map(Number) as [number, number, number];
+  const monthIndex = m - 1 + months;
+  const lastDay = new Date(Date.UTC(y, monthIndex + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, monthIndex, Math.min(d, lastDay))).toISOString().slice(0, 10);
 }
 
-/** The term rule set in force on a date (YYYY-MM-DD, or an instant read in Asia/Shanghai). */
-export function termRulesAt(date: string | Date, sets: readonly TermRuleSet[] = TERM_RULE_SETS): TermRuleSet {
+/**
+ * The longest term in days for an asset kind, for a term starting on `start` (a YYYY-MM-DD or an instant
+ * read in Asia/Shanghai): the days from the start day to the corresponding date. A one-year deposit freeze
+ * from 2027-03-01 may run 366 days (it spans 2028-02-29); from 2026-03-01, 365.
+ */
+export function maxTermDays(ruleSet: TermRuleSet, assetKind: AssetKind, start: string | Date): number {
+  const day = typeof start === 'string' ? start : shanghaiDate(start);
+  return daysBetween(day, periodEndDay(day, ruleSet.maxTerm[assetKind]));
+}
+
+/** The term rule set in force on a date (YYYY-MM-DD, or an instant read in Asia/Shanghai), if the hub knows one. */
+export function findTermRules(
+  date: string | Date,
+  sets: readonly TermRuleSet[] = TERM_RULE_SETS,
+): TermRuleSet | undefined {
   const day = typeof date === 'string' ? date : shanghaiDate(date);
-  const found = sets.find(
-    (s) => s.effectiveFrom <= day && (s.effectiveTo === undefined || day < s.effectiveTo),
-  );
-  if (!found) throw new RangeError(`no term rule set in force on ${day}`);
+  return sets.find((s) => s.effectiveFrom <= day && (s.effectiveTo === undefined || day < s.effectiveTo));
+}
+
+/**
+ * The term rule set in force on a date. Before the earliest version the hub knows there is none: that is
+ * bad input (a 400 with NO_RULES_IN_FORCE), not a crash.
+ */
+export function termRulesAt(date: string | Date, sets: readonly TermRuleSet[] = TERM_RULE_SETS): TermRuleSet {
+  const found = findTermRules(date, sets);
+  if (!found) {
+    throw new HubError('VALIDATION_FAILED', [
+      {
+        path: 'issuedAt',
+        code: 'NO_RULES_IN_FORCE',
+        message: `no term rules known before ${EARLIEST_TERM_RULES_DAY}`,
+      },
+    ]);
+  }
   return found;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeCalendar } from './calendar.ts';
+import { CalendarNotCoveredError, makeCalendar } from './calendar.ts';
 import { AGENCY_KINDS, agencySupports, MEASURES } from './glossary.ts';
 import { DEFAULT_SLA_POLICY, deadlinesFor, describeDuration, dueAt, type SlaPolicy, slaFor } from './sla.ts';
 
@@ -84,8 +84,24 @@ describe('dueAt', () => {
 
   it('counts working days on the calendar, ending at the end of the day', () => {
     expect(dueAt(start, { workingDays: 3 }).toISOString()).toBe('2026-12-02T15:59:59.999Z');
-    const allWork = makeCalendar([]);
-    expect(dueAt(start, { workingDays: 1 }, allWork).toISOString()).toBe('2026-11-30T15:59:59.999Z');
+    const noHolidays = makeCalendar([
+      { year: 2026, provisional: false, source: 'test', holidays: [], makeUpWorkdays: [] },
+    ]);
+    expect(dueAt(start, { workingDays: 1 }, noHolidays).toISOString()).toBe('2026-11-30T15:59:59.999Z');
+  });
+
+  it('refuses working days into a year without a table', () => {
+    expect(() => dueAt(new Date('2027-12-30T09:00:00+08:00'), { workingDays: 3 })).toThrow(
+      CalendarNotCoveredError,
+    );
+  });
+
+  it('estimates SLA deadlines over weekends only where the calendar has no table, and says so', () => {
+    const sla = slaFor(DEFAULT_SLA_POLICY, 'bank', 'deduct');
+    const d = deadlinesFor(sla, new Date('2027-12-30T09:00:00+08:00'));
+    expect(d.calendarGap).toBe(2028);
+    expect(d.answerBy.toISOString()).toBe('2028-01-04T15:59:59.999Z'); // Fri 12/31, Mon 1/3, Tue 1/4
+    expect(deadlinesFor(sla, start).calendarGap).toBeUndefined();
   });
 
   it('refuses negative durations', () => {

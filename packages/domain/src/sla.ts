@@ -4,7 +4,7 @@
  * Zhejiang's ten-minute inquiries and two-day freezes).
  */
 import type { WorkingDayCalendar } from './calendar.ts';
-import { PRC_CALENDAR } from './calendar.ts';
+import { CalendarNotCoveredError, makeCalendar, PRC_CALENDAR } from './calendar.ts';
 import type { AgencyKind, Measure } from './glossary.ts';
 
 export type Duration = { hours: number } | { minutes: number } | { workingDays: number };
@@ -85,7 +85,10 @@ export function slaFor(policy: SlaPolicy, agency: AgencyKind, measure: Measure):
   return { acknowledge: rule.acknowledge, answer: rule.answer, escalate: rule.escalate ?? rule.answer };
 }
 
-/** When a duration started at `start` runs out. Working days end at 23:59:59.999 +08:00 (see calendar.ts). */
+/**
+ * When a duration started at `start` runs out. Working days end at 23:59:59.999 +08:00 (see calendar.ts);
+ * throws CalendarNotCoveredError when they would run into a year without a table.
+ */
 export function dueAt(start: Date, d: Duration, calendar: WorkingDayCalendar = PRC_CALENDAR): Date {
   if ('workingDays' in d) return calendar.addWorkingDays(start, d.workingDays);
   const ms = 'hours' in d ? d.hours * 3_600_000 : d.minutes * 60_000;
@@ -98,16 +101,45 @@ export interface Deadlines {
   acknowledgeBy: Date;
   answerBy: Date;
   escalateAt: Date;
+  /**
+   * Set when a working-day deadline ran into a year without a holiday table: the deadlines were then
+   * estimated counting weekends only, and the caller must report it so ops load that year (HUB_CALENDAR_FILE).
+   */
+  calendarGap?: number;
 }
 
-/** All three deadlines of a request delivered at `start`; escalation counts from the answer deadline. */
+/** Weekends only: the estimate an SLA falls back to in a year without a table. */
+const WEEKENDS_ONLY: WorkingDayCalendar = makeCalendar(
+  Array.from({ length: 201 }, (_, i) => ({
+    year: 2000 + i,
+    provisional: true,
+    source: 'weekends only',
+    holidays: [],
+    makeUpWorkdays: [],
+  })),
+);
+
+/**
+ * All three deadlines of a request delivered at `start`; escalation counts from the answer deadline.
+ * An SLA is policy, not law (DESIGN §4): where the calendar has no table, refusing would drop the request on
+ * the floor, so the deadlines are estimated over weekends only and flagged with `calendarGap`. Legal
+ * deadlines (rules.ts) refuse instead.
+ */
 export function deadlinesFor(sla: Sla, start: Date, calendar: WorkingDayCalendar = PRC_CALENDAR): Deadlines {
-  const answerBy = dueAt(start, sla.answer, calendar);
-  return {
-    acknowledgeBy: dueAt(start, sla.acknowledge, calendar),
-    answerBy,
-    escalateAt: dueAt(answerBy, sla.escalate, calendar),
+  const compute = (c: WorkingDayCalendar): Deadlines => {
+    const answerBy = dueAt(start, sla.answer, c);
+    return {
+      acknowledgeBy: dueAt(start, sla.acknowledge, c),
+      answerBy,
+      escalateAt: dueAt(answerBy, sla.escalate, c),
+    };
   };
+  try {
+    return compute(calendar);
+  } catch (err) {
+    if (!(err instanceof CalendarNotCoveredError)) throw err;
+    return { ...compute(WEEKENDS_ONLY), calendarGap: err.year };
+  }
 }
 
 /** Durations in a human word, e.g. for the ops console: `15 min`, `24 h`, `3 working days`. */

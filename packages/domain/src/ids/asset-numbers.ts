@@ -14,6 +14,16 @@ export function isBankAccountNo(s: string): boolean {
 }
 
 /**
+ * Housing provident fund account (住房公积金个人账户) number: each centre's own format — digits, some with
+ * letters or hyphens — so the bank shape would refuse genuine ones (the same rule as agency-kit's answers).
+ */
+const FUND_ACCOUNT = /^[0-9A-Za-z-]{1,32}$/;
+
+export function isFundAccountNo(s: string): boolean {
+  return typeof s === 'string' && FUND_ACCOUNT.test(s);
+}
+
+/**
  * 不动产单元号 — real-estate unit number, 28 characters (不动产单元设定与代码编制规则, GB/T 37346-2019):
  *   6 digits   county-level administrative division code
  *   6 digits   地籍区 (3) + 地籍子区 (3)

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { caseNoArb } from '../test-support/arbitraries.ts';
-import { formatCaseNo, parseCaseNo } from './case-number.ts';
+import { caseNoArb, courtCodeArb, currentCaseNoArb } from '../test-support/arbitraries.ts';
+import { caseNoBelongsTo, formatCaseNo, parseCaseNo } from './case-number.ts';
 
 describe('parseCaseNo', () => {
   it.each([
@@ -55,6 +55,13 @@ describe('parseCaseNo', () => {
     '(2024)川01040执1234号', // court code too long
     '(1900)川0104执1234号', // before 1949
     '(2015)苏执复字00033号', // legacy without 第
+    '(2010)川0104执1234号', // the current form before 法〔2015〕137号 took effect
+    '(2015)川0104执1234号',
+    '(2016)苏执复字第00033号', // the 字第 form after it
+    '(2020)浙杭执字第123号',
+    '(2024)川010执1234号', // 3 digits: no court level has them
+    '(2024)川00执1234号', // courts are numbered from 01
+    '(2024)川0100执1234号',
     '(2024)川0104执1234号-协01', // a notice number, not a case number
   ])('rejects %s', (text) => {
     expect(parseCaseNo(text)).toBeNull();
@@ -77,6 +84,43 @@ describe('parseCaseNo', () => {
       fc.property(caseNoArb, (c) => {
         const text = formatCaseNo(c);
         expect(formatCaseNo(parseCaseNo(text)!)).toBe(text);
+      }),
+    );
+  });
+});
+
+describe('caseNoBelongsTo', () => {
+  it.each([
+    ['(2026)川0104执1234号', '川0104', true],
+    ['(2026)川0105执7777号', '川0104', false], // another basic court's number
+    ['(2026)川01执7777号', '川0104', false], // its intermediate court's
+    ['(2026)最高法执监1号', '最高法', true],
+    ['(2015)川执复字第00033号', '川0104', true], // pre-2016: only the province can be compared
+    ['(2015)苏执复字第00033号', '川0104', false],
+    ['(2014)最高法执监字第1号', '最高法', true],
+    ['(2014)最高法执监字第1号', '京', false],
+    ['(2014)京二中执字第12号', '最高法', false],
+    ['(2014)锦江执字第12号', '川0104', true], // a county abbreviation: cannot be told apart
+  ])('%s belongs to %s: %s', (caseNo, court, expected) => {
+    expect(caseNoBelongsTo(parseCaseNo(caseNo)!, court)).toBe(expected);
+  });
+
+  it('a current-form number belongs to exactly the court whose code it carries', () => {
+    fc.assert(
+      fc.property(currentCaseNoArb, courtCodeArb, (c, court) => {
+        expect(caseNoBelongsTo(c, court)).toBe(c.court === court);
+      }),
+    );
+  });
+});
+
+describe('the form follows the year (法〔2015〕137号, in force 2016-01-01)', () => {
+  it('every parsed number is current-form from 2016 and 字第 before', () => {
+    fc.assert(
+      fc.property(caseNoArb, fc.integer({ min: 1949, max: 2100 }), (c, year) => {
+        const parsed = parseCaseNo(formatCaseNo({ ...c, year }));
+        if (parsed) expect(parsed.legacy).toBe(year < 2016);
+        else expect(c.legacy).toBe(year >= 2016);
       }),
     );
   });

@@ -14,6 +14,14 @@ describe('checkCreditCode', () => {
     ['91350100O000100Y43', 'malformed'], // nor O
     ['91350100S000100Y43', 'malformed'], // nor S
     ['', 'malformed'],
+    ['B1350100M000100Y4X', 'malformed'], // B is no registration authority
+    ['94350100M000100Y4X', 'malformed'], // 工商 has no organisation type 4
+    ['91000000M000100Y4X', 'malformed'], // division 000000
+    ['9135A100M000100Y4X', 'malformed'], // a letter in the division code
+    ['91990100M000100Y4X', 'malformed'], // 99 is no province
+    ['913501000000000000', 'malformed'], // all-zero organisation code
+    ['000000000000000000', 'malformed'],
+    ['11100000000013127D', 'valid'], // a central authority: nationwide division 100000
   ])('%s is %s', (code, expected) => {
     expect(checkCreditCode(code)).toBe(expected);
   });
@@ -35,10 +43,11 @@ describe('checkCreditCode', () => {
     );
   });
 
-  it('fails the check when any single character changes to another alphabet character', () => {
+  it('fails the check when any character of the organisation code changes to another alphabet character', () => {
     const arb = fc
-      .tuple(creditCodeArb, fc.integer({ min: 0, max: 17 }), alphabetChar)
-      .filter(([code, at, to]) => code[at] !== to);
+      .tuple(creditCodeArb, fc.integer({ min: 8, max: 17 }), alphabetChar)
+      .filter(([code, at, to]) => code[at] !== to)
+      .filter(([code, at, to]) => !/^0+$/.test((code.slice(0, at) + to + code.slice(at + 1)).slice(8, 17)));
     fc.assert(
       fc.property(arb, ([code, at, to]) => {
         expect(checkCreditCode(code.slice(0, at) + to + code.slice(at + 1))).toBe('check-failed');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { residentIdArb } from '../test-support/arbitraries.ts';
-import { residentIdCheckChar, validateResidentId } from './resident-id.ts';
+import { normaliseResidentId, residentIdCheckChar, validateResidentId } from './resident-id.ts';
 
 describe('validateResidentId', () => {
   it.each([
@@ -25,6 +25,9 @@ describe('validateResidentId', () => {
     ['110105179912310020', 'BIRTH_DATE'], // before 1800
     ['110105194912310021', 'CHECK_DIGIT'],
     ['110105194912310020', 'CHECK_DIGIT'],
+    ['000000198001010016', 'REGION'], // region 000000
+    ['991234198001010011', 'REGION'], // 99 is no province
+    ['001234198001010011', 'REGION'],
   ])('rejects %s with %s', (id, reason) => {
     expect(validateResidentId(id)).toEqual({ ok: false, reason });
   });
@@ -68,6 +71,75 @@ describe('validateResidentId', () => {
           expect(validateResidentId(changed).ok).toBe(false);
         },
       ),
+    );
+  });
+});
+
+describe('validateResidentId against a reference day', () => {
+  it.each([
+    ['110101202611230011', '2026-11-23', true], // born on the issue day
+    ['110101202611240018', '2026-11-23', false], // born the day after: in the future
+    ['110101209901010011', '2026-11-23', false],
+    ['110101189611230014', '2026-11-23', true], // exactly 130 years
+    ['110101189611220010', '2026-11-23', false], // absurdly old
+    ['440524188001010014', '2026-11-23', false], // the standard's 1880 sample is no living debtor
+  ])('%s as of %s is valid: %s', (id, asOf, ok) => {
+    expect(validateResidentId(`${id.slice(0, 17)}${residentIdCheckChar(id.slice(0, 17))}`, { asOf }).ok).toBe(
+      ok,
+    );
+  });
+
+  it('never accepts a birth date after the reference day', () => {
+    fc.assert(
+      fc.property(residentIdArb, (id) => {
+        const born = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+        expect(validateResidentId(id, { asOf: born }).ok).toBe(true);
+        const dayBefore = new Date(Date.parse(`${born}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+        expect(validateResidentId(id, { asOf: dayBefore }).ok).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('normaliseResidentId', () => {
+  it('upper-cases a lower-case x check character', () => {
+    expect(normaliseResidentId('11010519491231002x')).toBe('11010519491231002X');
+    expect(validateResidentId(normaliseResidentId('11010519491231002x')).ok).toBe(true);
+  });
+
+  it('converts a 15-digit first-generation ID: 19 before the birth date, MOD 11-2 check char appended', () => {
+    // 110105 491231 002 → 110105 19491231 002 X
+    expect(normaliseResidentId('110105491231002')).toBe('11010519491231002X');
+    expect(normaliseResidentId('440524800101001')).toBe(
+      '440524198001010014'.slice(0, 17) + residentIdCheckChar('44052419800101001'),
+    );
+  });
+
+  it('leaves anything else as it is, for validation to report', () => {
+    for (const s of ['', '1101054912310', '11010519491231002X', 'abc', '１１０１０５４９１２３１００２']) {
+      expect(normaliseResidentId(s)).toBe(s);
+    }
+  });
+
+  it('every 15-digit form of a valid 1900s ID converts back to that ID', () => {
+    fc.assert(
+      fc.property(
+        residentIdArb.filter((id) => id.slice(6, 8) === '19'),
+        (id) => {
+          const old = id.slice(0, 6) + id.slice(8, 17);
+          expect(normaliseResidentId(old)).toBe(id);
+        },
+      ),
+    );
+  });
+
+  it('is idempotent', () => {
+    fc.assert(
+      fc.property(residentIdArb, (id) => {
+        const lower = id.toLowerCase();
+        expect(normaliseResidentId(normaliseResidentId(lower))).toBe(normaliseResidentId(lower));
+        expect(normaliseResidentId(lower)).toBe(id);
+      }),
     );
   });
 });

@@ -56,8 +56,9 @@ function decide(
   const s: Served = { request, court, subjectId, now };
   if (isPunishment(measure)) return punishmentAnswer(ledgers.punishments(institution), measure, s);
 
-  // 法释〔2015〕5号 art. 487: terms per asset kind, each renewal again at most the same term.
-  const maxDays = maxTermDays(termRulesAt(now), ASSET_KIND_OF_AGENCY[kind]);
+  // 法释〔2015〕5号 art. 487: terms per asset kind, each renewal again at most the same term, counted
+  // from today to the corresponding date (民法典 art. 202).
+  const maxDays = maxTermDays(termRulesAt(now), ASSET_KIND_OF_AGENCY[kind], now);
   const termDays = request.params?.termDays ?? maxDays;
   if (['freeze', 'renew-freeze', 'seal', 'renew-seal'].includes(measure)) {
     if (!Number.isSafeInteger(termDays) || termDays <= 0)
