@@ -31,6 +31,8 @@ export function noticeToProto(n: DomainNotice): NoticeSubmission {
     legalBasis: n.legalBasis,
     issuedAt: n.issuedAt,
     confirmWarnings: n.confirmWarnings ?? [],
+    // Absent unless set, so a notice without one encodes (and is sealed) exactly as before.
+    jurisdiction: n.jurisdiction && { kind: n.jurisdiction.kind, decisionNo: n.jurisdiction.decisionNo },
   };
 }
 
@@ -73,5 +75,9 @@ export function noticeFromProto(p: NoticeSubmission): Record<string, unknown> {
     legalBasis: opt(p.legalBasis),
     issuedAt: opt(p.issuedAt),
     confirmWarnings: p.confirmWarnings.length > 0 ? p.confirmWarnings : undefined,
+    jurisdiction: p.jurisdiction && {
+      kind: opt(p.jurisdiction.kind),
+      decisionNo: opt(p.jurisdiction.decisionNo),
+    },
   };
 }

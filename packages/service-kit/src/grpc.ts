@@ -41,7 +41,13 @@ export function toGrpcError(err: unknown, logger: Logger): ServiceError {
   if (!isHubError(err)) logger.error({ err }, 'grpc call failed');
   const metadata = new Metadata();
   metadata.set('error-code', hub.code);
-  metadata.set('error-details', JSON.stringify(hub.details));
+  // Metadata values must be printable ASCII: escape the rest (Chinese in issue texts) as JSON \u escapes,
+  // which JSON.parse reads back to the same details.
+  const details = JSON.stringify(hub.details).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  metadata.set('error-details', details);
   return Object.assign(new Error(hub.message), { code: hub.grpcStatus, details: hub.message, metadata });
 }
 

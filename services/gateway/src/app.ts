@@ -52,7 +52,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     logger.warn('GATEWAY_SEAL_KEYS unset: notices carry DEMO seals (fine locally, not security)');
   const writer = new NoticeWriter(runtime.pool, runtime.events, () => deps.clock.now(), new Sealer(seals));
   const reader = new NoticeReader(runtime.pool, tracker);
-  const submissions = new Submissions(writer, config.GATEWAY_MAX_PENDING);
+  const submissions = new Submissions(writer, config.GATEWAY_MAX_PENDING, () => deps.clock.now());
 
   const http = createHttpServer({
     logger,

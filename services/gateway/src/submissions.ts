@@ -14,6 +14,8 @@ export class Submissions {
   constructor(
     private readonly writer: NoticeWriter,
     private readonly maxPending: number,
+    /** The gateway's clock: a notice issued more than a day after it is refused. */
+    private readonly now: () => Date,
   ) {}
 
   /** One notice; throws the HubError a single submission answers with. */
@@ -54,7 +56,7 @@ export class Submissions {
   }
 
   private validate(court: string, input: unknown) {
-    const validation = validateNotice(input);
+    const validation = validateNotice(input, { now: this.now() });
     if (!validation.ok) {
       throw new HubError(
         needsConfirmationOnly(validation.issues) ? 'CONFIRMATION_REQUIRED' : 'VALIDATION_FAILED',

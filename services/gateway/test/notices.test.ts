@@ -90,6 +90,24 @@ describe('POST /v1/notices', () => {
       'NOT_INTEGER',
     ],
     ['an unknown field', notice({ priority: 'high' }), 'priority', 'UNKNOWN_FIELD'],
+    [
+      "another court's case number",
+      notice({ caseNo: '(2026)川0105执7777号' }),
+      'caseNo',
+      'CASE_NOT_OF_COURT',
+    ],
+    [
+      'an issue time ahead of the gateway clock',
+      notice({ issuedAt: '2999-01-01T00:00:00+08:00' }),
+      'issuedAt',
+      'ISSUED_AT_OUT_OF_RANGE',
+    ],
+    [
+      'a bank freeze without an account number',
+      notice({ measure: 'freeze', params: { amountFen: 100, termDays: 30 } }),
+      'params.accountNo',
+      'ACCOUNT_REQUIRED',
+    ],
   ])(
     'rejects %s with 400, a stable code and its field path, storing nothing',
     async (_what, body, path, code) => {
@@ -102,6 +120,29 @@ describe('POST /v1/notices', () => {
       expect(await counts()).toEqual(before);
     },
   );
+
+  it("accepts another court's case number with a jurisdiction decision, stored and sealed with it", async () => {
+    const jurisdiction = { kind: 'designated', decisionNo: '(2026)川01执他12号决定书' };
+    const res = await submit(notice({ caseNo: '(2026)川0105执7777号', jurisdiction }));
+    expect(res.statusCode).toBe(202);
+    const { rows } = await app.runtime.pool.query<{ body: unknown }>(
+      'SELECT body FROM notices WHERE id = $1',
+      [res.json().id],
+    );
+    expect(rows[0]?.body).toMatchObject({ caseNo: '(2026)川0105执7777号', jurisdiction });
+  });
+
+  it('stores a resident ID in its normalised 18-character form (x → X, 15 → 18 digits)', async () => {
+    const res = await submit(
+      notice({ debtor: { kind: 'person', name: '李某', idNumber: '110105491231002' } }),
+    );
+    expect(res.statusCode).toBe(202);
+    const { rows } = await app.runtime.pool.query<{ body: { debtor: { idNumber: string } } }>(
+      'SELECT body FROM notices WHERE id = $1',
+      [res.json().id],
+    );
+    expect(rows[0]?.body.debtor.idNumber).toBe('11010519491231002X');
+  });
 
   it('rejects malformed JSON and a non-object body with 400, never 500', async () => {
     const bad = await app.http.inject({
@@ -247,6 +288,25 @@ describe('gRPC CourtService', () => {
     const first = await call();
     const second = await call();
     expect(second).toMatchObject({ id: first.id, duplicate: true });
+    c.close();
+  });
+
+  it('carries a jurisdiction exception over the wire', async () => {
+    const c = client();
+    const jurisdiction = { kind: 'cross' as const, decisionNo: '(2026)川执他3号' };
+    const body = notice({ caseNo: '(2026)川0105执7777号', jurisdiction }) as NoticeSubmission;
+    const proto = noticeToProto(body);
+    const res = await new Promise<{ id: string }>((resolve, reject) =>
+      c.submitNotice({ notice: proto }, md(), (err, r) => (err ? reject(err) : resolve(r!))),
+    );
+    expect(res.id).toBeTruthy();
+    const without = noticeToProto({ ...body, noticeNo: `${body.noticeNo}-b`, jurisdiction: undefined });
+    const err = await new Promise<ServiceError>((resolve) =>
+      c.submitNotice({ notice: without }, md(), (e) => resolve(e!)),
+    );
+    expect(JSON.parse(String(err.metadata.get('error-details')[0]))).toEqual([
+      expect.objectContaining({ path: 'caseNo', code: 'CASE_NOT_OF_COURT' }),
+    ]);
     c.close();
   });
 

@@ -77,6 +77,16 @@ export interface NoticeSubmission {
   /** ISO 8601 with offset, as the court wrote it */
   issuedAt: string;
   confirmWarnings: string[];
+  /** Set only when the court acts under another court's 案号 by a higher court's decision. */
+  jurisdiction?: Jurisdiction | undefined;
+}
+
+/** A documented exception to "a court files under its own 案号": 交叉执行, 指定执行, 提级执行. */
+export interface Jurisdiction {
+  /** "cross" | "designated" | "elevated" */
+  kind: string;
+  /** the deciding document's number, e.g. (2026)川01执他12号决定书 */
+  decisionNo: string;
 }
 
 /**
@@ -744,6 +754,7 @@ function createBaseNoticeSubmission(): NoticeSubmission {
     legalBasis: "",
     issuedAt: "",
     confirmWarnings: [],
+    jurisdiction: undefined,
   };
 }
 
@@ -781,6 +792,9 @@ export const NoticeSubmission: MessageFns<NoticeSubmission> = {
     }
     for (const v of message.confirmWarnings) {
       writer.uint32(90).string(v!);
+    }
+    if (message.jurisdiction !== undefined) {
+      Jurisdiction.encode(message.jurisdiction, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -886,6 +900,14 @@ export const NoticeSubmission: MessageFns<NoticeSubmission> = {
             message.confirmWarnings.push(reader.string());
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.jurisdiction = Jurisdiction.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -931,6 +953,7 @@ export const NoticeSubmission: MessageFns<NoticeSubmission> = {
         : globalThis.Array.isArray(object?.confirm_warnings)
         ? object.confirm_warnings.map((e: any) => globalThis.String(e))
         : [],
+      jurisdiction: isSet(object.jurisdiction) ? Jurisdiction.fromJSON(object.jurisdiction) : undefined,
     };
   },
 
@@ -969,6 +992,9 @@ export const NoticeSubmission: MessageFns<NoticeSubmission> = {
     if (message.confirmWarnings?.length) {
       obj.confirmWarnings = message.confirmWarnings;
     }
+    if (message.jurisdiction !== undefined) {
+      obj.jurisdiction = Jurisdiction.toJSON(message.jurisdiction);
+    }
     return obj;
   },
 
@@ -994,6 +1020,98 @@ export const NoticeSubmission: MessageFns<NoticeSubmission> = {
     message.legalBasis = object.legalBasis ?? "";
     message.issuedAt = object.issuedAt ?? "";
     message.confirmWarnings = object.confirmWarnings?.map((e) => e) || [];
+    message.jurisdiction = (object.jurisdiction !== undefined && object.jurisdiction !== null)
+      ? Jurisdiction.fromPartial(object.jurisdiction)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseJurisdiction(): Jurisdiction {
+  return { kind: "", decisionNo: "" };
+}
+
+export const Jurisdiction: MessageFns<Jurisdiction> = {
+  encode(message: Jurisdiction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.decisionNo !== "") {
+      writer.uint32(18).string(message.decisionNo);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Jurisdiction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJurisdiction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.decisionNo = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Jurisdiction {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      decisionNo: isSet(object.decisionNo)
+        ? globalThis.String(object.decisionNo)
+        : isSet(object.decision_no)
+        ? globalThis.String(object.decision_no)
+        : "",
+    };
+  },
+
+  toJSON(message: Jurisdiction): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.decisionNo !== "") {
+      obj.decisionNo = message.decisionNo;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Jurisdiction>, I>>(base?: I): Jurisdiction {
+    return Jurisdiction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Jurisdiction>, I>>(object: I): Jurisdiction {
+    const message = createBaseJurisdiction();
+    message.kind = object.kind ?? "";
+    message.decisionNo = object.decisionNo ?? "";
     return message;
   },
 };
