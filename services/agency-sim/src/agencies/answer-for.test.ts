@@ -190,7 +190,8 @@ describe('real-estate, public-security and provident-fund answers', () => {
     const unitNo = realEstateOf(SEED, 'REC-510100', p)[0]!.unitNo;
     expect(ask(ledgers, 'real-estate', 'REC-510100', request('seal', p, { unitNo }))).toMatchObject({
       outcome: 'done',
-      result: { unitNo, receipt: { effective: true, until: '2028-05-31' } },
+      // 3 years to the corresponding date (民法典 art. 202): 1,096 days across 2028-02-29, not 3 × 365.
+      result: { unitNo, receipt: { effective: true, until: '2028-06-01' } },
     });
     expect(
       ask(
