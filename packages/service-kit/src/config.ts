@@ -97,6 +97,11 @@ export const commonEnv = {
   HUB_CLOCK_EPOCH: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: env.logLevel(),
   HUB_INSTITUTIONS: institutions,
+  /**
+   * A JSON file of extra holiday-year tables (format of packages/domain/src/data/prc-holidays.json): years
+   * the shipped calendar lacks, or the published arrangement replacing a provisional year. Unset: as shipped.
+   */
+  HUB_CALENDAR_FILE: z.string().min(1).optional(),
   /** Courts' seal public keys (`court=base64 SPKI DER`); unset = deterministic demo keys (not security). */
   HUB_COURT_SEAL_PUBLIC_KEYS: z.string().optional(),
 };

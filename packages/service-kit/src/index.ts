@@ -1,3 +1,4 @@
+export * from './calendar.js';
 export * from './clock.js';
 export * from './config.js';
 export * from './grpc.js';

@@ -6,6 +6,7 @@ import {
   createHttpServer,
   createMetricsRegistry,
   type Logger,
+  loadCalendar,
   registerErrorHandling,
   type ServiceApp,
   shutdownGrpc,
@@ -41,6 +42,7 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
       directory: config.HUB_INSTITUTIONS,
       now: () => deps.clock.now(),
       reuseWindowMs: config.QUERY_REUSE_WINDOW_HOURS * 3_600_000,
+      calendar: loadCalendar(config.HUB_CALENDAR_FILE),
     }),
   );
   const http = createHttpServer({

@@ -13,6 +13,7 @@ import {
   REQUEST_STATUSES,
   type RequestStatus,
   slaFor,
+  type WorkingDayCalendar,
 } from '@hub/domain';
 import { type ConsumedEvent, type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
@@ -31,6 +32,8 @@ export interface QueryHandlerDeps {
   now: () => Date;
   /** Answers younger than this (hub time) are reused for a repeated inquiry on the same debtor; 0 = never. */
   reuseWindowMs: number;
+  /** Working days for SLA deadlines (HUB_CALENDAR_FILE); the shipped calendar when absent. */
+  calendar?: WorkingDayCalendar;
 }
 
 /** SHA-256 of the debtor's ID number or credit code: groups inquiries without keeping the number in clear. */
@@ -131,7 +134,11 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
     for (const plan of planRequests(targets, deps.directory)) {
       const id = randomUUID();
       const earlier = n.measure === 'query' ? reusable.get(`${subject}|${plan.institution}`) : undefined;
-      const due = deadlinesFor(slaFor(DEFAULT_SLA_POLICY, plan.agency, n.measure as Measure), now).answerBy;
+      const due = deadlinesFor(
+        slaFor(DEFAULT_SLA_POLICY, plan.agency, n.measure as Measure),
+        now,
+        deps.calendar,
+      ).answerBy;
       requests.push({
         id,
         noticeId: issued.noticeId,

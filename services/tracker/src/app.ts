@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '@hub/domain';
+import { type Clock, DEFAULT_SLA_POLICY } from '@hub/domain';
 import { serviceRuntime } from '@hub/messaging';
 import {
   bindGrpc,
   createHttpServer,
   createMetricsRegistry,
   type Logger,
+  loadCalendar,
   registerErrorHandling,
   type ServiceApp,
   shutdownGrpc,
@@ -32,6 +33,7 @@ export interface TrackerDeps {
 /** The lifecycle of every notice and request, from every service's events (DESIGN §5). */
 export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
   const logger = deps.logger.child({ svc: 'tracker' });
+  const calendar = loadCalendar(config.HUB_CALENDAR_FILE);
   const registry = createMetricsRegistry('tracker');
   const runtime = serviceRuntime('tracker', config, {
     migrationsDir: MIGRATIONS,
@@ -57,7 +59,7 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
       'progress',
     ],
     async (tx, events) => {
-      const { answered } = await project(tx, events);
+      const { answered } = await project(tx, events, DEFAULT_SLA_POLICY, calendar);
       for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
     },
   );

@@ -8,9 +8,11 @@ import {
   type Measure,
   maskIdNumber,
   maskName,
+  PRC_CALENDAR,
   requestStatusRank,
   type SlaPolicy,
   slaFor,
+  type WorkingDayCalendar,
 } from '@hub/domain';
 import type { ConsumedEvent } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
@@ -42,6 +44,7 @@ export async function project(
   tx: Queryable,
   events: ConsumedEvent[],
   policy: SlaPolicy = DEFAULT_SLA_POLICY,
+  calendar: WorkingDayCalendar = PRC_CALENDAR,
 ) {
   const issued: Parameters<typeof upsertNotices>[1] = [];
   const dispatched: Parameters<typeof upsertDispatched>[1] = [];
@@ -79,7 +82,7 @@ export async function project(
       }
       case 'requestDispatched': {
         const r = p.value;
-        const d = deadlinesFor(slaFor(policy, r.agency as AgencyKind, r.measure as Measure), at);
+        const d = deadlinesFor(slaFor(policy, r.agency as AgencyKind, r.measure as Measure), at, calendar);
         dispatched.push({ ...r, at, ackDue: d.acknowledgeBy, due: d.answerBy, escalate: d.escalateAt });
         timeline.push(entry(envelope, at, r.requestId, r.institution));
         break;
