@@ -99,7 +99,7 @@ export function checkSealedRequest(
     return {
       ok: false,
       code: 'SEAL_MISMATCH',
-      reason: `${differ.join(', ')} differ from the sealed notice`,
+      reason: `${differ.join(', ')} ${differ.length === 1 ? 'differs' : 'differ'} from the sealed notice`,
     };
   }
   return {
