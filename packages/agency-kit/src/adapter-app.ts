@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { payloadAs, type RequestDispatched, requestTopicKey } from '@hub/contracts';
+import { payloadAs, requestTopicKey } from '@hub/contracts';
 import type { AgencyKind, Clock, Measure } from '@hub/domain';
-import { enqueue, type OutboxMessage, serviceRuntime } from '@hub/messaging';
+import { type ConsumedEvent, enqueue, type OutboxMessage, serviceRuntime } from '@hub/messaging';
 import { SealVerifier, sealKeysFrom } from '@hub/seal';
 import {
   createHttpServer,
@@ -16,6 +16,7 @@ import { AgencyAuth } from './auth.js';
 import { Inbox } from './inbox.js';
 import { registerOpenApi } from './openapi.js';
 import { registerAgencyRoutes } from './routes.js';
+import { checkSealedRequest, type SealedRequest } from './sealed-request.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -56,37 +57,51 @@ export function buildAdapterApp(
   const inbox = new Inbox(runtime.pool, spec.agency, runtime.events, () => deps.clock.now());
   const seals = sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', config.HUB_COURT_SEAL_PUBLIC_KEYS, 'public');
   const verifier = new SealVerifier(seals);
-  runtime.consume('inbox', [spec.requestTopic], async (tx, events) => {
-    const requests = events
-      .map((e) => payloadAs(e.envelope, 'requestDispatched'))
-      .filter((r): r is RequestDispatched => r !== undefined && r.agency === spec.agency);
-    // 法释〔2013〕20号: only a notice carrying its court's valid seal reaches an agency. A request that
-    // fails is not delivered; it fails visibly, with the reason, so the notice never hangs.
-    const sealed: RequestDispatched[] = [];
-    const failed: OutboxMessage[] = [];
-    for (const r of requests) {
-      const check = verifier.check(r.notice, r.seal);
-      if (check.ok) sealed.push(r);
-      else {
+  // 法释〔2013〕20号: only what its court sealed reaches an agency. A request whose seal fails, or whose
+  // routing or copies disagree with the sealed notice, is dead-lettered with the reason (the screen runs
+  // before the transaction) and never stored; it also fails visibly, so the notice never hangs.
+  const screen = (e: ConsumedEvent) => {
+    const r = payloadAs(e.envelope, 'requestDispatched');
+    if (!r) return undefined; // other event types on the topic are not this consumer's
+    const check = checkSealedRequest(spec.agency, r, (n, s) => verifier.check(n, s));
+    return check.ok ? undefined : { code: check.code, reason: check.reason };
+  };
+  runtime.consume(
+    'inbox',
+    [spec.requestTopic],
+    async (tx, events) => {
+      const sealed: SealedRequest[] = [];
+      const failed: OutboxMessage[] = [];
+      for (const e of events) {
+        const r = payloadAs(e.envelope, 'requestDispatched');
+        if (!r) continue;
+        if (!e.rejected) {
+          const check = checkSealedRequest(spec.agency, r, (n, s) => verifier.check(n, s));
+          if (check.ok) sealed.push(check.request);
+          continue;
+        }
         logger.warn(
-          { requestId: r.requestId, code: check.code },
-          'request refused: court seal does not verify',
+          { requestId: r.requestId, code: e.rejected.code, reason: e.rejected.reason },
+          'request refused: it is not what the court sealed',
         );
-        failed.push(
-          runtime.events.event('progress', r.noticeId, 'requestFailed', {
-            requestId: r.requestId,
-            noticeId: r.noticeId,
-            agency: spec.agency,
-            institution: r.institution,
-            code: check.code,
-            reason: 'the court seal on this notice does not verify',
-          }),
-        );
+        if (r.requestId && r.noticeId && !r.reusedFromRequestId) {
+          failed.push(
+            runtime.events.event('progress', r.noticeId, 'requestFailed', {
+              requestId: r.requestId,
+              noticeId: r.noticeId,
+              agency: r.agency || spec.agency,
+              institution: r.institution,
+              code: e.rejected.code,
+              reason: e.rejected.reason,
+            }),
+          );
+        }
       }
-    }
-    await inbox.store(tx, sealed);
-    await enqueue(tx, failed);
-  });
+      await inbox.store(tx, sealed);
+      await enqueue(tx, failed);
+    },
+    { screen },
+  );
 
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));

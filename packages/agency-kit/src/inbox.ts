@@ -1,26 +1,38 @@
-import type { RequestDispatched } from '@hub/contracts';
+import { NoticeSubmission } from '@hub/contracts';
 import { canonicalJson, HubError } from '@hub/domain';
 import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
 import { sealedBytes } from '@hub/seal';
 import { type Pool, type Queryable, withTransaction } from '@hub/store';
 import type { Answer } from './answers.js';
+import type { SealedRequest } from './sealed-request.js';
 
-export interface InboxItem {
+/** What an agency is shown of a request: every notice field decoded from the bytes the court sealed. */
+export interface SealedItem {
   id: string;
   noticeId: string;
   noticeNo: string;
   caseNo: string;
   measure: string;
   court: unknown;
+  officer: unknown;
   debtor: unknown;
   params: unknown;
   legalBasis: string;
-  status: string;
+  issuedAt: string;
   receivedAt: string;
-  leaseUntil: string;
   /** The court's seal and the exact bytes it signs (protobuf NoticeSubmission), base64, for the agency to verify. */
   seal: unknown;
-  sealedNotice: string | null;
+  sealedNotice: string;
+}
+
+export interface InboxItem extends SealedItem {
+  status: string;
+  leaseUntil: string;
+}
+
+/** An inquiry the hub answered with this institution's earlier answer to the same court: nothing to answer. */
+export interface ReuseRecord extends SealedItem {
+  reusedFromRequestId: string;
 }
 
 const OPEN = ['pending', 'delivered', 'acknowledged'];
@@ -43,35 +55,40 @@ export class Inbox {
     private readonly now: () => Date,
   ) {}
 
-  async store(tx: Queryable, requests: RequestDispatched[]): Promise<void> {
+  /**
+   * Store requests whose seal and contents were checked (sealed-request.ts). Every column an agency sees is
+   * taken from the sealed notice, never from the event's copies; a reuse record is stored already settled.
+   */
+  async store(tx: Queryable, requests: SealedRequest[]): Promise<void> {
     if (requests.length === 0) return;
     await tx.query(
       `INSERT INTO requests (id, notice_id, institution, measure, notice_no, case_no, court, debtor, params,
-                             legal_basis, sealed_notice, seal, received_at)
-       SELECT *, $13::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                   $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[], $11::bytea[], $12::jsonb[])
+                             legal_basis, sealed_notice, seal, reused_from, status, received_at)
+       SELECT *, $15::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                   $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[], $11::bytea[], $12::jsonb[],
+                                   $13::uuid[], $14::text[])
        ON CONFLICT (id) DO NOTHING`,
       [
         requests.map((r) => r.requestId),
         requests.map((r) => r.noticeId),
         requests.map((r) => r.institution),
-        requests.map((r) => r.measure),
-        requests.map((r) => r.noticeNo),
-        requests.map((r) => r.caseNo),
-        requests.map((r) => JSON.stringify(r.court ?? {})),
-        requests.map((r) => JSON.stringify(r.debtor ?? {})),
-        requests.map((r) => JSON.stringify(r.params ?? {})),
-        requests.map((r) => r.legalBasis),
-        requests.map((r) => (r.notice ? sealedBytes(r.notice) : null)),
+        requests.map((r) => r.notice.measure),
+        requests.map((r) => r.notice.noticeNo),
+        requests.map((r) => r.notice.caseNo),
+        requests.map((r) => JSON.stringify(r.notice.court ?? {})),
+        requests.map((r) => JSON.stringify(r.notice.debtor ?? {})),
+        requests.map((r) => JSON.stringify(r.notice.params ?? {})),
+        requests.map((r) => r.notice.legalBasis),
+        requests.map((r) => sealedBytes(r.notice)),
         requests.map((r) =>
-          r.seal
-            ? JSON.stringify({
-                keyId: r.seal.keyId,
-                algorithm: r.seal.algorithm,
-                signature: Buffer.from(r.seal.signature).toString('base64'),
-              })
-            : null,
+          JSON.stringify({
+            keyId: r.seal.keyId,
+            algorithm: r.seal.algorithm,
+            signature: Buffer.from(r.seal.signature).toString('base64'),
+          }),
         ),
+        requests.map((r) => r.reusedFrom),
+        requests.map((r) => (r.reusedFrom ? 'reused' : 'pending')),
         this.now(),
       ],
     );
@@ -89,6 +106,7 @@ export class Inbox {
         `WITH claimed AS (
            SELECT id FROM requests
            WHERE institution = $1 AND status = ANY($5::text[]) AND (lease_until IS NULL OR lease_until < now())
+             AND sealed_notice IS NOT NULL
            ORDER BY received_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
          UPDATE requests r SET lease_owner = $3, lease_until = now() + make_interval(secs => $4),
            status = CASE WHEN r.status = 'pending' THEN 'delivered' ELSE r.status END,
@@ -109,22 +127,33 @@ export class Inbox {
         );
       await enqueue(tx, out);
       return rows.map((r) => ({
-        id: r.id,
-        noticeId: r.notice_id,
-        noticeNo: r.notice_no,
-        caseNo: r.case_no,
-        measure: r.measure,
-        court: r.court,
-        debtor: r.debtor,
-        params: r.params,
-        legalBasis: r.legal_basis,
+        ...sealedItemOf(r),
         status: r.status,
-        receivedAt: r.received_at.toISOString(),
         leaseUntil: r.lease_until.toISOString(),
-        seal: r.seal,
-        sealedNotice: r.sealed_notice ? r.sealed_notice.toString('base64') : null,
       }));
     });
+  }
+
+  /**
+   * The reuse records of `institution` after the record `after` (oldest first): every court inquiry that was
+   * answered from this institution's earlier answer stays known to it. First listing is kept as delivery.
+   */
+  async reuseRecords(institution: string, after: string | undefined, limit: number): Promise<ReuseRecord[]> {
+    const { rows } = await this.pool.query(
+      `WITH page AS (
+         SELECT id FROM requests
+         WHERE institution = $1 AND reused_from IS NOT NULL
+           AND ($2::uuid IS NULL OR (received_at, id) >
+                (SELECT received_at, id FROM requests WHERE id = $2::uuid AND institution = $1))
+         ORDER BY received_at, id LIMIT $3)
+       UPDATE requests r SET delivered_at = COALESCE(r.delivered_at, $4)
+       FROM page WHERE r.id = page.id
+       RETURNING r.*`,
+      [institution, after ?? null, limit, this.now()],
+    );
+    return rows
+      .sort((a, b) => a.received_at.getTime() - b.received_at.getTime() || (a.id < b.id ? -1 : 1))
+      .map((r) => ({ ...sealedItemOf(r), reusedFromRequestId: r.reused_from }));
   }
 
   /** 签收: acknowledge requests; repeating an acknowledgement is harmless. */
@@ -249,6 +278,33 @@ export class Inbox {
     );
     return new Map(rows.map((r) => [r.id, r]));
   }
+}
+
+/** An inbox row as the agency sees it: the notice's fields decoded from the sealed bytes, nothing else. */
+function sealedItemOf(row: {
+  id: string;
+  notice_id: string;
+  received_at: Date;
+  seal: unknown;
+  sealed_notice: Buffer;
+}): SealedItem {
+  const n = NoticeSubmission.decode(row.sealed_notice);
+  return {
+    id: row.id,
+    noticeId: row.notice_id,
+    noticeNo: n.noticeNo,
+    caseNo: n.caseNo,
+    measure: n.measure,
+    court: n.court ?? {},
+    officer: n.officer ?? {},
+    debtor: n.debtor ?? {},
+    params: n.params ?? {},
+    legalBasis: n.legalBasis,
+    issuedAt: n.issuedAt,
+    receivedAt: row.received_at.toISOString(),
+    seal: row.seal,
+    sealedNotice: row.sealed_notice.toString('base64'),
+  };
 }
 
 interface StoredAnswer {

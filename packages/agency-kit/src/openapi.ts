@@ -43,6 +43,9 @@ export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void 
         description: [
           'Requests addressed to your institution (协助执行通知书) wait in your inbox. Pull them with a lease,',
           'acknowledge (签收), answer (done / partial / cannot-assist / refused).',
+          "Every request carries the court's seal (Ed25519) and the exact sealed notice bytes; every field",
+          'shown is decoded from those bytes. Inquiries answered from your earlier answer to the same court',
+          'are listed under /v1/agency/reuse-records.',
           `Every call is signed: ${Object.values(SIGNATURE_HEADERS).join(', ')};`,
           'signature = base64 HMAC-SHA256(secret, METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))).',
           'Timestamps must be within 5 minutes; a nonce is accepted once.',
@@ -67,6 +70,24 @@ export const ROUTE_DOCS = {
       },
     },
     response: { 401: error },
+  },
+  reuseRecords: {
+    summary: 'List reuse records: inquiries answered from your earlier answer to the same court',
+    description: [
+      'When a court asks again about the same debtor within the reuse window, the hub answers with your',
+      'earlier answer to that court instead of asking you again. You are still told of every such inquiry:',
+      'each record is the new sealed notice (its seal and sealed bytes, as in the inbox) with',
+      '`reusedFromRequestId`, the request you answered. Records need no acknowledgement or answer; page',
+      'with `after` = the last record id seen.',
+    ].join(' '),
+    querystring: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+        after: { type: 'string', format: 'uuid' },
+      },
+    },
+    response: { 400: error, 401: error },
   },
   ack: { summary: 'Acknowledge (签收) one request', response: { 404: error, 409: error } },
   acks: {

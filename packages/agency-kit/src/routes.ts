@@ -18,6 +18,10 @@ const inboxQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   leaseSeconds: z.coerce.number().int().min(5).max(3600).default(60),
 });
+const reuseQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  after: z.string().regex(UUID_PATTERN).optional(),
+});
 const ackBatch = z.strictObject({ requestIds: z.array(z.string().regex(UUID_PATTERN)).min(1).max(500) });
 const answerBatch = z.strictObject({
   answers: z
@@ -83,6 +87,13 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     const q = parse(inboxQuery, request.query);
     const worker = String(request.headers['x-agency-worker'] ?? 'default').slice(0, 64);
     return { requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds) };
+  });
+
+  /** Inquiries answered from this institution's earlier answer: it is not asked again, but it is told. */
+  app.get('/v1/agency/reuse-records', { schema: ROUTE_DOCS.reuseRecords }, async (request) => {
+    const institution = who(request);
+    const q = parse(reuseQuery, request.query);
+    return { records: await deps.inbox.reuseRecords(institution, q.after, q.limit) };
   });
 
   app.post<{ Params: { id: string } }>(

@@ -19,7 +19,25 @@ export interface ConsumedEvent {
   offset: string;
   /** Kafka headers as text (e.g. the dead-letter topic's `dlq-*` reasons). */
   headers?: Record<string, string>;
+  /**
+   * Set when the consumer's screen refused the event: it has been dead-lettered with this reason and
+   * must not be applied. The handler still sees it, in the same transaction, so that it can announce the
+   * failure (e.g. a RequestFailed) and nothing waits on the event for ever.
+   */
+  rejected?: Rejection;
 }
+
+/** Why an event is refused before it is applied (a stable code and a reason for the dead-letter topic). */
+export interface Rejection {
+  code: string;
+  reason: string;
+}
+
+/**
+ * A pure check run on every decoded event before its transaction (e.g. does the court's seal verify and
+ * does the event say only what the seal covers?): an event it rejects goes to the dead-letter topic.
+ */
+export type Screen = (event: ConsumedEvent) => Rejection | undefined;
 
 /** Applies a batch of not-yet-processed events inside the transaction that records them as processed. */
 export type BatchHandler = (tx: PoolClient, events: ConsumedEvent[]) => Promise<void>;
@@ -31,6 +49,8 @@ export interface ConsumerOptions {
   topics: string[];
   deadLetterTopic: string;
   handle: BatchHandler;
+  /** Refuses events that must never be applied; see {@link Screen}. */
+  screen?: Screen;
   logger: Logger;
   registry?: Registry;
   /** Events per database transaction. */
@@ -50,6 +70,8 @@ type Undecodable = { raw: KafkaMessage; topic: string; partition: number; error:
  *
  * Failures: retryable ones (table in retry.ts) back off and retry; others are isolated by applying the
  * chunk one event at a time, and the failing event goes to the dead-letter topic with its reason.
+ * An event the screen rejects goes to the dead-letter topic before its chunk's transaction (no network
+ * call inside a transaction) and reaches the handler marked `rejected`: sent at least once, applied never.
  */
 export class IdempotentConsumer {
   private consumer: Consumer | undefined;
@@ -135,7 +157,10 @@ export class IdempotentConsumer {
           await this.deadLetter({ raw, topic: batch.topic, partition: batch.partition, error });
         }
       }
-      if (events.length > 0) await this.apply(events);
+      if (events.length > 0) {
+        await this.screen(events);
+        await this.apply(events);
+      }
       resolveOffset(chunk[chunk.length - 1]!.offset);
       await heartbeat();
     }
@@ -173,6 +198,36 @@ export class IdempotentConsumer {
         });
         return;
       }
+    }
+  }
+
+  /** Mark and dead-letter what the screen rejects; an event already applied was dead-lettered then. */
+  private async screen(events: ConsumedEvent[]): Promise<void> {
+    const screen = this.options.screen;
+    if (!screen) return;
+    for (const event of events) {
+      try {
+        event.rejected = screen(event);
+      } catch (err) {
+        event.rejected = { code: 'SCREEN_FAILED', reason: String((err as Error)?.message ?? err) };
+      }
+    }
+    const rejected = events.filter((e) => e.rejected);
+    if (rejected.length === 0) return;
+    const { rows } = await this.options.pool.query<{ event_id: string }>(
+      'SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])',
+      [rejected.map((e) => e.envelope.eventId)],
+    );
+    const applied = new Set(rows.map((r) => r.event_id));
+    for (const event of rejected) {
+      if (applied.has(event.envelope.eventId)) continue;
+      await this.deadLetter({
+        raw: { key: Buffer.from(event.envelope.noticeId), value: null, offset: event.offset } as KafkaMessage,
+        envelope: event.envelope,
+        topic: event.topic,
+        partition: event.partition,
+        error: Object.assign(new Error(event.rejected!.reason), { code: event.rejected!.code }),
+      });
     }
   }
 

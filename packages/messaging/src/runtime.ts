@@ -2,7 +2,7 @@ import { allTopics, type TopicKey, topicName } from '@hub/contracts';
 import { type Logger, schemaName } from '@hub/service-kit';
 import { createPool, migrate, type Pool } from '@hub/store';
 import type { Registry } from 'prom-client';
-import { type BatchHandler, IdempotentConsumer } from './consumer.js';
+import { type BatchHandler, IdempotentConsumer, type Screen } from './consumer.js';
 import { createKafka, ensureTopics, type Kafka } from './kafka.js';
 import { MESSAGING_MIGRATIONS_DIR } from './migrations.js';
 import { type EventFactory, eventFactory } from './outbox.js';
@@ -66,8 +66,8 @@ export class MessagingRuntime {
     return topicName(key, this.options.topicPrefix);
   }
 
-  /** Declare a consumer group (started by start()). */
-  consume(name: string, topics: TopicKey[], handle: BatchHandler): void {
+  /** Declare a consumer group (started by start()); `screen` dead-letters events that must not be applied. */
+  consume(name: string, topics: TopicKey[], handle: BatchHandler, options: { screen?: Screen } = {}): void {
     this.consumers.push(
       new IdempotentConsumer({
         kafka: this.kafka,
@@ -76,6 +76,7 @@ export class MessagingRuntime {
         topics: topics.map((t) => this.topic(t)),
         deadLetterTopic: this.topic('deadLetters'),
         handle,
+        ...options,
         logger: this.options.logger.child({ consumer: name }),
         registry: this.options.registry,
       }),

@@ -4,7 +4,7 @@ import {
   decodeEnvelope,
   type EventEnvelope,
   encodeEnvelope,
-  type NoticeSubmission,
+  NoticeSubmission,
   payloadAs,
   topicName,
 } from '@hub/contracts';
@@ -30,8 +30,11 @@ const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock: systemClock });
 let kafka: Kafka;
 let send: ReturnType<Kafka['producer']>;
 let progressReader: ReturnType<Kafka['consumer']>;
+let deadLetterReader: ReturnType<Kafka['consumer']>;
 /** Everything the adapter published on the progress topic, as a partner's tracker would see it. */
 const progress: { key: string; envelope: EventEnvelope }[] = [];
+/** Everything on the dead-letter topic, with its `dlq-*` reasons. */
+const deadLetters: { envelope: EventEnvelope; headers: Record<string, string> }[] = [];
 
 beforeAll(async () => {
   const quiet = createLogger({ service: 'bank-adapter-test', level: 'error' });
@@ -45,10 +48,21 @@ beforeAll(async () => {
   const record = (key: unknown, value: Buffer) =>
     progress.push({ key: String(key), envelope: decodeEnvelope(value) });
   await progressReader.run({ eachMessage: async ({ message: m }) => void record(m.key, m.value!) });
+  deadLetterReader = kafka.consumer({ groupId: `${iso.namespace}.test-dlq`, maxWaitTimeInMs: 100 });
+  await deadLetterReader.connect();
+  await deadLetterReader.subscribe({ topic: topicName('deadLetters', iso.topicPrefix), fromBeginning: true });
+  await deadLetterReader.run({
+    eachMessage: async ({ message: m }) =>
+      void deadLetters.push({
+        envelope: decodeEnvelope(m.value!),
+        headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      }),
+  });
 });
 
 afterAll(async () => {
   await progressReader?.disconnect();
+  await deadLetterReader?.disconnect();
   await send?.disconnect();
   await app.stop();
   await iso.cleanup();
@@ -181,6 +195,8 @@ describe('bank adapter inbox', () => {
     expect(payloadAs(failed.envelope, 'requestFailed')?.code).toBe('SEAL_INVALID');
     expect(await statusOf(id)).toBeUndefined();
     expect(idsOf(await pull('ICBC'))).not.toContain(id);
+    const dead = await waitFor(() => deadLetterOf(id), { what: 'the dead letter of a bad seal' });
+    expect(dead.headers['dlq-error-code']).toBe('SEAL_INVALID');
   });
 
   it('hands the agency the court seal and the exact sealed bytes, which verify', async () => {
@@ -236,6 +252,151 @@ describe('bank adapter inbox', () => {
     expect((await send(once)).statusCode).toBe(200);
     expect(errorOf(await send(once))).toEqual([401, 'REQUEST_REPLAYED']);
     expect(await statusOf(s.id)).toBe('acknowledged');
+  });
+});
+
+const deadLetterOf = (id: string) =>
+  deadLetters.find((d) => payloadAs(d.envelope, 'requestDispatched')?.requestId === id);
+
+describe('what a bank is shown is what the court sealed', () => {
+  /** A notice for one named bank, with every field an agency acts on, sealed by its court. */
+  const FULL: NoticeSubmission = {
+    noticeNo: '(2026)川0104执5678号-协02',
+    caseNo: '(2026)川0104执5678号',
+    court: { code: '川0104', name: '成都市锦江区人民法院' },
+    officer: { name: '王法官', phone: '028-00000000' },
+    debtor: { kind: 'person', name: '李某', idNumber: '11010519491231002X', creditCode: '' },
+    measure: 'query',
+    targets: [{ agency: 'bank', institution: 'CCB' }],
+    params: { amountFen: 500_000, accountNo: '6222020200112233445', unitNo: '', plate: '' },
+    legalBasis: '(2026)川0104执5678号执行裁定书',
+    issuedAt: '2026-11-24T10:30:00+08:00',
+    confirmWarnings: [],
+  };
+  const FULL_SEAL = new Sealer('demo').seal('川0104', FULL);
+  /** A RequestDispatched for FULL as the query service makes it, with `over` changed. */
+  const request = (over: Record<string, unknown> = {}) => {
+    const requestId = randomUUID();
+    const noticeId = randomUUID();
+    const value = {
+      requestId,
+      noticeId,
+      agency: 'bank',
+      institution: 'CCB',
+      measure: FULL.measure,
+      caseNo: FULL.caseNo,
+      noticeNo: FULL.noticeNo,
+      court: FULL.court,
+      debtor: FULL.debtor,
+      params: FULL.params,
+      legalBasis: FULL.legalBasis,
+      notice: FULL,
+      seal: FULL_SEAL,
+      ...over,
+    };
+    return events.event('requestsBank', noticeId, 'requestDispatched', value);
+  };
+  const produce = (...ms: ReturnType<typeof request>[]) =>
+    send.send({
+      topic: topicName('requestsBank', iso.topicPrefix),
+      messages: ms.map((m) => ({ key: m.key, value: encodeEnvelope(m.envelope) })),
+    });
+  const idOf = (m: ReturnType<typeof request>) => payloadAs(m.envelope, 'requestDispatched')!.requestId;
+
+  it('delivers a genuine request with exactly the sealed fields', async () => {
+    const m = request();
+    await produce(m);
+    const item = await waitFor(async () => (await pull('CCB')).find((r) => r.id === idOf(m)), {
+      what: 'the genuine request in CCB’s inbox',
+    });
+    const sealed = NoticeSubmission.decode(
+      Buffer.from((item as unknown as { sealedNotice: string }).sealedNotice, 'base64'),
+    );
+    expect(sealed).toEqual(FULL);
+    expect(item).toMatchObject({
+      noticeNo: FULL.noticeNo,
+      caseNo: FULL.caseNo,
+      measure: 'query',
+      legalBasis: FULL.legalBasis,
+      issuedAt: FULL.issuedAt,
+      court: FULL.court,
+      officer: FULL.officer,
+      debtor: FULL.debtor,
+      params: { amountFen: 500_000, accountNo: FULL.params!.accountNo },
+    });
+  });
+
+  it('never delivers a request whose contents differ from its genuine seal, and dead-letters it with the reason', async () => {
+    const forged = {
+      debtor: request({ debtor: { ...FULL.debtor!, idNumber: '110105198001010018', name: '张某' } }),
+      amount: request({ params: { ...FULL.params!, amountFen: 99_999_999 } }),
+      institution: request({ institution: 'ICBC' }),
+      measure: request({ measure: 'deduct' }),
+      // The copies left alone, the sealed notice changed: the seal itself no longer verifies.
+      notice: request({ notice: { ...FULL, debtor: { ...FULL.debtor!, name: '张某' } } }),
+    };
+    const sentinel = request();
+    await produce(...Object.values(forged), sentinel);
+    const reasons = await waitFor(
+      () => {
+        const found = Object.entries(forged).map(([k, m]) => [k, deadLetterOf(idOf(m))?.headers] as const);
+        return found.every(([, h]) => h) ? Object.fromEntries(found) : undefined;
+      },
+      { what: 'every forged request dead-lettered' },
+    );
+    expect(reasons.debtor).toMatchObject({
+      'dlq-error-code': 'SEAL_MISMATCH',
+      'dlq-error': expect.stringContaining('debtor'),
+    });
+    expect(reasons.amount).toMatchObject({
+      'dlq-error-code': 'SEAL_MISMATCH',
+      'dlq-error': expect.stringContaining('params'),
+    });
+    expect(reasons.institution).toMatchObject({ 'dlq-error-code': 'NOT_ADDRESSED' });
+    expect(reasons.measure).toMatchObject({
+      'dlq-error-code': 'SEAL_MISMATCH',
+      'dlq-error': expect.stringContaining('measure'),
+    });
+    expect(reasons.notice).toMatchObject({ 'dlq-error-code': 'SEAL_INVALID' });
+    for (const h of Object.values(reasons)) {
+      expect(h).toMatchObject({ 'dlq-consumer-group': `${iso.namespace}.adapter-bank.inbox` });
+    }
+    // The genuine request sent after them is stored: by then the forged ones had been refused.
+    await waitFor(async () => (await statusOf(idOf(sentinel))) !== undefined, {
+      what: 'the sentinel stored',
+    });
+    const forgedIds = Object.values(forged).map(idOf);
+    const { rows } = await app.runtime.pool.query('SELECT id FROM requests WHERE id = ANY($1::uuid[])', [
+      forgedIds,
+    ]);
+    expect(rows).toEqual([]);
+    for (const bank of BANKS)
+      expect(idsOf(await pull(bank)).filter((id) => forgedIds.includes(id))).toEqual([]);
+    // Each fails visibly, so the notice it claims to belong to never waits for it.
+    await waitFor(() => forgedIds.every((id) => progressOf(id, 'RequestFailed').length === 1), {
+      what: 'a RequestFailed per forged request',
+    });
+  });
+
+  it('keeps a reuse record the bank can list but never leases or answers', async () => {
+    const earlier = randomUUID();
+    const m = request({ reusedFromRequestId: earlier });
+    const sentinel = request();
+    await produce(m, sentinel);
+    await waitFor(async () => (await statusOf(idOf(sentinel))) !== undefined, {
+      what: 'the sentinel stored',
+    });
+    expect(await statusOf(idOf(m))).toBe('reused');
+    expect(idsOf(await pull('CCB'))).not.toContain(idOf(m));
+    const url = '/v1/agency/reuse-records?limit=500';
+    const listed = await app.http.inject({ url, headers: signed('CCB', 'GET', url) });
+    expect(listed.statusCode).toBe(200);
+    const record = listed.json().records.find((r: { id: string }) => r.id === idOf(m));
+    expect(record).toMatchObject({ reusedFromRequestId: earlier, caseNo: FULL.caseNo, debtor: FULL.debtor });
+    const other = await app.http.inject({ url, headers: signed('ICBC', 'GET', url) });
+    expect(other.json().records.map((r: { id: string }) => r.id)).not.toContain(idOf(m));
+    expect(errorOf(await answer('CCB', idOf(m), done()))).toEqual([409, 'ILLEGAL_TRANSITION']);
+    expect(progressOf(idOf(m))).toEqual([]);
   });
 });
 

@@ -20,6 +20,7 @@ describe('real-estate adapter OpenAPI', () => {
       '/v1/agency/inbox',
       '/v1/agency/requests/{id}/ack',
       '/v1/agency/requests/{id}/answer',
+      '/v1/agency/reuse-records',
     ]);
     expect(doc.info.description).toContain('x-agency-signature');
     const titles = doc.components.schemas.AnswerResult.anyOf.map((s: { title: string }) => s.title);

@@ -19,6 +19,7 @@ beforeAll(async () => {
     HUB_INSTITUTIONS: 'bank:ICBC,bank:CCB,bank:CMB',
     SIM_SILENT: 'CMB', // takes its requests, never answers
     QUERY_REUSE_WINDOW_HOURS: String(24 * 365), // a year of hub time: the reuse test cannot outrun it
+    GATEWAY_COURT_KEYS: 'demo-court-key=川0104,other-court-key=川0105',
   });
   stack = await startStack(Object.keys(SERVICES), env, {
     logger: createLogger({ service: 'inquiries-test', level: 'warn' }),
@@ -51,17 +52,17 @@ type Report = {
     }[];
   }[];
 };
-const report = async (caseNo: string) => {
+const report = async (caseNo: string, headers = auth) => {
   const res = await fetch(`${gateway}/v1/cases/${encodeURIComponent(caseNo)}/property-report`, {
-    headers: auth,
+    headers,
   });
   return { status: res.status, body: (await res.json()) as Report };
 };
-const get = async (id: string) =>
-  (await (await fetch(`${gateway}/v1/notices/${id}`, { headers: auth })).json()) as {
+const get = async (id: string, headers = auth) =>
+  (await (await fetch(`${gateway}/v1/notices/${id}`, { headers })).json()) as {
     status: string;
     breached: boolean;
-    requests: { institution: string; status: string; breached: boolean }[];
+    requests: { id: string; institution: string; status: string; breached: boolean }[];
   };
 
 describe('inquiries (网络查控·查)', () => {
@@ -123,6 +124,48 @@ describe('inquiries (网络查控·查)', () => {
     expect(second1.agencies[0]!.reused).toBe(true);
     expect(first1.agencies[0]!.reused).toBe(false);
     expect(second1.totals.depositsFen).toBe(first1.totals.depositsFen);
+    // ICBC was not asked again, but it knows of the second inquiry: a reuse record of its earlier answer.
+    const asked = (await get(a.id)).requests[0]!.id;
+    type ReuseRow = { noticeId: string; reusedFromRequestId: string; caseNo: string; noticeNo: string };
+    const bank = stack.apps.get('adapter-bank') as unknown as {
+      inbox: { reuseRecords(i: string, after: undefined, limit: number): Promise<ReuseRow[]> };
+    };
+    const records = await waitFor(
+      async () =>
+        ((r) => r.length > 0 && r)(
+          (await bank.inbox.reuseRecords('ICBC', undefined, 500)).filter((r) => r.noticeId === b.id),
+        ),
+      { what: 'the reuse record at ICBC' },
+    );
+    expect(records).toEqual([
+      expect.objectContaining({
+        reusedFromRequestId: asked,
+        caseNo: second.caseNo,
+        noticeNo: second.noticeNo,
+      }),
+    ]);
+
+    // Another court asking about the same debtor is answered by ICBC itself, never from the first court's answer.
+    const otherAuth = { ...auth, authorization: 'Bearer other-court-key' };
+    const third = {
+      ...first,
+      noticeNo: '(2026)川0105执7004号-查',
+      caseNo: '(2026)川0105执7004号',
+      court: { code: '川0105', name: '成都市青羊区人民法院' },
+      legalBasis: '(2026)川0105执7004号执行裁定书',
+    };
+    const c = (await (
+      await fetch(`${gateway}/v1/notices`, {
+        method: 'POST',
+        headers: otherAuth,
+        body: JSON.stringify(third),
+      })
+    ).json()) as { id: string };
+    await waitFor(async () => (await get(c.id, otherAuth)).status === 'completed', {
+      what: 'the other court’s inquiry completed',
+      timeoutMs: 30_000,
+    });
+    expect((await report(third.caseNo, otherAuth)).body.debtors[0]!.agencies[0]!.reused).toBe(false);
   });
 
   it('files 500 debtors in one batch and completes every one, each with its own result', async () => {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '@hub/domain';
 import { serviceRuntime } from '@hub/messaging';
+import { SealVerifier, sealKeysFrom } from '@hub/seal';
 import {
   bindGrpc,
   createHttpServer,
@@ -34,6 +35,10 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
     registry,
     now: () => deps.clock.now(),
   });
+  // Configured like the adapters' (court public keys, demo keys otherwise): reuse is for sealed notices only.
+  const seals = new SealVerifier(
+    sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', config.HUB_COURT_SEAL_PUBLIC_KEYS, 'public'),
+  );
   runtime.consume(
     'inquiries',
     ['notices', 'progress'],
@@ -43,6 +48,7 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
       now: () => deps.clock.now(),
       reuseWindowMs: config.QUERY_REUSE_WINDOW_HOURS * 3_600_000,
       calendar: loadCalendar(config.HUB_CALENDAR_FILE),
+      sealVerifies: (issued) => seals.check(issued.notice, issued.seal).ok,
     }),
   );
   const http = createHttpServer({

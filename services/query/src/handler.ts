@@ -34,6 +34,8 @@ export interface QueryHandlerDeps {
   reuseWindowMs: number;
   /** Working days for SLA deadlines (HUB_CALENDAR_FILE); the shipped calendar when absent. */
   calendar?: WorkingDayCalendar;
+  /** Does the court's seal verify over the notice? Only a sealed notice may be answered by reuse. */
+  sealVerifies: (issued: NoticeIssued) => boolean;
 }
 
 /** SHA-256 of the debtor's ID number or credit code: groups inquiries without keeping the number in clear. */
@@ -50,7 +52,12 @@ type Fresh = {
   result: unknown;
   answered_at: Date;
   subject_key: string;
+  court_code: string;
 };
+
+/** Reuse is per court: one court's answers never answer another court's inquiry. */
+const reuseKey = (court: string, subject: string, institution: string) =>
+  `${court}|${subject}|${institution}`;
 
 /**
  * Inquiry notices in, requests out; answers in, the notice's completion out. One transaction per batch:
@@ -108,7 +115,12 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
     ],
   );
   const fresh = new Set(rows.map((r) => r.id));
-  const reusable = await freshAnswers(tx, notices, fresh, deps, now);
+  // Only a notice whose seal verifies may be answered by reuse: any other is asked of the agencies, whose
+  // adapters refuse it visibly (RequestFailed), so it never completes on the strength of an old answer.
+  const sealed = new Set(
+    notices.filter((n) => fresh.has(n.noticeId) && deps.sealVerifies(n)).map((n) => n.noticeId),
+  );
+  const reusable = await freshAnswers(tx, notices, sealed, fresh, deps, now);
   // Taken off as planned: the same notice twice in one batch (distinct event ids) still fans out once.
   const unplanned = new Set(fresh);
   const requests: {
@@ -133,7 +145,10 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
     const subject = subjectKeyOf(n.debtor);
     for (const plan of planRequests(targets, deps.directory)) {
       const id = randomUUID();
-      const earlier = n.measure === 'query' ? reusable.get(`${subject}|${plan.institution}`) : undefined;
+      const earlier =
+        n.measure === 'query' && !plan.failure
+          ? reusable.get(reuseKey(n.court?.code ?? '', subject, plan.institution))
+          : undefined;
       const due = deadlinesFor(
         slaFor(DEFAULT_SLA_POLICY, plan.agency, n.measure as Measure),
         now,
@@ -150,8 +165,48 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
         answeredAt: earlier ? now : null,
         reusedFrom: earlier?.id ?? null,
       });
+      if (plan.failure) {
+        out.push(
+          deps.events.event('progress', issued.noticeId, 'requestFailed', {
+            requestId: id,
+            noticeId: issued.noticeId,
+            agency: plan.agency,
+            institution: plan.institution,
+            code: plan.failure.code,
+            reason: plan.failure.reason,
+          }),
+        );
+        continue;
+      }
+      out.push(
+        // Each agency kind has its own request topic, so each adapter reads only what is meant for it. A
+        // reused answer is dispatched too, as a reuse record: the institution is not asked again, but it
+        // learns of every court's inquiry about its customer (the adapter keeps it, already settled).
+        deps.events.event(
+          requestTopicKey(plan.agency as AgencyTopicKind),
+          issued.noticeId,
+          'requestDispatched',
+          {
+            requestId: id,
+            noticeId: issued.noticeId,
+            agency: plan.agency,
+            institution: plan.institution,
+            measure: n.measure,
+            caseNo: n.caseNo,
+            noticeNo: n.noticeNo,
+            court: n.court,
+            debtor: n.debtor,
+            params: n.params,
+            legalBasis: n.legalBasis,
+            // The whole notice and the court's seal travel on, so the adapter (and the agency) can verify it.
+            notice: n,
+            seal: issued.seal,
+            reusedFromRequestId: earlier?.id,
+          },
+        ),
+      );
       if (earlier) {
-        // A fresh answer from this institution about this debtor: reuse it instead of asking again.
+        // A fresh answer from this institution to this court about this debtor: reuse it, do not ask again.
         for (const f of factsOf(plan.agency, n.measure, earlier.result)) {
           facts.push({
             caseNo: n.caseNo,
@@ -174,45 +229,7 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
             resultJson: JSON.stringify(earlier.result),
           }),
         );
-        continue;
       }
-      if (plan.failure) {
-        out.push(
-          deps.events.event('progress', issued.noticeId, 'requestFailed', {
-            requestId: id,
-            noticeId: issued.noticeId,
-            agency: plan.agency,
-            institution: plan.institution,
-            code: plan.failure.code,
-            reason: plan.failure.reason,
-          }),
-        );
-        continue;
-      }
-      out.push(
-        // Each agency kind has its own request topic, so each adapter reads only what is meant for it.
-        deps.events.event(
-          requestTopicKey(plan.agency as AgencyTopicKind),
-          issued.noticeId,
-          'requestDispatched',
-          {
-            requestId: id,
-            noticeId: issued.noticeId,
-            agency: plan.agency,
-            institution: plan.institution,
-            measure: n.measure,
-            caseNo: n.caseNo,
-            noticeNo: n.noticeNo,
-            court: n.court,
-            debtor: n.debtor,
-            params: n.params,
-            legalBasis: n.legalBasis,
-            // The whole notice and the court's seal travel on, so the adapter (and the agency) can verify it.
-            notice: n,
-            seal: issued.seal,
-          },
-        ),
-      );
     }
   }
   if (requests.length > 0) {
@@ -336,28 +353,37 @@ async function upsertFacts(tx: Queryable, facts: FactRow[]) {
   );
 }
 
-/** The latest done/partial answer per (debtor, institution) younger than the reuse window, for this batch. */
+/**
+ * The latest done/partial answer an agency itself gave (never a reuse of one, so the window cannot be
+ * stretched by chaining) per (court, debtor, institution), younger than the reuse window, for the sealed
+ * notices of this batch. Only the same court's answers count: a court never learns another's by reuse.
+ */
 async function freshAnswers(
   tx: Queryable,
   notices: NoticeIssued[],
+  sealed: Set<string>,
   fresh: Set<string>,
   deps: QueryHandlerDeps,
   now: Date,
 ): Promise<Map<string, Fresh>> {
-  const subjects = notices
-    .filter((n) => fresh.has(n.noticeId) && n.notice?.measure === 'query')
-    .map((n) => subjectKeyOf(n.notice?.debtor));
-  if (deps.reuseWindowMs <= 0 || subjects.length === 0) return new Map();
+  const asking = notices.filter((n) => sealed.has(n.noticeId) && n.notice?.measure === 'query');
+  if (deps.reuseWindowMs <= 0 || asking.length === 0) return new Map();
   const { rows } = await tx.query<Fresh>(
-    `SELECT DISTINCT ON (n.subject_key, r.institution) r.id, r.institution, r.outcome, r.result, r.answered_at,
-            n.subject_key
+    `SELECT DISTINCT ON (n.court_code, n.subject_key, r.institution) r.id, r.institution, r.outcome, r.result,
+            r.answered_at, n.subject_key, n.court_code
      FROM requests r JOIN notices n ON n.id = r.notice_id
-     WHERE n.subject_key = ANY($1::text[]) AND n.measure = 'query' AND r.status IN ('done', 'partial')
-       AND r.answered_at >= $2 AND NOT (n.id = ANY($3::uuid[]))
-     ORDER BY n.subject_key, r.institution, r.answered_at DESC`,
-    [subjects, new Date(now.getTime() - deps.reuseWindowMs), [...fresh]],
+     WHERE (n.court_code, n.subject_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+       AND n.measure = 'query' AND r.status IN ('done', 'partial') AND r.reused_from IS NULL
+       AND r.answered_at >= $3 AND NOT (n.id = ANY($4::uuid[]))
+     ORDER BY n.court_code, n.subject_key, r.institution, r.answered_at DESC`,
+    [
+      asking.map((n) => n.notice?.court?.code ?? ''),
+      asking.map((n) => subjectKeyOf(n.notice?.debtor)),
+      new Date(now.getTime() - deps.reuseWindowMs),
+      [...fresh],
+    ],
   );
-  return new Map(rows.map((r) => [`${r.subject_key}|${r.institution}`, r]));
+  return new Map(rows.map((r) => [reuseKey(r.court_code, r.subject_key, r.institution), r]));
 }
 
 async function completeFinished(

@@ -5,11 +5,13 @@ import {
   type EventEnvelope,
   encodeEnvelope,
   type PayloadOf,
+  payloadAs,
   type TopicKey,
   topicName,
 } from '@hub/contracts';
 import { systemClock } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
+import { Sealer } from '@hub/seal';
 import { createLogger } from '@hub/service-kit';
 import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +133,24 @@ const issued = (noticeId: string, measure: string, targets = ['bank', 'real-esta
     receivedAt: new Date(),
   });
 
+const sealer = new Sealer('demo');
+/** A query notice to ICBC about `idNumber`, sealed by `court` (demo keys, as the gateway without config). */
+const sealedIssued = (noticeId: string, court: string, idNumber: string, tamper = false) => {
+  const m = issued(noticeId, 'query');
+  const p = payloadAs(m.envelope, 'noticeIssued')!;
+  p.notice = {
+    ...p.notice!,
+    noticeNo: `${p.notice!.noticeNo}-${noticeId.slice(0, 8)}`,
+    court: { code: court, name: `${court}法院` },
+    debtor: { ...p.notice!.debtor!, idNumber },
+    targets: [{ agency: 'bank', institution: 'ICBC' }],
+  };
+  p.seal = sealer.seal(court, p.notice);
+  // A notice changed after sealing: its seal no longer verifies.
+  if (tamper) p.notice = { ...p.notice, legalBasis: '(2026)川0104执9999号执行裁定书' };
+  return m;
+};
+
 const answer = (r: PayloadOf<'requestDispatched'>, outcome: string) =>
   events.event('progress', r.noticeId, 'requestAnswered', {
     requestId: r.requestId,
@@ -220,5 +240,55 @@ describe('query service fan-out', () => {
     expect(of('noticeCompleted', n, 'notices')).toEqual([
       { noticeId: n, requests: 7, done: 3, partial: 1, cannotAssist: 1, refused: 1, failed: 1 },
     ]);
+  });
+});
+
+describe('answer reuse (查询结果复用)', () => {
+  const debtor = '110105194912310029';
+  const first = randomUUID();
+
+  it('reuses an answer for the same court and still tells the institution, with a reuse record', async () => {
+    await publish(sealedIssued(first, '川0104', debtor));
+    const [asked] = await waitFor(() => ((d) => d.length > 0 && d)(of('requestDispatched', first)), {
+      what: 'the first inquiry dispatched',
+    });
+    expect(asked!.reusedFromRequestId).toBeUndefined();
+    await publish(answer(asked!, 'done'));
+    await waitFor(() => of('noticeCompleted', first).length > 0, { what: 'the first inquiry completed' });
+
+    const again = randomUUID();
+    await publish(sealedIssued(again, '川0104', debtor));
+    await waitFor(() => of('noticeCompleted', again).length > 0, { what: 'the repeat completed by reuse' });
+    const [record] = of('requestDispatched', again, 'requestsBank');
+    expect(record).toMatchObject({ institution: 'ICBC', reusedFromRequestId: asked!.requestId });
+    expect(record!.seal?.signature.length).toBeGreaterThan(0);
+    expect(of('requestAnswered', again)).toEqual([
+      expect.objectContaining({
+        requestId: record!.requestId,
+        outcome: 'done',
+        resultJson: '{"accounts":[]}',
+      }),
+    ]);
+  });
+
+  it('does not reuse another court’s answer, even under the same case number: the institution is asked', async () => {
+    const other = randomUUID();
+    await publish(sealedIssued(other, '川0105', debtor));
+    await settled();
+    const [asked] = of('requestDispatched', other);
+    expect(asked).toMatchObject({ institution: 'ICBC', caseNo: '(2026)川0104执1234号' });
+    expect(asked!.reusedFromRequestId).toBeUndefined();
+    expect(of('requestAnswered', other)).toEqual([]);
+    expect(of('noticeCompleted', other)).toEqual([]);
+  });
+
+  it('does not complete by reuse a notice whose seal does not verify', async () => {
+    const broken = randomUUID();
+    await publish(sealedIssued(broken, '川0104', debtor, true));
+    await settled();
+    const [asked] = of('requestDispatched', broken);
+    expect(asked!.reusedFromRequestId).toBeUndefined();
+    expect(of('requestAnswered', broken)).toEqual([]);
+    expect(of('noticeCompleted', broken)).toEqual([]);
   });
 });

@@ -64,7 +64,14 @@ export interface RequestDispatched {
   noticeNo: string;
   /** the whole notice, so the agency can verify the court's seal itself */
   notice?: NoticeSubmission | undefined;
-  seal?: Seal | undefined;
+  seal?:
+    | Seal
+    | undefined;
+  /**
+   * Set when the hub answered this request by reusing the institution's earlier answer to the same court
+   * (that request's id): the agency is not asked again but still learns of the inquiry (a reuse record).
+   */
+  reusedFromRequestId?: string | undefined;
 }
 
 /** The agency pulled the request from its inbox (送达). */
@@ -668,6 +675,7 @@ function createBaseRequestDispatched(): RequestDispatched {
     noticeNo: "",
     notice: undefined,
     seal: undefined,
+    reusedFromRequestId: undefined,
   };
 }
 
@@ -711,6 +719,9 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
     }
     if (message.seal !== undefined) {
       Seal.encode(message.seal, writer.uint32(106).fork()).join();
+    }
+    if (message.reusedFromRequestId !== undefined) {
+      writer.uint32(114).string(message.reusedFromRequestId);
     }
     return writer;
   },
@@ -832,6 +843,14 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
             message.seal = Seal.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.reusedFromRequestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -879,6 +898,11 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
         : "",
       notice: isSet(object.notice) ? NoticeSubmission.fromJSON(object.notice) : undefined,
       seal: isSet(object.seal) ? Seal.fromJSON(object.seal) : undefined,
+      reusedFromRequestId: isSet(object.reusedFromRequestId)
+        ? globalThis.String(object.reusedFromRequestId)
+        : isSet(object.reused_from_request_id)
+        ? globalThis.String(object.reused_from_request_id)
+        : undefined,
     };
   },
 
@@ -923,6 +947,9 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
     if (message.seal !== undefined) {
       obj.seal = Seal.toJSON(message.seal);
     }
+    if (message.reusedFromRequestId !== undefined) {
+      obj.reusedFromRequestId = message.reusedFromRequestId;
+    }
     return obj;
   },
 
@@ -950,6 +977,7 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
       ? NoticeSubmission.fromPartial(object.notice)
       : undefined;
     message.seal = (object.seal !== undefined && object.seal !== null) ? Seal.fromPartial(object.seal) : undefined;
+    message.reusedFromRequestId = object.reusedFromRequestId ?? undefined;
     return message;
   },
 };
