@@ -39,7 +39,8 @@ beforeAll(async () => {
   await app.start();
   // The console is served by the tracker itself (src/app.ts wires the ops routes).
   base = `http://127.0.0.1:${portOf(app.http)}`;
-  producer = kafka.producer();
+  // Idempotent: a produce retried while the fresh topics elect leaders must not write a message twice.
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);
   browser = await chromium.launch({

@@ -78,7 +78,7 @@ const direct: Record<string, Message> = {
   noValue: { key: 'k-null', value: null, headers: { 'dlq-error': 'handler failed' } },
   emptyValue: { key: null, value: '' },
   jsonWithBinaryHeader: {
-    key: Buffer.from([0xde, 0xad]),
+    key: Buffer.from([0xff, 0xfe]),
     value: '{"type":"NoticeIssued"}',
     headers: { bin: BINARY_HEADER },
   },
@@ -108,7 +108,8 @@ beforeAll(async () => {
     logger: createLogger({ service: 'dead-letters-test', level: 'error' }),
   });
   await app.start();
-  producer = kafka.producer();
+  // Idempotent: a produce retried while the fresh topics elect leaders must not write a message twice.
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({ topic: DLQ, messages: Object.values(direct) });
   await producer.send({ topic: NOTICES, messages: Object.values(viaConsumer) });
@@ -186,7 +187,7 @@ describe('dead letters', () => {
       valueBytes: 0,
       decodeError: expect.stringMatching(/^EMPTY_VALUE/),
     });
-    const json = all.find((d) => d.keyHex === 'dead')!;
+    const json = all.find((d) => d.keyHex === 'fffe')!;
     expect(json).toMatchObject({
       keyText: null, // not UTF-8: hex only
       valueHex: hex('{"type":"NoticeIssued"}'),
