@@ -4,6 +4,7 @@ import {
   ANSWER_OUTCOMES,
   agencySupports,
   isMoneyMeasure,
+  isRenewal,
   MEASURES,
   MONEY_MEASURES,
   measureService,
@@ -36,6 +37,12 @@ describe('glossary', () => {
   it('money measures are exactly freeze, renew-freeze and deduct', () => {
     expect(MEASURES.filter(isMoneyMeasure)).toEqual([...MONEY_MEASURES]);
     expect([...MONEY_MEASURES]).toEqual(['freeze', 'renew-freeze', 'deduct']);
+  });
+
+  it('renewals are renew-freeze and renew-seal, each renewing a hold that is itself a measure', () => {
+    expect(MEASURES.filter(isRenewal)).toEqual(['renew-freeze', 'renew-seal']);
+    expect(isRenewal('freeze')).toBe(false);
+    expect(isRenewal('toString')).toBe(false);
   });
 
   it('every answer outcome is a request status', () => {

@@ -57,6 +57,22 @@ export const TERM_MEASURES = [
 ] as const satisfies readonly Measure[];
 export type TermMeasure = (typeof TERM_MEASURES)[number];
 
+/**
+ * 续行: a renewal keeps an existing freeze or seal in force for a further term (法释〔2015〕5号 art. 487,
+ * art. 485 since 2022; rules.ts). It places no new hold and freezes no new money, so statistics count it
+ * as a renewal of the hold named here, never as a second hold.
+ */
+export const RENEWAL_OF = {
+  'renew-freeze': 'freeze',
+  'renew-seal': 'seal',
+} as const satisfies Readonly<Partial<Record<Measure, TermMeasure>>>;
+export type RenewalMeasure = keyof typeof RENEWAL_OF;
+export type HoldMeasure = (typeof RENEWAL_OF)[RenewalMeasure];
+
+export function isRenewal(measure: string): measure is RenewalMeasure {
+  return Object.hasOwn(RENEWAL_OF, measure);
+}
+
 export const NOTICE_STATUSES = ['issued', 'in-progress', 'completed', 'cancelled'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 

@@ -1,16 +1,19 @@
-import { decodeEnvelope, type EventEnvelope, encodeEnvelope } from '@hub/contracts';
+import { type EventEnvelope, encodeEnvelope } from '@hub/contracts';
 import type { Logger } from '@hub/service-kit';
 import { type Pool, type PoolClient, withTransaction } from '@hub/store';
 import {
   type Consumer,
   type EachBatchPayload,
+  type IHeaders,
   type Kafka,
   type KafkaMessage,
   Partitioners,
   type Producer,
 } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
-import { backoffMs, isRetryable, sleep } from './retry.js';
+import { startBatchConsumer } from './kafka.js';
+import { readEnvelope } from './read-envelope.js';
+import { isRetryable, withRetries } from './retry.js';
 
 export interface ConsumedEvent {
   envelope: EventEnvelope;
@@ -69,7 +72,9 @@ type Undecodable = { raw: KafkaMessage; topic: string; partition: number; error:
  * transaction, so a crash re-delivers and the processed record makes the replay a no-op.
  *
  * Failures: retryable ones (table in retry.ts) back off and retry; others are isolated by applying the
- * chunk one event at a time, and the failing event goes to the dead-letter topic with its reason.
+ * chunk one event at a time, and the failing event goes to the dead-letter topic with its reason. A
+ * message that is no event (readEnvelope: empty, not protobuf, no event id, unknown type) goes there
+ * directly, with its original bytes and headers and the problem as `dlq-error-code`.
  * An event the screen rejects goes to the dead-letter topic before its chunk's transaction (no network
  * call inside a transaction) and reaches the handler marked `rejected`: sent at least once, applied never.
  */
@@ -108,17 +113,9 @@ export class IdempotentConsumer {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.dlqProducer.connect();
-    this.consumer = kafka.consumer({
+    this.consumer = await startBatchConsumer(kafka, {
       groupId,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
-      maxWaitTimeInMs: 100,
-      allowAutoTopicCreation: false,
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: true });
-    await this.consumer.run({
-      eachBatchAutoResolve: false,
+      topics,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 2,
       eachBatch: (payload) => this.eachBatch(payload),
     });
@@ -140,18 +137,12 @@ export class IdempotentConsumer {
       const events: ConsumedEvent[] = [];
       for (const raw of chunk) {
         try {
-          if (!raw.value) throw new Error('message has no value');
           events.push({
-            envelope: decodeEnvelope(raw.value),
+            envelope: readEnvelope(raw.value),
             topic: batch.topic,
             partition: batch.partition,
             offset: raw.offset,
-            headers: Object.fromEntries(
-              Object.entries(raw.headers ?? {}).map(([k, v]) => [
-                k,
-                Array.isArray(v) ? String(v[0]) : String(v ?? ''),
-              ]),
-            ),
+            headers: headersAsText(raw.headers),
           });
         } catch (error) {
           await this.deadLetter({ raw, topic: batch.topic, partition: batch.partition, error });
@@ -168,36 +159,32 @@ export class IdempotentConsumer {
   }
 
   private async apply(events: ConsumedEvent[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await withTransaction(this.options.pool, (tx) => this.applyOnce(tx, events));
-        return;
-      } catch (err) {
-        if (isRetryable(err)) {
-          if (attempt + 1 >= (this.options.maxAttempts ?? 8)) throw err; // Kafka re-delivers later
-          this.options.logger.warn({ err, attempt }, 'retryable failure applying events; backing off');
-          await sleep(backoffMs(attempt));
-          continue;
-        }
-        if (events.length > 1) {
-          // Isolate the poison: apply one by one so the good events still land.
-          for (const event of events) await this.apply([event]);
-          return;
-        }
-        const event = events[0]!;
-        await this.deadLetter({
-          raw: {
-            key: Buffer.from(event.envelope.noticeId),
-            value: null,
-            offset: event.offset,
-          } as KafkaMessage,
-          envelope: event.envelope,
-          topic: event.topic,
-          partition: event.partition,
-          error: err,
-        });
+    try {
+      await withRetries(() => withTransaction(this.options.pool, (tx) => this.applyOnce(tx, events)), {
+        maxAttempts: this.options.maxAttempts ?? 8,
+        onRetry: (err, attempt) =>
+          this.options.logger.warn({ err, attempt }, 'retryable failure applying events; backing off'),
+      });
+    } catch (err) {
+      if (isRetryable(err)) throw err; // out of tries: Kafka re-delivers later
+      if (events.length > 1) {
+        // Isolate the poison: apply one by one so the good events still land.
+        for (const event of events) await this.apply([event]);
         return;
       }
+      const event = events[0]!;
+      await this.deadLetter({
+        raw: {
+          key: Buffer.from(event.envelope.noticeId),
+          value: null,
+          offset: event.offset,
+          headers: event.headers,
+        } as KafkaMessage,
+        envelope: event.envelope,
+        topic: event.topic,
+        partition: event.partition,
+        error: err,
+      });
     }
   }
 
@@ -222,7 +209,12 @@ export class IdempotentConsumer {
     for (const event of rejected) {
       if (applied.has(event.envelope.eventId)) continue;
       await this.deadLetter({
-        raw: { key: Buffer.from(event.envelope.noticeId), value: null, offset: event.offset } as KafkaMessage,
+        raw: {
+          key: Buffer.from(event.envelope.noticeId),
+          value: null,
+          offset: event.offset,
+          headers: event.headers,
+        } as KafkaMessage,
         envelope: event.envelope,
         topic: event.topic,
         partition: event.partition,
@@ -269,7 +261,9 @@ export class IdempotentConsumer {
         {
           key: item.raw.key ?? null,
           value,
+          // The original headers travel with it (event-id, event-type…); the reasons are added after them.
           headers: {
+            ...item.raw.headers,
             'dlq-source-topic': item.topic,
             'dlq-source-partition': String(item.partition),
             'dlq-source-offset': item.raw.offset,
@@ -282,4 +276,11 @@ export class IdempotentConsumer {
     });
     this.deadLettered.inc({ group: this.options.groupId, topic: item.topic });
   }
+}
+
+/** Kafka headers as text, the first value of a repeated one. */
+function headersAsText(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v ?? '')]),
+  );
 }

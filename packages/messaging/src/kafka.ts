@@ -1,5 +1,5 @@
 import type { Logger } from '@hub/service-kit';
-import { type Admin, Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { type Admin, type Consumer, type EachBatchPayload, Kafka, type LogEntry, logLevel } from 'kafkajs';
 
 export type { Kafka } from 'kafkajs';
 
@@ -77,4 +77,39 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * A consumer group member that hands whole batches to `eachBatch`, which resolves offsets itself: the
+ * settings every hub consumer shares (no topic auto-creation, a new group reads from the earliest offset).
+ */
+export async function startBatchConsumer(
+  kafka: Kafka,
+  options: {
+    groupId: string;
+    topics: string[];
+    partitionsConsumedConcurrently: number;
+    eachBatch: (payload: EachBatchPayload) => Promise<void>;
+  },
+): Promise<Consumer> {
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1000,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      eachBatch: options.eachBatch,
+    });
+  } catch (err) {
+    await consumer.disconnect().catch(() => undefined); // the start failure is what matters
+    throw err;
+  }
+  return consumer;
 }

@@ -44,3 +44,22 @@ export function backoffMs(attempt: number, baseMs = 100, capMs = 5000): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Run `fn` until it succeeds, backing off between tries of a retryable failure; throws the first
+ * non-retryable failure, or the last retryable one after `maxAttempts` tries.
+ */
+export async function withRetries<T>(
+  fn: () => Promise<T>,
+  options: { maxAttempts: number; onRetry: (err: unknown, attempt: number) => void },
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isRetryable(err) || attempt + 1 >= options.maxAttempts) throw err;
+      options.onRetry(err, attempt);
+      await sleep(backoffMs(attempt));
+    }
+  }
+}

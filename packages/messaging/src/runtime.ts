@@ -6,6 +6,7 @@ import { type BatchHandler, IdempotentConsumer, type Screen } from './consumer.j
 import { createKafka, ensureTopics, type Kafka } from './kafka.js';
 import { MESSAGING_MIGRATIONS_DIR } from './migrations.js';
 import { type EventFactory, eventFactory } from './outbox.js';
+import { type RawBatchHandler, RawConsumer } from './raw-consumer.js';
 import { OutboxRelay } from './relay.js';
 
 export interface RuntimeOptions {
@@ -33,7 +34,7 @@ export class MessagingRuntime {
   readonly kafka: Kafka;
   readonly events: EventFactory;
   private readonly relay: OutboxRelay;
-  private readonly consumers: IdempotentConsumer[] = [];
+  private readonly consumers: (IdempotentConsumer | RawConsumer)[] = [];
 
   constructor(private readonly options: RuntimeOptions) {
     this.pool = createPool({
@@ -66,19 +67,37 @@ export class MessagingRuntime {
     return topicName(key, this.options.topicPrefix);
   }
 
-  /** Declare a consumer group (started by start()); `screen` dead-letters events that must not be applied. */
+  private groupId(name: string): string {
+    return `${this.options.namespace ? `${this.options.namespace}.` : ''}${this.options.service}.${name}`;
+  }
+
+  /** Declare a consumer group of decoded events (started by start()); `screen` dead-letters events that must not be applied. */
   consume(name: string, topics: TopicKey[], handle: BatchHandler, options: { screen?: Screen } = {}): void {
     this.consumers.push(
       new IdempotentConsumer({
         kafka: this.kafka,
         pool: this.pool,
-        groupId: `${this.options.namespace ? `${this.options.namespace}.` : ''}${this.options.service}.${name}`,
+        groupId: this.groupId(name),
         topics: topics.map((t) => this.topic(t)),
         deadLetterTopic: this.topic('deadLetters'),
         handle,
         ...options,
         logger: this.options.logger.child({ consumer: name }),
         registry: this.options.registry,
+      }),
+    );
+  }
+
+  /** Declare a consumer group of raw messages, kept whatever their bytes (started by start()). */
+  consumeRaw(name: string, topics: TopicKey[], handle: RawBatchHandler): void {
+    this.consumers.push(
+      new RawConsumer({
+        kafka: this.kafka,
+        pool: this.pool,
+        groupId: this.groupId(name),
+        topics: topics.map((t) => this.topic(t)),
+        handle,
+        logger: this.options.logger.child({ consumer: name }),
       }),
     );
   }

@@ -63,8 +63,8 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
       for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
     },
   );
-  // Failed and dead-lettered messages from every service, for ops to see.
-  runtime.consume('dead-letters', ['deadLetters'], (tx, events) => recordDeadLetters(tx, events));
+  // Every message any service dead-lettered, for ops to see: read raw, since many cannot be decoded.
+  runtime.consumeRaw('dead-letters', ['deadLetters'], recordDeadLetters);
   new Gauge({
     name: 'hub_agency_backlog',
     help: 'Open requests (not yet answered) per agency and institution',

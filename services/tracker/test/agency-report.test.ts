@@ -64,9 +64,9 @@ const INSTITUTIONS: Record<AgencyKind, string[]> = {
 };
 const MEASURES: Record<AgencyKind, Measure[]> = {
   bank: ['query', 'query', 'freeze', 'renew-freeze', 'deduct', 'dishonest-list', 'restrict-consumption'],
-  'real-estate': ['query', 'seal'],
+  'real-estate': ['query', 'seal', 'renew-seal'],
   'public-security': ['query', 'restrict-exit', 'locate', 'dishonest-list'],
-  'provident-fund': ['query', 'freeze', 'deduct', 'restrict-consumption'],
+  'provident-fund': ['query', 'freeze', 'renew-freeze', 'deduct', 'restrict-consumption'],
 };
 /** Mostly done; the rest partial, cannot-assist or refused. */
 const OUTCOMES: readonly Outcome[] = [
@@ -154,7 +154,46 @@ function simulate(seed: number): SimNotice[] {
   while (notices.flatMap((n) => n.requests).length < 300) {
     notice(new Date(Q1.start.getTime() + Math.floor(r.next() * span)), 4);
   }
+  notices.push(...frozenThenRenewed());
   return notices;
+}
+
+/** Issue 9's case, alone in its court: 100 fen frozen at ICBC, the freeze renewed a month later. */
+const RENEWING_COURT = { code: '川0106', name: '成都市金牛区人民法院' };
+function frozenThenRenewed(): SimNotice[] {
+  return (
+    [
+      ['freeze', '2026-02-02T10:00:00+08:00'],
+      ['renew-freeze', '2026-03-02T10:00:00+08:00'],
+    ] as const
+  ).map(([measure, issued], i) => {
+    const issuedAt = new Date(issued);
+    const noticeId = `00000000-0000-4000-a000-00000000000${i + 1}`;
+    const d = deadlinesFor(slaFor(DEFAULT_SLA_POLICY, 'bank', measure), issuedAt);
+    const result = { accountNo: '6222020200112233445', requestedFen: 100, frozenFen: 100, receipt: {} };
+    return {
+      noticeId,
+      caseNo: `(2026)${RENEWING_COURT.code}执9号`,
+      court: RENEWING_COURT.code,
+      measure,
+      issuedAt,
+      requests: [
+        {
+          requestId: `00000000-0000-4000-b000-00000000000${i + 1}`,
+          noticeId,
+          agency: 'bank',
+          institution: 'ICBC',
+          measure,
+          court: RENEWING_COURT.code,
+          dispatchedAt: issuedAt,
+          ackDue: d.acknowledgeBy,
+          due: d.answerBy,
+          deliveredAt: new Date(issuedAt.getTime() + MIN),
+          answer: { at: new Date(issuedAt.getTime() + 10 * MIN), outcome: 'done', result },
+        },
+      ],
+    };
+  });
 }
 
 /** One request's life: delivered or failed; acknowledged on time, late or never; answered on time, late or never. */
@@ -275,8 +314,12 @@ function figuresOf(requests: SimRequest[]): AgencyFigures {
       return terminal(q) ? answeredAt! > q.due : q.due < NOW;
     }).length,
     open: requests.filter((q) => !terminal(q)).length,
+    renewals: requests.filter((q) => RENEWALS.includes(q.measure)).length,
   };
 }
+
+/** 续冻 and 续封: each keeps an earlier freeze or seal, it is not another one. */
+const RENEWALS: Measure[] = ['renew-freeze', 'renew-seal'];
 
 function expectedAgencyReport(requests: SimRequest[], range: { start: Date; end: Date }) {
   const inPeriod = requests.filter((q) => within(q.dispatchedAt, range));
@@ -330,13 +373,15 @@ function expectedYearly(notices: SimNotice[], court: string | null) {
   };
   const byMeasure = tally(yearNotices.map((n) => n.measure));
   const byAgency = tally(yearNotices.map((n) => n.requests[0]!.agency));
-  const amount = (measures: Measure[], field: 'frozenFen' | 'deductedFen') =>
-    requests
-      .filter(
-        (q) =>
-          measures.includes(q.measure) && (q.answer?.outcome === 'done' || q.answer?.outcome === 'partial'),
-      )
-      .reduce((sum, q) => sum + ((q.answer!.result as Record<string, number>)[field] ?? 0), 0);
+  const carriedOut = (measure: Measure) =>
+    requests.filter(
+      (q) => q.measure === measure && (q.answer?.outcome === 'done' || q.answer?.outcome === 'partial'),
+    );
+  const amount = (measure: Measure, field: 'frozenFen' | 'deductedFen') =>
+    carriedOut(measure).reduce(
+      (sum, q) => sum + ((q.answer!.result as Record<string, number>)[field] ?? 0),
+      0,
+    );
   const kinds = [...new Set(requests.map((q) => q.agency))].sort(compare);
   return {
     notices: {
@@ -354,9 +399,20 @@ function expectedYearly(notices: SimNotice[], court: string | null) {
       })),
     },
     money: {
-      frozenFen: amount(['freeze', 'renew-freeze'], 'frozenFen'),
-      deductedFen: amount(['deduct'], 'deductedFen'),
+      frozenFen: amount('freeze', 'frozenFen'),
+      renewedFen: amount('renew-freeze', 'frozenFen'),
+      deductedFen: amount('deduct', 'deductedFen'),
     },
+    holds: (
+      [
+        ['freeze', 'renew-freeze'],
+        ['seal', 'renew-seal'],
+      ] as const
+    ).map(([measure, renewal]) => ({
+      measure,
+      placed: carriedOut(measure).length,
+      renewals: carriedOut(renewal).length,
+    })),
     listings: (['dishonest-list', 'restrict-consumption'] as const).map((measure) => {
       const listed = requests.filter((q) => q.measure === measure && q.answer?.outcome === 'done');
       return { measure, requests: listed.length, notices: new Set(listed.map((q) => q.noticeId)).size };
@@ -382,8 +438,10 @@ let admin: ReturnType<Kafka['admin']>;
 
 const at = (when: Date) => eventFactory({ producer: 'sim', topicPrefix: iso.topicPrefix, now: () => when });
 
+const courtOf = (code: string) => [...COURTS, RENEWING_COURT].find((c) => c.code === code)!;
+
 function issuedEvent(n: SimNotice): OutboxMessage {
-  const court = COURTS.find((c) => c.code === n.court)!;
+  const court = courtOf(n.court);
   return at(n.issuedAt).event('notices', n.noticeId, 'noticeIssued', {
     noticeId: n.noticeId,
     notice: {
@@ -437,7 +495,7 @@ function dispatchedEvent(q: SimRequest, n: SimNotice): OutboxMessage {
     institution: q.institution,
     measure: q.measure,
     caseNo: n.caseNo,
-    court: COURTS.find((c) => c.code === n.court)!,
+    court: courtOf(n.court),
     noticeNo: `${n.caseNo}-协01`,
     legalBasis: `${n.caseNo}执行裁定书`,
   });
@@ -530,7 +588,7 @@ describe('agency report (通报) over a simulated quarter', () => {
     const t = expected.totals;
     expect(t.received).toBeGreaterThanOrEqual(290);
     expect(expected.rows.length).toBe(8); // every institution received something
-    expect(t.refused * t.cannotAssist * t.breached * t.open).toBeGreaterThan(0);
+    expect(t.refused * t.cannotAssist * t.breached * t.open * t.renewals).toBeGreaterThan(0);
     expect(t.acknowledgedOnTime).toBeLessThan(t.received);
     expect(t.answeredOnTime).toBeLessThan(t.answered);
     const receiptByAnswer = requests.filter((q) => !q.acknowledgedAt && q.answer && q.answer.at <= q.ackDue);
@@ -564,7 +622,8 @@ describe('agency report (通报) over a simulated quarter', () => {
     expect(res.headers['content-disposition']).toContain('agency-report-2026-01-01-2026-03-31.csv');
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, ...lines] = parseCsv(res.body);
-    expect(header).toHaveLength(12);
+    expect(header).toHaveLength(13);
+    expect(header![12]).toBe('其中续冻续封 Of which renewals');
     expect(header![2]).toBe('收到 Received');
     const numbers = (f: AgencyFigures) => [
       f.received,
@@ -575,6 +634,7 @@ describe('agency report (通报) over a simulated quarter', () => {
       f.cannotAssist,
       f.breached,
       f.open,
+      f.renewals,
     ];
     const fromCsv = (line: string[]) => [...line.slice(2, 6), ...line.slice(8)].map(Number);
     const want = [
@@ -633,6 +693,7 @@ describe('yearly linkage statistics over the simulated events', () => {
       expect(stats).toMatchObject({ year: 2026, court, generatedAt: NOW.toISOString() });
       expect(stats.notices).toEqual(want.notices);
       expect(stats.money).toEqual(want.money);
+      expect(stats.holds).toEqual(want.holds);
       expect(stats.listings).toEqual(want.listings);
       const withoutAverage = ({ averageAnswerSeconds: _, ...rest }: RequestOutcomes) => rest;
       const { byAgency: _byAgency, ...total } = stats.requests;
@@ -643,10 +704,33 @@ describe('yearly linkage statistics over the simulated events', () => {
       stats.requests.byAgency.forEach((a, i) => {
         expect(a.averageAnswerSeconds).toBeCloseTo(want.requests.byAgency[i]!.averageAnswerSeconds!, 2);
       });
-      expect(want.money.frozenFen * want.money.deductedFen).toBeGreaterThan(0);
+      expect(want.money.frozenFen * want.money.renewedFen * want.money.deductedFen).toBeGreaterThan(0);
+      if (court === null) expect(want.holds.every((h) => h.placed > 0 && h.renewals > 0)).toBe(true);
       expect(want.listings.every((l) => l.requests > 0)).toBe(true);
     });
   }
+
+  it('counts a freeze renewed once as one freeze and one renewal: 100 fen frozen, not 200', async () => {
+    const stats = (
+      await get(`/v1/ops/reports/yearly?year=2026&court=${encodeURIComponent(RENEWING_COURT.code)}`)
+    ).json<YearlyStats>();
+    expect(stats.money).toEqual({ frozenFen: 100, renewedFen: 100, deductedFen: 0 });
+    expect(stats.holds).toEqual([
+      { measure: 'freeze', placed: 1, renewals: 1 },
+      { measure: 'seal', placed: 0, renewals: 0 },
+    ]);
+    expect(stats.notices.byMeasure).toEqual([
+      { measure: 'freeze', count: 1 },
+      { measure: 'renew-freeze', count: 1 },
+    ]);
+    const report = (await get('/v1/ops/reports/agencies?from=2026-01-01&to=2026-03-31')).json<AgencyReport>();
+    const icbc = report.rows.find((r) => r.institution === 'ICBC')!;
+    expect(icbc.renewals).toBe(
+      requests.filter(
+        (q) => q.institution === 'ICBC' && RENEWALS.includes(q.measure) && within(q.dispatchedAt, Q1),
+      ).length,
+    );
+  });
 
   it('gives the same figures in CSV (fen) and HTML (yuan)', async () => {
     const want = expectedYearly(notices, '川0104');
@@ -654,6 +738,8 @@ describe('yearly linkage statistics over the simulated events', () => {
     expect([...csv.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new Map(parseCsv(csv.body).map(([section, item, value]) => [`${section}/${item}`, value]));
     expect(Number(lines.get('money/frozenFen'))).toBe(want.money.frozenFen);
+    expect(Number(lines.get('money/renewedFen'))).toBe(want.money.renewedFen);
+    expect(Number(lines.get('holds.freeze/renewals'))).toBe(want.holds[0]!.renewals);
     expect(Number(lines.get('money/deductedFen'))).toBe(want.money.deductedFen);
     expect(Number(lines.get('requests/refused'))).toBe(want.requests.refused);
     expect(Number(lines.get('notices/total'))).toBe(want.notices.total);

@@ -22,6 +22,7 @@ const SENT_TO: TopicKey[] = ['notices', 'requestsBank', 'requestsRealEstate', 'p
 const ID_NUMBER = '11010519491231002X';
 const CASE_NO = '(2026)川0104执1234号';
 const NOTICE_NO = '(2026)川0104执1234号-协01';
+const GARBAGE = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x68, 0x75, 0x62]); // no protobuf, then "hub"
 
 let kafka: Kafka;
 let producer: ReturnType<Kafka['producer']>;
@@ -38,7 +39,8 @@ beforeAll(async () => {
   await app.start();
   // The console is served by the tracker itself (src/app.ts wires the ops routes).
   base = `http://127.0.0.1:${portOf(app.http)}`;
-  producer = kafka.producer();
+  // Idempotent: a produce retried while the fresh topics elect leaders must not write a message twice.
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);
   browser = await chromium.launch({
@@ -237,6 +239,16 @@ describe('ops console', () => {
       if (m.type() === 'error') problems.push(m.text());
     });
     try {
+      // Bytes that are no event at all: the tracker's own consumer dead-letters them, and they are listed.
+      await producer.send({
+        topic: topicName('notices', iso.topicPrefix),
+        messages: [{ key: 'garbage-1', value: GARBAGE }],
+      });
+      await waitFor(
+        async () =>
+          (await app.http.inject({ url: '/v1/ops/dead-letters' })).json<{ total: number }>().total === 2,
+        { what: 'the undecodable message recorded as a dead letter' },
+      );
       await page.goto(`${base}/`);
       const title = page.getByTestId('title');
       await title.filter({ hasText: '运维控制台' }).waitFor();
@@ -256,6 +268,14 @@ describe('ops console', () => {
       await ccb.filter({ hasText: '2.0小时 / 2.0小时' }).waitFor();
       expect(await page.getByTestId('breach-row').count()).toBe(0);
       await page.getByTestId('dead-letter-row').filter({ hasText: 'not-a-uuid' }).waitFor();
+      expect(await page.getByTestId('dead-letter-count').textContent()).toBe('2');
+      const garbage = page.getByTestId('dead-letter-row').filter({ hasText: '[UNDECODABLE]' });
+      expect(await garbage.textContent()).toContain(topicName('notices', iso.topicPrefix));
+      await garbage.locator('summary', { hasText: `${GARBAGE.length} 字节` }).click();
+      const hexDump = garbage.getByTestId('dead-letter-hex');
+      await hexDump.waitFor();
+      expect(await hexDump.textContent()).toBe(`00000000  ff fe 00 01 68 75 62${' '.repeat(27)}  ....hub`);
+      expect(await garbage.textContent()).toContain('garbage-1');
       await page.evaluate('window.loadedOnce = true');
 
       // The bank's 24 h passes unanswered: the tracker's SLA detector stamps it; the open page shows it.

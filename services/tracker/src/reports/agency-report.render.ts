@@ -18,6 +18,7 @@ const HEADER = [
   '无法协助 Cannot assist',
   '超时 Breaches',
   '未办结 Still open',
+  '其中续冻续封 Of which renewals',
 ] as const;
 // On paper the answer times are printed as durations (`3.2 h`), not seconds.
 const HTML_HEADER = HEADER.map((h, i) =>
@@ -57,6 +58,7 @@ function cells(f: AgencyFigures, seconds: (s: number | null) => CsvCell) {
     f.cannotAssist,
     f.breached,
     f.open,
+    f.renewals,
   ];
 }
 
@@ -88,6 +90,7 @@ export function agencyReportHtml(r: AgencyReport): string {
       '按时签收：签收期限内签收或答复。 Acknowledged on time: acknowledged, or answered, by the acknowledgement deadline.',
       '答复用时：自发出至答复。 Answer time: from dispatch to the agency’s answer.',
       '超时：逾期未答复或逾期答复。 Breaches: unanswered past the answer deadline, or answered after it.',
+      '续冻、续封是原冻结、查封的续行，计入收到，单列为续行，不视为新的冻结、查封。 Renewals (renew-freeze, renew-seal) are received requests, shown apart: a renewal, not another freeze or seal.',
     ],
   });
 }

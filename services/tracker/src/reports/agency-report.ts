@@ -4,6 +4,7 @@
  * answered them against their SLA. One statement; GROUPING SETS give institution rows, agency-kind
  * subtotals and the total, each with its own percentiles (a median of medians would be wrong).
  */
+import { RENEWAL_OF } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 import { instantRange, type Period } from './period.js';
 
@@ -27,6 +28,8 @@ export interface AgencyFigures {
   breached: number;
   /** Not yet answered (pending, delivered or acknowledged). */
   open: number;
+  /** Of those received, renewals of a freeze or seal (续冻, 续封): a renewal, not another hold. */
+  renewals: number;
 }
 
 export interface AgencyReport {
@@ -55,6 +58,7 @@ interface FiguresRow {
   cannot_assist: number;
   breached: number;
   open: number;
+  renewals: number;
 }
 
 // `outcome IS NOT NULL` means the agency answered; a hub-side delivery failure ('failed') is terminal but
@@ -72,7 +76,8 @@ SELECT GROUPING(agency, institution)::int AS level, agency, institution,
   count(*) FILTER (WHERE status = 'cannot-assist')::int AS cannot_assist,
   count(*) FILTER (WHERE breached_at IS NOT NULL OR (status_rank < 3 AND due_at < $3)
                          OR answered_at > due_at)::int AS breached,
-  count(*) FILTER (WHERE status_rank < 3)::int AS open
+  count(*) FILTER (WHERE status_rank < 3)::int AS open,
+  count(*) FILTER (WHERE measure = ANY($4::text[]))::int AS renewals
 FROM (
   SELECT r.*, (r.status_rank = 3 AND r.outcome IS NOT NULL AND r.answered_at IS NOT NULL) AS answered,
          extract(epoch FROM r.answered_at - r.dispatched_at)::float8 AS answer_seconds
@@ -84,7 +89,7 @@ ORDER BY level, agency COLLATE "C", institution COLLATE "C"`;
 
 export async function readAgencyReport(db: Queryable, period: Period, now: Date): Promise<AgencyReport> {
   const { start, end } = instantRange(period);
-  const { rows } = await db.query<FiguresRow>(SQL, [start, end, now]);
+  const { rows } = await db.query<FiguresRow>(SQL, [start, end, now, Object.keys(RENEWAL_OF)]);
   const report: AgencyReport = {
     period,
     generatedAt: now.toISOString(),
@@ -114,6 +119,7 @@ function toFigures(r: FiguresRow): AgencyFigures {
     cannotAssist: r.cannot_assist,
     breached: r.breached,
     open: r.open,
+    renewals: r.renewals,
   };
 }
 
@@ -132,5 +138,6 @@ export function emptyFigures(): AgencyFigures {
     cannotAssist: 0,
     breached: 0,
     open: 0,
+    renewals: 0,
   };
 }

@@ -22,7 +22,7 @@ describe('amounts in answers', () => {
     expect(amountOfAnswer('freeze', 'null')).toBe(0);
   });
 
-  it('sums frozen and deducted fen apart and ignores other measures', () => {
+  it('sums frozen, renewed and deducted fen apart and ignores other measures', () => {
     expect(
       sumAnswerAmounts([
         { measure: 'freeze', resultJson: '{"frozenFen":100}' },
@@ -30,6 +30,15 @@ describe('amounts in answers', () => {
         { measure: 'deduct', resultJson: '{"deductedFen":70}' },
         { measure: 'release', resultJson: '{"releasedFen":1000,"frozenFen":1000}' },
       ]),
-    ).toEqual({ frozenFen: 150, deductedFen: 70 });
+    ).toEqual({ frozenFen: 100, renewedFen: 50, deductedFen: 70 });
+  });
+
+  it('counts 100 fen frozen and then renewed as 100 fen frozen, not 200', () => {
+    expect(
+      sumAnswerAmounts([
+        { measure: 'freeze', resultJson: '{"frozenFen":100}' },
+        { measure: 'renew-freeze', resultJson: '{"frozenFen":100}' },
+      ]),
+    ).toEqual({ frozenFen: 100, renewedFen: 100, deductedFen: 0 });
   });
 });

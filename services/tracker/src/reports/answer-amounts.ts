@@ -1,13 +1,18 @@
 /**
  * Money moved by answered freeze and deduct requests, read from the agencies' results
- * (docs/agency-answers.md): freeze and renew-freeze carry `frozenFen`, deduct `deductedFen`. Summed here
- * rather than in SQL because one malformed result must cost its own amount, not the whole report
- * (PostgreSQL 15 has no non-throwing jsonb cast).
+ * (docs/agency-answers.md): freeze and renew-freeze carry `frozenFen`, deduct `deductedFen`. A renewal
+ * keeps money that is already frozen (续冻, glossary RENEWAL_OF), so its amount is summed apart and never
+ * added to the amount frozen: 100 fen frozen and renewed is 100 fen frozen. Summed here rather than in SQL
+ * because one malformed result must cost its own amount, not the whole report (PostgreSQL 15 has no
+ * non-throwing jsonb cast).
  */
 import { addFen, type Fen, isFen } from '@hub/domain';
 
 export interface MoneyTotals {
+  /** Newly frozen (冻结 answers). */
   frozenFen: Fen;
+  /** Kept frozen for a further term (续冻 answers): already counted in `frozenFen` when first frozen. */
+  renewedFen: Fen;
   deductedFen: Fen;
 }
 
@@ -29,12 +34,12 @@ export function amountOfAnswer(measure: string, resultJson: string | null): Fen 
 }
 
 export function sumAnswerAmounts(answers: Iterable<{ measure: string; resultJson: string | null }>) {
-  const totals: MoneyTotals = { frozenFen: 0, deductedFen: 0 };
+  const totals: MoneyTotals = { frozenFen: 0, renewedFen: 0, deductedFen: 0 };
   for (const a of answers) {
     const fen = amountOfAnswer(a.measure, a.resultJson);
     if (a.measure === 'deduct') totals.deductedFen = addFen(totals.deductedFen, fen);
-    else if (a.measure === 'freeze' || a.measure === 'renew-freeze')
-      totals.frozenFen = addFen(totals.frozenFen, fen);
+    else if (a.measure === 'freeze') totals.frozenFen = addFen(totals.frozenFen, fen);
+    else if (a.measure === 'renew-freeze') totals.renewedFen = addFen(totals.renewedFen, fen);
   }
   return totals;
 }

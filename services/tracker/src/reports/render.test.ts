@@ -97,7 +97,11 @@ describe('yearly statistics rendering', () => {
       byAgency: [{ agency: 'bank', count: 2 }],
     },
     requests: { ...outcomes, byAgency: [{ agency: 'bank', ...outcomes }] },
-    money: { frozenFen: 123_456_789, deductedFen: 5 },
+    money: { frozenFen: 123_456_789, renewedFen: 100, deductedFen: 5 },
+    holds: [
+      { measure: 'freeze', placed: 2, renewals: 1 },
+      { measure: 'seal', placed: 0, renewals: 0 },
+    ],
     listings: [
       { measure: 'dishonest-list', requests: 0, notices: 0 },
       { measure: 'restrict-consumption', requests: 0, notices: 0 },
@@ -109,6 +113,8 @@ describe('yearly statistics rendering', () => {
     expect(csv.startsWith('\uFEFF类别 Section,项目 Item,数值 Value\r\n')).toBe(true);
     expect(csv).toContain('\r\nmoney,frozenFen,123456789\r\n');
     expect(csv).toContain('\r\nrequests.byAgency.bank,cannotAssist,1\r\n');
+    expect(csv).toContain('\r\nmoney,renewedFen,100\r\n');
+    expect(csv).toContain('\r\nholds.freeze,placed,2\r\nholds.freeze,renewals,1\r\n');
   });
 
   it('prints money in yuan for people', () => {
@@ -117,5 +123,7 @@ describe('yearly statistics rendering', () => {
     expect(html).toContain('<td>1,234,567.89</td>');
     expect(html).toContain('<td>0.05</td>');
     expect(html).toContain('<td>2.0 h</td>');
+    expect(html).toContain('<th>续行 Renewals</th>');
+    expect(html).toContain('<tr><td>冻结 Freeze</td><td>2</td><td>1</td></tr>');
   });
 });

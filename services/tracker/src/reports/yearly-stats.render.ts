@@ -30,7 +30,14 @@ export function yearlyStatsCsv(s: YearlyStats): string {
   for (const a of s.requests.byAgency) {
     for (const k of OUTCOME_KEYS) rows.push([`requests.byAgency.${a.agency}`, k, a[k]]);
   }
-  rows.push(['money', 'frozenFen', s.money.frozenFen], ['money', 'deductedFen', s.money.deductedFen]);
+  rows.push(
+    ['money', 'frozenFen', s.money.frozenFen],
+    ['money', 'renewedFen', s.money.renewedFen],
+    ['money', 'deductedFen', s.money.deductedFen],
+  );
+  for (const h of s.holds) {
+    rows.push([`holds.${h.measure}`, 'placed', h.placed], [`holds.${h.measure}`, 'renewals', h.renewals]);
+  }
   for (const l of s.listings) {
     rows.push(
       [`listings.${l.measure}`, 'requests', l.requests],
@@ -90,8 +97,14 @@ export function yearlyStatsHtml(s: YearlyStats): string {
       header: ['项目 Item', '金额（元） Amount (yuan)'],
       rows: [
         ['冻结 Frozen', formatYuan(s.money.frozenFen)],
+        ['续冻（不重复计入冻结） Kept frozen by renewal (not frozen again)', formatYuan(s.money.renewedFen)],
         ['扣划 Deducted', formatYuan(s.money.deductedFen)],
       ],
+    },
+    {
+      heading: '冻结、查封与续行 Freezes, seals and their renewals',
+      header: ['措施 Measure', '已办结 Carried out', '续行 Renewals'],
+      rows: s.holds.map((h) => [measureLabel(h.measure), String(h.placed), String(h.renewals)]),
     },
     {
       heading: '失信与限制消费 Listings carried out',
@@ -105,7 +118,7 @@ export function yearlyStatsHtml(s: YearlyStats): string {
     tables,
     notes: [
       '通知书按签发年度统计；请求、金额、名单按发出年度统计，办理结果截至生成时。 Notices count in the year issued; requests, amounts and listings in the year dispatched, with outcomes as of generation.',
-      '金额取自已办结、部分办结的冻结、续冻、扣划答复。 Amounts come from done and partial freeze, renew-freeze and deduct answers.',
+      '金额取自已办结、部分办结的冻结、续冻、扣划答复；续冻是原冻结的延续，单列，不计入冻结金额与冻结次数。 Amounts come from done and partial freeze, renew-freeze and deduct answers; a renewal continues its freeze, so it is shown apart and counted neither as money frozen nor as another freeze.',
     ],
   });
 }

@@ -3,11 +3,14 @@
  * in the Shanghai year they were issued; requests, amounts and listings in the year they were dispatched,
  * with their outcome as of now — one population per figure, so its parts add up to its total.
  */
+import { type HoldMeasure, RENEWAL_OF, type RenewalMeasure } from '@hub/domain';
 import type { Pool, Queryable } from '@hub/store';
 import { AMOUNT_MEASURES, type MoneyTotals, sumAnswerAmounts } from './answer-amounts.js';
 import { yearRange } from './period.js';
 
 export const LISTING_MEASURES = ['dishonest-list', 'restrict-consumption'] as const;
+const RENEWALS = Object.entries(RENEWAL_OF) as [RenewalMeasure, HoldMeasure][];
+const HOLD_AND_RENEWAL_MEASURES = RENEWALS.flat();
 
 export interface RequestOutcomes {
   dispatched: number;
@@ -36,8 +39,13 @@ export interface YearlyStats {
     byAgency: { agency: string; count: number }[];
   };
   requests: RequestOutcomes & { byAgency: (RequestOutcomes & { agency: string })[] };
-  /** Integer fen, from done and partial answers' results. */
+  /** Integer fen, from done and partial answers' results; a renewal's amount is not frozen again. */
   money: MoneyTotals;
+  /**
+   * Freezes and seals carried out (answered done or partial), each with its renewals (续冻, 续封): a hold
+   * renewed once is one hold placed and one renewal, never two holds.
+   */
+  holds: { measure: HoldMeasure; placed: number; renewals: number }[];
   /** Listings carried out (answered done): agency registrations, and the notices they belong to. */
   listings: { measure: (typeof LISTING_MEASURES)[number]; requests: number; notices: number }[];
 }
@@ -79,6 +87,10 @@ const LISTINGS = `
   FROM (${YEAR_REQUESTS}) r
   WHERE measure = ANY($4::text[]) AND status = 'done'
   GROUP BY measure`;
+const HOLDS = `
+  SELECT measure, count(*)::int AS requests FROM (${YEAR_REQUESTS}) r
+  WHERE measure = ANY($4::text[]) AND status IN ('done', 'partial')
+  GROUP BY measure`;
 const AMOUNT_ANSWERS = `
   SELECT measure, result_json FROM (${YEAR_REQUESTS}) r
   WHERE measure = ANY($4::text[]) AND status IN ('done', 'partial')`;
@@ -115,6 +127,9 @@ export async function readYearlyStats(
         LISTING_MEASURES,
       ])
     ).rows;
+    const holds = (
+      await db.query<{ measure: string; requests: number }>(HOLDS, [...args, HOLD_AND_RENEWAL_MEASURES])
+    ).rows;
     const amounts = (
       await db.query<{ measure: string; result_json: string | null }>(AMOUNT_ANSWERS, [
         ...args,
@@ -124,6 +139,7 @@ export async function readYearlyStats(
 
     const total = outcomes.find((r) => r.level === 1);
     const listed = new Map(listings.map((l) => [l.measure, l]));
+    const carriedOut = new Map(holds.map((h) => [h.measure, h.requests]));
     return {
       year: q.year,
       court: q.court,
@@ -134,6 +150,11 @@ export async function readYearlyStats(
         byAgency: outcomes.filter((r) => r.level === 0).map((r) => ({ agency: r.agency!, ...toOutcomes(r) })),
       },
       money: sumAnswerAmounts(amounts.map((a) => ({ measure: a.measure, resultJson: a.result_json }))),
+      holds: RENEWALS.map(([renewal, measure]) => ({
+        measure,
+        placed: carriedOut.get(measure) ?? 0,
+        renewals: carriedOut.get(renewal) ?? 0,
+      })),
       listings: LISTING_MEASURES.map((measure) => ({
         measure,
         requests: listed.get(measure)?.requests ?? 0,
