@@ -149,11 +149,12 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
         n.measure === 'query' && !plan.failure
           ? reusable.get(reuseKey(n.court?.code ?? '', subject, plan.institution))
           : undefined;
-      const due = deadlinesFor(
+      const deadlines = deadlinesFor(
         slaFor(DEFAULT_SLA_POLICY, plan.agency, n.measure as Measure),
         now,
         deps.calendar,
-      ).answerBy;
+      );
+      const due = deadlines.answerBy;
       requests.push({
         id,
         noticeId: issued.noticeId,
@@ -198,6 +199,10 @@ async function fanOut(tx: Queryable, notices: NoticeIssued[], deps: QueryHandler
             debtor: n.debtor,
             params: n.params,
             legalBasis: n.legalBasis,
+            acknowledgeBy: deadlines.acknowledgeBy,
+            answerBy: deadlines.answerBy,
+            escalateAt: deadlines.escalateAt,
+            slaPolicyVersion: 'default',
             // The whole notice and the court's seal travel on, so the adapter (and the agency) can verify it.
             notice: n,
             seal: issued.seal,

@@ -71,7 +71,20 @@ export interface RequestDispatched {
    * Set when the hub answered this request by reusing the institution's earlier answer to the same court
    * (that request's id): the agency is not asked again but still learns of the inquiry (a reuse record).
    */
-  reusedFromRequestId?: string | undefined;
+  reusedFromRequestId?:
+    | string
+    | undefined;
+  /**
+   * SLA deadlines stamped once by the measure service that planned the request (hub clock), so the tracker
+   * and everyone else read them instead of computing them again. Absent on events written before.
+   */
+  acknowledgeBy?: Date | undefined;
+  answerBy?: Date | undefined;
+  escalateAt?:
+    | Date
+    | undefined;
+  /** the SLA policy version the deadlines come from */
+  slaPolicyVersion?: string | undefined;
 }
 
 /** The agency pulled the request from its inbox (送达). */
@@ -676,6 +689,10 @@ function createBaseRequestDispatched(): RequestDispatched {
     notice: undefined,
     seal: undefined,
     reusedFromRequestId: undefined,
+    acknowledgeBy: undefined,
+    answerBy: undefined,
+    escalateAt: undefined,
+    slaPolicyVersion: undefined,
   };
 }
 
@@ -722,6 +739,18 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
     }
     if (message.reusedFromRequestId !== undefined) {
       writer.uint32(114).string(message.reusedFromRequestId);
+    }
+    if (message.acknowledgeBy !== undefined) {
+      Timestamp.encode(toTimestamp(message.acknowledgeBy), writer.uint32(122).fork()).join();
+    }
+    if (message.answerBy !== undefined) {
+      Timestamp.encode(toTimestamp(message.answerBy), writer.uint32(130).fork()).join();
+    }
+    if (message.escalateAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.escalateAt), writer.uint32(138).fork()).join();
+    }
+    if (message.slaPolicyVersion !== undefined) {
+      writer.uint32(146).string(message.slaPolicyVersion);
     }
     return writer;
   },
@@ -851,6 +880,38 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
             message.reusedFromRequestId = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.acknowledgeBy = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.answerBy = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.escalateAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.slaPolicyVersion = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -903,6 +964,26 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
         : isSet(object.reused_from_request_id)
         ? globalThis.String(object.reused_from_request_id)
         : undefined,
+      acknowledgeBy: isSet(object.acknowledgeBy)
+        ? fromJsonTimestamp(object.acknowledgeBy)
+        : isSet(object.acknowledge_by)
+        ? fromJsonTimestamp(object.acknowledge_by)
+        : undefined,
+      answerBy: isSet(object.answerBy)
+        ? fromJsonTimestamp(object.answerBy)
+        : isSet(object.answer_by)
+        ? fromJsonTimestamp(object.answer_by)
+        : undefined,
+      escalateAt: isSet(object.escalateAt)
+        ? fromJsonTimestamp(object.escalateAt)
+        : isSet(object.escalate_at)
+        ? fromJsonTimestamp(object.escalate_at)
+        : undefined,
+      slaPolicyVersion: isSet(object.slaPolicyVersion)
+        ? globalThis.String(object.slaPolicyVersion)
+        : isSet(object.sla_policy_version)
+        ? globalThis.String(object.sla_policy_version)
+        : undefined,
     };
   },
 
@@ -950,6 +1031,18 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
     if (message.reusedFromRequestId !== undefined) {
       obj.reusedFromRequestId = message.reusedFromRequestId;
     }
+    if (message.acknowledgeBy !== undefined) {
+      obj.acknowledgeBy = message.acknowledgeBy.toISOString();
+    }
+    if (message.answerBy !== undefined) {
+      obj.answerBy = message.answerBy.toISOString();
+    }
+    if (message.escalateAt !== undefined) {
+      obj.escalateAt = message.escalateAt.toISOString();
+    }
+    if (message.slaPolicyVersion !== undefined) {
+      obj.slaPolicyVersion = message.slaPolicyVersion;
+    }
     return obj;
   },
 
@@ -978,6 +1071,10 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
       : undefined;
     message.seal = (object.seal !== undefined && object.seal !== null) ? Seal.fromPartial(object.seal) : undefined;
     message.reusedFromRequestId = object.reusedFromRequestId ?? undefined;
+    message.acknowledgeBy = object.acknowledgeBy ?? undefined;
+    message.answerBy = object.answerBy ?? undefined;
+    message.escalateAt = object.escalateAt ?? undefined;
+    message.slaPolicyVersion = object.slaPolicyVersion ?? undefined;
     return message;
   },
 };
