@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { CourtServiceClient, noticeToProto } from '@hub/contracts';
 import { type NoticeSubmission, systemClock } from '@hub/domain';
 import { Sealer } from '@hub/seal';
 import { createLogger } from '@hub/service-kit';
@@ -274,5 +276,52 @@ describe('submitted concurrently from several courts, single and in batches (pro
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('gRPC SubmitNotice and SubmitNotices', () => {
+  const client = () => new CourtServiceClient(`127.0.0.1:${app.grpcPort}`, credentials.createInsecure());
+  const md = () => {
+    const m = new Metadata();
+    m.set('authorization', 'Bearer key-cd');
+    return m;
+  };
+
+  it('refuses text the wire cannot carry with INVALID_ARGUMENT, the path and the code (details stay readable)', async () => {
+    const c = client();
+    const t = tag();
+    const proto = noticeToProto(noticeOf('key-cd', t) as NoticeSubmission);
+    proto.legalBasis = '裁定书\u0000';
+    proto.params = { ...proto.params!, unitNo: '不动产' };
+    const err = await new Promise<ServiceError>((resolve) =>
+      c.submitNotice({ notice: proto }, md(), (e) => resolve(e!)),
+    );
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    const details = JSON.parse(String(err.metadata.get('error-details')[0]));
+    expect(details).toContainEqual(expect.objectContaining({ path: 'legalBasis', code: 'NUL_CHARACTER' }));
+    expect(details).toContainEqual(
+      expect.objectContaining({ path: 'params.unitNo', code: 'INVALID_UNIT_NO' }),
+    );
+    expect((await storedWith(t)).n).toBe(0);
+    c.close();
+  });
+
+  it('answers a batch item by item, the refused one with its code, the others stored', async () => {
+    const c = client();
+    const ts = [tag(), tag(), tag()];
+    const notices = ts.map((t) => noticeToProto(noticeOf('key-cd', t) as NoticeSubmission));
+    notices[1]!.debtor = { ...notices[1]!.debtor!, name: '李\u0000' };
+    const res = await new Promise<{ results: { ok: boolean; id: string; errorCode: string }[] }>(
+      (resolve, reject) => c.submitNotices({ notices }, md(), (e, r) => (e ? reject(e) : resolve(r!))),
+    );
+    expect(res.results.map((r) => [r.ok, r.errorCode])).toEqual([
+      [true, ''],
+      [false, 'VALIDATION_FAILED'],
+      [true, ''],
+    ]);
+    expect(await storedWith(ts[0]!)).toEqual({ n: 1, id: res.results[0]!.id });
+    expect((await storedWith(ts[1]!)).n).toBe(0);
+    expect(await storedWith(ts[2]!)).toEqual({ n: 1, id: res.results[2]!.id });
+    c.close();
   });
 });
