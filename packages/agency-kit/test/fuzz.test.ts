@@ -26,7 +26,7 @@ import { buildAdapterApp, loadAdapterConfig, signAgencyRequest } from '../src/in
  * call with one to three mutations (a NUL or lone surrogate planted in a string or a field name, huge
  * numbers, over-long text, deep nesting, fields dropped or added).
  */
-const PER_ENDPOINT = 5_000;
+const PER_ENDPOINT = Number(process.env.FUZZ_INPUTS ?? 5_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const iso = isolate();
 const INSTITUTION = 'ICBC';
@@ -179,7 +179,7 @@ describe('agency API fuzz (signed calls, mostly near-valid)', () => {
           : percentEncode(String(q));
       const { status } = await send('GET /v1/agency/inbox', {
         method: 'GET',
-        url: `/v1/agency/inbox?${qs}`,
+        url: qs ? `/v1/agency/inbox?${qs}` : '/v1/agency/inbox',
         worker,
       });
       if (status >= 400) refusedWorkers.push(worker);
@@ -262,4 +262,81 @@ describe('agency API fuzz (signed calls, mostly near-valid)', () => {
     }
     expect(tally.fail5xx).toBe(0);
   }, 240_000);
+});
+
+describe('answers that cannot be stored fail alone', () => {
+  const answerOf = (reason: string) => ({ outcome: 'cannot-assist' as const, reason });
+  const statusOf = async (id: string) =>
+    (await pool().query<{ status: string }>('SELECT status FROM requests WHERE id = $1', [id])).rows[0]
+      ?.status;
+
+  it('refuses text no hop can carry at the edge, in results, reasons and field names, item by item', async () => {
+    const [a, b, c, d] = (await dispatch(4)) as [string, string, string, string];
+    const body = JSON.stringify({
+      answers: [
+        { requestId: a, outcome: 'done', result: bankQuery },
+        { requestId: b, outcome: 'cannot-assist', reason: '查无\u0000此人' },
+        {
+          requestId: c,
+          outcome: 'done',
+          result: { accounts: [{ ...bankQuery.accounts[1], ['x\uD800']: 1 }] },
+        },
+        { requestId: d, ...answerOf('查无此人') },
+      ],
+    });
+    const { status, json } = await send('(isolation checks, not fuzz)', {
+      method: 'POST',
+      url: '/v1/agency/answers',
+      body,
+    });
+    expect(status).toBe(200);
+    const results = json.results as {
+      ok: boolean;
+      code?: string;
+      details?: { path: string; code: string }[];
+    }[];
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, true]);
+    expect(results[1]!.details).toContainEqual(
+      expect.objectContaining({ path: 'answers.1.reason', code: 'NUL_CHARACTER' }),
+    );
+    expect(results[2]!.details).toContainEqual(
+      expect.objectContaining({ path: 'answers.2.result.accounts.0.x\\ud800', code: 'LONE_SURROGATE' }),
+    );
+    expect(await Promise.all([a, b, c, d].map(statusOf))).toEqual([
+      'done',
+      'pending',
+      'pending',
+      'cannot-assist',
+    ]);
+    // The same answer again is the same answer: accepted, not a 409 (nothing was altered on the way in).
+    const again = JSON.stringify(answerOf('查无此人'));
+    const retry = await send('(isolation checks, not fuzz)', {
+      method: 'POST',
+      url: `/v1/agency/requests/${d}/answer`,
+      body: again,
+    });
+    expect(retry.status).toBe(200);
+    const surrogate = await send('(isolation checks, not fuzz)', {
+      method: 'POST',
+      url: `/v1/agency/requests/${b}/answer`,
+      body: JSON.stringify(answerOf('查无此人\uDC00')),
+    });
+    expect(surrogate.status).toBe(400);
+  });
+
+  it('stores the others when the database refuses one answer of a batch (past validation)', async () => {
+    const ids4 = await dispatch(5);
+    const results = await app.inbox.answer(
+      INSTITUTION,
+      ids4.map((requestId, i) => ({ requestId, answer: answerOf(i === 2 ? '无\u0000' : `查无此人${i}`) })),
+    );
+    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'ok', 'VALIDATION_FAILED', 'ok', 'ok']);
+    expect(await Promise.all(ids4.map(statusOf))).toEqual([
+      'cannot-assist',
+      'cannot-assist',
+      'pending',
+      'cannot-assist',
+      'cannot-assist',
+    ]);
+  });
 });

@@ -165,7 +165,13 @@ export function percentEncode(s: string): string {
     if (code >= 0xd800 && code <= 0xdfff) {
       out +=
         `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
-    } else out += encodeURIComponent(ch);
+    } else {
+      // RFC 3986 strict: inject() would otherwise re-encode ' and the signed path would differ from the sent one.
+      out += encodeURIComponent(ch).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      );
+    }
   }
   return out;
 }

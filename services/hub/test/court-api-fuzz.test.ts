@@ -20,7 +20,7 @@ import { type RunningStack, startStack } from '../src/stack.js';
  * no input earns a 5xx, and nothing is stored for an input that was refused. Inputs are mostly near-valid:
  * a valid notice (or batch, id, case number) with one to three mutations.
  */
-const PER_ENDPOINT = 5_000;
+const PER_ENDPOINT = Number(process.env.FUZZ_INPUTS ?? 5_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const iso = isolate();
 const tally = new FuzzTally();
