@@ -122,7 +122,7 @@ async function send(endpoint: string, call: Call) {
   } catch {
     // a non-JSON reply is recorded by its status alone
   }
-  tally.record(endpoint, res.statusCode, json.error?.code, performance.now() - started);
+  tally.record(endpoint, res.statusCode, json.error?.code, performance.now() - started, call);
   return { status: res.statusCode, json };
 }
 

@@ -37,6 +37,7 @@ export const NOTICE_ISSUE_TEXT = {
   TERM_EXCEEDS_LIMIT: 'termDays exceeds the legal maximum term for this asset',
   DUPLICATE_TARGET: 'the same agency and institution is targeted twice',
   MEASURE_NOT_SUPPORTED: 'this agency kind cannot carry out this measure',
+  NO_TERM_RULES: 'no freeze or seal term rules were in force on issuedAt (before 2005)',
 } as const;
 export type NoticeIssueCode = keyof typeof NOTICE_ISSUE_TEXT;
 
@@ -153,9 +154,11 @@ function crossFieldIssues(value: Record<string, unknown>): CrossIssue[] {
     issued &&
     !Number.isNaN(issued.getTime())
   ) {
-    const rules = termRulesAt(issued);
+    const rules = termRulesInForce(issued);
+    if (!rules) out.push({ code: 'NO_TERM_RULES', path: ['issuedAt'] });
     const exceeded = targets.some(
       (t) =>
+        rules &&
         isRecord(t) &&
         isAgencyKind(t.agency) &&
         termDays > maxTermDays(rules, ASSET_KIND_OF_AGENCY[t.agency]),
@@ -173,6 +176,16 @@ function crossFieldIssues(value: Record<string, unknown>): CrossIssue[] {
     }
   }
   return out;
+}
+
+/** The term rules in force on `date`, or undefined for a date before any (a RangeError is not the court's 500). */
+function termRulesInForce(date: Date): ReturnType<typeof termRulesAt> | undefined {
+  try {
+    return termRulesAt(date);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
 }
 
 export const noticeSubmissionSchema = noticeShape.superRefine((value, ctx) => {

@@ -151,3 +151,26 @@ describe('validateNotice refuses what the wire cannot carry', () => {
     );
   });
 });
+
+describe('validateNotice on dates before any term rules', () => {
+  it.each([
+    ['a valid instant in 1900', '1900-01-01T00:00:00Z'],
+    ['a date V8 reads leniently', '202\u00006-11-23T09:00:00+08:00'],
+  ])('reports %s as an issue, never throws', (_what, issuedAt) => {
+    const freeze = {
+      noticeNo: '(2026)川0104执1234号-协01',
+      caseNo: '(2026)川0104执1234号',
+      court: { code: '川0104', name: '成都市锦江区人民法院' },
+      officer: { name: '王法官' },
+      debtor: { kind: 'person', name: '李某', idNumber: '11010519491231002X' },
+      measure: 'freeze',
+      targets: [{ agency: 'bank', institution: 'ICBC' }],
+      params: { amountFen: 100, termDays: 365 },
+      legalBasis: '裁定书',
+      issuedAt,
+    };
+    const r = validateNotice(freeze);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.code)).toContain('NO_TERM_RULES');
+  });
+});

@@ -183,8 +183,14 @@ export class FuzzTally {
     { inputs: number; ok: number; fail4xx: Map<string, number>; fail5xx: number; ms: number }
   >();
 
+  /** The first few inputs that earned a 5xx, to print and replay. */
+  readonly serverErrors: { endpoint: string; status: number; code?: string | undefined; input: unknown }[] =
+    [];
+
   /** One reply; `ms` is the time it took, summed per endpoint as a cost indication. */
-  record(endpoint: string, status: number, code?: string, ms = 0): void {
+  record(endpoint: string, status: number, code?: string, ms = 0, input?: unknown): void {
+    if (status >= 500 && this.serverErrors.length < 10)
+      this.serverErrors.push({ endpoint, status, code, input });
     let row = this.rows.get(endpoint);
     if (!row) {
       row = { inputs: 0, ok: 0, fail4xx: new Map(), fail5xx: 0, ms: 0 };
@@ -221,6 +227,7 @@ export class FuzzTally {
       const mean = (r.ms / Math.max(1, r.inputs)).toFixed(1);
       lines.push(`${endpoint} | ${r.inputs} | ${r.ok} | ${codes || '-'} | ${r.fail5xx} | ${mean}`);
     }
+    for (const e of this.serverErrors) lines.push(`5xx: ${JSON.stringify(e)}`);
     return lines.join('\n');
   }
 }

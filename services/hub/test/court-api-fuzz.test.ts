@@ -107,7 +107,7 @@ async function inject(endpoint: string, options: InjectOptions) {
   } catch {
     // recorded by status alone
   }
-  tally.record(endpoint, res.statusCode, json.error?.code, performance.now() - started);
+  tally.record(endpoint, res.statusCode, json.error?.code, performance.now() - started, options);
   return { status: res.statusCode, json };
 }
 
