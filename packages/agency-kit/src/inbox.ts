@@ -1,6 +1,6 @@
-import { NoticeSubmission } from '@hub/contracts';
-import { canonicalJson, HubError } from '@hub/domain';
-import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
+import { NoticeSubmission, type RequestDispatched } from '@hub/contracts';
+import { canonicalJson, HubError, isErrorCode } from '@hub/domain';
+import { type EventFactory, enqueue, isRefusedData, isRetryable, type OutboxMessage } from '@hub/messaging';
 import { sealedBytes } from '@hub/seal';
 import { type Pool, type Queryable, withTransaction } from '@hub/store';
 import type { Answer } from './answers.js';
@@ -39,7 +39,7 @@ const OPEN = ['pending', 'delivered', 'acknowledged'];
 
 export type ItemResult =
   | { requestId: string; ok: true; status: string }
-  | { requestId: string; ok: false; code: string };
+  | { requestId: string; ok: false; code: string; details?: readonly unknown[] };
 
 /**
  * One adapter's inbox: requests stored as they arrive from Kafka, leased to the agency's workers
@@ -203,6 +203,48 @@ export class Inbox {
     answers: { requestId: string; answer: Answer }[],
     signature: unknown = null,
   ): Promise<ItemResult[]> {
+    try {
+      return await this.answerTogether(institution, answers, signature);
+    } catch (err) {
+      // Nothing was stored: the database being unwell is the caller's 503, whole.
+      if (isRetryable(err)) throw err;
+      return this.answerInHalves(institution, answers, signature, err);
+    }
+  }
+
+  /**
+   * One answer the database refuses must not sink the others in its batch: the halves are recorded in turn,
+   * each all-or-nothing, down to the single answer that cannot be stored. Halves keep their order, so the
+   * first answer to a request still wins. Each item's result says exactly whether it was stored.
+   */
+  private async answerInHalves(
+    institution: string,
+    answers: { requestId: string; answer: Answer }[],
+    signature: unknown,
+    failure: unknown,
+  ): Promise<ItemResult[]> {
+    if (answers.length === 1) return [notStored(answers[0]!.requestId, failure)];
+    const half = Math.ceil(answers.length / 2);
+    const out: ItemResult[] = [];
+    for (const part of [answers.slice(0, half), answers.slice(half)]) {
+      try {
+        out.push(...(await this.answerTogether(institution, part, signature)));
+      } catch (err) {
+        out.push(
+          ...(isRetryable(err)
+            ? part.map((a) => notStored(a.requestId, err))
+            : await this.answerInHalves(institution, part, signature, err)),
+        );
+      }
+    }
+    return out;
+  }
+
+  private async answerTogether(
+    institution: string,
+    answers: { requestId: string; answer: Answer }[],
+    signature: unknown,
+  ): Promise<ItemResult[]> {
     const first = new Map<string, { requestId: string; answer: Answer }>();
     for (const a of answers) if (!first.has(a.requestId)) first.set(a.requestId, a);
     const unique = [...first.values()];
@@ -322,7 +364,20 @@ function sameAnswer(stored: StoredAnswer, answer: Answer): boolean {
   );
 }
 
+/** An answer not stored: its own data refused (a 400 for that item alone), or the database unavailable. */
+function notStored(requestId: string, err: unknown): ItemResult {
+  if (isRetryable(err)) return { requestId, ok: false, code: 'UNAVAILABLE' };
+  if (!isRefusedData(err)) return { requestId, ok: false, code: 'INTERNAL' };
+  return {
+    requestId,
+    ok: false,
+    code: 'VALIDATION_FAILED',
+    details: [{ path: '', code: 'NOT_STORABLE', message: 'the answer holds a value the hub cannot store' }],
+  };
+}
+
 export function throwIfFailed(result: ItemResult): ItemResult {
-  if (!result.ok) throw new HubError(result.code as 'REQUEST_NOT_FOUND' | 'ILLEGAL_TRANSITION');
+  if (!result.ok)
+    throw new HubError(isErrorCode(result.code) ? result.code : 'INTERNAL', result.details ?? []);
   return result;
 }

@@ -112,6 +112,10 @@ export const ROUTE_DOCS = {
   },
   answers: {
     summary: 'Answer many requests; each item stands alone',
+    description:
+      'Each item is validated and stored on its own, all or nothing: its result says exactly whether it was ' +
+      'stored (ok) or why not (code, details with field paths). Text must be well-formed Unicode without ' +
+      'NUL (U+0000), in values and field names (NUL_CHARACTER, LONE_SURROGATE).',
     body: {
       type: 'object',
       properties: {

@@ -1,4 +1,12 @@
-import { HubError, isUuid, toValidationIssues, UUID_PATTERN } from '@hub/domain';
+import {
+  HubError,
+  isUuid,
+  isWireSafeText,
+  toValidationIssues,
+  UUID_PATTERN,
+  type ValidationIssue,
+  wireSafetyIssues,
+} from '@hub/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Answer, answerSchema } from './answers.js';
@@ -30,15 +38,36 @@ const answerBatch = z.strictObject({
     .max(500),
 });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
+/**
+ * Input as `schema` reads it, and only if every hop can carry it (no NUL, no lone surrogate, at any depth,
+ * in values and in field names); otherwise every issue, with `prefix` before its path.
+ */
+function check<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  prefix: readonly (string | number)[] = [],
+): { ok: true; value: T } | { ok: false; issues: ValidationIssue[] } {
+  const unsafe = wireSafetyIssues(input, prefix);
   const r = schema.safeParse(input);
-  if (!r.success) {
-    const issues = toValidationIssues(r.error.issues, input).map((i) => ({
-      ...i,
-      path: prefix ? `${prefix}${i.path ? `.${i.path}` : ''}` : i.path,
-    }));
-    throw new HubError('VALIDATION_FAILED', issues);
-  }
+  if (r.success && unsafe.length === 0) return { ok: true, value: r.data };
+  const at = prefix.join('.');
+  const issues = toValidationIssues(r.error?.issues ?? [], input).map((i) => ({
+    ...i,
+    path: at ? `${at}${i.path ? `.${i.path}` : ''}` : i.path,
+  }));
+  return { ok: false, issues: [...unsafe, ...issues] };
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = check(schema, input);
+  if (!r.ok) throw new HubError('VALIDATION_FAILED', r.issues);
+  return r.value;
+}
+
+/** The batch envelope only: its items are checked one by one, so one bad item fails alone. */
+function parseEnvelope<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new HubError('VALIDATION_FAILED', toValidationIssues(r.error.issues, input));
   return r.data;
 }
 
@@ -86,6 +115,9 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     const institution = who(request);
     const q = parse(inboxQuery, request.query);
     const worker = String(request.headers['x-agency-worker'] ?? 'default').slice(0, 64);
+    if (!isWireSafeText(worker)) {
+      throw new HubError('VALIDATION_FAILED', [{ path: 'x-agency-worker', code: 'INVALID_VALUE' }]);
+    }
     return { requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds) };
   });
 
@@ -128,10 +160,13 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     },
   );
 
-  /** Many answers at once; each item stands alone: one bad answer never sinks the others. */
+  /**
+   * Many answers at once; each item stands alone: one bad answer never sinks the others. Each item is
+   * all-or-nothing (its answer and its RequestAnswered event commit together): `ok` means stored.
+   */
   app.post('/v1/agency/answers', { schema: ROUTE_DOCS.answers }, async (request) => {
     const institution = who(request);
-    const body = parse(answerBatch, request.body);
+    const body = parseEnvelope(answerBatch, request.body);
     const measures = await deps.measureOf(
       institution,
       body.answers.map((a) => a.requestId),
@@ -147,16 +182,12 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
         results[i] = { requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
         continue;
       }
-      const r = answerSchemaFor(measure).safeParse(rest);
-      if (!r.success) {
-        const details = toValidationIssues(r.error.issues, rest).map((x) => ({
-          ...x,
-          path: `answers.${i}.${x.path}`,
-        }));
-        results[i] = { requestId, ok: false, code: 'VALIDATION_FAILED', details };
+      const r = check(answerSchemaFor(measure), rest, ['answers', i]);
+      if (!r.ok) {
+        results[i] = { requestId, ok: false, code: 'VALIDATION_FAILED', details: r.issues };
         continue;
       }
-      valid.push({ requestId, answer: r.data as Answer });
+      valid.push({ requestId, answer: r.value as Answer });
       validAt.push(i);
     }
     const stored =

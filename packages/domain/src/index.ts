@@ -16,3 +16,4 @@ export * from './rules.ts';
 export * from './sla.ts';
 export * from './state-machine.ts';
 export * from './validation-issues.ts';
+export * from './wire-safe.ts';

@@ -22,6 +22,7 @@ import { checkCreditCode } from './ids/credit-code.ts';
 import { normaliseResidentId, validateResidentId } from './ids/resident-id.ts';
 import { ASSET_KIND_OF_AGENCY, EARLIEST_TERM_RULES_DAY, findTermRules, maxTermDays } from './rules.ts';
 import { dottedPath, toValidationIssues, type ValidationIssue } from './validation-issues.ts';
+import { INT32_MAX, wireSafetyIssues } from './wire-safe.ts';
 
 /** Codes of custom issues; the zod issue's message is the code itself, the text below is for people. */
 export const NOTICE_ISSUE_TEXT = {
@@ -102,8 +103,9 @@ export const targetSchema = z.strictObject({
 });
 
 export const paramsSchema = z.strictObject({
-  amountFen: z.number().int().positive().optional(),
-  termDays: z.number().int().positive().optional(),
+  // Bounded by what the wire carries: protobuf int64 read back as a safe integer, and int32.
+  amountFen: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  termDays: z.number().int().positive().max(INT32_MAX).optional(),
   // Which shape applies depends on the target (bank or provident fund): checked across fields.
   accountNo: z
     .string()
@@ -304,8 +306,9 @@ export function validateNotice(input: unknown, options: ValidateNoticeOptions = 
   // The shape and the cross-field rules run separately so that both report even when the other fails.
   const result = noticeShape.safeParse(input);
   const cross = isRecord(input) ? crossFieldIssues(input, options) : [];
-  if (!result.success || cross.length > 0) {
-    const issues = toValidationIssues(result.error?.issues ?? [], input, NOTICE_ISSUE_TEXT);
+  const unsafe = wireSafetyIssues(input);
+  if (!result.success || cross.length > 0 || unsafe.length > 0) {
+    const issues = [...unsafe, ...toValidationIssues(result.error?.issues ?? [], input, NOTICE_ISSUE_TEXT)];
     for (const { code, path } of cross) {
       issues.push({ path: dottedPath(path), code, message: NOTICE_ISSUE_TEXT[code] });
     }

@@ -63,3 +63,17 @@ export async function withRetries<T>(
     }
   }
 }
+
+/**
+ * Whether a failure is the data refusing to be stored or encoded, not the system failing: PostgreSQL's
+ * data exceptions (class 22: a NUL in text, an escape jsonb refuses, a number out of range) and program
+ * limits (class 54: an index row too large), and @bufbuild/protobuf's range checks (`invalid int32: …`).
+ * Retrying such a write never helps; only the item carrying the value should fail.
+ */
+export function isRefusedData(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code)) return true;
+  if (err instanceof RangeError) return true;
+  return typeof message === 'string' && /^invalid (u?int(32|64)|float|double)\b/.test(message);
+}

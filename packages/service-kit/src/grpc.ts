@@ -41,14 +41,19 @@ export function toGrpcError(err: unknown, logger: Logger): ServiceError {
   if (!isHubError(err)) logger.error({ err }, 'grpc call failed');
   const metadata = new Metadata();
   metadata.set('error-code', hub.code);
-  // Metadata values must be printable ASCII: escape the rest (Chinese in issue texts) as JSON \u escapes,
-  // which JSON.parse reads back to the same details.
-  const details = JSON.stringify(hub.details).replace(
+  metadata.set('error-details', asciiJson(hub.details));
+  return Object.assign(new Error(hub.message), { code: hub.grpcStatus, details: hub.message, metadata });
+}
+
+/**
+ * JSON whose every character is printable ASCII, as gRPC requires of a metadata value: anything else (a
+ * Chinese message, a NUL echoed from bad input) is written as a \uXXXX escape, which parses back the same.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
     /[^\x20-\x7e]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  metadata.set('error-details', details);
-  return Object.assign(new Error(hub.message), { code: hub.grpcStatus, details: hub.message, metadata });
 }
 
 /** Adapt an async handler to grpc-js's callback style, with errors mapped by toGrpcError. */

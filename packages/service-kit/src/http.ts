@@ -1,3 +1,4 @@
+import { HubError, toErrorBody } from '@hub/domain';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
@@ -22,6 +23,15 @@ export function createHttpServer(options: {
     // Per-request access logs would swamp the log at a thousand requests a second; metrics count them.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // A URL the router cannot read (bad percent-encoding, a path parameter beyond its length) is the
+    // caller's input like any other: a 400 in the hub's error format, not fastify's own body.
+    frameworkErrors: (err, _request, reply) => {
+      const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URL_PARAM_TOO_LONG' : 'MALFORMED_URL';
+      const hub = new HubError('VALIDATION_FAILED', [{ path: '', code, message: err.message }]);
+      return (reply as unknown as { code(n: number): { send(b: unknown): void } })
+        .code(hub.httpStatus)
+        .send(toErrorBody(hub));
+    },
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -1,4 +1,5 @@
 export * from './endpoints.js';
+export * from './fuzz.js';
 export * from './hub-env.js';
 export * from './isolation.js';
 export * from './kafka.js';

@@ -50,7 +50,13 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   const seals = sealKeysFrom('GATEWAY_SEAL_KEYS', config.GATEWAY_SEAL_KEYS, 'private');
   if (seals === 'demo')
     logger.warn('GATEWAY_SEAL_KEYS unset: notices carry DEMO seals (fine locally, not security)');
-  const writer = new NoticeWriter(runtime.pool, runtime.events, () => deps.clock.now(), new Sealer(seals));
+  const writer = new NoticeWriter(
+    runtime.pool,
+    runtime.events,
+    () => deps.clock.now(),
+    new Sealer(seals),
+    logger,
+  );
   const reader = new NoticeReader(runtime.pool, tracker);
   const submissions = new Submissions(writer, config.GATEWAY_MAX_PENDING, () => deps.clock.now());
 

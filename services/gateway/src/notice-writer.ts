@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { noticeToProto } from '@hub/contracts';
 import { canonicalJson, HubError, type NoticeSubmission } from '@hub/domain';
-import { type EventFactory, enqueue } from '@hub/messaging';
+import { type EventFactory, enqueue, isRefusedData, isRetryable } from '@hub/messaging';
 import type { Sealer } from '@hub/seal';
+import type { Logger } from '@hub/service-kit';
 import { type Pool, withTransaction } from '@hub/store';
 
 export interface Accepted {
@@ -23,6 +24,11 @@ interface Pending {
  * Stores notices and their NoticeIssued events with group commit: submissions that arrive while a
  * transaction is in flight wait for the next one, which writes them all with multi-row statements.
  * Under load one transaction carries hundreds of notices; alone, a notice waits for nobody.
+ *
+ * One notice never sinks the others sharing its transaction: if the group's transaction fails, the group
+ * is split in halves and each half written again on its own, down to the single notice that cannot be
+ * written, which alone is refused. Each notice is all-or-nothing: its row and its event commit together,
+ * so what a submitter is told is exactly what was stored and published.
  */
 export class NoticeWriter {
   private queue: Pending[] = [];
@@ -34,6 +40,7 @@ export class NoticeWriter {
     private readonly events: EventFactory,
     private readonly now: () => Date,
     private readonly sealer: Sealer,
+    private readonly logger: Logger,
     private readonly maxBatch = 500,
   ) {}
 
@@ -56,7 +63,7 @@ export class NoticeWriter {
         const batch = this.queue.splice(0, this.maxBatch);
         this.inFlight = batch.length;
         try {
-          const results = await this.write(batch);
+          const results = await this.writeIsolated(batch);
           batch.forEach((p, i) => {
             const r = results[i]!;
             if (r instanceof HubError) p.reject(r);
@@ -70,6 +77,29 @@ export class NoticeWriter {
       }
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /** `write`, retried in halves when it fails, so a failure lands only on the notices that cause it. */
+  private async writeIsolated(batch: Pending[]): Promise<(Accepted | HubError)[]> {
+    try {
+      return await this.write(batch);
+    } catch (err) {
+      // The database itself is unwell: splitting would only multiply the load; everyone retries later.
+      if (isRetryable(err)) {
+        this.logger.warn({ err, notices: batch.length }, 'notice batch not stored: database unavailable');
+        return batch.map(() => unavailable(err));
+      }
+      if (batch.length === 1) {
+        const refused = unstorable(err);
+        this.logger[refused.code === 'INTERNAL' ? 'error' : 'warn']({ err }, 'notice not stored');
+        return [refused];
+      }
+      const half = Math.ceil(batch.length / 2);
+      return [
+        ...(await this.writeIsolated(batch.slice(0, half))),
+        ...(await this.writeIsolated(batch.slice(half))),
+      ];
     }
   }
 
@@ -153,4 +183,23 @@ export class NoticeWriter {
       });
     });
   }
+}
+
+/**
+ * A notice that fails alone, for a reason that is not the database being unavailable. When its content is
+ * what PostgreSQL or protobuf refuses (validation did not foresee it), the court is told it is its input,
+ * never a 500; anything else is ours.
+ */
+function unstorable(err: unknown): HubError {
+  if (!isRefusedData(err)) return new HubError('INTERNAL', [], undefined, { cause: err });
+  return new HubError(
+    'VALIDATION_FAILED',
+    [{ path: '', code: 'NOT_STORABLE', message: 'the notice holds a value the hub cannot store or send' }],
+    undefined,
+    { cause: err },
+  );
+}
+
+function unavailable(err: unknown): HubError {
+  return new HubError('UNAVAILABLE', [{ dependency: 'postgres' }], undefined, { cause: err });
 }

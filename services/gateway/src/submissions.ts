@@ -26,7 +26,11 @@ export class Submissions {
     return { ...accepted, warnings: notice.warnings };
   }
 
-  /** Many notices; every item gets its own result, in order, and one bad item never sinks the rest. */
+  /**
+   * Many notices; every item gets its own result, in order, and one bad item never sinks the rest. Each
+   * item is all-or-nothing (its notice and its NoticeIssued event commit together, see NoticeWriter), so
+   * an `ok` result means stored and announced, and any other result means nothing of it was stored.
+   */
   async many(court: string, inputs: unknown[], traceparent = ''): Promise<ItemResult[]> {
     this.admit(inputs.length);
     return Promise.all(
@@ -41,8 +45,12 @@ export class Submissions {
             duplicate: accepted.duplicate,
             warnings: notice.warnings,
           };
-        } catch (err) {
-          if (!isHubError(err)) throw err;
+        } catch (thrown) {
+          // Every item is stored whole or not at all, so even an unexpected failure is this item's alone:
+          // the batch still reports exactly what was stored.
+          const err = isHubError(thrown)
+            ? thrown
+            : new HubError('INTERNAL', [], undefined, { cause: thrown });
           return { index, ok: false, error: { code: err.code, message: err.message, details: err.details } };
         }
       }),

@@ -1,4 +1,5 @@
 import type { AgencyReport, DebtorReport, PropertyReport } from '@hub/contracts';
+import { isFen } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 
 interface RequestRow {
@@ -64,6 +65,7 @@ export async function propertyReport(
         realEstateUnits: 0,
         vehicles: 0,
         agencies: [],
+        unrepresentableTotals: [],
       };
       debtors.set(r.subject_key, d);
     }
@@ -88,11 +90,29 @@ export async function propertyReport(
     };
     d.agencies.push(entry);
     for (const f of agencyFacts) {
-      if (f.kind === 'deposit') d.depositsFen += f.amount_fen ?? 0;
-      if (f.kind === 'provident-fund') d.providentFundFen += f.amount_fen ?? 0;
+      if (f.kind === 'deposit') addTo(d, 'depositsFen', f.amount_fen);
+      if (f.kind === 'provident-fund') addTo(d, 'providentFundFen', f.amount_fen);
       if (f.kind === 'real-estate') d.realEstateUnits += 1;
       if (f.kind === 'vehicle') d.vehicles += 1;
     }
   }
   return { caseNo, generatedAt: now, debtors: [...debtors.values()] };
+}
+
+const TOTAL_NAMES = { depositsFen: 'deposits_fen', providentFundFen: 'provident_fund_fen' } as const;
+
+/**
+ * Adds an amount to a debtor's total unless the sum leaves the safe-integer range (two balances of 2^53−1
+ * fen can both be real, their sum is not a number any reader holds exactly): then the total reads 0 and
+ * is named in `unrepresentableTotals`, and the report still answers.
+ */
+function addTo(d: DebtorReport, total: keyof typeof TOTAL_NAMES, amount: number | null) {
+  const name = TOTAL_NAMES[total];
+  if (d.unrepresentableTotals.includes(name)) return;
+  const sum = d[total] + (amount ?? 0);
+  if (isFen(sum)) d[total] = sum;
+  else {
+    d[total] = 0;
+    d.unrepresentableTotals.push(name);
+  }
 }

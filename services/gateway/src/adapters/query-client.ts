@@ -34,6 +34,13 @@ export class QueryClient {
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
+const TOTAL_FIELDS: Readonly<Record<string, string>> = {
+  deposits_fen: 'depositsFen',
+  provident_fund_fen: 'providentFundFen',
+};
+const unrepresentable = (d: PropertyReport['debtors'][number], name: string) =>
+  d.unrepresentableTotals.includes(name);
+
 /** The report as courts read it (REST JSON): money in fen, facts with their details, when reported. */
 export function reportToBody(r: PropertyReport) {
   return {
@@ -42,11 +49,17 @@ export function reportToBody(r: PropertyReport) {
     debtors: r.debtors.map((d) => ({
       debtor: { kind: d.kind, name: d.nameMasked, id: d.idMasked },
       totals: {
-        depositsFen: d.depositsFen,
-        providentFundFen: d.providentFundFen,
+        depositsFen: unrepresentable(d, 'deposits_fen') ? null : d.depositsFen,
+        providentFundFen: unrepresentable(d, 'provident_fund_fen') ? null : d.providentFundFen,
         realEstateUnits: d.realEstateUnits,
         vehicles: d.vehicles,
       },
+      // A total too large to state exactly is null and said so here; every fact still carries its amount.
+      totalsUnrepresentable: d.unrepresentableTotals.map((name) => ({
+        total: TOTAL_FIELDS[name] ?? name,
+        code: 'SUM_EXCEEDS_SAFE_INTEGER',
+        message: 'the sum exceeds 2^53−1 fen, more than can be stated exactly; add up the facts',
+      })),
       pending: d.agencies.filter((a) => ['pending', 'delivered', 'acknowledged'].includes(a.status)).length,
       breached: d.agencies.filter((a) => a.breached).length,
       agencies: d.agencies.map((a) => ({

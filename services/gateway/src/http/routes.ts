@@ -1,4 +1,4 @@
-import { HubError } from '@hub/domain';
+import { HubError, isWireSafeText } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
 import { type QueryClient, reportToBody } from '../adapters/query-client.js';
 import type { CourtAuth } from '../auth.js';
@@ -49,7 +49,14 @@ export function registerNoticeRoutes(app: FastifyInstance, deps: RouteDeps): voi
   /** 财产报告: everything found for the case's debtors, per agency, totals in fen; partial results included. */
   app.get<{ Params: { caseNo: string } }>('/v1/cases/:caseNo/property-report', async (request) => {
     const court = deps.auth.authenticate(request.headers.authorization);
-    return reportToBody(await deps.query.propertyReport(request.params.caseNo, court));
+    const { caseNo } = request.params;
+    // What no case number can be is refused here, before it reaches the query service's SQL.
+    if (!isWireSafeText(caseNo) || caseNo.length > 64) {
+      throw new HubError('VALIDATION_FAILED', [
+        { path: 'caseNo', code: 'INVALID_CASE_NO', message: 'not a case number (案号)' },
+      ]);
+    }
+    return reportToBody(await deps.query.propertyReport(caseNo, court));
   });
 }
 

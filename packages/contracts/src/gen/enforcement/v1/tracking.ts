@@ -97,6 +97,11 @@ export interface DebtorReport {
   realEstateUnits: number;
   vehicles: number;
   agencies: AgencyReport[];
+  /**
+   * Totals whose sum exceeds 2^53−1 fen (what every reader can hold exactly): the field reads 0 and is
+   * named here (e.g. "deposits_fen"), so the report says it cannot state the sum instead of failing.
+   */
+  unrepresentableTotals: string[];
 }
 
 export interface AgencyReport {
@@ -1169,6 +1174,7 @@ function createBaseDebtorReport(): DebtorReport {
     realEstateUnits: 0,
     vehicles: 0,
     agencies: [],
+    unrepresentableTotals: [],
   };
 }
 
@@ -1197,6 +1203,9 @@ export const DebtorReport: MessageFns<DebtorReport> = {
     }
     for (const v of message.agencies) {
       AgencyReport.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.unrepresentableTotals) {
+      writer.uint32(74).string(v!);
     }
     return writer;
   },
@@ -1278,6 +1287,14 @@ export const DebtorReport: MessageFns<DebtorReport> = {
             message.agencies.push(AgencyReport.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.unrepresentableTotals.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1322,6 +1339,11 @@ export const DebtorReport: MessageFns<DebtorReport> = {
       agencies: globalThis.Array.isArray(object?.agencies)
         ? object.agencies.map((e: any) => AgencyReport.fromJSON(e))
         : [],
+      unrepresentableTotals: globalThis.Array.isArray(object?.unrepresentableTotals)
+        ? object.unrepresentableTotals.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.unrepresentable_totals)
+        ? object.unrepresentable_totals.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1351,6 +1373,9 @@ export const DebtorReport: MessageFns<DebtorReport> = {
     if (message.agencies?.length) {
       obj.agencies = message.agencies.map((e) => AgencyReport.toJSON(e));
     }
+    if (message.unrepresentableTotals?.length) {
+      obj.unrepresentableTotals = message.unrepresentableTotals;
+    }
     return obj;
   },
 
@@ -1367,6 +1392,7 @@ export const DebtorReport: MessageFns<DebtorReport> = {
     message.realEstateUnits = object.realEstateUnits ?? 0;
     message.vehicles = object.vehicles ?? 0;
     message.agencies = object.agencies?.map((e) => AgencyReport.fromPartial(e)) || [];
+    message.unrepresentableTotals = object.unrepresentableTotals?.map((e) => e) || [];
     return message;
   },
 };
