@@ -12,6 +12,7 @@ export * from './ids/uuid.ts';
 export * from './money.ts';
 export * from './notice.ts';
 export * from './redact.ts';
+export * from './request-plan.ts';
 export * from './rules.ts';
 export * from './sla.ts';
 export * from './state-machine.ts';
