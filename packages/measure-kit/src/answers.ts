@@ -36,6 +36,13 @@ export async function takeAnswers(
     const from = current.get(a.requestId);
     if (from === undefined) continue; // another service's request
     const fold = foldRequestStatus(from, a.status);
+    if (fold.outcome === 'conflict' || fold.outcome === 'illegal') {
+      // Kept out, but never silently: a second answer that differs is worth an operator's look.
+      spec.logger?.warn(
+        { requestId: a.requestId, from, to: a.status, fold: fold.outcome },
+        'answer not applied',
+      );
+    }
     if (fold.outcome !== 'applied') continue;
     current.set(a.requestId, fold.status);
     applied.set(a.requestId, a);

@@ -3,7 +3,7 @@
  * institutions are, the clock, its SLA policy, and hooks for its own rules. Each hook runs inside the batch's
  * transaction, so what it writes commits with the notices, requests and events it sees.
  */
-import type { NoticeIssued, NoticeSubmission } from '@hub/contracts';
+import type { NoticeCompleted, NoticeIssued, NoticeSubmission } from '@hub/contracts';
 import type {
   AgencyKind,
   AnswerOutcome,
@@ -15,6 +15,7 @@ import type {
   WorkingDayCalendar,
 } from '@hub/domain';
 import type { EventFactory } from '@hub/messaging';
+import type { Logger } from '@hub/service-kit';
 import type { Queryable } from '@hub/store';
 
 /** A notice as the skeleton keeps it (table `notices`), with the sealed event it came from. */
@@ -64,14 +65,7 @@ export interface AnsweredRow {
 }
 
 /** NoticeCompleted's counts of requests by final status. */
-export interface CompletionCounts {
-  requests: number;
-  done: number;
-  partial: number;
-  cannotAssist: number;
-  refused: number;
-  failed: number;
-}
+export type CompletionCounts = Omit<NoticeCompleted, 'noticeId'>;
 
 export interface CompletedNotice {
   noticeId: string;
@@ -115,4 +109,6 @@ export interface MeasureServiceSpec {
   /** Working days for SLA deadlines (HUB_CALENDAR_FILE); the shipped calendar when absent. */
   calendar?: WorkingDayCalendar;
   hooks?: MeasureHooks;
+  /** Told of answers the state machine refused (a second, different answer; a move it forbids). */
+  logger?: Pick<Logger, 'warn'>;
 }

@@ -101,6 +101,18 @@ function asBureau(method: 'GET' | 'POST', url: string, payload?: object) {
   return adapter.http.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: body }) });
 }
 
+/** Wait until the toy service has consumed everything now on `topics`. */
+async function caughtUp(topics: ('notices' | 'progress')[]) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const names = topics.map((t) => topicName(t, iso.topicPrefix));
+    await waitForGroupCaughtUp(admin, `${iso.namespace}.toy-exit.restrictions`, names);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('a measure service built only on the skeleton', () => {
   it('takes a restrict-exit notice to the exit bureau and completes it when the bureau answers', async () => {
     const noticeId = crypto.randomUUID();
@@ -141,6 +153,27 @@ describe('a measure service built only on the skeleton', () => {
       [subjectKeyOf(debtor)],
     );
     expect(rows).toEqual([{ institution: PSB, until: '2027-01-04', request_id: request.id }]);
+
+    // The first terminal answer wins: a different answer and a failure published later change nothing.
+    const about = { requestId: request.id, noticeId, agency: 'public-security', institution: PSB };
+    const late = [
+      events.event('progress', noticeId, 'requestAnswered', {
+        ...about,
+        outcome: 'refused',
+        reason: '迟到的答复',
+        resultJson: '',
+      }),
+      events.event('progress', noticeId, 'requestFailed', { ...about, code: 'SEAL_INVALID', reason: 'late' }),
+    ];
+    await producer.send({
+      topic: topicName('progress', iso.topicPrefix),
+      messages: late.map((m) => ({ key: m.key, value: encodeEnvelope(m.envelope) })),
+    });
+    await caughtUp(['progress', 'notices']);
+    const stored = await toy.pool.query('SELECT status FROM requests WHERE id = $1', [request.id]);
+    expect(stored.rows).toEqual([{ status: 'done' }]);
+    const completions = seen.filter((e) => payloadAs(e, 'noticeCompleted')?.noticeId === noticeId);
+    expect(completions).toHaveLength(1);
   });
 
   it('leaves alone what its rules refuse: an organisation debtor, and notices of other measures', async () => {
@@ -149,15 +182,7 @@ describe('a measure service built only on the skeleton', () => {
     const company = { kind: 'organisation', name: '某公司', idNumber: '', creditCode: '91510100MA6CGUGA1W' };
     await issue(organisation, company as NoticeSubmission['debtor']);
     await issue(inquiry, company as NoticeSubmission['debtor'], 'query');
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await waitForGroupCaughtUp(admin, `${iso.namespace}.toy-exit.restrictions`, [
-        topicName('notices', iso.topicPrefix),
-      ]);
-    } finally {
-      await admin.disconnect();
-    }
+    await caughtUp(['notices']);
     const { rows } = await toy.pool.query('SELECT id FROM notices WHERE id = ANY($1::uuid[])', [
       [organisation, inquiry],
     ]);

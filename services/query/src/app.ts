@@ -59,6 +59,7 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
         }),
         onAnswered: recordPropertyFacts,
       },
+      logger,
     }),
   );
   const http = createHttpServer({
