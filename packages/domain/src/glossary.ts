@@ -92,6 +92,10 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const ANSWER_OUTCOMES = ['done', 'partial', 'cannot-assist', 'refused'] as const;
 export type AnswerOutcome = (typeof ANSWER_OUTCOMES)[number];
 
+export function isAnswerOutcome(value: unknown): value is AnswerOutcome {
+  return typeof value === 'string' && (ANSWER_OUTCOMES as readonly string[]).includes(value);
+}
+
 export const DEBTOR_KINDS = ['person', 'organisation'] as const;
 export type DebtorKind = (typeof DEBTOR_KINDS)[number];
 

@@ -123,8 +123,11 @@ export const ASSET_KIND_OF_AGENCY: Readonly<Record<AgencyKind, AssetKind>> = {
   'real-estate': 'real-estate',
 };
 
-/** Hub policy, not law: warn the court this long before a freeze or seal lapses unless renewed. */
-export const EXPIRY_REMINDER = { defaultLeadDays: 30 } as const;
+/**
+ * Hub policy, not law: warn the court this many working days before a freeze or seal lapses unless renewed
+ * (hold-term.ts expiryReminderAt).
+ */
+export const EXPIRY_REMINDER = { defaultLeadWorkingDays: 15 } as const;
 
 /** 最高人民法院关于公布失信被执行人名单信息的若干规定（法释〔2017〕7号）. */
 export const DISHONEST_LIST_RULES = {

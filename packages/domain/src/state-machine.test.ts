@@ -85,6 +85,21 @@ describe('folding request events', () => {
     expect(foldRequestStatus(current, incoming)).toEqual({ status, outcome });
   });
 
+  it('a failure reported after acknowledgement is refused: the acknowledged request waits for its answer', () => {
+    expect(foldRequestStatus('acknowledged', 'failed')).toEqual({
+      status: 'acknowledged',
+      outcome: 'illegal',
+    });
+    expect(foldRequestStatus('acknowledged', 'refused')).toEqual({ status: 'refused', outcome: 'applied' });
+    expect(foldRequestStatus('delivered', 'failed')).toEqual({ status: 'failed', outcome: 'applied' });
+  });
+
+  it('the first terminal answer wins: a later failure or different answer changes nothing', () => {
+    expect(foldRequestStatus('done', 'failed')).toEqual({ status: 'done', outcome: 'conflict' });
+    expect(foldRequestStatus('failed', 'done')).toEqual({ status: 'failed', outcome: 'conflict' });
+    expect(foldRequestStatus('partial', 'partial')).toEqual({ status: 'partial', outcome: 'duplicate' });
+  });
+
   it('random event sequences never leave the state set, never go down in rank, and terminal states never change', () => {
     fc.assert(
       fc.property(fc.array(requestStatus, { maxLength: 30 }), (events) => {

@@ -22,6 +22,10 @@ export const REQUEST_TRANSITIONS: Readonly<Record<RequestStatus, readonly Reques
   pending: ['delivered', 'acknowledged', ...ANSWERS, 'failed', 'cancelled'],
   delivered: ['acknowledged', ...ANSWERS, 'failed', 'cancelled'],
   // Once the agency has acknowledged, delivery cannot fail any more; silence is an SLA breach, not a failure.
+  // Checked against the adapters (issue 10): they publish RequestFailed only for a request their seal screen
+  // refused, which is never stored, so never served or acknowledged; query's RequestFailed is for a request
+  // that could not be routed at all. A failure after 签收 would also turn an agency's unanswered request —
+  // evidence of non-cooperation the court may fine (DESIGN §4) — into the hub's own failure, so it is refused.
   acknowledged: [...ANSWERS, 'cancelled'],
   done: [],
   partial: [],

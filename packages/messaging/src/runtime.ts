@@ -18,7 +18,8 @@ export interface RuntimeOptions {
   topicPrefix: string;
   /** Prefix of consumer group ids (tests isolate with it). */
   namespace: string;
-  migrationsDir: string;
+  /** The service's own migrations; several when a kit ships tables of its own (names sort across them). */
+  migrationsDir: string | readonly string[];
   logger: Logger;
   registry: Registry;
   now: () => Date;
@@ -106,7 +107,7 @@ export class MessagingRuntime {
     const ran = await migrate({
       url: this.options.databaseUrl,
       schema: this.options.schema,
-      dirs: [MESSAGING_MIGRATIONS_DIR, this.options.migrationsDir],
+      dirs: [MESSAGING_MIGRATIONS_DIR, ...[this.options.migrationsDir].flat()],
     });
     if (ran.length > 0) this.options.logger.info({ migrations: ran }, 'migrated');
     await ensureTopics(this.kafka, allTopics(this.options.topicPrefix));
@@ -138,7 +139,7 @@ export interface RuntimeConfig {
 export function serviceRuntime(
   service: string,
   config: RuntimeConfig,
-  deps: { migrationsDir: string; logger: Logger; registry: Registry; now: () => Date },
+  deps: { migrationsDir: string | readonly string[]; logger: Logger; registry: Registry; now: () => Date },
 ): MessagingRuntime {
   return new MessagingRuntime({
     service,

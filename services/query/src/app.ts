@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '@hub/domain';
+import { type Clock, DEFAULT_SLA_POLICY, MEASURES, measureService } from '@hub/domain';
+import { createMeasureHandler, MEASURE_MIGRATIONS_DIR } from '@hub/measure-kit';
 import { serviceRuntime } from '@hub/messaging';
 import { SealVerifier, sealKeysFrom } from '@hub/seal';
 import {
@@ -12,9 +13,10 @@ import {
   type ServiceApp,
   shutdownGrpc,
 } from '@hub/service-kit';
+import { answerReuse } from './answer-reuse.js';
 import type { QueryConfig } from './config.js';
 import { createQueryGrpcServer } from './grpc/query-service.js';
-import { createQueryHandler } from './handler.js';
+import { recordPropertyFacts } from './property-facts.js';
 
 export { loadConfig } from './config.js';
 
@@ -30,7 +32,7 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
   const logger = deps.logger.child({ svc: 'query' });
   const registry = createMetricsRegistry('query');
   const runtime = serviceRuntime('query', config, {
-    migrationsDir: MIGRATIONS,
+    migrationsDir: [MEASURE_MIGRATIONS_DIR, MIGRATIONS],
     logger,
     registry,
     now: () => deps.clock.now(),
@@ -42,13 +44,22 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
   runtime.consume(
     'inquiries',
     ['notices', 'progress'],
-    createQueryHandler({
+    createMeasureHandler({
+      // Inquiries (查询) and locating a person (协查下落) belong to this service.
+      measures: MEASURES.filter((m) => measureService(m) === 'query'),
       events: runtime.events,
       directory: config.HUB_INSTITUTIONS,
       now: () => deps.clock.now(),
-      reuseWindowMs: config.QUERY_REUSE_WINDOW_HOURS * 3_600_000,
+      sla: { policy: DEFAULT_SLA_POLICY, version: 'default' },
       calendar: loadCalendar(config.HUB_CALENDAR_FILE),
-      sealVerifies: (issued) => seals.check(issued.notice, issued.seal).ok,
+      hooks: {
+        beforeDispatch: answerReuse({
+          reuseWindowMs: config.QUERY_REUSE_WINDOW_HOURS * 3_600_000,
+          sealVerifies: (issued) => seals.check(issued.notice, issued.seal).ok,
+        }),
+        onAnswered: recordPropertyFacts,
+      },
+      logger,
     }),
   );
   const http = createHttpServer({

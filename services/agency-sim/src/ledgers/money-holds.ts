@@ -8,7 +8,7 @@
  *     term starts the day it takes effect (a queued hold has no running term).
  *   - A freeze not renewed lapses after its last day, which frees its money for the next in line.
  */
-import { addDays, termUntil } from './days.js';
+import { addDaysToDay, termLastDay } from '@hub/domain';
 import type { Hold } from './types.js';
 
 export interface MoneyHold {
@@ -70,7 +70,7 @@ export function allocate(account: MoneyAccount, day: string): void {
     free -= take;
     if (!isEffective(h)) {
       h.from = day;
-      h.until = termUntil(day, h.termDays);
+      h.until = termLastDay(day, h.termDays);
     }
   }
 }
@@ -85,7 +85,7 @@ export function lapseUntil(account: MoneyAccount, today: string): void {
     if (first === undefined) break;
     const ended = first;
     account.holds = account.holds.filter((h) => h.until !== ended);
-    allocate(account, addDays(ended, 1));
+    allocate(account, addDaysToDay(ended, 1));
   }
   account.day = today;
 }
@@ -107,7 +107,7 @@ export function holdView(account: MoneyAccount, h: MoneyHold): Hold {
     caseNo: h.caseNo,
     amountFen: isEffective(h) ? h.frozenFen : h.requestedFen - h.deductedFen,
     from,
-    until: h.until ?? termUntil(from, h.termDays),
+    until: h.until ?? termLastDay(from, h.termDays),
     queuePosition: queuePosition(account, h),
   };
 }

@@ -5,7 +5,8 @@
  * Accounts come from a lazy source, keyed by owner (the debtor's ID), loaded the first time the owner is
  * touched; `open` adds one directly.
  */
-import { addDays, dayOf, isTerm } from './days.js';
+import { addDaysToDay, isTermDays, splitDeduction } from '@hub/domain';
+import { dayOf } from './days.js';
 import {
   allocate,
   availableFen,
@@ -94,7 +95,7 @@ export class MoneyLedger<M> {
   freeze(cmd: FreezeCommand): LedgerResult<FreezeReceipt> {
     return this.once(cmd, (account, day) => {
       if (!isAmount(cmd.amountFen)) return failure('INVALID_AMOUNT');
-      if (!isTerm(cmd.termDays)) return failure('INVALID_TERM');
+      if (!isTermDays(cmd.termDays)) return failure('INVALID_TERM');
       const hold: MoneyHold = {
         id: cmd.requestId,
         court: cmd.court,
@@ -130,14 +131,14 @@ export class MoneyLedger<M> {
   /** 续冻: each running hold of the court and case runs `termDays` more after its last day (DESIGN §4). */
   renew(cmd: RenewCommand): LedgerResult<FreezeReceipt> {
     return this.once(cmd, (account, day) => {
-      if (!isTerm(cmd.termDays)) return failure('INVALID_TERM');
+      if (!isTermDays(cmd.termDays)) return failure('INVALID_TERM');
       const mine = holdsOf(account, cmd.court, cmd.caseNo);
       if (mine.length === 0) return failure('NO_SUCH_HOLD');
       let renewed: MeasureReceipt | undefined;
       for (const h of mine) {
         if (!isEffective(h)) continue; // a queued hold's term has not started
-        const from = addDays(h.until!, 1);
-        h.until = addDays(h.until!, cmd.termDays);
+        const from = addDaysToDay(h.until!, 1);
+        h.until = addDaysToDay(h.until!, cmd.termDays);
         renewed ??= {
           effective: true,
           queuePosition: 0,
@@ -206,14 +207,16 @@ export class MoneyLedger<M> {
       if (!isAmount(cmd.amountFen)) return failure('INVALID_AMOUNT');
       const mine = holdsOf(account, cmd.court, cmd.caseNo);
       if (mine.length === 0) return failure('NO_SUCH_HOLD');
-      let left = cmd.amountFen;
-      for (const h of mine) {
-        const take = Math.min(left, h.frozenFen);
-        h.frozenFen -= take;
-        h.deductedFen += take;
-        left -= take;
-      }
-      const deductedFen = cmd.amountFen - left;
+      // Never more than this court froze for the case on this account (domain splitDeduction).
+      const taken = splitDeduction(
+        cmd.amountFen,
+        mine.map((h) => h.frozenFen),
+      );
+      mine.forEach((h, i) => {
+        h.frozenFen -= taken[i] ?? 0;
+        h.deductedFen += taken[i] ?? 0;
+      });
+      const deductedFen = taken.reduce((a, b) => a + b, 0);
       if (deductedFen === 0) return failure('NOTHING_FROZEN');
       account.balanceFen -= deductedFen;
       // A hold whose whole claim has been paid is spent.

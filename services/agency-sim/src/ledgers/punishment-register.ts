@@ -3,7 +3,8 @@
  * 限制出境) it received, per debtor. Idempotent per request id like the ledgers. The agency only records
  * and confirms: the legal terms (法释〔2017〕7号, 法释〔2015〕17号) are the hub's to enforce.
  */
-import { dayOf, shanghaiInstant, termUntil } from './days.js';
+import { termLastDay } from '@hub/domain';
+import { dayOf, shanghaiInstant } from './days.js';
 import { Numbering, ReceiptLog } from './receipt-log.js';
 import type { CourtCommand } from './types.js';
 
@@ -69,7 +70,7 @@ export class PunishmentRegister {
           s.consumptionRestricted = true;
           break;
         case 'restrict-exit':
-          receipt.until = termUntil(day, cmd.termDays ?? DEFAULT_EXIT_RESTRICTION_DAYS);
+          receipt.until = termLastDay(day, cmd.termDays ?? DEFAULT_EXIT_RESTRICTION_DAYS);
           s.exitRestrictedUntil = receipt.until;
           break;
       }

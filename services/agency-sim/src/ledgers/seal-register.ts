@@ -8,7 +8,8 @@
  * Assets are kept per owner (the debtor's ID), loaded lazily from a source, so a notice only ever reaches
  * the debtor's own assets.
  */
-import { addDays, dayOf, isTerm, termUntil } from './days.js';
+import { addDaysToDay, isTermDays, termLastDay } from '@hub/domain';
+import { dayOf } from './days.js';
 import { Numbering, ReceiptLog } from './receipt-log.js';
 import { type CourtCommand, failure, type Hold, type LedgerResult, type MeasureReceipt } from './types.js';
 
@@ -91,7 +92,7 @@ export class SealRegister<I> {
 
   seal(cmd: SealTermCommand): LedgerResult<SealReceipt> {
     return this.once(cmd, (asset, day) => {
-      if (!isTerm(cmd.termDays)) return failure('INVALID_TERM');
+      if (!isTermDays(cmd.termDays)) return failure('INVALID_TERM');
       const same = asset.holds.find((h) => h.court === cmd.court && h.caseNo === cmd.caseNo);
       if (same) return { ok: true, value: { assetNo: asset.assetNo, receipt: receiptOf(asset, same) } };
       const hold: SealHold = {
@@ -117,13 +118,13 @@ export class SealRegister<I> {
   /** 续封: the court's seal in effect runs `termDays` more after its last day; a queued one is unchanged. */
   renew(cmd: SealTermCommand): LedgerResult<SealReceipt> {
     return this.once(cmd, (asset, day) => {
-      if (!isTerm(cmd.termDays)) return failure('INVALID_TERM');
+      if (!isTermDays(cmd.termDays)) return failure('INVALID_TERM');
       const mine = asset.holds.find((h) => h.court === cmd.court && h.caseNo === cmd.caseNo);
       if (!mine) return failure('NO_SUCH_HOLD');
       if (!effective(mine))
         return { ok: true, value: { assetNo: asset.assetNo, receipt: receiptOf(asset, mine) } };
-      const from = addDays(mine.until!, 1);
-      mine.until = addDays(mine.until!, cmd.termDays);
+      const from = addDaysToDay(mine.until!, 1);
+      mine.until = addDaysToDay(mine.until!, cmd.termDays);
       const receipt = {
         effective: true,
         queuePosition: 0,
@@ -162,7 +163,7 @@ function promote(asset: Asset<unknown>, day: string): void {
   const next = asset.holds[0];
   if (next && !effective(next)) {
     next.from = day;
-    next.until = termUntil(day, next.termDays);
+    next.until = termLastDay(day, next.termDays);
   }
 }
 
@@ -170,7 +171,7 @@ function lapseUntil(asset: Asset<unknown>, today: string): void {
   if (today <= asset.day) return;
   for (let head = asset.holds[0]; head?.until !== undefined && head.until < today; head = asset.holds[0]) {
     asset.holds.shift();
-    promote(asset, addDays(head.until, 1));
+    promote(asset, addDaysToDay(head.until, 1));
   }
   asset.day = today;
 }
@@ -195,7 +196,7 @@ function view(asset: Asset<unknown>, h: SealHold): Hold {
     court: h.court,
     caseNo: h.caseNo,
     from,
-    until: h.until ?? termUntil(from, h.termDays),
+    until: h.until ?? termLastDay(from, h.termDays),
     queuePosition: queuePosition(asset, h),
   };
 }

@@ -1,4 +1,4 @@
-import type { AgencyKind } from '@hub/domain';
+import type { AgencyKind } from './glossary.ts';
 
 export interface PlannedRequest {
   agency: AgencyKind;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRequests } from './fan-out.js';
+import { planRequests } from './request-plan.ts';
 
 const directory = new Map([['bank', ['ICBC', 'CCB', 'CMB']]] as const);
 

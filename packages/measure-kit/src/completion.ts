@@ -1,0 +1,47 @@
+import { isTerminalNotice, noticeStatusFrom, type RequestStatus } from '@hub/domain';
+import type { OutboxMessage } from '@hub/messaging';
+import type { Queryable } from '@hub/store';
+import type { CompletedNotice, CompletionCounts, MeasureServiceSpec } from './spec.js';
+import { lockNoticeProgress, updateNoticeStatuses } from './sql/notice-progress.js';
+
+/** NoticeCompleted's counts: every request once, by its final status. */
+export function completionCounts(statuses: readonly RequestStatus[]): CompletionCounts {
+  const c = (s: RequestStatus) => statuses.filter((x) => x === s).length;
+  return {
+    requests: statuses.length,
+    done: c('done'),
+    partial: c('partial'),
+    cannotAssist: c('cannot-assist'),
+    refused: c('refused'),
+    failed: c('failed'),
+  };
+}
+
+/**
+ * Each touched notice takes the status the domain derives from its requests (noticeStatusFrom); one that
+ * has just become terminal-by-completion is announced once with `NoticeCompleted` and its counts.
+ */
+export async function settleNotices(
+  tx: Queryable,
+  noticeIds: readonly string[],
+  spec: MeasureServiceSpec,
+  now: Date,
+  out: OutboxMessage[],
+): Promise<void> {
+  const moved: { id: string; status: ReturnType<typeof noticeStatusFrom>; completedAt: Date | null }[] = [];
+  const completed: CompletedNotice[] = [];
+  for (const n of await lockNoticeProgress(tx, noticeIds)) {
+    const status = noticeStatusFrom(n.requests, n.status);
+    if (status === n.status) continue;
+    const completes = status === 'completed';
+    moved.push({ id: n.id, status, completedAt: completes ? now : null });
+    if (completes) completed.push({ noticeId: n.id, counts: completionCounts(n.requests) });
+    else if (isTerminalNotice(status))
+      throw new Error(`notice ${n.id} cannot become ${status} by its requests`);
+  }
+  await updateNoticeStatuses(tx, moved);
+  for (const { noticeId, counts } of completed) {
+    out.push(spec.events.event('notices', noticeId, 'noticeCompleted', { noticeId, ...counts }));
+  }
+  if (completed.length > 0) await spec.hooks?.onCompleted?.(tx, completed);
+}

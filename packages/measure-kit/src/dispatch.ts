@@ -1,0 +1,63 @@
+import { type AgencyTopicKind, requestTopicKey } from '@hub/contracts';
+import type { EventFactory, OutboxMessage } from '@hub/messaging';
+import type { IntakeNotice, PlannedRow, Reuse } from './spec.js';
+
+/**
+ * The events announcing one planned request: `RequestFailed` when it cannot be routed; otherwise
+ * `RequestDispatched` on the agency kind's own request topic (so each adapter reads only what is meant for
+ * it), carrying the whole sealed notice and its seal and the SLA deadlines; and for a request answered by
+ * reuse, the reuse record's `RequestAnswered` too (the institution is not asked again, but it learns of
+ * every court's inquiry about its customer: the adapter keeps the record, already settled).
+ */
+export function requestEvents(
+  events: EventFactory,
+  notice: IntakeNotice,
+  plan: PlannedRow,
+  slaPolicyVersion: string,
+  reuse: Reuse | undefined,
+): OutboxMessage[] {
+  const base = {
+    requestId: plan.id,
+    noticeId: notice.id,
+    agency: plan.agency,
+    institution: plan.institution,
+  };
+  if (plan.failure) {
+    return [events.event('progress', notice.id, 'requestFailed', { ...base, ...plan.failure })];
+  }
+  const { deadlines } = plan;
+  if (!deadlines) throw new Error(`request ${plan.id} is routed but has no deadlines`);
+  const n = notice.submission;
+  const dispatched = events.event(
+    requestTopicKey(plan.agency as AgencyTopicKind),
+    notice.id,
+    'requestDispatched',
+    {
+      ...base,
+      measure: n.measure,
+      caseNo: n.caseNo,
+      noticeNo: n.noticeNo,
+      court: n.court,
+      debtor: n.debtor,
+      params: n.params,
+      legalBasis: n.legalBasis,
+      acknowledgeBy: deadlines.acknowledgeBy,
+      answerBy: deadlines.answerBy,
+      escalateAt: deadlines.escalateAt,
+      slaPolicyVersion,
+      notice: n,
+      seal: notice.issued.seal,
+      reusedFromRequestId: reuse?.fromRequestId,
+    },
+  );
+  if (!reuse) return [dispatched];
+  return [
+    dispatched,
+    events.event('progress', notice.id, 'requestAnswered', {
+      ...base,
+      outcome: reuse.outcome,
+      reason: `reused: answered ${reuse.answeredAt.toISOString()} (request ${reuse.fromRequestId})`,
+      resultJson: JSON.stringify(reuse.result),
+    }),
+  ];
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { NoticeIssued } from '@hub/contracts';
+import {
+  type AgencyKind,
+  deadlinesFor,
+  type Measure,
+  maskIdNumber,
+  maskName,
+  planRequests,
+  type RequestStatus,
+  requestTransition,
+  slaFor,
+} from '@hub/domain';
+import type { OutboxMessage } from '@hub/messaging';
+import type { Queryable } from '@hub/store';
+import { requestEvents } from './dispatch.js';
+import type { AnsweredRow, IntakeNotice, MeasureServiceSpec, PlannedRow, Reuse } from './spec.js';
+import { insertNotices } from './sql/insert-notices.js';
+import { insertRequests } from './sql/insert-requests.js';
+import { subjectKeyOf } from './subject.js';
+
+/**
+ * New notices in, one request per institution out: stored, announced, and (by the service's hook) some
+ * answered at once by reuse. A notice delivered again — even twice in one batch — fans out once.
+ * Returns the ids of the notices taken in.
+ */
+export async function takeIn(
+  tx: Queryable,
+  issued: readonly (NoticeIssued & { notice: NonNullable<NoticeIssued['notice']> })[],
+  spec: MeasureServiceSpec,
+  now: Date,
+  out: OutboxMessage[],
+): Promise<string[]> {
+  const candidates = [...new Map(issued.map((i) => [i.noticeId, toIntake(i)])).values()];
+  const fresh = await insertNotices(
+    tx,
+    candidates.map((n) => ({
+      ...n,
+      // Masked for reports; the clear number stays with the gateway and the agencies that need it.
+      debtor: {
+        kind: n.submission.debtor?.kind ?? '',
+        name: maskName(n.submission.debtor?.name ?? ''),
+        id: maskIdNumber(n.submission.debtor?.idNumber || n.submission.debtor?.creditCode || ''),
+      },
+    })),
+    now,
+  );
+  const notices = candidates.filter((n) => fresh.has(n.id));
+  if (notices.length === 0) return [];
+  const planned = notices.map((notice) => ({ notice, requests: plan(notice, spec, now) }));
+  const requests = planned.flatMap((p) => p.requests);
+  const routed = requests.filter((r) => !r.failure);
+  const reuses =
+    routed.length > 0 && spec.hooks?.beforeDispatch
+      ? await spec.hooks.beforeDispatch(tx, { notices, requests: routed, now })
+      : new Map<string, Reuse>();
+  const reuseOf = (r: PlannedRow) => (r.failure ? undefined : reuses.get(r.id));
+  await insertRequests(
+    tx,
+    requests.map((r) => {
+      const reuse = reuseOf(r);
+      return {
+        id: r.id,
+        noticeId: r.noticeId,
+        agency: r.agency,
+        institution: r.institution,
+        status: initialStatus(r, reuse),
+        dueAt: r.deadlines?.answerBy ?? null,
+        outcome: reuse?.outcome ?? null,
+        result: reuse?.result ?? null,
+        answeredAt: reuse ? now : null,
+        reusedFrom: reuse?.fromRequestId ?? null,
+      };
+    }),
+    now,
+  );
+  const answered: AnsweredRow[] = [];
+  for (const { notice, requests: mine } of planned) {
+    for (const r of mine) {
+      const reuse = reuseOf(r);
+      out.push(...requestEvents(spec.events, notice, r, spec.sla.version, reuse));
+      if (reuse) answered.push(answeredByReuse(notice, r, reuse));
+    }
+  }
+  await spec.hooks?.onPlanned?.(tx, { notices, requests });
+  if (answered.length > 0) await spec.hooks?.onAnswered?.(tx, answered);
+  return notices.map((n) => n.id);
+}
+
+function answeredByReuse(n: IntakeNotice, r: PlannedRow, reuse: Reuse): AnsweredRow {
+  return {
+    requestId: r.id,
+    noticeId: n.id,
+    caseNo: n.caseNo,
+    courtCode: n.courtCode,
+    subjectKey: n.subjectKey,
+    measure: n.measure,
+    agency: r.agency,
+    institution: r.institution,
+    status: reuse.outcome,
+    result: reuse.result,
+    answeredAt: reuse.answeredAt,
+    reusedFrom: reuse.fromRequestId,
+  };
+}
+
+function toIntake(i: NoticeIssued & { notice: NonNullable<NoticeIssued['notice']> }): IntakeNotice {
+  return {
+    id: i.noticeId,
+    caseNo: i.notice.caseNo,
+    courtCode: i.notice.court?.code ?? '',
+    measure: i.notice.measure as Measure,
+    subjectKey: subjectKeyOf(i.notice.debtor),
+    submission: i.notice,
+    issued: i,
+  };
+}
+
+/** One request per institution (domain planRequests), each routed one stamped with its SLA deadlines. */
+function plan(n: IntakeNotice, spec: MeasureServiceSpec, now: Date): PlannedRow[] {
+  const targets = n.submission.targets.map((t) => ({
+    agency: t.agency as AgencyKind,
+    institution: t.institution || undefined,
+  }));
+  return planRequests(targets, spec.directory).map((p) => ({
+    ...p,
+    id: randomUUID(),
+    noticeId: n.id,
+    ...(p.failure
+      ? {}
+      : { deadlines: deadlinesFor(slaFor(spec.sla.policy, p.agency, n.measure), now, spec.calendar) }),
+  }));
+}
+
+/** A new request is pending; one that cannot be routed has failed, one answered by reuse has its answer. */
+function initialStatus(r: PlannedRow, reuse: Reuse | undefined): RequestStatus {
+  const to: RequestStatus = r.failure ? 'failed' : (reuse?.outcome ?? 'pending');
+  if (to === 'pending') return to;
+  const move = requestTransition('pending', to);
+  if (!move.ok) throw new Error(`request ${r.id} cannot start as ${to}: ${move.error.reason}`);
+  return to;
+}

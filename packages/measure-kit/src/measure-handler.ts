@@ -1,0 +1,43 @@
+import type { NoticeIssued } from '@hub/contracts';
+import { isMeasure } from '@hub/domain';
+import { type BatchHandler, enqueue, type OutboxMessage } from '@hub/messaging';
+import { answerOf, type IncomingAnswer, takeAnswers } from './answers.js';
+import { settleNotices } from './completion.js';
+import { takeIn } from './intake.js';
+import type { MeasureServiceSpec } from './spec.js';
+
+type SealedIssue = NoticeIssued & { notice: NonNullable<NoticeIssued['notice']> };
+
+/**
+ * The batch handler of a measure service's consumer (topics `notices` and `progress`): the notices of its
+ * measures in, one request per institution out; answers in, each notice's completion out. One transaction
+ * per batch: the rows, what the hooks write and the events announcing them commit together.
+ */
+export function createMeasureHandler(spec: MeasureServiceSpec): BatchHandler {
+  const owns = (issued: NoticeIssued): issued is SealedIssue => {
+    const m = issued.notice?.measure;
+    return (
+      m !== undefined && isMeasure(m) && spec.measures.includes(m) && (spec.hooks?.admits?.(issued) ?? true)
+    );
+  };
+  return async (tx, events) => {
+    const now = spec.now();
+    const out: OutboxMessage[] = [];
+    const notices: SealedIssue[] = [];
+    const answers: IncomingAnswer[] = [];
+    for (const { envelope } of events) {
+      const p = envelope.payload;
+      if (p?.$case === 'noticeIssued' && owns(p.value)) notices.push(p.value);
+      else if (p?.$case === 'requestAnswered') {
+        const a = answerOf(p.value.outcome, p.value.resultJson, p.value.requestId);
+        if (a) answers.push(a);
+      } else if (p?.$case === 'requestFailed')
+        answers.push({ requestId: p.value.requestId, status: 'failed', outcome: null, result: null });
+    }
+    const touched = new Set<string>();
+    if (notices.length > 0) for (const id of await takeIn(tx, notices, spec, now, out)) touched.add(id);
+    if (answers.length > 0) for (const id of await takeAnswers(tx, answers, spec, now)) touched.add(id);
+    if (touched.size > 0) await settleNotices(tx, [...touched], spec, now, out);
+    await enqueue(tx, out);
+  };
+}

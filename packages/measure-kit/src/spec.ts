@@ -1,0 +1,114 @@
+/**
+ * What a measure service (query, freeze-deduct, punishment) gives the skeleton: the measures it owns, where
+ * institutions are, the clock, its SLA policy, and hooks for its own rules. Each hook runs inside the batch's
+ * transaction, so what it writes commits with the notices, requests and events it sees.
+ */
+import type { NoticeCompleted, NoticeIssued, NoticeSubmission } from '@hub/contracts';
+import type {
+  AgencyKind,
+  AnswerOutcome,
+  Deadlines,
+  Measure,
+  PlannedRequest,
+  RequestStatus,
+  SlaPolicy,
+  WorkingDayCalendar,
+} from '@hub/domain';
+import type { EventFactory } from '@hub/messaging';
+import type { Logger } from '@hub/service-kit';
+import type { Queryable } from '@hub/store';
+
+/** A notice as the skeleton keeps it (table `notices`), with the sealed event it came from. */
+export interface IntakeNotice {
+  id: string;
+  caseNo: string;
+  courtCode: string;
+  measure: Measure;
+  subjectKey: string;
+  /** What the court sealed, and the event carrying it with its seal. */
+  submission: NoticeSubmission;
+  issued: NoticeIssued;
+}
+
+/** A request planned for one institution, before it is stored and dispatched. */
+export interface PlannedRow extends PlannedRequest {
+  id: string;
+  noticeId: string;
+  /** Absent on a request that could not be routed (it fails at once). */
+  deadlines?: Deadlines;
+}
+
+/** An answer a service gives itself instead of asking the institution again (query's answer reuse). */
+export interface Reuse {
+  fromRequestId: string;
+  outcome: AnswerOutcome;
+  result: unknown;
+  /** When the institution gave the reused answer. */
+  answeredAt: Date;
+}
+
+/** A request that has just reached an answer (live, or by reuse), with what its notice says. */
+export interface AnsweredRow {
+  requestId: string;
+  noticeId: string;
+  caseNo: string;
+  courtCode: string;
+  subjectKey: string;
+  measure: string;
+  agency: AgencyKind;
+  institution: string;
+  status: RequestStatus;
+  result: unknown;
+  /** When the institution gave this answer: now, or the reused answer's time. */
+  answeredAt: Date;
+  reusedFrom?: string;
+}
+
+/** NoticeCompleted's counts of requests by final status. */
+export type CompletionCounts = Omit<NoticeCompleted, 'noticeId'>;
+
+export interface CompletedNotice {
+  noticeId: string;
+  counts: CompletionCounts;
+}
+
+/** The batch's transaction. */
+export type Tx = Queryable;
+
+export interface MeasureHooks {
+  /** A guard on intake, after ownership of the measure: a notice it refuses is not taken in at all. */
+  admits?(issued: NoticeIssued): boolean;
+  /**
+   * Which planned requests are answered without asking (by request id). They are still dispatched, as reuse
+   * records carrying `reusedFromRequestId`, and answered at once with `RequestAnswered`.
+   */
+  beforeDispatch?(
+    tx: Tx,
+    batch: { notices: readonly IntakeNotice[]; requests: readonly PlannedRow[]; now: Date },
+  ): Promise<ReadonlyMap<string, Reuse>>;
+  /** After the batch's new notices and their requests are stored. */
+  onPlanned?(
+    tx: Tx,
+    batch: { notices: readonly IntakeNotice[]; requests: readonly PlannedRow[] },
+  ): Promise<void>;
+  /** After requests reached their answer (the first terminal answer each; repeats never come here). */
+  onAnswered?(tx: Tx, answered: readonly AnsweredRow[]): Promise<void>;
+  /** After notices completed (each once), with the counts their NoticeCompleted carries. */
+  onCompleted?(tx: Tx, completed: readonly CompletedNotice[]): Promise<void>;
+}
+
+export interface MeasureServiceSpec {
+  /** The measures whose notices this service takes in (domain `measureService`). */
+  measures: readonly Measure[];
+  events: EventFactory;
+  /** Connected institutions by agency kind (HUB_INSTITUTIONS). */
+  directory: ReadonlyMap<AgencyKind, readonly string[]>;
+  now: () => Date;
+  /** The deadlines stamped on each dispatch, and the version they are stamped with. */
+  sla: { policy: SlaPolicy; version: string };
+  /** Working days for SLA deadlines (HUB_CALENDAR_FILE); the shipped calendar when absent. */
+  calendar?: WorkingDayCalendar;
+  hooks?: MeasureHooks;
+  /** Told of answers the state machine refused (a second, different answer; a move it forbids). */
+  logger?: Pick<Logger, 'warn'>;
+}

@@ -1,0 +1,34 @@
+import type { NoticeStatus, RequestStatus } from '@hub/domain';
+import type { Queryable } from '@hub/store';
+
+export interface NoticeProgress {
+  id: string;
+  status: NoticeStatus;
+  requests: RequestStatus[];
+}
+
+/** The notices among `ids`, locked, each with the statuses of all its requests. */
+export async function lockNoticeProgress(tx: Queryable, ids: readonly string[]): Promise<NoticeProgress[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await tx.query<NoticeProgress>(
+    `SELECT n.id, n.status, ARRAY(SELECT r.status FROM requests r WHERE r.notice_id = n.id) AS requests
+     FROM notices n WHERE n.id = ANY($1::uuid[])
+     FOR UPDATE`,
+    [ids],
+  );
+  return rows;
+}
+
+/** Moves notices to the statuses the domain derived (`completedAt` set on those that just completed). */
+export async function updateNoticeStatuses(
+  tx: Queryable,
+  rows: readonly { id: string; status: NoticeStatus; completedAt: Date | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE notices n SET status = u.status, completed_at = COALESCE(u.completed_at, n.completed_at)
+     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, status, completed_at)
+     WHERE n.id = u.id`,
+    [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.completedAt)],
+  );
+}
