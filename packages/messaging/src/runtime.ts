@@ -19,6 +19,11 @@ export interface RuntimeOptions {
   /** Prefix of consumer group ids (tests isolate with it). */
   namespace: string;
   migrationsDir: string;
+  /**
+   * Packages' migrations (e.g. @hub/timers' TIMERS_MIGRATIONS) run into the same schema before the service's
+   * own, each with its own history table, so a package table can be added to a schema already migrated.
+   */
+  packageMigrations?: readonly { table: string; dir: string }[];
   logger: Logger;
   registry: Registry;
   now: () => Date;
@@ -103,6 +108,15 @@ export class MessagingRuntime {
   }
 
   async start(): Promise<void> {
+    for (const m of this.options.packageMigrations ?? []) {
+      const ran = await migrate({
+        url: this.options.databaseUrl,
+        schema: this.options.schema,
+        dirs: [m.dir],
+        table: m.table,
+      });
+      if (ran.length > 0) this.options.logger.info({ migrations: ran }, 'migrated');
+    }
     const ran = await migrate({
       url: this.options.databaseUrl,
       schema: this.options.schema,
@@ -138,7 +152,7 @@ export interface RuntimeConfig {
 export function serviceRuntime(
   service: string,
   config: RuntimeConfig,
-  deps: { migrationsDir: string; logger: Logger; registry: Registry; now: () => Date },
+  deps: Pick<RuntimeOptions, 'migrationsDir' | 'packageMigrations' | 'logger' | 'registry' | 'now'>,
 ): MessagingRuntime {
   return new MessagingRuntime({
     service,
