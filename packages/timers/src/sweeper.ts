@@ -58,8 +58,8 @@ export class TimerSweeper {
   private readonly batchSize: number;
   private readonly backoff: (attempt: number) => number;
   private stopped = true;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly wakers = new Set<() => void>();
   private readonly origin: { real: number; hub: number };
 
   constructor(private readonly options: SweeperOptions) {
@@ -76,54 +76,74 @@ export class TimerSweeper {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.loop = this.run();
+    // Two loops: a slow webhook never holds back a deadline, nor a burst of deadlines a call.
+    this.loops = [
+      this.run([...this.txHandlers.keys()], () => this.drainFires()),
+      this.run([...this.callHandlers.keys()], () => this.drainCalls()),
+    ];
   }
 
-  /** Finish the round in flight (its calls included), then stop. */
+  /** Finish the rounds in flight (their calls included), then stop. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeUp?.();
-    await this.loop;
+    this.wake();
+    await Promise.all(this.loops);
   }
 
   /** Sweep now instead of at the next planned wake-up (e.g. after scheduling a timer due at once). */
   wake(): void {
-    this.wakeUp?.();
+    for (const wakeUp of this.wakers) wakeUp();
   }
 
   /** Fire everything due now, round after round. Returns how many timers were handled. */
   async sweep(): Promise<number> {
+    const [fired, called] = await Promise.all([this.drainFires(), this.drainCalls()]);
+    return fired + called;
+  }
+
+  private async drainFires(): Promise<number> {
     let total = 0;
     for (;;) {
-      const [fired, called] = await Promise.all([this.fireRound(), this.callRound()]);
-      total += fired + called.handled;
-      if (fired < this.batchSize && !called.full) return total;
+      const fired = await this.fireRound();
+      total += fired;
+      if (fired < this.batchSize) return total;
     }
   }
 
-  private async run(): Promise<void> {
+  private async drainCalls(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { handled, full } = await this.callRound();
+      total += handled;
+      if (!full) return total;
+    }
+  }
+
+  private async run(kinds: string[], drain: () => Promise<number>): Promise<void> {
+    if (kinds.length === 0) return;
     while (!this.stopped) {
       try {
-        await this.sweep();
+        // What fired may have scheduled timers for the other loop (a breach its alert): wake it.
+        if ((await drain()) > 0) this.wake();
       } catch (err) {
         this.options.logger.error({ err }, 'timer sweep failed; retrying');
       }
       if (this.stopped) break;
-      const sleepMs = await this.sleepMs().catch(() => this.maxSleepMs);
+      const sleepMs = await this.sleepMs(kinds).catch(() => this.maxSleepMs);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, sleepMs);
-        this.wakeUp = () => {
+        const wakeUp = () => {
           clearTimeout(timer);
+          this.wakers.delete(wakeUp);
           resolve();
         };
+        const timer = setTimeout(wakeUp, sleepMs);
+        this.wakers.add(wakeUp);
       });
-      this.wakeUp = undefined;
     }
   }
 
   /** Real time until the earliest timer falls due, at the rate the hub clock has run since the sweeper began. */
-  private async sleepMs(): Promise<number> {
-    const kinds = [...this.txHandlers.keys(), ...this.callHandlers.keys()];
+  private async sleepMs(kinds: string[]): Promise<number> {
     const due = await nextDue(this.options.pool, kinds);
     if (!due) return this.maxSleepMs;
     const hubNow = this.options.clock.now().getTime();

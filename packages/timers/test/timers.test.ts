@@ -200,4 +200,36 @@ describe('durable timers', () => {
     ]);
     expect((await pool.query('SELECT 1 FROM timers')).rowCount).toBe(0);
   });
+
+  it('a slow call never holds back a deadline', async () => {
+    const clock = manualClock(minutes(60));
+    await schedule({ kind: 'slow', subjectId: 'hook', dueAt: minutes(1) });
+    let release = () => {};
+    const hanging = new Promise<void>((r) => {
+      release = r;
+    });
+    const sweeper = new TimerSweeper({
+      pool,
+      clock,
+      logger,
+      maxSleepMs: 50,
+      handlers: [recording('k'), { kind: 'slow', mode: 'call', call: () => hanging }],
+    });
+    sweeper.start();
+    try {
+      await waitFor(
+        async () => (await pool.query('SELECT 1 FROM timers WHERE claim_token IS NOT NULL')).rowCount,
+        { what: 'call in flight' },
+      );
+      await schedule({ subjectId: 'deadline', dueAt: minutes(59) });
+      await waitFor(async () => (await fired()).includes('deadline'), {
+        what: 'deadline fired',
+        timeoutMs: 2000,
+      });
+    } finally {
+      release();
+      await sweeper.stop();
+    }
+    expect((await pool.query('SELECT 1 FROM timers')).rowCount).toBe(0);
+  });
 });
