@@ -1,5 +1,5 @@
 import { NoticeSubmission, type RequestDispatched } from '@hub/contracts';
-import { canonicalJson, HubError, isErrorCode } from '@hub/domain';
+import { canonicalJson, HubError, isErrorCode, OPEN_REQUEST_STATUSES } from '@hub/domain';
 import { type EventFactory, enqueue, isRefusedData, isRetryable, type OutboxMessage } from '@hub/messaging';
 import { sealedBytes } from '@hub/seal';
 import { type Pool, type Queryable, withTransaction } from '@hub/store';
@@ -35,7 +35,8 @@ export interface ReuseRecord extends SealedItem {
   reusedFromRequestId: string;
 }
 
-const OPEN = ['pending', 'delivered', 'acknowledged'];
+// The domain's open statuses: a request the agency may still lease, acknowledge or answer (a reuse record never).
+const OPEN = OPEN_REQUEST_STATUSES;
 
 export type ItemResult =
   | { requestId: string; ok: true; status: string }

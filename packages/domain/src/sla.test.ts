@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { CalendarNotCoveredError, makeCalendar } from './calendar.ts';
 import { AGENCY_KINDS, agencySupports, MEASURES } from './glossary.ts';
-import { DEFAULT_SLA_POLICY, deadlinesFor, describeDuration, dueAt, type SlaPolicy, slaFor } from './sla.ts';
+import {
+  DEFAULT_SLA,
+  DEFAULT_SLA_POLICY,
+  deadlinesFor,
+  describeDuration,
+  dueAt,
+  isBreached,
+  type SlaPolicy,
+  slaFor,
+  slaPolicyFileSchema,
+  slaPolicyFrom,
+} from './sla.ts';
 
 describe('DEFAULT_SLA_POLICY follows the DESIGN §4 table', () => {
   it.each([
@@ -120,5 +131,41 @@ describe('dueAt', () => {
     expect(
       [{ minutes: 15 }, { hours: 24 }, { workingDays: 3 }, { workingDays: 1 }].map(describeDuration),
     ).toEqual(['15 min', '24 h', '3 working days', '1 working day']);
+  });
+});
+
+describe('versioned SLA policy', () => {
+  it('the shipped policy is versioned and round-trips through the file schema', () => {
+    const file = { version: DEFAULT_SLA.version, source: DEFAULT_SLA.source, ...DEFAULT_SLA.policy };
+    expect(slaPolicyFrom(slaPolicyFileSchema.parse(file))).toEqual(DEFAULT_SLA);
+  });
+
+  it.each([
+    ['a duration of two units', { acknowledge: { hours: 1, minutes: 5 }, answer: { hours: 1 } }],
+    ['an unknown measure', { acknowledge: { hours: 1 }, answer: { hours: 1 }, measures: ['fly'] }],
+    ['a negative duration', { acknowledge: { hours: -1 }, answer: { hours: 1 } }],
+    ['fractional working days', { acknowledge: { hours: 1 }, answer: { workingDays: 1.5 } }],
+  ])('refuses %s', (_, rule) => {
+    const file = {
+      version: 'v2',
+      source: 'test',
+      rules: [{ agency: 'bank', measures: ['query'], ...rule }],
+      fallback: { acknowledge: { hours: 1 }, answer: { hours: 24 } },
+    };
+    expect(slaPolicyFileSchema.safeParse(file).success).toBe(false);
+  });
+});
+
+describe('isBreached', () => {
+  const due = new Date('2026-03-02T10:00:00Z');
+  const after = new Date('2026-03-02T10:00:01Z');
+  it.each([
+    ['open, before the deadline', { open: true, dueAt: due, answeredAt: null }, due, false],
+    ['open, past the deadline', { open: true, dueAt: due, answeredAt: null }, after, true],
+    ['answered in time', { open: false, dueAt: due, answeredAt: due }, after, false],
+    ['answered late: stays breached', { open: false, dueAt: due, answeredAt: after }, after, true],
+    ['no deadline known', { open: true, dueAt: null, answeredAt: null }, after, false],
+  ])('%s', (_, r, now, expected) => {
+    expect(isBreached(r, now)).toBe(expected);
   });
 });

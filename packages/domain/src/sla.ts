@@ -3,9 +3,10 @@
  * answer each measure. No regulation fixes these; the defaults follow practice (bank searches within an hour,
  * Zhejiang's ten-minute inquiries and two-day freezes).
  */
+import { z } from 'zod';
 import type { WorkingDayCalendar } from './calendar.ts';
 import { CalendarNotCoveredError, makeCalendar, PRC_CALENDAR } from './calendar.ts';
-import type { AgencyKind, Measure } from './glossary.ts';
+import { AGENCY_KINDS, type AgencyKind, MEASURES, type Measure } from './glossary.ts';
 
 export type Duration = { hours: number } | { minutes: number } | { workingDays: number };
 
@@ -77,6 +78,61 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
   fallback: { acknowledge: hour1, answer: hours24 },
 };
 
+/**
+ * A policy as data with its identity, like the legal rule sets in rules.ts: every deadline stamped on a request
+ * names the version it came from (RequestDispatched.sla_policy_version), so a later change of policy never
+ * rewrites what a request was promised.
+ */
+export interface VersionedSlaPolicy {
+  /** Stable id stamped on requests, e.g. `default` or `sla-2027-01`. */
+  version: string;
+  /** Where the figures come from (a decision, a memorandum with an agency, DESIGN §4). */
+  source: string;
+  policy: SlaPolicy;
+}
+
+/** The shipped policy. Its id is `default`: what query has stamped on every RequestDispatched so far. */
+export const DEFAULT_SLA: VersionedSlaPolicy = {
+  version: 'default',
+  source: 'DESIGN §4 default SLAs (configuration, not law)',
+  policy: DEFAULT_SLA_POLICY,
+};
+
+const durationSchema = z.union([
+  z.strictObject({ hours: z.number().positive().finite() }),
+  z.strictObject({ minutes: z.number().positive().finite() }),
+  z.strictObject({ workingDays: z.number().int().positive() }),
+]);
+
+const deadlinesSchema = {
+  acknowledge: durationSchema,
+  answer: durationSchema,
+  escalate: durationSchema.optional(),
+};
+
+/** A policy file (HUB_SLA_POLICY_FILE, loaded by @hub/service-kit): `{ version, source, rules, fallback }`. */
+export const slaPolicyFileSchema = z.strictObject({
+  version: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)'),
+  source: z.string().trim().min(1),
+  rules: z.array(
+    z.strictObject({
+      agency: z.enum([...AGENCY_KINDS, '*']),
+      measures: z.array(z.enum(MEASURES)).min(1),
+      ...deadlinesSchema,
+    }),
+  ),
+  fallback: z.strictObject(deadlinesSchema),
+});
+
+/** A parsed policy file as a versioned policy (throws the zod error; callers name their variable). */
+export function slaPolicyFrom(file: z.infer<typeof slaPolicyFileSchema>): VersionedSlaPolicy {
+  const { version, source, ...policy } = file;
+  return { version, source, policy: policy as SlaPolicy };
+}
+
 export function slaFor(policy: SlaPolicy, agency: AgencyKind, measure: Measure): Sla {
   const rule =
     policy.rules.find((r) => r.agency === agency && r.measures.includes(measure)) ??
@@ -140,6 +196,20 @@ export function deadlinesFor(sla: Sla, start: Date, calendar: WorkingDayCalendar
     if (!(err instanceof CalendarNotCoveredError)) throw err;
     return { ...compute(WEEKENDS_ONLY), calendarGap: err.year };
   }
+}
+
+/**
+ * Breached (超期): the answer deadline passed with no answer, or the answer came after it. The one definition the
+ * tracker, the gateway's clients and the property report use (in SQL through the tracker's request-status module).
+ * A late answer keeps the mark: non-cooperation is evidence (DESIGN §4).
+ */
+export function isBreached(
+  r: { open: boolean; dueAt: Date | null | undefined; answeredAt: Date | null | undefined },
+  now: Date,
+): boolean {
+  if (!r.dueAt) return false;
+  if (r.open) return now.getTime() > r.dueAt.getTime();
+  return !!r.answeredAt && r.answeredAt.getTime() > r.dueAt.getTime();
 }
 
 /** Durations in a human word, e.g. for the ops console: `15 min`, `24 h`, `3 working days`. */

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { NOTICE_STATUSES, REQUEST_STATUSES, type RequestStatus } from './glossary.ts';
 import {
   foldRequestStatus,
+  isOpenRequest,
   isTerminalRequest,
   NOTICE_TRANSITIONS,
   noticeStatusFrom,
   noticeTransition,
+  OPEN_REQUEST_STATUSES,
   REQUEST_TRANSITIONS,
   requestStatusRank,
   requestTransition,
@@ -62,6 +64,12 @@ describe('request state machine', () => {
       ['pending', 'delivered', 'acknowledged'].map((s) => requestStatusRank(s as RequestStatus)),
     ).toEqual([0, 1, 2]);
     for (const s of TERMINAL) expect(requestStatusRank(s)).toBe(3);
+  });
+
+  it('open is exactly not terminal, and what this build cannot name is not open', () => {
+    expect(OPEN_REQUEST_STATUSES).toEqual(['pending', 'delivered', 'acknowledged']);
+    for (const s of REQUEST_STATUSES) expect(isOpenRequest(s)).toBe(!isTerminalRequest(s));
+    expect(isOpenRequest('reused')).toBe(false);
   });
 
   it('every allowed transition moves strictly up in rank', () => {

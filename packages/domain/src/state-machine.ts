@@ -70,6 +70,19 @@ export function isTerminalNotice(status: NoticeStatus): boolean {
   return NOTICE_TRANSITIONS[status].length === 0;
 }
 
+/** Requests still waiting for the agency (未办结): every status not terminal. */
+export const OPEN_REQUEST_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.filter(
+  (s) => REQUEST_TRANSITIONS[s].length > 0,
+);
+
+/**
+ * Still open: the one "not yet answered" predicate. A status this build cannot name counts as closed, like an
+ * unknown answer outcome (an answer is an answer), so it never raises a breach.
+ */
+export function isOpenRequest(status: string): boolean {
+  return (OPEN_REQUEST_STATUSES as readonly string[]).includes(status);
+}
+
 export function isRequestStatus(value: unknown): value is RequestStatus {
   return typeof value === 'string' && (REQUEST_STATUSES as readonly string[]).includes(value);
 }

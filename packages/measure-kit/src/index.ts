@@ -5,5 +5,11 @@ export { createMeasureHandler } from './measure-handler.js';
 export type * from './spec.js';
 export { subjectKeyOf } from './subject.js';
 
-/** The skeleton's tables (notices, requests): pass with the service's own migrations to its runtime. */
-export const MEASURE_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+/**
+ * The skeleton's tables (notices, requests), for the runtime's `packageMigrations`: migrated into the service's
+ * schema before its own tables, with a history table of their own (numbered apart from the service's).
+ */
+export const MEASURE_MIGRATIONS = Object.freeze({
+  table: 'pgmigrations_measure',
+  dir: fileURLToPath(new URL('../migrations', import.meta.url)),
+});

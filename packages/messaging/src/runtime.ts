@@ -18,8 +18,12 @@ export interface RuntimeOptions {
   topicPrefix: string;
   /** Prefix of consumer group ids (tests isolate with it). */
   namespace: string;
-  /** The service's own migrations; several when a kit ships tables of its own (names sort across them). */
-  migrationsDir: string | readonly string[];
+  migrationsDir: string;
+  /**
+   * Packages' migrations (e.g. @hub/timers' TIMERS_MIGRATIONS) run into the same schema before the service's
+   * own, each with its own history table, so a package table can be added to a schema already migrated.
+   */
+  packageMigrations?: readonly { table: string; dir: string }[];
   logger: Logger;
   registry: Registry;
   now: () => Date;
@@ -104,10 +108,19 @@ export class MessagingRuntime {
   }
 
   async start(): Promise<void> {
+    for (const m of this.options.packageMigrations ?? []) {
+      const ran = await migrate({
+        url: this.options.databaseUrl,
+        schema: this.options.schema,
+        dirs: [m.dir],
+        table: m.table,
+      });
+      if (ran.length > 0) this.options.logger.info({ migrations: ran }, 'migrated');
+    }
     const ran = await migrate({
       url: this.options.databaseUrl,
       schema: this.options.schema,
-      dirs: [MESSAGING_MIGRATIONS_DIR, ...[this.options.migrationsDir].flat()],
+      dirs: [MESSAGING_MIGRATIONS_DIR, this.options.migrationsDir],
     });
     if (ran.length > 0) this.options.logger.info({ migrations: ran }, 'migrated');
     await ensureTopics(this.kafka, allTopics(this.options.topicPrefix));
@@ -139,7 +152,7 @@ export interface RuntimeConfig {
 export function serviceRuntime(
   service: string,
   config: RuntimeConfig,
-  deps: { migrationsDir: string | readonly string[]; logger: Logger; registry: Registry; now: () => Date },
+  deps: Pick<RuntimeOptions, 'migrationsDir' | 'packageMigrations' | 'logger' | 'registry' | 'now'>,
 ): MessagingRuntime {
   return new MessagingRuntime({
     service,

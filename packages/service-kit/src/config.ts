@@ -102,6 +102,11 @@ export const commonEnv = {
    * the shipped calendar lacks, or the published arrangement replacing a provisional year. Unset: as shipped.
    */
   HUB_CALENDAR_FILE: z.string().min(1).optional(),
+  /**
+   * A JSON file holding the SLA policy (`{ version, source, rules, fallback }`, DESIGN §4 table as data) the
+   * measure services stamp deadlines with. Unset: the shipped policy, version `default`.
+   */
+  HUB_SLA_POLICY_FILE: z.string().min(1).optional(),
   /** Courts' seal public keys (`court=base64 SPKI DER`); unset = deterministic demo keys (not security). */
   HUB_COURT_SEAL_PUBLIC_KEYS: z.string().optional(),
 };

@@ -7,3 +7,4 @@ export * from './http-errors.js';
 export * from './lifecycle.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './sla-policy.js';

@@ -6,6 +6,8 @@ export interface MigrateOptions {
   schema: string;
   /** Migration directories in order (shared messaging tables first, then the service's own). */
   dirs: string[];
+  /** History table; a package's own migrations (e.g. @hub/timers) keep theirs, numbered independently. */
+  table?: string;
   log?: (msg: string) => void;
 }
 
@@ -22,7 +24,7 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
     useGlob: true,
     schema,
     createSchema: true,
-    migrationsTable: 'pgmigrations',
+    migrationsTable: options.table ?? 'pgmigrations',
     direction: 'up',
     checkOrder: true,
     singleTransaction: true,

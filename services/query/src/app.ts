@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type Clock, DEFAULT_SLA_POLICY, MEASURES, measureService } from '@hub/domain';
-import { createMeasureHandler, MEASURE_MIGRATIONS_DIR } from '@hub/measure-kit';
+import { createMeasureHandler, MEASURE_MIGRATIONS } from '@hub/measure-kit';
 import { serviceRuntime } from '@hub/messaging';
 import { SealVerifier, sealKeysFrom } from '@hub/seal';
 import {
@@ -32,7 +32,8 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
   const logger = deps.logger.child({ svc: 'query' });
   const registry = createMetricsRegistry('query');
   const runtime = serviceRuntime('query', config, {
-    migrationsDir: [MEASURE_MIGRATIONS_DIR, MIGRATIONS],
+    migrationsDir: MIGRATIONS,
+    packageMigrations: [MEASURE_MIGRATIONS],
     logger,
     registry,
     now: () => deps.clock.now(),

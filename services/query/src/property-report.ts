@@ -1,5 +1,5 @@
 import type { AgencyReport, DebtorReport, PropertyReport } from '@hub/contracts';
-import { isFen } from '@hub/domain';
+import { isBreached, isFen, isOpenRequest } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 
 interface RequestRow {
@@ -23,8 +23,6 @@ interface FactRow {
   detail: unknown;
   last_reported_at: Date;
 }
-
-const OPEN = new Set(['pending', 'delivered', 'acknowledged']);
 
 /**
  * 财产报告 of a case: for each debtor, every fact found, by agency and institution, with totals in fen;
@@ -76,7 +74,10 @@ export async function propertyReport(
       agency: r.agency,
       institution: r.institution,
       status: r.status,
-      breached: r.due_at !== null && OPEN.has(r.status) && now.getTime() > r.due_at.getTime(),
+      breached: isBreached(
+        { open: isOpenRequest(r.status), dueAt: r.due_at, answeredAt: r.answered_at },
+        now,
+      ),
       dueAt: r.due_at ?? undefined,
       reportedAt: r.answered_at ?? undefined,
       reused: r.reused_from !== null,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Clock, DEFAULT_SLA_POLICY } from '@hub/domain';
+import type { Clock } from '@hub/domain';
 import { serviceRuntime } from '@hub/messaging';
 import {
   bindGrpc,
@@ -7,10 +7,12 @@ import {
   createMetricsRegistry,
   type Logger,
   loadCalendar,
+  loadSlaPolicy,
   registerErrorHandling,
   type ServiceApp,
   shutdownGrpc,
 } from '@hub/service-kit';
+import { TIMERS_MIGRATIONS, TimerSweeper } from '@hub/timers';
 import { Gauge, Histogram } from 'prom-client';
 import type { TrackerConfig } from './config.js';
 import { recordDeadLetters } from './dead-letters.js';
@@ -18,8 +20,9 @@ import { createTrackerGrpcServer } from './grpc/tracker-service.js';
 import { registerOpsRoutes } from './ops/routes.js';
 import { project } from './projection.js';
 import { registerReportRoutes } from './reports/routes.js';
-import { AlertSender } from './sla/alerts.js';
-import { BreachDetector } from './sla/detector.js';
+import { alertHandler } from './sla/alerts.js';
+import { slaDeadlineHandlers } from './sla/detector.js';
+import { openSql } from './sql/request-status.js';
 
 export { loadConfig } from './config.js';
 
@@ -34,9 +37,12 @@ export interface TrackerDeps {
 export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
   const logger = deps.logger.child({ svc: 'tracker' });
   const calendar = loadCalendar(config.HUB_CALENDAR_FILE);
+  // Only for RequestDispatched events older than the deadlines their measure service now stamps on them.
+  const sla = loadSlaPolicy(config.HUB_SLA_POLICY_FILE);
   const registry = createMetricsRegistry('tracker');
   const runtime = serviceRuntime('tracker', config, {
     migrationsDir: MIGRATIONS,
+    packageMigrations: [TIMERS_MIGRATIONS],
     logger,
     registry,
     now: () => deps.clock.now(),
@@ -59,7 +65,7 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
       'progress',
     ],
     async (tx, events) => {
-      const { answered } = await project(tx, events, DEFAULT_SLA_POLICY, calendar);
+      const { answered } = await project(tx, events, sla, calendar);
       for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
     },
   );
@@ -72,24 +78,24 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     registers: [registry],
     async collect() {
       const { rows } = await runtime.pool.query<{ agency: string; institution: string; n: number }>(
-        'SELECT agency, institution, count(*)::int AS n FROM requests WHERE status_rank < 3 GROUP BY 1, 2',
+        `SELECT agency, institution, count(*)::int AS n FROM requests WHERE ${openSql('')} GROUP BY 1, 2`,
       );
       this.reset();
       for (const r of rows) this.set({ agency: r.agency, institution: r.institution }, r.n);
     },
   });
-  const detector = new BreachDetector({
+  // SLA breaches, escalations and their webhook alerts: durable timers, one sweeper (DESIGN §5).
+  const url = config.TRACKER_ALERT_WEBHOOK_URL;
+  const timers = new TimerSweeper({
     pool: runtime.pool,
     clock: deps.clock,
-    events: runtime.events,
     logger,
-    registry,
-    alertsEnabled: config.TRACKER_ALERT_WEBHOOK_URL !== undefined,
-    intervalMs: config.TRACKER_SLA_SWEEP_MS,
+    maxSleepMs: config.TRACKER_SLA_SWEEP_MS,
+    handlers: [
+      ...slaDeadlineHandlers({ events: runtime.events, logger, registry, alertsEnabled: url !== undefined }),
+      ...(url ? [alertHandler({ url, registry })] : []),
+    ],
   });
-  const alerts = config.TRACKER_ALERT_WEBHOOK_URL
-    ? new AlertSender({ pool: runtime.pool, url: config.TRACKER_ALERT_WEBHOOK_URL, logger, registry })
-    : undefined;
 
   const http = createHttpServer({
     logger,
@@ -108,11 +114,10 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     runtime,
     /** The bound gRPC port (differs from the configured one when that is 0). */
     grpcPort: 0,
-    detector,
+    timers,
     async start() {
       await runtime.start();
-      detector.start();
-      alerts?.start();
+      timers.start();
       await http.listen({ host: config.TRACKER_HOST, port: config.TRACKER_PORT });
       app.grpcPort = await bindGrpc(grpc, `${config.TRACKER_HOST}:${config.TRACKER_GRPC_PORT}`);
       logger.info({ port: config.TRACKER_PORT, grpcPort: app.grpcPort }, 'tracker listening');
@@ -120,8 +125,7 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     async stop() {
       await shutdownGrpc(grpc);
       await http.close();
-      await alerts?.stop();
-      await detector.stop();
+      await timers.stop();
       await runtime.stop();
     },
   } satisfies ServiceApp & Record<string, unknown>;

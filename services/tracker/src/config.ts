@@ -8,7 +8,10 @@ const schema = z.object({
   TRACKER_GRPC_PORT: env.port(50052),
   /** Breach and escalation alerts are POSTed here (JSON), retried until delivered; unset = no alerts. */
   TRACKER_ALERT_WEBHOOK_URL: z.string().url().optional(),
-  /** How often the SLA detector sweeps, real milliseconds (a deadline is seen within this of passing). */
+  /**
+   * Longest real sleep of the SLA timer sweeper, milliseconds: it wakes at the earliest deadline, and at least
+   * this often, so a deadline is seen within this of passing at any time scale.
+   */
   TRACKER_SLA_SWEEP_MS: env.positiveInt(250),
 });
 

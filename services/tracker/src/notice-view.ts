@@ -1,4 +1,5 @@
 import type { NoticeView } from '@hub/contracts';
+import { isBreached, isOpenRequest } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 
 interface NoticeRow {
@@ -17,25 +18,11 @@ interface RequestRow {
   agency: string;
   institution: string;
   status: string;
-  status_rank: number;
   due_at: Date | null;
   answered_at: Date | null;
   outcome: string | null;
   reason: string | null;
   result_json: string | null;
-}
-
-/**
- * A request is breached when its answer deadline passed with no answer, or when its answer came late;
- * a late answer is kept and stays marked (DESIGN §4: non-cooperation is evidence).
- */
-export function isBreached(
-  r: Pick<RequestRow, 'status_rank' | 'due_at' | 'answered_at'>,
-  now: Date,
-): boolean {
-  if (!r.due_at) return false;
-  if (r.status_rank < 3) return now.getTime() > r.due_at.getTime();
-  return r.answered_at !== null && r.answered_at.getTime() > r.due_at.getTime();
 }
 
 /** The tracker's view of one notice, or undefined if no event about it has arrived yet. */
@@ -57,7 +44,7 @@ export async function readNotice(db: Queryable, id: string, now: Date): Promise<
     agency: r.agency,
     institution: r.institution,
     status: r.status,
-    breached: isBreached(r, now),
+    breached: isBreached({ open: isOpenRequest(r.status), dueAt: r.due_at, answeredAt: r.answered_at }, now),
     dueAt: r.due_at ?? undefined,
     outcome: r.outcome ?? '',
     reason: r.reason ?? '',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@hub/contracts';
 import {
   type AgencyKind,
-  DEFAULT_SLA_POLICY,
+  DEFAULT_SLA,
   deadlinesFor,
   isRequestStatus,
   type Measure,
@@ -10,12 +10,14 @@ import {
   maskName,
   PRC_CALENDAR,
   requestStatusRank,
-  type SlaPolicy,
   slaFor,
+  type VersionedSlaPolicy,
   type WorkingDayCalendar,
 } from '@hub/domain';
 import type { ConsumedEvent } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
+import { armDeadlines, disarmDeadlines } from './sla/sla-timers.js';
+import { closedSql, openSql, ranksAboveSql, TERMINAL_RANK } from './sql/request-status.js';
 
 type StatusChange = {
   id: string;
@@ -33,17 +35,20 @@ type StatusChange = {
 };
 
 // An unknown outcome string ranks as terminal: an answer is an answer even if this build cannot name it.
-const rankOf = (status: string) => (isRequestStatus(status) ? requestStatusRank(status) : 3);
+const rankOf = (status: string) => (isRequestStatus(status) ? requestStatusRank(status) : TERMINAL_RANK);
 
 /**
  * Folds a batch of events into the read model with one multi-row statement per kind of change.
  * Events of one request may arrive in any order across topics: statuses only move up their rank
  * (pending < delivered < acknowledged < terminal), so a late "delivered" never undoes an answer.
+ * A request's deadlines are the ones its measure service stamped on RequestDispatched; only an older event
+ * without them gets them computed here, from `sla` (recorded with that policy's version). The deadlines are
+ * armed as durable timers while the request is open and disarmed when it is answered (sla/detector.ts).
  */
 export async function project(
   tx: Queryable,
   events: ConsumedEvent[],
-  policy: SlaPolicy = DEFAULT_SLA_POLICY,
+  sla: VersionedSlaPolicy = DEFAULT_SLA,
   calendar: WorkingDayCalendar = PRC_CALENDAR,
 ) {
   const issued: Parameters<typeof upsertNotices>[1] = [];
@@ -82,8 +87,7 @@ export async function project(
       }
       case 'requestDispatched': {
         const r = p.value;
-        const d = deadlinesFor(slaFor(policy, r.agency as AgencyKind, r.measure as Measure), at, calendar);
-        dispatched.push({ ...r, at, ackDue: d.acknowledgeBy, due: d.answerBy, escalate: d.escalateAt });
+        dispatched.push({ ...r, at, ...stampedOrComputed(r, at, sla, calendar) });
         timeline.push(entry(envelope, at, r.requestId, r.institution));
         break;
       }
@@ -123,16 +127,23 @@ export async function project(
       [touched],
     );
   }
-  await upsertDispatched(tx, dispatched);
+  // Disarm first: the sweeper locks a timer before its request, and so do we (no deadlock between them).
+  const terminal = [...changes.values()].filter((c) => c.rank === TERMINAL_RANK).map((c) => c.id);
+  await disarmDeadlines(tx, terminal);
+  const ended = new Set(terminal);
+  const armed = await upsertDispatched(tx, dispatched);
+  await armDeadlines(
+    tx,
+    armed.filter((r) => r.open && !ended.has(r.id)),
+  );
   await upsertChanges(tx, [...changes.values()]);
-  const terminal = [...changes.values()].filter((c) => c.rank === 3).map((c) => c.id);
   const answered =
     terminal.length === 0
       ? []
       : (
           await tx.query<{ agency: string; seconds: number }>(
             `SELECT agency, extract(epoch FROM answered_at - dispatched_at)::float8 AS seconds FROM requests
-             WHERE id = ANY($1::uuid[]) AND status_rank = 3 AND dispatched_at IS NOT NULL AND answered_at IS NOT NULL`,
+             WHERE id = ANY($1::uuid[]) AND ${closedSql('requests')} AND dispatched_at IS NOT NULL AND answered_at IS NOT NULL`,
             [terminal],
           )
         ).rows;
@@ -160,6 +171,22 @@ export async function project(
   return { answered };
 }
 
+type Dispatched = Extract<NonNullable<EventEnvelope['payload']>, { $case: 'requestDispatched' }>['value'];
+
+/** The deadlines the measure service stamped, or (an event from before they were stamped) computed now. */
+function stampedOrComputed(r: Dispatched, at: Date, sla: VersionedSlaPolicy, calendar: WorkingDayCalendar) {
+  if (r.acknowledgeBy && r.answerBy && r.escalateAt) {
+    return {
+      ackDue: r.acknowledgeBy,
+      due: r.answerBy,
+      escalate: r.escalateAt,
+      policyVersion: r.slaPolicyVersion ?? '',
+    };
+  }
+  const d = deadlinesFor(slaFor(sla.policy, r.agency as AgencyKind, r.measure as Measure), at, calendar);
+  return { ackDue: d.acknowledgeBy, due: d.answerBy, escalate: d.escalateAt, policyVersion: sla.version };
+}
+
 function entry(envelope: EventEnvelope, at: Date, requestId: string | null, detail: string | null) {
   return { noticeId: envelope.noticeId, at, event: envelope.type, requestId, detail };
 }
@@ -170,9 +197,9 @@ function statusOf(
 ): Omit<StatusChange, 'id' | 'noticeId' | 'agency' | 'institution'> {
   switch (p.$case) {
     case 'requestDelivered':
-      return { status: 'delivered', rank: 1, deliveredAt: at };
+      return { status: 'delivered', rank: requestStatusRank('delivered'), deliveredAt: at };
     case 'requestAcknowledged':
-      return { status: 'acknowledged', rank: 2, acknowledgedAt: at };
+      return { status: 'acknowledged', rank: requestStatusRank('acknowledged'), acknowledgedAt: at };
     case 'requestAnswered':
       return {
         status: p.value.outcome,
@@ -183,7 +210,13 @@ function statusOf(
         resultJson: p.value.resultJson,
       };
     case 'requestFailed':
-      return { status: 'failed', rank: 3, answeredAt: at, reason: p.value.reason, outcome: undefined };
+      return {
+        status: 'failed',
+        rank: requestStatusRank('failed'),
+        answeredAt: at,
+        reason: p.value.reason,
+        outcome: undefined,
+      };
     default:
       throw new Error(`not a request status event: ${p.$case}`);
   }
@@ -251,22 +284,33 @@ async function upsertDispatched(
     ackDue: Date;
     due: Date;
     escalate: Date;
+    policyVersion: string;
   }[],
 ) {
-  if (rows.length === 0) return;
+  if (rows.length === 0) return [];
   const unique = [...new Map(rows.map((r) => [r.requestId, r])).values()];
-  await tx.query(
+  const { rows: stored } = await tx.query<{
+    id: string;
+    open: boolean;
+    due_at: Date | null;
+    escalate_at: Date | null;
+    breached: boolean;
+    escalated: boolean;
+  }>(
     `INSERT INTO requests (id, notice_id, agency, institution, measure, status, status_rank, dispatched_at,
-                           ack_due_at, due_at, escalate_at, case_no, court_code)
-     SELECT id, notice_id, agency, institution, measure, 'pending', 0, at, ack_due, due, esc, case_no, court
+                           ack_due_at, due_at, escalate_at, case_no, court_code, sla_policy_version)
+     SELECT id, notice_id, agency, institution, measure, 'pending', 0, at, ack_due, due, esc, case_no, court, v
      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
-       AS t(id, notice_id, agency, institution, measure, at, ack_due, due, esc, case_no, court)
+                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[])
+       AS t(id, notice_id, agency, institution, measure, at, ack_due, due, esc, case_no, court, v)
      ON CONFLICT (id) DO UPDATE SET measure = EXCLUDED.measure, dispatched_at = EXCLUDED.dispatched_at,
        ack_due_at = EXCLUDED.ack_due_at, due_at = EXCLUDED.due_at, escalate_at = EXCLUDED.escalate_at,
        case_no = EXCLUDED.case_no, court_code = EXCLUDED.court_code,
+       sla_policy_version = EXCLUDED.sla_policy_version,
        late = requests.answered_at IS NOT NULL AND requests.answered_at > EXCLUDED.due_at,
-       updated_at = now()`,
+       updated_at = now()
+     RETURNING id, ${openSql('requests')} AS open, due_at, escalate_at,
+       breached_at IS NOT NULL AS breached, escalated_at IS NOT NULL AS escalated`,
     [
       unique.map((r) => r.requestId),
       unique.map((r) => r.noticeId),
@@ -279,9 +323,13 @@ async function upsertDispatched(
       unique.map((r) => r.escalate),
       unique.map((r) => r.caseNo),
       unique.map((r) => r.court?.code ?? ''),
+      unique.map((r) => r.policyVersion),
     ],
   );
+  return stored;
 }
+
+const OPEN = openSql('requests');
 
 async function upsertChanges(tx: Queryable, rows: StatusChange[]) {
   if (rows.length === 0) return;
@@ -291,13 +339,13 @@ async function upsertChanges(tx: Queryable, rows: StatusChange[]) {
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::smallint[],
                           $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[])
      ON CONFLICT (id) DO UPDATE SET
-       status      = CASE WHEN requests.status_rank < EXCLUDED.status_rank THEN EXCLUDED.status ELSE requests.status END,
-       outcome     = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.outcome ELSE requests.outcome END,
-       reason      = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.reason ELSE requests.reason END,
-       result_json = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.result_json ELSE requests.result_json END,
-       answered_at = CASE WHEN requests.status_rank < 3 THEN EXCLUDED.answered_at ELSE requests.answered_at END,
+       status      = CASE WHEN ${ranksAboveSql('EXCLUDED', 'requests')} THEN EXCLUDED.status ELSE requests.status END,
+       outcome     = CASE WHEN ${OPEN} THEN EXCLUDED.outcome ELSE requests.outcome END,
+       reason      = CASE WHEN ${OPEN} THEN EXCLUDED.reason ELSE requests.reason END,
+       result_json = CASE WHEN ${OPEN} THEN EXCLUDED.result_json ELSE requests.result_json END,
+       answered_at = CASE WHEN ${OPEN} THEN EXCLUDED.answered_at ELSE requests.answered_at END,
        -- An answer after the deadline is kept and marked late: evidence of non-cooperation (DESIGN §4).
-       late = requests.late OR (requests.status_rank < 3 AND EXCLUDED.status_rank = 3
+       late = requests.late OR (${OPEN} AND ${closedSql('EXCLUDED')}
                                 AND requests.due_at IS NOT NULL AND EXCLUDED.answered_at > requests.due_at),
        status_rank = GREATEST(requests.status_rank, EXCLUDED.status_rank),
        delivered_at    = COALESCE(requests.delivered_at, EXCLUDED.delivered_at),

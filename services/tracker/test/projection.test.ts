@@ -193,6 +193,60 @@ describe('tracker projection', () => {
     }
   });
 
+  it('keeps the deadlines stamped on RequestDispatched, arms them as timers, and disarms them on the answer', async () => {
+    const n = randomUUID();
+    const [stamped, older] = [randomUUID(), randomUUID()];
+    const now = new Date();
+    const by = (hours: number) => new Date(now.getTime() + hours * HOUR);
+    // The measure service planned other deadlines than the tracker's policy would: they are the ones kept.
+    const withDeadlines = at(now).event('requestsBank', n, 'requestDispatched', {
+      ...progress(n, stamped, 'ICBC'),
+      measure: 'query',
+      caseNo: '(2026)川0104执1234号',
+      noticeNo: '(2026)川0104执1234号-协01',
+      legalBasis: '(2026)川0104执1234号执行裁定书',
+      acknowledgeBy: by(1),
+      answerBy: by(2),
+      escalateAt: by(3),
+      slaPolicyVersion: 'sla-test-7',
+    });
+    await publish(withDeadlines, dispatched(n, older, 'CCB', now));
+    const rows = async () =>
+      (
+        await app.runtime.pool.query<{
+          id: string;
+          due_at: Date;
+          escalate_at: Date;
+          sla_policy_version: string;
+        }>(
+          'SELECT id, ack_due_at, due_at, escalate_at, sla_policy_version FROM requests WHERE notice_id = $1',
+          [n],
+        )
+      ).rows;
+    const byId = new Map((await rows()).map((r) => [r.id, r]));
+    expect(byId.get(stamped)).toMatchObject({
+      ack_due_at: by(1),
+      due_at: by(2),
+      escalate_at: by(3),
+      sla_policy_version: 'sla-test-7',
+    });
+    // An event from before deadlines were stamped: computed from the tracker's policy, and said so.
+    expect(byId.get(older)).toMatchObject({ due_at: by(24), sla_policy_version: 'default' });
+    const timers = async () =>
+      (
+        await app.runtime.pool.query<{ kind: string; subject_id: string; due_at: Date }>(
+          'SELECT kind, subject_id, due_at FROM timers WHERE subject_id = $1 ORDER BY kind',
+          [stamped],
+        )
+      ).rows;
+    expect(await timers()).toEqual([
+      { kind: 'sla.breach', subject_id: stamped, due_at: by(2) },
+      { kind: 'sla.escalation', subject_id: stamped, due_at: by(3) },
+    ]);
+    await publish(answered(n, stamped, 'ICBC', now));
+    expect(await timers()).toEqual([]);
+  });
+
   it('answers 404 NOTICE_NOT_FOUND for a notice it has never heard of', async () => {
     const res = await app.http.inject({ url: `/v1/ops/notices/${randomUUID()}` });
     expect([res.statusCode, res.json().error.code]).toEqual([404, 'NOTICE_NOT_FOUND']);

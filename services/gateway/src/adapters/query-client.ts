@@ -1,6 +1,6 @@
 import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { type PropertyReport, QueryServiceClient } from '@hub/contracts';
-import { HubError } from '@hub/domain';
+import { HubError, isOpenRequest } from '@hub/domain';
 
 /** The query service's read API over gRPC: a case's property report (财产报告). */
 export class QueryClient {
@@ -60,7 +60,7 @@ export function reportToBody(r: PropertyReport) {
         code: 'SUM_EXCEEDS_SAFE_INTEGER',
         message: 'the sum exceeds 2^53−1 fen, more than can be stated exactly; add up the facts',
       })),
-      pending: d.agencies.filter((a) => ['pending', 'delivered', 'acknowledged'].includes(a.status)).length,
+      pending: d.agencies.filter((a) => isOpenRequest(a.status)).length,
       breached: d.agencies.filter((a) => a.breached).length,
       agencies: d.agencies.map((a) => ({
         agency: a.agency,

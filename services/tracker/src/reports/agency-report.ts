@@ -6,6 +6,7 @@
  */
 import { RENEWAL_OF } from '@hub/domain';
 import type { Queryable } from '@hub/store';
+import { breachedSql, closedSql, openSql } from '../sql/request-status.js';
 import { instantRange, type Period } from './period.js';
 
 export interface AgencyFigures {
@@ -74,12 +75,11 @@ SELECT GROUPING(agency, institution)::int AS level, agency, institution,
   percentile_cont(0.95) WITHIN GROUP (ORDER BY answer_seconds) FILTER (WHERE answered) AS p95_answer_seconds,
   count(*) FILTER (WHERE status = 'refused')::int AS refused,
   count(*) FILTER (WHERE status = 'cannot-assist')::int AS cannot_assist,
-  count(*) FILTER (WHERE breached_at IS NOT NULL OR (status_rank < 3 AND due_at < $3)
-                         OR answered_at > due_at)::int AS breached,
-  count(*) FILTER (WHERE status_rank < 3)::int AS open,
+  count(*) FILTER (WHERE breached_at IS NOT NULL OR ${breachedSql('', '$3')})::int AS breached,
+  count(*) FILTER (WHERE ${openSql('')})::int AS open,
   count(*) FILTER (WHERE measure = ANY($4::text[]))::int AS renewals
 FROM (
-  SELECT r.*, (r.status_rank = 3 AND r.outcome IS NOT NULL AND r.answered_at IS NOT NULL) AS answered,
+  SELECT r.*, (${closedSql('r')} AND r.outcome IS NOT NULL AND r.answered_at IS NOT NULL) AS answered,
          extract(epoch FROM r.answered_at - r.dispatched_at)::float8 AS answer_seconds
   FROM requests r
   WHERE r.dispatched_at >= $1 AND r.dispatched_at < $2

@@ -5,6 +5,7 @@
  */
 import { type HoldMeasure, RENEWAL_OF, type RenewalMeasure } from '@hub/domain';
 import type { Pool, Queryable } from '@hub/store';
+import { closedSql, openSql } from '../sql/request-status.js';
 import { AMOUNT_MEASURES, type MoneyTotals, sumAnswerAmounts } from './answer-amounts.js';
 import { yearRange } from './period.js';
 
@@ -75,10 +76,10 @@ const REQUEST_OUTCOMES = `
     count(*) FILTER (WHERE status = 'cannot-assist')::int AS cannot_assist,
     count(*) FILTER (WHERE status = 'refused')::int AS refused,
     count(*) FILTER (WHERE status = 'failed')::int AS failed,
-    count(*) FILTER (WHERE status_rank < 3)::int AS open,
+    count(*) FILTER (WHERE ${openSql('')})::int AS open,
     count(*) FILTER (WHERE answered)::int AS answered,
     avg(extract(epoch FROM answered_at - dispatched_at)::float8) FILTER (WHERE answered) AS average_answer_seconds
-  FROM (SELECT y.*, (y.status_rank = 3 AND y.outcome IS NOT NULL AND y.answered_at IS NOT NULL) AS answered
+  FROM (SELECT y.*, (${closedSql('y')} AND y.outcome IS NOT NULL AND y.answered_at IS NOT NULL) AS answered
         FROM (${YEAR_REQUESTS}) y) r
   GROUP BY GROUPING SETS ((agency), ())
   ORDER BY level, agency COLLATE "C"`;

@@ -1,8 +1,11 @@
-import type { Clock } from '@hub/domain';
-import { type EventFactory, enqueue } from '@hub/messaging';
+import type { EventFactory } from '@hub/messaging';
+import { enqueue } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
-import { type Pool, type Queryable, withTransaction } from '@hub/store';
+import type { PoolClient } from '@hub/store';
+import { scheduleTimers, type TransactionalHandler } from '@hub/timers';
 import { Counter, type Registry } from 'prom-client';
+import { openSql } from '../sql/request-status.js';
+import { SLA_TIMERS } from './sla-timers.js';
 
 interface Stamped {
   id: string;
@@ -14,156 +17,135 @@ interface Stamped {
   court_code: string | null;
 }
 
-/**
- * SLA deadlines are durable rows (requests.due_at, escalate_at), checked by a sweep every `intervalMs`
- * of real time, so a deadline is seen within a second of passing at any time scale and survives any
- * restart. Each breach and escalation is stamped once (`breached_at IS NULL` in the same UPDATE that sets
- * it, rows locked with SKIP LOCKED so several trackers never stamp the same row), and its event, timeline
- * entry and alert commit in the same transaction.
- */
-export class BreachDetector {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private readonly breaches: Counter;
-  private readonly escalations: Counter;
+const KINDS = {
+  breach: { column: 'breached_at', deadline: 'due_at', event: 'RequestBreached', alert: 'breach' },
+  escalation: {
+    column: 'escalated_at',
+    deadline: 'escalate_at',
+    event: 'RequestEscalated',
+    alert: 'escalation',
+  },
+} as const;
 
-  constructor(
-    private readonly deps: {
-      pool: Pool;
-      clock: Clock;
-      events: EventFactory;
-      logger: Logger;
-      registry: Registry;
-      alertsEnabled: boolean;
-      intervalMs?: number;
-    },
-  ) {
-    this.breaches = new Counter({
+/**
+ * SLA breach and escalation as durable timers (@hub/timers), armed when a request is dispatched and disarmed
+ * when it is answered. A timer fires in a transaction with everything it causes: the request stamped once
+ * (`… IS NULL` in the same UPDATE, which also re-checks that the request is still open), the event in the
+ * outbox, the timeline entry and the alert timer. So a breach is raised exactly once, across restarts and
+ * several trackers.
+ */
+export function slaDeadlineHandlers(deps: {
+  events: EventFactory;
+  logger: Logger;
+  registry: Registry;
+  alertsEnabled: boolean;
+}): TransactionalHandler[] {
+  const counters = {
+    breach: new Counter({
       name: 'hub_sla_breaches_total',
       help: 'Requests whose answer deadline passed unanswered',
       labelNames: ['agency', 'institution'],
       registers: [deps.registry],
-    });
-    this.escalations = new Counter({
+    }),
+    escalation: new Counter({
       name: 'hub_sla_escalations_total',
       help: 'Breaches escalated after their second deadline',
       labelNames: ['agency', 'institution'],
       registers: [deps.registry],
-    });
-  }
-
-  start(): void {
-    const tick = () => {
-      this.running = this.sweep()
-        .then(() => undefined)
-        .catch((err) => this.deps.logger.error({ err }, 'SLA sweep failed; retrying'))
-        .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(tick, this.deps.intervalMs ?? 250);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
-  }
-
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  /** One pass: stamp what is due now. Returns how many breaches and escalations it raised. */
-  async sweep(): Promise<{ breached: number; escalated: number }> {
-    const now = this.deps.clock.now();
-    return withTransaction(this.deps.pool, async (tx) => {
-      const breached = await stamp(tx, 'breached_at', 'due_at', now);
-      const escalated = await stamp(tx, 'escalated_at', 'escalate_at', now);
-      if (breached.length + escalated.length === 0) return { breached: 0, escalated: 0 };
-      const { events } = this.deps;
-      await enqueue(tx, [
-        ...breached.map((r) =>
-          events.event('breaches', r.notice_id, 'requestBreached', {
-            requestId: r.id,
-            noticeId: r.notice_id,
-            agency: r.agency,
-            institution: r.institution,
-            dueAt: r.deadline,
-            caseNo: r.case_no ?? '',
-            courtCode: r.court_code ?? '',
-          }),
-        ),
-        ...escalated.map((r) =>
-          events.event('breaches', r.notice_id, 'requestEscalated', {
-            requestId: r.id,
-            noticeId: r.notice_id,
-            agency: r.agency,
-            institution: r.institution,
-            escalateAt: r.deadline,
-            caseNo: r.case_no ?? '',
-            courtCode: r.court_code ?? '',
-          }),
-        ),
-      ]);
-      const entries = [
-        ...breached.map((r) => ({ r, event: 'RequestBreached', kind: 'breach' })),
-        ...escalated.map((r) => ({ r, event: 'RequestEscalated', kind: 'escalation' })),
-      ];
-      await tx.query(
-        `INSERT INTO timeline (notice_id, at, event, request_id, detail)
-         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[], $5::text[])`,
-        [
-          entries.map((e) => e.r.notice_id),
-          entries.map(() => now),
-          entries.map((e) => e.event),
-          entries.map((e) => e.r.id),
-          entries.map((e) => `${e.r.institution}: due ${e.r.deadline.toISOString()}`),
-        ],
+    }),
+  };
+  return (['breach', 'escalation'] as const).map((which) => ({
+    kind: SLA_TIMERS[which],
+    mode: 'transaction',
+    async fire(tx, timers, { now }) {
+      const stamped = await stamp(
+        tx,
+        which,
+        timers.map((t) => t.subjectId),
+        now,
       );
-      if (this.deps.alertsEnabled) {
-        await tx.query(
-          `INSERT INTO alerts (kind, request_id, notice_id, payload)
-           SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::jsonb[])
-           ON CONFLICT (kind, request_id) DO NOTHING`,
-          [
-            entries.map((e) => e.kind),
-            entries.map((e) => e.r.id),
-            entries.map((e) => e.r.notice_id),
-            entries.map((e) =>
-              JSON.stringify({
-                kind: e.kind,
-                requestId: e.r.id,
-                noticeId: e.r.notice_id,
-                caseNo: e.r.case_no,
-                court: e.r.court_code,
-                agency: e.r.agency,
-                institution: e.r.institution,
-                deadline: e.r.deadline.toISOString(),
-                detectedAt: now.toISOString(),
-              }),
-            ),
-          ],
-        );
-      }
-      for (const r of breached) this.breaches.inc({ agency: r.agency, institution: r.institution });
-      for (const r of escalated) this.escalations.inc({ agency: r.agency, institution: r.institution });
-      if (breached.length > 0) this.deps.logger.warn({ count: breached.length }, 'SLA breaches raised');
-      return { breached: breached.length, escalated: escalated.length };
-    });
-  }
+      if (stamped.length === 0) return;
+      await raise(tx, which, stamped, now, deps);
+      for (const r of stamped) counters[which].inc({ agency: r.agency, institution: r.institution });
+      if (which === 'breach') deps.logger.warn({ count: stamped.length }, 'SLA breaches raised');
+    },
+  }));
 }
 
 async function stamp(
-  tx: Queryable,
-  column: 'breached_at' | 'escalated_at',
-  deadline: 'due_at' | 'escalate_at',
+  tx: PoolClient,
+  which: keyof typeof KINDS,
+  ids: string[],
   now: Date,
 ): Promise<Stamped[]> {
+  const { column, deadline } = KINDS[which];
   const { rows } = await tx.query<Stamped>(
-    `UPDATE requests r SET ${column} = $1
-     FROM (SELECT id FROM requests
-           WHERE status_rank < 3 AND ${column} IS NULL AND ${deadline} <= $1
-           ORDER BY ${deadline} LIMIT 1000 FOR UPDATE SKIP LOCKED) due
-     WHERE r.id = due.id
+    `UPDATE requests r SET ${column} = $2
+     WHERE r.id = ANY($1::uuid[]) AND ${openSql('r')} AND r.${column} IS NULL AND r.${deadline} <= $2
      RETURNING r.id, r.notice_id, r.agency, r.institution, r.${deadline} AS deadline, r.case_no, r.court_code`,
-    [now],
+    [ids, now],
   );
   return rows;
+}
+
+async function raise(
+  tx: PoolClient,
+  which: keyof typeof KINDS,
+  rows: Stamped[],
+  now: Date,
+  deps: { events: EventFactory; alertsEnabled: boolean },
+): Promise<void> {
+  const { event, alert } = KINDS[which];
+  await enqueue(
+    tx,
+    rows.map((r) => {
+      const common = {
+        requestId: r.id,
+        noticeId: r.notice_id,
+        agency: r.agency,
+        institution: r.institution,
+        caseNo: r.case_no ?? '',
+        courtCode: r.court_code ?? '',
+      };
+      return which === 'breach'
+        ? deps.events.event('breaches', r.notice_id, 'requestBreached', { ...common, dueAt: r.deadline })
+        : deps.events.event('breaches', r.notice_id, 'requestEscalated', {
+            ...common,
+            escalateAt: r.deadline,
+          });
+    }),
+  );
+  await tx.query(
+    `INSERT INTO timeline (notice_id, at, event, request_id, detail)
+     SELECT n, $2::timestamptz, $3::text, r, d FROM unnest($1::uuid[], $4::uuid[], $5::text[]) AS t(n, r, d)`,
+    [
+      rows.map((r) => r.notice_id),
+      now,
+      event,
+      rows.map((r) => r.id),
+      rows.map((r) => `${r.institution}: due ${r.deadline.toISOString()}`),
+    ],
+  );
+  if (!deps.alertsEnabled) return;
+  // The webhook is called later, outside this transaction (alerts.ts); `keep`: one alert per breach, ever.
+  await scheduleTimers(
+    tx,
+    rows.map((r) => ({
+      kind: SLA_TIMERS.alert,
+      subjectId: `${alert}:${r.id}`,
+      dueAt: now,
+      payload: {
+        kind: alert,
+        requestId: r.id,
+        noticeId: r.notice_id,
+        caseNo: r.case_no,
+        court: r.court_code,
+        agency: r.agency,
+        institution: r.institution,
+        deadline: r.deadline.toISOString(),
+        detectedAt: now.toISOString(),
+      },
+    })),
+    { ifScheduled: 'keep' },
+  );
 }

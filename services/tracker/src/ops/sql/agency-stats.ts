@@ -1,4 +1,5 @@
 import type { Queryable } from '@hub/store';
+import { openSql } from '../../sql/request-status.js';
 import { LATE } from './request-summary.js';
 
 export interface AgencyStats {
@@ -21,8 +22,8 @@ export interface AgencyStats {
 export async function agencyStats(db: Queryable, since: Date): Promise<AgencyStats[]> {
   const { rows } = await db.query<AgencyStats>(
     `SELECT agency, institution,
-            count(*) FILTER (WHERE status_rank < 3)::int AS "backlog",
-            count(*) FILTER (WHERE status_rank < 3 AND breached_at IS NOT NULL)::int AS "openBreaches",
+            count(*) FILTER (WHERE ${openSql('')})::int AS "backlog",
+            count(*) FILTER (WHERE ${openSql('')} AND breached_at IS NOT NULL)::int AS "openBreaches",
             count(*) FILTER (WHERE answered)::int AS "answered",
             percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE answered) AS "p50Seconds",
             percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE answered) AS "p95Seconds",
@@ -32,7 +33,7 @@ export async function agencyStats(db: Queryable, since: Date): Promise<AgencySta
                   outcome IS NOT NULL AND answered_at >= $1 AS answered,
                   extract(epoch FROM answered_at - dispatched_at)::float8 AS seconds
            FROM requests) r
-     WHERE status_rank < 3 OR answered
+     WHERE ${openSql('')} OR answered
      GROUP BY agency, institution
      ORDER BY agency, institution`,
     [since],

@@ -1,4 +1,5 @@
 import type { Queryable } from '@hub/store';
+import { closedSql, openSql } from '../../sql/request-status.js';
 import {
   LATE,
   REQUEST_SUMMARY_COLUMNS,
@@ -18,8 +19,8 @@ export async function listBreaches(
   const { rows } = await db.query<RequestSummaryRow>(
     `SELECT ${REQUEST_SUMMARY_COLUMNS}
      FROM requests r LEFT JOIN notices n ON n.id = r.notice_id
-     WHERE (r.status_rank < 3 AND r.breached_at IS NOT NULL)
-        OR (r.status_rank >= 3 AND r.answered_at >= $1 AND ${LATE})
+     WHERE (${openSql('r')} AND r.breached_at IS NOT NULL)
+        OR (${closedSql('r')} AND r.answered_at >= $1 AND ${LATE})
      ORDER BY COALESCE(r.breached_at, r.due_at) DESC, r.id
      LIMIT $2`,
     [options.lateSince, options.limit],

@@ -1,3 +1,5 @@
+import { openSql } from '../../sql/request-status.js';
+
 /**
  * One request as the console's breach list shows it. The columns are selected from `requests r` joined
  * with `notices n` (the case number may have reached only one of them yet).
@@ -41,7 +43,7 @@ export const LATE = `(r.late OR (r.outcome IS NOT NULL AND r.answered_at > r.due
 
 export const REQUEST_SUMMARY_COLUMNS = `
   r.id AS request_id, r.notice_id, COALESCE(r.case_no, n.case_no) AS case_no, n.notice_no,
-  r.agency, r.institution, r.status, r.status_rank < 3 AS open, r.due_at, r.breached_at, r.escalated_at,
+  r.agency, r.institution, r.status, ${openSql('r')} AS open, r.due_at, r.breached_at, r.escalated_at,
   r.answered_at, ${LATE} AS late`;
 
 export function toRequestSummary(r: RequestSummaryRow): RequestSummary {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '@hub/store';
+import { breachedSql } from '../../sql/request-status.js';
 
 export interface NoticeHit {
   id: string;
@@ -41,8 +42,7 @@ export async function searchNotices(
     `SELECT n.id, COALESCE(n.notice_no, '') AS "noticeNo", COALESCE(n.case_no, '') AS "caseNo",
             COALESCE(n.court_code, '') AS "courtCode", COALESCE(n.measure, '') AS "measure", n.status,
             n.issued_at AS "issuedAt", COALESCE(n.debtor_masked, '') AS "debtorMasked",
-            EXISTS (SELECT 1 FROM requests r WHERE r.notice_id = n.id AND r.due_at IS NOT NULL
-                      AND CASE WHEN r.status_rank < 3 THEN r.due_at < $4 ELSE r.answered_at > r.due_at END
+            EXISTS (SELECT 1 FROM requests r WHERE r.notice_id = n.id AND ${breachedSql('r', '$4')}
                    ) AS "breached"
      FROM notices n
      WHERE $1::text = ''

@@ -1,0 +1,254 @@
+import type { Clock } from '@hub/domain';
+import type { Logger } from '@hub/service-kit';
+import { type Pool, type PoolClient, withTransaction } from '@hub/store';
+import { claimDue, completeClaimed, nextDue, recordFailure, takeDue } from './sql/claim.js';
+import { type Timer, type TimerRow, toTimer } from './timer.js';
+
+/** Fired inside the transaction that completes the timers: effects, outbox rows and completion commit together. */
+export interface TransactionalHandler {
+  kind: string;
+  mode: 'transaction';
+  fire(tx: PoolClient, timers: Timer[], ctx: { now: Date }): Promise<void>;
+  maxAttempts?: number;
+}
+
+/**
+ * A network call, made outside any transaction: claim (commit) → call → record the result. A call that throws
+ * is retried after a backoff (real time) until `maxAttempts`; one cut off by a crash is retried when its lease
+ * runs out. Delivery is therefore at least once: the receiver de-duplicates by the timer's key.
+ */
+export interface CallHandler {
+  kind: string;
+  mode: 'call';
+  call(timer: Timer, ctx: { now: Date }): Promise<void>;
+  maxAttempts?: number;
+  /** Real milliseconds a claimed call may take before another sweeper may try it again. */
+  leaseMs?: number;
+  /** Calls claimed (and made concurrently) per round; default 50. */
+  batchSize?: number;
+}
+
+export type TimerHandler = TransactionalHandler | CallHandler;
+
+export interface SweeperOptions {
+  pool: Pool;
+  clock: Clock;
+  handlers: readonly TimerHandler[];
+  logger: Logger;
+  /** Longest real sleep between sweeps: a deadline is seen within this of passing, at any time scale. */
+  maxSleepMs?: number;
+  batchSize?: number;
+  /** Real milliseconds before retry `attempt` (1-based); default 1 s doubling, at most 5 min. */
+  backoffMs?: (attempt: number) => number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 20;
+const defaultBackoff = (attempt: number) => Math.min(300_000, 1000 * 2 ** (attempt - 1));
+
+/**
+ * Fires due timers. Each round claims up to `batchSize` due timers with FOR UPDATE SKIP LOCKED and hands them
+ * to their kind's handler; between rounds it sleeps until the earliest due timer (converted to real time at the
+ * clock's measured rate), never longer than `maxSleepMs`, and a full batch means another round at once.
+ * Several sweepers (replicas) share the table safely; a restart loses nothing, since timers are rows.
+ */
+export class TimerSweeper {
+  private readonly txHandlers: Map<string, TransactionalHandler>;
+  private readonly callHandlers: Map<string, CallHandler>;
+  private readonly maxSleepMs: number;
+  private readonly batchSize: number;
+  private readonly backoff: (attempt: number) => number;
+  private stopped = true;
+  private loops: Promise<void>[] = [];
+  private readonly wakers = new Set<() => void>();
+  private readonly origin: { real: number; hub: number };
+
+  constructor(private readonly options: SweeperOptions) {
+    const byMode = <H extends TimerHandler>(mode: H['mode']) =>
+      new Map(options.handlers.filter((h): h is H => h.mode === mode).map((h) => [h.kind, h]));
+    this.txHandlers = byMode<TransactionalHandler>('transaction');
+    this.callHandlers = byMode<CallHandler>('call');
+    this.maxSleepMs = options.maxSleepMs ?? 250;
+    this.batchSize = options.batchSize ?? 200;
+    this.backoff = options.backoffMs ?? defaultBackoff;
+    this.origin = { real: Date.now(), hub: options.clock.now().getTime() };
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    // Two loops: a slow webhook never holds back a deadline, nor a burst of deadlines a call.
+    this.loops = [
+      this.run([...this.txHandlers.keys()], () => this.drainFires()),
+      this.run([...this.callHandlers.keys()], () => this.drainCalls()),
+    ];
+  }
+
+  /** Finish the rounds in flight (their calls included), then stop. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await Promise.all(this.loops);
+  }
+
+  /** Sweep now instead of at the next planned wake-up (e.g. after scheduling a timer due at once). */
+  wake(): void {
+    for (const wakeUp of this.wakers) wakeUp();
+  }
+
+  /** Fire everything due now, round after round. Returns how many timers were handled. */
+  async sweep(): Promise<number> {
+    const [fired, called] = await Promise.all([this.drainFires(), this.drainCalls()]);
+    return fired + called;
+  }
+
+  private async drainFires(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const fired = await this.fireRound();
+      total += fired;
+      if (fired < this.batchSize) return total;
+    }
+  }
+
+  private async drainCalls(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { handled, full } = await this.callRound();
+      total += handled;
+      if (!full) return total;
+    }
+  }
+
+  private async run(kinds: string[], drain: () => Promise<number>): Promise<void> {
+    if (kinds.length === 0) return;
+    while (!this.stopped) {
+      try {
+        // What fired may have scheduled timers for the other loop (a breach its alert): wake it.
+        if ((await drain()) > 0) this.wake();
+      } catch (err) {
+        this.options.logger.error({ err }, 'timer sweep failed; retrying');
+      }
+      if (this.stopped) break;
+      const sleepMs = await this.sleepMs(kinds).catch(() => this.maxSleepMs);
+      await new Promise<void>((resolve) => {
+        const wakeUp = () => {
+          clearTimeout(timer);
+          this.wakers.delete(wakeUp);
+          resolve();
+        };
+        const timer = setTimeout(wakeUp, sleepMs);
+        this.wakers.add(wakeUp);
+      });
+    }
+  }
+
+  /** Real time until the earliest timer falls due, at the rate the hub clock has run since the sweeper began. */
+  private async sleepMs(kinds: string[]): Promise<number> {
+    const due = await nextDue(this.options.pool, kinds);
+    if (!due) return this.maxSleepMs;
+    const hubNow = this.options.clock.now().getTime();
+    const realElapsed = Date.now() - this.origin.real;
+    const rate = realElapsed > 0 ? (hubNow - this.origin.hub) / realElapsed : 0;
+    if (!(rate > 0)) return this.maxSleepMs;
+    return Math.max(0, Math.min(this.maxSleepMs, Math.ceil((due.getTime() - hubNow) / rate)));
+  }
+
+  private async fireRound(): Promise<number> {
+    const kinds = [...this.txHandlers.keys()];
+    if (kinds.length === 0) return 0;
+    const now = this.options.clock.now();
+    let taken: TimerRow[] = [];
+    try {
+      return await withTransaction(this.options.pool, async (tx) => {
+        taken = await takeDue(tx, kinds, now, this.batchSize);
+        await this.fire(tx, taken, now);
+        return taken.length;
+      });
+    } catch (err) {
+      if (taken.length === 0) throw err;
+      // One bad timer must not hold back the rest: fire them one at a time, each in its own transaction.
+      this.options.logger.warn({ err, timers: taken.length }, 'timer batch failed; firing one at a time');
+      for (const t of taken) await this.fireOne(t, now);
+      return taken.length;
+    }
+  }
+
+  private async fire(tx: PoolClient, rows: TimerRow[], now: Date): Promise<void> {
+    const byKind = new Map<string, Timer[]>();
+    for (const t of rows.map(toTimer)) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
+    for (const [kind, timers] of byKind) await this.txHandlers.get(kind)?.fire(tx, timers, { now });
+  }
+
+  private async fireOne(row: TimerRow, now: Date): Promise<void> {
+    const only = { kind: row.kind, subjectId: row.subject_id };
+    try {
+      await withTransaction(this.options.pool, async (tx) => {
+        await this.fire(tx, await takeDue(tx, [row.kind], now, 1, only), now);
+      });
+    } catch (err) {
+      const attempt = row.attempts + 1;
+      const giveUp = attempt >= (this.txHandlers.get(row.kind)?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+      this.options.logger.error(
+        { err, kind: row.kind, subjectId: row.subject_id, attempt, giveUp },
+        'timer failed',
+      );
+      await recordFailure(this.options.pool, {
+        ...only,
+        token: null,
+        error: (err as Error).message ?? String(err),
+        backoffMs: this.backoff(attempt),
+        giveUp,
+      });
+    }
+  }
+
+  private async callRound(): Promise<{ handled: number; full: boolean }> {
+    const now = this.options.clock.now();
+    let handled = 0;
+    let full = false;
+    for (const handler of this.callHandlers.values()) {
+      const limit = handler.batchSize ?? 50;
+      const claimed = await claimDue(
+        this.options.pool,
+        [handler.kind],
+        now,
+        limit,
+        handler.leaseMs ?? 30_000,
+      );
+      handled += claimed.length;
+      full ||= claimed.length === limit;
+      const results = await Promise.all(
+        claimed.map(async (row) => {
+          try {
+            await handler.call(toTimer(row), { now });
+            return { row, error: undefined };
+          } catch (err) {
+            return { row, error: (err as Error).message ?? String(err) };
+          }
+        }),
+      );
+      await completeClaimed(
+        this.options.pool,
+        results.filter((r) => r.error === undefined).map((r) => r.row.claim_token as string),
+      );
+      for (const { row, error } of results) {
+        if (error === undefined) continue;
+        const giveUp = row.attempts >= (handler.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+        if (giveUp)
+          this.options.logger.error(
+            { kind: row.kind, subjectId: row.subject_id, error },
+            'timer call gave up',
+          );
+        await recordFailure(this.options.pool, {
+          kind: row.kind,
+          subjectId: row.subject_id,
+          token: row.claim_token,
+          error,
+          backoffMs: this.backoff(row.attempts),
+          giveUp,
+        });
+      }
+    }
+    return { handled, full };
+  }
+}

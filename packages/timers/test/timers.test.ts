@@ -1,0 +1,235 @@
+import { manualClock, scaledClock } from '@hub/domain';
+import { createLogger } from '@hub/service-kit';
+import { createPool, migrate, type Pool, withTransaction } from '@hub/store';
+import { endpoints, isolate, waitFor } from '@hub/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cancelTimers,
+  scheduleTimers,
+  TIMERS_MIGRATIONS,
+  type Timer,
+  type TimerHandler,
+  TimerSweeper,
+} from '../src/index.js';
+
+const iso = isolate();
+const schema = `${iso.namespace}_timers`;
+const logger = createLogger({ service: 'timers-test', level: 'silent' });
+const T0 = new Date('2026-03-02T09:00:00+08:00');
+let pool: Pool;
+
+beforeAll(async () => {
+  const url = endpoints().databaseUrl;
+  await migrate({ url, schema, dirs: [TIMERS_MIGRATIONS.dir], table: TIMERS_MIGRATIONS.table });
+  pool = createPool({ url, schema });
+  await pool.query('CREATE TABLE fired (kind text, subject_id text, at timestamptz, by_sweeper text)');
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await iso.cleanup();
+});
+
+beforeEach(async () => {
+  await pool.query('TRUNCATE timers, fired');
+});
+
+/** A transactional handler recording each firing in `fired` (its effect), in the timer's transaction. */
+const recording = (kind: string, by = 'a', fail?: (t: Timer) => boolean): TimerHandler => ({
+  kind,
+  mode: 'transaction',
+  async fire(tx, timers, { now }) {
+    for (const t of timers) if (fail?.(t)) throw new Error(`cannot fire ${t.subjectId}`);
+    await tx.query('INSERT INTO fired SELECT $1, unnest($2::text[]), $3, $4', [
+      kind,
+      timers.map((t) => t.subjectId),
+      now,
+      by,
+    ]);
+  },
+});
+const fired = async () =>
+  (await pool.query<{ subject_id: string }>('SELECT subject_id FROM fired ORDER BY subject_id')).rows.map(
+    (r) => r.subject_id,
+  );
+const schedule = (...specs: { subjectId: string; dueAt: Date; kind?: string; payload?: unknown }[]) =>
+  withTransaction(pool, (tx) =>
+    scheduleTimers(
+      tx,
+      specs.map((s) => ({ kind: 'k', ...s })),
+    ),
+  );
+const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
+
+describe('durable timers', () => {
+  it('fire once when due on the hub clock, with their effects in the same transaction', async () => {
+    const clock = manualClock(T0);
+    await schedule({ subjectId: 'a', dueAt: minutes(10) }, { subjectId: 'b', dueAt: minutes(20) });
+    const sweeper = new TimerSweeper({ pool, clock, logger, handlers: [recording('k')] });
+    expect(await sweeper.sweep()).toBe(0);
+    clock.set(minutes(10));
+    expect(await sweeper.sweep()).toBe(1);
+    expect(await sweeper.sweep()).toBe(0);
+    clock.set(minutes(30));
+    await sweeper.sweep();
+    expect(await fired()).toEqual(['a', 'b']);
+    expect((await pool.query('SELECT 1 FROM timers')).rowCount).toBe(0);
+  });
+
+  it('are scheduled, moved and cancelled in the caller transaction, and vanish with its rollback', async () => {
+    const clock = manualClock(minutes(15));
+    await schedule(
+      { subjectId: 'moved', dueAt: minutes(10) },
+      { subjectId: 'cancelled', dueAt: minutes(10) },
+    );
+    await withTransaction(pool, async (tx) => {
+      await scheduleTimers(tx, [{ kind: 'k', subjectId: 'moved', dueAt: minutes(20) }]);
+      await scheduleTimers(tx, [{ kind: 'k', subjectId: 'kept', dueAt: minutes(5) }]);
+      await scheduleTimers(tx, [{ kind: 'k', subjectId: 'kept', dueAt: minutes(50) }], {
+        ifScheduled: 'keep',
+      });
+      expect(await cancelTimers(tx, ['k'], ['cancelled'])).toBe(1);
+    });
+    await withTransaction(pool, async (tx) => {
+      await scheduleTimers(tx, [{ kind: 'k', subjectId: 'rolled-back', dueAt: minutes(1) }]);
+      throw new Error('caller fails');
+    }).catch(() => undefined);
+    const sweeper = new TimerSweeper({ pool, clock, logger, handlers: [recording('k')] });
+    await sweeper.sweep();
+    expect(await fired()).toEqual(['kept']);
+    clock.set(minutes(20));
+    await sweeper.sweep();
+    expect(await fired()).toEqual(['kept', 'moved']);
+  });
+
+  it('two sweepers racing over the same timers fire each exactly once', async () => {
+    const clock = manualClock(minutes(60));
+    const ids = Array.from({ length: 400 }, (_, i) => `r${String(i).padStart(3, '0')}`);
+    await schedule(...ids.map((subjectId, i) => ({ subjectId, dueAt: minutes(i % 50) })));
+    const a = new TimerSweeper({ pool, clock, logger, batchSize: 7, handlers: [recording('k', 'a')] });
+    const b = new TimerSweeper({ pool, clock, logger, batchSize: 7, handlers: [recording('k', 'b')] });
+    const [na, nb] = await Promise.all([a.sweep(), b.sweep()]);
+    expect(na + nb).toBe(400);
+    expect(await fired()).toEqual(ids);
+    const { rows } = await pool.query<{ by_sweeper: string; n: number }>(
+      'SELECT by_sweeper, count(*)::int AS n FROM fired GROUP BY 1 ORDER BY 1',
+    );
+    expect(rows.length).toBe(2); // both took part
+  });
+
+  it('survive a restart: scheduled before, fired by the next sweeper, soon after they fall due', async () => {
+    const scale = 3600;
+    const clock = scaledClock({ scale, origin: T0 });
+    const dueAt = new Date(clock.now().getTime() + 0.6 * scale * 1000); // 0.6 real seconds from now
+    await schedule({ subjectId: 'later', dueAt });
+    const first = new TimerSweeper({ pool, clock, logger, maxSleepMs: 100, handlers: [recording('k')] });
+    first.start();
+    await new Promise((r) => setTimeout(r, 150));
+    await first.stop();
+    expect(await fired()).toEqual([]);
+    // The next process sleeps until the deadline rather than a long polling interval.
+    const second = new TimerSweeper({ pool, clock, logger, maxSleepMs: 5_000, handlers: [recording('k')] });
+    second.start();
+    try {
+      const { rows } = await waitFor(
+        async () => {
+          const r = await pool.query<{ at: Date }>('SELECT at FROM fired');
+          return r.rowCount ? r : undefined;
+        },
+        { what: 'fired after restart', intervalMs: 10 },
+      );
+      const lateHubMs = rows[0]!.at.getTime() - dueAt.getTime();
+      expect(lateHubMs).toBeGreaterThanOrEqual(0);
+      expect(lateHubMs / scale).toBeLessThan(200); // real milliseconds late
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('isolate a failing timer: the rest fire, it is retried after a backoff and given up after its last attempt', async () => {
+    const clock = manualClock(minutes(60));
+    await schedule({ subjectId: 'bad', dueAt: minutes(1) }, { subjectId: 'good', dueAt: minutes(2) });
+    const handler = { ...recording('k', 'a', (t) => t.subjectId === 'bad'), maxAttempts: 2 } as TimerHandler;
+    const sweeper = new TimerSweeper({ pool, clock, logger, handlers: [handler], backoffMs: () => 50 });
+    await sweeper.sweep();
+    expect(await fired()).toEqual(['good']);
+    const row = async () =>
+      (
+        await pool.query<{ attempts: number; last_error: string; given_up_at: Date | null }>(
+          "SELECT attempts, last_error, given_up_at FROM timers WHERE subject_id = 'bad'",
+        )
+      ).rows[0];
+    expect(await row()).toMatchObject({ attempts: 1, last_error: 'cannot fire bad', given_up_at: null });
+    expect(await sweeper.sweep()).toBe(0); // backing off (real time)
+    await waitFor(async () => (await sweeper.sweep()) > 0, { what: 'retry after backoff' });
+    expect((await row())?.given_up_at).not.toBeNull();
+    expect(await sweeper.sweep()).toBe(0);
+  });
+
+  it('make calls outside any transaction, retrying a failed call with backoff until it succeeds', async () => {
+    const clock = manualClock(minutes(60));
+    await schedule({ kind: 'call', subjectId: 'hook', dueAt: minutes(1), payload: { n: 1 } });
+    const calls: { payload: unknown; attempts: number; rowLocked: boolean }[] = [];
+    const sweeper = new TimerSweeper({
+      pool,
+      clock,
+      logger,
+      backoffMs: () => 50,
+      handlers: [
+        {
+          kind: 'call',
+          mode: 'call',
+          async call(t) {
+            // Nobody holds the timer's row while the call is in flight: it was claimed and committed first.
+            const locked = await pool
+              .query("SELECT 1 FROM timers WHERE subject_id = 'hook' FOR UPDATE NOWAIT")
+              .then(() => false)
+              .catch(() => true);
+            calls.push({ payload: t.payload, attempts: t.attempts, rowLocked: locked });
+            if (calls.length === 1) throw new Error('HTTP 500');
+          },
+        },
+      ],
+    });
+    await sweeper.sweep();
+    expect(await sweeper.sweep()).toBe(0); // leased, then backing off
+    await waitFor(async () => (await sweeper.sweep()) > 0, { what: 'retried call' });
+    expect(calls).toEqual([
+      { payload: { n: 1 }, attempts: 1, rowLocked: false },
+      { payload: { n: 1 }, attempts: 2, rowLocked: false },
+    ]);
+    expect((await pool.query('SELECT 1 FROM timers')).rowCount).toBe(0);
+  });
+
+  it('a slow call never holds back a deadline', async () => {
+    const clock = manualClock(minutes(60));
+    await schedule({ kind: 'slow', subjectId: 'hook', dueAt: minutes(1) });
+    let release = () => {};
+    const hanging = new Promise<void>((r) => {
+      release = r;
+    });
+    const sweeper = new TimerSweeper({
+      pool,
+      clock,
+      logger,
+      maxSleepMs: 50,
+      handlers: [recording('k'), { kind: 'slow', mode: 'call', call: () => hanging }],
+    });
+    sweeper.start();
+    try {
+      await waitFor(
+        async () => (await pool.query('SELECT 1 FROM timers WHERE claim_token IS NOT NULL')).rowCount,
+        { what: 'call in flight' },
+      );
+      await schedule({ subjectId: 'deadline', dueAt: minutes(59) });
+      await waitFor(async () => (await fired()).includes('deadline'), {
+        what: 'deadline fired',
+        timeoutMs: 2000,
+      });
+    } finally {
+      release();
+      await sweeper.stop();
+    }
+    expect((await pool.query('SELECT 1 FROM timers')).rowCount).toBe(0);
+  });
+});
