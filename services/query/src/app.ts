@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Clock, DEFAULT_SLA_POLICY, MEASURES, measureService } from '@hub/domain';
+import { type Clock, MEASURES, measureService } from '@hub/domain';
 import { createMeasureHandler, MEASURE_MIGRATIONS } from '@hub/measure-kit';
 import { serviceRuntime } from '@hub/messaging';
 import { SealVerifier, sealKeysFrom } from '@hub/seal';
@@ -9,6 +9,7 @@ import {
   createMetricsRegistry,
   type Logger,
   loadCalendar,
+  loadSlaPolicy,
   registerErrorHandling,
   type ServiceApp,
   shutdownGrpc,
@@ -51,7 +52,8 @@ export function buildApp(config: QueryConfig, deps: QueryDeps) {
       events: runtime.events,
       directory: config.HUB_INSTITUTIONS,
       now: () => deps.clock.now(),
-      sla: { policy: DEFAULT_SLA_POLICY, version: 'default' },
+      // Stamped on every RequestDispatched: the tracker reads these deadlines instead of computing them.
+      sla: loadSlaPolicy(config.HUB_SLA_POLICY_FILE),
       calendar: loadCalendar(config.HUB_CALENDAR_FILE),
       hooks: {
         beforeDispatch: answerReuse({
