@@ -1,4 +1,4 @@
-import type { AgencyKind } from '@hub/domain';
+import { AGENCY_KINDS, type AgencyKind } from '@hub/domain';
 import type { EventEnvelope } from './gen/enforcement/v1/events.js';
 
 /** The payload cases of the event envelope, e.g. `noticeIssued`. */
@@ -9,6 +9,12 @@ type PayloadMap = { [P in NonNullable<EventEnvelope['payload']> as P['$case']]: 
 
 /** Agency kinds each have their own request topic. */
 export type AgencyTopicKind = AgencyKind;
+
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+/** The catalog key of an agency kind's request topic: `bank` → `requestsBank`. */
+export type RequestTopicKey<A extends AgencyKind = AgencyKind> = A extends AgencyKind
+  ? `requests${Capitalize<CamelCase<A>>}`
+  : never;
 
 interface TopicSpec<C extends EventCase> {
   /** Topic name without the deployment prefix. */
@@ -24,6 +30,17 @@ const topic = <C extends EventCase>(name: string, events: readonly C[], partitio
   events,
 });
 
+const requestTopic = (agency: AgencyKind) =>
+  topic(`enforcement.requests.${agency}.v1`, ['requestDispatched']);
+
+/**
+ * One request topic per agency kind, derived from the domain's AGENCY_KINDS: a new kind gets its topic,
+ * and every subscriber that lists REQUEST_TOPIC_KEYS reads it, without anyone spelling it out.
+ */
+const REQUEST_TOPICS = Object.fromEntries(
+  AGENCY_KINDS.map((agency) => [requestTopicKey(agency), requestTopic(agency)]),
+) as { readonly [K in RequestTopicKey]: TopicSpec<'requestDispatched'> };
+
 /**
  * The topic catalog: every hub topic, what it carries, and who writes it. All messages are keyed by
  * notice id, so one notice's events stay ordered within their partition.
@@ -31,11 +48,11 @@ const topic = <C extends EventCase>(name: string, events: readonly C[], partitio
 export const TOPICS = {
   /** gateway → measure services, tracker: a notice accepted; measure service → tracker: completed. */
   notices: topic('enforcement.notices.v1', ['noticeIssued', 'noticeCompleted']),
-  /** measure services → adapter-<agency>, tracker: one request for one institution. */
-  requestsBank: topic('enforcement.requests.bank.v1', ['requestDispatched']),
-  requestsRealEstate: topic('enforcement.requests.real-estate.v1', ['requestDispatched']),
-  requestsPublicSecurity: topic('enforcement.requests.public-security.v1', ['requestDispatched']),
-  requestsProvidentFund: topic('enforcement.requests.provident-fund.v1', ['requestDispatched']),
+  /**
+   * measure services → adapter-<agency>, tracker: one request for one institution, on its agency kind's
+   * topic `enforcement.requests.<kind>.v1` (`requestsBank`, `requestsRealEstate`, …).
+   */
+  ...REQUEST_TOPICS,
   /** adapters (and measure services for undeliverable requests) → measure services, tracker. */
   progress: topic('enforcement.request-progress.v1', [
     'requestDelivered',
@@ -51,18 +68,14 @@ export const TOPICS = {
 
 export type TopicKey = keyof typeof TOPICS;
 
-export function requestTopicKey(agency: AgencyTopicKind): TopicKey {
-  switch (agency) {
-    case 'bank':
-      return 'requestsBank';
-    case 'real-estate':
-      return 'requestsRealEstate';
-    case 'public-security':
-      return 'requestsPublicSecurity';
-    case 'provident-fund':
-      return 'requestsProvidentFund';
-  }
+/** The catalog key of an agency kind's request topic. */
+export function requestTopicKey<A extends AgencyKind>(agency: A): RequestTopicKey<A> {
+  const camel = agency.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return `requests${camel[0]!.toUpperCase()}${camel.slice(1)}` as RequestTopicKey<A>;
 }
+
+/** Every agency kind's request topic, in AGENCY_KINDS order: what a reader of all requests subscribes to. */
+export const REQUEST_TOPIC_KEYS: readonly RequestTopicKey[] = AGENCY_KINDS.map((a) => requestTopicKey(a));
 
 /** Full topic name for a deployment (tests give every file its own prefix). */
 export function topicName(key: TopicKey, prefix = ''): string {

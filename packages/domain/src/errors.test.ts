@@ -15,6 +15,7 @@ describe('the error catalog', () => {
   it.each([
     ['VALIDATION_FAILED', 400, GrpcStatus.INVALID_ARGUMENT],
     ['CONFIRMATION_REQUIRED', 422, GrpcStatus.FAILED_PRECONDITION],
+    ['MEASURE_NOT_DEPLOYED', 422, GrpcStatus.FAILED_PRECONDITION],
     ['PAYLOAD_TOO_LARGE', 413, GrpcStatus.RESOURCE_EXHAUSTED],
     ['UNSUPPORTED_MEDIA_TYPE', 415, GrpcStatus.INVALID_ARGUMENT],
     ['UNAUTHENTICATED', 401, GrpcStatus.UNAUTHENTICATED],
@@ -56,6 +57,7 @@ describe('the error catalog', () => {
         case 'PAYLOAD_TOO_LARGE':
         case 'UNSUPPORTED_MEDIA_TYPE':
         case 'CONFIRMATION_REQUIRED':
+        case 'MEASURE_NOT_DEPLOYED': // the deployment lacks the service; the court learns it at once
         case 'UNAUTHENTICATED':
         case 'SIGNATURE_INVALID':
         case 'REQUEST_REPLAYED':

@@ -34,6 +34,11 @@ export const ERROR_CATALOG = {
     grpc: G.FAILED_PRECONDITION,
     message: 'The request raised warnings the officer must confirm (confirmWarnings).',
   },
+  MEASURE_NOT_DEPLOYED: {
+    http: 422,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'No service that carries out this measure is deployed; the notice was not stored.',
+  },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: G.RESOURCE_EXHAUSTED, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: G.INVALID_ARGUMENT, message: 'The request body must be JSON.' },
   UNAUTHENTICATED: { http: 401, grpc: G.UNAUTHENTICATED, message: 'Authentication is required.' },

@@ -99,7 +99,9 @@ export function isAnswerOutcome(value: unknown): value is AnswerOutcome {
 export const DEBTOR_KINDS = ['person', 'organisation'] as const;
 export type DebtorKind = (typeof DEBTOR_KINDS)[number];
 
-export type HubService = 'query' | 'freeze-deduct' | 'punishment';
+/** The measure services: each owns the rules of some measures (`measureService`). */
+export const MEASURE_SERVICES = ['query', 'freeze-deduct', 'punishment'] as const;
+export type HubService = (typeof MEASURE_SERVICES)[number];
 
 const SERVICE_OF_MEASURE: Readonly<Record<Measure, HubService>> = {
   query: 'query',
@@ -174,6 +176,10 @@ export function isTermMeasure(measure: Measure): measure is TermMeasure {
 
 export function isAgencyKind(value: unknown): value is AgencyKind {
   return typeof value === 'string' && (AGENCY_KINDS as readonly string[]).includes(value);
+}
+
+export function isMeasureService(value: unknown): value is HubService {
+  return typeof value === 'string' && (MEASURE_SERVICES as readonly string[]).includes(value);
 }
 
 export function isMeasure(value: unknown): value is Measure {

@@ -58,7 +58,12 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     logger,
   );
   const reader = new NoticeReader(runtime.pool, tracker);
-  const submissions = new Submissions(writer, config.GATEWAY_MAX_PENDING, () => deps.clock.now());
+  const submissions = new Submissions(
+    writer,
+    config.GATEWAY_MAX_PENDING,
+    () => deps.clock.now(),
+    config.HUB_MEASURE_SERVICES,
+  );
 
   const http = createHttpServer({
     logger,

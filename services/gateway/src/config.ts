@@ -1,3 +1,4 @@
+import { type HubService, isMeasureService, MEASURE_SERVICES } from '@hub/domain';
 import { commonEnv, env, parseEnv } from '@hub/service-kit';
 import { z } from 'zod';
 
@@ -31,6 +32,29 @@ const schema = z.object({
     }),
   /** Courts' seal private keys (`court=base64 PKCS#8 DER`); unset = deterministic demo keys (not security). */
   GATEWAY_SEAL_KEYS: z.string().optional(),
+  /**
+   * The measure services this deployment runs (comma separated, from MEASURE_SERVICES). A notice whose
+   * measure belongs to any other service is refused (422 MEASURE_NOT_DEPLOYED) instead of being stored to
+   * wait for a service that never comes. Default: the measure services that exist today.
+   */
+  HUB_MEASURE_SERVICES: z
+    .string()
+    .default('query')
+    .transform((s, ctx): ReadonlySet<HubService> => {
+      const names = s
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean);
+      const unknown = names.filter((n) => !isMeasureService(n));
+      if (names.length === 0 || unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must list measure services from ${MEASURE_SERVICES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+        });
+        return z.NEVER;
+      }
+      return new Set(names as HubService[]);
+    }),
   /** Most notices in one batch call. */
   GATEWAY_MAX_BATCH: env.positiveInt(1000),
   /** Back-pressure: notices waiting for storage beyond this are refused with 429 until the queue drains. */

@@ -1,4 +1,11 @@
-import { HubError, isHubError, needsConfirmationOnly, validateNotice } from '@hub/domain';
+import {
+  HubError,
+  type HubService,
+  isHubError,
+  measureService,
+  needsConfirmationOnly,
+  validateNotice,
+} from '@hub/domain';
 import type { NoticeWriter } from './notice-writer.js';
 
 export type ItemResult =
@@ -16,6 +23,8 @@ export class Submissions {
     private readonly maxPending: number,
     /** The gateway's clock: a notice issued more than a day after it is refused. */
     private readonly now: () => Date,
+    /** The measure services deployed (HUB_MEASURE_SERVICES): a notice no one would carry out is refused. */
+    private readonly deployed: ReadonlySet<HubService>,
   ) {}
 
   /** One notice; throws the HubError a single submission answers with. */
@@ -73,6 +82,13 @@ export class Submissions {
     }
     if (validation.value.court.code !== court) {
       throw new HubError('FORBIDDEN', [{ path: 'court.code', code: 'OTHER_COURT' }]);
+    }
+    const { measure } = validation.value;
+    const service = measureService(measure);
+    if (!this.deployed.has(service)) {
+      throw new HubError('MEASURE_NOT_DEPLOYED', [
+        { path: 'measure', code: 'MEASURE_NOT_DEPLOYED', measure, service },
+      ]);
     }
     return validation;
   }

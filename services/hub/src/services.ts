@@ -3,7 +3,7 @@ import * as adapterProvidentFund from '@hub/adapter-provident-fund';
 import * as adapterPublicSecurity from '@hub/adapter-public-security';
 import * as adapterRealEstate from '@hub/adapter-real-estate';
 import * as agencySim from '@hub/agency-sim';
-import type { Clock } from '@hub/domain';
+import { type Clock, type HubService, isMeasureService } from '@hub/domain';
 import * as gateway from '@hub/gateway';
 import * as query from '@hub/query';
 import type { Logger, ServiceApp } from '@hub/service-kit';
@@ -30,6 +30,13 @@ export const SERVICES: Record<string, Builder> = {
 };
 
 export type ServiceName = keyof typeof SERVICES;
+
+/**
+ * The measure services this build can run, for the gateway's HUB_MEASURE_SERVICES: a notice whose measure
+ * none of them owns is refused at the door rather than left `issued` for ever.
+ */
+export const DEPLOYABLE_MEASURE_SERVICES: readonly HubService[] =
+  Object.keys(SERVICES).filter(isMeasureService);
 
 /** `all` or a comma-separated list → names in start order; unknown names are an error. */
 export function selectServices(arg: string): string[] {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@hub/domain';
 import type { Logger, ServiceApp } from '@hub/service-kit';
-import { SERVICES } from './services.js';
+import { DEPLOYABLE_MEASURE_SERVICES, SERVICES } from './services.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -29,6 +29,7 @@ export async function startStack(
   deps: { logger: Logger; clock: Clock },
 ): Promise<RunningStack> {
   const env: Env = { ...baseEnv };
+  env.HUB_MEASURE_SERVICES ??= DEPLOYABLE_MEASURE_SERVICES.join(',');
   const apps = new Map<string, ServiceApp>();
   const urls = new Map<string, string>();
   const stop = async () => {

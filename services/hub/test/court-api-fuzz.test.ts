@@ -43,7 +43,8 @@ const service = (name: string) => stack.apps.get(name) as unknown as Service;
 beforeAll(async () => {
   stack = await startStack(
     ['tracker', 'adapter-bank', 'query', 'gateway'],
-    hubEnv(iso, { HUB_INSTITUTIONS: 'bank:ICBC,bank:CCB' }),
+    // freeze-deduct counted as deployed, so the fuzz's freezes and seals reach storage (none consumes them).
+    hubEnv(iso, { HUB_INSTITUTIONS: 'bank:ICBC,bank:CCB', HUB_MEASURE_SERVICES: 'query,freeze-deduct' }),
     { logger: createLogger({ service: 'court-fuzz', level: 'fatal' }), clock: systemClock },
   );
 }, 60_000);

@@ -23,6 +23,7 @@ import { registerReportRoutes } from './reports/routes.js';
 import { alertHandler } from './sla/alerts.js';
 import { slaDeadlineHandlers } from './sla/detector.js';
 import { openSql } from './sql/request-status.js';
+import { LIFECYCLE_TOPICS } from './subscriptions.js';
 
 export { loadConfig } from './config.js';
 
@@ -54,21 +55,10 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     buckets: [60, 600, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600],
     registers: [registry],
   });
-  runtime.consume(
-    'lifecycle',
-    [
-      'notices',
-      'requestsBank',
-      'requestsRealEstate',
-      'requestsPublicSecurity',
-      'requestsProvidentFund',
-      'progress',
-    ],
-    async (tx, events) => {
-      const { answered } = await project(tx, events, sla, calendar);
-      for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
-    },
-  );
+  runtime.consume('lifecycle', [...LIFECYCLE_TOPICS], async (tx, events) => {
+    const { answered } = await project(tx, events, sla, calendar);
+    for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
+  });
   // Every message any service dead-lettered, for ops to see: read raw, since many cannot be decoded.
   runtime.consumeRaw('dead-letters', ['deadLetters'], recordDeadLetters);
   new Gauge({

@@ -1,4 +1,10 @@
-import { encodeEnvelope, requestTopicKey, type TopicKey, topicName } from '@hub/contracts';
+import {
+  encodeEnvelope,
+  REQUEST_TOPIC_KEYS,
+  requestTopicKey,
+  type TopicKey,
+  topicName,
+} from '@hub/contracts';
 import {
   type AgencyKind,
   DEFAULT_SLA_POLICY,
@@ -501,14 +507,7 @@ function dispatchedEvent(q: SimRequest, n: SimNotice): OutboxMessage {
   });
 }
 
-const TRACKED: TopicKey[] = [
-  'notices',
-  'progress',
-  'requestsBank',
-  'requestsRealEstate',
-  'requestsPublicSecurity',
-  'requestsProvidentFund',
-];
+const TRACKED: TopicKey[] = ['notices', 'progress', ...REQUEST_TOPIC_KEYS];
 
 /** Publish in batches, then wait until the tracker's consumer group has committed past all of it. */
 async function publish(messages: OutboxMessage[]) {

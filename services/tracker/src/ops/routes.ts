@@ -3,6 +3,7 @@ import type { Pool } from '@hub/store';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { readNotice } from '../notice-view.js';
+import { consoleScript } from './console-bundle.js';
 import { loadConsolePage } from './console-page.js';
 import { agencyStats } from './sql/agency-stats.js';
 import { listBreaches } from './sql/list-breaches.js';
@@ -65,6 +66,17 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
       .header('referrer-policy', 'no-referrer')
       .header('cache-control', 'no-cache')
       .send(page.html),
+  );
+
+  // The console's TypeScript, bundled once per process; the tracker does not start if it fails to build.
+  const script = consoleScript();
+  app.addHook('onReady', async () => void (await script));
+  app.get('/console.js', async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-cache')
+      .send(await script),
   );
 
   app.get('/v1/ops/breaches', async (request) => {

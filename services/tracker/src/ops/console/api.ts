@@ -1,0 +1,121 @@
+/** The ops API as the console reads it (services/tracker/src/ops/routes.ts). */
+
+export interface Breach {
+  requestId: string;
+  noticeId: string;
+  noticeNo: string | null;
+  caseNo: string | null;
+  agency: string;
+  institution: string;
+  dueAt: string | null;
+  breachedAt: string | null;
+  escalatedAt: string | null;
+  answeredAt: string | null;
+  open: boolean;
+  late: boolean;
+}
+
+export interface AgencyRow {
+  agency: string;
+  institution: string;
+  backlog: number;
+  openBreaches: number;
+  answered: number;
+  p50Seconds: number | null;
+  p95Seconds: number | null;
+  refusals: number;
+}
+
+export interface NoticeSummary {
+  id: string;
+  noticeNo: string | null;
+  caseNo: string | null;
+  courtCode: string | null;
+  measure: string;
+  status: string;
+  debtorMasked: string | null;
+  breached: boolean;
+}
+
+export interface RequestRow {
+  id: string;
+  agency: string;
+  institution: string;
+  status: string;
+  breached: boolean;
+  dueAt: string | null;
+  answeredAt: string | null;
+  outcome: string | null;
+  reason: string | null;
+}
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  detail: string | null;
+  requestId: string | null;
+}
+
+export interface NoticeView extends NoticeSummary {
+  issuedAt: string | null;
+  completedAt: string | null;
+  requests: RequestRow[];
+  timeline: TimelineEntry[];
+}
+
+export interface DeadLetterHeader {
+  name: string;
+  value: string;
+  encoding: 'text' | 'hex';
+}
+
+export interface DeadLetter {
+  id: number;
+  receivedAt: string;
+  sourceTopic: string | null;
+  sourcePartition: number | null;
+  sourceOffset: string | null;
+  dlqTopic: string | null;
+  dlqPartition: number | null;
+  dlqOffset: string | null;
+  consumerGroup: string | null;
+  eventType: string | null;
+  noticeId: string | null;
+  error: string | null;
+  errorCode: string | null;
+  decodeError: string | null;
+  keyHex: string | null;
+  keyText: string | null;
+  headers: DeadLetterHeader[];
+  valueHex: string | null;
+  valueBytes: number | null;
+  valueTruncated: boolean;
+}
+
+export interface DeadLetterPage {
+  deadLetters: DeadLetter[];
+  total: number;
+  nextBefore: number | null;
+}
+
+/** A timeline event on the live stream; `request` is the request's breach view after it. */
+export interface TimelineEvent {
+  event: string;
+  noticeId: string;
+  request?: Breach;
+}
+
+export class HttpError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new HttpError(`${url}: HTTP ${res.status}`, res.status);
+  return (await res.json()) as T;
+}
