@@ -1,4 +1,4 @@
-import { NoticeSubmission, type RequestDispatched } from '@hub/contracts';
+import { NoticeSubmission } from '@hub/contracts';
 import { canonicalJson, HubError, isErrorCode, OPEN_REQUEST_STATUSES } from '@hub/domain';
 import { type EventFactory, enqueue, isRefusedData, isRetryable, type OutboxMessage } from '@hub/messaging';
 import { sealedBytes } from '@hub/seal';
