@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { payloadAs, requestTopicKey } from '@hub/contracts';
+import { resultSchemaFor } from '@hub/contracts/answers';
 import type { AgencyKind, Clock, Measure } from '@hub/domain';
 import { type ConsumedEvent, enqueue, type OutboxMessage, serviceRuntime } from '@hub/messaging';
 import { SealVerifier, sealKeysFrom } from '@hub/seal';
@@ -11,7 +12,6 @@ import {
   type ServiceApp,
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
-import { resultSchemaFor } from './answers/index.js';
 import { AgencyAuth } from './auth.js';
 import { Inbox } from './inbox.js';
 import { registerOpenApi } from './openapi.js';

@@ -1,8 +1,8 @@
+import { bankQuerySchema } from '@hub/contracts/answers';
 import { ANSWER_OUTCOMES } from '@hub/domain';
 import { z } from 'zod';
-import { bankQuerySchema } from './answers/index.js';
 
-export * from './answers/index.js';
+export * from '@hub/contracts/answers';
 
 /** What a bank reports for a deposit inquiry (查询); kept under its first name for existing adapters. */
 export const bankQueryResult = bankQuerySchema;

@@ -1,8 +1,8 @@
 import swagger from '@fastify/swagger';
+import { resultSchemasOf } from '@hub/contracts/answers';
 import type { AgencyKind } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { resultSchemasOf } from './answers/index.js';
 import { SIGNATURE_HEADERS } from './signing.js';
 
 /** JSON Schema for documentation only; validation stays with zod, which reports field paths our way. */

@@ -7,12 +7,6 @@ import {
   requestTopicKey,
   topicName,
 } from '@hub/contracts';
-import { AGENCY_KINDS, type AgencyKind, type Measure, systemClock } from '@hub/domain';
-import { createKafka, eventFactory, type Kafka } from '@hub/messaging';
-import { Sealer } from '@hub/seal';
-import { createLogger } from '@hub/service-kit';
-import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
-import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
   bankDeduct,
   EXAMPLES,
@@ -21,7 +15,13 @@ import {
   queuedReceipt,
   realEstateQuery,
   UNIT_NO,
-} from '../src/answers/test-support.js';
+} from '@hub/contracts/answers/test-support';
+import { AGENCY_KINDS, type AgencyKind, type Measure, systemClock } from '@hub/domain';
+import { createKafka, eventFactory, type Kafka } from '@hub/messaging';
+import { Sealer } from '@hub/seal';
+import { createLogger } from '@hub/service-kit';
+import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildAdapterApp, loadAdapterConfig, signAgencyRequest } from '../src/index.js';
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodeEnvelope, type NoticeSubmission, requestTopicKey, topicName } from '@hub/contracts';
+import { bankQuery } from '@hub/contracts/answers/test-support';
 import { systemClock } from '@hub/domain';
 import { createKafka, eventFactory } from '@hub/messaging';
 import { Sealer } from '@hub/seal';
@@ -17,7 +18,6 @@ import {
 } from '@hub/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankQuery } from '../src/answers/test-support.js';
 import { buildAdapterApp, loadAdapterConfig, signAgencyRequest } from '../src/index.js';
 
 /**

@@ -1,4 +1,12 @@
-import { type AnswerOutcome, foldRequestStatus, isAnswerOutcome, type RequestStatus } from '@hub/domain';
+import { type ParsedAnswerResult, parseAnswerResult } from '@hub/contracts/answers';
+import {
+  type AgencyKind,
+  type AnswerOutcome,
+  foldRequestStatus,
+  isAnswerOutcome,
+  type Measure,
+  type RequestStatus,
+} from '@hub/domain';
 import type { Queryable } from '@hub/store';
 import type { AnsweredRow, MeasureServiceSpec } from './spec.js';
 import { lockRequests } from './sql/lock-requests.js';
@@ -48,13 +56,19 @@ export async function takeAnswers(
     applied.set(a.requestId, a);
   }
   if (applied.size === 0) return [];
+  const results = new Map(
+    locked
+      .filter((r) => applied.has(r.id))
+      .map((r) => [r.id, readResult(r, applied.get(r.id)!.result, spec)]),
+  );
   await recordAnswers(
     tx,
     [...applied.values()].map((a) => ({
       id: a.requestId,
       status: a.status,
       outcome: a.outcome,
-      result: a.result,
+      // Only a result that parsed is stored: the column is jsonb and reuse gives it out again as valid.
+      result: results.get(a.requestId)?.ok ? a.result : null,
     })),
     now,
   );
@@ -72,11 +86,33 @@ export async function takeAnswers(
         agency: r.agency,
         institution: r.institution,
         status: a.status,
-        result: a.result === null ? null : JSON.parse(a.result),
+        result: results.get(r.id) ?? null,
         answeredAt: now,
       },
     ];
   });
   await spec.hooks?.onAnswered?.(tx, answered);
   return [...new Set(answered.map((r) => r.noticeId))];
+}
+
+/**
+ * An answer's result as its agency kind and measure define it (`parseAnswerResult`). The adapter validated
+ * it against the same schema, so a failure means a broken or foreign producer: logged with its issues, and the
+ * answer still folds (its outcome is valid) without a result, rather than failing the whole batch.
+ */
+export function readResult(
+  r: { id: string; agency: AgencyKind; measure: string },
+  result: unknown,
+  spec: Pick<MeasureServiceSpec, 'logger'>,
+): ParsedAnswerResult | null {
+  if (result === null || result === undefined) return null;
+  // A notice's measure was checked at intake; any other string is refused as MEASURE_NOT_SUPPORTED.
+  const parsed = parseAnswerResult(r.agency, r.measure as Measure, result);
+  if (!parsed.ok) {
+    spec.logger?.warn(
+      { requestId: r.id, agency: r.agency, measure: r.measure, issues: parsed.issues },
+      'answer result does not parse; kept without it',
+    );
+  }
+  return parsed;
 }

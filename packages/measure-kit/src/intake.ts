@@ -13,6 +13,7 @@ import {
 } from '@hub/domain';
 import type { OutboxMessage } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
+import { readResult } from './answers.js';
 import { requestEvents } from './dispatch.js';
 import type { AnsweredRow, IntakeNotice, MeasureServiceSpec, PlannedRow, Reuse } from './spec.js';
 import { insertNotices } from './sql/insert-notices.js';
@@ -79,7 +80,7 @@ export async function takeIn(
     for (const r of mine) {
       const reuse = reuseOf(r);
       out.push(...requestEvents(spec.events, notice, r, spec.sla.version, reuse));
-      if (reuse) answered.push(answeredByReuse(notice, r, reuse));
+      if (reuse) answered.push(answeredByReuse(notice, r, reuse, spec));
     }
   }
   await spec.hooks?.onPlanned?.(tx, { notices, requests });
@@ -87,7 +88,12 @@ export async function takeIn(
   return notices.map((n) => n.id);
 }
 
-function answeredByReuse(n: IntakeNotice, r: PlannedRow, reuse: Reuse): AnsweredRow {
+function answeredByReuse(
+  n: IntakeNotice,
+  r: PlannedRow,
+  reuse: Reuse,
+  spec: Pick<MeasureServiceSpec, 'logger'>,
+): AnsweredRow {
   return {
     requestId: r.id,
     noticeId: n.id,
@@ -98,7 +104,7 @@ function answeredByReuse(n: IntakeNotice, r: PlannedRow, reuse: Reuse): Answered
     agency: r.agency,
     institution: r.institution,
     status: reuse.outcome,
-    result: reuse.result,
+    result: readResult({ id: r.id, agency: r.agency, measure: n.measure }, reuse.result, spec),
     answeredAt: reuse.answeredAt,
     reusedFrom: reuse.fromRequestId,
   };

@@ -4,6 +4,7 @@
  * transaction, so what it writes commits with the notices, requests and events it sees.
  */
 import type { NoticeCompleted, NoticeIssued, NoticeSubmission } from '@hub/contracts';
+import type { ParsedAnswerResult } from '@hub/contracts/answers';
 import type {
   AgencyKind,
   AnswerOutcome,
@@ -58,7 +59,12 @@ export interface AnsweredRow {
   agency: AgencyKind;
   institution: string;
   status: RequestStatus;
-  result: unknown;
+  /**
+   * The answer's result read by `parseAnswerResult` at the boundary, typed by agency kind and measure; null
+   * when the answer carries none (cannot-assist, refused, failed). `{ ok: false }` when it does not parse:
+   * the answer still counts, without its result (logged; see takeAnswers).
+   */
+  result: ParsedAnswerResult | null;
   /** When the institution gave this answer: now, or the reused answer's time. */
   answeredAt: Date;
   reusedFrom?: string;

@@ -9,6 +9,7 @@ import {
   type TopicKey,
   topicName,
 } from '@hub/contracts';
+import { bankQuery } from '@hub/contracts/answers/test-support';
 import { systemClock } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
 import { Sealer } from '@hub/seal';
@@ -151,7 +152,11 @@ const sealedIssued = (noticeId: string, court: string, idNumber: string, tamper 
   return m;
 };
 
-const answer = (r: PayloadOf<'requestDispatched'>, outcome: string) =>
+const answer = (
+  r: PayloadOf<'requestDispatched'>,
+  outcome: string,
+  resultJson = outcome === 'done' || outcome === 'partial' ? '{"accounts":[]}' : '',
+) =>
   events.event('progress', r.noticeId, 'requestAnswered', {
     requestId: r.requestId,
     noticeId: r.noticeId,
@@ -159,7 +164,7 @@ const answer = (r: PayloadOf<'requestDispatched'>, outcome: string) =>
     institution: r.institution,
     outcome,
     reason: outcome === 'done' ? '' : '测试',
-    resultJson: outcome === 'done' || outcome === 'partial' ? '{"accounts":[]}' : '',
+    resultJson,
   });
 
 describe('query service fan-out', () => {
@@ -240,6 +245,42 @@ describe('query service fan-out', () => {
     expect(of('noticeCompleted', n, 'notices')).toEqual([
       { noticeId: n, requests: 7, done: 3, partial: 1, cannotAssist: 1, refused: 1, failed: 1 },
     ]);
+  });
+});
+
+describe('answer results', () => {
+  it('an answer whose result does not parse still counts, adds no facts and stores no result; the batch goes on', async () => {
+    const id = randomUUID();
+    await publish(issued(id, 'query', ['bank']));
+    const requests = await waitFor(
+      () => ((d) => d.length === BANKS.length && d)(of('requestDispatched', id)),
+      {
+        what: 'fan-out to every bank',
+      },
+    );
+    const [good, notJson, wrongShape, ...rest] = requests;
+    await publish(
+      answer(good!, 'done', JSON.stringify(bankQuery)),
+      answer(notJson!, 'done', '{"accounts": ['),
+      answer(wrongShape!, 'partial', '{"accounts":"none"}'),
+      ...rest.map((r) => answer(r, 'cannot-assist')),
+    );
+    await waitFor(() => of('noticeCompleted', id).length > 0, { what: 'NoticeCompleted' });
+    expect(of('noticeCompleted', id)).toEqual([
+      { noticeId: id, requests: BANKS.length, done: 2, partial: 1, cannotAssist: 3, refused: 0, failed: 0 },
+    ]);
+    const db = app.runtime.pool;
+    const facts = await db.query('SELECT request_id, key FROM facts WHERE request_id = ANY($1::uuid[])', [
+      requests.map((r) => r.requestId),
+    ]);
+    expect(facts.rows.map((f) => f.key).sort()).toEqual(bankQuery.accounts.map((a) => a.accountNo).sort());
+    const stored = await db.query('SELECT id, status, result FROM requests WHERE id = ANY($1::uuid[])', [
+      [good!.requestId, notJson!.requestId, wrongShape!.requestId],
+    ]);
+    const byId = new Map(stored.rows.map((r) => [r.id, r]));
+    expect(byId.get(good!.requestId)).toMatchObject({ status: 'done', result: bankQuery });
+    expect(byId.get(notJson!.requestId)).toMatchObject({ status: 'done', result: null });
+    expect(byId.get(wrongShape!.requestId)).toMatchObject({ status: 'partial', result: null });
   });
 });
 

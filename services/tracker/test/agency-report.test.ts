@@ -176,7 +176,12 @@ function frozenThenRenewed(): SimNotice[] {
     const issuedAt = new Date(issued);
     const noticeId = `00000000-0000-4000-a000-00000000000${i + 1}`;
     const d = deadlinesFor(slaFor(DEFAULT_SLA_POLICY, 'bank', measure), issuedAt);
-    const result = { accountNo: '6222020200112233445', requestedFen: 100, frozenFen: 100, receipt: {} };
+    const result = {
+      accountNo: '6222020200112233445',
+      requestedFen: 100,
+      frozenFen: 100,
+      receipt: { effective: true, queuePosition: 0, registrationNo: `DJ${i + 1}` },
+    };
     return {
       noticeId,
       caseNo: `(2026)${RENEWING_COURT.code}执9号`,
@@ -408,6 +413,7 @@ function expectedYearly(notices: SimNotice[], court: string | null) {
       frozenFen: amount('freeze', 'frozenFen'),
       renewedFen: amount('renew-freeze', 'frozenFen'),
       deductedFen: amount('deduct', 'deductedFen'),
+      unreadableAnswers: 0,
     },
     holds: (
       [
@@ -713,7 +719,7 @@ describe('yearly linkage statistics over the simulated events', () => {
     const stats = (
       await get(`/v1/ops/reports/yearly?year=2026&court=${encodeURIComponent(RENEWING_COURT.code)}`)
     ).json<YearlyStats>();
-    expect(stats.money).toEqual({ frozenFen: 100, renewedFen: 100, deductedFen: 0 });
+    expect(stats.money).toEqual({ frozenFen: 100, renewedFen: 100, deductedFen: 0, unreadableAnswers: 0 });
     expect(stats.holds).toEqual([
       { measure: 'freeze', placed: 1, renewals: 1 },
       { measure: 'seal', placed: 0, renewals: 0 },

@@ -1,53 +1,67 @@
+import { parseAnswerResult } from '@hub/contracts/answers';
+import {
+  bankFreeze,
+  bankQuery,
+  located,
+  providentFundQuery,
+  publicSecurityQuery,
+  punishment,
+  realEstateQuery,
+} from '@hub/contracts/answers/test-support';
+import type { AgencyKind, Measure } from '@hub/domain';
 import { describe, expect, it } from 'vitest';
 import { factsOf } from './facts.js';
 
+/** The facts of a result as the measure kit hands it over: parsed, from its JSON text. */
+function factsIn(agency: AgencyKind, measure: Measure, result: unknown) {
+  const parsed = parseAnswerResult(agency, measure, JSON.stringify(result));
+  if (!parsed.ok) throw new Error(`example does not parse: ${JSON.stringify(parsed.issues)}`);
+  return factsOf(parsed);
+}
+
 describe('factsOf', () => {
   it('reads accounts with balances in fen, keyed by account number', () => {
-    const facts = factsOf('bank', 'query', {
-      accounts: [
-        {
-          accountNo: '6222020200112233445',
-          accountType: 'demand',
-          currency: 'CNY',
-          balanceFen: 150_00,
-          frozenFen: 0,
-        },
-        {
-          accountNo: '6222020200112233446',
-          accountType: 'time',
-          currency: 'CNY',
-          balanceFen: 99,
-          frozenFen: 0,
-        },
-      ],
-    });
-    expect(facts.map((f) => [f.kind, f.key, f.amountFen])).toEqual([
-      ['deposit', '6222020200112233445', 15000],
-      ['deposit', '6222020200112233446', 99],
+    expect(factsIn('bank', 'query', bankQuery).map((f) => [f.kind, f.key, f.amountFen])).toEqual([
+      ['deposit', '6222020200112233445', 1_234_567],
+      ['deposit', '6217000010012345678', 0],
     ]);
+    expect(factsIn('bank', 'query', bankQuery)[0]!.detail).toEqual({
+      accountType: 'demand',
+      currency: 'CNY',
+      frozenFen: 500_000,
+      holds: bankQuery.accounts[0]!.holds,
+      openedAt: '2016-08-12',
+    });
+    expect(factsIn('bank', 'query', { accounts: [] })).toEqual([]);
   });
 
   it('reads units, vehicles, household and exit records, and a fund account', () => {
-    expect(factsOf('real-estate', 'query', { units: [{ unitNo: 'U1', address: '锦江区' }] })).toEqual([
-      { kind: 'real-estate', key: 'U1', detail: { address: '锦江区' } },
+    const [unit] = factsIn('real-estate', 'query', realEstateQuery);
+    const { unitNo, ...unitDetail } = realEstateQuery.units[0]!;
+    expect(unit).toEqual({ kind: 'real-estate', key: unitNo, detail: unitDetail });
+    const ps = factsIn('public-security', 'query', publicSecurityQuery);
+    expect(ps.map((f) => [f.kind, f.key])).toEqual([
+      ['vehicle', '川A12345'],
+      ['vehicle', '川AD12345'],
+      ['household', 'household'],
+      ['exit-entry', '2025-07-01T08:15:00+08:00|成都天府国际机场'],
+      ['exit-entry', '2025-07-10T21:40:00+08:00|成都天府国际机场'],
     ]);
-    const ps = factsOf('public-security', 'query', {
-      household: { address: 'x', registeredAt: '2000-01-01', householdHead: true },
-      vehicles: [{ plate: '川A12345', brand: 'b' }],
-      exitEntry: [{ at: '2026-01-01T00:00:00+08:00', port: '双流', direction: 'exit', document: 'E1' }],
-    });
-    expect(ps.map((f) => f.kind).sort()).toEqual(['exit-entry', 'household', 'vehicle']);
-    expect(
-      factsOf('provident-fund', 'query', { account: { accountNo: 'PF1', balanceFen: 5 } })[0],
-    ).toMatchObject({
-      kind: 'provident-fund',
-      amountFen: 5,
-    });
-    expect(factsOf('provident-fund', 'query', {})).toEqual([]);
+    expect(factsIn('provident-fund', 'query', providentFundQuery)).toEqual([
+      expect.objectContaining({ kind: 'provident-fund', key: '510100123456789', amountFen: 8_765_432 }),
+    ]);
+    expect(factsIn('provident-fund', 'query', {})).toEqual([]);
   });
 
-  it('treats a non-object result as no facts', () => {
-    expect(factsOf('bank', 'query', null)).toEqual([]);
-    expect(factsOf('bank', 'query', { accounts: 'x' })).toEqual([]);
+  it('reads whereabouts only when the debtor was found', () => {
+    expect(factsIn('public-security', 'locate', located)).toEqual([
+      { kind: 'whereabouts', key: located.lastSeenAt, detail: located },
+    ]);
+    expect(factsIn('public-security', 'locate', { found: false })).toEqual([]);
+  });
+
+  it('finds no property in a receipt or a listing', () => {
+    expect(factsIn('bank', 'freeze', bankFreeze)).toEqual([]);
+    expect(factsIn('real-estate', 'dishonest-list', punishment)).toEqual([]);
   });
 });

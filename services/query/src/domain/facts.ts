@@ -1,4 +1,4 @@
-import type { AgencyKind } from '@hub/domain';
+import type { ParsedAnswerResult } from '@hub/contracts/answers';
 
 /** One thing an agency reported about a debtor, with a stable key so the same fact counts once. */
 export interface PropertyFact {
@@ -8,61 +8,47 @@ export interface PropertyFact {
   detail: Record<string, unknown>;
 }
 
-type Obj = Record<string, unknown>;
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
-const obj = (v: unknown): Obj | undefined =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
-const num = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
-const without = (o: Obj, ...keys: string[]) =>
-  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+/** A result that parsed (`parseAnswerResult`): checking its agency kind and measure narrows its value. */
+export type ParsedResult = Extract<ParsedAnswerResult, { ok: true }>;
 
 /**
- * The facts in an inquiry answer (查询 / 协查下落), per agency kind (docs/agency-answers.md). Results were
- * validated by the adapter; this only reads what is there.
+ * The facts in an inquiry answer (查询 / 协查下落), per agency kind (docs/agency-answers.md). Any other
+ * measure's result (a receipt, a listing) reports no property.
  */
-export function factsOf(agency: AgencyKind, measure: string, result: unknown): PropertyFact[] {
-  const r = obj(result);
-  if (!r) return [];
-  if (measure === 'locate') {
-    return r.found ? [{ kind: 'whereabouts', key: String(r.lastSeenAt ?? 'found'), detail: r }] : [];
+export function factsOf(answer: ParsedResult): PropertyFact[] {
+  if (answer.agency === 'public-security' && answer.measure === 'locate') {
+    const seen = answer.value;
+    return seen.found ? [{ kind: 'whereabouts', key: seen.lastSeenAt ?? 'found', detail: seen }] : [];
   }
-  switch (agency) {
+  if (answer.measure !== 'query') return [];
+  switch (answer.agency) {
     case 'bank':
-      return arr(r.accounts).map((a) => ({
+      return answer.value.accounts.map(({ accountNo, balanceFen, ...detail }) => ({
         kind: 'deposit',
-        key: String(a.accountNo),
-        amountFen: num(a.balanceFen),
-        detail: without(a, 'accountNo', 'balanceFen'),
+        key: accountNo,
+        amountFen: balanceFen,
+        detail,
       }));
     case 'provident-fund': {
-      const a = obj(r.account);
-      return a
-        ? [
-            {
-              kind: 'provident-fund',
-              key: String(a.accountNo),
-              amountFen: num(a.balanceFen),
-              detail: without(a, 'accountNo', 'balanceFen'),
-            },
-          ]
-        : [];
+      if (!answer.value.account) return [];
+      const { accountNo, balanceFen, ...detail } = answer.value.account;
+      return [{ kind: 'provident-fund', key: accountNo, amountFen: balanceFen, detail }];
     }
     case 'real-estate':
-      return arr(r.units).map((u) => ({
+      return answer.value.units.map(({ unitNo, ...detail }) => ({
         kind: 'real-estate',
-        key: String(u.unitNo),
-        detail: without(u, 'unitNo'),
+        key: unitNo,
+        detail,
       }));
     case 'public-security': {
-      const facts: PropertyFact[] = arr(r.vehicles).map((v) => ({
+      const { household, vehicles, exitEntry } = answer.value;
+      const facts: PropertyFact[] = vehicles.map(({ plate, ...detail }) => ({
         kind: 'vehicle',
-        key: String(v.plate),
-        detail: without(v, 'plate'),
+        key: plate,
+        detail,
       }));
-      const household = obj(r.household);
       if (household) facts.push({ kind: 'household', key: 'household', detail: household });
-      for (const e of arr(r.exitEntry))
-        facts.push({ kind: 'exit-entry', key: `${e.at}|${e.port}`, detail: e });
+      for (const e of exitEntry) facts.push({ kind: 'exit-entry', key: `${e.at}|${e.port}`, detail: e });
       return facts;
     }
   }

@@ -29,7 +29,7 @@ export async function freshAnswers(
             r.answered_at, n.subject_key, n.court_code
      FROM requests r JOIN notices n ON n.id = r.notice_id
      WHERE (n.court_code, n.subject_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-       AND n.measure = 'query' AND r.status = ANY($5::text[]) AND r.reused_from IS NULL
+       AND n.measure = 'query' AND r.status = ANY($5::text[]) AND r.reused_from IS NULL AND r.result IS NOT NULL
        AND r.answered_at >= $3 AND NOT (n.id = ANY($4::uuid[]))
      ORDER BY n.court_code, n.subject_key, r.institution, r.answered_at DESC`,
     [asking.map((a) => a.court), asking.map((a) => a.subject), since, excluding, outcomes],

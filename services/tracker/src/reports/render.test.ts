@@ -97,7 +97,7 @@ describe('yearly statistics rendering', () => {
       byAgency: [{ agency: 'bank', count: 2 }],
     },
     requests: { ...outcomes, byAgency: [{ agency: 'bank', ...outcomes }] },
-    money: { frozenFen: 123_456_789, renewedFen: 100, deductedFen: 5 },
+    money: { frozenFen: 123_456_789, renewedFen: 100, deductedFen: 5, unreadableAnswers: 0 },
     holds: [
       { measure: 'freeze', placed: 2, renewals: 1 },
       { measure: 'seal', placed: 0, renewals: 0 },

@@ -34,6 +34,7 @@ export function yearlyStatsCsv(s: YearlyStats): string {
     ['money', 'frozenFen', s.money.frozenFen],
     ['money', 'renewedFen', s.money.renewedFen],
     ['money', 'deductedFen', s.money.deductedFen],
+    ['money', 'unreadableAnswers', s.money.unreadableAnswers],
   );
   for (const h of s.holds) {
     rows.push([`holds.${h.measure}`, 'placed', h.placed], [`holds.${h.measure}`, 'renewals', h.renewals]);
@@ -99,6 +100,14 @@ export function yearlyStatsHtml(s: YearlyStats): string {
         ['冻结 Frozen', formatYuan(s.money.frozenFen)],
         ['续冻（不重复计入冻结） Kept frozen by renewal (not frozen again)', formatYuan(s.money.renewedFen)],
         ['扣划 Deducted', formatYuan(s.money.deductedFen)],
+        ...(s.money.unreadableAnswers > 0
+          ? [
+              [
+                '结果无法解析的答复（未计入） Answers with an unreadable result (not counted)',
+                String(s.money.unreadableAnswers),
+              ],
+            ]
+          : []),
       ],
     },
     {

@@ -3,10 +3,10 @@
  * in the Shanghai year they were issued; requests, amounts and listings in the year they were dispatched,
  * with their outcome as of now — one population per figure, so its parts add up to its total.
  */
-import { type HoldMeasure, RENEWAL_OF, type RenewalMeasure } from '@hub/domain';
+import { type HoldMeasure, MONEY_MEASURES, RENEWAL_OF, type RenewalMeasure } from '@hub/domain';
 import type { Pool, Queryable } from '@hub/store';
 import { closedSql, openSql } from '../sql/request-status.js';
-import { AMOUNT_MEASURES, type MoneyTotals, sumAnswerAmounts } from './answer-amounts.js';
+import { type MoneyTotals, sumAnswerAmounts } from './answer-amounts.js';
 import { yearRange } from './period.js';
 
 export const LISTING_MEASURES = ['dishonest-list', 'restrict-consumption'] as const;
@@ -93,7 +93,7 @@ const HOLDS = `
   WHERE measure = ANY($4::text[]) AND status IN ('done', 'partial')
   GROUP BY measure`;
 const AMOUNT_ANSWERS = `
-  SELECT measure, result_json FROM (${YEAR_REQUESTS}) r
+  SELECT agency, measure, result_json FROM (${YEAR_REQUESTS}) r
   WHERE measure = ANY($4::text[]) AND status IN ('done', 'partial')`;
 
 interface OutcomeRow {
@@ -132,9 +132,9 @@ export async function readYearlyStats(
       await db.query<{ measure: string; requests: number }>(HOLDS, [...args, HOLD_AND_RENEWAL_MEASURES])
     ).rows;
     const amounts = (
-      await db.query<{ measure: string; result_json: string | null }>(AMOUNT_ANSWERS, [
+      await db.query<{ agency: string; measure: string; result_json: string | null }>(AMOUNT_ANSWERS, [
         ...args,
-        AMOUNT_MEASURES,
+        MONEY_MEASURES,
       ])
     ).rows;
 
@@ -150,7 +150,9 @@ export async function readYearlyStats(
         ...(total ? toOutcomes(total) : emptyOutcomes()),
         byAgency: outcomes.filter((r) => r.level === 0).map((r) => ({ agency: r.agency!, ...toOutcomes(r) })),
       },
-      money: sumAnswerAmounts(amounts.map((a) => ({ measure: a.measure, resultJson: a.result_json }))),
+      money: sumAnswerAmounts(
+        amounts.map((a) => ({ agency: a.agency, measure: a.measure, resultJson: a.result_json })),
+      ),
       holds: RENEWALS.map(([renewal, measure]) => ({
         measure,
         placed: carriedOut.get(measure) ?? 0,

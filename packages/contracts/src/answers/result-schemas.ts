@@ -1,5 +1,6 @@
 /**
- * Result schemas per agency kind and measure (docs/agency-answers.md). `resultSchemaFor` is what the agency
+ * Result schemas per agency kind and measure (docs/agency-answers.md), the one contract of a
+ * `RequestAnswered`'s `resultJson`. `resultSchemaFor` is what the agency
  * API validates an answer's `result` with; a measure the agency kind cannot carry out gets a schema that
  * always fails, so such a request can only be answered cannot-assist or refused.
  */
@@ -11,31 +12,15 @@ import { PUBLIC_SECURITY_RESULT_SCHEMAS } from './public-security.js';
 import { REAL_ESTATE_RESULT_SCHEMAS } from './real-estate.js';
 import { issue, PUNISHMENT_RESULT_SCHEMAS } from './shared.js';
 
-export * from './bank.js';
-export * from './provident-fund.js';
-export * from './public-security.js';
-export * from './real-estate.js';
-export {
-  ANSWER_ISSUE_TEXT,
-  type AnswerIssueCode,
-  type AssetHold,
-  assetHoldSchema,
-  type Hold,
-  holdSchema,
-  type MeasureReceipt,
-  measureReceiptSchema,
-  type PunishmentResult,
-  punishmentResultSchema,
-} from './shared.js';
+export type ResultSchemas = Readonly<Partial<Record<Measure, z.ZodType>>>;
 
-type ResultSchemas = Readonly<Partial<Record<Measure, z.ZodType>>>;
-
-const BY_AGENCY: Readonly<Record<AgencyKind, ResultSchemas>> = {
+/** Every result schema by agency kind and measure; `AnswerResult` derives the typed results from it. */
+export const RESULT_SCHEMAS = {
   bank: { ...BANK_RESULT_SCHEMAS, ...PUNISHMENT_RESULT_SCHEMAS },
   'real-estate': { ...REAL_ESTATE_RESULT_SCHEMAS, ...PUNISHMENT_RESULT_SCHEMAS },
   'public-security': { ...PUBLIC_SECURITY_RESULT_SCHEMAS, ...PUNISHMENT_RESULT_SCHEMAS },
   'provident-fund': { ...PROVIDENT_FUND_RESULT_SCHEMAS, ...PUNISHMENT_RESULT_SCHEMAS },
-};
+} as const satisfies Readonly<Record<AgencyKind, ResultSchemas>>;
 
 const measureNotSupported = z.unknown().superRefine((_value, ctx) => {
   ctx.addIssue({ code: 'custom', ...issue('MEASURE_NOT_SUPPORTED') });
@@ -44,7 +29,7 @@ const measureNotSupported = z.unknown().superRefine((_value, ctx) => {
 /** The schema of `result` when `agency` answers `measure`. */
 export function resultSchemaFor(agency: AgencyKind, measure: Measure): z.ZodType {
   if (!agencySupports(agency, measure)) return measureNotSupported;
-  const schema = BY_AGENCY[agency][measure];
+  const schema = (RESULT_SCHEMAS[agency] as ResultSchemas)[measure];
   // agencySupports and the table above are kept in step by a test; a gap is a bug, not a partner's error.
   if (!schema) throw new Error(`no result schema for ${agency} ${measure}`);
   return schema;

@@ -21,6 +21,7 @@ export const ANSWER_ISSUE_TEXT = {
   FROZEN_EXCEEDS_REQUESTED: 'frozenFen exceeds requestedFen',
   QUEUED_FREEZE_HAS_AMOUNT: 'a queued (轮候) freeze has frozenFen 0 until it takes effect',
   DEDUCTED_EXCEEDS_REQUESTED: 'deductedFen exceeds requestedFen',
+  INVALID_JSON: 'the result is not JSON text',
 } as const;
 export type AnswerIssueCode = keyof typeof ANSWER_ISSUE_TEXT;
 

@@ -1,4 +1,4 @@
-/** Real-shaped answer results for the tests (not exported by the package), and an issue helper. */
+/** Real-shaped answer results for tests (`@hub/contracts/answers/test-support`, never for production code), and an issue helper. */
 import { type AgencyKind, type Measure, toValidationIssues } from '@hub/domain';
 import type { z } from 'zod';
 import { ANSWER_ISSUE_TEXT } from './shared.js';
