@@ -1,5 +1,6 @@
 import type { NoticeView } from '@hub/contracts';
-import { HubError, isUuid } from '@hub/domain';
+import { parseAnswerResult } from '@hub/contracts/answers';
+import { HubError, isAgencyKind, isMeasure, isUuid } from '@hub/domain';
 import type { Pool } from '@hub/store';
 import type { TrackerClient } from './adapters/tracker-client.js';
 
@@ -96,7 +97,7 @@ export function toBody(v: NoticeView): NoticeStatusBody {
         ? {
             outcome: r.outcome,
             reason: r.reason || null,
-            result: r.resultJson ? JSON.parse(r.resultJson) : null,
+            result: resultOf(r.agency, v.measure, r.resultJson),
             answeredAt: iso(r.answeredAt),
           }
         : null,
@@ -108,4 +109,11 @@ export function toBody(v: NoticeView): NoticeStatusBody {
       detail: t.detail || null,
     })),
   };
+}
+
+/** The agency's result as its schema reads it; text that does not parse is shown as no result, never a 500. */
+function resultOf(agency: string, measure: string, json: string): unknown {
+  if (!json || !isAgencyKind(agency) || !isMeasure(measure)) return null;
+  const parsed = parseAnswerResult(agency, measure, json);
+  return parsed.ok ? parsed.value : null;
 }
