@@ -173,18 +173,7 @@ export class IdempotentConsumer {
         return;
       }
       const event = events[0]!;
-      await this.deadLetter({
-        raw: {
-          key: Buffer.from(event.envelope.noticeId),
-          value: null,
-          offset: event.offset,
-          headers: event.headers,
-        } as KafkaMessage,
-        envelope: event.envelope,
-        topic: event.topic,
-        partition: event.partition,
-        error: err,
-      });
+      await this.deadLetter(deadLetterOf(event, err));
     }
   }
 
@@ -208,18 +197,8 @@ export class IdempotentConsumer {
     const applied = new Set(rows.map((r) => r.event_id));
     for (const event of rejected) {
       if (applied.has(event.envelope.eventId)) continue;
-      await this.deadLetter({
-        raw: {
-          key: Buffer.from(event.envelope.noticeId),
-          value: null,
-          offset: event.offset,
-          headers: event.headers,
-        } as KafkaMessage,
-        envelope: event.envelope,
-        topic: event.topic,
-        partition: event.partition,
-        error: Object.assign(new Error(event.rejected!.reason), { code: event.rejected!.code }),
-      });
+      const { code, reason } = event.rejected!;
+      await this.deadLetter(deadLetterOf(event, Object.assign(new Error(reason), { code })));
     }
   }
 
@@ -276,6 +255,22 @@ export class IdempotentConsumer {
     });
     this.deadLettered.inc({ group: this.options.groupId, topic: item.topic });
   }
+}
+
+/** A decoded event on its way to the dead-letter topic: re-encoded from its envelope, with its headers. */
+function deadLetterOf(event: ConsumedEvent, error: unknown): Undecodable & { envelope: EventEnvelope } {
+  return {
+    raw: {
+      key: Buffer.from(event.envelope.noticeId),
+      value: null,
+      offset: event.offset,
+      headers: event.headers,
+    } as KafkaMessage,
+    envelope: event.envelope,
+    topic: event.topic,
+    partition: event.partition,
+    error,
+  };
 }
 
 /** Kafka headers as text, the first value of a repeated one. */
