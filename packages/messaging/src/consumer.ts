@@ -2,7 +2,6 @@ import { type EventEnvelope, encodeEnvelope } from '@hub/contracts';
 import type { Logger } from '@hub/service-kit';
 import { type Pool, type PoolClient, withTransaction } from '@hub/store';
 import {
-  type Consumer,
   type EachBatchPayload,
   type IHeaders,
   type Kafka,
@@ -11,7 +10,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
-import { startBatchConsumer } from './kafka.js';
+import { type BatchConsumer, startBatchConsumer } from './kafka.js';
 import { readEnvelope } from './read-envelope.js';
 import { isRetryable, withRetries } from './retry.js';
 
@@ -79,7 +78,7 @@ type Undecodable = { raw: KafkaMessage; topic: string; partition: number; error:
  * call inside a transaction) and reaches the handler marked `rejected`: sent at least once, applied never.
  */
 export class IdempotentConsumer {
-  private consumer: Consumer | undefined;
+  private consumer: BatchConsumer | undefined;
   private dlqProducer: Producer | undefined;
   private readonly consumed: Counter;
   private readonly deadLettered: Counter;
@@ -118,6 +117,7 @@ export class IdempotentConsumer {
       topics,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 2,
       eachBatch: (payload) => this.eachBatch(payload),
+      logger: this.options.logger,
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@hub/service-kit';
-import { type Admin, type Consumer, type EachBatchPayload, Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { type Admin, type EachBatchPayload, Kafka, type LogEntry, logLevel } from 'kafkajs';
 
 export type { Kafka } from 'kafkajs';
 
@@ -79,9 +79,19 @@ export async function ensureTopics(
   }
 }
 
+/** A running consumer group member; `disconnect` stops it for good (a pending restart included). */
+export interface BatchConsumer {
+  disconnect(): Promise<void>;
+}
+
 /**
  * A consumer group member that hands whole batches to `eachBatch`, which resolves offsets itself: the
  * settings every hub consumer shares (no topic auto-creation, a new group reads from the earliest offset).
+ *
+ * kafkajs restarts a consumer after a retriable failure but leaves it stopped after one it calls
+ * non-retriable, such as "Failed to find group coordinator" while a fresh broker is still creating its
+ * offsets topic: a consumer that silently stops is a hub that silently stops, so it is restarted here too,
+ * with backoff, until `disconnect` is called. The crash is logged, never swallowed.
  */
 export async function startBatchConsumer(
   kafka: Kafka,
@@ -90,8 +100,9 @@ export async function startBatchConsumer(
     topics: string[];
     partitionsConsumedConcurrently: number;
     eachBatch: (payload: EachBatchPayload) => Promise<void>;
+    logger?: Logger;
   },
-): Promise<Consumer> {
+): Promise<BatchConsumer> {
   const consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: 10_000,
@@ -99,7 +110,7 @@ export async function startBatchConsumer(
     maxWaitTimeInMs: 100,
     allowAutoTopicCreation: false,
   });
-  try {
+  const run = async () => {
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
     await consumer.run({
@@ -107,9 +118,40 @@ export async function startBatchConsumer(
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       eachBatch: options.eachBatch,
     });
+  };
+  let stopped = false;
+  let restarts = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const restartLater = (cause: unknown) => {
+    if (stopped) return;
+    const delayMs = Math.min(30_000, 500 * 2 ** Math.min(restarts++, 6));
+    options.logger?.error(
+      { err: cause, groupId: options.groupId, delayMs },
+      'consumer stopped on a failure kafkajs does not retry; restarting it',
+    );
+    timer = setTimeout(() => {
+      if (!stopped) run().catch(restartLater);
+    }, delayMs);
+  };
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    // kafkajs restarts it itself after a retriable failure; otherwise it is left stopped.
+    if (!payload.restart) restartLater(payload.error);
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    restarts = 0;
+  });
+  try {
+    await run();
   } catch (err) {
+    stopped = true;
     await consumer.disconnect().catch(() => undefined); // the start failure is what matters
     throw err;
   }
-  return consumer;
+  return {
+    async disconnect() {
+      stopped = true;
+      clearTimeout(timer);
+      await consumer.disconnect();
+    },
+  };
 }

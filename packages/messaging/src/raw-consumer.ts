@@ -1,7 +1,7 @@
 import type { Logger } from '@hub/service-kit';
 import { type Pool, type PoolClient, withTransaction } from '@hub/store';
-import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
-import { startBatchConsumer } from './kafka.js';
+import type { EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import { type BatchConsumer, startBatchConsumer } from './kafka.js';
 import { withRetries } from './retry.js';
 
 /** A Kafka message exactly as it was read: nothing decoded, nothing dropped. */
@@ -41,7 +41,7 @@ export interface RawConsumerOptions {
  * the batch is given back to Kafka, which re-delivers it.
  */
 export class RawConsumer {
-  private consumer: Consumer | undefined;
+  private consumer: BatchConsumer | undefined;
 
   constructor(private readonly options: RawConsumerOptions) {}
 
@@ -51,6 +51,7 @@ export class RawConsumer {
       topics: this.options.topics,
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.eachBatch(payload),
+      logger: this.options.logger,
     });
   }
 
