@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { isMeasureService } from '@hub/domain';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -64,6 +65,8 @@ export async function startProcesses(env: Record<string, string | undefined>): P
   const all = {
     ...env,
     HUB_CLOCK_EPOCH: env.HUB_CLOCK_EPOCH ?? String(Date.now()),
+    // The gateway takes in the measures of the measure services started here, as in one-process mode.
+    HUB_MEASURE_SERVICES: env.HUB_MEASURE_SERVICES ?? SEPARATE_SERVICES.filter(isMeasureService).join(','),
     GATEWAY_PORT: String(ports.gw),
     GATEWAY_GRPC_PORT: String(ports.gwGrpc),
     TRACKER_PORT: String(ports.tr),
