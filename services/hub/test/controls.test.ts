@@ -36,18 +36,18 @@ afterAll(async () => {
   await iso.cleanup();
 });
 
-const post = async (body: unknown) => {
+const post = async (body: unknown, headers = auth) => {
   const res = await fetch(`${gateway}/v1/notices`, {
     method: 'POST',
-    headers: auth,
+    headers,
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as { id: string; error?: { code: string } } };
 };
-const completed = (id: string, what: string) =>
+const completed = (id: string, what: string, headers = auth) =>
   waitFor(
     async () => {
-      const v = (await (await fetch(`${gateway}/v1/notices/${id}`, { headers: auth })).json()) as {
+      const v = (await (await fetch(`${gateway}/v1/notices/${id}`, { headers })).json()) as {
         status: string;
         requests: { status: string }[];
       };
@@ -81,7 +81,11 @@ const controls = async (caseNo: string, headers = auth) => {
  */
 async function freeAccount(caseNo: string) {
   const { idNumber } = findPerson(SEED, (h) => h.banksWithAccounts.some((b) => BANKS.includes(b)));
-  const { body } = await post({ ...queryNotice(idNumber, 'c'), caseNo, targets: [{ agency: 'bank' }] });
+  const { body } = await post({
+    ...queryNotice(idNumber, `c${Date.now().toString(36)}`),
+    caseNo,
+    targets: [{ agency: 'bank' }],
+  });
   await completed(body.id, 'the inquiry completed');
   const report = (await (
     await fetch(`${gateway}/v1/cases/${encodeURIComponent(caseNo)}/property-report`, { headers: auth })
@@ -166,5 +170,30 @@ describe('controls (冻结, 解冻)', () => {
     ]);
     expect(released.body.holds[0]!.daysToExpiry).toBeNull();
     expect(released.body.totals.frozenFen).toBe(0);
+  });
+
+  it('a second court’s freeze on money already frozen waits in line (轮候): queued with its position', async () => {
+    const found = await freeAccount('(2026)川0104执8002号');
+    const freeze = (court: string, caseNo: string, amountFen: number) => ({
+      ...queryNotice(found.idNumber, 'q'),
+      noticeNo: `${caseNo}-冻${Date.now().toString(36)}`,
+      caseNo,
+      court: { code: court, name: court === '川0104' ? '成都市锦江区人民法院' : '成都市青羊区人民法院' },
+      legalBasis: `${caseNo}执行裁定书`,
+      measure: 'freeze',
+      targets: [{ agency: 'bank', institution: found.institution }],
+      params: { amountFen, termDays: 30, accountNo: found.accountNo },
+    });
+    const first = await post(freeze('川0104', '(2026)川0104执8002号', found.freeFen));
+    await completed(first.body.id, 'the first freeze completed');
+    const second = await post(freeze('川0105', '(2026)川0105执8002号', 100), other);
+    expect(second.status).toBe(202);
+    await completed(second.body.id, 'the second freeze completed', other);
+    const { body } = await controls('(2026)川0105执8002号', other);
+    expect(body.holds).toEqual([
+      expect.objectContaining({ state: 'queued', frozenFen: 0, term: { from: null, until: null } }),
+    ]);
+    expect(body.holds[0]!.queuePosition).toBeGreaterThan(0);
+    expect(body.holds[0]!.daysToExpiry).toBeNull();
   });
 });
