@@ -10,6 +10,16 @@ export {
   Target,
 } from './gen/enforcement/v1/common.js';
 export {
+  CaseControls,
+  FreezeDeductServiceClient,
+  type FreezeDeductServiceServer,
+  FreezeDeductServiceService,
+  GetCaseControlsRequest,
+  GetCaseControlsResponse,
+  HoldView,
+  PendingControl,
+} from './gen/enforcement/v1/controls.js';
+export {
   CourtServiceClient,
   type CourtServiceServer,
   CourtServiceService,

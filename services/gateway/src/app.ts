@@ -13,6 +13,7 @@ import {
   shutdownGrpc,
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
+import { ControlsClient } from './adapters/controls-client.js';
 import { QueryClient } from './adapters/query-client.js';
 import { TrackerClient } from './adapters/tracker-client.js';
 import { CourtAuth } from './auth.js';
@@ -47,6 +48,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   const auth = new CourtAuth(config.GATEWAY_COURT_KEYS);
   const tracker = new TrackerClient(config.TRACKER_GRPC_URL);
   const query = new QueryClient(config.QUERY_GRPC_URL);
+  const controls = new ControlsClient(config.FREEZE_DEDUCT_GRPC_URL);
   const seals = sealKeysFrom('GATEWAY_SEAL_KEYS', config.GATEWAY_SEAL_KEYS, 'private');
   if (seals === 'demo')
     logger.warn('GATEWAY_SEAL_KEYS unset: notices carry DEMO seals (fine locally, not security)');
@@ -85,7 +87,14 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     keyGenerator: (req) => String(req.headers.authorization ?? req.ip),
   });
   void http.after(() =>
-    registerNoticeRoutes(http, { auth, submissions, reader, query, maxBatch: config.GATEWAY_MAX_BATCH }),
+    registerNoticeRoutes(http, {
+      auth,
+      submissions,
+      reader,
+      query,
+      controls,
+      maxBatch: config.GATEWAY_MAX_BATCH,
+    }),
   );
   const grpc = createCourtGrpcServer({
     auth,
@@ -114,6 +123,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
       await runtime.stop();
       tracker.close();
       query.close();
+      controls.close();
       redis.disconnect();
     },
   } satisfies ServiceApp & Record<string, unknown>;

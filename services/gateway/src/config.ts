@@ -11,6 +11,8 @@ const schema = z.object({
   TRACKER_GRPC_URL: z.string().default('127.0.0.1:50052'),
   /** Query service's gRPC read API, where property reports come from. */
   QUERY_GRPC_URL: z.string().default('127.0.0.1:50053'),
+  /** Freeze-deduct service's gRPC read API, where a case's holds (控制措施) come from. */
+  FREEZE_DEDUCT_GRPC_URL: z.string().default('127.0.0.1:50054'),
   /**
    * Court API keys: `key=courtCode` pairs, comma separated. A key may act only for its court.
    * The default serves the local demo court; production sets its own.

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { isMeasureService } from '@hub/domain';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -13,6 +14,7 @@ export const SEPARATE_SERVICES = [
   'adapter-public-security',
   'adapter-provident-fund',
   'query',
+  'freeze-deduct',
   'gateway',
   'agency-sim',
 ] as const;
@@ -42,13 +44,29 @@ export interface RunningProcesses {
  * service started with `node --import tsx services/<name>/src/main.ts`, resolved once all are ready.
  */
 export async function startProcesses(env: Record<string, string | undefined>): Promise<RunningProcesses> {
-  const keys = ['gw', 'gwGrpc', 'tr', 'trGrpc', 'q', 'qGrpc', 'bank', 're', 'ps', 'pf', 'sim'] as const;
+  const keys = [
+    'gw',
+    'gwGrpc',
+    'tr',
+    'trGrpc',
+    'q',
+    'qGrpc',
+    'fd',
+    'fdGrpc',
+    'bank',
+    're',
+    'ps',
+    'pf',
+    'sim',
+  ] as const;
   const ports = Object.fromEntries(
     await Promise.all(keys.map(async (k) => [k, await freePort()] as const)),
   ) as Record<(typeof keys)[number], number>;
   const all = {
     ...env,
     HUB_CLOCK_EPOCH: env.HUB_CLOCK_EPOCH ?? String(Date.now()),
+    // The gateway takes in the measures of the measure services started here, as in one-process mode.
+    HUB_MEASURE_SERVICES: env.HUB_MEASURE_SERVICES ?? SEPARATE_SERVICES.filter(isMeasureService).join(','),
     GATEWAY_PORT: String(ports.gw),
     GATEWAY_GRPC_PORT: String(ports.gwGrpc),
     TRACKER_PORT: String(ports.tr),
@@ -57,6 +75,9 @@ export async function startProcesses(env: Record<string, string | undefined>): P
     QUERY_PORT: String(ports.q),
     QUERY_GRPC_PORT: String(ports.qGrpc),
     QUERY_GRPC_URL: `127.0.0.1:${ports.qGrpc}`,
+    FREEZE_DEDUCT_PORT: String(ports.fd),
+    FREEZE_DEDUCT_GRPC_PORT: String(ports.fdGrpc),
+    FREEZE_DEDUCT_GRPC_URL: `127.0.0.1:${ports.fdGrpc}`,
     ADAPTER_BANK_PORT: String(ports.bank),
     ADAPTER_BANK_URL: `http://127.0.0.1:${ports.bank}`,
     ADAPTER_REAL_ESTATE_PORT: String(ports.re),
@@ -96,7 +117,7 @@ export async function startProcesses(env: Record<string, string | undefined>): P
   };
   try {
     await Promise.all(
-      [ports.tr, ports.q, ports.bank, ports.re, ports.ps, ports.pf, ports.gw, ports.sim].map(ready),
+      [ports.tr, ports.q, ports.fd, ports.bank, ports.re, ports.ps, ports.pf, ports.gw, ports.sim].map(ready),
     );
   } catch (err) {
     kill();

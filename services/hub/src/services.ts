@@ -4,6 +4,7 @@ import * as adapterPublicSecurity from '@hub/adapter-public-security';
 import * as adapterRealEstate from '@hub/adapter-real-estate';
 import * as agencySim from '@hub/agency-sim';
 import { type Clock, type HubService, isMeasureService } from '@hub/domain';
+import * as freezeDeduct from '@hub/freeze-deduct';
 import * as gateway from '@hub/gateway';
 import * as query from '@hub/query';
 import type { Logger, ServiceApp } from '@hub/service-kit';
@@ -25,6 +26,7 @@ export const SERVICES: Record<string, Builder> = {
   'adapter-provident-fund': (env, deps) =>
     adapterProvidentFund.buildApp(adapterProvidentFund.loadConfig(env), deps),
   query: (env, deps) => query.buildApp(query.loadConfig(env), deps),
+  'freeze-deduct': (env, deps) => freezeDeduct.buildApp(freezeDeduct.loadConfig(env), deps),
   gateway: (env, deps) => gateway.buildApp(gateway.loadConfig(env), deps),
   'agency-sim': (env, deps) => agencySim.buildApp(agencySim.loadConfig(env), deps),
 };

@@ -46,6 +46,7 @@ export async function startStack(
       const grpcPort = (app as unknown as { grpcPort?: number }).grpcPort;
       if (name === 'tracker') env.TRACKER_GRPC_URL = `127.0.0.1:${grpcPort}`;
       if (name === 'query') env.QUERY_GRPC_URL = `127.0.0.1:${grpcPort}`;
+      if (name === 'freeze-deduct') env.FREEZE_DEDUCT_GRPC_URL = `127.0.0.1:${grpcPort}`;
       // Later services (the mock agencies) find each adapter at ADAPTER_<KIND>_URL.
       if (name.startsWith('adapter-') && url) env[`${name.toUpperCase().replace(/-/g, '_')}_URL`] = url;
     }

@@ -1,5 +1,6 @@
 import { HubError, isWireSafeText } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
+import { type ControlsClient, controlsToBody } from '../adapters/controls-client.js';
 import { type QueryClient, reportToBody } from '../adapters/query-client.js';
 import type { CourtAuth } from '../auth.js';
 import { type NoticeReader, toBody } from '../notice-reader.js';
@@ -11,6 +12,7 @@ export interface RouteDeps {
   maxBatch: number;
   reader: NoticeReader;
   query: QueryClient;
+  controls: ControlsClient;
 }
 
 /** Court API v1 (DESIGN §6). */
@@ -49,15 +51,26 @@ export function registerNoticeRoutes(app: FastifyInstance, deps: RouteDeps): voi
   /** 财产报告: everything found for the case's debtors, per agency, totals in fen; partial results included. */
   app.get<{ Params: { caseNo: string } }>('/v1/cases/:caseNo/property-report', async (request) => {
     const court = deps.auth.authenticate(request.headers.authorization);
-    const { caseNo } = request.params;
-    // What no case number can be is refused here, before it reaches the query service's SQL.
-    if (!isWireSafeText(caseNo) || caseNo.length > 64) {
-      throw new HubError('VALIDATION_FAILED', [
-        { path: 'caseNo', code: 'INVALID_CASE_NO', message: 'not a case number (案号)' },
-      ]);
-    }
+    const caseNo = checkedCaseNo(request.params.caseNo);
     return reportToBody(await deps.query.propertyReport(caseNo, court));
   });
+
+  /** 控制措施: every hold the hub placed for the court's case, with state, term and money; pending requests. */
+  app.get<{ Params: { caseNo: string } }>('/v1/cases/:caseNo/controls', async (request) => {
+    const court = deps.auth.authenticate(request.headers.authorization);
+    const caseNo = checkedCaseNo(request.params.caseNo);
+    return controlsToBody(await deps.controls.caseControls(caseNo, court));
+  });
+}
+
+/** What no case number can be is refused here, before it reaches a measure service's SQL. */
+function checkedCaseNo(caseNo: string): string {
+  if (!isWireSafeText(caseNo) || caseNo.length > 64) {
+    throw new HubError('VALIDATION_FAILED', [
+      { path: 'caseNo', code: 'INVALID_CASE_NO', message: 'not a case number (案号)' },
+    ]);
+  }
+  return caseNo;
 }
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';

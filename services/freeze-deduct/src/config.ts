@@ -1,0 +1,17 @@
+import { commonEnv, env, parseEnv } from '@hub/service-kit';
+import { z } from 'zod';
+
+const schema = z.object({
+  ...commonEnv,
+  FREEZE_DEDUCT_HOST: z.string().default('127.0.0.1'),
+  /** Health and metrics only: the freeze-deduct service has no public API. */
+  FREEZE_DEDUCT_PORT: env.port(8122),
+  /** gRPC read API (a case's holds and pending control requests) for the gateway. */
+  FREEZE_DEDUCT_GRPC_PORT: env.port(50054),
+});
+
+export type FreezeDeductConfig = z.infer<typeof schema>;
+
+export function loadConfig(source: Record<string, string | undefined>): FreezeDeductConfig {
+  return parseEnv(schema, source);
+}

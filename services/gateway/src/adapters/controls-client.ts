@@ -1,0 +1,71 @@
+import { credentials, Metadata, status } from '@grpc/grpc-js';
+import { type CaseControls, FreezeDeductServiceClient } from '@hub/contracts';
+import { HubError } from '@hub/domain';
+
+/** The freeze-deduct service's read API over gRPC: a case's holds and pending control requests (控制措施). */
+export class ControlsClient {
+  private readonly client: FreezeDeductServiceClient;
+
+  constructor(url: string) {
+    this.client = new FreezeDeductServiceClient(url, credentials.createInsecure());
+  }
+
+  caseControls(caseNo: string, courtCode: string, deadlineMs = 5000): Promise<CaseControls> {
+    return new Promise((resolve, reject) => {
+      this.client.getCaseControls(
+        { caseNo, courtCode },
+        new Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (err, res) => {
+          if (err?.code === status.NOT_FOUND)
+            return reject(new HubError('NOT_FOUND', [{ path: 'caseNo', code: 'NO_CONTROL_FOR_CASE' }]));
+          if (err || !res?.controls)
+            return reject(
+              new HubError('UNAVAILABLE', [{ dependency: 'freeze-deduct' }], undefined, { cause: err }),
+            );
+          resolve(res.controls);
+        },
+      );
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+
+/** A case's controls as courts read them (REST JSON): money in fen, days as YYYY-MM-DD, null for none. */
+export function controlsToBody(c: CaseControls) {
+  return {
+    caseNo: c.caseNo,
+    generatedAt: iso(c.generatedAt),
+    totals: { frozenFen: c.frozenFen, deductedFen: c.deductedFen },
+    holds: c.holds.map((h) => ({
+      id: h.id,
+      measure: h.measure,
+      agency: h.agency,
+      institution: h.institution,
+      asset: { kind: h.assetKind, key: h.assetKey },
+      state: h.state,
+      queuePosition: h.queuePosition,
+      requestedFen: h.requestedFen ?? null,
+      frozenFen: h.frozenFen,
+      deductedFen: h.deductedFen,
+      term: { from: h.termFrom || null, until: h.termUntil || null },
+      daysToExpiry: h.daysToExpiry ?? null,
+      registrationNo: h.registrationNo,
+      updatedAt: iso(h.updatedAt),
+    })),
+    pending: c.pending.map((p) => ({
+      requestId: p.requestId,
+      noticeId: p.noticeId,
+      measure: p.measure,
+      agency: p.agency,
+      institution: p.institution,
+      status: p.status,
+      dueAt: iso(p.dueAt),
+    })),
+  };
+}

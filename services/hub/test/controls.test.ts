@@ -1,0 +1,199 @@
+import { findPerson } from '@hub/agency-sim';
+import { scaledClock } from '@hub/domain';
+import { createLogger } from '@hub/service-kit';
+import { hubEnv, isolate, waitFor } from '@hub/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYABLE_MEASURE_SERVICES, SERVICES } from '../src/services.js';
+import { type RunningStack, startStack } from '../src/stack.js';
+import { queryNotice } from './demo-notice.js';
+
+// A hub day passes in about 86 s: a 30-day freeze stays in force for the whole test.
+const SCALE = 1_000;
+const SEED = 42;
+const BANKS = ['ICBC', 'CCB', 'ABC'];
+const iso = isolate();
+let stack: RunningStack;
+let gateway = '';
+const auth = { authorization: 'Bearer demo-court-key', 'content-type': 'application/json' };
+const other = { authorization: 'Bearer other-court-key', 'content-type': 'application/json' };
+
+beforeAll(async () => {
+  const env = hubEnv(iso, {
+    HUB_TIME_SCALE: String(SCALE),
+    SIM_SEED: String(SEED),
+    HUB_INSTITUTIONS: BANKS.map((b) => `bank:${b}`).join(','),
+    GATEWAY_COURT_KEYS: 'demo-court-key=川0104,other-court-key=川0105',
+  });
+  stack = await startStack(Object.keys(SERVICES), env, {
+    logger: createLogger({ service: 'controls-test', level: 'warn' }),
+    clock: scaledClock({ scale: SCALE, origin: new Date() }),
+  });
+  gateway = stack.urls.get('gateway')!;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await iso.cleanup();
+});
+
+const post = async (body: unknown, headers = auth) => {
+  const res = await fetch(`${gateway}/v1/notices`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as { id: string; error?: { code: string } } };
+};
+const completed = (id: string, what: string, headers = auth) =>
+  waitFor(
+    async () => {
+      const v = (await (await fetch(`${gateway}/v1/notices/${id}`, { headers })).json()) as {
+        status: string;
+        requests: { status: string }[];
+      };
+      return v.status === 'completed' ? v : undefined;
+    },
+    { what, timeoutMs: 30_000, intervalMs: 100 },
+  );
+
+type Controls = {
+  totals: { frozenFen: number; deductedFen: number };
+  holds: {
+    institution: string;
+    asset: { kind: string; key: string };
+    state: string;
+    queuePosition: number;
+    frozenFen: number;
+    deductedFen: number;
+    term: { from: string | null; until: string | null };
+    daysToExpiry: number | null;
+  }[];
+  pending: unknown[];
+};
+const controls = async (caseNo: string, headers = auth) => {
+  const res = await fetch(`${gateway}/v1/cases/${encodeURIComponent(caseNo)}/controls`, { headers });
+  return { status: res.status, body: (await res.json()) as Controls & { error?: { code: string } } };
+};
+
+/**
+ * An account of a debtor with money free to freeze, found as a court would: by an inquiry first. The
+ * debtor is one the mock population (SIM_SEED) gives accounts at one of the connected banks.
+ */
+async function freeAccount(caseNo: string) {
+  const { idNumber } = findPerson(SEED, (h) => h.banksWithAccounts.some((b) => BANKS.includes(b)));
+  const { body } = await post({
+    ...queryNotice(idNumber, `c${Date.now().toString(36)}`),
+    caseNo,
+    targets: [{ agency: 'bank' }],
+  });
+  await completed(body.id, 'the inquiry completed');
+  const report = (await (
+    await fetch(`${gateway}/v1/cases/${encodeURIComponent(caseNo)}/property-report`, { headers: auth })
+  ).json()) as {
+    debtors: {
+      agencies: {
+        institution: string;
+        facts: { kind: string; key: string; amountFen: number; detail: { frozenFen?: number } }[];
+      }[];
+    }[];
+  };
+  for (const a of report.debtors[0]?.agencies ?? [])
+    for (const f of a.facts) {
+      const freeFen = f.amountFen - (f.detail.frozenFen ?? 0);
+      if (f.kind === 'deposit' && freeFen > 0)
+        return { idNumber, institution: a.institution, accountNo: f.key, freeFen };
+    }
+  throw new Error('the debtor has no money free to freeze');
+}
+
+describe('controls (冻结, 解冻)', () => {
+  it('the gateway accepts freeze notices when the freeze-deduct service is deployed', () => {
+    expect(DEPLOYABLE_MEASURE_SERVICES).toContain('freeze-deduct');
+    expect(stack.env.HUB_MEASURE_SERVICES?.split(',')).toContain('freeze-deduct');
+  });
+
+  it('a freeze completes as an effective hold in /controls, and a release leaves it released', async () => {
+    const caseNo = '(2026)川0104执8001号';
+    const found = await freeAccount(caseNo);
+    const amountFen = Math.min(found.freeFen, 1_000_000);
+    const notice = {
+      ...queryNotice(found.idNumber, 'f1'),
+      noticeNo: `(2026)川0104执8001号-冻${Date.now().toString(36)}`,
+      caseNo,
+      measure: 'freeze',
+      targets: [{ agency: 'bank', institution: found.institution }],
+      params: { amountFen, termDays: 30, accountNo: found.accountNo },
+    };
+    const placed = await post(notice);
+    expect(placed.status).toBe(202);
+    await completed(placed.body.id, 'freeze completed');
+
+    const after = await waitFor(async () => ((c) => c.body.holds.length > 0 && c)(await controls(caseNo)), {
+      what: 'the hold in /controls',
+    });
+    expect(after.status).toBe(200);
+    expect(after.body.holds).toEqual([
+      expect.objectContaining({
+        institution: found.institution,
+        asset: { kind: 'account', key: found.accountNo },
+        state: 'effective',
+        queuePosition: 0,
+        frozenFen: amountFen,
+        deductedFen: 0,
+      }),
+    ]);
+    const hold = after.body.holds[0]!;
+    expect(hold.term.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(hold.daysToExpiry).toBeGreaterThan(0);
+    expect(hold.daysToExpiry).toBeLessThanOrEqual(29);
+    expect(after.body.totals).toEqual({ frozenFen: amountFen, deductedFen: 0 });
+    expect(after.body.pending).toEqual([]);
+
+    // Another court sees nothing of this case.
+    expect((await controls(caseNo, other)).status).toBe(404);
+
+    const release = await post({
+      ...notice,
+      noticeNo: `${notice.noticeNo}-解`,
+      measure: 'release',
+      params: { accountNo: found.accountNo },
+    });
+    expect(release.status).toBe(202);
+    await completed(release.body.id, 'release completed');
+    const released = await controls(caseNo);
+    expect(released.body.holds).toEqual([
+      expect.objectContaining({
+        asset: { kind: 'account', key: found.accountNo },
+        state: 'released',
+        frozenFen: 0,
+      }),
+    ]);
+    expect(released.body.holds[0]!.daysToExpiry).toBeNull();
+    expect(released.body.totals.frozenFen).toBe(0);
+  });
+
+  it('a second court’s freeze on money already frozen waits in line (轮候): queued with its position', async () => {
+    const found = await freeAccount('(2026)川0104执8002号');
+    const freeze = (court: string, caseNo: string, amountFen: number) => ({
+      ...queryNotice(found.idNumber, 'q'),
+      noticeNo: `${caseNo}-冻${Date.now().toString(36)}`,
+      caseNo,
+      court: { code: court, name: court === '川0104' ? '成都市锦江区人民法院' : '成都市青羊区人民法院' },
+      legalBasis: `${caseNo}执行裁定书`,
+      measure: 'freeze',
+      targets: [{ agency: 'bank', institution: found.institution }],
+      params: { amountFen, termDays: 30, accountNo: found.accountNo },
+    });
+    const first = await post(freeze('川0104', '(2026)川0104执8002号', found.freeFen));
+    await completed(first.body.id, 'the first freeze completed');
+    const second = await post(freeze('川0105', '(2026)川0105执8002号', 100), other);
+    expect(second.status).toBe(202);
+    await completed(second.body.id, 'the second freeze completed', other);
+    const { body } = await controls('(2026)川0105执8002号', other);
+    expect(body.holds).toEqual([
+      expect.objectContaining({ state: 'queued', frozenFen: 0, term: { from: null, until: null } }),
+    ]);
+    expect(body.holds[0]!.queuePosition).toBeGreaterThan(0);
+    expect(body.holds[0]!.daysToExpiry).toBeNull();
+  });
+});
