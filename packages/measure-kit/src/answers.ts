@@ -18,11 +18,21 @@ export interface IncomingAnswer {
   status: AnswerOutcome | 'failed';
   outcome: AnswerOutcome | null;
   result: string | null;
+  /**
+   * When the agency answered (the event's time on the hub clock), not when this service read it: lag in
+   * between must not make an answer look late, and every service then agrees on what was on time.
+   */
+  answeredAt: Date;
 }
 
-export function answerOf(outcome: string, resultJson: string, requestId: string): IncomingAnswer | undefined {
+export function answerOf(
+  outcome: string,
+  resultJson: string,
+  requestId: string,
+  answeredAt: Date,
+): IncomingAnswer | undefined {
   if (!isAnswerOutcome(outcome)) return undefined;
-  return { requestId, status: outcome, outcome, result: resultJson || null };
+  return { requestId, status: outcome, outcome, result: resultJson || null, answeredAt };
 }
 
 /**
@@ -69,6 +79,7 @@ export async function takeAnswers(
       outcome: a.outcome,
       // Only a result that parsed is stored: the column is jsonb and reuse gives it out again as valid.
       result: results.get(a.requestId)?.ok ? a.result : null,
+      answeredAt: a.answeredAt,
     })),
     now,
   );
@@ -87,7 +98,7 @@ export async function takeAnswers(
         institution: r.institution,
         status: a.status,
         result: results.get(r.id) ?? null,
-        answeredAt: now,
+        answeredAt: a.answeredAt,
       },
     ];
   });

@@ -27,12 +27,19 @@ export function createMeasureHandler(spec: MeasureServiceSpec): BatchHandler {
     const answers: IncomingAnswer[] = [];
     for (const { envelope } of events) {
       const p = envelope.payload;
+      const at = envelope.occurredAt ?? now;
       if (p?.$case === 'noticeIssued' && owns(p.value)) notices.push(p.value);
       else if (p?.$case === 'requestAnswered') {
-        const a = answerOf(p.value.outcome, p.value.resultJson, p.value.requestId);
+        const a = answerOf(p.value.outcome, p.value.resultJson, p.value.requestId, at);
         if (a) answers.push(a);
       } else if (p?.$case === 'requestFailed')
-        answers.push({ requestId: p.value.requestId, status: 'failed', outcome: null, result: null });
+        answers.push({
+          requestId: p.value.requestId,
+          status: 'failed',
+          outcome: null,
+          result: null,
+          answeredAt: at,
+        });
     }
     const touched = new Set<string>();
     if (notices.length > 0) for (const id of await takeIn(tx, notices, spec, now, out)) touched.add(id);

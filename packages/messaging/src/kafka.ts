@@ -16,7 +16,9 @@ export function createKafka(options: { brokers: string[]; clientId: string; logg
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: 3000,
-    retry: { initialRetryTime: 100, retries: 8 },
+    // Patient enough for a broker that is still settling a new topic's leadership or its group coordinator
+    // (a fresh broker, a loaded machine): about a minute of backoff before a call gives up.
+    retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 10_000 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>
