@@ -1,0 +1,102 @@
+import type { AgencyKind, Clock, HubService } from '@hub/domain';
+import { MEASURES, measureService } from '@hub/domain';
+import { type MessagingRuntime, type RuntimeConfig, serviceRuntime } from '@hub/messaging';
+import {
+  bindGrpc,
+  createHttpServer,
+  createMetricsRegistry,
+  type Logger,
+  loadCalendar,
+  loadSlaPolicy,
+  registerErrorHandling,
+  type ServiceApp,
+  shutdownGrpc,
+} from '@hub/service-kit';
+import type { Pool } from '@hub/store';
+import { createMeasureHandler } from './measure-handler.js';
+import { MEASURE_MIGRATIONS } from './migrations.js';
+import type { MeasureHooks } from './spec.js';
+
+type GrpcServer = Parameters<typeof bindGrpc>[0];
+
+/** What every measure service's configuration carries (service-kit's common variables). */
+export interface MeasureServiceConfig extends RuntimeConfig {
+  HUB_INSTITUTIONS: ReadonlyMap<AgencyKind, readonly string[]>;
+  HUB_CALENDAR_FILE?: string | undefined;
+  HUB_SLA_POLICY_FILE?: string | undefined;
+}
+
+export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
+  /** The service, as the domain names it: it takes in exactly the measures `measureService` gives it. */
+  service: HubService;
+  /** Its consumer group's name. */
+  consumer: string;
+  config: C;
+  /** Where it listens: HTTP (health, metrics) and its gRPC read API. */
+  listen: { host: string; port: number; grpcPort: number };
+  /** The service's own migrations (its own tables), run after the skeleton's. */
+  migrationsDir: string;
+  deps: { logger: Logger; clock: Clock };
+  /** The service's own rules, as hooks into the skeleton. */
+  hooks: (ctx: { logger: Logger }) => MeasureHooks;
+  /** Its gRPC read API over its own tables. */
+  grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger }) => GrpcServer;
+}
+
+/**
+ * A measure service's composition root: the messaging runtime with the skeleton's and the service's
+ * migrations, the one consumer built by `createMeasureHandler`, health and metrics over HTTP, and its gRPC
+ * read API. A service brings only its rules (hooks), its tables and its read API.
+ */
+export function buildMeasureService<C extends MeasureServiceConfig>(def: MeasureServiceDefinition<C>) {
+  const { config, deps } = def;
+  const logger = deps.logger.child({ svc: def.service });
+  const registry = createMetricsRegistry(def.service);
+  const runtime: MessagingRuntime = serviceRuntime(def.service, config, {
+    migrationsDir: def.migrationsDir,
+    packageMigrations: [MEASURE_MIGRATIONS],
+    logger,
+    registry,
+    now: () => deps.clock.now(),
+  });
+  runtime.consume(
+    def.consumer,
+    ['notices', 'progress'],
+    createMeasureHandler({
+      measures: MEASURES.filter((m) => measureService(m) === def.service),
+      events: runtime.events,
+      directory: config.HUB_INSTITUTIONS,
+      now: () => deps.clock.now(),
+      // Stamped on every RequestDispatched: the tracker reads these deadlines instead of computing them.
+      sla: loadSlaPolicy(config.HUB_SLA_POLICY_FILE),
+      calendar: loadCalendar(config.HUB_CALENDAR_FILE),
+      hooks: def.hooks({ logger }),
+      logger,
+    }),
+  );
+  const http = createHttpServer({
+    logger,
+    registry,
+    readiness: [{ name: 'postgres', check: () => runtime.readiness() }],
+  });
+  registerErrorHandling(http);
+  const grpc = def.grpc({ pool: runtime.pool, clock: deps.clock, logger });
+
+  const app = {
+    name: def.service,
+    http,
+    runtime,
+    grpcPort: 0,
+    async start() {
+      await runtime.start();
+      await http.listen({ host: def.listen.host, port: def.listen.port });
+      app.grpcPort = await bindGrpc(grpc, `${def.listen.host}:${def.listen.grpcPort}`);
+    },
+    async stop() {
+      await shutdownGrpc(grpc);
+      await http.close();
+      await runtime.stop();
+    },
+  } satisfies ServiceApp & Record<string, unknown>;
+  return app;
+}
