@@ -299,7 +299,14 @@ describe('answer reuse (查询结果复用)', () => {
 
     const again = randomUUID();
     await publish(sealedIssued(again, '川0104', debtor));
-    await waitFor(() => of('noticeCompleted', again).length > 0, { what: 'the repeat completed by reuse' });
+    // Three topics, read independently by the test's reader: wait for each event, not for one of them.
+    await waitFor(
+      () =>
+        of('noticeCompleted', again).length > 0 &&
+        of('requestDispatched', again, 'requestsBank').length > 0 &&
+        of('requestAnswered', again).length > 0,
+      { what: 'the repeat completed by reuse, its reuse record and its answer' },
+    );
     const [record] = of('requestDispatched', again, 'requestsBank');
     expect(record).toMatchObject({ institution: 'ICBC', reusedFromRequestId: asked!.requestId });
     expect(record!.seal?.signature.length).toBeGreaterThan(0);
