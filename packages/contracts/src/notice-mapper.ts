@@ -24,6 +24,7 @@ export function noticeToProto(n: DomainNotice): NoticeSubmission {
     params: {
       amountFen: n.params.amountFen,
       termDays: n.params.termDays,
+      owedFen: n.params.owedFen,
       accountNo: n.params.accountNo ?? '',
       unitNo: n.params.unitNo ?? '',
       plate: n.params.plate ?? '',
@@ -68,6 +69,7 @@ export function noticeFromProto(p: NoticeSubmission): Record<string, unknown> {
     params: {
       amountFen: p.params?.amountFen,
       termDays: p.params?.termDays,
+      owedFen: p.params?.owedFen,
       accountNo: opt(p.params?.accountNo),
       unitNo: opt(p.params?.unitNo),
       plate: opt(p.params?.plate),

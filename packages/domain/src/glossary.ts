@@ -48,6 +48,9 @@ export type Measure = (typeof MEASURES)[number];
 export const MONEY_MEASURES = ['freeze', 'renew-freeze', 'deduct'] as const satisfies readonly Measure[];
 export type MoneyMeasure = (typeof MONEY_MEASURES)[number];
 
+/** Measures on which a court may state the amount owed (`owedFen`): every measure that moves or holds money. */
+export const OWED_MEASURES: readonly Measure[] = [...MONEY_MEASURES, 'release'];
+
 /** Measures that put a time-limited hold on an asset, so they carry a term (`termDays`). */
 export const TERM_MEASURES = [
   'freeze',

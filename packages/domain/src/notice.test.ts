@@ -190,6 +190,21 @@ describe('validateNotice rejects, with dotted paths and stable codes', () => {
     expect(issuesOf({ ...example, ...patch })).toEqual(expected);
   });
 
+  it('owedFen: only on money notices, never below the amount asked for', () => {
+    expect(issuesOf({ ...freeze, params: { ...freeze.params, owedFen: freeze.params.amountFen } })).toEqual(
+      [],
+    );
+    expect(
+      issuesOf({ ...freeze, params: { ...freeze.params, owedFen: freeze.params.amountFen - 1 } }),
+    ).toEqual([{ path: 'params.amountFen', code: 'AMOUNT_EXCEEDS_OWED' }]);
+    expect(issuesOf({ ...example, params: { owedFen: 100 } })).toEqual([
+      { path: 'params.owedFen', code: 'OWED_NOT_FOR_MEASURE' },
+    ]);
+    expect(issuesOf({ ...freeze, params: { ...freeze.params, owedFen: 2 ** 53 } })).toEqual([
+      { path: 'params.owedFen', code: 'TOO_BIG' },
+    ]);
+  });
+
   it('a money measure without amountFen', () => {
     const { amountFen: _, ...params } = freeze.params;
     expect(issuesOf({ ...freeze, params })).toEqual([{ path: 'params.amountFen', code: 'AMOUNT_REQUIRED' }]);

@@ -13,6 +13,7 @@ import {
   isMoneyMeasure,
   isTermMeasure,
   MEASURES,
+  OWED_MEASURES,
   REQUIRED_ASSET_PARAM,
 } from './glossary.ts';
 import { isBankAccountNo, isFundAccountNo, isRealEstateUnitNo, isVehiclePlate } from './ids/asset-numbers.ts';
@@ -44,6 +45,10 @@ export const NOTICE_ISSUE_TEXT = {
   INVALID_UNIT_NO: 'not a 28-character real-estate unit number (不动产单元号)',
   INVALID_PLATE: 'not a vehicle plate number',
   AMOUNT_REQUIRED: 'amountFen is required for freeze, renew-freeze and deduct',
+  OWED_NOT_FOR_MEASURE:
+    'owedFen (the amount owed, 执行标的 plus costs) goes only on a freeze, renew-freeze, release or deduct notice',
+  AMOUNT_EXCEEDS_OWED:
+    'amountFen is more than owedFen: nothing is frozen or deducted beyond what is owed plus costs',
   TERM_REQUIRED: 'termDays is required for freeze, renew-freeze, seal and renew-seal',
   ACCOUNT_REQUIRED:
     'accountNo is required for a freeze, renewal, release or deduction at a bank or provident-fund centre',
@@ -106,6 +111,8 @@ export const paramsSchema = z.strictObject({
   // Bounded by what the wire carries: protobuf int64 read back as a safe integer, and int32.
   amountFen: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   termDays: z.number().int().positive().max(INT32_MAX).optional(),
+  // 执行标的 plus costs, when the court states it on a money notice: recorded with the case (audited).
+  owedFen: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   // Which shape applies depends on the target (bank or provident fund): checked across fields.
   accountNo: z
     .string()
@@ -206,6 +213,17 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
 
   if (measure && params && isMoneyMeasure(measure) && params.amountFen === undefined) {
     out.push({ code: 'AMOUNT_REQUIRED', path: ['params', 'amountFen'] });
+  }
+  if (measure && params && params.owedFen !== undefined) {
+    if (!OWED_MEASURES.includes(measure))
+      out.push({ code: 'OWED_NOT_FOR_MEASURE', path: ['params', 'owedFen'] });
+    // 查封规定 against excessive seizure: never ask for more than is owed.
+    else if (
+      typeof params.amountFen === 'number' &&
+      typeof params.owedFen === 'number' &&
+      params.amountFen > params.owedFen
+    )
+      out.push({ code: 'AMOUNT_EXCEEDS_OWED', path: ['params', 'amountFen'] });
   }
   if (measure && params && isTermMeasure(measure) && params.termDays === undefined) {
     out.push({ code: 'TERM_REQUIRED', path: ['params', 'termDays'] });

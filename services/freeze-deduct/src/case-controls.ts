@@ -2,6 +2,7 @@ import type { CaseControls, HoldView, PendingControl } from '@hub/contracts';
 import { daysBetween, OPEN_REQUEST_STATUSES, shanghaiDate } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 import { type HoldState, isLive } from './domain/holds.js';
+import { owedKey, selectOwed } from './sql/owed.js';
 
 /**
  * 控制措施 of a case, as its court reads them: every hold the hub placed for the court's case with its state,
@@ -30,6 +31,7 @@ export async function caseControls(
      ORDER BY r.due_at NULLS LAST, r.id`,
     [caseNo, court, OPEN_REQUEST_STATUSES],
   );
+  const owed = await selectOwed(db, [{ courtCode: court, caseNo }]);
   const today = shanghaiDate(now);
   const holds: HoldView[] = holdRows.map((r) => {
     const live = isLive(r.state as HoldState);
@@ -69,5 +71,6 @@ export async function caseControls(
     pending,
     frozenFen: holds.reduce((t, h) => t + h.frozenFen, 0),
     deductedFen: holds.reduce((t, h) => t + h.deductedFen, 0),
+    owedFen: owed.get(owedKey(court, caseNo)),
   };
 }

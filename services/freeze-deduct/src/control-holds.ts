@@ -11,6 +11,7 @@ import type { Logger } from '@hub/service-kit';
 import { applyHoldAnswer, type HoldAnswer, holdAnswerOf } from './domain/holds.js';
 import { insertControlParams, selectControlParams } from './sql/control-params.js';
 import { type HoldChange, type HoldKey, holdKeyOf, lockHolds, writeHoldChanges } from './sql/holds.js';
+import { recordOwed } from './sql/owed.js';
 
 export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, 'onPlanned' | 'onAnswered'> {
   return {
@@ -25,6 +26,24 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
             termDays: p?.termDays ?? null,
             assetKey: p?.accountNo || p?.unitNo || p?.plate || null,
           };
+        }),
+      );
+      await recordOwed(
+        tx,
+        notices.flatMap((n) => {
+          const owedFen = n.submission.params?.owedFen;
+          if (owedFen === undefined) return [];
+          return [
+            {
+              courtCode: n.courtCode,
+              caseNo: n.caseNo,
+              owedFen,
+              source: 'notice' as const,
+              noticeId: n.id,
+              officer: n.submission.officer?.name ?? '',
+              at: n.issued.receivedAt ?? new Date(),
+            },
+          ];
         }),
       );
     },

@@ -2,6 +2,7 @@ import { findPerson } from '@hub/agency-sim';
 import { scaledClock } from '@hub/domain';
 import { createLogger } from '@hub/service-kit';
 import { hubEnv, isolate, waitFor } from '@hub/testkit';
+import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYABLE_MEASURE_SERVICES, SERVICES } from '../src/services.js';
 import { type RunningStack, startStack } from '../src/stack.js';
@@ -57,7 +58,7 @@ const completed = (id: string, what: string, headers = auth) =>
   );
 
 type Controls = {
-  totals: { frozenFen: number; deductedFen: number };
+  totals: { owedFen: number | null; frozenFen: number; deductedFen: number };
   holds: {
     institution: string;
     asset: { kind: string; key: string };
@@ -70,6 +71,9 @@ type Controls = {
   }[];
   pending: unknown[];
 };
+/** A started service's own schema. */
+const poolOf = (name: string) =>
+  (stack.apps.get(name) as unknown as { runtime: { pool: Pool } }).runtime.pool;
 const controls = async (caseNo: string, headers = auth) => {
   const res = await fetch(`${gateway}/v1/cases/${encodeURIComponent(caseNo)}/controls`, { headers });
   return { status: res.status, body: (await res.json()) as Controls & { error?: { code: string } } };
@@ -122,7 +126,8 @@ describe('controls (冻结, 解冻)', () => {
       caseNo,
       measure: 'freeze',
       targets: [{ agency: 'bank', institution: found.institution }],
-      params: { amountFen, termDays: 30, accountNo: found.accountNo },
+      // What the case owes is stated on the money notice and kept with the case.
+      params: { amountFen, termDays: 30, accountNo: found.accountNo, owedFen: amountFen + 500 },
     };
     const placed = await post(notice);
     expect(placed.status).toBe(202);
@@ -146,7 +151,7 @@ describe('controls (冻结, 解冻)', () => {
     expect(hold.term.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(hold.daysToExpiry).toBeGreaterThan(0);
     expect(hold.daysToExpiry).toBeLessThanOrEqual(29);
-    expect(after.body.totals).toEqual({ frozenFen: amountFen, deductedFen: 0 });
+    expect(after.body.totals).toEqual({ owedFen: amountFen + 500, frozenFen: amountFen, deductedFen: 0 });
     expect(after.body.pending).toEqual([]);
 
     // Another court sees nothing of this case.
@@ -156,7 +161,7 @@ describe('controls (冻结, 解冻)', () => {
       ...notice,
       noticeNo: `${notice.noticeNo}-解`,
       measure: 'release',
-      params: { accountNo: found.accountNo },
+      params: { accountNo: found.accountNo, owedFen: amountFen },
     });
     expect(release.status).toBe(202);
     await completed(release.body.id, 'release completed');
@@ -169,7 +174,19 @@ describe('controls (冻结, 解冻)', () => {
       }),
     ]);
     expect(released.body.holds[0]!.daysToExpiry).toBeNull();
-    expect(released.body.totals.frozenFen).toBe(0);
+    expect(released.body.totals).toMatchObject({ frozenFen: 0, owedFen: amountFen });
+    // Changing what is owed is audited: each statement, from what, by whom, from which notice.
+    const { rows } = await poolOf('freeze-deduct').query(
+      'SELECT from_fen, to_fen, source, notice_id, officer FROM case_owed_history WHERE case_no = $1 ORDER BY seq',
+      [caseNo],
+    );
+    expect(
+      rows.map((r) => [r.from_fen && Number(r.from_fen), Number(r.to_fen), r.source, r.notice_id]),
+    ).toEqual([
+      [null, amountFen + 500, 'notice', placed.body.id],
+      [amountFen + 500, amountFen, 'notice', release.body.id],
+    ]);
+    expect(rows.every((r) => r.officer === notice.officer.name)).toBe(true);
   });
 
   it('a second court’s freeze on money already frozen waits in line (轮候): queued with its position', async () => {

@@ -41,7 +41,7 @@ export function controlsToBody(c: CaseControls) {
   return {
     caseNo: c.caseNo,
     generatedAt: iso(c.generatedAt),
-    totals: { frozenFen: c.frozenFen, deductedFen: c.deductedFen },
+    totals: { owedFen: c.owedFen ?? null, frozenFen: c.frozenFen, deductedFen: c.deductedFen },
     holds: c.holds.map((h) => ({
       id: h.id,
       measure: h.measure,

@@ -57,6 +57,8 @@ export interface NoticeParams {
   /** 不动产单元号 */
   unitNo: string;
   plate: string;
+  /** 执行标的 plus costs, in fen, when the court states it on a money notice */
+  owedFen?: number | undefined;
 }
 
 /** 协助执行通知书 as submitted by a court. */
@@ -593,7 +595,7 @@ export const Target: MessageFns<Target> = {
 };
 
 function createBaseNoticeParams(): NoticeParams {
-  return { amountFen: undefined, termDays: undefined, accountNo: "", unitNo: "", plate: "" };
+  return { amountFen: undefined, termDays: undefined, accountNo: "", unitNo: "", plate: "", owedFen: undefined };
 }
 
 export const NoticeParams: MessageFns<NoticeParams> = {
@@ -612,6 +614,9 @@ export const NoticeParams: MessageFns<NoticeParams> = {
     }
     if (message.plate !== "") {
       writer.uint32(42).string(message.plate);
+    }
+    if (message.owedFen !== undefined) {
+      writer.uint32(48).int64(message.owedFen);
     }
     return writer;
   },
@@ -669,6 +674,14 @@ export const NoticeParams: MessageFns<NoticeParams> = {
             message.plate = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.owedFen = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -704,6 +717,11 @@ export const NoticeParams: MessageFns<NoticeParams> = {
         ? globalThis.String(object.unit_no)
         : "",
       plate: isSet(object.plate) ? globalThis.String(object.plate) : "",
+      owedFen: isSet(object.owedFen)
+        ? globalThis.Number(object.owedFen)
+        : isSet(object.owed_fen)
+        ? globalThis.Number(object.owed_fen)
+        : undefined,
     };
   },
 
@@ -724,6 +742,9 @@ export const NoticeParams: MessageFns<NoticeParams> = {
     if (message.plate !== "") {
       obj.plate = message.plate;
     }
+    if (message.owedFen !== undefined) {
+      obj.owedFen = Math.round(message.owedFen);
+    }
     return obj;
   },
 
@@ -737,6 +758,7 @@ export const NoticeParams: MessageFns<NoticeParams> = {
     message.accountNo = object.accountNo ?? "";
     message.unitNo = object.unitNo ?? "";
     message.plate = object.plate ?? "";
+    message.owedFen = object.owedFen ?? undefined;
     return message;
   },
 };

@@ -43,6 +43,8 @@ export interface CaseControls {
   frozenFen: number;
   /** money deducted (扣划) so far */
   deductedFen: number;
+  /** 执行标的 plus costs as the court last stated it; absent until stated */
+  owedFen?: number | undefined;
 }
 
 /** A freeze or seal the hub placed (冻结, 查封), as the agency's answers left it. */
@@ -250,7 +252,15 @@ export const GetCaseControlsResponse: MessageFns<GetCaseControlsResponse> = {
 };
 
 function createBaseCaseControls(): CaseControls {
-  return { caseNo: "", generatedAt: undefined, holds: [], pending: [], frozenFen: 0, deductedFen: 0 };
+  return {
+    caseNo: "",
+    generatedAt: undefined,
+    holds: [],
+    pending: [],
+    frozenFen: 0,
+    deductedFen: 0,
+    owedFen: undefined,
+  };
 }
 
 export const CaseControls: MessageFns<CaseControls> = {
@@ -272,6 +282,9 @@ export const CaseControls: MessageFns<CaseControls> = {
     }
     if (message.deductedFen !== 0) {
       writer.uint32(48).int64(message.deductedFen);
+    }
+    if (message.owedFen !== undefined) {
+      writer.uint32(56).int64(message.owedFen);
     }
     return writer;
   },
@@ -337,6 +350,14 @@ export const CaseControls: MessageFns<CaseControls> = {
             message.deductedFen = longToNumber(reader.int64());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.owedFen = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -375,6 +396,11 @@ export const CaseControls: MessageFns<CaseControls> = {
         : isSet(object.deducted_fen)
         ? globalThis.Number(object.deducted_fen)
         : 0,
+      owedFen: isSet(object.owedFen)
+        ? globalThis.Number(object.owedFen)
+        : isSet(object.owed_fen)
+        ? globalThis.Number(object.owed_fen)
+        : undefined,
     };
   },
 
@@ -398,6 +424,9 @@ export const CaseControls: MessageFns<CaseControls> = {
     if (message.deductedFen !== 0) {
       obj.deductedFen = Math.round(message.deductedFen);
     }
+    if (message.owedFen !== undefined) {
+      obj.owedFen = Math.round(message.owedFen);
+    }
     return obj;
   },
 
@@ -412,6 +441,7 @@ export const CaseControls: MessageFns<CaseControls> = {
     message.pending = object.pending?.map((e) => PendingControl.fromPartial(e)) || [];
     message.frozenFen = object.frozenFen ?? 0;
     message.deductedFen = object.deductedFen ?? 0;
+    message.owedFen = object.owedFen ?? undefined;
     return message;
   },
 };
