@@ -199,9 +199,10 @@ describe('validateNotice rejects, with dotted paths and stable codes', () => {
     expect(issuesOf({ ...example, params: { owedFen: 100 } })).toEqual([
       { path: 'params.owedFen', code: 'OWED_NOT_FOR_MEASURE' },
     ]);
-    expect(issuesOf({ ...freeze, params: { ...freeze.params, owedFen: 2 ** 53 } })).toEqual([
-      { path: 'params.owedFen', code: 'TOO_BIG' },
-    ]);
+    expect(issuesOf({ ...freeze, params: { ...freeze.params, owedFen: 2 ** 53 } })).toContainEqual({
+      path: 'params.owedFen',
+      code: 'NUMBER_OUT_OF_RANGE',
+    });
   });
 
   it('a money measure without amountFen', () => {
