@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Inquiry throughput benchmark on the real stack (prints figures; not a test).
+# Throughput benchmarks (inquiries, freeze plans) on the real stack (prints figures; not a test).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/lib.sh
@@ -8,4 +8,4 @@ check_services
 ensure_deps
 ensure_kafka
 trap stop_kafka_if_started EXIT
-node --import tsx services/hub/bench/inquiries.ts "$@"
+node --import tsx services/hub/bench/main.ts "$@"
