@@ -113,7 +113,7 @@ export const commonEnv = {
 
 /**
  * Every hub service's listening-port variable set to 0 (any free port): for tests and benchmarks that run
- * several stacks on one machine. Keep in step with the services' config.ts files.
+ * several stacks on one machine. services/hub/test/free-ports.test.ts checks it covers every service.
  */
 export const ANY_FREE_PORTS: Readonly<Record<string, string>> = Object.freeze({
   GATEWAY_PORT: '0',
@@ -122,6 +122,8 @@ export const ANY_FREE_PORTS: Readonly<Record<string, string>> = Object.freeze({
   TRACKER_GRPC_PORT: '0',
   QUERY_PORT: '0',
   QUERY_GRPC_PORT: '0',
+  FREEZE_DEDUCT_PORT: '0',
+  FREEZE_DEDUCT_GRPC_PORT: '0',
   ADAPTER_BANK_PORT: '0',
   ADAPTER_REAL_ESTATE_PORT: '0',
   ADAPTER_PUBLIC_SECURITY_PORT: '0',

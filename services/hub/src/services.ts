@@ -13,23 +13,37 @@ import * as tracker from '@hub/tracker';
 type Env = Record<string, string | undefined>;
 type Builder = (env: Env, deps: { logger: Logger; clock: Clock }) => ServiceApp;
 
+/** What each service package exports to be run: its config from the environment, and its app. */
+interface ServiceModule<C> {
+  loadConfig(env: Env): C;
+  buildApp(config: C, deps: { logger: Logger; clock: Clock }): ServiceApp;
+}
+const module = <C>(m: ServiceModule<C>): ServiceModule<unknown> => m as ServiceModule<unknown>;
+
 /**
- * Every service, in start order: readers of a topic before its writers matters little (consumers start
- * from the beginning), but the tracker before the gateway lets status reads succeed from the first notice.
+ * Every service package, in start order: readers of a topic before its writers matters little (consumers
+ * start from the beginning), but the tracker before the gateway lets status reads succeed from the first
+ * notice.
  */
-export const SERVICES: Record<string, Builder> = {
-  tracker: (env, deps) => tracker.buildApp(tracker.loadConfig(env), deps),
-  'adapter-bank': (env, deps) => adapterBank.buildApp(adapterBank.loadConfig(env), deps),
-  'adapter-real-estate': (env, deps) => adapterRealEstate.buildApp(adapterRealEstate.loadConfig(env), deps),
-  'adapter-public-security': (env, deps) =>
-    adapterPublicSecurity.buildApp(adapterPublicSecurity.loadConfig(env), deps),
-  'adapter-provident-fund': (env, deps) =>
-    adapterProvidentFund.buildApp(adapterProvidentFund.loadConfig(env), deps),
-  query: (env, deps) => query.buildApp(query.loadConfig(env), deps),
-  'freeze-deduct': (env, deps) => freezeDeduct.buildApp(freezeDeduct.loadConfig(env), deps),
-  gateway: (env, deps) => gateway.buildApp(gateway.loadConfig(env), deps),
-  'agency-sim': (env, deps) => agencySim.buildApp(agencySim.loadConfig(env), deps),
+export const SERVICE_MODULES: Record<string, ServiceModule<unknown>> = {
+  tracker: module(tracker),
+  'adapter-bank': module(adapterBank),
+  'adapter-real-estate': module(adapterRealEstate),
+  'adapter-public-security': module(adapterPublicSecurity),
+  'adapter-provident-fund': module(adapterProvidentFund),
+  query: module(query),
+  'freeze-deduct': module(freezeDeduct),
+  gateway: module(gateway),
+  'agency-sim': module(agencySim),
 };
+
+/** Every service as a builder from the environment, in start order. */
+export const SERVICES: Record<string, Builder> = Object.fromEntries(
+  Object.entries(SERVICE_MODULES).map(([name, m]) => [
+    name,
+    (env, deps) => m.buildApp(m.loadConfig(env), deps),
+  ]),
+);
 
 export type ServiceName = keyof typeof SERVICES;
 
