@@ -18,6 +18,10 @@ export {
   GetCaseControlsResponse,
   HoldView,
   PendingControl,
+  PlanFreezeAsset,
+  PlanFreezeItem,
+  PlanFreezeRequest,
+  PlanFreezeResponse,
 } from './gen/enforcement/v1/controls.js';
 export {
   CourtServiceClient,

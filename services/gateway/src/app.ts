@@ -18,7 +18,9 @@ import { QueryClient } from './adapters/query-client.js';
 import { TrackerClient } from './adapters/tracker-client.js';
 import { CourtAuth } from './auth.js';
 import type { GatewayConfig } from './config.js';
+import { FreezePlans } from './freeze-plans.js';
 import { createCourtGrpcServer } from './grpc/court-service.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerNoticeRoutes } from './http/routes.js';
 import { NoticeReader } from './notice-reader.js';
 import { NoticeWriter } from './notice-writer.js';
@@ -77,6 +79,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     ],
   });
   registerErrorHandling(http);
+  registerOpenApi(http);
   // Per-court quota shared by every gateway instance through Redis.
   void http.register(rateLimit, {
     global: false,
@@ -93,6 +96,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
       reader,
       query,
       controls,
+      freezePlans: new FreezePlans(runtime.pool, query, controls, submissions, () => deps.clock.now()),
       maxBatch: config.GATEWAY_MAX_BATCH,
     }),
   );

@@ -144,8 +144,8 @@ describe('planFreeze, for any report', () => {
         const plan = planFreeze(input);
         const held = new Set(input.held.map(id));
         const free = new Map<string, number>();
+        // An asset listed twice is planned once, as first listed.
         for (const a of input.found)
-          // An asset listed twice is planned once, as first listed.
           if (a.assetKind === 'account' && !held.has(id(a)) && !free.has(id(a)))
             free.set(id(a), a.availableFen ?? 0);
         for (const i of plan.items.filter((x) => x.measure === 'freeze'))
@@ -164,9 +164,10 @@ describe('planFreeze, for any report', () => {
         const freezes = plan.items.filter((i) => i.measure === 'freeze');
         const planned = new Set(freezes.map(id));
         const held = new Set(input.held.map(id));
-        const availableOf = (k: string) => input.found.find((a) => id(a) === k)?.availableFen ?? 0;
+        const availableOf = (k: string) =>
+          (input.found.find((a) => id(a) === k) as FoundAsset | undefined)?.availableFen ?? 0;
         // Every planned account but the last is frozen whole; an unplanned free account is no larger.
-        freezes.slice(0, -1).forEach((i) => expect(i.amountFen).toBe(availableOf(id(i))));
+        for (const i of freezes.slice(0, -1)) expect(i.amountFen).toBe(availableOf(id(i)));
         const smallest = Math.min(...freezes.map((i) => availableOf(id(i))));
         for (const a of input.found)
           if (a.assetKind === 'account' && !held.has(id(a)) && !planned.has(id(a)) && freezes.length > 0)
