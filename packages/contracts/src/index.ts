@@ -39,6 +39,7 @@ export {
   EventEnvelope,
   NoticeCompleted,
   NoticeIssued,
+  ReleaseRequested,
   RequestAcknowledged,
   RequestAnswered,
   RequestBreached,

@@ -24,6 +24,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { registerNoticeRoutes } from './http/routes.js';
 import { NoticeReader } from './notice-reader.js';
 import { NoticeWriter } from './notice-writer.js';
+import { releaseRequestHandler } from './release-requests.js';
 import { Submissions } from './submissions.js';
 
 export { loadConfig } from './config.js';
@@ -60,6 +61,12 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     () => deps.clock.now(),
     new Sealer(seals),
     logger,
+  );
+  // Releases of over-freezing, issued as the court's notices (freeze-deduct asks, the gateway seals).
+  runtime.consume(
+    'control-actions',
+    ['controlActions'],
+    releaseRequestHandler({ writer, logger, now: () => deps.clock.now() }),
   );
   const reader = new NoticeReader(runtime.pool, tracker);
   const submissions = new Submissions(

@@ -253,6 +253,64 @@ describe('freeze plan (查冻扣一体)', () => {
     ]);
   });
 
+  it('over-freezing from concurrent freeze notices is released automatically, latest holds first, once', async () => {
+    const caseNo = '(2026)川0104执8103号';
+    const { idNumber, free } = await inquire(caseNo, 1);
+    // The largest account at each bank, each frozen at once for up to the whole amount owed.
+    const perBank = BANKS.map((b) => free.find((f) => f.institution === b)!);
+    const owedFen = Math.min(...perBank.map((f) => f.freeFen)) + 1;
+    const amounts = perBank.map((f) => Math.min(f.freeFen, owedFen));
+    const heldFen = amounts.reduce((t, a) => t + a, 0);
+    const stamp = Date.now().toString(36);
+    const filed = await Promise.all(
+      perBank.map((f, i) =>
+        postJson('/v1/notices', {
+          ...queryNotice(idNumber, stamp),
+          noticeNo: `${caseNo}-冻${stamp}-${i}`,
+          caseNo,
+          legalBasis: `${caseNo}执行裁定书`,
+          measure: 'freeze',
+          targets: [{ agency: 'bank', institution: f.institution }],
+          params: { amountFen: amounts[i], termDays: 30, accountNo: f.accountNo, owedFen },
+        }),
+      ),
+    );
+    expect(filed.map((f) => f.status)).toEqual([202, 202, 202]);
+    for (const f of filed) await completed(f.body.id as string, 'a freeze completed');
+
+    // The hub notices the excess and releases it: /controls comes down to exactly what is owed.
+    const settled = await waitFor(
+      async () =>
+        ((c) => c.totals.frozenFen === owedFen && c.pending.length === 0 && c)(await controls(caseNo)),
+      { what: 'the excess released', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(settled.totals).toEqual({ owedFen, frozenFen: owedFen, deductedFen: 0 });
+    expect(settled.holds.some((h) => h.state === 'released')).toBe(true);
+    // The hold served first (listed first) keeps all it froze: the latest holds gave up the excess.
+    const first = settled.holds[0]!;
+    expect(first.state).toBe('effective');
+    expect(first.frozenFen).toBe(amounts[perBank.findIndex((f) => f.accountNo === first.asset.key)]);
+
+    // Each release is the court's notice, sealed and tracked like any; the excess was released exactly once.
+    const { rows: releases } = await poolOf('gateway').query(
+      `SELECT id, body FROM notices WHERE case_no = $1 AND measure = 'release' ORDER BY received_at`,
+      [caseNo],
+    );
+    expect(releases.length).toBeGreaterThan(0);
+    for (const r of releases) {
+      expect(r.body).toMatchObject({ court: { code: '川0104' }, debtor: { idNumber }, measure: 'release' });
+      await completed(r.id, 'a release of excess completed');
+    }
+    const released = releases.reduce((t, r) => t + (r.body.params.amountFen as number), 0);
+    expect(released).toBe(heldFen - owedFen);
+    const { rows } = await poolOf('freeze-deduct').query(
+      'SELECT amount_fen, settled_at FROM excess_releases WHERE case_no = $1',
+      [caseNo],
+    );
+    expect(rows.reduce((t, r) => t + Number(r.amount_fen), 0)).toBe(heldFen - owedFen);
+    expect(rows.every((r) => r.settled_at !== null)).toBe(true);
+  });
+
   it('the plan is documented in the gateway OpenAPI', async () => {
     const doc = (await (await fetch(`${gateway}/openapi.json`)).json()) as {
       paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: unknown }> } } }>;
