@@ -103,7 +103,14 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
       reader,
       query,
       controls,
-      freezePlans: new FreezePlans(runtime.pool, query, controls, submissions, () => deps.clock.now()),
+      freezePlans: new FreezePlans(
+        runtime.pool,
+        query,
+        controls,
+        submissions,
+        () => deps.clock.now(),
+        config.HUB_MEASURE_SERVICES,
+      ),
       maxBatch: config.GATEWAY_MAX_BATCH,
     }),
   );

@@ -14,6 +14,7 @@ import {
   canonicalJson,
   type Debtor,
   HubError,
+  type HubService,
   INT32_MAX,
   isHubError,
   isWireSafeText,
@@ -94,6 +95,8 @@ export class FreezePlans {
     private readonly controls: ControlsClient,
     private readonly submissions: Submissions,
     private readonly now: () => Date,
+    /** The measure services deployed (HUB_MEASURE_SERVICES): a plan needs freeze-deduct. */
+    private readonly deployed: ReadonlySet<HubService>,
   ) {}
 
   async plan(
@@ -102,6 +105,10 @@ export class FreezePlans {
     input: unknown,
     idempotencyKey?: string,
   ): Promise<FreezePlanResult> {
+    if (!this.deployed.has('freeze-deduct'))
+      throw new HubError('MEASURE_NOT_DEPLOYED', [
+        { path: 'measure', code: 'MEASURE_NOT_DEPLOYED', measure: 'freeze', service: 'freeze-deduct' },
+      ]);
     const body = parseBody(input, this.now());
     const planKey = checkedKey(idempotencyKey) ?? randomUUID();
     const report = await this.query.propertyReport(caseNo, court).catch((err: unknown) => {
