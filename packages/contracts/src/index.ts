@@ -18,6 +18,10 @@ export {
   GetCaseControlsResponse,
   HoldView,
   PendingControl,
+  PlanFreezeAsset,
+  PlanFreezeItem,
+  PlanFreezeRequest,
+  PlanFreezeResponse,
 } from './gen/enforcement/v1/controls.js';
 export {
   CourtServiceClient,
@@ -35,6 +39,7 @@ export {
   EventEnvelope,
   NoticeCompleted,
   NoticeIssued,
+  ReleaseRequested,
   RequestAcknowledged,
   RequestAnswered,
   RequestBreached,

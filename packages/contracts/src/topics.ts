@@ -62,6 +62,8 @@ export const TOPICS = {
   ]),
   /** tracker → ops, alerting, courts' command centres: SLA breaches and escalations. */
   breaches: topic('enforcement.sla-breaches.v1', ['requestBreached', 'requestEscalated']),
+  /** freeze-deduct → gateway: release the excess of an over-frozen case as the court's notice. */
+  controlActions: topic('enforcement.control-actions.v1', ['releaseRequested']),
   /** Poison messages after their retries, with the original bytes and the reason in headers. */
   deadLetters: topic('enforcement.dead-letters.v1', [], 1),
 } as const;

@@ -70,6 +70,8 @@ describe('the error catalog', () => {
         case 'DEDUCT_EXCEEDS_FROZEN':
         case 'DEDUCT_EXCEEDS_OWED':
         case 'RELISTING_BARRED':
+        case 'NO_PROPERTY_REPORT':
+        case 'PLAN_CONFLICT':
         case 'LEASE_EXPIRED':
         case 'RATE_LIMITED':
           return 'client';

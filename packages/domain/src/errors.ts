@@ -77,6 +77,16 @@ export const ERROR_CATALOG = {
     grpc: G.FAILED_PRECONDITION,
     message: 'The debtor cannot be relisted at the applicant’s request within 6 months of deletion.',
   },
+  NO_PROPERTY_REPORT: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The case has no property report yet (财产报告): file an inquiry first, then plan the freeze.',
+  },
+  PLAN_CONFLICT: {
+    http: 409,
+    grpc: G.ALREADY_EXISTS,
+    message: 'This idempotency key was used for a different freeze plan.',
+  },
   LEASE_EXPIRED: { http: 409, grpc: G.FAILED_PRECONDITION, message: 'The work lease has expired.' },
   CALENDAR_NOT_COVERED: {
     http: 503,

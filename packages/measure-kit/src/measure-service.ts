@@ -1,6 +1,6 @@
 import type { AgencyKind, Clock, HubService } from '@hub/domain';
 import { MEASURES, measureService } from '@hub/domain';
-import { type MessagingRuntime, type RuntimeConfig, serviceRuntime } from '@hub/messaging';
+import { type EventFactory, type MessagingRuntime, type RuntimeConfig, serviceRuntime } from '@hub/messaging';
 import {
   bindGrpc,
   createHttpServer,
@@ -37,8 +37,8 @@ export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
   /** The service's own migrations (its own tables), run after the skeleton's. */
   migrationsDir: string;
   deps: { logger: Logger; clock: Clock };
-  /** The service's own rules, as hooks into the skeleton. */
-  hooks: (ctx: { logger: Logger }) => MeasureHooks;
+  /** The service's own rules, as hooks into the skeleton; `events` for what they announce (outbox). */
+  hooks: (ctx: { logger: Logger; events: EventFactory }) => MeasureHooks;
   /** Its gRPC read API over its own tables. */
   grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger }) => GrpcServer;
 }
@@ -70,7 +70,7 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
       // Stamped on every RequestDispatched: the tracker reads these deadlines instead of computing them.
       sla: loadSlaPolicy(config.HUB_SLA_POLICY_FILE),
       calendar: loadCalendar(config.HUB_CALENDAR_FILE),
-      hooks: def.hooks({ logger }),
+      hooks: def.hooks({ logger, events: runtime.events }),
       logger,
     }),
   );

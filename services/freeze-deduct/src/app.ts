@@ -32,7 +32,7 @@ export function buildApp(config: FreezeDeductConfig, deps: FreezeDeductDeps) {
     },
     migrationsDir: MIGRATIONS,
     deps,
-    hooks: ({ logger }) => controlHooks(logger),
+    hooks: ({ logger, events }) => controlHooks(logger, events),
     grpc: createFreezeDeductGrpcServer,
   });
 }

@@ -7,13 +7,19 @@
 import { randomUUID } from 'node:crypto';
 import { type AgencyKind, shanghaiDate } from '@hub/domain';
 import type { AnsweredRow, MeasureHooks } from '@hub/measure-kit';
+import type { EventFactory } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
 import { applyHoldAnswer, type HoldAnswer, holdAnswerOf } from './domain/holds.js';
+import { releaseExcess } from './over-freeze.js';
 import { insertControlParams, selectControlParams } from './sql/control-params.js';
+import { linkReleaseNotices, settleReleases } from './sql/excess-releases.js';
 import { type HoldChange, type HoldKey, holdKeyOf, lockHolds, writeHoldChanges } from './sql/holds.js';
 import { recordOwed } from './sql/owed.js';
 
-export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, 'onPlanned' | 'onAnswered'> {
+export function controlHooks(
+  logger: Pick<Logger, 'warn' | 'info'>,
+  events: EventFactory,
+): Pick<MeasureHooks, 'onPlanned' | 'onAnswered'> {
   return {
     onPlanned: async (tx, { notices }) => {
       await insertControlParams(
@@ -27,6 +33,12 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
             assetKey: p?.accountNo || p?.unitNo || p?.plate || null,
           };
         }),
+      );
+      await linkReleaseNotices(
+        tx,
+        notices
+          .filter((n) => n.measure === 'release')
+          .map((n) => ({ courtCode: n.courtCode, noticeNo: n.submission.noticeNo, id: n.id })),
       );
       await recordOwed(
         tx,
@@ -48,48 +60,72 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
       );
     },
     onAnswered: async (tx, answered) => {
-      const about = answered.flatMap((row) => {
-        const answer = row.result ? holdAnswerOf(row.result) : null;
-        return answer ? [{ row, answer, key: keyOf(row, answer) }] : [];
-      });
-      if (about.length === 0) return;
-      const params = await selectControlParams(tx, [...new Set(about.map((a) => a.row.noticeId))]);
-      const holds = await lockHolds(
+      await foldHoldAnswers(tx, answered, logger);
+      // A release of excess answered (whatever it said) is no longer under way.
+      await settleReleases(
         tx,
-        about.map((a) => a.key),
+        answered.filter((r) => r.measure === 'release').map((r) => r.noticeId),
+        new Date(Math.max(...answered.map((r) => r.answeredAt.getTime()))),
       );
-      const changes: HoldChange[] = [];
-      for (const { row, answer, key } of about) {
-        const k = holdKeyOf(key);
-        const current = holds.get(k);
-        const decision = applyHoldAnswer(current, answer, {
-          agency: row.agency as AgencyKind,
-          day: shanghaiDate(row.answeredAt),
-          termDays: params.get(row.noticeId)?.termDays ?? undefined,
-        });
-        if (!decision.ok) {
-          logger.warn(
-            { requestId: row.requestId, measure: row.measure, code: decision.code, state: current?.state },
-            'an answer that no hold of the hub can take: the hold is left as it was',
-          );
-          continue;
-        }
-        const hold = { ...decision.hold, id: current?.id ?? randomUUID() };
-        holds.set(k, hold);
-        changes.push({
-          key,
-          subjectKey: row.subjectKey,
-          agency: row.agency,
-          hold,
-          from: current?.state ?? null,
-          requestId: row.requestId,
-          measure: row.measure,
-          at: row.answeredAt,
-        });
-      }
-      await writeHoldChanges(tx, changes);
+      // Answers about money may leave the case holding more than it owes (several banks answered at once).
+      await releaseExcess(
+        tx,
+        answered
+          .filter((r) => r.agency === 'bank' || r.agency === 'provident-fund')
+          .map((r) => ({ courtCode: r.courtCode, caseNo: r.caseNo, at: r.answeredAt })),
+        events,
+        logger,
+      );
     },
   };
+}
+
+/** Every answer about a hold folded into that hold and its history. */
+async function foldHoldAnswers(
+  tx: Parameters<NonNullable<MeasureHooks['onAnswered']>>[0],
+  answered: readonly AnsweredRow[],
+  logger: Pick<Logger, 'warn'>,
+): Promise<void> {
+  const about = answered.flatMap((row) => {
+    const answer = row.result ? holdAnswerOf(row.result) : null;
+    return answer ? [{ row, answer, key: keyOf(row, answer) }] : [];
+  });
+  if (about.length === 0) return;
+  const params = await selectControlParams(tx, [...new Set(about.map((a) => a.row.noticeId))]);
+  const holds = await lockHolds(
+    tx,
+    about.map((a) => a.key),
+  );
+  const changes: HoldChange[] = [];
+  for (const { row, answer, key } of about) {
+    const k = holdKeyOf(key);
+    const current = holds.get(k);
+    const decision = applyHoldAnswer(current, answer, {
+      agency: row.agency as AgencyKind,
+      day: shanghaiDate(row.answeredAt),
+      termDays: params.get(row.noticeId)?.termDays ?? undefined,
+    });
+    if (!decision.ok) {
+      logger.warn(
+        { requestId: row.requestId, measure: row.measure, code: decision.code, state: current?.state },
+        'an answer that no hold of the hub can take: the hold is left as it was',
+      );
+      continue;
+    }
+    const hold = { ...decision.hold, id: current?.id ?? randomUUID() };
+    holds.set(k, hold);
+    changes.push({
+      key,
+      subjectKey: row.subjectKey,
+      agency: row.agency,
+      hold,
+      from: current?.state ?? null,
+      requestId: row.requestId,
+      measure: row.measure,
+      at: row.answeredAt,
+    });
+  }
+  await writeHoldChanges(tx, changes);
 }
 
 const keyOf = (row: AnsweredRow, answer: HoldAnswer): HoldKey => ({

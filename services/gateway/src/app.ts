@@ -18,10 +18,13 @@ import { QueryClient } from './adapters/query-client.js';
 import { TrackerClient } from './adapters/tracker-client.js';
 import { CourtAuth } from './auth.js';
 import type { GatewayConfig } from './config.js';
+import { FreezePlans } from './freeze-plans.js';
 import { createCourtGrpcServer } from './grpc/court-service.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerNoticeRoutes } from './http/routes.js';
 import { NoticeReader } from './notice-reader.js';
 import { NoticeWriter } from './notice-writer.js';
+import { releaseRequestHandler } from './release-requests.js';
 import { Submissions } from './submissions.js';
 
 export { loadConfig } from './config.js';
@@ -59,6 +62,12 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     new Sealer(seals),
     logger,
   );
+  // Releases of over-freezing, issued as the court's notices (freeze-deduct asks, the gateway seals).
+  runtime.consume(
+    'control-actions',
+    ['controlActions'],
+    releaseRequestHandler({ writer, logger, now: () => deps.clock.now() }),
+  );
   const reader = new NoticeReader(runtime.pool, tracker);
   const submissions = new Submissions(
     writer,
@@ -77,6 +86,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     ],
   });
   registerErrorHandling(http);
+  registerOpenApi(http);
   // Per-court quota shared by every gateway instance through Redis.
   void http.register(rateLimit, {
     global: false,
@@ -93,6 +103,14 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
       reader,
       query,
       controls,
+      freezePlans: new FreezePlans(
+        runtime.pool,
+        query,
+        controls,
+        submissions,
+        () => deps.clock.now(),
+        config.HUB_MEASURE_SERVICES,
+      ),
       maxBatch: config.GATEWAY_MAX_BATCH,
     }),
   );

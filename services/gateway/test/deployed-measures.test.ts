@@ -49,6 +49,19 @@ afterAll(async () => {
 });
 
 describe('a measure no deployed service owns', () => {
+  it('a freeze plan without freeze-deduct is 422 MEASURE_NOT_DEPLOYED, before anything is read or stored', async () => {
+    const res = await queryOnly.http.inject({
+      method: 'POST',
+      url: `/v1/cases/${encodeURIComponent('(2026)川0104执1234号')}/freeze-plan`,
+      headers: auth,
+      payload: { owedFen: 100, officer: { name: '王法官' }, legalBasis: '(2026)川0104执1234号执行裁定书' },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toEqual([
+      { path: 'measure', code: 'MEASURE_NOT_DEPLOYED', measure: 'freeze', service: 'freeze-deduct' },
+    ]);
+  });
+
   it('is refused with 422 MEASURE_NOT_DEPLOYED naming the measure, and nothing is stored', async () => {
     const body = freeze();
     const res = await queryOnly.http.inject({

@@ -63,6 +63,17 @@ describe('holds', () => {
     });
   });
 
+  it('a partial release keeps the hold in force with the rest; releasing all of it lifts the hold', () => {
+    const hold = placed(freeze(10_000));
+    const part = applyHoldAnswer(hold, { ...account, kind: 'release', releasedFen: 4_000 }, ctx);
+    expect(part).toMatchObject({
+      ok: true,
+      hold: { state: 'effective', frozenFen: 6_000, requestedFen: 6_000 },
+    });
+    const all = applyHoldAnswer(hold, { ...account, kind: 'release', releasedFen: 10_000 }, ctx);
+    expect(all).toMatchObject({ ok: true, hold: { state: 'released', frozenFen: 0 } });
+  });
+
   it('a release, renewal or deduction of a hold the hub never placed changes nothing', () => {
     expect(applyHoldAnswer(undefined, { ...account, kind: 'release' }, ctx)).toEqual({
       ok: false,

@@ -178,8 +178,16 @@ export function applyHoldAnswer(
         termUntil: term.termUntil ?? current.termUntil,
       });
     }
-    case 'release':
+    case 'release': {
+      // A partial release (the notice named an amount below what the hold froze, as the hub asks for when
+      // a case holds more than it owes) keeps the hold in force with the rest, no longer waiting for more.
+      const released = answer.releasedFen;
+      if (released !== undefined && released > 0 && released < current.frozenFen) {
+        const frozenFen = current.frozenFen - released;
+        return move(current.state, { frozenFen, requestedFen: current.deductedFen + frozenFen });
+      }
       return move('released', { frozenFen: 0, queuePosition: 0 });
+    }
     case 'deduct': {
       const frozenFen = Math.max(0, current.frozenFen - answer.deductedFen);
       const deductedFen = current.deductedFen + answer.deductedFen;

@@ -4,6 +4,7 @@ import { type Clock, HubError } from '@hub/domain';
 import { type Logger, unary } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { caseControls } from '../case-controls.js';
+import { makeFreezePlan } from '../freeze-plans.js';
 
 /** The freeze-deduct service's read API (the gateway serves it to courts as /v1/cases/:caseNo/controls). */
 export function createFreezeDeductGrpcServer(deps: { pool: Pool; clock: Clock; logger: Logger }): Server {
@@ -14,6 +15,7 @@ export function createFreezeDeductGrpcServer(deps: { pool: Pool; clock: Clock; l
       if (!controls) throw new HubError('NOT_FOUND', [{ path: 'caseNo', code: 'NO_CONTROL_FOR_CASE' }]);
       return { controls };
     }),
+    planFreeze: unary(deps.logger, (call) => makeFreezePlan(deps.pool, call.request, deps.clock.now())),
   };
   const server = new Server();
   server.addService(FreezeDeductServiceService, impl);

@@ -1,6 +1,11 @@
-import { credentials, Metadata, status } from '@grpc/grpc-js';
-import { type CaseControls, FreezeDeductServiceClient } from '@hub/contracts';
-import { HubError } from '@hub/domain';
+import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import {
+  type CaseControls,
+  FreezeDeductServiceClient,
+  type PlanFreezeRequest,
+  type PlanFreezeResponse,
+} from '@hub/contracts';
+import { HubError, isErrorCode } from '@hub/domain';
 
 /** The freeze-deduct service's read API over gRPC: a case's holds and pending control requests (控制措施). */
 export class ControlsClient {
@@ -29,9 +34,29 @@ export class ControlsClient {
     });
   }
 
+  /** 查冻扣一体: the plan for a case (freeze-deduct plans it and records what is owed). */
+  planFreeze(request: PlanFreezeRequest, deadlineMs = 10_000): Promise<PlanFreezeResponse> {
+    return new Promise((resolve, reject) => {
+      this.client.planFreeze(request, new Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
+        if (err || !res) return reject(hubErrorOf(err));
+        resolve(res);
+      });
+    });
+  }
+
   close(): void {
     this.client.close();
   }
+}
+
+/** The service's own stable code (error-code trailer) where it sent one; otherwise it was unavailable. */
+function hubErrorOf(err: ServiceError | null): HubError {
+  const code = err?.metadata?.get('error-code')[0];
+  if (err && err.code !== status.INTERNAL && isErrorCode(code)) {
+    const details = err.metadata.get('error-details')[0];
+    return new HubError(code, typeof details === 'string' ? JSON.parse(details) : []);
+  }
+  return new HubError('UNAVAILABLE', [{ dependency: 'freeze-deduct' }], undefined, { cause: err });
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);

@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { type ControlsClient, controlsToBody } from '../adapters/controls-client.js';
 import { type QueryClient, reportToBody } from '../adapters/query-client.js';
 import type { CourtAuth } from '../auth.js';
+import type { FreezePlans } from '../freeze-plans.js';
 import { type NoticeReader, toBody } from '../notice-reader.js';
 import type { Submissions } from '../submissions.js';
+import { FREEZE_PLAN_DOCS } from './openapi.js';
 
 export interface RouteDeps {
   auth: CourtAuth;
@@ -13,6 +15,7 @@ export interface RouteDeps {
   reader: NoticeReader;
   query: QueryClient;
   controls: ControlsClient;
+  freezePlans: FreezePlans;
 }
 
 /** Court API v1 (DESIGN §6). */
@@ -61,6 +64,27 @@ export function registerNoticeRoutes(app: FastifyInstance, deps: RouteDeps): voi
     const caseNo = checkedCaseNo(request.params.caseNo);
     return controlsToBody(await deps.controls.caseControls(caseNo, court));
   });
+
+  /**
+   * 查冻扣一体: freeze across the accounts the property report found, largest free balances first, up to what
+   * is owed (and seal every unit and vehicle when asked). 202 with the issued notices; 200 with an empty plan
+   * and its reason when nothing is free to freeze.
+   */
+  app.post<{ Params: { caseNo: string } }>(
+    '/v1/cases/:caseNo/freeze-plan',
+    { schema: FREEZE_PLAN_DOCS },
+    async (request, reply) => {
+      const court = deps.auth.authenticate(request.headers.authorization);
+      const caseNo = checkedCaseNo(request.params.caseNo);
+      const plan = await deps.freezePlans.plan(
+        court,
+        caseNo,
+        request.body,
+        header(request.headers['idempotency-key']),
+      );
+      return reply.code(plan.notices.length > 0 ? 202 : 200).send(plan);
+    },
+  );
 }
 
 /** What no case number can be is refused here, before it reaches a measure service's SQL. */

@@ -89,6 +89,71 @@ export interface PendingControl {
   dueAt?: Date | undefined;
 }
 
+export interface PlanFreezeRequest {
+  caseNo: string;
+  /** the authenticated court the plan is for */
+  courtCode: string;
+  /** the court's idempotency key (Idempotency-Key), or a fresh one */
+  planKey: string;
+  /** hash of what the court asked; the same key with another hash is a conflict */
+  requestHash: string;
+  /** 执行标的 plus costs, recorded with the case (source freeze-plan, audited) */
+  owedFen: number;
+  officer: string;
+  /** what the case's latest property report found */
+  assets: PlanFreezeAsset[];
+  /** also seal every real-estate unit and vehicle found */
+  sealProperty: boolean;
+}
+
+/** One asset the property report found for a debtor of the case. */
+export interface PlanFreezeAsset {
+  /** the caller's reference to the debtor, echoed on planned items */
+  debtorRef: string;
+  /** bank | provident-fund | real-estate | public-security */
+  agency: string;
+  institution: string;
+  /** account | unit | plate */
+  assetKind: string;
+  assetKey: string;
+  /** an account's balance not frozen by anyone */
+  availableFen?: number | undefined;
+}
+
+export interface PlanFreezeResponse {
+  planId: string;
+  /** short and stable: the planned notices are numbered from it */
+  planNo: string;
+  plannedAt?:
+    | Date
+    | undefined;
+  /** this key was planned before: the stored plan, unchanged */
+  replayed: boolean;
+  owedFen: number;
+  /** already frozen (or being frozen) for the case before this plan */
+  heldFen: number;
+  /** what this plan freezes; held_fen + planned_fen <= owed_fen */
+  plannedFen: number;
+  items: PlanFreezeItem[];
+  /** why the plan is empty: OWED_ALREADY_HELD | NOTHING_FREE_TO_FREEZE; empty otherwise */
+  reason: string;
+}
+
+/** One notice of the plan: a freeze of one account or a seal of one unit or vehicle at one institution. */
+export interface PlanFreezeItem {
+  /** 1, 2, … in plan order (largest balances first, then seals) */
+  seq: number;
+  debtorRef: string;
+  /** freeze | seal */
+  measure: string;
+  agency: string;
+  institution: string;
+  assetKind: string;
+  assetKey: string;
+  /** freezes only */
+  amountFen?: number | undefined;
+}
+
 function createBaseGetCaseControlsRequest(): GetCaseControlsRequest {
   return { caseNo: "", courtCode: "" };
 }
@@ -993,6 +1058,826 @@ export const PendingControl: MessageFns<PendingControl> = {
   },
 };
 
+function createBasePlanFreezeRequest(): PlanFreezeRequest {
+  return {
+    caseNo: "",
+    courtCode: "",
+    planKey: "",
+    requestHash: "",
+    owedFen: 0,
+    officer: "",
+    assets: [],
+    sealProperty: false,
+  };
+}
+
+export const PlanFreezeRequest: MessageFns<PlanFreezeRequest> = {
+  encode(message: PlanFreezeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseNo !== "") {
+      writer.uint32(10).string(message.caseNo);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(18).string(message.courtCode);
+    }
+    if (message.planKey !== "") {
+      writer.uint32(26).string(message.planKey);
+    }
+    if (message.requestHash !== "") {
+      writer.uint32(34).string(message.requestHash);
+    }
+    if (message.owedFen !== 0) {
+      writer.uint32(40).int64(message.owedFen);
+    }
+    if (message.officer !== "") {
+      writer.uint32(50).string(message.officer);
+    }
+    for (const v of message.assets) {
+      PlanFreezeAsset.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.sealProperty !== false) {
+      writer.uint32(64).bool(message.sealProperty);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanFreezeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanFreezeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.planKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestHash = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.owedFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.officer = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.assets.push(PlanFreezeAsset.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.sealProperty = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanFreezeRequest {
+    return {
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      planKey: isSet(object.planKey)
+        ? globalThis.String(object.planKey)
+        : isSet(object.plan_key)
+        ? globalThis.String(object.plan_key)
+        : "",
+      requestHash: isSet(object.requestHash)
+        ? globalThis.String(object.requestHash)
+        : isSet(object.request_hash)
+        ? globalThis.String(object.request_hash)
+        : "",
+      owedFen: isSet(object.owedFen)
+        ? globalThis.Number(object.owedFen)
+        : isSet(object.owed_fen)
+        ? globalThis.Number(object.owed_fen)
+        : 0,
+      officer: isSet(object.officer) ? globalThis.String(object.officer) : "",
+      assets: globalThis.Array.isArray(object?.assets)
+        ? object.assets.map((e: any) => PlanFreezeAsset.fromJSON(e))
+        : [],
+      sealProperty: isSet(object.sealProperty)
+        ? globalThis.Boolean(object.sealProperty)
+        : isSet(object.seal_property)
+        ? globalThis.Boolean(object.seal_property)
+        : false,
+    };
+  },
+
+  toJSON(message: PlanFreezeRequest): unknown {
+    const obj: any = {};
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.planKey !== "") {
+      obj.planKey = message.planKey;
+    }
+    if (message.requestHash !== "") {
+      obj.requestHash = message.requestHash;
+    }
+    if (message.owedFen !== 0) {
+      obj.owedFen = Math.round(message.owedFen);
+    }
+    if (message.officer !== "") {
+      obj.officer = message.officer;
+    }
+    if (message.assets?.length) {
+      obj.assets = message.assets.map((e) => PlanFreezeAsset.toJSON(e));
+    }
+    if (message.sealProperty !== false) {
+      obj.sealProperty = message.sealProperty;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlanFreezeRequest>, I>>(base?: I): PlanFreezeRequest {
+    return PlanFreezeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlanFreezeRequest>, I>>(object: I): PlanFreezeRequest {
+    const message = createBasePlanFreezeRequest();
+    message.caseNo = object.caseNo ?? "";
+    message.courtCode = object.courtCode ?? "";
+    message.planKey = object.planKey ?? "";
+    message.requestHash = object.requestHash ?? "";
+    message.owedFen = object.owedFen ?? 0;
+    message.officer = object.officer ?? "";
+    message.assets = object.assets?.map((e) => PlanFreezeAsset.fromPartial(e)) || [];
+    message.sealProperty = object.sealProperty ?? false;
+    return message;
+  },
+};
+
+function createBasePlanFreezeAsset(): PlanFreezeAsset {
+  return { debtorRef: "", agency: "", institution: "", assetKind: "", assetKey: "", availableFen: undefined };
+}
+
+export const PlanFreezeAsset: MessageFns<PlanFreezeAsset> = {
+  encode(message: PlanFreezeAsset, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.debtorRef !== "") {
+      writer.uint32(10).string(message.debtorRef);
+    }
+    if (message.agency !== "") {
+      writer.uint32(18).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(26).string(message.institution);
+    }
+    if (message.assetKind !== "") {
+      writer.uint32(34).string(message.assetKind);
+    }
+    if (message.assetKey !== "") {
+      writer.uint32(42).string(message.assetKey);
+    }
+    if (message.availableFen !== undefined) {
+      writer.uint32(48).int64(message.availableFen);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanFreezeAsset {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanFreezeAsset();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.debtorRef = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assetKind = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.assetKey = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.availableFen = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanFreezeAsset {
+    return {
+      debtorRef: isSet(object.debtorRef)
+        ? globalThis.String(object.debtorRef)
+        : isSet(object.debtor_ref)
+        ? globalThis.String(object.debtor_ref)
+        : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      assetKind: isSet(object.assetKind)
+        ? globalThis.String(object.assetKind)
+        : isSet(object.asset_kind)
+        ? globalThis.String(object.asset_kind)
+        : "",
+      assetKey: isSet(object.assetKey)
+        ? globalThis.String(object.assetKey)
+        : isSet(object.asset_key)
+        ? globalThis.String(object.asset_key)
+        : "",
+      availableFen: isSet(object.availableFen)
+        ? globalThis.Number(object.availableFen)
+        : isSet(object.available_fen)
+        ? globalThis.Number(object.available_fen)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PlanFreezeAsset): unknown {
+    const obj: any = {};
+    if (message.debtorRef !== "") {
+      obj.debtorRef = message.debtorRef;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.assetKind !== "") {
+      obj.assetKind = message.assetKind;
+    }
+    if (message.assetKey !== "") {
+      obj.assetKey = message.assetKey;
+    }
+    if (message.availableFen !== undefined) {
+      obj.availableFen = Math.round(message.availableFen);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlanFreezeAsset>, I>>(base?: I): PlanFreezeAsset {
+    return PlanFreezeAsset.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlanFreezeAsset>, I>>(object: I): PlanFreezeAsset {
+    const message = createBasePlanFreezeAsset();
+    message.debtorRef = object.debtorRef ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.assetKind = object.assetKind ?? "";
+    message.assetKey = object.assetKey ?? "";
+    message.availableFen = object.availableFen ?? undefined;
+    return message;
+  },
+};
+
+function createBasePlanFreezeResponse(): PlanFreezeResponse {
+  return {
+    planId: "",
+    planNo: "",
+    plannedAt: undefined,
+    replayed: false,
+    owedFen: 0,
+    heldFen: 0,
+    plannedFen: 0,
+    items: [],
+    reason: "",
+  };
+}
+
+export const PlanFreezeResponse: MessageFns<PlanFreezeResponse> = {
+  encode(message: PlanFreezeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.planId !== "") {
+      writer.uint32(10).string(message.planId);
+    }
+    if (message.planNo !== "") {
+      writer.uint32(18).string(message.planNo);
+    }
+    if (message.plannedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.plannedAt), writer.uint32(26).fork()).join();
+    }
+    if (message.replayed !== false) {
+      writer.uint32(32).bool(message.replayed);
+    }
+    if (message.owedFen !== 0) {
+      writer.uint32(40).int64(message.owedFen);
+    }
+    if (message.heldFen !== 0) {
+      writer.uint32(48).int64(message.heldFen);
+    }
+    if (message.plannedFen !== 0) {
+      writer.uint32(56).int64(message.plannedFen);
+    }
+    for (const v of message.items) {
+      PlanFreezeItem.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(74).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanFreezeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanFreezeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.planId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.planNo = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.plannedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.replayed = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.owedFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.heldFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.plannedFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.items.push(PlanFreezeItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanFreezeResponse {
+    return {
+      planId: isSet(object.planId)
+        ? globalThis.String(object.planId)
+        : isSet(object.plan_id)
+        ? globalThis.String(object.plan_id)
+        : "",
+      planNo: isSet(object.planNo)
+        ? globalThis.String(object.planNo)
+        : isSet(object.plan_no)
+        ? globalThis.String(object.plan_no)
+        : "",
+      plannedAt: isSet(object.plannedAt)
+        ? fromJsonTimestamp(object.plannedAt)
+        : isSet(object.planned_at)
+        ? fromJsonTimestamp(object.planned_at)
+        : undefined,
+      replayed: isSet(object.replayed) ? globalThis.Boolean(object.replayed) : false,
+      owedFen: isSet(object.owedFen)
+        ? globalThis.Number(object.owedFen)
+        : isSet(object.owed_fen)
+        ? globalThis.Number(object.owed_fen)
+        : 0,
+      heldFen: isSet(object.heldFen)
+        ? globalThis.Number(object.heldFen)
+        : isSet(object.held_fen)
+        ? globalThis.Number(object.held_fen)
+        : 0,
+      plannedFen: isSet(object.plannedFen)
+        ? globalThis.Number(object.plannedFen)
+        : isSet(object.planned_fen)
+        ? globalThis.Number(object.planned_fen)
+        : 0,
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => PlanFreezeItem.fromJSON(e))
+        : [],
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: PlanFreezeResponse): unknown {
+    const obj: any = {};
+    if (message.planId !== "") {
+      obj.planId = message.planId;
+    }
+    if (message.planNo !== "") {
+      obj.planNo = message.planNo;
+    }
+    if (message.plannedAt !== undefined) {
+      obj.plannedAt = message.plannedAt.toISOString();
+    }
+    if (message.replayed !== false) {
+      obj.replayed = message.replayed;
+    }
+    if (message.owedFen !== 0) {
+      obj.owedFen = Math.round(message.owedFen);
+    }
+    if (message.heldFen !== 0) {
+      obj.heldFen = Math.round(message.heldFen);
+    }
+    if (message.plannedFen !== 0) {
+      obj.plannedFen = Math.round(message.plannedFen);
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => PlanFreezeItem.toJSON(e));
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlanFreezeResponse>, I>>(base?: I): PlanFreezeResponse {
+    return PlanFreezeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlanFreezeResponse>, I>>(object: I): PlanFreezeResponse {
+    const message = createBasePlanFreezeResponse();
+    message.planId = object.planId ?? "";
+    message.planNo = object.planNo ?? "";
+    message.plannedAt = object.plannedAt ?? undefined;
+    message.replayed = object.replayed ?? false;
+    message.owedFen = object.owedFen ?? 0;
+    message.heldFen = object.heldFen ?? 0;
+    message.plannedFen = object.plannedFen ?? 0;
+    message.items = object.items?.map((e) => PlanFreezeItem.fromPartial(e)) || [];
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBasePlanFreezeItem(): PlanFreezeItem {
+  return {
+    seq: 0,
+    debtorRef: "",
+    measure: "",
+    agency: "",
+    institution: "",
+    assetKind: "",
+    assetKey: "",
+    amountFen: undefined,
+  };
+}
+
+export const PlanFreezeItem: MessageFns<PlanFreezeItem> = {
+  encode(message: PlanFreezeItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.seq !== 0) {
+      writer.uint32(8).int32(message.seq);
+    }
+    if (message.debtorRef !== "") {
+      writer.uint32(18).string(message.debtorRef);
+    }
+    if (message.measure !== "") {
+      writer.uint32(26).string(message.measure);
+    }
+    if (message.agency !== "") {
+      writer.uint32(34).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(42).string(message.institution);
+    }
+    if (message.assetKind !== "") {
+      writer.uint32(50).string(message.assetKind);
+    }
+    if (message.assetKey !== "") {
+      writer.uint32(58).string(message.assetKey);
+    }
+    if (message.amountFen !== undefined) {
+      writer.uint32(64).int64(message.amountFen);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanFreezeItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanFreezeItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.seq = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.debtorRef = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.assetKind = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.assetKey = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.amountFen = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanFreezeItem {
+    return {
+      seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
+      debtorRef: isSet(object.debtorRef)
+        ? globalThis.String(object.debtorRef)
+        : isSet(object.debtor_ref)
+        ? globalThis.String(object.debtor_ref)
+        : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      assetKind: isSet(object.assetKind)
+        ? globalThis.String(object.assetKind)
+        : isSet(object.asset_kind)
+        ? globalThis.String(object.asset_kind)
+        : "",
+      assetKey: isSet(object.assetKey)
+        ? globalThis.String(object.assetKey)
+        : isSet(object.asset_key)
+        ? globalThis.String(object.asset_key)
+        : "",
+      amountFen: isSet(object.amountFen)
+        ? globalThis.Number(object.amountFen)
+        : isSet(object.amount_fen)
+        ? globalThis.Number(object.amount_fen)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PlanFreezeItem): unknown {
+    const obj: any = {};
+    if (message.seq !== 0) {
+      obj.seq = Math.round(message.seq);
+    }
+    if (message.debtorRef !== "") {
+      obj.debtorRef = message.debtorRef;
+    }
+    if (message.measure !== "") {
+      obj.measure = message.measure;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.assetKind !== "") {
+      obj.assetKind = message.assetKind;
+    }
+    if (message.assetKey !== "") {
+      obj.assetKey = message.assetKey;
+    }
+    if (message.amountFen !== undefined) {
+      obj.amountFen = Math.round(message.amountFen);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlanFreezeItem>, I>>(base?: I): PlanFreezeItem {
+    return PlanFreezeItem.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlanFreezeItem>, I>>(object: I): PlanFreezeItem {
+    const message = createBasePlanFreezeItem();
+    message.seq = object.seq ?? 0;
+    message.debtorRef = object.debtorRef ?? "";
+    message.measure = object.measure ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.assetKind = object.assetKind ?? "";
+    message.assetKey = object.assetKey ?? "";
+    message.amountFen = object.amountFen ?? undefined;
+    return message;
+  },
+};
+
 export type FreezeDeductServiceService = typeof FreezeDeductServiceService;
 export const FreezeDeductServiceService = {
   getCaseControls: {
@@ -1006,10 +1891,28 @@ export const FreezeDeductServiceService = {
       Buffer.from(GetCaseControlsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetCaseControlsResponse => GetCaseControlsResponse.decode(value),
   },
+  /**
+   * 查冻扣一体: plan freezes (and seals) across what the case's property report found, never more than owed.
+   * Idempotent on (court_code, plan_key): the same key returns the plan made the first time.
+   */
+  planFreeze: {
+    path: "/enforcement.v1.FreezeDeductService/PlanFreeze" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PlanFreezeRequest): Buffer => Buffer.from(PlanFreezeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PlanFreezeRequest => PlanFreezeRequest.decode(value),
+    responseSerialize: (value: PlanFreezeResponse): Buffer => Buffer.from(PlanFreezeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PlanFreezeResponse => PlanFreezeResponse.decode(value),
+  },
 } as const;
 
 export interface FreezeDeductServiceServer extends UntypedServiceImplementation {
   getCaseControls: handleUnaryCall<GetCaseControlsRequest, GetCaseControlsResponse>;
+  /**
+   * 查冻扣一体: plan freezes (and seals) across what the case's property report found, never more than owed.
+   * Idempotent on (court_code, plan_key): the same key returns the plan made the first time.
+   */
+  planFreeze: handleUnaryCall<PlanFreezeRequest, PlanFreezeResponse>;
 }
 
 export interface FreezeDeductServiceClient extends Client {
@@ -1027,6 +1930,25 @@ export interface FreezeDeductServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetCaseControlsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * 查冻扣一体: plan freezes (and seals) across what the case's property report found, never more than owed.
+   * Idempotent on (court_code, plan_key): the same key returns the plan made the first time.
+   */
+  planFreeze(
+    request: PlanFreezeRequest,
+    callback: (error: ServiceError | null, response: PlanFreezeResponse) => void,
+  ): ClientUnaryCall;
+  planFreeze(
+    request: PlanFreezeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PlanFreezeResponse) => void,
+  ): ClientUnaryCall;
+  planFreeze(
+    request: PlanFreezeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PlanFreezeResponse) => void,
   ): ClientUnaryCall;
 }
 

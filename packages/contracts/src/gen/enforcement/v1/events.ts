@@ -35,6 +35,7 @@ export interface EventEnvelope {
     | { $case: "noticeCompleted"; value: NoticeCompleted }
     | { $case: "requestBreached"; value: RequestBreached }
     | { $case: "requestEscalated"; value: RequestEscalated }
+    | { $case: "releaseRequested"; value: ReleaseRequested }
     | undefined;
 }
 
@@ -158,6 +159,31 @@ export interface RequestEscalated {
   courtCode: string;
 }
 
+/**
+ * freeze-deduct found a case holding more money than it owes (several institutions answered freezes at
+ * once): the excess on one hold is to be released (解冻). The gateway issues the release as the court's
+ * notice, from the court's own freeze notice and sealed with the court's seal, so it is tracked like any.
+ */
+export interface ReleaseRequested {
+  /** freeze-deduct's id of this release; the notice number is made from it */
+  releaseId: string;
+  courtCode: string;
+  caseNo: string;
+  /** the notice whose freeze placed the hold */
+  freezeNoticeId: string;
+  agency: string;
+  institution: string;
+  accountNo: string;
+  /** what to release: params.amountFen of the release (partial when below frozen_fen) */
+  amountFen: number;
+  /** what the hold had frozen when the excess was found */
+  frozenFen: number;
+  /** what the case owes */
+  owedFen: number;
+  /** the release notice's number, chosen by freeze-deduct to know it when it comes back */
+  noticeNo: string;
+}
+
 function createBaseEventEnvelope(): EventEnvelope {
   return {
     eventId: "",
@@ -217,6 +243,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         break;
       case "requestEscalated":
         RequestEscalated.encode(message.payload.value, writer.uint32(146).fork()).join();
+        break;
+      case "releaseRequested":
+        ReleaseRequested.encode(message.payload.value, writer.uint32(154).fork()).join();
         break;
     }
     return writer;
@@ -358,6 +387,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.payload = { $case: "requestEscalated", value: RequestEscalated.decode(reader, reader.uint32()) };
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.payload = { $case: "releaseRequested", value: ReleaseRequested.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -426,6 +463,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "requestEscalated", value: RequestEscalated.fromJSON(object.requestEscalated) }
         : isSet(object.request_escalated)
         ? { $case: "requestEscalated", value: RequestEscalated.fromJSON(object.request_escalated) }
+        : isSet(object.releaseRequested)
+        ? { $case: "releaseRequested", value: ReleaseRequested.fromJSON(object.releaseRequested) }
+        : isSet(object.release_requested)
+        ? { $case: "releaseRequested", value: ReleaseRequested.fromJSON(object.release_requested) }
         : undefined,
     };
   },
@@ -468,6 +509,8 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.requestBreached = RequestBreached.toJSON(message.payload.value);
     } else if (message.payload?.$case === "requestEscalated") {
       obj.requestEscalated = RequestEscalated.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "releaseRequested") {
+      obj.releaseRequested = ReleaseRequested.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -538,6 +581,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       case "requestEscalated": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "requestEscalated", value: RequestEscalated.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "releaseRequested": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "releaseRequested", value: ReleaseRequested.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -2206,6 +2255,283 @@ export const RequestEscalated: MessageFns<RequestEscalated> = {
   },
 };
 
+function createBaseReleaseRequested(): ReleaseRequested {
+  return {
+    releaseId: "",
+    courtCode: "",
+    caseNo: "",
+    freezeNoticeId: "",
+    agency: "",
+    institution: "",
+    accountNo: "",
+    amountFen: 0,
+    frozenFen: 0,
+    owedFen: 0,
+    noticeNo: "",
+  };
+}
+
+export const ReleaseRequested: MessageFns<ReleaseRequested> = {
+  encode(message: ReleaseRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.releaseId !== "") {
+      writer.uint32(10).string(message.releaseId);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(18).string(message.courtCode);
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(26).string(message.caseNo);
+    }
+    if (message.freezeNoticeId !== "") {
+      writer.uint32(34).string(message.freezeNoticeId);
+    }
+    if (message.agency !== "") {
+      writer.uint32(42).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(50).string(message.institution);
+    }
+    if (message.accountNo !== "") {
+      writer.uint32(58).string(message.accountNo);
+    }
+    if (message.amountFen !== 0) {
+      writer.uint32(64).int64(message.amountFen);
+    }
+    if (message.frozenFen !== 0) {
+      writer.uint32(72).int64(message.frozenFen);
+    }
+    if (message.owedFen !== 0) {
+      writer.uint32(80).int64(message.owedFen);
+    }
+    if (message.noticeNo !== "") {
+      writer.uint32(90).string(message.noticeNo);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.releaseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.freezeNoticeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.accountNo = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.amountFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.frozenFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.owedFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.noticeNo = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReleaseRequested {
+    return {
+      releaseId: isSet(object.releaseId)
+        ? globalThis.String(object.releaseId)
+        : isSet(object.release_id)
+        ? globalThis.String(object.release_id)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      freezeNoticeId: isSet(object.freezeNoticeId)
+        ? globalThis.String(object.freezeNoticeId)
+        : isSet(object.freeze_notice_id)
+        ? globalThis.String(object.freeze_notice_id)
+        : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      accountNo: isSet(object.accountNo)
+        ? globalThis.String(object.accountNo)
+        : isSet(object.account_no)
+        ? globalThis.String(object.account_no)
+        : "",
+      amountFen: isSet(object.amountFen)
+        ? globalThis.Number(object.amountFen)
+        : isSet(object.amount_fen)
+        ? globalThis.Number(object.amount_fen)
+        : 0,
+      frozenFen: isSet(object.frozenFen)
+        ? globalThis.Number(object.frozenFen)
+        : isSet(object.frozen_fen)
+        ? globalThis.Number(object.frozen_fen)
+        : 0,
+      owedFen: isSet(object.owedFen)
+        ? globalThis.Number(object.owedFen)
+        : isSet(object.owed_fen)
+        ? globalThis.Number(object.owed_fen)
+        : 0,
+      noticeNo: isSet(object.noticeNo)
+        ? globalThis.String(object.noticeNo)
+        : isSet(object.notice_no)
+        ? globalThis.String(object.notice_no)
+        : "",
+    };
+  },
+
+  toJSON(message: ReleaseRequested): unknown {
+    const obj: any = {};
+    if (message.releaseId !== "") {
+      obj.releaseId = message.releaseId;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.freezeNoticeId !== "") {
+      obj.freezeNoticeId = message.freezeNoticeId;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.accountNo !== "") {
+      obj.accountNo = message.accountNo;
+    }
+    if (message.amountFen !== 0) {
+      obj.amountFen = Math.round(message.amountFen);
+    }
+    if (message.frozenFen !== 0) {
+      obj.frozenFen = Math.round(message.frozenFen);
+    }
+    if (message.owedFen !== 0) {
+      obj.owedFen = Math.round(message.owedFen);
+    }
+    if (message.noticeNo !== "") {
+      obj.noticeNo = message.noticeNo;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReleaseRequested>, I>>(base?: I): ReleaseRequested {
+    return ReleaseRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReleaseRequested>, I>>(object: I): ReleaseRequested {
+    const message = createBaseReleaseRequested();
+    message.releaseId = object.releaseId ?? "";
+    message.courtCode = object.courtCode ?? "";
+    message.caseNo = object.caseNo ?? "";
+    message.freezeNoticeId = object.freezeNoticeId ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.accountNo = object.accountNo ?? "";
+    message.amountFen = object.amountFen ?? 0;
+    message.frozenFen = object.frozenFen ?? 0;
+    message.owedFen = object.owedFen ?? 0;
+    message.noticeNo = object.noticeNo ?? "";
+    return message;
+  },
+};
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 export type DeepPartial<T> = T extends Builtin ? T
@@ -2239,6 +2565,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {
