@@ -245,7 +245,7 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         RequestEscalated.encode(message.payload.value, writer.uint32(146).fork()).join();
         break;
       case "releaseRequested":
-        ReleaseRequested.encode(message.payload.value, writer.uint32(154).fork()).join();
+        ReleaseRequested.encode(message.payload.value, writer.uint32(178).fork()).join();
         break;
     }
     return writer;
@@ -387,8 +387,8 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.payload = { $case: "requestEscalated", value: RequestEscalated.decode(reader, reader.uint32()) };
             continue;
           }
-          case 19: {
-            if (tag !== 154) {
+          case 22: {
+            if (tag !== 178) {
               break;
             }
 
