@@ -33,6 +33,8 @@ export {
 } from './gen/enforcement/v1/court.js';
 export {
   EventEnvelope,
+  HoldExpiring,
+  HoldLapsed,
   NoticeCompleted,
   NoticeIssued,
   RequestAcknowledged,

@@ -62,6 +62,11 @@ export const TOPICS = {
   ]),
   /** tracker → ops, alerting, courts' command centres: SLA breaches and escalations. */
   breaches: topic('enforcement.sla-breaches.v1', ['requestBreached', 'requestEscalated']),
+  /**
+   * freeze-deduct → tracker, ops, courts: holds (冻结, 查封) running out unless renewed, and holds that lapsed.
+   * Keyed by the notice that set the hold's current term.
+   */
+  holds: topic('enforcement.holds.v1', ['holdExpiring', 'holdLapsed']),
   /** Poison messages after their retries, with the original bytes and the reason in headers. */
   deadLetters: topic('enforcement.dead-letters.v1', [], 1),
 } as const;
