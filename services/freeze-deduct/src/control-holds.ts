@@ -5,14 +5,18 @@
  * (`parseAnswerResult`); one that did not parse changes no hold, while its answer still counts.
  */
 import { randomUUID } from 'node:crypto';
-import { type AgencyKind, shanghaiDate } from '@hub/domain';
+import { type AgencyKind, shanghaiDate, type WorkingDayCalendar } from '@hub/domain';
 import type { AnsweredRow, MeasureHooks } from '@hub/measure-kit';
 import type { Logger } from '@hub/service-kit';
 import { applyHoldAnswer, type HoldAnswer, holdAnswerOf } from './domain/holds.js';
+import { armHoldTimers, type ChangedHold, lockHoldTimers } from './hold-timers.js';
 import { insertControlParams, selectControlParams } from './sql/control-params.js';
 import { type HoldChange, type HoldKey, holdKeyOf, lockHolds, writeHoldChanges } from './sql/holds.js';
 
-export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, 'onPlanned' | 'onAnswered'> {
+export function controlHooks(
+  logger: Pick<Logger, 'warn'>,
+  calendar?: WorkingDayCalendar,
+): Pick<MeasureHooks, 'onPlanned' | 'onAnswered'> {
   return {
     onPlanned: async (tx, { notices }) => {
       await insertControlParams(
@@ -35,10 +39,16 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
       });
       if (about.length === 0) return;
       const params = await selectControlParams(tx, [...new Set(about.map((a) => a.row.noticeId))]);
+      await lockHoldTimers(
+        tx,
+        about.map((a) => a.key),
+      );
       const holds = await lockHolds(
         tx,
         about.map((a) => a.key),
       );
+      // Each hold's lapse and renewal reminder follow its term across the whole batch (hold-timers.ts).
+      const timed = new Map<string, ChangedHold>();
       const changes: HoldChange[] = [];
       for (const { row, answer, key } of about) {
         const k = holdKeyOf(key);
@@ -57,6 +67,12 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
         }
         const hold = { ...decision.hold, id: current?.id ?? randomUUID() };
         holds.set(k, hold);
+        timed.set(hold.id, {
+          before: timed.has(hold.id) ? timed.get(hold.id)?.before : current,
+          after: hold,
+          agency: row.agency as AgencyKind,
+          noticeId: row.noticeId,
+        });
         changes.push({
           key,
           subjectKey: row.subjectKey,
@@ -69,6 +85,7 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
         });
       }
       await writeHoldChanges(tx, changes);
+      await armHoldTimers(tx, [...timed.values()], calendar);
     },
   };
 }
