@@ -153,7 +153,7 @@ describe('holds running out, in the tracker', () => {
       timeline: { event: string; detail: string }[];
     }>();
     expect(view.timeline.map((t) => t.event)).toEqual(['NoticeIssued', 'HoldExpiring', 'HoldLapsed']);
-    expect(view.timeline[1]!.detail).toBe(`ICBC ${MASKED}: until 2026-12-21, 5 days left`);
+    expect(view.timeline[1]!.detail).toBe(`ICBC ${MASKED}: until 2026-12-21, days left: 5`);
     expect(JSON.stringify(view)).not.toContain(ACCOUNT);
   });
 

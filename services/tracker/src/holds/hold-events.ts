@@ -128,7 +128,7 @@ export function holdEventsHandler(deps: { alertsEnabled: boolean; now: () => Dat
         fresh.map(
           (e) =>
             `${e.value.institution} ${maskAccount(e.value.assetKey)}: until ${e.value.termUntil}` +
-            (e.kind === 'expiring' ? `, ${e.value.daysLeft} days left` : ''),
+            (e.kind === 'expiring' ? `, days left: ${e.value.daysLeft}` : ''),
         ),
       ],
     );
