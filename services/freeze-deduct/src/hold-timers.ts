@@ -214,12 +214,9 @@ export function holdTimerHandlers(deps: {
         lapsed.inc({ agency: l.agency });
         deps.logger.info(logged(l, p), 'hold lapsed unrenewed');
       }
+      // A reminder still scheduled (it falls due before the lapse, so only when both came due at once) is left
+      // to fire and find no running term: cancelling it here would lock timers after holds, against the order.
       await writeHoldChanges(tx, changes);
-      await cancelTimers(
-        tx,
-        [HOLD_TIMERS.reminder],
-        changes.map((c) => c.hold.id),
-      );
       await enqueue(tx, out);
     },
   };
