@@ -37,6 +37,8 @@ export {
 } from './gen/enforcement/v1/court.js';
 export {
   EventEnvelope,
+  HoldExpiring,
+  HoldLapsed,
   NoticeCompleted,
   NoticeIssued,
   ReleaseRequested,

@@ -64,6 +64,11 @@ export const TOPICS = {
   breaches: topic('enforcement.sla-breaches.v1', ['requestBreached', 'requestEscalated']),
   /** freeze-deduct → gateway: release the excess of an over-frozen case as the court's notice. */
   controlActions: topic('enforcement.control-actions.v1', ['releaseRequested']),
+  /**
+   * freeze-deduct → tracker, ops, courts: holds (冻结, 查封) running out unless renewed, and holds that lapsed.
+   * Keyed by the notice that set the hold's current term.
+   */
+  holds: topic('enforcement.holds.v1', ['holdExpiring', 'holdLapsed']),
   /** Poison messages after their retries, with the original bytes and the reason in headers. */
   deadLetters: topic('enforcement.dead-letters.v1', [], 1),
 } as const;

@@ -1,8 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PRC_CALENDAR, shanghaiDate } from './calendar.ts';
-import { addDaysToDay, expiryReminderAt, holdEnd, termLastDay } from './hold-term.ts';
-import { TERM_RULE_SETS } from './rules.ts';
+import {
+  addDaysToDay,
+  expiryReminderAt,
+  holdEnd,
+  holdLapsesAt,
+  renewalReminder,
+  termLastDay,
+} from './hold-term.ts';
+import {
+  ASSET_KINDS,
+  REMINDER_RULE_SETS,
+  type ReminderRuleSet,
+  reminderRulesFor,
+  TERM_RULE_SETS,
+} from './rules.ts';
 
 const day = fc
   .integer({ min: Date.parse('2024-03-01'), max: Date.parse('2027-10-31') })
@@ -79,6 +92,75 @@ describe('expiry reminders', () => {
         for (let d = reminded; d < last; d = addDaysToDay(d, 1))
           if (PRC_CALENDAR.isWorkingDate(d)) working += 1;
         expect(working).toBe(lead);
+      }),
+    );
+  });
+});
+
+describe('lapse and renewal reminders', () => {
+  it('a hold lapses at the end of its last day, Beijing time', () => {
+    expect(holdLapsesAt('2026-06-15').toISOString()).toBe('2026-06-15T16:00:00.000Z');
+    expect(holdLapsesAt('2027-12-31')).toEqual(new Date('2028-01-01T00:00:00+08:00'));
+  });
+
+  it.each(ASSET_KINDS)('reminds of a %s hold 15 working days ahead by default', (kind) => {
+    expect(renewalReminder('2026-06-15', kind)).toEqual({
+      at: new Date('2026-05-25T00:00:00+08:00'),
+      leadWorkingDays: 15,
+      rules: 'reminders-2026',
+      estimated: false,
+    });
+  });
+
+  it('keeps every reminder rule set as data with its source and a whole, positive lead per asset kind', () => {
+    for (const set of REMINDER_RULE_SETS) {
+      expect(set.source).toMatch(/\S/);
+      for (const kind of ASSET_KINDS) {
+        expect(Number.isInteger(set.leadWorkingDays[kind])).toBe(true);
+        expect(set.leadWorkingDays[kind]).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('applies the rule set in force on the term’s last day, per asset kind', () => {
+    const sets: ReminderRuleSet[] = [
+      { ...REMINDER_RULE_SETS[0]!, id: 'old', effectiveTo: '2027-01-01' },
+      {
+        ...REMINDER_RULE_SETS[0]!,
+        id: 'new',
+        effectiveFrom: '2027-01-01',
+        leadWorkingDays: { deposit: 5, movable: 10, 'real-estate': 20, 'other-property-right': 20 },
+      },
+    ];
+    expect(reminderRulesFor('2026-12-31', sets).id).toBe('old');
+    expect(reminderRulesFor('2027-01-01', sets).id).toBe('new');
+    expect(reminderRulesFor('2001-01-01', sets).id).toBe('old');
+    // 2027-06-15 is a Tuesday; 端午 (Wednesday 06-09) is no working day, so 5 working days back is Monday 06-07.
+    expect(renewalReminder('2027-06-15', 'deposit', PRC_CALENDAR, sets)).toMatchObject({
+      at: new Date('2027-06-07T00:00:00+08:00'),
+      leadWorkingDays: 5,
+      rules: 'new',
+    });
+    expect(renewalReminder('2027-06-15', 'real-estate', PRC_CALENDAR, sets).leadWorkingDays).toBe(20);
+  });
+
+  it('reminds earlier, never later, when the count reaches a year without a holiday table', () => {
+    // A 3-year seal from 2026 ends in 2029: no table yet for that year.
+    const r = renewalReminder('2029-03-01', 'real-estate');
+    expect(r.estimated).toBe(true);
+    // 15 weekdays before Thursday 2029-03-01 is Thursday 2029-02-08; the margin moves it 10 days earlier.
+    expect(r.at).toEqual(new Date('2029-01-29T00:00:00+08:00'));
+  });
+
+  it('always reminds before the hold lapses, with at least the lead in working days to renew', () => {
+    fc.assert(
+      fc.property(day, fc.constantFrom(...ASSET_KINDS), (last, kind) => {
+        const r = renewalReminder(last, kind);
+        expect(r.at.getTime()).toBeLessThan(holdLapsesAt(last).getTime());
+        let working = 0;
+        for (let d = shanghaiDate(r.at); d < last; d = addDaysToDay(d, 1))
+          if (PRC_CALENDAR.isWorkingDate(d)) working += 1;
+        expect(working).toBeGreaterThanOrEqual(r.leadWorkingDays);
       }),
     );
   });

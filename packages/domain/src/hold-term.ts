@@ -3,8 +3,17 @@
  * calendar days (YYYY-MM-DD). A term of n days starting on `from` runs to the (n-1)th day after it,
  * inclusive: a 365-day deposit freeze from 2026-03-01 holds until 2027-02-28 and lapses on 2027-03-01.
  */
-import { PRC_CALENDAR, shanghaiDate, type WorkingDayCalendar } from './calendar.ts';
-import { type AssetKind, EXPIRY_REMINDER, maxTermDays, type TermRuleSet, termRulesAt } from './rules.ts';
+import { endOfShanghaiDay, PRC_CALENDAR, shanghaiDate, type WorkingDayCalendar } from './calendar.ts';
+import {
+  type AssetKind,
+  EXPIRY_REMINDER,
+  maxTermDays,
+  REMINDER_RULE_SETS,
+  type ReminderRuleSet,
+  reminderRulesFor,
+  type TermRuleSet,
+  termRulesAt,
+} from './rules.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -63,4 +72,49 @@ export function expiryReminderAt(
     if (calendar.isWorkingDate(day)) counted += 1;
   }
   return new Date(Date.parse(`${day}T00:00:00+08:00`));
+}
+
+/** The instant a hold ending on `lastDay` lapses unless renewed: the end of that day, Asia/Shanghai (00:00 +08:00 next day). */
+export function holdLapsesAt(lastDay: string): Date {
+  return new Date(endOfShanghaiDay(lastDay).getTime() + 1);
+}
+
+export interface RenewalReminder {
+  at: Date;
+  leadWorkingDays: number;
+  /** The reminder rule set applied (its id), for the record. */
+  rules: string;
+  /** The count reached a year without a holiday table: weekends only, moved earlier by the rules' margin. */
+  estimated: boolean;
+}
+
+/**
+ * When to remind the court to renew a hold on `assetKind` ending on `lastDay`: the lead the reminder rules
+ * set for that asset kind, in working days (`expiryReminderAt`). Where the count reaches a year the calendar
+ * has no table for, weekends alone are counted and the reminder is moved earlier by the rules' margin, never
+ * later: a 3-year seal must still be reminded of, years before its holiday table is published.
+ */
+export function renewalReminder(
+  lastDay: string,
+  assetKind: AssetKind,
+  calendar: WorkingDayCalendar = PRC_CALENDAR,
+  sets: readonly ReminderRuleSet[] = REMINDER_RULE_SETS,
+): RenewalReminder {
+  const rules = reminderRulesFor(lastDay, sets);
+  const lead = rules.leadWorkingDays[assetKind];
+  let estimated = false;
+  const lenient: WorkingDayCalendar = {
+    ...calendar,
+    isWorkingDate(day) {
+      if (calendar.covers(Number(day.slice(0, 4)))) return calendar.isWorkingDate(day);
+      estimated = true;
+      const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+      return weekday !== 0 && weekday !== 6;
+    },
+  };
+  const counted = expiryReminderAt(lastDay, lead, lenient);
+  const at = estimated
+    ? expiryReminderAt(addDaysToDay(shanghaiDate(counted), -rules.uncoveredYearMarginDays), 0)
+    : counted;
+  return { at, leadWorkingDays: lead, rules: rules.id, estimated };
 }

@@ -129,6 +129,55 @@ export const ASSET_KIND_OF_AGENCY: Readonly<Record<AgencyKind, AssetKind>> = {
  */
 export const EXPIRY_REMINDER = { defaultLeadWorkingDays: 15 } as const;
 
+/**
+ * How far ahead of a hold's last day the court is reminded to renew it (续冻, 续封), per asset kind: versioned
+ * like the terms, so a change of policy applies to terms ending from its date on and never rewrites the past.
+ */
+export interface ReminderRuleSet {
+  id: string;
+  source: string;
+  /** YYYY-MM-DD, inclusive: the set applies to terms whose last day is on or after it. */
+  effectiveFrom: string;
+  /** YYYY-MM-DD, exclusive; absent while in force. */
+  effectiveTo?: string;
+  leadWorkingDays: Readonly<Record<AssetKind, number>>;
+  /**
+   * Calendar days added to the lead when the count reaches a year without a holiday table: counted on
+   * weekends only such a reminder could fall after a long holiday (春节, 国庆: up to 8 days off in a row), so it
+   * is moved that much earlier; early is harmless, late loses the court its priority.
+   */
+  uncoveredYearMarginDays: number;
+}
+
+export const REMINDER_RULE_SETS: readonly ReminderRuleSet[] = [
+  {
+    id: 'reminders-2026',
+    source:
+      '中枢政策（非法定）：续行须在期限届满前办理（法释〔2015〕5号第四百八十七条），' +
+      '默认提前15个工作日提醒，留出制作、送达续行通知书的时间（issue 11）',
+    effectiveFrom: EARLIEST_TERM_RULES_DAY,
+    leadWorkingDays: {
+      deposit: EXPIRY_REMINDER.defaultLeadWorkingDays,
+      movable: EXPIRY_REMINDER.defaultLeadWorkingDays,
+      'real-estate': EXPIRY_REMINDER.defaultLeadWorkingDays,
+      'other-property-right': EXPIRY_REMINDER.defaultLeadWorkingDays,
+    },
+    uncoveredYearMarginDays: 10,
+  },
+];
+
+/** The reminder rule set for a term ending on `lastDay` (YYYY-MM-DD); the earliest set before any applies. */
+export function reminderRulesFor(
+  lastDay: string,
+  sets: readonly ReminderRuleSet[] = REMINDER_RULE_SETS,
+): ReminderRuleSet {
+  const found = sets.find(
+    (s) => s.effectiveFrom <= lastDay && (s.effectiveTo === undefined || lastDay < s.effectiveTo),
+  );
+  // Terms ending before the first set are older than any policy: the first one is the nearest there is.
+  return found ?? [...sets].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom))[0]!;
+}
+
 /** 最高人民法院关于公布失信被执行人名单信息的若干规定（法释〔2017〕7号）. */
 export const DISHONEST_LIST_RULES = {
   source: '最高人民法院关于公布失信被执行人名单信息的若干规定（法释〔2017〕7号）',

@@ -13,6 +13,7 @@ import {
   shutdownGrpc,
 } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
+import { TIMERS_MIGRATIONS, type TimerHandler, TimerSweeper } from '@hub/timers';
 import { createMeasureHandler } from './measure-handler.js';
 import { MEASURE_MIGRATIONS } from './migrations.js';
 import type { MeasureHooks } from './spec.js';
@@ -41,6 +42,18 @@ export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
   hooks: (ctx: { logger: Logger; events: EventFactory }) => MeasureHooks;
   /** Its gRPC read API over its own tables. */
   grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger }) => GrpcServer;
+  /**
+   * Durable timers the service fires (@hub/timers): with them, the `timers` table joins its schema and one
+   * sweeper runs while the service does, waking at the earliest due timer and at least every `sweepMs`.
+   */
+  timers?: {
+    handlers: (ctx: {
+      events: EventFactory;
+      logger: Logger;
+      registry: ReturnType<typeof createMetricsRegistry>;
+    }) => TimerHandler[];
+    sweepMs?: number;
+  };
 }
 
 /**
@@ -54,7 +67,7 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
   const registry = createMetricsRegistry(def.service);
   const runtime: MessagingRuntime = serviceRuntime(def.service, config, {
     migrationsDir: def.migrationsDir,
-    packageMigrations: [MEASURE_MIGRATIONS],
+    packageMigrations: def.timers ? [MEASURE_MIGRATIONS, TIMERS_MIGRATIONS] : [MEASURE_MIGRATIONS],
     logger,
     registry,
     now: () => deps.clock.now(),
@@ -81,20 +94,32 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
   });
   registerErrorHandling(http);
   const grpc = def.grpc({ pool: runtime.pool, clock: deps.clock, logger });
+  const timers =
+    def.timers &&
+    new TimerSweeper({
+      pool: runtime.pool,
+      clock: deps.clock,
+      logger,
+      ...(def.timers.sweepMs === undefined ? {} : { maxSleepMs: def.timers.sweepMs }),
+      handlers: def.timers.handlers({ events: runtime.events, logger, registry }),
+    });
 
   const app = {
     name: def.service,
     http,
     runtime,
     grpcPort: 0,
+    timers,
     async start() {
       await runtime.start();
+      timers?.start();
       await http.listen({ host: def.listen.host, port: def.listen.port });
       app.grpcPort = await bindGrpc(grpc, `${def.listen.host}:${def.listen.grpcPort}`);
     },
     async stop() {
       await shutdownGrpc(grpc);
       await http.close();
+      await timers?.stop();
       await runtime.stop();
     },
   } satisfies ServiceApp & Record<string, unknown>;

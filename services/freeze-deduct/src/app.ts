@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '@hub/domain';
 import { buildMeasureService } from '@hub/measure-kit';
-import type { Logger } from '@hub/service-kit';
+import { type Logger, loadCalendar } from '@hub/service-kit';
 import type { FreezeDeductConfig } from './config.js';
 import { controlHooks } from './control-holds.js';
 import { createFreezeDeductGrpcServer } from './grpc/freeze-deduct-service.js';
+import { holdTimerHandlers } from './hold-timers.js';
 
 export { loadConfig } from './config.js';
 
@@ -21,6 +22,7 @@ export interface FreezeDeductDeps {
  * answers placed, changed or lifted.
  */
 export function buildApp(config: FreezeDeductConfig, deps: FreezeDeductDeps) {
+  const calendar = loadCalendar(config.HUB_CALENDAR_FILE);
   return buildMeasureService({
     service: 'freeze-deduct',
     consumer: 'controls',
@@ -32,7 +34,9 @@ export function buildApp(config: FreezeDeductConfig, deps: FreezeDeductDeps) {
     },
     migrationsDir: MIGRATIONS,
     deps,
-    hooks: ({ logger, events }) => controlHooks(logger, events),
+    hooks: ({ logger, events }) => controlHooks(logger, events, calendar),
     grpc: createFreezeDeductGrpcServer,
+    // Each hold's lapse at the end of its term and its renewal reminder (hold-timers.ts).
+    timers: { handlers: holdTimerHandlers, sweepMs: config.FREEZE_DEDUCT_TIMER_SWEEP_MS },
   });
 }

@@ -8,6 +8,11 @@ const schema = z.object({
   FREEZE_DEDUCT_PORT: env.port(8122),
   /** gRPC read API (a case's holds and pending control requests) for the gateway. */
   FREEZE_DEDUCT_GRPC_PORT: env.port(50054),
+  /**
+   * Longest real sleep of the hold timer sweeper, milliseconds: it wakes at the earliest lapse or reminder and
+   * at least this often, so a deadline is seen within this of passing at any time scale.
+   */
+  FREEZE_DEDUCT_TIMER_SWEEP_MS: env.positiveInt(250),
 });
 
 export type FreezeDeductConfig = z.infer<typeof schema>;

@@ -5,11 +5,12 @@
  * (`parseAnswerResult`); one that did not parse changes no hold, while its answer still counts.
  */
 import { randomUUID } from 'node:crypto';
-import { type AgencyKind, shanghaiDate } from '@hub/domain';
+import { type AgencyKind, shanghaiDate, type WorkingDayCalendar } from '@hub/domain';
 import type { AnsweredRow, MeasureHooks } from '@hub/measure-kit';
 import type { EventFactory } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
 import { applyHoldAnswer, type HoldAnswer, holdAnswerOf } from './domain/holds.js';
+import { armHoldTimers, type ChangedHold, lockHoldTimers } from './hold-timers.js';
 import { releaseExcess } from './over-freeze.js';
 import { insertControlParams, selectControlParams } from './sql/control-params.js';
 import { linkReleaseNotices, settleReleases } from './sql/excess-releases.js';
@@ -19,6 +20,7 @@ import { recordOwed } from './sql/owed.js';
 export function controlHooks(
   logger: Pick<Logger, 'warn' | 'info'>,
   events: EventFactory,
+  calendar?: WorkingDayCalendar,
 ): Pick<MeasureHooks, 'onPlanned' | 'onAnswered'> {
   return {
     onPlanned: async (tx, { notices }) => {
@@ -60,7 +62,7 @@ export function controlHooks(
       );
     },
     onAnswered: async (tx, answered) => {
-      await foldHoldAnswers(tx, answered, logger);
+      await foldHoldAnswers(tx, answered, logger, calendar);
       // A release of excess answered (whatever it said) is no longer under way.
       await settleReleases(
         tx,
@@ -80,11 +82,15 @@ export function controlHooks(
   };
 }
 
-/** Every answer about a hold folded into that hold and its history. */
+/**
+ * Every answer about a hold folded into that hold and its history; each hold's lapse and renewal reminder
+ * follow its term across the whole batch (hold-timers.ts).
+ */
 async function foldHoldAnswers(
   tx: Parameters<NonNullable<MeasureHooks['onAnswered']>>[0],
   answered: readonly AnsweredRow[],
   logger: Pick<Logger, 'warn'>,
+  calendar: WorkingDayCalendar | undefined,
 ): Promise<void> {
   const about = answered.flatMap((row) => {
     const answer = row.result ? holdAnswerOf(row.result) : null;
@@ -92,10 +98,16 @@ async function foldHoldAnswers(
   });
   if (about.length === 0) return;
   const params = await selectControlParams(tx, [...new Set(about.map((a) => a.row.noticeId))]);
+  // Timers before holds: a firing lapse timer takes its locks in the same order.
+  await lockHoldTimers(
+    tx,
+    about.map((a) => a.key),
+  );
   const holds = await lockHolds(
     tx,
     about.map((a) => a.key),
   );
+  const timed = new Map<string, ChangedHold>();
   const changes: HoldChange[] = [];
   for (const { row, answer, key } of about) {
     const k = holdKeyOf(key);
@@ -114,6 +126,12 @@ async function foldHoldAnswers(
     }
     const hold = { ...decision.hold, id: current?.id ?? randomUUID() };
     holds.set(k, hold);
+    timed.set(hold.id, {
+      before: timed.has(hold.id) ? timed.get(hold.id)?.before : current,
+      after: hold,
+      agency: row.agency as AgencyKind,
+      noticeId: row.noticeId,
+    });
     changes.push({
       key,
       subjectKey: row.subjectKey,
@@ -126,6 +144,7 @@ async function foldHoldAnswers(
     });
   }
   await writeHoldChanges(tx, changes);
+  await armHoldTimers(tx, [...timed.values()], calendar);
 }
 
 const keyOf = (row: AnsweredRow, answer: HoldAnswer): HoldKey => ({

@@ -17,6 +17,7 @@ import { Gauge, Histogram } from 'prom-client';
 import type { TrackerConfig } from './config.js';
 import { recordDeadLetters } from './dead-letters.js';
 import { createTrackerGrpcServer } from './grpc/tracker-service.js';
+import { holdEventsHandler } from './holds/hold-events.js';
 import { registerOpsRoutes } from './ops/routes.js';
 import { project } from './projection.js';
 import { registerReportRoutes } from './reports/routes.js';
@@ -59,6 +60,13 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     const { answered } = await project(tx, events, sla, calendar);
     for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
   });
+  // Holds running out and lapsed (freeze-deduct): the console's list, the timeline, the webhook.
+  const url = config.TRACKER_ALERT_WEBHOOK_URL;
+  runtime.consume(
+    'holds',
+    ['holds'],
+    holdEventsHandler({ alertsEnabled: url !== undefined, now: () => deps.clock.now() }),
+  );
   // Every message any service dead-lettered, for ops to see: read raw, since many cannot be decoded.
   runtime.consumeRaw('dead-letters', ['deadLetters'], recordDeadLetters);
   new Gauge({
@@ -74,8 +82,7 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
       for (const r of rows) this.set({ agency: r.agency, institution: r.institution }, r.n);
     },
   });
-  // SLA breaches, escalations and their webhook alerts: durable timers, one sweeper (DESIGN §5).
-  const url = config.TRACKER_ALERT_WEBHOOK_URL;
+  // SLA breaches, escalations and every webhook alert (holds' too): durable timers, one sweeper (DESIGN §5).
   const timers = new TimerSweeper({
     pool: runtime.pool,
     clock: deps.clock,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeEnvelope, type TopicKey, topicName } from '@hub/contracts';
-import { manualClock } from '@hub/domain';
+import { holdLapsesAt, manualClock, shanghaiDate } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
 import { createHttpServer, createLogger, createMetricsRegistry } from '@hub/service-kit';
 import { endpoints, hubEnv, isolate, portOf, REPO_ROOT, waitFor, waitForGroupCaughtUp } from '@hub/testkit';
@@ -142,6 +142,36 @@ const rowOf = (page: Page, institution: string) =>
   page
     .getByTestId('breach-row')
     .filter({ has: page.getByTestId('breach-institution').getByText(institution) });
+
+/** Publish what the freeze-deduct service would about holds, stamped now; wait until the tracker read it. */
+async function publishHolds(...messages: OutboxMessage[]) {
+  await producer.sendBatch({
+    topicMessages: messages.map((m) => ({
+      topic: m.topic,
+      messages: [{ key: m.key, value: encodeEnvelope(m.envelope) }],
+    })),
+  });
+  await waitForGroupCaughtUp(admin, `${iso.namespace}.tracker.holds`, [topicName('holds', iso.topicPrefix)], {
+    what: 'the tracker to read the hold events',
+  });
+}
+
+/** A hold whose term ends `days` Beijing days after the hub's now. */
+function holdEnding(days: number, noticeId: string, caseNo: string, agency: string, institution: string) {
+  const termUntil = shanghaiDate(new Date(clock.now().getTime() + days * 24 * HOUR));
+  return {
+    holdId: randomUUID(),
+    noticeId,
+    courtCode: caseNo.includes('川0105') ? '川0105' : '川0104',
+    caseNo,
+    agency,
+    institution,
+    assetKind: agency === 'bank' ? 'account' : 'unit',
+    assetKey: agency === 'bank' ? '6222020200112233445' : '510104001001GB00001F00010001',
+    termUntil,
+    lapsesAt: holdLapsesAt(termUntil),
+  };
+}
 
 describe('ops console', () => {
   const silent = { notice: randomUUID(), request: randomUUID() };
@@ -329,6 +359,70 @@ describe('ops console', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('lists holds running out across courts, and shows a lapse live in the list and in the notice’s timeline', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    try {
+      const bank = holdEnding(1, answeredNotice.notice, '(2026)川0104执77号', 'bank', 'CCB');
+      const unit = holdEnding(12, randomUUID(), '(2026)川0105执88号', 'real-estate', '成都市不动产登记中心');
+      await publishHolds(
+        at(clock.now().getTime() - T0).event('holds', unit.noticeId, 'holdExpiring', {
+          ...unit,
+          daysLeft: 12,
+          leadWorkingDays: 15,
+        }),
+        at(clock.now().getTime() - T0).event('holds', bank.noticeId, 'holdExpiring', {
+          ...bank,
+          daysLeft: 1,
+          leadWorkingDays: 15,
+        }),
+      );
+      await page.goto(`${base}/`);
+      await page.locator('[data-testid=stream-status][data-state=live]').waitFor();
+      const rows = page.getByTestId('hold-row');
+      await rows.nth(1).waitFor();
+      // Soonest first: the bank's freeze ends tomorrow, the seal in 12 days; no number in clear.
+      expect(
+        await rows.evaluateAll((trs) =>
+          trs.map((tr) => (tr as unknown as { dataset: { holdId: string } }).dataset.holdId),
+        ),
+      ).toEqual([bank.holdId, unit.holdId]);
+      expect(await rows.first().getByTestId('badge-expiring').textContent()).toBe('待续行');
+      expect(await rows.nth(1).getByTestId('hold-days-left').textContent()).toBe('12');
+      expect(await page.getByTestId('hold-count').textContent()).toBe('2');
+      expect(await page.getByTestId('holds').textContent()).not.toContain('6222020200112233445');
+
+      // The freeze is not renewed: past its deadline it lapses, and the open page shows it without reloading.
+      clock.set(new Date(bank.lapsesAt.getTime() + 60_000));
+      const { lapsesAt, ...lapsedHold } = bank;
+      await publishHolds(
+        at(clock.now().getTime() - T0).event('holds', bank.noticeId, 'holdLapsed', {
+          ...lapsedHold,
+          lapsedAt: lapsesAt,
+          daysLeft: 0,
+          frozenFen: 100_000,
+        }),
+      );
+      const lapsed = page.locator(`[data-testid=hold-row][data-hold-id="${bank.holdId}"][data-lapsed=true]`);
+      await lapsed.getByTestId('badge-lapsed').filter({ hasText: '已失效' }).waitFor();
+
+      await lapsed.getByTestId('hold-case').click();
+      const timeline = page.getByTestId('timeline');
+      await timeline.locator('[data-event=HoldLapsed].bad', { hasText: '未续行，已失效' }).waitFor();
+      expect(await timeline.locator('[data-event=HoldExpiring]').count()).toBe(1);
+      await page.getByTestId('lang-toggle').click();
+      await lapsed.getByTestId('badge-lapsed').filter({ hasText: 'Lapsed' }).waitFor();
+      await page.getByTestId('lang-toggle').click();
+      const dir = join(REPO_ROOT, 'test-artifacts');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'console-holds.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 
   it('replays the timeline after Last-Event-ID and ends open streams when the server closes', async () => {
     // A second tracker on the same database: the stream reads the DB, not one process's memory.

@@ -78,6 +78,17 @@ const ui = {
   valueTruncated: { zh: '共 {n} 字节，仅显示前 {shown} 字节', en: '{n} bytes, the first {shown} shown' },
   download: { zh: '下载原始字节', en: 'Download the raw bytes' },
   notFound: { zh: '未找到该通知书', en: 'No such notice' },
+  holds: { zh: '即将到期的控制措施', en: 'Holds running out' },
+  holdsHint: {
+    zh: '已发出续行提醒、尚未续冻续封的冻结与查封（各法院，最早到期在上），含近 7 日已失效的',
+    en: 'Freezes and seals reminded of and not yet renewed, all courts (soonest first), with those lapsed in the last 7 days',
+  },
+  noHolds: { zh: '暂无即将到期的控制措施', en: 'No hold running out' },
+  asset: { zh: '财产', en: 'Asset' },
+  termUntil: { zh: '期限至', en: 'Term until' },
+  daysLeft: { zh: '剩余天数', en: 'Days left' },
+  holdLapsed: { zh: '已失效', en: 'Lapsed' },
+  holdExpiring: { zh: '待续行', en: 'Renew' },
   loadFailed: { zh: '加载失败', en: 'Could not load' },
   footer: {
     zh: '时间均为北京时间（中枢时钟）。证件号码只以哈希比对，从不显示。',
@@ -138,6 +149,8 @@ const event: Record<string, Label> = {
   RequestBreached: { zh: '超期未答复', en: 'SLA breached' },
   RequestEscalated: { zh: '超期升级', en: 'Escalated' },
   NoticeCompleted: { zh: '通知书办结', en: 'Notice completed' },
+  HoldExpiring: { zh: '即将到期，提醒续行', en: 'Renewal reminder' },
+  HoldLapsed: { zh: '未续行，已失效', en: 'Lapsed unrenewed' },
 };
 
 /** Every word the console shows, in 中文 and English; embedded in the page as JSON. */

@@ -8,6 +8,7 @@ import { loadConsolePage } from './console-page.js';
 import { agencyStats } from './sql/agency-stats.js';
 import { listBreaches } from './sql/list-breaches.js';
 import { listDeadLetters, readDeadLetterValue } from './sql/list-dead-letters.js';
+import { listExpiringHolds } from './sql/list-expiring-holds.js';
 import { searchNotices } from './sql/search-notices.js';
 import { latestTimelineId } from './sql/timeline-feed.js';
 import { TimelineStream } from './timeline-stream.js';
@@ -23,9 +24,12 @@ export interface OpsDeps {
 const DAY_MS = 86_400_000;
 /** Late answers stay on the breach list this long after they came in. */
 const LATE_ANSWERS_SHOWN_DAYS = 7;
+/** Lapsed holds stay on the expiring list this long after their deadline. */
+const LAPSED_HOLDS_SHOWN_DAYS = 7;
 
 const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 const BreachesQuery = z.object({ limit: limit(200, 1000) });
+const ExpiringHoldsQuery = z.object({ limit: limit(200, 1000) });
 const AgenciesQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 const NoticesQuery = z.object({ q: z.string().trim().max(100).default(''), limit: limit(50, 200) });
 const DeadLettersQuery = z.object({
@@ -84,6 +88,14 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     const now = clock.now();
     const lateSince = new Date(now.getTime() - LATE_ANSWERS_SHOWN_DAYS * DAY_MS);
     return { asOf: now, breaches: await listBreaches(pool, { lateSince, limit: q.limit }) };
+  });
+
+  // Holds across all courts running out unless renewed (reminded of), soonest first; lapsed ones marked.
+  app.get('/v1/ops/holds/expiring', async (request) => {
+    const q = parseQuery(ExpiringHoldsQuery, request.query);
+    const now = clock.now();
+    const lapsedSince = new Date(now.getTime() - LAPSED_HOLDS_SHOWN_DAYS * DAY_MS);
+    return { asOf: now, holds: await listExpiringHolds(pool, { now, lapsedSince, limit: q.limit }) };
   });
 
   app.get('/v1/ops/agencies', async (request) => {

@@ -3,10 +3,10 @@ import { Counter, type Registry } from 'prom-client';
 import { SLA_TIMERS } from './sla-timers.js';
 
 /**
- * Pushes breach and escalation alerts to the configured webhook. Each alert is a durable timer scheduled with
- * its breach; the POST is made outside any transaction (claimed, committed, called, then recorded), and a
+ * Pushes breach and escalation alerts, and holds running out or lapsed (holds/hold-events.ts), to the
+ * configured webhook. Each alert is a durable timer scheduled with what it reports; the POST is made outside any transaction (claimed, committed, called, then recorded), and a
  * failure is retried with exponential backoff (1 s doubling, at most five minutes) up to 20 attempts. Delivery
- * is at least once: the receiver de-duplicates by `kind` and `requestId`.
+ * is at least once: the receiver de-duplicates by `kind` and `requestId` (holds: `kind`, `holdId`, `termUntil`).
  */
 export function alertHandler(deps: { url: string; registry: Registry }): CallHandler {
   const sent = new Counter({

@@ -63,6 +63,23 @@ export interface NoticeView extends NoticeSummary {
   timeline: TimelineEntry[];
 }
 
+/** A hold running out unless renewed, or lapsed lately (GET /v1/ops/holds/expiring). */
+export interface ExpiringHold {
+  holdId: string;
+  noticeId: string;
+  courtCode: string;
+  caseNo: string;
+  agency: string;
+  institution: string;
+  assetKind: string;
+  asset: string;
+  termUntil: string;
+  lapsesAt: string;
+  daysLeft: number;
+  lapsed: boolean;
+  lapsedAt: string | null;
+}
+
 export interface DeadLetterHeader {
   name: string;
   value: string;

@@ -1,11 +1,13 @@
 /**
  * The ops console's script (entry point): bundled at tracker start by console-bundle.ts and loaded by
- * console.html as a module. Live SLA breaches over SSE, agencies, search, a notice's timeline, dead letters.
+ * console.html as a module. Live SLA breaches over SSE, agencies, holds running out, search, a notice's
+ * timeline, dead letters.
  */
 import { loadAgencies, renderAgencies } from './agencies.ts';
 import { renderBreaches } from './breaches.ts';
 import { loadDeadLetters, renderDeadLetters, wireDeadLetters } from './dead-letters.ts';
 import { $, showError } from './dom.ts';
+import { loadHolds, renderHolds } from './holds.ts';
 import { t } from './i18n.ts';
 import { renderNotice, renderResults, search, showNotice } from './notice.ts';
 import { state, storeLang } from './state.ts';
@@ -26,6 +28,7 @@ function applyLang(): void {
   setStream(state.stream);
   renderBreaches();
   renderAgencies();
+  renderHolds();
   renderResults();
   renderNotice();
   renderDeadLetters();
@@ -45,7 +48,7 @@ $('search-form').addEventListener('submit', (e) => {
 wireDeadLetters();
 
 setInterval(() => {
-  if (state.stream === 'live') Promise.all([loadAgencies(), loadDeadLetters()]).catch(showError);
+  if (state.stream === 'live') Promise.all([loadAgencies(), loadHolds(), loadDeadLetters()]).catch(showError);
 }, 15000);
 
 applyLang();

@@ -3,6 +3,9 @@ import { $, el, showError, time } from './dom.ts';
 import { label, t } from './i18n.ts';
 import { state } from './state.ts';
 
+/** Timeline entries shown as trouble: a missed deadline, and a hold lost for want of renewal. */
+const BAD_EVENTS = ['RequestBreached', 'RequestEscalated', 'HoldLapsed'];
+
 export async function search(q: string): Promise<void> {
   const { notices } = await getJson<{ notices: NoticeSummary[] }>(
     `/v1/ops/notices?limit=50&q=${encodeURIComponent(q)}`,
@@ -187,7 +190,7 @@ export function renderNotice(): void {
           {
             testid: 'timeline-entry',
             'data-event': e.event,
-            class: e.event === 'RequestBreached' || e.event === 'RequestEscalated' ? 'bad' : null,
+            class: BAD_EVENTS.includes(e.event) ? 'bad' : null,
           },
           time(e.at),
           el('span', {}, label('event', e.event)),

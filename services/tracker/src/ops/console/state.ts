@@ -1,4 +1,4 @@
-import type { AgencyRow, Breach, DeadLetter, NoticeSummary, NoticeView } from './api.ts';
+import type { AgencyRow, Breach, DeadLetter, ExpiringHold, NoticeSummary, NoticeView } from './api.ts';
 
 export type Lang = 'zh' | 'en';
 export type StreamState = 'connecting' | 'live' | 'down';
@@ -29,6 +29,7 @@ export const state = {
   breaches: new Map<string, ListedBreach>(),
   fresh: new Set<string>(),
   agencies: null as AgencyRow[] | null,
+  holds: null as ExpiringHold[] | null,
   windowDays: 30,
   results: null as NoticeSummary[] | null,
   noticeId: null as string | null,

@@ -3,6 +3,7 @@ import type { TimelineEvent } from './api.ts';
 import { isListed, loadBreaches, renderBreaches } from './breaches.ts';
 import { loadDeadLetters } from './dead-letters.ts';
 import { $, showError } from './dom.ts';
+import { loadHolds } from './holds.ts';
 import { t } from './i18n.ts';
 import { openNotice } from './notice.ts';
 import { type StreamState, state } from './state.ts';
@@ -20,6 +21,7 @@ const later = (fn: () => Promise<void>, ms: number) => {
   };
 };
 const refreshAgencies = later(loadAgencies, 1000);
+const refreshHolds = later(loadHolds, 300);
 const refreshNotice = later(async () => {
   if (state.noticeId) await openNotice(state.noticeId);
 }, 300);
@@ -42,6 +44,7 @@ function onTimeline(ev: TimelineEvent): void {
     }
     refreshAgencies();
   }
+  if (ev.event === 'HoldExpiring' || ev.event === 'HoldLapsed') refreshHolds();
   if (ev.noticeId === state.noticeId) refreshNotice();
 }
 
@@ -57,7 +60,7 @@ export function connect(): void {
   // `ready` comes once the server has fixed this connection's cursor: a snapshot read after it
   // plus the events after it miss nothing. It comes again after every reconnect.
   source.addEventListener('ready', () => {
-    Promise.all([loadBreaches(), loadAgencies(), loadDeadLetters()])
+    Promise.all([loadBreaches(), loadAgencies(), loadHolds(), loadDeadLetters()])
       .then(() => {
         showError(null);
         setStream('live');

@@ -35,6 +35,8 @@ export interface EventEnvelope {
     | { $case: "noticeCompleted"; value: NoticeCompleted }
     | { $case: "requestBreached"; value: RequestBreached }
     | { $case: "requestEscalated"; value: RequestEscalated }
+    | { $case: "holdExpiring"; value: HoldExpiring }
+    | { $case: "holdLapsed"; value: HoldLapsed }
     | { $case: "releaseRequested"; value: ReleaseRequested }
     | undefined;
 }
@@ -184,6 +186,58 @@ export interface ReleaseRequested {
   noticeNo: string;
 }
 
+/**
+ * A freeze or seal (hold) the hub placed runs out soon unless renewed (续冻, 续封): raised once per term by the
+ * freeze-deduct service at the reminder's lead time (packages/domain REMINDER_RULE_SETS). Keyed and
+ * enveloped by the notice that set the hold's current term.
+ */
+export interface HoldExpiring {
+  holdId: string;
+  noticeId: string;
+  courtCode: string;
+  caseNo: string;
+  agency: string;
+  institution: string;
+  /** account, unit, plate */
+  assetKind: string;
+  /** the account, unit or plate number: personal data, masked wherever it is logged */
+  assetKey: string;
+  /** the term's last day, YYYY-MM-DD (Asia/Shanghai) */
+  termUntil: string;
+  /** the end of that day: the deadline to renew by */
+  lapsesAt?:
+    | Date
+    | undefined;
+  /** calendar days from the reminder's day to the last day */
+  daysLeft: number;
+  /** the lead the reminder rules set for this asset kind */
+  leadWorkingDays: number;
+}
+
+/**
+ * A hold was not renewed and ran out at the end of its term (失效): moved to `lapsed` once, by the
+ * freeze-deduct service's durable lapse timer.
+ */
+export interface HoldLapsed {
+  holdId: string;
+  noticeId: string;
+  courtCode: string;
+  caseNo: string;
+  agency: string;
+  institution: string;
+  assetKind: string;
+  assetKey: string;
+  termUntil: string;
+  /** the deadline it lapsed at (the end of term_until) */
+  lapsedAt?:
+    | Date
+    | undefined;
+  /** always 0: kept so both events read alike */
+  daysLeft: number;
+  /** money the hold still held when it lapsed (no longer frozen by this court) */
+  frozenFen: number;
+}
+
 function createBaseEventEnvelope(): EventEnvelope {
   return {
     eventId: "",
@@ -243,6 +297,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         break;
       case "requestEscalated":
         RequestEscalated.encode(message.payload.value, writer.uint32(146).fork()).join();
+        break;
+      case "holdExpiring":
+        HoldExpiring.encode(message.payload.value, writer.uint32(154).fork()).join();
+        break;
+      case "holdLapsed":
+        HoldLapsed.encode(message.payload.value, writer.uint32(162).fork()).join();
         break;
       case "releaseRequested":
         ReleaseRequested.encode(message.payload.value, writer.uint32(178).fork()).join();
@@ -387,6 +447,22 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.payload = { $case: "requestEscalated", value: RequestEscalated.decode(reader, reader.uint32()) };
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.payload = { $case: "holdExpiring", value: HoldExpiring.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.payload = { $case: "holdLapsed", value: HoldLapsed.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 22: {
             if (tag !== 178) {
               break;
@@ -463,6 +539,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "requestEscalated", value: RequestEscalated.fromJSON(object.requestEscalated) }
         : isSet(object.request_escalated)
         ? { $case: "requestEscalated", value: RequestEscalated.fromJSON(object.request_escalated) }
+        : isSet(object.holdExpiring)
+        ? { $case: "holdExpiring", value: HoldExpiring.fromJSON(object.holdExpiring) }
+        : isSet(object.hold_expiring)
+        ? { $case: "holdExpiring", value: HoldExpiring.fromJSON(object.hold_expiring) }
+        : isSet(object.holdLapsed)
+        ? { $case: "holdLapsed", value: HoldLapsed.fromJSON(object.holdLapsed) }
+        : isSet(object.hold_lapsed)
+        ? { $case: "holdLapsed", value: HoldLapsed.fromJSON(object.hold_lapsed) }
         : isSet(object.releaseRequested)
         ? { $case: "releaseRequested", value: ReleaseRequested.fromJSON(object.releaseRequested) }
         : isSet(object.release_requested)
@@ -509,6 +593,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.requestBreached = RequestBreached.toJSON(message.payload.value);
     } else if (message.payload?.$case === "requestEscalated") {
       obj.requestEscalated = RequestEscalated.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "holdExpiring") {
+      obj.holdExpiring = HoldExpiring.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "holdLapsed") {
+      obj.holdLapsed = HoldLapsed.toJSON(message.payload.value);
     } else if (message.payload?.$case === "releaseRequested") {
       obj.releaseRequested = ReleaseRequested.toJSON(message.payload.value);
     }
@@ -581,6 +669,18 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       case "requestEscalated": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "requestEscalated", value: RequestEscalated.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "holdExpiring": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "holdExpiring", value: HoldExpiring.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "holdLapsed": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "holdLapsed", value: HoldLapsed.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -2528,6 +2628,602 @@ export const ReleaseRequested: MessageFns<ReleaseRequested> = {
     message.frozenFen = object.frozenFen ?? 0;
     message.owedFen = object.owedFen ?? 0;
     message.noticeNo = object.noticeNo ?? "";
+    return message;
+  },
+};
+
+function createBaseHoldExpiring(): HoldExpiring {
+  return {
+    holdId: "",
+    noticeId: "",
+    courtCode: "",
+    caseNo: "",
+    agency: "",
+    institution: "",
+    assetKind: "",
+    assetKey: "",
+    termUntil: "",
+    lapsesAt: undefined,
+    daysLeft: 0,
+    leadWorkingDays: 0,
+  };
+}
+
+export const HoldExpiring: MessageFns<HoldExpiring> = {
+  encode(message: HoldExpiring, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.holdId !== "") {
+      writer.uint32(10).string(message.holdId);
+    }
+    if (message.noticeId !== "") {
+      writer.uint32(18).string(message.noticeId);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(26).string(message.courtCode);
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(34).string(message.caseNo);
+    }
+    if (message.agency !== "") {
+      writer.uint32(42).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(50).string(message.institution);
+    }
+    if (message.assetKind !== "") {
+      writer.uint32(58).string(message.assetKind);
+    }
+    if (message.assetKey !== "") {
+      writer.uint32(66).string(message.assetKey);
+    }
+    if (message.termUntil !== "") {
+      writer.uint32(74).string(message.termUntil);
+    }
+    if (message.lapsesAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lapsesAt), writer.uint32(82).fork()).join();
+    }
+    if (message.daysLeft !== 0) {
+      writer.uint32(88).int32(message.daysLeft);
+    }
+    if (message.leadWorkingDays !== 0) {
+      writer.uint32(96).int32(message.leadWorkingDays);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldExpiring {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldExpiring();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.holdId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.noticeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.assetKind = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.assetKey = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.termUntil = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lapsesAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.daysLeft = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.leadWorkingDays = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldExpiring {
+    return {
+      holdId: isSet(object.holdId)
+        ? globalThis.String(object.holdId)
+        : isSet(object.hold_id)
+        ? globalThis.String(object.hold_id)
+        : "",
+      noticeId: isSet(object.noticeId)
+        ? globalThis.String(object.noticeId)
+        : isSet(object.notice_id)
+        ? globalThis.String(object.notice_id)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      assetKind: isSet(object.assetKind)
+        ? globalThis.String(object.assetKind)
+        : isSet(object.asset_kind)
+        ? globalThis.String(object.asset_kind)
+        : "",
+      assetKey: isSet(object.assetKey)
+        ? globalThis.String(object.assetKey)
+        : isSet(object.asset_key)
+        ? globalThis.String(object.asset_key)
+        : "",
+      termUntil: isSet(object.termUntil)
+        ? globalThis.String(object.termUntil)
+        : isSet(object.term_until)
+        ? globalThis.String(object.term_until)
+        : "",
+      lapsesAt: isSet(object.lapsesAt)
+        ? fromJsonTimestamp(object.lapsesAt)
+        : isSet(object.lapses_at)
+        ? fromJsonTimestamp(object.lapses_at)
+        : undefined,
+      daysLeft: isSet(object.daysLeft)
+        ? globalThis.Number(object.daysLeft)
+        : isSet(object.days_left)
+        ? globalThis.Number(object.days_left)
+        : 0,
+      leadWorkingDays: isSet(object.leadWorkingDays)
+        ? globalThis.Number(object.leadWorkingDays)
+        : isSet(object.lead_working_days)
+        ? globalThis.Number(object.lead_working_days)
+        : 0,
+    };
+  },
+
+  toJSON(message: HoldExpiring): unknown {
+    const obj: any = {};
+    if (message.holdId !== "") {
+      obj.holdId = message.holdId;
+    }
+    if (message.noticeId !== "") {
+      obj.noticeId = message.noticeId;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.assetKind !== "") {
+      obj.assetKind = message.assetKind;
+    }
+    if (message.assetKey !== "") {
+      obj.assetKey = message.assetKey;
+    }
+    if (message.termUntil !== "") {
+      obj.termUntil = message.termUntil;
+    }
+    if (message.lapsesAt !== undefined) {
+      obj.lapsesAt = message.lapsesAt.toISOString();
+    }
+    if (message.daysLeft !== 0) {
+      obj.daysLeft = Math.round(message.daysLeft);
+    }
+    if (message.leadWorkingDays !== 0) {
+      obj.leadWorkingDays = Math.round(message.leadWorkingDays);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HoldExpiring>, I>>(base?: I): HoldExpiring {
+    return HoldExpiring.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HoldExpiring>, I>>(object: I): HoldExpiring {
+    const message = createBaseHoldExpiring();
+    message.holdId = object.holdId ?? "";
+    message.noticeId = object.noticeId ?? "";
+    message.courtCode = object.courtCode ?? "";
+    message.caseNo = object.caseNo ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.assetKind = object.assetKind ?? "";
+    message.assetKey = object.assetKey ?? "";
+    message.termUntil = object.termUntil ?? "";
+    message.lapsesAt = object.lapsesAt ?? undefined;
+    message.daysLeft = object.daysLeft ?? 0;
+    message.leadWorkingDays = object.leadWorkingDays ?? 0;
+    return message;
+  },
+};
+
+function createBaseHoldLapsed(): HoldLapsed {
+  return {
+    holdId: "",
+    noticeId: "",
+    courtCode: "",
+    caseNo: "",
+    agency: "",
+    institution: "",
+    assetKind: "",
+    assetKey: "",
+    termUntil: "",
+    lapsedAt: undefined,
+    daysLeft: 0,
+    frozenFen: 0,
+  };
+}
+
+export const HoldLapsed: MessageFns<HoldLapsed> = {
+  encode(message: HoldLapsed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.holdId !== "") {
+      writer.uint32(10).string(message.holdId);
+    }
+    if (message.noticeId !== "") {
+      writer.uint32(18).string(message.noticeId);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(26).string(message.courtCode);
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(34).string(message.caseNo);
+    }
+    if (message.agency !== "") {
+      writer.uint32(42).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(50).string(message.institution);
+    }
+    if (message.assetKind !== "") {
+      writer.uint32(58).string(message.assetKind);
+    }
+    if (message.assetKey !== "") {
+      writer.uint32(66).string(message.assetKey);
+    }
+    if (message.termUntil !== "") {
+      writer.uint32(74).string(message.termUntil);
+    }
+    if (message.lapsedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lapsedAt), writer.uint32(82).fork()).join();
+    }
+    if (message.daysLeft !== 0) {
+      writer.uint32(88).int32(message.daysLeft);
+    }
+    if (message.frozenFen !== 0) {
+      writer.uint32(96).int64(message.frozenFen);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldLapsed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldLapsed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.holdId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.noticeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.assetKind = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.assetKey = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.termUntil = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lapsedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.daysLeft = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.frozenFen = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldLapsed {
+    return {
+      holdId: isSet(object.holdId)
+        ? globalThis.String(object.holdId)
+        : isSet(object.hold_id)
+        ? globalThis.String(object.hold_id)
+        : "",
+      noticeId: isSet(object.noticeId)
+        ? globalThis.String(object.noticeId)
+        : isSet(object.notice_id)
+        ? globalThis.String(object.notice_id)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      assetKind: isSet(object.assetKind)
+        ? globalThis.String(object.assetKind)
+        : isSet(object.asset_kind)
+        ? globalThis.String(object.asset_kind)
+        : "",
+      assetKey: isSet(object.assetKey)
+        ? globalThis.String(object.assetKey)
+        : isSet(object.asset_key)
+        ? globalThis.String(object.asset_key)
+        : "",
+      termUntil: isSet(object.termUntil)
+        ? globalThis.String(object.termUntil)
+        : isSet(object.term_until)
+        ? globalThis.String(object.term_until)
+        : "",
+      lapsedAt: isSet(object.lapsedAt)
+        ? fromJsonTimestamp(object.lapsedAt)
+        : isSet(object.lapsed_at)
+        ? fromJsonTimestamp(object.lapsed_at)
+        : undefined,
+      daysLeft: isSet(object.daysLeft)
+        ? globalThis.Number(object.daysLeft)
+        : isSet(object.days_left)
+        ? globalThis.Number(object.days_left)
+        : 0,
+      frozenFen: isSet(object.frozenFen)
+        ? globalThis.Number(object.frozenFen)
+        : isSet(object.frozen_fen)
+        ? globalThis.Number(object.frozen_fen)
+        : 0,
+    };
+  },
+
+  toJSON(message: HoldLapsed): unknown {
+    const obj: any = {};
+    if (message.holdId !== "") {
+      obj.holdId = message.holdId;
+    }
+    if (message.noticeId !== "") {
+      obj.noticeId = message.noticeId;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.assetKind !== "") {
+      obj.assetKind = message.assetKind;
+    }
+    if (message.assetKey !== "") {
+      obj.assetKey = message.assetKey;
+    }
+    if (message.termUntil !== "") {
+      obj.termUntil = message.termUntil;
+    }
+    if (message.lapsedAt !== undefined) {
+      obj.lapsedAt = message.lapsedAt.toISOString();
+    }
+    if (message.daysLeft !== 0) {
+      obj.daysLeft = Math.round(message.daysLeft);
+    }
+    if (message.frozenFen !== 0) {
+      obj.frozenFen = Math.round(message.frozenFen);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HoldLapsed>, I>>(base?: I): HoldLapsed {
+    return HoldLapsed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HoldLapsed>, I>>(object: I): HoldLapsed {
+    const message = createBaseHoldLapsed();
+    message.holdId = object.holdId ?? "";
+    message.noticeId = object.noticeId ?? "";
+    message.courtCode = object.courtCode ?? "";
+    message.caseNo = object.caseNo ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.assetKind = object.assetKind ?? "";
+    message.assetKey = object.assetKey ?? "";
+    message.termUntil = object.termUntil ?? "";
+    message.lapsedAt = object.lapsedAt ?? undefined;
+    message.daysLeft = object.daysLeft ?? 0;
+    message.frozenFen = object.frozenFen ?? 0;
     return message;
   },
 };
