@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { NoticeSubmission } from "./common.js";
 
 export const protobufPackage = "enforcement.v1";
 
@@ -87,6 +88,24 @@ export interface PendingControl {
   institution: string;
   status: string;
   dueAt?: Date | undefined;
+}
+
+export interface CheckControlsRequest {
+  /** Validated submissions; court.code is the authenticated court's. */
+  notices: NoticeSubmission[];
+}
+
+export interface CheckControlsResponse {
+  /** one per notice, in order */
+  results: CheckControlResult[];
+}
+
+export interface CheckControlResult {
+  ok: boolean;
+  /** a code of the error catalog (DEDUCT_WITHOUT_FREEZE, NO_HOLD …) when not ok */
+  errorCode: string;
+  /** the error's details (field paths), JSON */
+  errorDetailsJson: string;
 }
 
 function createBaseGetCaseControlsRequest(): GetCaseControlsRequest {
@@ -993,6 +1012,257 @@ export const PendingControl: MessageFns<PendingControl> = {
   },
 };
 
+function createBaseCheckControlsRequest(): CheckControlsRequest {
+  return { notices: [] };
+}
+
+export const CheckControlsRequest: MessageFns<CheckControlsRequest> = {
+  encode(message: CheckControlsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.notices) {
+      NoticeSubmission.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckControlsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckControlsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.notices.push(NoticeSubmission.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckControlsRequest {
+    return {
+      notices: globalThis.Array.isArray(object?.notices)
+        ? object.notices.map((e: any) => NoticeSubmission.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CheckControlsRequest): unknown {
+    const obj: any = {};
+    if (message.notices?.length) {
+      obj.notices = message.notices.map((e) => NoticeSubmission.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckControlsRequest>, I>>(base?: I): CheckControlsRequest {
+    return CheckControlsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckControlsRequest>, I>>(object: I): CheckControlsRequest {
+    const message = createBaseCheckControlsRequest();
+    message.notices = object.notices?.map((e) => NoticeSubmission.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCheckControlsResponse(): CheckControlsResponse {
+  return { results: [] };
+}
+
+export const CheckControlsResponse: MessageFns<CheckControlsResponse> = {
+  encode(message: CheckControlsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      CheckControlResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckControlsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckControlsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(CheckControlResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckControlsResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => CheckControlResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CheckControlsResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => CheckControlResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckControlsResponse>, I>>(base?: I): CheckControlsResponse {
+    return CheckControlsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckControlsResponse>, I>>(object: I): CheckControlsResponse {
+    const message = createBaseCheckControlsResponse();
+    message.results = object.results?.map((e) => CheckControlResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCheckControlResult(): CheckControlResult {
+  return { ok: false, errorCode: "", errorDetailsJson: "" };
+}
+
+export const CheckControlResult: MessageFns<CheckControlResult> = {
+  encode(message: CheckControlResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ok !== false) {
+      writer.uint32(8).bool(message.ok);
+    }
+    if (message.errorCode !== "") {
+      writer.uint32(18).string(message.errorCode);
+    }
+    if (message.errorDetailsJson !== "") {
+      writer.uint32(26).string(message.errorDetailsJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckControlResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckControlResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.errorCode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.errorDetailsJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckControlResult {
+    return {
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      errorCode: isSet(object.errorCode)
+        ? globalThis.String(object.errorCode)
+        : isSet(object.error_code)
+        ? globalThis.String(object.error_code)
+        : "",
+      errorDetailsJson: isSet(object.errorDetailsJson)
+        ? globalThis.String(object.errorDetailsJson)
+        : isSet(object.error_details_json)
+        ? globalThis.String(object.error_details_json)
+        : "",
+    };
+  },
+
+  toJSON(message: CheckControlResult): unknown {
+    const obj: any = {};
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.errorCode !== "") {
+      obj.errorCode = message.errorCode;
+    }
+    if (message.errorDetailsJson !== "") {
+      obj.errorDetailsJson = message.errorDetailsJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckControlResult>, I>>(base?: I): CheckControlResult {
+    return CheckControlResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckControlResult>, I>>(object: I): CheckControlResult {
+    const message = createBaseCheckControlResult();
+    message.ok = object.ok ?? false;
+    message.errorCode = object.errorCode ?? "";
+    message.errorDetailsJson = object.errorDetailsJson ?? "";
+    return message;
+  },
+};
+
 export type FreezeDeductServiceService = typeof FreezeDeductServiceService;
 export const FreezeDeductServiceService = {
   getCaseControls: {
@@ -1006,10 +1276,31 @@ export const FreezeDeductServiceService = {
       Buffer.from(GetCaseControlsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetCaseControlsResponse => GetCaseControlsResponse.decode(value),
   },
+  /**
+   * Whether control notices (freeze, renew-freeze, release, deduct, seal, renew-seal, unseal) may be
+   * accepted, judged against the service's own holds, owed record and notices in flight; one result per
+   * notice, in order. The gateway asks before it stores a notice; intake asks the same again.
+   */
+  checkControls: {
+    path: "/enforcement.v1.FreezeDeductService/CheckControls" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckControlsRequest): Buffer => Buffer.from(CheckControlsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckControlsRequest => CheckControlsRequest.decode(value),
+    responseSerialize: (value: CheckControlsResponse): Buffer =>
+      Buffer.from(CheckControlsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckControlsResponse => CheckControlsResponse.decode(value),
+  },
 } as const;
 
 export interface FreezeDeductServiceServer extends UntypedServiceImplementation {
   getCaseControls: handleUnaryCall<GetCaseControlsRequest, GetCaseControlsResponse>;
+  /**
+   * Whether control notices (freeze, renew-freeze, release, deduct, seal, renew-seal, unseal) may be
+   * accepted, judged against the service's own holds, owed record and notices in flight; one result per
+   * notice, in order. The gateway asks before it stores a notice; intake asks the same again.
+   */
+  checkControls: handleUnaryCall<CheckControlsRequest, CheckControlsResponse>;
 }
 
 export interface FreezeDeductServiceClient extends Client {
@@ -1027,6 +1318,26 @@ export interface FreezeDeductServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetCaseControlsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Whether control notices (freeze, renew-freeze, release, deduct, seal, renew-seal, unseal) may be
+   * accepted, judged against the service's own holds, owed record and notices in flight; one result per
+   * notice, in order. The gateway asks before it stores a notice; intake asks the same again.
+   */
+  checkControls(
+    request: CheckControlsRequest,
+    callback: (error: ServiceError | null, response: CheckControlsResponse) => void,
+  ): ClientUnaryCall;
+  checkControls(
+    request: CheckControlsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckControlsResponse) => void,
+  ): ClientUnaryCall;
+  checkControls(
+    request: CheckControlsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckControlsResponse) => void,
   ): ClientUnaryCall;
 }
 
