@@ -11,6 +11,9 @@ export {
 } from './gen/enforcement/v1/common.js';
 export {
   CaseControls,
+  CheckControlResult,
+  CheckControlsRequest,
+  CheckControlsResponse,
   FreezeDeductServiceClient,
   type FreezeDeductServiceServer,
   FreezeDeductServiceService,

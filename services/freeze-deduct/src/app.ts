@@ -3,8 +3,10 @@ import type { Clock } from '@hub/domain';
 import { buildMeasureService } from '@hub/measure-kit';
 import type { Logger } from '@hub/service-kit';
 import type { FreezeDeductConfig } from './config.js';
+import { refusesAtIntake } from './control-admission.js';
 import { controlHooks } from './control-holds.js';
 import { createFreezeDeductGrpcServer } from './grpc/freeze-deduct-service.js';
+import { withTestPause } from './test-pause.js';
 
 export { loadConfig } from './config.js';
 
@@ -32,7 +34,12 @@ export function buildApp(config: FreezeDeductConfig, deps: FreezeDeductDeps) {
     },
     migrationsDir: MIGRATIONS,
     deps,
-    hooks: ({ logger }) => controlHooks(logger),
+    hooks: ({ logger }) =>
+      withTestPause(
+        { ...controlHooks(logger), refuses: refusesAtIntake },
+        config.FREEZE_DEDUCT_TEST_PAUSE,
+        logger,
+      ),
     grpc: createFreezeDeductGrpcServer,
   });
 }

@@ -1,5 +1,6 @@
 import { commonEnv, env, parseEnv } from '@hub/service-kit';
 import { z } from 'zod';
+import { TEST_PAUSES } from './test-pause.js';
 
 const schema = z.object({
   ...commonEnv,
@@ -8,6 +9,8 @@ const schema = z.object({
   FREEZE_DEDUCT_PORT: env.port(8122),
   /** gRPC read API (a case's holds and pending control requests) for the gateway. */
   FREEZE_DEDUCT_GRPC_PORT: env.port(50054),
+  /** Tests only: stop the consumer at a step of a deduction, to be killed there (src/test-pause.ts). */
+  FREEZE_DEDUCT_TEST_PAUSE: z.enum(TEST_PAUSES).optional(),
 });
 
 export type FreezeDeductConfig = z.infer<typeof schema>;

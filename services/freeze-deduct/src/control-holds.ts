@@ -10,6 +10,7 @@ import type { AnsweredRow, MeasureHooks } from '@hub/measure-kit';
 import type { Logger } from '@hub/service-kit';
 import { applyHoldAnswer, type HoldAnswer, holdAnswerOf } from './domain/holds.js';
 import { insertControlParams, selectControlParams } from './sql/control-params.js';
+import { type Deduction, insertDeductions } from './sql/deductions.js';
 import { type HoldChange, type HoldKey, holdKeyOf, lockHolds, writeHoldChanges } from './sql/holds.js';
 import { recordOwed } from './sql/owed.js';
 
@@ -59,6 +60,7 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
         about.map((a) => a.key),
       );
       const changes: HoldChange[] = [];
+      const deductions: Deduction[] = [];
       for (const { row, answer, key } of about) {
         const k = holdKeyOf(key);
         const current = holds.get(k);
@@ -76,6 +78,16 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
         }
         const hold = { ...decision.hold, id: current?.id ?? randomUUID() };
         holds.set(k, hold);
+        if (answer.kind === 'deduct') {
+          // The agency's transfer reference, kept with what the request moved (once per request).
+          deductions.push({
+            requestId: row.requestId,
+            holdId: hold.id,
+            amountFen: answer.deductedFen,
+            transferRef: answer.transferRef,
+            at: row.answeredAt,
+          });
+        }
         changes.push({
           key,
           subjectKey: row.subjectKey,
@@ -88,6 +100,7 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
         });
       }
       await writeHoldChanges(tx, changes);
+      await insertDeductions(tx, deductions);
     },
   };
 }

@@ -18,6 +18,7 @@ import { QueryClient } from './adapters/query-client.js';
 import { TrackerClient } from './adapters/tracker-client.js';
 import { CourtAuth } from './auth.js';
 import type { GatewayConfig } from './config.js';
+import { ControlGate } from './control-gate.js';
 import { createCourtGrpcServer } from './grpc/court-service.js';
 import { registerNoticeRoutes } from './http/routes.js';
 import { NoticeReader } from './notice-reader.js';
@@ -65,6 +66,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     config.GATEWAY_MAX_PENDING,
     () => deps.clock.now(),
     config.HUB_MEASURE_SERVICES,
+    new ControlGate(runtime.pool, controls, config.HUB_MEASURE_SERVICES.has('query') ? query : undefined),
   );
 
   const http = createHttpServer({

@@ -4,8 +4,12 @@ import { type Clock, HubError } from '@hub/domain';
 import { type Logger, unary } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { caseControls } from '../case-controls.js';
+import { checkControls, checkResultOf } from '../control-admission.js';
 
-/** The freeze-deduct service's read API (the gateway serves it to courts as /v1/cases/:caseNo/controls). */
+/**
+ * The freeze-deduct service's read API: a case's controls (the gateway serves them to courts as
+ * /v1/cases/:caseNo/controls), and whether control notices may be accepted (asked before the gateway stores one).
+ */
 export function createFreezeDeductGrpcServer(deps: { pool: Pool; clock: Clock; logger: Logger }): Server {
   const impl: FreezeDeductServiceServer = {
     getCaseControls: unary(deps.logger, async (call) => {
@@ -13,6 +17,10 @@ export function createFreezeDeductGrpcServer(deps: { pool: Pool; clock: Clock; l
       const controls = await caseControls(deps.pool, caseNo, courtCode, deps.clock.now());
       if (!controls) throw new HubError('NOT_FOUND', [{ path: 'caseNo', code: 'NO_CONTROL_FOR_CASE' }]);
       return { controls };
+    }),
+    checkControls: unary(deps.logger, async (call) => {
+      const admissions = await checkControls(deps.pool, call.request.notices, deps.clock.now());
+      return { results: admissions.map(checkResultOf) };
     }),
   };
   const server = new Server();

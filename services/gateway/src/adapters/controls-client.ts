@@ -1,5 +1,10 @@
 import { credentials, Metadata, status } from '@grpc/grpc-js';
-import { type CaseControls, FreezeDeductServiceClient } from '@hub/contracts';
+import {
+  type CaseControls,
+  type CheckControlResult,
+  FreezeDeductServiceClient,
+  type NoticeSubmission,
+} from '@hub/contracts';
 import { HubError } from '@hub/domain';
 
 /** The freeze-deduct service's read API over gRPC: a case's holds and pending control requests (控制措施). */
@@ -24,6 +29,24 @@ export class ControlsClient {
               new HubError('UNAVAILABLE', [{ dependency: 'freeze-deduct' }], undefined, { cause: err }),
             );
           resolve(res.controls);
+        },
+      );
+    });
+  }
+
+  /** Whether each control notice may be accepted, in order (FreezeDeductService.CheckControls). */
+  check(notices: readonly NoticeSubmission[], deadlineMs = 5000): Promise<CheckControlResult[]> {
+    return new Promise((resolve, reject) => {
+      this.client.checkControls(
+        { notices: [...notices] },
+        new Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (err, res) => {
+          if (err || !res || res.results.length !== notices.length)
+            return reject(
+              new HubError('UNAVAILABLE', [{ dependency: 'freeze-deduct' }], undefined, { cause: err }),
+            );
+          resolve(res.results);
         },
       );
     });
