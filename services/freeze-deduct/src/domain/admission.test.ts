@@ -129,14 +129,24 @@ describe('admitControl', () => {
       facts([hold({ institution: 'CCB' })]),
       'NO_HOLD',
     ],
-    ['a renewal of a lapsed hold', notice('renew-freeze'), facts([hold({ state: 'lapsed' })]), 'HOLD_NOT_LIVE'],
+    [
+      'a renewal of a lapsed hold',
+      notice('renew-freeze'),
+      facts([hold({ state: 'lapsed' })]),
+      'HOLD_NOT_LIVE',
+    ],
     [
       'a renewal of a hold past its last day',
       notice('renew-freeze'),
       facts([hold({ termUntil: '2026-11-30' })]),
       'HOLD_NOT_LIVE',
     ],
-    ['a release of a released hold', notice('release'), facts([hold({ state: 'released' })]), 'HOLD_NOT_LIVE'],
+    [
+      'a release of a released hold',
+      notice('release'),
+      facts([hold({ state: 'released' })]),
+      'HOLD_NOT_LIVE',
+    ],
     [
       'an unseal of another court’s seal',
       notice('unseal', {

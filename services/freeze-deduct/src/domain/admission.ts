@@ -105,7 +105,9 @@ export function assetAt(
   switch (agency) {
     case 'bank':
     case 'provident-fund':
-      return n.accountNo ? { assetKind: 'account', assetKey: n.accountNo, path: 'params.accountNo' } : undefined;
+      return n.accountNo
+        ? { assetKind: 'account', assetKey: n.accountNo, path: 'params.accountNo' }
+        : undefined;
     case 'real-estate':
       return n.unitNo ? { assetKind: 'unit', assetKey: n.unitNo, path: 'params.unitNo' } : undefined;
     case 'public-security':
@@ -209,7 +211,10 @@ export function admitControls(notices: readonly ControlNotice[], facts: Admissio
       pendingFreezeFen: c.pendingFreezeFen + (n.measure === 'freeze' ? amount : 0),
       pendingDeductFen:
         n.measure === 'deduct' && n.accountNo
-          ? new Map([...c.pendingDeductFen, [n.accountNo, (c.pendingDeductFen.get(n.accountNo) ?? 0) + amount]])
+          ? new Map([
+              ...c.pendingDeductFen,
+              [n.accountNo, (c.pendingDeductFen.get(n.accountNo) ?? 0) + amount],
+            ])
           : c.pendingDeductFen,
     });
     return admission;
