@@ -54,8 +54,8 @@ export class ControlGate {
       ).catch((err: unknown) => err as HubError),
     ]);
     fresh.forEach((i, k) => {
-      if (unknown instanceof Error) judged[i] = unavailable(unknown, 'query');
-      else if (checked instanceof Error) judged[i] = unavailable(checked, 'freeze-deduct');
+      if (checked instanceof Error) judged[i] = unavailable(checked, 'freeze-deduct');
+      else if (unknown instanceof Error) judged[i] = unavailable(unknown, 'query');
       else judged[i] = unknown[k] ?? refusal(checked[k]!);
     });
     return judged;
