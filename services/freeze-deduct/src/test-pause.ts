@@ -4,12 +4,13 @@
  * and waits to be killed. Unset (always, outside those tests) the hooks are returned unchanged.
  *
  *   before-send    a deduct notice taken in, its requests planned: nothing committed, nothing dispatched
- *   before-commit  a deduct answer folded into its hold: nothing committed, the answer not yet taken
+ *   before-answer  a deduct answer read off the progress topic, its hold not yet touched: nothing committed
+ *   before-commit  a deduct answer folded into its hold and recorded: nothing committed, the answer not taken
  */
 import type { MeasureHooks } from '@hub/measure-kit';
 import type { Logger } from '@hub/service-kit';
 
-export const TEST_PAUSES = ['before-send', 'before-commit'] as const;
+export const TEST_PAUSES = ['before-send', 'before-answer', 'before-commit'] as const;
 export type TestPause = (typeof TEST_PAUSES)[number];
 
 export const PAUSE_MARKER = 'freeze-deduct test pause reached';
@@ -33,6 +34,7 @@ export function withTestPause(
       if (pause === 'before-send' && batch.notices.some((n) => n.measure === 'deduct')) await stop(pause);
     },
     onAnswered: async (tx, answered) => {
+      if (pause === 'before-answer' && answered.some((a) => a.measure === 'deduct')) await stop(pause);
       await hooks.onAnswered?.(tx, answered);
       if (pause === 'before-commit' && answered.some((a) => a.measure === 'deduct')) await stop(pause);
     },

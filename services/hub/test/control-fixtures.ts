@@ -22,7 +22,11 @@ export const tag = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
 export interface Client {
   post(body: unknown, court?: CourtName): Promise<{ status: number; body: Record<string, any> }>;
   batch(bodies: unknown[], court?: CourtName): Promise<{ status: number; body: Record<string, any> }>;
-  completed(id: string, what: string, court?: CourtName): Promise<{ status: string; requests: any[] }>;
+  completed(
+    id: string,
+    what: string,
+    court?: CourtName,
+  ): Promise<{ status: string; requests: any[]; timeline: any[] }>;
   controls(caseNo: string, court?: CourtName): Promise<{ status: number; body: Record<string, any> }>;
 }
 
@@ -52,7 +56,7 @@ export function client(gateway: () => string): Client {
       waitFor(
         async () => {
           const res = await fetch(`${gateway()}/v1/notices/${id}`, { headers: headersOf(court) });
-          const v = (await res.json()) as { status: string; requests: any[] };
+          const v = (await res.json()) as { status: string; requests: any[]; timeline: any[] };
           return v.status === 'completed' ? v : undefined;
         },
         { what, timeoutMs: 60_000, intervalMs: 100 },
