@@ -63,7 +63,10 @@ export async function takeIn(
     const requests = plan(notice, spec, now);
     if (!failure) return { notice, requests };
     // Never sent, so nothing is due: stored as failed with the hook's code.
-    return { notice, requests: requests.map(({ deadlines: _, ...r }) => ({ ...r, failure: r.failure ?? failure })) };
+    return {
+      notice,
+      requests: requests.map(({ deadlines: _, ...r }) => ({ ...r, failure: r.failure ?? failure })),
+    };
   });
   const requests = planned.flatMap((p) => p.requests);
   const routed = requests.filter((r) => !r.failure);

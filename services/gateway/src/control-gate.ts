@@ -47,7 +47,9 @@ export class ControlGate {
     const fresh = controls.filter((i) => !stored.has(notices[i]!.noticeNo));
     if (fresh.length === 0) return judged;
     const [checked, unknown] = await Promise.all([
-      this.controls.check(fresh.map((i) => noticeToProto(notices[i]!))).catch((err: unknown) => err as HubError),
+      this.controls
+        .check(fresh.map((i) => noticeToProto(notices[i]!)))
+        .catch((err: unknown) => err as HubError),
       this.unknownAccounts(
         court,
         fresh.map((i) => notices[i]!),
@@ -88,7 +90,11 @@ export class ControlGate {
  * Whether the report contradicts the account at this target: every section of the targeted institution (or,
  * for a target naming only the agency kind, of that kind) has answered, at least one has, and none lists it.
  */
-function unknownAt(report: PropertyReport, t: { agency: string; institution?: string | undefined }, accountNo: string) {
+function unknownAt(
+  report: PropertyReport,
+  t: { agency: string; institution?: string | undefined },
+  accountNo: string,
+) {
   const kind = FACT_KIND[t.agency];
   if (!kind) return false;
   const sections = report.debtors.flatMap((d) =>
@@ -126,7 +132,11 @@ function unavailable(err: Error, dependency: string): HubError {
 }
 
 /** Which of the court's notice numbers are stored already. */
-async function storedNoticeNos(pool: Pool, court: string, noticeNos: readonly string[]): Promise<Set<string>> {
+async function storedNoticeNos(
+  pool: Pool,
+  court: string,
+  noticeNos: readonly string[],
+): Promise<Set<string>> {
   const { rows } = await pool.query<{ notice_no: string }>(
     'SELECT notice_no FROM notices WHERE court_code = $1 AND notice_no = ANY($2::text[])',
     [court, noticeNos],

@@ -82,7 +82,10 @@ export class Submissions {
   }
 
   /** Control notices judged before storage (ControlGate); why each may not be stored, in order. */
-  private async judge(court: string, notices: readonly NoticeSubmission[]): Promise<(HubError | undefined)[]> {
+  private async judge(
+    court: string,
+    notices: readonly NoticeSubmission[],
+  ): Promise<(HubError | undefined)[]> {
     try {
       return await this.gate.check(court, notices);
     } catch (err) {

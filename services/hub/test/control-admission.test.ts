@@ -216,7 +216,7 @@ describe('control notices refused before storage (REST)', () => {
       res.body.results.map((r: { ok: boolean; error?: { code: string } }) => r.ok || r.error?.code),
     ).toEqual([true, 'DEDUCT_WITHOUT_FREEZE']);
     expect(await storedAtGateway([good.noticeNo, bad.noticeNo])).toEqual([good.noticeNo]);
-    await c.completed(res.body.results[0].id, 'the good item completed');
+    await c.completed(res.body.results[0]!.id, 'the good item completed');
     // The freeze-deduct service heard only of the stored one.
     expect(await takenIn('(2026)川0104执8105号')).toBe(0);
     expect(await takenIn('(2026)川0104执8106号')).toBe(1);
@@ -266,7 +266,13 @@ describe('control notices that no longer pass at intake', () => {
     ]);
     expect(rows).toEqual([]);
     const sim = stack.apps.get('agency-sim') as unknown as {
-      http: { inject(o: object): Promise<{ json(): any }> };
+      http: {
+        inject(o: object): Promise<{
+          json(): {
+            transfers: { requestId: string; caseNo: string; amountFen: number; transferRef: string }[];
+          };
+        }>;
+      };
     };
     const { transfers } = (await sim.http.inject({ method: 'GET', url: '/v1/sim/transfers' })).json();
     expect(
@@ -281,7 +287,7 @@ describe('control notices that no longer pass at intake', () => {
       'SELECT d.request_id, d.amount_fen, d.transfer_ref FROM deductions d JOIN holds h ON h.id = d.hold_id WHERE h.case_no = $1',
       [caseNo],
     );
-    const transfer = transfers.find((t: { caseNo: string }) => t.caseNo === caseNo);
+    const transfer = transfers.find((t: { caseNo: string }) => t.caseNo === caseNo)!;
     expect(recorded.rows.map((r) => [r.request_id, Number(r.amount_fen), r.transfer_ref])).toEqual([
       [transfer.requestId, 600, transfer.transferRef],
     ]);
@@ -357,8 +363,8 @@ describe('two courts at once', () => {
           court,
         );
         mine.forEach((s, i) => {
-          const r = res.body.results[i];
-          outcome.set(s, r.ok ? 'ok' : r.error.code);
+          const r = res.body.results[i]!;
+          outcome.set(s, r.ok ? 'ok' : String(r.error?.code));
         });
       }),
     ]);

@@ -19,21 +19,39 @@ let seq = 0;
 /** A unique suffix for notice numbers. */
 export const tag = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
 
+/**
+ * What the tests read of the court API's replies, every endpoint's fields in one shape: a field the
+ * endpoint does not send is undefined at run time (and the assertion reading it fails).
+ */
+export interface Reply {
+  status: number;
+  body: {
+    id: string;
+    duplicate: boolean;
+    error: { code: string; message: string; details: Record<string, unknown>[] };
+    results: { index: number; ok: boolean; id: string; error?: { code: string } }[];
+    holds: { state: string; frozenFen: number; deductedFen: number; asset: { kind: string; key: string } }[];
+    totals: { owedFen: number | null; frozenFen: number; deductedFen: number };
+  };
+}
+
+export interface NoticeView {
+  status: string;
+  requests: { id: string; status: string }[];
+  timeline: { event: string; requestId: string | null; detail: string | null }[];
+}
+
 export interface Client {
-  post(body: unknown, court?: CourtName): Promise<{ status: number; body: Record<string, any> }>;
-  batch(bodies: unknown[], court?: CourtName): Promise<{ status: number; body: Record<string, any> }>;
-  completed(
-    id: string,
-    what: string,
-    court?: CourtName,
-  ): Promise<{ status: string; requests: any[]; timeline: any[] }>;
-  controls(caseNo: string, court?: CourtName): Promise<{ status: number; body: Record<string, any> }>;
+  post(body: unknown, court?: CourtName): Promise<Reply>;
+  batch(bodies: unknown[], court?: CourtName): Promise<Reply>;
+  completed(id: string, what: string, court?: CourtName): Promise<NoticeView>;
+  controls(caseNo: string, court?: CourtName): Promise<Reply>;
 }
 
 export function client(gateway: () => string): Client {
   const json = async (res: Response) => ({
     status: res.status,
-    body: (await res.json()) as Record<string, any>,
+    body: (await res.json()) as Reply['body'],
   });
   return {
     post: async (body, court = 'a') =>
@@ -56,7 +74,7 @@ export function client(gateway: () => string): Client {
       waitFor(
         async () => {
           const res = await fetch(`${gateway()}/v1/notices/${id}`, { headers: headersOf(court) });
-          const v = (await res.json()) as { status: string; requests: any[]; timeline: any[] };
+          const v = (await res.json()) as NoticeView;
           return v.status === 'completed' ? v : undefined;
         },
         { what, timeoutMs: 60_000, intervalMs: 100 },
