@@ -14,6 +14,7 @@ export {
   CheckControlResult,
   CheckControlsRequest,
   CheckControlsResponse,
+  DeductionView,
   FreezeDeductServiceClient,
   type FreezeDeductServiceServer,
   FreezeDeductServiceService,

@@ -122,6 +122,8 @@ export const ANY_FREE_PORTS: Readonly<Record<string, string>> = Object.freeze({
   TRACKER_GRPC_PORT: '0',
   QUERY_PORT: '0',
   QUERY_GRPC_PORT: '0',
+  FREEZE_DEDUCT_PORT: '0',
+  FREEZE_DEDUCT_GRPC_PORT: '0',
   ADAPTER_BANK_PORT: '0',
   ADAPTER_REAL_ESTATE_PORT: '0',
   ADAPTER_PUBLIC_SECURITY_PORT: '0',

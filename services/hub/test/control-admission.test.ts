@@ -291,6 +291,14 @@ describe('control notices that no longer pass at intake', () => {
     expect(recorded.rows.map((r) => [r.request_id, Number(r.amount_fen), r.transfer_ref])).toEqual([
       [transfer.requestId, 600, transfer.transferRef],
     ]);
+    // … and shows it in the case's controls.
+    expect(held.body.deductions).toEqual([
+      expect.objectContaining({
+        requestId: transfer.requestId,
+        amountFen: 600,
+        transferRef: transfer.transferRef,
+      }),
+    ]);
   });
 });
 

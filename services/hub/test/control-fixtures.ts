@@ -32,6 +32,7 @@ export interface Reply {
     results: { index: number; ok: boolean; id: string; error?: { code: string } }[];
     holds: { state: string; frozenFen: number; deductedFen: number; asset: { kind: string; key: string } }[];
     totals: { owedFen: number | null; frozenFen: number; deductedFen: number };
+    deductions: { requestId: string; accountNo: string; amountFen: number; transferRef: string }[];
   };
 }
 

@@ -118,6 +118,14 @@ async function movedOnce(caseNo: string, noticeId: string, amountFen: number) {
   expect(controls.body.holds).toEqual([
     expect.objectContaining({ frozenFen: 10_000 - amountFen, deductedFen: amountFen }),
   ]);
+  expect(controls.body.deductions).toEqual([
+    expect.objectContaining({
+      requestId: request!.id,
+      accountNo: found.accountNo,
+      amountFen,
+      transferRef: transfers[0]!.transferRef,
+    }),
+  ]);
   const { rows } = await fd.query(
     `SELECT d.request_id, d.amount_fen, d.transfer_ref,
             (SELECT count(*)::int FROM hold_history x WHERE x.hold_id = h.id AND x.measure = 'deduct') AS changes

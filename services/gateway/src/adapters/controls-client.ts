@@ -81,6 +81,16 @@ export function controlsToBody(c: CaseControls) {
       registrationNo: h.registrationNo,
       updatedAt: iso(h.updatedAt),
     })),
+    // 扣划 with the agency's transfer reference, once per request.
+    deductions: c.deductions.map((d) => ({
+      requestId: d.requestId,
+      holdId: d.holdId,
+      institution: d.institution,
+      accountNo: d.accountNo,
+      amountFen: d.amountFen,
+      transferRef: d.transferRef,
+      at: iso(d.at),
+    })),
     pending: c.pending.map((p) => ({
       requestId: p.requestId,
       noticeId: p.noticeId,

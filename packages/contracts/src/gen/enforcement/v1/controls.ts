@@ -45,7 +45,24 @@ export interface CaseControls {
   /** money deducted (扣划) so far */
   deductedFen: number;
   /** 执行标的 plus costs as the court last stated it; absent until stated */
-  owedFen?: number | undefined;
+  owedFen?:
+    | number
+    | undefined;
+  /** every deduction (扣划) the agencies reported, oldest first */
+  deductions: DeductionView[];
+}
+
+/** A deduction as the agency reported it: what its request moved off which hold, under which transfer reference. */
+export interface DeductionView {
+  /** the agency's idempotency key */
+  requestId: string;
+  holdId: string;
+  institution: string;
+  accountNo: string;
+  amountFen: number;
+  /** the agency's 划款凭证号 */
+  transferRef: string;
+  at?: Date | undefined;
 }
 
 /** A freeze or seal the hub placed (冻结, 查封), as the agency's answers left it. */
@@ -279,6 +296,7 @@ function createBaseCaseControls(): CaseControls {
     frozenFen: 0,
     deductedFen: 0,
     owedFen: undefined,
+    deductions: [],
   };
 }
 
@@ -304,6 +322,9 @@ export const CaseControls: MessageFns<CaseControls> = {
     }
     if (message.owedFen !== undefined) {
       writer.uint32(56).int64(message.owedFen);
+    }
+    for (const v of message.deductions) {
+      DeductionView.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -377,6 +398,14 @@ export const CaseControls: MessageFns<CaseControls> = {
             message.owedFen = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.deductions.push(DeductionView.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -420,6 +449,9 @@ export const CaseControls: MessageFns<CaseControls> = {
         : isSet(object.owed_fen)
         ? globalThis.Number(object.owed_fen)
         : undefined,
+      deductions: globalThis.Array.isArray(object?.deductions)
+        ? object.deductions.map((e: any) => DeductionView.fromJSON(e))
+        : [],
     };
   },
 
@@ -446,6 +478,9 @@ export const CaseControls: MessageFns<CaseControls> = {
     if (message.owedFen !== undefined) {
       obj.owedFen = Math.round(message.owedFen);
     }
+    if (message.deductions?.length) {
+      obj.deductions = message.deductions.map((e) => DeductionView.toJSON(e));
+    }
     return obj;
   },
 
@@ -461,6 +496,192 @@ export const CaseControls: MessageFns<CaseControls> = {
     message.frozenFen = object.frozenFen ?? 0;
     message.deductedFen = object.deductedFen ?? 0;
     message.owedFen = object.owedFen ?? undefined;
+    message.deductions = object.deductions?.map((e) => DeductionView.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeductionView(): DeductionView {
+  return { requestId: "", holdId: "", institution: "", accountNo: "", amountFen: 0, transferRef: "", at: undefined };
+}
+
+export const DeductionView: MessageFns<DeductionView> = {
+  encode(message: DeductionView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.holdId !== "") {
+      writer.uint32(18).string(message.holdId);
+    }
+    if (message.institution !== "") {
+      writer.uint32(26).string(message.institution);
+    }
+    if (message.accountNo !== "") {
+      writer.uint32(34).string(message.accountNo);
+    }
+    if (message.amountFen !== 0) {
+      writer.uint32(40).int64(message.amountFen);
+    }
+    if (message.transferRef !== "") {
+      writer.uint32(50).string(message.transferRef);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeductionView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeductionView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.holdId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.accountNo = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.amountFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.transferRef = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeductionView {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      holdId: isSet(object.holdId)
+        ? globalThis.String(object.holdId)
+        : isSet(object.hold_id)
+        ? globalThis.String(object.hold_id)
+        : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      accountNo: isSet(object.accountNo)
+        ? globalThis.String(object.accountNo)
+        : isSet(object.account_no)
+        ? globalThis.String(object.account_no)
+        : "",
+      amountFen: isSet(object.amountFen)
+        ? globalThis.Number(object.amountFen)
+        : isSet(object.amount_fen)
+        ? globalThis.Number(object.amount_fen)
+        : 0,
+      transferRef: isSet(object.transferRef)
+        ? globalThis.String(object.transferRef)
+        : isSet(object.transfer_ref)
+        ? globalThis.String(object.transfer_ref)
+        : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+    };
+  },
+
+  toJSON(message: DeductionView): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.holdId !== "") {
+      obj.holdId = message.holdId;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.accountNo !== "") {
+      obj.accountNo = message.accountNo;
+    }
+    if (message.amountFen !== 0) {
+      obj.amountFen = Math.round(message.amountFen);
+    }
+    if (message.transferRef !== "") {
+      obj.transferRef = message.transferRef;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeductionView>, I>>(base?: I): DeductionView {
+    return DeductionView.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeductionView>, I>>(object: I): DeductionView {
+    const message = createBaseDeductionView();
+    message.requestId = object.requestId ?? "";
+    message.holdId = object.holdId ?? "";
+    message.institution = object.institution ?? "";
+    message.accountNo = object.accountNo ?? "";
+    message.amountFen = object.amountFen ?? 0;
+    message.transferRef = object.transferRef ?? "";
+    message.at = object.at ?? undefined;
     return message;
   },
 };
