@@ -11,6 +11,10 @@ export {
 } from './gen/enforcement/v1/common.js';
 export {
   CaseControls,
+  CheckControlResult,
+  CheckControlsRequest,
+  CheckControlsResponse,
+  DeductionView,
   FreezeDeductServiceClient,
   type FreezeDeductServiceServer,
   FreezeDeductServiceService,

@@ -26,6 +26,13 @@ describe('the error catalog', () => {
     ['NOTICE_CONFLICT', 409, GrpcStatus.ALREADY_EXISTS],
     ['ILLEGAL_TRANSITION', 409, GrpcStatus.FAILED_PRECONDITION],
     ['DEDUCT_EXCEEDS_FROZEN', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['DEDUCT_EXCEEDS_OWED', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['DEDUCT_WITHOUT_FREEZE', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['FREEZE_EXCEEDS_OWED', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['HOLD_OF_ANOTHER_COURT', 403, GrpcStatus.PERMISSION_DENIED],
+    ['HOLD_NOT_LIVE', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['NO_HOLD', 409, GrpcStatus.FAILED_PRECONDITION],
+    ['UNKNOWN_ACCOUNT', 422, GrpcStatus.FAILED_PRECONDITION],
     ['LEASE_EXPIRED', 409, GrpcStatus.FAILED_PRECONDITION],
     ['RATE_LIMITED', 429, GrpcStatus.RESOURCE_EXHAUSTED],
     ['UNAVAILABLE', 503, GrpcStatus.UNAVAILABLE],
@@ -69,6 +76,12 @@ describe('the error catalog', () => {
         case 'ILLEGAL_TRANSITION':
         case 'DEDUCT_EXCEEDS_FROZEN':
         case 'DEDUCT_EXCEEDS_OWED':
+        case 'DEDUCT_WITHOUT_FREEZE':
+        case 'FREEZE_EXCEEDS_OWED':
+        case 'HOLD_OF_ANOTHER_COURT':
+        case 'HOLD_NOT_LIVE':
+        case 'NO_HOLD':
+        case 'UNKNOWN_ACCOUNT':
         case 'RELISTING_BARRED':
         case 'NO_PROPERTY_REPORT':
         case 'PLAN_CONFLICT':

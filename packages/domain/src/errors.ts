@@ -72,6 +72,36 @@ export const ERROR_CATALOG = {
     grpc: G.FAILED_PRECONDITION,
     message: 'The total deducted for the case would exceed the amount owed.',
   },
+  DEDUCT_WITHOUT_FREEZE: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'This court holds no live freeze for the case on that account: there is nothing to deduct from.',
+  },
+  FREEZE_EXCEEDS_OWED: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The freeze and what the case already holds frozen would exceed the amount still owed.',
+  },
+  HOLD_OF_ANOTHER_COURT: {
+    http: 403,
+    grpc: G.PERMISSION_DENIED,
+    message: 'The hold on that asset is another court’s; only the court that placed it may renew or lift it.',
+  },
+  HOLD_NOT_LIVE: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'This court’s hold on that asset has ended (lapsed, released or deducted).',
+  },
+  NO_HOLD: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'This court holds nothing on that asset for the case.',
+  },
+  UNKNOWN_ACCOUNT: {
+    http: 422,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'The case’s property report has that institution’s answer, and the account is not in it.',
+  },
   RELISTING_BARRED: {
     http: 409,
     grpc: G.FAILED_PRECONDITION,

@@ -15,7 +15,14 @@ import type { OutboxMessage } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
 import { readResult } from './answers.js';
 import { requestEvents } from './dispatch.js';
-import type { AnsweredRow, IntakeNotice, MeasureServiceSpec, PlannedRow, Reuse } from './spec.js';
+import type {
+  AnsweredRow,
+  IntakeNotice,
+  MeasureServiceSpec,
+  PlannedRow,
+  RequestFailure,
+  Reuse,
+} from './spec.js';
 import { insertNotices } from './sql/insert-notices.js';
 import { insertRequests } from './sql/insert-requests.js';
 import { subjectKeyOf } from './subject.js';
@@ -48,7 +55,19 @@ export async function takeIn(
   );
   const notices = candidates.filter((n) => fresh.has(n.id));
   if (notices.length === 0) return [];
-  const planned = notices.map((notice) => ({ notice, requests: plan(notice, spec, now) }));
+  const refused = spec.hooks?.refuses
+    ? await spec.hooks.refuses(tx, { notices, now })
+    : new Map<string, RequestFailure>();
+  const planned = notices.map((notice) => {
+    const failure = refused.get(notice.id);
+    const requests = plan(notice, spec, now);
+    if (!failure) return { notice, requests };
+    // Never sent, so nothing is due: stored as failed with the hook's code.
+    return {
+      notice,
+      requests: requests.map(({ deadlines: _, ...r }) => ({ ...r, failure: r.failure ?? failure })),
+    };
+  });
   const requests = planned.flatMap((p) => p.requests);
   const routed = requests.filter((r) => !r.failure);
   const reuses =

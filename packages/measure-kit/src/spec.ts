@@ -31,10 +31,18 @@ export interface IntakeNotice {
   issued: NoticeIssued;
 }
 
+/** Why a request fails without being sent: a stable code (RequestFailed.code) and words for people. */
+export interface RequestFailure {
+  code: string;
+  reason: string;
+}
+
 /** A request planned for one institution, before it is stored and dispatched. */
-export interface PlannedRow extends PlannedRequest {
+export interface PlannedRow extends Omit<PlannedRequest, 'failure'> {
   id: string;
   noticeId: string;
+  /** Set when the request is not sent at all: it is stored as failed and announced with RequestFailed. */
+  failure?: RequestFailure | undefined;
   /** Absent on a request that could not be routed (it fails at once). */
   deadlines?: Deadlines;
 }
@@ -84,6 +92,16 @@ export type Tx = Queryable;
 export interface MeasureHooks {
   /** A guard on intake, after ownership of the measure: a notice it refuses is not taken in at all. */
   admits?(issued: NoticeIssued): boolean;
+  /**
+   * Which new notices may no longer be carried out (by notice id), judged in the batch's transaction before
+   * anything is dispatched: they are taken in, and each of their requests fails at once with the failure
+   * (stored as failed, announced with RequestFailed), never sent. For rules that depend on what other
+   * notices did since the notice was accepted.
+   */
+  refuses?(
+    tx: Tx,
+    batch: { notices: readonly IntakeNotice[]; now: Date },
+  ): Promise<ReadonlyMap<string, RequestFailure>>;
   /**
    * Which planned requests are answered without asking (by request id). They are still dispatched, as reuse
    * records carrying `reusedFromRequestId`, and answered at once with `RequestAnswered`.

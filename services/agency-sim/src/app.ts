@@ -40,6 +40,16 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
       answered: sim.answered,
     })),
   }));
+  /** The deductions (扣划) the mock banks and provident-fund centres carried out, as their books hold them. */
+  http.get('/v1/sim/transfers', async () => ({
+    transfers: agencies.flatMap(({ agency }) =>
+      agency.kind === 'bank'
+        ? ledgers.bank(agency.institution).transfers
+        : agency.kind === 'provident-fund'
+          ? ledgers.providentFund(agency.institution).transfers
+          : [],
+    ),
+  }));
 
   const app = {
     name: 'agency-sim',

@@ -39,6 +39,7 @@ export class MockAgency {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private readonly given = new Map<string, AgencyAnswer>();
   answered = 0;
 
   constructor(private readonly o: MockAgencyOptions) {}
@@ -101,11 +102,22 @@ export class MockAgency {
     return requests.length;
   }
 
-  private answerFor(r: InboxItem) {
-    if (this.o.refusalRate > 0 && Math.random() < this.o.refusalRate) {
-      return { requestId: r.id, outcome: 'refused', reason: 'simulated refusal (SIM_REFUSAL_RATE)' };
+  /**
+   * The answer to one request, decided once: a request that comes back (its answer was lost on the way, its
+   * lease ran out, the hub delivered it again) gets the same answer, a simulated refusal included. The
+   * request id is the partner's idempotency key, so money its books moved for a deduction is never moved
+   * again, nor reported refused the second time.
+   */
+  answerFor(r: InboxItem): AgencyAnswer & { requestId: string } {
+    let given = this.given.get(r.id);
+    if (!given) {
+      given =
+        this.o.refusalRate > 0 && Math.random() < this.o.refusalRate
+          ? { outcome: 'refused', reason: 'simulated refusal (SIM_REFUSAL_RATE)' }
+          : this.o.answer(r);
+      this.given.set(r.id, given);
     }
-    return { requestId: r.id, ...this.o.answer(r) };
+    return { requestId: r.id, ...given };
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -3,9 +3,11 @@ import type { Clock } from '@hub/domain';
 import { buildMeasureService } from '@hub/measure-kit';
 import { type Logger, loadCalendar } from '@hub/service-kit';
 import type { FreezeDeductConfig } from './config.js';
+import { refusesAtIntake } from './control-admission.js';
 import { controlHooks } from './control-holds.js';
 import { createFreezeDeductGrpcServer } from './grpc/freeze-deduct-service.js';
 import { holdTimerHandlers } from './hold-timers.js';
+import { withTestPause } from './test-pause.js';
 
 export { loadConfig } from './config.js';
 
@@ -34,7 +36,12 @@ export function buildApp(config: FreezeDeductConfig, deps: FreezeDeductDeps) {
     },
     migrationsDir: MIGRATIONS,
     deps,
-    hooks: ({ logger, events }) => controlHooks(logger, events, calendar),
+    hooks: ({ logger, events }) =>
+      withTestPause(
+        { ...controlHooks(logger, events, calendar), refuses: refusesAtIntake },
+        config.FREEZE_DEDUCT_TEST_PAUSE,
+        logger,
+      ),
     grpc: createFreezeDeductGrpcServer,
     // Each hold's lapse at the end of its term and its renewal reminder (hold-timers.ts).
     timers: { handlers: holdTimerHandlers, sweepMs: config.FREEZE_DEDUCT_TIMER_SWEEP_MS },

@@ -32,6 +32,12 @@ export async function caseControls(
     [caseNo, court, OPEN_REQUEST_STATUSES],
   );
   const owed = await selectOwed(db, [{ courtCode: court, caseNo }]);
+  const { rows: deductionRows } = await db.query(
+    `SELECT d.request_id, d.hold_id, h.institution, h.asset_key, d.amount_fen, d.transfer_ref, d.at
+     FROM deductions d JOIN holds h ON h.id = d.hold_id
+     WHERE h.case_no = $1 AND h.court_code = $2 ORDER BY d.at, d.request_id`,
+    [caseNo, court],
+  );
   const today = shanghaiDate(now);
   const holds: HoldView[] = holdRows.map((r) => {
     const live = isLive(r.state as HoldState);
@@ -72,5 +78,14 @@ export async function caseControls(
     frozenFen: holds.reduce((t, h) => t + h.frozenFen, 0),
     deductedFen: holds.reduce((t, h) => t + h.deductedFen, 0),
     owedFen: owed.get(owedKey(court, caseNo)),
+    deductions: deductionRows.map((r) => ({
+      requestId: r.request_id,
+      holdId: r.hold_id,
+      institution: r.institution,
+      accountNo: r.asset_key,
+      amountFen: Number(r.amount_fen),
+      transferRef: r.transfer_ref,
+      at: r.at,
+    })),
   };
 }

@@ -1,5 +1,6 @@
 import { commonEnv, env, parseEnv } from '@hub/service-kit';
 import { z } from 'zod';
+import { TEST_PAUSES } from './test-pause.js';
 
 const schema = z.object({
   ...commonEnv,
@@ -13,6 +14,8 @@ const schema = z.object({
    * at least this often, so a deadline is seen within this of passing at any time scale.
    */
   FREEZE_DEDUCT_TIMER_SWEEP_MS: env.positiveInt(250),
+  /** Tests only: stop the consumer at a step of a deduction, to be killed there (src/test-pause.ts). */
+  FREEZE_DEDUCT_TEST_PAUSE: z.enum(TEST_PAUSES).optional(),
 });
 
 export type FreezeDeductConfig = z.infer<typeof schema>;

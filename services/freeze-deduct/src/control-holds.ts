@@ -13,6 +13,7 @@ import { applyHoldAnswer, type HoldAnswer, holdAnswerOf } from './domain/holds.j
 import { armHoldTimers, type ChangedHold, lockHoldTimers } from './hold-timers.js';
 import { releaseExcess } from './over-freeze.js';
 import { insertControlParams, selectControlParams } from './sql/control-params.js';
+import { type Deduction, insertDeductions } from './sql/deductions.js';
 import { linkReleaseNotices, settleReleases } from './sql/excess-releases.js';
 import { type HoldChange, type HoldKey, holdKeyOf, lockHolds, writeHoldChanges } from './sql/holds.js';
 import { recordOwed } from './sql/owed.js';
@@ -109,6 +110,7 @@ async function foldHoldAnswers(
   );
   const timed = new Map<string, ChangedHold>();
   const changes: HoldChange[] = [];
+  const deductions: Deduction[] = [];
   for (const { row, answer, key } of about) {
     const k = holdKeyOf(key);
     const current = holds.get(k);
@@ -132,6 +134,16 @@ async function foldHoldAnswers(
       agency: row.agency as AgencyKind,
       noticeId: row.noticeId,
     });
+    if (answer.kind === 'deduct') {
+      // The agency's transfer reference, kept with what the request moved (once per request).
+      deductions.push({
+        requestId: row.requestId,
+        holdId: hold.id,
+        amountFen: answer.deductedFen,
+        transferRef: answer.transferRef,
+        at: row.answeredAt,
+      });
+    }
     changes.push({
       key,
       subjectKey: row.subjectKey,
@@ -144,6 +156,7 @@ async function foldHoldAnswers(
     });
   }
   await writeHoldChanges(tx, changes);
+  await insertDeductions(tx, deductions);
   await armHoldTimers(tx, [...timed.values()], calendar);
 }
 

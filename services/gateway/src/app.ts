@@ -19,6 +19,7 @@ import { TrackerClient } from './adapters/tracker-client.js';
 import { CourtAuth } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import { FreezePlans } from './freeze-plans.js';
+import { ControlGate } from './control-gate.js';
 import { createCourtGrpcServer } from './grpc/court-service.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerNoticeRoutes } from './http/routes.js';
@@ -74,6 +75,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     config.GATEWAY_MAX_PENDING,
     () => deps.clock.now(),
     config.HUB_MEASURE_SERVICES,
+    new ControlGate(runtime.pool, controls, config.HUB_MEASURE_SERVICES.has('query') ? query : undefined),
   );
 
   const http = createHttpServer({

@@ -3,9 +3,11 @@ import {
   type HubService,
   isHubError,
   measureService,
+  type NoticeSubmission,
   needsConfirmationOnly,
   validateNotice,
 } from '@hub/domain';
+import type { ControlGate } from './control-gate.js';
 import type { NoticeWriter } from './notice-writer.js';
 
 export type ItemResult =
@@ -25,12 +27,16 @@ export class Submissions {
     private readonly now: () => Date,
     /** The measure services deployed (HUB_MEASURE_SERVICES): a notice no one would carry out is refused. */
     private readonly deployed: ReadonlySet<HubService>,
+    /** Control notices a measure service already knows it cannot carry out are refused before storage. */
+    private readonly gate: Pick<ControlGate, 'check'>,
   ) {}
 
   /** One notice; throws the HubError a single submission answers with. */
   async one(court: string, input: unknown, traceparent = '') {
     this.admit(1);
     const notice = this.validate(court, input);
+    const [refused] = await this.judge(court, [notice.value]);
+    if (refused) throw refused;
     const accepted = await this.writer.submit(notice.value, notice.warnings, traceparent);
     return { ...accepted, warnings: notice.warnings };
   }
@@ -42,10 +48,21 @@ export class Submissions {
    */
   async many(court: string, inputs: unknown[], traceparent = ''): Promise<ItemResult[]> {
     this.admit(inputs.length);
+    const validated = inputs.map((input): { value: NoticeSubmission; warnings: string[] } | HubError => {
+      try {
+        return this.validate(court, input);
+      } catch (thrown) {
+        return asHubError(thrown);
+      }
+    });
+    const valid = validated.flatMap((v) => (v instanceof HubError ? [] : [v.value]));
+    const refusals = await this.judge(court, valid);
+    let k = 0;
+    const items = validated.map((v) => (v instanceof HubError ? v : (refusals[k++] ?? v)));
     return Promise.all(
-      inputs.map(async (input, index): Promise<ItemResult> => {
+      items.map(async (notice, index): Promise<ItemResult> => {
         try {
-          const notice = this.validate(court, input);
+          if (notice instanceof HubError) throw notice;
           const accepted = await this.writer.submit(notice.value, notice.warnings, traceparent);
           return {
             index,
@@ -57,13 +74,25 @@ export class Submissions {
         } catch (thrown) {
           // Every item is stored whole or not at all, so even an unexpected failure is this item's alone:
           // the batch still reports exactly what was stored.
-          const err = isHubError(thrown)
-            ? thrown
-            : new HubError('INTERNAL', [], undefined, { cause: thrown });
+          const err = asHubError(thrown);
           return { index, ok: false, error: { code: err.code, message: err.message, details: err.details } };
         }
       }),
     );
+  }
+
+  /** Control notices judged before storage (ControlGate); why each may not be stored, in order. */
+  private async judge(
+    court: string,
+    notices: readonly NoticeSubmission[],
+  ): Promise<(HubError | undefined)[]> {
+    try {
+      return await this.gate.check(court, notices);
+    } catch (err) {
+      // The gateway's own database could not say which notices are stored: nothing is stored either.
+      const refused = new HubError('UNAVAILABLE', [{ dependency: 'postgres' }], undefined, { cause: err });
+      return notices.map((n) => (measureService(n.measure) === 'freeze-deduct' ? refused : undefined));
+    }
   }
 
   private admit(n: number) {
@@ -93,3 +122,6 @@ export class Submissions {
     return validation;
   }
 }
+
+const asHubError = (thrown: unknown): HubError =>
+  isHubError(thrown) ? thrown : new HubError('INTERNAL', [], undefined, { cause: thrown });

@@ -15,6 +15,8 @@ const gatewayWith = (services?: string) =>
     loadConfig(
       hubEnv(iso, {
         TRACKER_GRPC_URL: '127.0.0.1:1',
+        // Deployed but not reachable here (services/hub/test/control-admission.test.ts runs it).
+        FREEZE_DEDUCT_GRPC_URL: '127.0.0.1:1',
         ...(services === undefined ? {} : { HUB_MEASURE_SERVICES: services }),
       }),
     ),
@@ -126,7 +128,7 @@ describe('a measure no deployed service owns', () => {
     c.close();
   });
 
-  it('is accepted with 202 where its service is deployed (HUB_MEASURE_SERVICES)', async () => {
+  it('where its service is deployed, is judged by it first: unreachable, 503 UNAVAILABLE and nothing stored', async () => {
     const body = freeze();
     const res = await withFreeze.http.inject({
       method: 'POST',
@@ -134,8 +136,24 @@ describe('a measure no deployed service owns', () => {
       headers: auth,
       payload: body,
     });
-    expect(res.statusCode).toBe(202);
-    expect(await storedNumbers([body.noticeNo])).toEqual([body.noticeNo]);
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toMatchObject({
+      code: 'UNAVAILABLE',
+      details: [{ dependency: 'freeze-deduct' }],
+    });
+    expect(await storedNumbers([body.noticeNo])).toEqual([]);
+    // In a batch the control item alone waits for it; the inquiry is stored.
+    const batch = [notice(), freeze()];
+    const many = await withFreeze.http.inject({
+      method: 'POST',
+      url: '/v1/notices/batch',
+      headers: auth,
+      payload: { notices: batch },
+    });
+    expect(
+      many.json().results.map((r: { ok: boolean; error?: { code: string } }) => r.ok || r.error?.code),
+    ).toEqual([true, 'UNAVAILABLE']);
+    expect(await storedNumbers(batch.map((b) => b.noticeNo))).toEqual([batch[0]!.noticeNo]);
   });
 
   it('fails at boot naming HUB_MEASURE_SERVICES when it lists no known measure service', () => {

@@ -37,7 +37,15 @@ export interface RunningProcesses {
   stop(): Promise<Map<string, number | null>>;
   /** SIGKILL whatever still runs (cleanup after a failed test). */
   kill(): void;
+  /** Where a service's HTTP server (health, metrics, its API) listens. */
+  url(name: SeparateService): string;
+  /** SIGKILL one service (kill -9: no shutdown of any kind) and wait until it is gone. */
+  crash(name: SeparateService): Promise<void>;
+  /** Start one stopped service again, on its ports, with `env` over the shared environment; resolves when ready. */
+  restart(name: SeparateService, env?: Record<string, string | undefined>): Promise<void>;
 }
+
+export type SeparateService = (typeof SEPARATE_SERVICES)[number];
 
 /**
  * The separate-process mode on one machine: free ports for everyone, one shared hub-clock epoch, every
@@ -89,17 +97,29 @@ export async function startProcesses(env: Record<string, string | undefined>): P
     AGENCY_SIM_PORT: String(ports.sim),
   };
   const processes = new Map<string, { child: ChildProcess; output: string[] }>();
-  for (const name of SEPARATE_SERVICES) {
+  const launch = (name: SeparateService, extra: Record<string, string | undefined> = {}) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
       cwd: ROOT,
-      env: all,
+      env: { ...all, ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
     processes.set(name, { child, output });
-  }
+  };
+  for (const name of SEPARATE_SERVICES) launch(name);
+  const httpPort: Record<SeparateService, number> = {
+    tracker: ports.tr,
+    'adapter-bank': ports.bank,
+    'adapter-real-estate': ports.re,
+    'adapter-public-security': ports.ps,
+    'adapter-provident-fund': ports.pf,
+    query: ports.q,
+    'freeze-deduct': ports.fd,
+    gateway: ports.gw,
+    'agency-sim': ports.sim,
+  };
   const kill = () => {
     for (const { child } of processes.values()) if (child.exitCode === null) child.kill('SIGKILL');
   };
@@ -127,6 +147,18 @@ export async function startProcesses(env: Record<string, string | undefined>): P
     gateway: `http://127.0.0.1:${ports.gw}`,
     processes,
     kill,
+    url: (name) => `http://127.0.0.1:${httpPort[name]}`,
+    async crash(name) {
+      const { child } = processes.get(name)!;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = once(child, 'exit');
+      child.kill('SIGKILL');
+      await gone;
+    },
+    async restart(name, env = {}) {
+      launch(name, env);
+      await ready(httpPort[name]);
+    },
     async stop() {
       const codes = new Map<string, number | null>();
       for (const [name, { child }] of [...processes].reverse()) {

@@ -42,8 +42,8 @@ const service = (name: string) => stack.apps.get(name) as unknown as Service;
 
 beforeAll(async () => {
   stack = await startStack(
-    ['tracker', 'adapter-bank', 'query', 'gateway'],
-    // freeze-deduct counted as deployed, so the fuzz's freezes and seals reach storage (none consumes them).
+    // freeze-deduct runs too: the gateway asks it about every freeze and seal before storing one.
+    ['tracker', 'adapter-bank', 'query', 'freeze-deduct', 'gateway'],
     hubEnv(iso, { HUB_INSTITUTIONS: 'bank:ICBC,bank:CCB', HUB_MEASURE_SERVICES: 'query,freeze-deduct' }),
     { logger: createLogger({ service: 'court-fuzz', level: 'fatal' }), clock: systemClock },
   );

@@ -57,7 +57,9 @@ describe('holds', () => {
     const released = applyHoldAnswer(placed(freeze(10_000)), { ...account, kind: 'release' }, ctx);
     expect(released).toMatchObject({ ok: true, hold: { state: 'released', frozenFen: 0 } });
     if (!released.ok) return;
-    expect(applyHoldAnswer(released.hold, { ...account, kind: 'deduct', deductedFen: 1 }, ctx)).toEqual({
+    expect(
+      applyHoldAnswer(released.hold, { ...account, kind: 'deduct', deductedFen: 1, transferRef: 'TR1' }, ctx),
+    ).toEqual({
       ok: false,
       code: 'HOLD_ENDED',
     });
@@ -98,7 +100,11 @@ describe('holds', () => {
         (frozen, cuts) => {
           let hold = placed(freeze(frozen));
           for (const deductedFen of cuts) {
-            const d = applyHoldAnswer(hold, { ...account, kind: 'deduct', deductedFen }, ctx);
+            const d = applyHoldAnswer(
+              hold,
+              { ...account, kind: 'deduct', deductedFen, transferRef: 'TR' },
+              ctx,
+            );
             if (!d.ok) {
               expect(d.code).toBe('HOLD_ENDED');
               break;

@@ -49,7 +49,7 @@ export type HoldAnswer = AssetKey &
     | { kind: 'place'; measure: HoldMeasure; receipt: Receipt; requestedFen?: number; frozenFen?: number }
     | { kind: 'renew'; receipt: Receipt }
     | { kind: 'release'; releasedFen?: number }
-    | { kind: 'deduct'; deductedFen: number }
+    | { kind: 'deduct'; deductedFen: number; transferRef: string }
   );
 
 /** The hold an answer is about, read from its parsed result; null for results that touch no hold. */
@@ -76,7 +76,12 @@ export function holdAnswerOf(r: ParsedAnswerResult): HoldAnswer | null {
         case 'release':
           return { ...account(r.value.accountNo), kind: 'release', releasedFen: r.value.releasedFen };
         case 'deduct':
-          return { ...account(r.value.accountNo), kind: 'deduct', deductedFen: r.value.deductedFen };
+          return {
+            ...account(r.value.accountNo),
+            kind: 'deduct',
+            deductedFen: r.value.deductedFen,
+            transferRef: r.value.transferRef,
+          };
       }
       return null;
     }

@@ -5,8 +5,12 @@ import { type Logger, unary } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { caseControls } from '../case-controls.js';
 import { makeFreezePlan } from '../freeze-plans.js';
+import { checkControls, checkResultOf } from '../control-admission.js';
 
-/** The freeze-deduct service's read API (the gateway serves it to courts as /v1/cases/:caseNo/controls). */
+/**
+ * The freeze-deduct service's read API: a case's controls (the gateway serves them to courts as
+ * /v1/cases/:caseNo/controls), and whether control notices may be accepted (asked before the gateway stores one).
+ */
 export function createFreezeDeductGrpcServer(deps: { pool: Pool; clock: Clock; logger: Logger }): Server {
   const impl: FreezeDeductServiceServer = {
     getCaseControls: unary(deps.logger, async (call) => {
@@ -16,6 +20,10 @@ export function createFreezeDeductGrpcServer(deps: { pool: Pool; clock: Clock; l
       return { controls };
     }),
     planFreeze: unary(deps.logger, (call) => makeFreezePlan(deps.pool, call.request, deps.clock.now())),
+    checkControls: unary(deps.logger, async (call) => {
+      const admissions = await checkControls(deps.pool, call.request.notices, deps.clock.now());
+      return { results: admissions.map(checkResultOf) };
+    }),
   };
   const server = new Server();
   server.addService(FreezeDeductServiceService, impl);

@@ -1,7 +1,9 @@
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import {
   type CaseControls,
+  type CheckControlResult,
   FreezeDeductServiceClient,
+  type NoticeSubmission,
   type PlanFreezeRequest,
   type PlanFreezeResponse,
 } from '@hub/contracts';
@@ -44,6 +46,24 @@ export class ControlsClient {
     });
   }
 
+  /** Whether each control notice may be accepted, in order (FreezeDeductService.CheckControls). */
+  check(notices: readonly NoticeSubmission[], deadlineMs = 5000): Promise<CheckControlResult[]> {
+    return new Promise((resolve, reject) => {
+      this.client.checkControls(
+        { notices: [...notices] },
+        new Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (err, res) => {
+          if (err || !res || res.results.length !== notices.length)
+            return reject(
+              new HubError('UNAVAILABLE', [{ dependency: 'freeze-deduct' }], undefined, { cause: err }),
+            );
+          resolve(res.results);
+        },
+      );
+    });
+  }
+
   close(): void {
     this.client.close();
   }
@@ -82,6 +102,16 @@ export function controlsToBody(c: CaseControls) {
       daysToExpiry: h.daysToExpiry ?? null,
       registrationNo: h.registrationNo,
       updatedAt: iso(h.updatedAt),
+    })),
+    // 扣划 with the agency's transfer reference, once per request.
+    deductions: c.deductions.map((d) => ({
+      requestId: d.requestId,
+      holdId: d.holdId,
+      institution: d.institution,
+      accountNo: d.accountNo,
+      amountFen: d.amountFen,
+      transferRef: d.transferRef,
+      at: iso(d.at),
     })),
     pending: c.pending.map((p) => ({
       requestId: p.requestId,

@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { NoticeSubmission } from "./common.js";
 
 export const protobufPackage = "enforcement.v1";
 
@@ -44,7 +45,24 @@ export interface CaseControls {
   /** money deducted (扣划) so far */
   deductedFen: number;
   /** 执行标的 plus costs as the court last stated it; absent until stated */
-  owedFen?: number | undefined;
+  owedFen?:
+    | number
+    | undefined;
+  /** every deduction (扣划) the agencies reported, oldest first */
+  deductions: DeductionView[];
+}
+
+/** A deduction as the agency reported it: what its request moved off which hold, under which transfer reference. */
+export interface DeductionView {
+  /** the agency's idempotency key */
+  requestId: string;
+  holdId: string;
+  institution: string;
+  accountNo: string;
+  amountFen: number;
+  /** the agency's 划款凭证号 */
+  transferRef: string;
+  at?: Date | undefined;
 }
 
 /** A freeze or seal the hub placed (冻结, 查封), as the agency's answers left it. */
@@ -152,6 +170,24 @@ export interface PlanFreezeItem {
   assetKey: string;
   /** freezes only */
   amountFen?: number | undefined;
+}
+
+export interface CheckControlsRequest {
+  /** Validated submissions; court.code is the authenticated court's. */
+  notices: NoticeSubmission[];
+}
+
+export interface CheckControlsResponse {
+  /** one per notice, in order */
+  results: CheckControlResult[];
+}
+
+export interface CheckControlResult {
+  ok: boolean;
+  /** a code of the error catalog (DEDUCT_WITHOUT_FREEZE, NO_HOLD …) when not ok */
+  errorCode: string;
+  /** the error's details (field paths), JSON */
+  errorDetailsJson: string;
 }
 
 function createBaseGetCaseControlsRequest(): GetCaseControlsRequest {
@@ -325,6 +361,7 @@ function createBaseCaseControls(): CaseControls {
     frozenFen: 0,
     deductedFen: 0,
     owedFen: undefined,
+    deductions: [],
   };
 }
 
@@ -350,6 +387,9 @@ export const CaseControls: MessageFns<CaseControls> = {
     }
     if (message.owedFen !== undefined) {
       writer.uint32(56).int64(message.owedFen);
+    }
+    for (const v of message.deductions) {
+      DeductionView.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -423,6 +463,14 @@ export const CaseControls: MessageFns<CaseControls> = {
             message.owedFen = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.deductions.push(DeductionView.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -466,6 +514,9 @@ export const CaseControls: MessageFns<CaseControls> = {
         : isSet(object.owed_fen)
         ? globalThis.Number(object.owed_fen)
         : undefined,
+      deductions: globalThis.Array.isArray(object?.deductions)
+        ? object.deductions.map((e: any) => DeductionView.fromJSON(e))
+        : [],
     };
   },
 
@@ -492,6 +543,9 @@ export const CaseControls: MessageFns<CaseControls> = {
     if (message.owedFen !== undefined) {
       obj.owedFen = Math.round(message.owedFen);
     }
+    if (message.deductions?.length) {
+      obj.deductions = message.deductions.map((e) => DeductionView.toJSON(e));
+    }
     return obj;
   },
 
@@ -507,6 +561,192 @@ export const CaseControls: MessageFns<CaseControls> = {
     message.frozenFen = object.frozenFen ?? 0;
     message.deductedFen = object.deductedFen ?? 0;
     message.owedFen = object.owedFen ?? undefined;
+    message.deductions = object.deductions?.map((e) => DeductionView.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeductionView(): DeductionView {
+  return { requestId: "", holdId: "", institution: "", accountNo: "", amountFen: 0, transferRef: "", at: undefined };
+}
+
+export const DeductionView: MessageFns<DeductionView> = {
+  encode(message: DeductionView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.holdId !== "") {
+      writer.uint32(18).string(message.holdId);
+    }
+    if (message.institution !== "") {
+      writer.uint32(26).string(message.institution);
+    }
+    if (message.accountNo !== "") {
+      writer.uint32(34).string(message.accountNo);
+    }
+    if (message.amountFen !== 0) {
+      writer.uint32(40).int64(message.amountFen);
+    }
+    if (message.transferRef !== "") {
+      writer.uint32(50).string(message.transferRef);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeductionView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeductionView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.holdId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.accountNo = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.amountFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.transferRef = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeductionView {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      holdId: isSet(object.holdId)
+        ? globalThis.String(object.holdId)
+        : isSet(object.hold_id)
+        ? globalThis.String(object.hold_id)
+        : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      accountNo: isSet(object.accountNo)
+        ? globalThis.String(object.accountNo)
+        : isSet(object.account_no)
+        ? globalThis.String(object.account_no)
+        : "",
+      amountFen: isSet(object.amountFen)
+        ? globalThis.Number(object.amountFen)
+        : isSet(object.amount_fen)
+        ? globalThis.Number(object.amount_fen)
+        : 0,
+      transferRef: isSet(object.transferRef)
+        ? globalThis.String(object.transferRef)
+        : isSet(object.transfer_ref)
+        ? globalThis.String(object.transfer_ref)
+        : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+    };
+  },
+
+  toJSON(message: DeductionView): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.holdId !== "") {
+      obj.holdId = message.holdId;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.accountNo !== "") {
+      obj.accountNo = message.accountNo;
+    }
+    if (message.amountFen !== 0) {
+      obj.amountFen = Math.round(message.amountFen);
+    }
+    if (message.transferRef !== "") {
+      obj.transferRef = message.transferRef;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeductionView>, I>>(base?: I): DeductionView {
+    return DeductionView.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeductionView>, I>>(object: I): DeductionView {
+    const message = createBaseDeductionView();
+    message.requestId = object.requestId ?? "";
+    message.holdId = object.holdId ?? "";
+    message.institution = object.institution ?? "";
+    message.accountNo = object.accountNo ?? "";
+    message.amountFen = object.amountFen ?? 0;
+    message.transferRef = object.transferRef ?? "";
+    message.at = object.at ?? undefined;
     return message;
   },
 };
@@ -1878,6 +2118,257 @@ export const PlanFreezeItem: MessageFns<PlanFreezeItem> = {
   },
 };
 
+function createBaseCheckControlsRequest(): CheckControlsRequest {
+  return { notices: [] };
+}
+
+export const CheckControlsRequest: MessageFns<CheckControlsRequest> = {
+  encode(message: CheckControlsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.notices) {
+      NoticeSubmission.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckControlsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckControlsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.notices.push(NoticeSubmission.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckControlsRequest {
+    return {
+      notices: globalThis.Array.isArray(object?.notices)
+        ? object.notices.map((e: any) => NoticeSubmission.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CheckControlsRequest): unknown {
+    const obj: any = {};
+    if (message.notices?.length) {
+      obj.notices = message.notices.map((e) => NoticeSubmission.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckControlsRequest>, I>>(base?: I): CheckControlsRequest {
+    return CheckControlsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckControlsRequest>, I>>(object: I): CheckControlsRequest {
+    const message = createBaseCheckControlsRequest();
+    message.notices = object.notices?.map((e) => NoticeSubmission.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCheckControlsResponse(): CheckControlsResponse {
+  return { results: [] };
+}
+
+export const CheckControlsResponse: MessageFns<CheckControlsResponse> = {
+  encode(message: CheckControlsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      CheckControlResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckControlsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckControlsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(CheckControlResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckControlsResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => CheckControlResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CheckControlsResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => CheckControlResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckControlsResponse>, I>>(base?: I): CheckControlsResponse {
+    return CheckControlsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckControlsResponse>, I>>(object: I): CheckControlsResponse {
+    const message = createBaseCheckControlsResponse();
+    message.results = object.results?.map((e) => CheckControlResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCheckControlResult(): CheckControlResult {
+  return { ok: false, errorCode: "", errorDetailsJson: "" };
+}
+
+export const CheckControlResult: MessageFns<CheckControlResult> = {
+  encode(message: CheckControlResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ok !== false) {
+      writer.uint32(8).bool(message.ok);
+    }
+    if (message.errorCode !== "") {
+      writer.uint32(18).string(message.errorCode);
+    }
+    if (message.errorDetailsJson !== "") {
+      writer.uint32(26).string(message.errorDetailsJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckControlResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckControlResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.errorCode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.errorDetailsJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckControlResult {
+    return {
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      errorCode: isSet(object.errorCode)
+        ? globalThis.String(object.errorCode)
+        : isSet(object.error_code)
+        ? globalThis.String(object.error_code)
+        : "",
+      errorDetailsJson: isSet(object.errorDetailsJson)
+        ? globalThis.String(object.errorDetailsJson)
+        : isSet(object.error_details_json)
+        ? globalThis.String(object.error_details_json)
+        : "",
+    };
+  },
+
+  toJSON(message: CheckControlResult): unknown {
+    const obj: any = {};
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.errorCode !== "") {
+      obj.errorCode = message.errorCode;
+    }
+    if (message.errorDetailsJson !== "") {
+      obj.errorDetailsJson = message.errorDetailsJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckControlResult>, I>>(base?: I): CheckControlResult {
+    return CheckControlResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckControlResult>, I>>(object: I): CheckControlResult {
+    const message = createBaseCheckControlResult();
+    message.ok = object.ok ?? false;
+    message.errorCode = object.errorCode ?? "";
+    message.errorDetailsJson = object.errorDetailsJson ?? "";
+    return message;
+  },
+};
+
 export type FreezeDeductServiceService = typeof FreezeDeductServiceService;
 export const FreezeDeductServiceService = {
   getCaseControls: {
@@ -1904,6 +2395,21 @@ export const FreezeDeductServiceService = {
     responseSerialize: (value: PlanFreezeResponse): Buffer => Buffer.from(PlanFreezeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PlanFreezeResponse => PlanFreezeResponse.decode(value),
   },
+  /**
+   * Whether control notices (freeze, renew-freeze, release, deduct, seal, renew-seal, unseal) may be
+   * accepted, judged against the service's own holds, owed record and notices in flight; one result per
+   * notice, in order. The gateway asks before it stores a notice; intake asks the same again.
+   */
+  checkControls: {
+    path: "/enforcement.v1.FreezeDeductService/CheckControls" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckControlsRequest): Buffer => Buffer.from(CheckControlsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckControlsRequest => CheckControlsRequest.decode(value),
+    responseSerialize: (value: CheckControlsResponse): Buffer =>
+      Buffer.from(CheckControlsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckControlsResponse => CheckControlsResponse.decode(value),
+  },
 } as const;
 
 export interface FreezeDeductServiceServer extends UntypedServiceImplementation {
@@ -1913,6 +2419,12 @@ export interface FreezeDeductServiceServer extends UntypedServiceImplementation 
    * Idempotent on (court_code, plan_key): the same key returns the plan made the first time.
    */
   planFreeze: handleUnaryCall<PlanFreezeRequest, PlanFreezeResponse>;
+  /**
+   * Whether control notices (freeze, renew-freeze, release, deduct, seal, renew-seal, unseal) may be
+   * accepted, judged against the service's own holds, owed record and notices in flight; one result per
+   * notice, in order. The gateway asks before it stores a notice; intake asks the same again.
+   */
+  checkControls: handleUnaryCall<CheckControlsRequest, CheckControlsResponse>;
 }
 
 export interface FreezeDeductServiceClient extends Client {
@@ -1949,6 +2461,26 @@ export interface FreezeDeductServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PlanFreezeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Whether control notices (freeze, renew-freeze, release, deduct, seal, renew-seal, unseal) may be
+   * accepted, judged against the service's own holds, owed record and notices in flight; one result per
+   * notice, in order. The gateway asks before it stores a notice; intake asks the same again.
+   */
+  checkControls(
+    request: CheckControlsRequest,
+    callback: (error: ServiceError | null, response: CheckControlsResponse) => void,
+  ): ClientUnaryCall;
+  checkControls(
+    request: CheckControlsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckControlsResponse) => void,
+  ): ClientUnaryCall;
+  checkControls(
+    request: CheckControlsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckControlsResponse) => void,
   ): ClientUnaryCall;
 }
 
