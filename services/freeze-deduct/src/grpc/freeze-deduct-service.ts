@@ -4,8 +4,8 @@ import { type Clock, HubError } from '@hub/domain';
 import { type Logger, unary } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { caseControls } from '../case-controls.js';
-import { makeFreezePlan } from '../freeze-plans.js';
 import { checkControls, checkResultOf } from '../control-admission.js';
+import { makeFreezePlan } from '../freeze-plans.js';
 
 /**
  * The freeze-deduct service's read API: a case's controls (the gateway serves them to courts as
