@@ -41,7 +41,7 @@ export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
   /** The service's own rules, as hooks into the skeleton; `events` for what they announce (outbox). */
   hooks: (ctx: { logger: Logger; events: EventFactory }) => MeasureHooks;
   /** Its gRPC read API over its own tables. */
-  grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger }) => GrpcServer;
+  grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger; events: EventFactory }) => GrpcServer;
   /**
    * Durable timers the service fires (@hub/timers): with them, the `timers` table joins its schema and one
    * sweeper runs while the service does, waking at the earliest due timer and at least every `sweepMs`.
@@ -93,7 +93,7 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
     readiness: [{ name: 'postgres', check: () => runtime.readiness() }],
   });
   registerErrorHandling(http);
-  const grpc = def.grpc({ pool: runtime.pool, clock: deps.clock, logger });
+  const grpc = def.grpc({ pool: runtime.pool, clock: deps.clock, logger, events: runtime.events });
   const timers =
     def.timers &&
     new TimerSweeper({

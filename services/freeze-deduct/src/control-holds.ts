@@ -43,24 +43,25 @@ export function controlHooks(
           .filter((n) => n.measure === 'release')
           .map((n) => ({ courtCode: n.courtCode, noticeNo: n.submission.noticeNo, id: n.id })),
       );
-      await recordOwed(
-        tx,
-        notices.flatMap((n) => {
-          const owedFen = n.submission.params?.owedFen;
-          if (owedFen === undefined) return [];
-          return [
-            {
-              courtCode: n.courtCode,
-              caseNo: n.caseNo,
-              owedFen,
-              source: 'notice' as const,
-              noticeId: n.id,
-              officer: n.submission.officer?.name ?? '',
-              at: n.issued.receivedAt ?? new Date(),
-            },
-          ];
-        }),
-      );
+      const stated = notices.flatMap((n) => {
+        const owedFen = n.submission.params?.owedFen;
+        if (owedFen === undefined) return [];
+        return [
+          {
+            courtCode: n.courtCode,
+            caseNo: n.caseNo,
+            owedFen,
+            source: 'notice' as const,
+            noticeId: n.id,
+            officer: n.submission.officer?.name ?? '',
+            at: n.issued.receivedAt ?? new Date(),
+          },
+        ];
+      });
+      await recordOwed(tx, stated);
+      // What is owed may now be below what the case holds (frozen before it was stated, or stated lower):
+      // 查封规定 against excessive seizure, the excess is released as when answers reveal it.
+      await releaseExcess(tx, stated, events, logger);
     },
     onAnswered: async (tx, answered) => {
       await foldHoldAnswers(tx, answered, logger, calendar);

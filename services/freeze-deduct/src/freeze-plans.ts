@@ -7,9 +7,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PlanFreezeRequest, PlanFreezeResponse } from '@hub/contracts';
 import { type AgencyKind, HubError, isAgencyKind, isFen } from '@hub/domain';
+import type { EventFactory } from '@hub/messaging';
+import type { Logger } from '@hub/service-kit';
 import { type Pool, withTransaction } from '@hub/store';
 import { type FoundAsset, planFreeze } from './domain/freeze-plan.js';
 import type { AssetKey } from './domain/holds.js';
+import { releaseExcess } from './over-freeze.js';
 import { selectCaseHeld } from './sql/case-held.js';
 import { insertPlan, lockCase, type StoredPlan, selectPlan } from './sql/freeze-plans.js';
 import { recordOwed } from './sql/owed.js';
@@ -24,6 +27,7 @@ export async function makeFreezePlan(
   pool: Pool,
   req: PlanFreezeRequest,
   now: Date,
+  effects: { events: EventFactory; logger: Pick<Logger, 'info'> },
 ): Promise<PlanFreezeResponse> {
   const found = checked(req);
   return withTransaction(pool, async (tx) => {
@@ -66,6 +70,13 @@ export async function makeFreezePlan(
         at: now,
       },
     ]);
+    // What is owed may now be below what the case holds (frozen before it was stated, or stated lower).
+    await releaseExcess(
+      tx,
+      [{ courtCode: req.courtCode, caseNo: req.caseNo, at: now }],
+      effects.events,
+      effects.logger,
+    );
     return toResponse(stored, false);
   });
 }

@@ -33,9 +33,10 @@ export async function releaseExcess(
   events: EventFactory,
   logger: Pick<Logger, 'info'>,
 ): Promise<void> {
-  const unique = [...new Map(cases.map((c) => [owedKey(c.courtCode, c.caseNo), c])).values()].sort(
-    (a, b) => a.courtCode.localeCompare(b.courtCode) || a.caseNo.localeCompare(b.caseNo),
-  );
+  // In the order recordOwed locks cases (code units of the key), so two transactions never wait on each other.
+  const unique = [...new Map(cases.map((c) => [owedKey(c.courtCode, c.caseNo), c])).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, c]) => c);
   const owed = await selectOwed(tx, unique);
   const rows: ExcessReleaseRow[] = [];
   for (const c of unique) {

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock } from '@hub/domain';
+import { systemClock, validateNotice } from '@hub/domain';
 import { enqueue } from '@hub/messaging';
+import { Sealer } from '@hub/seal';
 import { createLogger } from '@hub/service-kit';
 import { hubEnv, isolate, waitFor } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfig } from '../src/app.js';
-import { auth, notice } from './fixtures.js';
+import { NoticeWriter } from '../src/notice-writer.js';
+import { notice } from './fixtures.js';
 
 const iso = isolate();
+const logger = createLogger({ service: 'gateway-test', level: 'warn' });
 const app = buildApp(
   loadConfig(hubEnv(iso, { TRACKER_GRPC_URL: '127.0.0.1:1', HUB_MEASURE_SERVICES: 'query,freeze-deduct' })),
-  { logger: createLogger({ service: 'gateway-test', level: 'warn' }), clock: systemClock },
+  { logger, clock: systemClock },
 );
 
 beforeAll(() => app.start());
@@ -27,14 +30,18 @@ describe('releases of over-freezing (ReleaseRequested → the court’s release 
       targets: [{ agency: 'bank', institution: 'ICBC' }],
       params: { amountFen: 10_000, termDays: 30, accountNo, owedFen: 10_000 },
     });
-    const filed = await app.http.inject({
-      method: 'POST',
-      url: '/v1/notices',
-      headers: auth,
-      payload: freeze,
-    });
-    expect(filed.statusCode).toBe(202);
-    const freezeId = filed.json().id as string;
+    // Stored as the court's freeze, past the door: what POST /v1/notices would store once freeze-deduct
+    // (not running here) had admitted it.
+    const valid = validateNotice(freeze);
+    if (!valid.ok) throw new Error(JSON.stringify(valid.issues));
+    const writer = new NoticeWriter(
+      app.runtime.pool,
+      app.runtime.events,
+      () => new Date(),
+      new Sealer('demo'),
+      logger,
+    );
+    const { id: freezeId } = await writer.submit(valid.value, []);
 
     const asked = {
       releaseId: randomUUID(),

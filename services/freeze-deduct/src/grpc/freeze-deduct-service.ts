@@ -1,6 +1,7 @@
 import { Server } from '@grpc/grpc-js';
 import { type FreezeDeductServiceServer, FreezeDeductServiceService } from '@hub/contracts';
 import { type Clock, HubError } from '@hub/domain';
+import type { EventFactory } from '@hub/messaging';
 import { type Logger, unary } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { caseControls } from '../case-controls.js';
@@ -11,7 +12,12 @@ import { makeFreezePlan } from '../freeze-plans.js';
  * The freeze-deduct service's read API: a case's controls (the gateway serves them to courts as
  * /v1/cases/:caseNo/controls), and whether control notices may be accepted (asked before the gateway stores one).
  */
-export function createFreezeDeductGrpcServer(deps: { pool: Pool; clock: Clock; logger: Logger }): Server {
+export function createFreezeDeductGrpcServer(deps: {
+  pool: Pool;
+  clock: Clock;
+  logger: Logger;
+  events: EventFactory;
+}): Server {
   const impl: FreezeDeductServiceServer = {
     getCaseControls: unary(deps.logger, async (call) => {
       const { caseNo, courtCode } = call.request;
@@ -19,7 +25,7 @@ export function createFreezeDeductGrpcServer(deps: { pool: Pool; clock: Clock; l
       if (!controls) throw new HubError('NOT_FOUND', [{ path: 'caseNo', code: 'NO_CONTROL_FOR_CASE' }]);
       return { controls };
     }),
-    planFreeze: unary(deps.logger, (call) => makeFreezePlan(deps.pool, call.request, deps.clock.now())),
+    planFreeze: unary(deps.logger, (call) => makeFreezePlan(deps.pool, call.request, deps.clock.now(), deps)),
     checkControls: unary(deps.logger, async (call) => {
       const admissions = await checkControls(deps.pool, call.request.notices, deps.clock.now());
       return { results: admissions.map(checkResultOf) };

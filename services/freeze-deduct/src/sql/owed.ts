@@ -1,4 +1,5 @@
 import type { Queryable } from '@hub/store';
+import { lockCase } from './freeze-plans.js';
 
 /** A court's statement of what a case owes (执行标的 plus costs), with where it came from. */
 export interface OwedStatement {
@@ -21,6 +22,11 @@ export const owedKey = (courtCode: string, caseNo: string) => `${courtCode}\u000
  */
 export async function recordOwed(tx: Queryable, statements: readonly OwedStatement[]): Promise<void> {
   if (statements.length === 0) return;
+  // The case's lock before its row, in one order: as freeze plans and excess releases take them.
+  const cases = [...new Map(statements.map((s) => [owedKey(s.courtCode, s.caseNo), s])).entries()].sort(
+    ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0),
+  );
+  for (const [, s] of cases) await lockCase(tx, s.courtCode, s.caseNo);
   const current = await selectOwed(
     tx,
     statements.map((s) => ({ courtCode: s.courtCode, caseNo: s.caseNo })),
