@@ -33,6 +33,7 @@ export {
 } from './gen/enforcement/v1/court.js';
 export {
   EventEnvelope,
+  HoldChangeReported,
   NoticeCompleted,
   NoticeIssued,
   RequestAcknowledged,

@@ -5,6 +5,7 @@ import type { Logger } from '@hub/service-kit';
 import type { FreezeDeductConfig } from './config.js';
 import { controlHooks } from './control-holds.js';
 import { createFreezeDeductGrpcServer } from './grpc/freeze-deduct-service.js';
+import { holdReportHandler } from './hold-change-reports.js';
 
 export { loadConfig } from './config.js';
 
@@ -33,6 +34,13 @@ export function buildApp(config: FreezeDeductConfig, deps: FreezeDeductDeps) {
     migrationsDir: MIGRATIONS,
     deps,
     hooks: ({ logger }) => controlHooks(logger),
+    // Agencies' own reports of what happened to the holds (轮候生效, 失效, 前序解除, 扣划, 处分).
+    consumers: ({ runtime, logger, registry, clock }) =>
+      runtime.consume(
+        'hold-reports',
+        ['holds'],
+        holdReportHandler({ logger, registry, now: () => clock.now() }),
+      ),
     grpc: createFreezeDeductGrpcServer,
   });
 }
