@@ -12,6 +12,7 @@ const SCALE = 1_000;
 const SEED = 42;
 const BANKS = ['ICBC', 'CCB', 'ABC'];
 const iso = isolate();
+type Db = { query: (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }> };
 let stack: RunningStack;
 let gateway = '';
 const auth = { authorization: 'Bearer demo-court-key', 'content-type': 'application/json' };
@@ -59,6 +60,7 @@ const completed = (id: string, what: string, headers = auth) =>
 type Controls = {
   totals: { frozenFen: number; deductedFen: number };
   holds: {
+    id: string;
     institution: string;
     asset: { kind: string; key: string };
     state: string;
@@ -77,10 +79,16 @@ const controls = async (caseNo: string, headers = auth) => {
 
 /**
  * An account of a debtor with money free to freeze, found as a court would: by an inquiry first. The
- * debtor is one the mock population (SIM_SEED) gives accounts at one of the connected banks.
+ * debtor is one the mock population (SIM_SEED) gives accounts at one of the connected banks (the `nth`
+ * such, so a test can have a debtor no other test froze: an inquiry within the reuse window is answered
+ * from the court's earlier answer, which predates those freezes).
  */
-async function freeAccount(caseNo: string) {
-  const { idNumber } = findPerson(SEED, (h) => h.banksWithAccounts.some((b) => BANKS.includes(b)));
+async function freeAccount(caseNo: string, nth = 0) {
+  let skip = nth;
+  const { idNumber } = findPerson(
+    SEED,
+    (h) => h.banksWithAccounts.some((b) => BANKS.includes(b)) && skip-- === 0,
+  );
   const { body } = await post({
     ...queryNotice(idNumber, `c${Date.now().toString(36)}`),
     caseNo,
@@ -195,5 +203,59 @@ describe('controls (冻结, 解冻)', () => {
     ]);
     expect(body.holds[0]!.queuePosition).toBeGreaterThan(0);
     expect(body.holds[0]!.daysToExpiry).toBeNull();
+  });
+
+  it('a queued hold is promoted when the earlier court releases: the agency reports it and /controls shows it in effect', async () => {
+    const found = await freeAccount('(2026)川0104执8003号', 1);
+    const freeze = (court: string, caseNo: string, amountFen: number) => ({
+      ...queryNotice(found.idNumber, 'p'),
+      noticeNo: `${caseNo}-冻${Date.now().toString(36)}`,
+      caseNo,
+      court: { code: court, name: court === '川0104' ? '成都市锦江区人民法院' : '成都市青羊区人民法院' },
+      legalBasis: `${caseNo}执行裁定书`,
+      measure: 'freeze',
+      targets: [{ agency: 'bank', institution: found.institution }],
+      params: { amountFen, termDays: 30, accountNo: found.accountNo },
+    });
+    const a = freeze('川0104', '(2026)川0104执8003号', found.freeFen);
+    const first = await post(a);
+    await completed(first.body.id, 'court A froze every free fen');
+    const second = await post(freeze('川0105', '(2026)川0105执8003号', 100), other);
+    await completed(second.body.id, 'court B’s freeze completed', other);
+    const queued = (await controls('(2026)川0105执8003号', other)).body.holds[0]!;
+    expect(queued).toMatchObject({ state: 'queued', frozenFen: 0, term: { from: null, until: null } });
+    expect(queued.queuePosition).toBeGreaterThan(0);
+
+    const release = await post({
+      ...a,
+      noticeNo: `${a.noticeNo}-解`,
+      measure: 'release',
+      params: { accountNo: found.accountNo },
+    });
+    await completed(release.body.id, 'court A’s release completed');
+    const promoted = await waitFor(
+      async () =>
+        ((c) => c.body.holds[0]?.state === 'effective' && c)(await controls('(2026)川0105执8003号', other)),
+      { what: 'court B’s hold in effect', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    const hold = promoted.body.holds[0]!;
+    expect(hold).toMatchObject({ state: 'effective', queuePosition: 0, frozenFen: 100 });
+    expect(hold.term.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(hold.term.until! >= hold.term.from!).toBe(true);
+    expect(hold.daysToExpiry).toBeGreaterThan(0);
+    expect(promoted.body.totals.frozenFen).toBe(100);
+    // The agency's report made the change, once, and it is in the hold's history.
+    const freezeDeduct = (stack.apps.get('freeze-deduct') as unknown as { runtime: { pool: Db } }).runtime
+      .pool;
+    const { rows } = await freezeDeduct.query(
+      `SELECT r.change, r.outcome, h.from_state, h.to_state FROM hold_reports r
+       JOIN hold_history h ON h.request_id = r.event_id WHERE r.hold_id = $1`,
+      [hold.id],
+    );
+    expect(rows).toEqual([
+      { change: 'promoted', outcome: 'applied', from_state: 'queued', to_state: 'effective' },
+    ]);
+    // Court A's own hold stays released: the report moved only B's.
+    expect((await controls('(2026)川0104执8003号')).body.holds[0]).toMatchObject({ state: 'released' });
   });
 });
