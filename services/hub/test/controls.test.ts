@@ -1,3 +1,4 @@
+import { signAgencyRequest } from '@hub/agency-kit';
 import { findPerson } from '@hub/agency-sim';
 import { scaledClock } from '@hub/domain';
 import { createLogger } from '@hub/service-kit';
@@ -71,6 +72,21 @@ type Controls = {
     daysToExpiry: number | null;
   }[];
   pending: unknown[];
+};
+/** A hold-change report to the bank adapter, signed as `institution` with its demo secret; [status, outcome]. */
+const signedPost = async (institution: string, path: string, body: unknown) => {
+  const text = JSON.stringify(body);
+  const secret = `${institution.toLowerCase()}-demo-secret`;
+  const res = await fetch(`${stack.urls.get('adapter-bank')}${path}`, {
+    method: 'POST',
+    headers: {
+      ...signAgencyRequest({ institution, secret, method: 'POST', path, body: text }),
+      'content-type': 'application/json',
+    },
+    body: text,
+  });
+  const json = (await res.json()) as { status?: string; error?: { code: string } };
+  return [res.status, json.status ?? json.error?.code];
 };
 const controls = async (caseNo: string, headers = auth) => {
   const res = await fetch(`${gateway}/v1/cases/${encodeURIComponent(caseNo)}/controls`, { headers });
@@ -255,6 +271,37 @@ describe('controls (冻结, 解冻)', () => {
     expect(rows).toEqual([
       { change: 'promoted', outcome: 'applied', from_state: 'queued', to_state: 'effective' },
     ]);
+    // The same report sent again is a duplicate; a new report the hold cannot take (promoted again) is
+    // accepted by the adapter, kept by freeze-deduct with its reason, and changes nothing.
+    const adapter = (stack.apps.get('adapter-bank') as unknown as { runtime: { pool: Db } }).runtime.pool;
+    const placing = (await freezeDeduct.query('SELECT placed_by FROM holds WHERE id = $1', [hold.id]))
+      .rows[0] as {
+      placed_by: string;
+    };
+    const sent = (
+      await adapter.query('SELECT body FROM hold_reports WHERE request_id = $1', [placing.placed_by])
+    ).rows as { body: Record<string, unknown> }[];
+    expect(sent).toHaveLength(1);
+    const report = (body: unknown) => signedPost(found.institution, '/v1/agency/hold-changes', body);
+    expect(await report(sent[0]!.body)).toEqual([202, 'duplicate']);
+    const again = { ...sent[0]!.body, reportId: `P-again-${Date.now()}` };
+    expect(await report(again)).toEqual([202, 'accepted']);
+    const refused = await waitFor(
+      async () =>
+        ((r) => r[0])(
+          (
+            await freezeDeduct.query('SELECT outcome FROM hold_reports WHERE report_id = $1', [
+              again.reportId,
+            ])
+          ).rows,
+        ),
+      { what: 'the repeated promotion kept with its reason' },
+    );
+    expect(refused).toEqual({ outcome: 'MOVE_NOT_ALLOWED' });
+    const history = await freezeDeduct.query('SELECT to_state FROM hold_history WHERE hold_id = $1', [
+      hold.id,
+    ]);
+    expect(history.rows).toEqual([{ to_state: 'queued' }, { to_state: 'effective' }]);
     // Court A's own hold stays released: the report moved only B's.
     expect((await controls('(2026)川0104执8003号')).body.holds[0]).toMatchObject({ state: 'released' });
   });
