@@ -70,6 +70,8 @@ describe('the error catalog', () => {
         case 'DEDUCT_EXCEEDS_FROZEN':
         case 'DEDUCT_EXCEEDS_OWED':
         case 'RELISTING_BARRED':
+        case 'NOT_A_HOLD': // an agency's hold-change report about a request that placed no hold
+        case 'HOLD_REPORT_CONFLICT':
         case 'LEASE_EXPIRED':
         case 'RATE_LIMITED':
           return 'client';
