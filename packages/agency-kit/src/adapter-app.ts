@@ -13,6 +13,7 @@ import {
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
 import { AgencyAuth } from './auth.js';
+import { HoldReports } from './hold-reports.js';
 import { Inbox } from './inbox.js';
 import { registerOpenApi } from './openapi.js';
 import { registerAgencyRoutes } from './routes.js';
@@ -120,6 +121,7 @@ export function buildAdapterApp(
     registerAgencyRoutes(http, {
       auth: new AgencyAuth(config.keys, redis, `${config.HUB_NAMESPACE || 'hub'}:${spec.service}:nonce:`),
       inbox,
+      holdReports: new HoldReports(runtime.pool, spec.agency, runtime.events, () => deps.clock.now()),
       resultSchemaFor: (measure) => resultSchemaFor(agency, measure as Measure),
       measureOf: async (institution, ids) => {
         const { rows } = await runtime.pool.query<{ id: string; measure: string }>(

@@ -3,6 +3,7 @@ import { resultSchemasOf } from '@hub/contracts/answers';
 import type { AgencyKind } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { holdChangeSchema } from './hold-changes.js';
 import { SIGNATURE_HEADERS } from './signing.js';
 
 /** JSON Schema for documentation only; validation stays with zod, which reports field paths our way. */
@@ -46,13 +47,15 @@ export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void 
           "Every request carries the court's seal (Ed25519) and the exact sealed notice bytes; every field",
           'shown is decoded from those bytes. Inquiries answered from your earlier answer to the same court',
           'are listed under /v1/agency/reuse-records.',
+          'On your own initiative, report what happened to a hold the hub placed through one of your requests',
+          '(promoted, lapsed, released-by-other-court, deducted, disposed) at /v1/agency/hold-changes.',
           `Every call is signed: ${Object.values(SIGNATURE_HEADERS).join(', ')};`,
           'signature = base64 HMAC-SHA256(secret, METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))).',
           'Timestamps must be within 5 minutes; a nonce is accepted once.',
         ].join(' '),
       },
       components: {
-        schemas: { AnswerResult: { anyOf: results } },
+        schemas: { AnswerResult: { anyOf: results }, HoldChangeReport: jsonSchema(holdChangeSchema) },
       },
     },
   });
@@ -134,5 +137,46 @@ export const ROUTE_DOCS = {
         },
       },
     },
+  },
+  holdChange: {
+    summary:
+      'Report what happened to a hold the hub placed (promoted, lapsed, released-by-other-court, deducted, disposed)',
+    description: [
+      'Sent on your own initiative, signed like every call. `requestId` names the request through which the',
+      'hub placed the hold (an answered freeze, seal or renewal addressed to your institution); `reportId` is',
+      'your own id of the report: sending it again is harmless (202, status `duplicate`), sending a different',
+      'report under it is 409 HOLD_REPORT_CONFLICT. 404 REQUEST_NOT_FOUND for a request not addressed to you,',
+      '409 NOT_A_HOLD for one that placed no hold, 400 VALIDATION_FAILED with field paths otherwise.',
+      '`promoted` carries queuePosition 0, the term and the registration number (money: frozenFen);',
+      '`released-by-other-court` the new queue position; `deducted` amountFen and transferRef (money only).',
+    ].join(' '),
+    body: { $ref: '#/components/schemas/HoldChangeReport' },
+    response: {
+      202: {
+        type: 'object',
+        properties: {
+          reportId: { type: 'string' },
+          ok: { type: 'boolean' },
+          status: { type: 'string', enum: ['accepted', 'duplicate'] },
+        },
+      },
+      400: error,
+      401: error,
+      404: error,
+      409: error,
+    },
+  },
+  holdChanges: {
+    summary: 'Report many hold changes; each report stands alone',
+    description:
+      'Each report is validated and stored on its own, all or nothing: its result says whether it was stored ' +
+      '(ok, status accepted or duplicate) or why not (code, details with field paths under reports.<i>).',
+    body: {
+      type: 'object',
+      properties: {
+        reports: { type: 'array', items: { $ref: '#/components/schemas/HoldChangeReport' } },
+      },
+    },
+    response: { 400: error, 401: error },
   },
 } as const;

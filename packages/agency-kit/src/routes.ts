@@ -1,5 +1,6 @@
 import {
   HubError,
+  isErrorCode,
   isUuid,
   isWireSafeText,
   toValidationIssues,
@@ -11,12 +12,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Answer, answerSchema } from './answers.js';
 import type { AgencyAuth, VerifiedCaller } from './auth.js';
+import { type HoldChangeReport, holdChangeBatchSchema, holdChangeSchema } from './hold-changes.js';
+import type { HoldReports, ReportResult } from './hold-reports.js';
 import { type Inbox, throwIfFailed } from './inbox.js';
 import { ROUTE_DOCS } from './openapi.js';
 
 export interface AgencyRouteDeps {
   auth: AgencyAuth;
   inbox: Inbox;
+  holdReports: HoldReports;
   /** The result schema for a measure's answer; unknown measures get a generic object. */
   resultSchemaFor: (measure: string) => z.ZodType;
   measureOf: (institution: string, ids: string[]) => Promise<Map<string, string>>;
@@ -71,7 +75,10 @@ function parseEnvelope<T>(schema: z.ZodType<T>, input: unknown): T {
   return r.data;
 }
 
-/** The agency API (DESIGN §6): inbox pull with a lease, acknowledge (签收), answer; single and batch. */
+/**
+ * The agency API (DESIGN §6): inbox pull with a lease, acknowledge (签收), answer; single and batch; and
+ * hold-change reports, sent on the agency's own initiative (single and batch).
+ */
 export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps): void {
   // Building a zod schema costs far more than using one: one answer schema per measure, made once.
   const answerSchemas = new Map<string, z.ZodType>();
@@ -192,6 +199,39 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     }
     const stored =
       valid.length > 0 ? await deps.inbox.answer(institution, valid, caller(request).signature) : [];
+    for (const [j, s] of stored.entries()) results[validAt[j]!] = s;
+    return { results };
+  });
+
+  /** One hold-change report: 202 when stored (or already stored, the same), else the error it names. */
+  app.post('/v1/agency/hold-changes', { schema: ROUTE_DOCS.holdChange }, async (request, reply) => {
+    const institution = who(request);
+    const report = parse(holdChangeSchema, request.body);
+    const [result] = await deps.holdReports.record(institution, [report], caller(request).signature);
+    if (!result!.ok)
+      throw new HubError(isErrorCode(result!.code) ? result!.code : 'INTERNAL', result!.details ?? []);
+    return reply.code(202).send(result);
+  });
+
+  /** Many reports at once; each is validated and stored on its own, its result says which. */
+  app.post('/v1/agency/hold-changes/batch', { schema: ROUTE_DOCS.holdChanges }, async (request) => {
+    const institution = who(request);
+    const body = parseEnvelope(holdChangeBatchSchema, request.body);
+    const results: ReportResult[] = new Array(body.reports.length);
+    const valid: HoldChangeReport[] = [];
+    const validAt: number[] = [];
+    for (const [i, item] of body.reports.entries()) {
+      const r = check(holdChangeSchema, item, ['reports', i]);
+      if (!r.ok) {
+        const reportId = typeof item.reportId === 'string' ? item.reportId : '';
+        results[i] = { reportId, ok: false, code: 'VALIDATION_FAILED', details: r.issues };
+        continue;
+      }
+      valid.push(r.value);
+      validAt.push(i);
+    }
+    const stored =
+      valid.length > 0 ? await deps.holdReports.record(institution, valid, caller(request).signature) : [];
     for (const [j, s] of stored.entries()) results[validAt[j]!] = s;
     return { results };
   });

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { encodeEnvelope, type NoticeSubmission, requestTopicKey, topicName } from '@hub/contracts';
+import {
+  encodeEnvelope,
+  NoticeParams,
+  type NoticeSubmission,
+  requestTopicKey,
+  topicName,
+} from '@hub/contracts';
 import { bankQuery } from '@hub/contracts/answers/test-support';
 import { systemClock } from '@hub/domain';
 import { createKafka, eventFactory } from '@hub/messaging';
@@ -37,8 +43,10 @@ const pool = () => app.runtime.pool;
 const tally = new FuzzTally();
 let ids: string[] = [];
 
-/** Query requests for ICBC, dispatched over Kafka as the query service would, stored in the inbox. */
-async function dispatch(n: number): Promise<string[]> {
+const ACCOUNT = '6222020200112233445';
+
+/** Query (or freeze) requests for ICBC, dispatched over Kafka as a measure service would, stored in the inbox. */
+async function dispatch(n: number, measure: 'query' | 'freeze' = 'query'): Promise<string[]> {
   const kafka = createKafka({ brokers: endpoints().kafkaBrokers, clientId: 'agency-fuzz', logger });
   const producer = kafka.producer();
   await producer.connect();
@@ -50,8 +58,12 @@ async function dispatch(n: number): Promise<string[]> {
   };
   const notice: NoticeSubmission = {
     ...base,
-    measure: 'query',
+    measure,
     court,
+    params:
+      measure === 'freeze'
+        ? NoticeParams.fromPartial({ amountFen: 50_000, termDays: 365, accountNo: ACCOUNT })
+        : undefined,
     targets: [{ agency: 'bank', institution: '' }],
     issuedAt: '2026-11-23T09:00:00+08:00',
     confirmWarnings: [],
@@ -63,7 +75,7 @@ async function dispatch(n: number): Promise<string[]> {
   const messages = sent.map((s) =>
     events.event(topic, s.noticeId, 'requestDispatched', {
       ...base,
-      measure: 'query',
+      measure,
       court,
       requestId: s.id,
       noticeId: s.noticeId,
@@ -262,6 +274,78 @@ describe('agency API fuzz (signed calls, mostly near-valid)', () => {
     }
     expect(tally.fail5xx).toBe(0);
   }, 900_000); // 25,000 signed calls: about a minute alone, several on a busy 2-core machine
+});
+
+describe('hold-change report fuzz (signed calls, mostly near-valid)', () => {
+  it(`answers ${PER_ENDPOINT} reports per endpoint without a 5xx and stores only the reports it accepted`, async () => {
+    // Queued freezes (轮候冻结) answered by ICBC: the holds it may report on; the query requests are not holds.
+    const holds = await dispatch(40, 'freeze');
+    const queued = {
+      accountNo: ACCOUNT,
+      requestedFen: 50_000,
+      frozenFen: 0,
+      receipt: { effective: false, queuePosition: 3, registrationNo: 'ICBC-20261123-000001' },
+    };
+    await app.inbox.answer(
+      INSTITUTION,
+      holds.map((requestId) => ({ requestId, answer: { outcome: 'done', result: queued } })),
+    );
+    const aHold = () => (Math.random() < 0.8 ? holds : ids)[Math.floor(Math.random() * 40)]!;
+    const at = '2026-12-01T10:00:00+08:00';
+    const reportDoc = fc.constantFrom<(id: string) => object>(
+      (requestId) => ({
+        requestId,
+        change: 'promoted',
+        occurredAt: at,
+        queuePosition: 0,
+        term: { from: '2026-12-01', until: '2027-11-30' },
+        registrationNo: 'ICBC-20261201-000002',
+        frozenFen: 50_000,
+      }),
+      (requestId) => ({ requestId, change: 'released-by-other-court', occurredAt: at, queuePosition: 2 }),
+      (requestId) => ({ requestId, change: 'lapsed', occurredAt: at, lastDay: '2027-11-30' }),
+      (requestId) => ({ requestId, change: 'deducted', occurredAt: at, amountFen: 100, transferRef: 'TR-1' }),
+      (requestId) => ({ requestId, change: 'disposed', occurredAt: at, reason: '前序查封财产已处分' }),
+    );
+    const fresh = (make: (id: string) => object) => () => ({
+      reportId: `F-${randomUUID()}`,
+      ...make(aHold()),
+    });
+    const accepted = new Set<string>();
+    const single = sample(wireBody(reportDoc.chain((make) => nearValid(fresh(make)))), 6);
+    await run(single, async (body) => {
+      const { status, json } = await send('POST /v1/agency/hold-changes', {
+        method: 'POST',
+        url: '/v1/agency/hold-changes',
+        body,
+      });
+      if (status < 300) accepted.add((json as unknown as { reportId: string }).reportId);
+    });
+    const batches = sample(
+      wireBody(
+        fc
+          .array(reportDoc, { minLength: 1, maxLength: 4 })
+          .chain((makes) => nearValid(() => ({ reports: makes.map((make) => fresh(make)()) }))),
+      ),
+      7,
+    );
+    await run(batches, async (body) => {
+      const { json } = await send('POST /v1/agency/hold-changes/batch', {
+        method: 'POST',
+        url: '/v1/agency/hold-changes/batch',
+        body,
+      });
+      for (const r of (json.results ?? []) as { reportId: string; ok: boolean }[])
+        if (r.ok) accepted.add(r.reportId);
+    });
+    const { rows } = await pool().query<{ report_id: string }>('SELECT report_id FROM hold_reports');
+    expect(rows.map((r) => r.report_id).filter((id) => !accepted.has(id))).toEqual([]);
+    for (const endpoint of ['POST /v1/agency/hold-changes', 'POST /v1/agency/hold-changes/batch']) {
+      expect(tally.count(endpoint).inputs).toBeGreaterThanOrEqual(PER_ENDPOINT);
+      expect(tally.count(endpoint).ok).toBeGreaterThan(0);
+    }
+    expect(tally.fail5xx).toBe(0);
+  }, 900_000);
 });
 
 describe('answers that cannot be stored fail alone', () => {

@@ -41,6 +41,7 @@ export {
 } from './gen/enforcement/v1/court.js';
 export {
   EventEnvelope,
+  HoldChangeReported,
   HoldExpiring,
   HoldLapsed,
   NoticeCompleted,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AGENCY_KINDS, type AgencyKind } from '@hub/domain';
 import type { EventEnvelope } from './gen/enforcement/v1/events.js';
 
@@ -69,6 +70,11 @@ export const TOPICS = {
    * Keyed by the notice that set the hold's current term.
    */
   holds: topic('enforcement.holds.v1', ['holdExpiring', 'holdLapsed']),
+  /**
+   * adapters → freeze-deduct: agency-initiated reports of what happened to a hold the hub placed. Keyed by
+   * the held asset at its institution (`holdReportKey`), not by notice, so one asset's reports stay ordered.
+   */
+  holdReports: topic('enforcement.hold-reports.v1', ['holdChangeReported']),
   /** Poison messages after their retries, with the original bytes and the reason in headers. */
   deadLetters: topic('enforcement.dead-letters.v1', [], 1),
 } as const;
@@ -91,4 +97,12 @@ export function topicName(key: TopicKey, prefix = ''): string {
 
 export function allTopics(prefix = ''): { topic: string; numPartitions: number }[] {
   return Object.values(TOPICS).map((t) => ({ topic: prefix + t.name, numPartitions: t.partitions }));
+}
+
+/**
+ * The Kafka key of a hold's reports: the institution and the asset (hashed: an account number is personal
+ * data and a key is visible to every broker tool), so every report about holds on one asset stays in order.
+ */
+export function holdReportKey(institution: string, assetKind: string, assetKey: string): string {
+  return createHash('sha256').update(`${institution}|${assetKind}|${assetKey}`).digest('hex').slice(0, 32);
 }

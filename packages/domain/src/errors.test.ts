@@ -85,6 +85,8 @@ describe('the error catalog', () => {
         case 'RELISTING_BARRED':
         case 'NO_PROPERTY_REPORT':
         case 'PLAN_CONFLICT':
+        case 'NOT_A_HOLD': // an agency's hold-change report about a request that placed no hold
+        case 'HOLD_REPORT_CONFLICT':
         case 'LEASE_EXPIRED':
         case 'RATE_LIMITED':
           return 'client';

@@ -117,6 +117,16 @@ export const ERROR_CATALOG = {
     grpc: G.ALREADY_EXISTS,
     message: 'This idempotency key was used for a different freeze plan.',
   },
+  NOT_A_HOLD: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message: 'That request placed no hold: only an answered freeze, seal or renewal has one to report on.',
+  },
+  HOLD_REPORT_CONFLICT: {
+    http: 409,
+    grpc: G.ALREADY_EXISTS,
+    message: 'This agency already sent a different hold-change report under this report id.',
+  },
   LEASE_EXPIRED: { http: 409, grpc: G.FAILED_PRECONDITION, message: 'The work lease has expired.' },
   CALENDAR_NOT_COVERED: {
     http: 503,

@@ -40,6 +40,16 @@ export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
   deps: { logger: Logger; clock: Clock };
   /** The service's own rules, as hooks into the skeleton; `events` for what they announce (outbox). */
   hooks: (ctx: { logger: Logger; events: EventFactory }) => MeasureHooks;
+  /**
+   * The service's other consumers (e.g. freeze-deduct's hold-change reports), declared on the same runtime:
+   * its schema, processed events and outbox.
+   */
+  consumers?: (ctx: {
+    runtime: MessagingRuntime;
+    logger: Logger;
+    registry: ReturnType<typeof createMetricsRegistry>;
+    clock: Clock;
+  }) => void;
   /** Its gRPC read API over its own tables. */
   grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger; events: EventFactory }) => GrpcServer;
   /**
@@ -87,6 +97,7 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
       logger,
     }),
   );
+  def.consumers?.({ runtime, logger, registry, clock: deps.clock });
   const http = createHttpServer({
     logger,
     registry,

@@ -17,6 +17,8 @@ describe('real-estate adapter OpenAPI', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/v1/agency/acks',
       '/v1/agency/answers',
+      '/v1/agency/hold-changes',
+      '/v1/agency/hold-changes/batch',
       '/v1/agency/inbox',
       '/v1/agency/requests/{id}/ack',
       '/v1/agency/requests/{id}/answer',
@@ -29,6 +31,12 @@ describe('real-estate adapter OpenAPI', () => {
       (s: { title: string }) => s.title === 'query',
     );
     expect(JSON.stringify(query)).toContain('unitNo');
+    // Hold-change reports: one schema, every change documented, referenced by both routes.
+    const report = JSON.stringify(doc.components.schemas.HoldChangeReport);
+    for (const change of ['promoted', 'lapsed', 'released-by-other-court', 'deducted', 'disposed'])
+      expect(report).toContain(change);
+    expect(JSON.stringify(doc.paths['/v1/agency/hold-changes'].post)).toContain('HoldChangeReport');
+    expect(JSON.stringify(doc.paths['/v1/agency/hold-changes/batch'].post)).toContain('HoldChangeReport');
     await app.http.close();
   });
 });

@@ -21,6 +21,7 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
     sim: new MockAgency({
       agency,
       answer: backOffice(agency.kind, agency.institution, ledgers, deps.clock),
+      holdChanges: () => ledgers.holdChangesOf(agency.kind, agency.institution)?.take() ?? [],
       pollMs: config.SIM_POLL_MS,
       batch: config.SIM_BATCH,
       latencyMs: config.SIM_LATENCY_MS,
@@ -38,6 +39,8 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
       kind: agency.kind,
       institution: agency.institution,
       answered: sim.answered,
+      holdChangesReported: sim.reporter.reported,
+      holdChangesPending: sim.reporter.pending,
     })),
   }));
   /** The deductions (扣划) the mock banks and provident-fund centres carried out, as their books hold them. */

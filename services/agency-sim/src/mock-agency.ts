@@ -1,6 +1,8 @@
 import { signAgencyRequest } from '@hub/agency-kit';
 import type { Logger } from '@hub/service-kit';
 import type { SimAgency } from './config.js';
+import { HoldReporter } from './hold-reporter.js';
+import type { NotedHoldChange } from './ledgers/hold-changes.js';
 
 export interface InboxItem {
   id: string;
@@ -19,6 +21,8 @@ export interface MockAgencyOptions {
   agency: SimAgency;
   /** The back office's decision for one request (ledgers, registers: see agencies/). */
   answer: (item: InboxItem) => AgencyAnswer;
+  /** What happened to holds in the institution's books since last asked (reported to the hub). */
+  holdChanges?: () => NotedHoldChange[];
   pollMs: number;
   batch: number;
   latencyMs: number;
@@ -33,16 +37,20 @@ export interface MockAgencyOptions {
 /**
  * One partner's back office, driving its adapter's REST API exactly as a real partner would: pull the
  * inbox, acknowledge (签收) what it took, look the debtor up in its own records, answer — with the
- * latency, errors, refusals, silence and downtime it is told to have.
+ * latency, errors, refusals, silence and downtime it is told to have — and report, on its own
+ * initiative, what happened to holds in its books (a queued hold promoted, moved up, lapsed, …).
  */
 export class MockAgency {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly given = new Map<string, AgencyAnswer>();
+  readonly reporter: HoldReporter;
   answered = 0;
 
-  constructor(private readonly o: MockAgencyOptions) {}
+  constructor(private readonly o: MockAgencyOptions) {
+    this.reporter = new HoldReporter(o.agency.institution, o.logger, o.batch);
+  }
 
   start(): void {
     if (this.o.down) return;
@@ -86,8 +94,18 @@ export class MockAgency {
     });
   }
 
-  /** One pull-ack-answer round; returns how many requests it took. */
+  /** One pull-ack-answer round, then the hold-change reports it led to; returns how many requests it took. */
   async round(): Promise<number> {
+    const taken = await this.answerRound();
+    if (!this.o.silent && this.o.holdChanges) {
+      // After the answers: a report may be about a hold placed by an answer of this very round.
+      this.reporter.add(this.o.holdChanges());
+      await this.reporter.flush((method, path, body) => this.call(method, path, body));
+    }
+    return taken;
+  }
+
+  private async answerRound(): Promise<number> {
     const { requests } = await this.call<{ requests: InboxItem[] }>(
       'GET',
       `/v1/agency/inbox?limit=${this.o.batch}&leaseSeconds=60`,

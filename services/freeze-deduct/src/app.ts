@@ -6,6 +6,7 @@ import type { FreezeDeductConfig } from './config.js';
 import { refusesAtIntake } from './control-admission.js';
 import { controlHooks } from './control-holds.js';
 import { createFreezeDeductGrpcServer } from './grpc/freeze-deduct-service.js';
+import { holdReportHandler } from './hold-change-reports.js';
 import { holdTimerHandlers } from './hold-timers.js';
 import { withTestPause } from './test-pause.js';
 
@@ -41,6 +42,13 @@ export function buildApp(config: FreezeDeductConfig, deps: FreezeDeductDeps) {
         { ...controlHooks(logger, events, calendar), refuses: refusesAtIntake },
         config.FREEZE_DEDUCT_TEST_PAUSE,
         logger,
+      ),
+    // Agencies' own reports of what happened to the holds (轮候生效, 失效, 前序解除, 扣划, 处分).
+    consumers: ({ runtime, logger, registry, clock }) =>
+      runtime.consume(
+        'hold-reports',
+        ['holdReports'],
+        holdReportHandler({ logger, registry, now: () => clock.now(), calendar }),
       ),
     grpc: createFreezeDeductGrpcServer,
     // Each hold's lapse at the end of its term and its renewal reminder (hold-timers.ts).

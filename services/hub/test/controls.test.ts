@@ -1,3 +1,4 @@
+import { signAgencyRequest } from '@hub/agency-kit';
 import { findPerson } from '@hub/agency-sim';
 import { scaledClock } from '@hub/domain';
 import { createLogger } from '@hub/service-kit';
@@ -13,6 +14,7 @@ const SCALE = 1_000;
 const SEED = 42;
 const BANKS = ['ICBC', 'CCB', 'ABC'];
 const iso = isolate();
+type Db = { query: (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }> };
 let stack: RunningStack;
 let gateway = '';
 const auth = { authorization: 'Bearer demo-court-key', 'content-type': 'application/json' };
@@ -60,6 +62,7 @@ const completed = (id: string, what: string, headers = auth) =>
 type Controls = {
   totals: { owedFen: number | null; frozenFen: number; deductedFen: number };
   holds: {
+    id: string;
     institution: string;
     asset: { kind: string; key: string };
     state: string;
@@ -74,6 +77,21 @@ type Controls = {
 /** A started service's own schema. */
 const poolOf = (name: string) =>
   (stack.apps.get(name) as unknown as { runtime: { pool: Pool } }).runtime.pool;
+/** A hold-change report to the bank adapter, signed as `institution` with its demo secret; [status, outcome]. */
+const signedPost = async (institution: string, path: string, body: unknown) => {
+  const text = JSON.stringify(body);
+  const secret = `${institution.toLowerCase()}-demo-secret`;
+  const res = await fetch(`${stack.urls.get('adapter-bank')}${path}`, {
+    method: 'POST',
+    headers: {
+      ...signAgencyRequest({ institution, secret, method: 'POST', path, body: text }),
+      'content-type': 'application/json',
+    },
+    body: text,
+  });
+  const json = (await res.json()) as { status?: string; error?: { code: string } };
+  return [res.status, json.status ?? json.error?.code];
+};
 const controls = async (caseNo: string, headers = auth) => {
   const res = await fetch(`${gateway}/v1/cases/${encodeURIComponent(caseNo)}/controls`, { headers });
   return { status: res.status, body: (await res.json()) as Controls & { error?: { code: string } } };
@@ -81,10 +99,16 @@ const controls = async (caseNo: string, headers = auth) => {
 
 /**
  * An account of a debtor with money free to freeze, found as a court would: by an inquiry first. The
- * debtor is one the mock population (SIM_SEED) gives accounts at one of the connected banks.
+ * debtor is one the mock population (SIM_SEED) gives accounts at one of the connected banks (the `nth`
+ * such, so a test can have a debtor no other test froze: an inquiry within the reuse window is answered
+ * from the court's earlier answer, which predates those freezes).
  */
-async function freeAccount(caseNo: string) {
-  const { idNumber } = findPerson(SEED, (h) => h.banksWithAccounts.some((b) => BANKS.includes(b)));
+async function freeAccount(caseNo: string, nth = 0) {
+  let skip = nth;
+  const { idNumber } = findPerson(
+    SEED,
+    (h) => h.banksWithAccounts.some((b) => BANKS.includes(b)) && skip-- === 0,
+  );
   const { body } = await post({
     ...queryNotice(idNumber, `c${Date.now().toString(36)}`),
     caseNo,
@@ -212,5 +236,90 @@ describe('controls (冻结, 解冻)', () => {
     ]);
     expect(body.holds[0]!.queuePosition).toBeGreaterThan(0);
     expect(body.holds[0]!.daysToExpiry).toBeNull();
+  });
+
+  it('a queued hold is promoted when the earlier court releases: the agency reports it and /controls shows it in effect', async () => {
+    const found = await freeAccount('(2026)川0104执8003号', 1);
+    const freeze = (court: string, caseNo: string, amountFen: number) => ({
+      ...queryNotice(found.idNumber, 'p'),
+      noticeNo: `${caseNo}-冻${Date.now().toString(36)}`,
+      caseNo,
+      court: { code: court, name: court === '川0104' ? '成都市锦江区人民法院' : '成都市青羊区人民法院' },
+      legalBasis: `${caseNo}执行裁定书`,
+      measure: 'freeze',
+      targets: [{ agency: 'bank', institution: found.institution }],
+      params: { amountFen, termDays: 30, accountNo: found.accountNo },
+    });
+    const a = freeze('川0104', '(2026)川0104执8003号', found.freeFen);
+    const first = await post(a);
+    await completed(first.body.id, 'court A froze every free fen');
+    const second = await post(freeze('川0105', '(2026)川0105执8003号', 100), other);
+    await completed(second.body.id, 'court B’s freeze completed', other);
+    const queued = (await controls('(2026)川0105执8003号', other)).body.holds[0]!;
+    expect(queued).toMatchObject({ state: 'queued', frozenFen: 0, term: { from: null, until: null } });
+    expect(queued.queuePosition).toBeGreaterThan(0);
+
+    const release = await post({
+      ...a,
+      noticeNo: `${a.noticeNo}-解`,
+      measure: 'release',
+      params: { accountNo: found.accountNo },
+    });
+    await completed(release.body.id, 'court A’s release completed');
+    const promoted = await waitFor(
+      async () =>
+        ((c) => c.body.holds[0]?.state === 'effective' && c)(await controls('(2026)川0105执8003号', other)),
+      { what: 'court B’s hold in effect', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    const hold = promoted.body.holds[0]!;
+    expect(hold).toMatchObject({ state: 'effective', queuePosition: 0, frozenFen: 100 });
+    expect(hold.term.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(hold.term.until! >= hold.term.from!).toBe(true);
+    expect(hold.daysToExpiry).toBeGreaterThan(0);
+    expect(promoted.body.totals.frozenFen).toBe(100);
+    // The agency's report made the change, once, and it is in the hold's history.
+    const freezeDeduct = (stack.apps.get('freeze-deduct') as unknown as { runtime: { pool: Db } }).runtime
+      .pool;
+    const { rows } = await freezeDeduct.query(
+      `SELECT r.change, r.outcome, h.from_state, h.to_state FROM hold_reports r
+       JOIN hold_history h ON h.request_id = r.event_id WHERE r.hold_id = $1`,
+      [hold.id],
+    );
+    expect(rows).toEqual([
+      { change: 'promoted', outcome: 'applied', from_state: 'queued', to_state: 'effective' },
+    ]);
+    // The same report sent again is a duplicate; a new report the hold cannot take (promoted again) is
+    // accepted by the adapter, kept by freeze-deduct with its reason, and changes nothing.
+    const adapter = (stack.apps.get('adapter-bank') as unknown as { runtime: { pool: Db } }).runtime.pool;
+    const placing = (await freezeDeduct.query('SELECT placed_by FROM holds WHERE id = $1', [hold.id]))
+      .rows[0] as {
+      placed_by: string;
+    };
+    const sent = (
+      await adapter.query('SELECT body FROM hold_reports WHERE request_id = $1', [placing.placed_by])
+    ).rows as { body: Record<string, unknown> }[];
+    expect(sent).toHaveLength(1);
+    const report = (body: unknown) => signedPost(found.institution, '/v1/agency/hold-changes', body);
+    expect(await report(sent[0]!.body)).toEqual([202, 'duplicate']);
+    const again = { ...sent[0]!.body, reportId: `P-again-${Date.now()}` };
+    expect(await report(again)).toEqual([202, 'accepted']);
+    const refused = await waitFor(
+      async () =>
+        ((r) => r[0])(
+          (
+            await freezeDeduct.query('SELECT outcome FROM hold_reports WHERE report_id = $1', [
+              again.reportId,
+            ])
+          ).rows,
+        ),
+      { what: 'the repeated promotion kept with its reason' },
+    );
+    expect(refused).toEqual({ outcome: 'MOVE_NOT_ALLOWED' });
+    const history = await freezeDeduct.query('SELECT to_state FROM hold_history WHERE hold_id = $1', [
+      hold.id,
+    ]);
+    expect(history.rows).toEqual([{ to_state: 'queued' }, { to_state: 'effective' }]);
+    // Court A's own hold stays released: the report moved only B's.
+    expect((await controls('(2026)川0104执8003号')).body.holds[0]).toMatchObject({ state: 'released' });
   });
 });

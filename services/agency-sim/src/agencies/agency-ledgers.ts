@@ -4,7 +4,9 @@
  * (PF-<city>), public security's vehicle registers (PSB-<city>) and each institution's punishment register.
  * It also remembers every answer given, so a redelivered request gets the same answer.
  */
+import type { AgencyKind } from '@hub/domain';
 import { BankLedger } from '../ledgers/bank-ledger.js';
+import type { HoldChangeLog } from '../ledgers/hold-changes.js';
 import { ProvidentFundLedger } from '../ledgers/provident-fund-ledger.js';
 import { PunishmentRegister } from '../ledgers/punishment-register.js';
 import { RealEstateRegister } from '../ledgers/real-estate-register.js';
@@ -106,6 +108,20 @@ export class AgencyLedgers {
 
   punishments(institution: string): PunishmentRegister {
     return this.book(`punishments:${institution}`, () => new PunishmentRegister(institution));
+  }
+
+  /** What happened to holds in the books `institution` keeps (its hold-change reports to the hub). */
+  holdChangesOf(kind: AgencyKind, institution: string): HoldChangeLog | undefined {
+    switch (kind) {
+      case 'bank':
+        return this.bank(institution).holdChanges;
+      case 'provident-fund':
+        return this.providentFund(institution).holdChanges;
+      case 'real-estate':
+        return this.realEstate(institution).holdChanges;
+      case 'public-security':
+        return this.vehicles(institution).holdChanges;
+    }
   }
 
   /** The answer already given by `institution` to `requestId`, or `answer()`'s, remembered now. */

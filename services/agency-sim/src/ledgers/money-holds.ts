@@ -9,6 +9,7 @@
  *   - A freeze not renewed lapses after its last day, which frees its money for the next in line.
  */
 import { addDaysToDay, termLastDay } from '@hub/domain';
+import type { HoldSnapshot } from './hold-changes.js';
 import type { Hold } from './types.js';
 
 export interface MoneyHold {
@@ -75,19 +76,37 @@ export function allocate(account: MoneyAccount, day: string): void {
   }
 }
 
-/** Lapses every hold whose last day is before `today`, in the order they ran out, promoting behind them. */
-export function lapseUntil(account: MoneyAccount, today: string): void {
-  if (today <= account.day) return;
+/**
+ * Lapses every hold whose last day is before `today`, in the order they ran out, promoting behind them;
+ * returns the holds that lapsed.
+ */
+export function lapseUntil(account: MoneyAccount, today: string): MoneyHold[] {
+  const lapsed: MoneyHold[] = [];
+  if (today <= account.day) return lapsed;
   for (;;) {
     let first: string | undefined;
     for (const h of account.holds)
       if (h.until !== undefined && h.until < today && (!first || h.until < first)) first = h.until;
     if (first === undefined) break;
     const ended = first;
+    lapsed.push(...account.holds.filter((h) => h.until === ended));
     account.holds = account.holds.filter((h) => h.until !== ended);
     allocate(account, addDaysToDay(ended, 1));
   }
   account.day = today;
+  return lapsed;
+}
+
+/** The holds on an account as a hold-change report sees them (ledgers/hold-changes.ts). */
+export function snapshotOf(account: MoneyAccount): HoldSnapshot[] {
+  return account.holds.map((h) => ({
+    id: h.id,
+    queuePosition: queuePosition(account, h),
+    from: h.from,
+    until: h.until,
+    registrationNo: h.registrationNo,
+    frozenFen: h.frozenFen,
+  }));
 }
 
 export function queuePosition(account: MoneyAccount, hold: MoneyHold): number {

@@ -7,6 +7,7 @@
  */
 import { addDaysToDay, isTermDays, splitDeduction } from '@hub/domain';
 import { dayOf } from './days.js';
+import { HoldChangeLog, holdChanges } from './hold-changes.js';
 import {
   allocate,
   availableFen,
@@ -19,6 +20,7 @@ import {
   type MoneyAccount,
   type MoneyHold,
   queuePosition,
+  snapshotOf,
 } from './money-holds.js';
 import type {
   AccountView,
@@ -45,6 +47,8 @@ export class MoneyLedger<M> {
   private readonly log = new ReceiptLog<LedgerResult<unknown>>();
   private readonly numbers: Numbering;
   private readonly moved: Transfer[] = [];
+  /** What happened to holds besides what their own courts asked: reported to the hub by the agency. */
+  readonly holdChanges = new HoldChangeLog();
   private seq = 0;
 
   constructor(
@@ -250,12 +254,25 @@ export class MoneyLedger<M> {
     return this.log.once(cmd.requestId, () => {
       const account = this.accounts.get(cmd.accountNo);
       if (!account) return failure('NO_SUCH_ACCOUNT');
-      return apply(this.touch(account, cmd.at), account.day);
+      this.touch(account, cmd.at);
+      const before = snapshotOf(account);
+      const result = apply(account, account.day);
+      // Other courts' holds moved by this command (a release or deduction ahead of them).
+      this.holdChanges.note(holdChanges(account.accountNo, before, snapshotOf(account)), cmd.at);
+      return result;
     }) as LedgerResult<T>;
   }
 
   private touch<A extends MoneyAccount>(account: A, at: Date): A {
-    lapseUntil(account, dayOf(at));
+    const before = snapshotOf(account);
+    const lapsed = lapseUntil(account, dayOf(at));
+    if (lapsed.length > 0) {
+      const ended = before.filter((h) => lapsed.some((l) => l.id === h.id));
+      this.holdChanges.note(
+        holdChanges(account.accountNo, before, snapshotOf(account), { lapsed: ended }),
+        at,
+      );
+    }
     return account;
   }
 

@@ -10,6 +10,7 @@
  */
 import { addDaysToDay, isTermDays, termLastDay } from '@hub/domain';
 import { dayOf } from './days.js';
+import { HoldChangeLog, type HoldSnapshot, holdChanges } from './hold-changes.js';
 import { Numbering, ReceiptLog } from './receipt-log.js';
 import { type CourtCommand, failure, type Hold, type LedgerResult, type MeasureReceipt } from './types.js';
 
@@ -52,6 +53,8 @@ export class SealRegister<I> {
   private readonly log = new ReceiptLog<LedgerResult<SealReceipt>>();
   private readonly numbers: Numbering;
   private seq = 0;
+  /** What happened to holds besides what their own courts asked: reported to the hub by the agency. */
+  readonly holdChanges = new HoldChangeLog();
 
   constructor(
     readonly institution: string,
@@ -80,7 +83,7 @@ export class SealRegister<I> {
   /** The owner's assets with their holds, brought up to `at`. */
   assetsOf(owner: string, at: Date): { assetNo: string; info: I; holds: Hold[] }[] {
     return [...this.load(owner).values()].map((a) => {
-      lapseUntil(a, dayOf(at));
+      this.touch(a, at);
       return { assetNo: a.assetNo, info: a.info, holds: a.holds.map((h) => view(a, h)) };
     });
   }
@@ -152,10 +155,49 @@ export class SealRegister<I> {
     return this.log.once(cmd.requestId, () => {
       const asset = this.load(cmd.owner).get(cmd.assetNo);
       if (!asset) return failure('NO_SUCH_ASSET');
-      lapseUntil(asset, dayOf(cmd.at));
-      return apply(asset, asset.day);
+      this.touch(asset, cmd.at);
+      const before = snapshotOf(asset);
+      const result = apply(asset, asset.day);
+      // Other courts' seals moved by this command (an unseal ahead of them).
+      this.holdChanges.note(holdChanges(asset.assetNo, before, snapshotOf(asset)), cmd.at);
+      return result;
     });
   }
+
+  /**
+   * The asset was wholly disposed of (sold at auction, 拍卖成交) under the seal in effect: every seal on it
+   * ends; the queued ones lapse (DESIGN §4) and are reported as such. False when there is no such asset.
+   */
+  dispose(owner: string, assetNo: string, at: Date): boolean {
+    const asset = this.load(owner).get(assetNo);
+    if (!asset) return false;
+    this.touch(asset, at);
+    const before = snapshotOf(asset);
+    asset.holds = [];
+    this.holdChanges.note(
+      holdChanges(asset.assetNo, before, [], { disposed: before.filter((h) => h.queuePosition > 0) }),
+      at,
+    );
+    return true;
+  }
+
+  private touch(asset: Asset<I>, at: Date): void {
+    const before = snapshotOf(asset);
+    const lapsed = lapseUntil(asset, dayOf(at));
+    if (lapsed.length === 0) return;
+    const ended = before.filter((h) => lapsed.some((l) => l.id === h.id));
+    this.holdChanges.note(holdChanges(asset.assetNo, before, snapshotOf(asset), { lapsed: ended }), at);
+  }
+}
+
+function snapshotOf(asset: Asset<unknown>): HoldSnapshot[] {
+  return asset.holds.map((h) => ({
+    id: h.id,
+    queuePosition: queuePosition(asset, h),
+    from: h.from,
+    until: h.until,
+    registrationNo: h.registrationNo,
+  }));
 }
 
 /** With nothing in effect, the earliest-ranked queued seal takes effect on `day`. */
@@ -167,13 +209,16 @@ function promote(asset: Asset<unknown>, day: string): void {
   }
 }
 
-function lapseUntil(asset: Asset<unknown>, today: string): void {
-  if (today <= asset.day) return;
+/** Lapses the seals in effect whose last day is before `today`, promoting behind them; returns those lapsed. */
+function lapseUntil(asset: Asset<unknown>, today: string): SealHold[] {
+  const lapsed: SealHold[] = [];
+  if (today <= asset.day) return lapsed;
   for (let head = asset.holds[0]; head?.until !== undefined && head.until < today; head = asset.holds[0]) {
-    asset.holds.shift();
+    lapsed.push(asset.holds.shift()!);
     promote(asset, addDaysToDay(head.until, 1));
   }
   asset.day = today;
+  return lapsed;
 }
 
 function queuePosition(asset: Asset<unknown>, hold: SealHold): number {

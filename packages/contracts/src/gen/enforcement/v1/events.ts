@@ -37,6 +37,7 @@ export interface EventEnvelope {
     | { $case: "requestEscalated"; value: RequestEscalated }
     | { $case: "holdExpiring"; value: HoldExpiring }
     | { $case: "holdLapsed"; value: HoldLapsed }
+    | { $case: "holdChangeReported"; value: HoldChangeReported }
     | { $case: "releaseRequested"; value: ReleaseRequested }
     | undefined;
 }
@@ -238,6 +239,62 @@ export interface HoldLapsed {
   frozenFen: number;
 }
 
+/**
+ * An agency reported, on its own initiative and signed, what happened to a hold the hub placed through
+ * one of its requests (agency-kit `POST /v1/agency/hold-changes`). Keyed by the held asset at the
+ * institution, so every report about holds on one asset keeps its order.
+ */
+export interface HoldChangeReported {
+  /** the agency's own id of the report; the adapter accepts each once */
+  reportId: string;
+  /** the request through which the hub placed the hold */
+  requestId: string;
+  noticeId: string;
+  agency: string;
+  institution: string;
+  /** promoted 轮候生效, lapsed 失效, released-by-other-court 前序解除(排位前移), deducted 扣划, disposed 前序处分 */
+  change: string;
+  /** when it happened at the agency (as it reports it) */
+  occurredAt?:
+    | Date
+    | undefined;
+  /** account, unit or plate */
+  assetKind: string;
+  assetKey: string;
+  /** promoted: 0; released-by-other-court: the new position */
+  queuePosition?:
+    | number
+    | undefined;
+  /** promoted: YYYY-MM-DD */
+  termFrom?:
+    | string
+    | undefined;
+  /** promoted: YYYY-MM-DD (last day) */
+  termUntil?:
+    | string
+    | undefined;
+  /** promoted: the agency's registration (回执号) */
+  registrationNo?:
+    | string
+    | undefined;
+  /** promoted (money): frozen now under the hold */
+  frozenFen?:
+    | number
+    | undefined;
+  /** deducted */
+  amountFen?:
+    | number
+    | undefined;
+  /** deducted */
+  transferRef?:
+    | string
+    | undefined;
+  /** free text from the agency, may be empty */
+  reason: string;
+  /** the agency's signature over the report (timestamp, nonce, HMAC), JSON */
+  signatureJson: string;
+}
+
 function createBaseEventEnvelope(): EventEnvelope {
   return {
     eventId: "",
@@ -303,6 +360,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         break;
       case "holdLapsed":
         HoldLapsed.encode(message.payload.value, writer.uint32(162).fork()).join();
+        break;
+      case "holdChangeReported":
+        HoldChangeReported.encode(message.payload.value, writer.uint32(170).fork()).join();
         break;
       case "releaseRequested":
         ReleaseRequested.encode(message.payload.value, writer.uint32(178).fork()).join();
@@ -463,6 +523,17 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.payload = { $case: "holdLapsed", value: HoldLapsed.decode(reader, reader.uint32()) };
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.payload = {
+              $case: "holdChangeReported",
+              value: HoldChangeReported.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
           case 22: {
             if (tag !== 178) {
               break;
@@ -547,6 +618,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "holdLapsed", value: HoldLapsed.fromJSON(object.holdLapsed) }
         : isSet(object.hold_lapsed)
         ? { $case: "holdLapsed", value: HoldLapsed.fromJSON(object.hold_lapsed) }
+        : isSet(object.holdChangeReported)
+        ? { $case: "holdChangeReported", value: HoldChangeReported.fromJSON(object.holdChangeReported) }
+        : isSet(object.hold_change_reported)
+        ? { $case: "holdChangeReported", value: HoldChangeReported.fromJSON(object.hold_change_reported) }
         : isSet(object.releaseRequested)
         ? { $case: "releaseRequested", value: ReleaseRequested.fromJSON(object.releaseRequested) }
         : isSet(object.release_requested)
@@ -597,6 +672,8 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.holdExpiring = HoldExpiring.toJSON(message.payload.value);
     } else if (message.payload?.$case === "holdLapsed") {
       obj.holdLapsed = HoldLapsed.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "holdChangeReported") {
+      obj.holdChangeReported = HoldChangeReported.toJSON(message.payload.value);
     } else if (message.payload?.$case === "releaseRequested") {
       obj.releaseRequested = ReleaseRequested.toJSON(message.payload.value);
     }
@@ -681,6 +758,15 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       case "holdLapsed": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "holdLapsed", value: HoldLapsed.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "holdChangeReported": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "holdChangeReported",
+            value: HoldChangeReported.fromPartial(object.payload.value),
+          };
         }
         break;
       }
@@ -3224,6 +3310,422 @@ export const HoldLapsed: MessageFns<HoldLapsed> = {
     message.lapsedAt = object.lapsedAt ?? undefined;
     message.daysLeft = object.daysLeft ?? 0;
     message.frozenFen = object.frozenFen ?? 0;
+    return message;
+  },
+};
+
+function createBaseHoldChangeReported(): HoldChangeReported {
+  return {
+    reportId: "",
+    requestId: "",
+    noticeId: "",
+    agency: "",
+    institution: "",
+    change: "",
+    occurredAt: undefined,
+    assetKind: "",
+    assetKey: "",
+    queuePosition: undefined,
+    termFrom: undefined,
+    termUntil: undefined,
+    registrationNo: undefined,
+    frozenFen: undefined,
+    amountFen: undefined,
+    transferRef: undefined,
+    reason: "",
+    signatureJson: "",
+  };
+}
+
+export const HoldChangeReported: MessageFns<HoldChangeReported> = {
+  encode(message: HoldChangeReported, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reportId !== "") {
+      writer.uint32(10).string(message.reportId);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    if (message.noticeId !== "") {
+      writer.uint32(26).string(message.noticeId);
+    }
+    if (message.agency !== "") {
+      writer.uint32(34).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(42).string(message.institution);
+    }
+    if (message.change !== "") {
+      writer.uint32(50).string(message.change);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(58).fork()).join();
+    }
+    if (message.assetKind !== "") {
+      writer.uint32(66).string(message.assetKind);
+    }
+    if (message.assetKey !== "") {
+      writer.uint32(74).string(message.assetKey);
+    }
+    if (message.queuePosition !== undefined) {
+      writer.uint32(80).int32(message.queuePosition);
+    }
+    if (message.termFrom !== undefined) {
+      writer.uint32(90).string(message.termFrom);
+    }
+    if (message.termUntil !== undefined) {
+      writer.uint32(98).string(message.termUntil);
+    }
+    if (message.registrationNo !== undefined) {
+      writer.uint32(106).string(message.registrationNo);
+    }
+    if (message.frozenFen !== undefined) {
+      writer.uint32(112).int64(message.frozenFen);
+    }
+    if (message.amountFen !== undefined) {
+      writer.uint32(120).int64(message.amountFen);
+    }
+    if (message.transferRef !== undefined) {
+      writer.uint32(130).string(message.transferRef);
+    }
+    if (message.reason !== "") {
+      writer.uint32(138).string(message.reason);
+    }
+    if (message.signatureJson !== "") {
+      writer.uint32(146).string(message.signatureJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HoldChangeReported {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHoldChangeReported();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reportId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.noticeId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.change = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.assetKind = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.assetKey = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.queuePosition = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.termFrom = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.termUntil = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.registrationNo = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.frozenFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.amountFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.transferRef = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.signatureJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HoldChangeReported {
+    return {
+      reportId: isSet(object.reportId)
+        ? globalThis.String(object.reportId)
+        : isSet(object.report_id)
+        ? globalThis.String(object.report_id)
+        : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      noticeId: isSet(object.noticeId)
+        ? globalThis.String(object.noticeId)
+        : isSet(object.notice_id)
+        ? globalThis.String(object.notice_id)
+        : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      change: isSet(object.change) ? globalThis.String(object.change) : "",
+      occurredAt: isSet(object.occurredAt)
+        ? fromJsonTimestamp(object.occurredAt)
+        : isSet(object.occurred_at)
+        ? fromJsonTimestamp(object.occurred_at)
+        : undefined,
+      assetKind: isSet(object.assetKind)
+        ? globalThis.String(object.assetKind)
+        : isSet(object.asset_kind)
+        ? globalThis.String(object.asset_kind)
+        : "",
+      assetKey: isSet(object.assetKey)
+        ? globalThis.String(object.assetKey)
+        : isSet(object.asset_key)
+        ? globalThis.String(object.asset_key)
+        : "",
+      queuePosition: isSet(object.queuePosition)
+        ? globalThis.Number(object.queuePosition)
+        : isSet(object.queue_position)
+        ? globalThis.Number(object.queue_position)
+        : undefined,
+      termFrom: isSet(object.termFrom)
+        ? globalThis.String(object.termFrom)
+        : isSet(object.term_from)
+        ? globalThis.String(object.term_from)
+        : undefined,
+      termUntil: isSet(object.termUntil)
+        ? globalThis.String(object.termUntil)
+        : isSet(object.term_until)
+        ? globalThis.String(object.term_until)
+        : undefined,
+      registrationNo: isSet(object.registrationNo)
+        ? globalThis.String(object.registrationNo)
+        : isSet(object.registration_no)
+        ? globalThis.String(object.registration_no)
+        : undefined,
+      frozenFen: isSet(object.frozenFen)
+        ? globalThis.Number(object.frozenFen)
+        : isSet(object.frozen_fen)
+        ? globalThis.Number(object.frozen_fen)
+        : undefined,
+      amountFen: isSet(object.amountFen)
+        ? globalThis.Number(object.amountFen)
+        : isSet(object.amount_fen)
+        ? globalThis.Number(object.amount_fen)
+        : undefined,
+      transferRef: isSet(object.transferRef)
+        ? globalThis.String(object.transferRef)
+        : isSet(object.transfer_ref)
+        ? globalThis.String(object.transfer_ref)
+        : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      signatureJson: isSet(object.signatureJson)
+        ? globalThis.String(object.signatureJson)
+        : isSet(object.signature_json)
+        ? globalThis.String(object.signature_json)
+        : "",
+    };
+  },
+
+  toJSON(message: HoldChangeReported): unknown {
+    const obj: any = {};
+    if (message.reportId !== "") {
+      obj.reportId = message.reportId;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.noticeId !== "") {
+      obj.noticeId = message.noticeId;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.change !== "") {
+      obj.change = message.change;
+    }
+    if (message.occurredAt !== undefined) {
+      obj.occurredAt = message.occurredAt.toISOString();
+    }
+    if (message.assetKind !== "") {
+      obj.assetKind = message.assetKind;
+    }
+    if (message.assetKey !== "") {
+      obj.assetKey = message.assetKey;
+    }
+    if (message.queuePosition !== undefined) {
+      obj.queuePosition = Math.round(message.queuePosition);
+    }
+    if (message.termFrom !== undefined) {
+      obj.termFrom = message.termFrom;
+    }
+    if (message.termUntil !== undefined) {
+      obj.termUntil = message.termUntil;
+    }
+    if (message.registrationNo !== undefined) {
+      obj.registrationNo = message.registrationNo;
+    }
+    if (message.frozenFen !== undefined) {
+      obj.frozenFen = Math.round(message.frozenFen);
+    }
+    if (message.amountFen !== undefined) {
+      obj.amountFen = Math.round(message.amountFen);
+    }
+    if (message.transferRef !== undefined) {
+      obj.transferRef = message.transferRef;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.signatureJson !== "") {
+      obj.signatureJson = message.signatureJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HoldChangeReported>, I>>(base?: I): HoldChangeReported {
+    return HoldChangeReported.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HoldChangeReported>, I>>(object: I): HoldChangeReported {
+    const message = createBaseHoldChangeReported();
+    message.reportId = object.reportId ?? "";
+    message.requestId = object.requestId ?? "";
+    message.noticeId = object.noticeId ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.change = object.change ?? "";
+    message.occurredAt = object.occurredAt ?? undefined;
+    message.assetKind = object.assetKind ?? "";
+    message.assetKey = object.assetKey ?? "";
+    message.queuePosition = object.queuePosition ?? undefined;
+    message.termFrom = object.termFrom ?? undefined;
+    message.termUntil = object.termUntil ?? undefined;
+    message.registrationNo = object.registrationNo ?? undefined;
+    message.frozenFen = object.frozenFen ?? undefined;
+    message.amountFen = object.amountFen ?? undefined;
+    message.transferRef = object.transferRef ?? undefined;
+    message.reason = object.reason ?? "";
+    message.signatureJson = object.signatureJson ?? "";
     return message;
   },
 };
