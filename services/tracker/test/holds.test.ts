@@ -105,6 +105,8 @@ const lapsed = ({ lapsesAt, ...h }: Hold) =>
     daysLeft: 0,
     frozenFen: 100_000,
   });
+// A minute before the hold events, which happen at the clock's now: a timeline orders by time, and events
+// of one instant from two consumers have no order to test.
 const issued = (noticeId: string, caseNo: string) =>
   events.event('notices', noticeId, 'noticeIssued', {
     noticeId,
@@ -119,7 +121,7 @@ const issued = (noticeId: string, caseNo: string) =>
       issuedAt: '2026-11-16T09:00:00+08:00',
       confirmWarnings: [],
     },
-    receivedAt: clock.now(),
+    receivedAt: new Date(clock.now().getTime() - 60_000),
   });
 
 const expiringList = async () =>
