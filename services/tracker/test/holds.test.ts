@@ -107,8 +107,9 @@ const lapsed = ({ lapsesAt, ...h }: Hold) =>
   });
 // A minute before the hold events, which happen at the clock's now: a timeline orders by time, and events
 // of one instant from two consumers have no order to test.
-const issued = (noticeId: string, caseNo: string) =>
-  events.event('notices', noticeId, 'noticeIssued', {
+const issued = (noticeId: string, caseNo: string) => {
+  const earlier = new Date(clock.now().getTime() - 60_000);
+  const e = events.event('notices', noticeId, 'noticeIssued', {
     noticeId,
     notice: {
       noticeNo: `${caseNo}-冻01`,
@@ -121,8 +122,11 @@ const issued = (noticeId: string, caseNo: string) =>
       issuedAt: '2026-11-16T09:00:00+08:00',
       confirmWarnings: [],
     },
-    receivedAt: new Date(clock.now().getTime() - 60_000),
+    receivedAt: earlier,
   });
+  e.envelope.occurredAt = earlier;
+  return e;
+};
 
 const expiringList = async () =>
   (await app.http.inject({ url: '/v1/ops/holds/expiring' })).json<{
