@@ -50,18 +50,23 @@ describe('reconcile', () => {
 
   it('agrees on a queued hold: same place in line, waiting for what it asked less what was deducted', () => {
     const queued = hubHold({ state: 'queued', queuePosition: 2, frozenFen: 0, deductedFen: 1_000 });
-    expect(kinds(reconcile(CASE, [queued], [icbc([bookHold({ queuePosition: 2, amountFen: 9_000 })])]))).toEqual(
-      [],
-    );
-    expect(kinds(reconcile(CASE, [queued], [icbc([bookHold({ queuePosition: 1, amountFen: 9_000 })])]))).toEqual(
-      ['queue-position'],
-    );
+    expect(
+      kinds(reconcile(CASE, [queued], [icbc([bookHold({ queuePosition: 2, amountFen: 9_000 })])])),
+    ).toEqual([]);
+    expect(
+      kinds(reconcile(CASE, [queued], [icbc([bookHold({ queuePosition: 1, amountFen: 9_000 })])])),
+    ).toEqual(['queue-position']);
   });
 
   it('a live hub hold the agency does not have is missing at the agency', () => {
     const r = reconcile(CASE, [hubHold()], [icbc([{ ...bookHold(), ...OTHER }])]);
     expect(r.discrepancies).toEqual([
-      expect.objectContaining({ kind: 'missing-at-agency', institution: 'ICBC', assetKey: ACCOUNT, agency: [] }),
+      expect.objectContaining({
+        kind: 'missing-at-agency',
+        institution: 'ICBC',
+        assetKey: ACCOUNT,
+        agency: [],
+      }),
     ]);
   });
 
@@ -74,13 +79,24 @@ describe('reconcile', () => {
   });
 
   it('a hold on the books of an account the hub never froze is missing at the hub', () => {
-    const r = reconcile(CASE, [hubHold()], [
-      { institution: 'ICBC', assets: [...icbc([bookHold()]).assets, ...icbc([bookHold()], ACCOUNT_2).assets] },
-    ]);
+    const r = reconcile(
+      CASE,
+      [hubHold()],
+      [
+        {
+          institution: 'ICBC',
+          assets: [...icbc([bookHold()]).assets, ...icbc([bookHold()], ACCOUNT_2).assets],
+        },
+      ],
+    );
     expect(r.discrepancies).toEqual([
-      { kind: 'missing-at-hub', institution: 'ICBC', assetKind: 'account', assetKey: ACCOUNT_2, agency: [
-        { queuePosition: 0, amountFen: 10_000, until: '2027-02-28' },
-      ] },
+      {
+        kind: 'missing-at-hub',
+        institution: 'ICBC',
+        assetKind: 'account',
+        assetKey: ACCOUNT_2,
+        agency: [{ queuePosition: 0, amountFen: 10_000, until: '2027-02-28' }],
+      },
     ]);
     expect(r.checked).toBe(2);
   });
@@ -88,16 +104,24 @@ describe('reconcile', () => {
   it('tells state, amount and term apart', () => {
     expect(kinds(reconcile(CASE, [hubHold()], [icbc([bookHold({ queuePosition: 1 })])]))).toEqual(['state']);
     expect(kinds(reconcile(CASE, [hubHold()], [icbc([bookHold({ amountFen: 9_999 })])]))).toEqual(['amount']);
-    expect(kinds(reconcile(CASE, [hubHold()], [icbc([bookHold({ until: '2027-03-01' })])]))).toEqual(['term']);
+    expect(kinds(reconcile(CASE, [hubHold()], [icbc([bookHold({ until: '2027-03-01' })])]))).toEqual([
+      'term',
+    ]);
     expect(
-      kinds(reconcile(CASE, [hubHold({ state: 'renewed' })], [icbc([bookHold({ amountFen: 1, until: '2028-01-01' })])])),
+      kinds(
+        reconcile(
+          CASE,
+          [hubHold({ state: 'renewed' })],
+          [icbc([bookHold({ amountFen: 1, until: '2028-01-01' })])],
+        ),
+      ),
     ).toEqual(['amount', 'term']);
   });
 
   it('two holds of the case on one account at the agency cannot be one hub hold', () => {
-    expect(kinds(reconcile(CASE, [hubHold()], [icbc([bookHold(), bookHold({ queuePosition: 1 })])]))).toEqual([
-      'several-at-agency',
-    ]);
+    expect(kinds(reconcile(CASE, [hubHold()], [icbc([bookHold(), bookHold({ queuePosition: 1 })])]))).toEqual(
+      ['several-at-agency'],
+    );
   });
 
   it('leaves unjudged what no answer shows: an institution not queried, holds not reported', () => {
@@ -140,7 +164,9 @@ describe('booksOf', () => {
   it('reads the holds of every asset off each kind of query answer', () => {
     const hold = bookHold();
     const bank = parseAnswerResult('bank', 'query', {
-      accounts: [{ accountNo: ACCOUNT, accountType: 'demand', currency: 'CNY', balanceFen: 1, holds: [hold] }],
+      accounts: [
+        { accountNo: ACCOUNT, accountType: 'demand', currency: 'CNY', balanceFen: 1, holds: [hold] },
+      ],
     });
     expect(booksOf('ICBC', bank)).toEqual(icbc([hold]));
     const fund = parseAnswerResult('provident-fund', 'query', {
