@@ -47,6 +47,7 @@ export function controlHooks(logger: Pick<Logger, 'warn'>): Pick<MeasureHooks, '
           agency: row.agency as AgencyKind,
           day: shanghaiDate(row.answeredAt),
           termDays: params.get(row.noticeId)?.termDays ?? undefined,
+          amountFen: params.get(row.noticeId)?.amountFen ?? undefined,
         });
         if (!decision.ok) {
           logger.warn(
