@@ -10,12 +10,12 @@ const receipt = (queuePosition: number, extra: object = {}) => ({
   registrationNo: 'R-1',
   ...extra,
 });
-const freeze = (frozenFen: number, queuePosition = 0): HoldAnswer => ({
+const freeze = (frozenFen: number, queuePosition = 0, requestedFen = 10_000): HoldAnswer => ({
   ...account,
   kind: 'place',
   measure: 'freeze',
   receipt: receipt(queuePosition),
-  requestedFen: 10_000,
+  requestedFen,
   frozenFen,
 });
 const placed = (answer: HoldAnswer, c = ctx): Hold => {
@@ -102,7 +102,7 @@ describe('holds', () => {
         fc.integer({ min: 1, max: 1e9 }),
         fc.array(fc.integer({ min: 0, max: 1e9 })),
         (frozen, cuts) => {
-          let hold = placed({ ...freeze(frozen), requestedFen: frozen });
+          let hold = placed(freeze(frozen, 0, frozen));
           for (const deductedFen of cuts) {
             const d = applyHoldAnswer(hold, { ...account, kind: 'deduct', deductedFen }, ctx);
             if (!d.ok) {
