@@ -13,7 +13,15 @@
  *
  * Two things the hub learns other than from answers are stood in for here, marked STAND-IN: its lapse timer
  * (a hold past its last day lapses, packages/timers) and the agencies' hold-change reports (a queued hold
- * promoted, a partly filled freeze topped up), which the hub folds as a placement moving the hold forward.
+ * promoted, a partly filled freeze topped up, promoted and lapsed), folded at the end as a placement moving
+ * the hold forward; any other difference at the end is the hub's own error.
+ *
+ * What the hub is assumed to do, each a rule the real service must keep (the model finds the failure when
+ * one is dropped): answers about one hold are taken in the order the agency gave them (across holds, any
+ * order); a hold's lapse waits while a renewal of it awaits its answer; renew, release and deduct are sent
+ * only for a live hold of the court's, deduct only from money it froze and within what is owed less what
+ * was deducted and what pending deductions may take; one freeze per case and account at a time; a partial
+ * release only of a hold in effect holding all it claims.
  */
 import {
   type AgencyAnswer,
