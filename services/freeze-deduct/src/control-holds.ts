@@ -115,10 +115,13 @@ async function foldHoldAnswers(
   for (const { row, answer, key } of about) {
     const k = holdKeyOf(key);
     const current = holds.get(k);
+    const asked = params.get(row.noticeId);
     const decision = applyHoldAnswer(current, answer, {
       agency: row.agency as AgencyKind,
       day: shanghaiDate(row.answeredAt),
-      termDays: params.get(row.noticeId)?.termDays ?? undefined,
+      termDays: asked?.termDays ?? undefined,
+      // Only a notice naming its asset carries out a partial release (agency-sim money-answers.ts).
+      amountFen: asked?.assetKey ? (asked.amountFen ?? undefined) : undefined,
     });
     if (!decision.ok) {
       logger.warn(

@@ -2,7 +2,9 @@
  * The books of every mock institution, created on first use and backed by the synthetic population of
  * one seed: bank ledgers (ICBC, CCB …), real-estate registers (REC-<city>), provident-fund ledgers
  * (PF-<city>), public security's vehicle registers (PSB-<city>) and each institution's punishment register.
- * It also remembers every answer given, so a redelivered request gets the same answer.
+ * It also remembers every answer given, so a redelivered request gets the same answer, and journals every
+ * request it decided with the time it did: the journal is the books' durable form (`replayJournal`
+ * rebuilds books and answers from it over the same seed), so a restart forgets no deduction.
  */
 import type { AgencyKind } from '@hub/domain';
 import { BankLedger } from '../ledgers/bank-ledger.js';
@@ -22,7 +24,16 @@ import {
   type Subject,
 } from '../population/subjects.js';
 import { vehiclesOf } from '../population/vehicles.js';
-import type { AgencyAnswer } from './types.js';
+import type { AgencyAnswer, AgencyRequest } from './types.js';
+
+/** One request an institution decided, and when: replayed in order, it decides the same again. */
+export interface JournalEntry {
+  kind: AgencyKind;
+  institution: string;
+  request: AgencyRequest;
+  /** ISO 8601 instant. */
+  at: string;
+}
 
 export interface AgencyLedgersOptions {
   seed: number;
@@ -34,6 +45,7 @@ export class AgencyLedgers {
   readonly size: PopulationSize;
   private readonly books = new Map<string, unknown>();
   private readonly answers = new Map<string, AgencyAnswer>();
+  private readonly decided: JournalEntry[] = [];
 
   constructor(options: AgencyLedgersOptions) {
     this.seed = options.seed;
@@ -124,13 +136,23 @@ export class AgencyLedgers {
     }
   }
 
-  /** The answer already given by `institution` to `requestId`, or `answer()`'s, remembered now. */
-  answerOnce(institution: string, requestId: string, answer: () => AgencyAnswer): AgencyAnswer {
-    const key = `${institution}|${requestId}`;
+  /**
+   * The answer already given by `entry.institution` to the request, or `answer()`'s, remembered and
+   * journalled now. The request id is the institution's idempotency key: a redelivered or retried request
+   * gets the first answer and changes nothing, whatever its copy says.
+   */
+  answerOnce(entry: JournalEntry, answer: () => AgencyAnswer): AgencyAnswer {
+    const key = `${entry.institution}|${entry.request.id}`;
     const seen = this.answers.get(key);
     if (seen) return seen;
     const given = answer();
     this.answers.set(key, given);
+    this.decided.push(entry);
     return given;
+  }
+
+  /** Every request decided so far, in order. */
+  get journal(): readonly JournalEntry[] {
+    return this.decided;
   }
 }

@@ -5,7 +5,7 @@ import { bankAccountsOf } from '../population/bank-accounts.js';
 import { realEstateOf } from '../population/real-estate.js';
 import { vehiclesOf } from '../population/vehicles.js';
 import { AgencyLedgers } from './agency-ledgers.js';
-import { answerFor } from './answer-for.js';
+import { answerFor, replayJournal } from './answer-for.js';
 import {
   anOrganisation,
   CHENGDU,
@@ -289,5 +289,46 @@ describe('real-estate, public-security and provident-fund answers', () => {
       listed: false,
       consumptionRestricted: true,
     });
+  });
+});
+
+describe('a deduction happens once per request id', () => {
+  it('a retried deduct returns the first result and moves no more money, even with more frozen since', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withAccounts('ICBC', 2);
+    const [a, b] = bankAccountsOf(SEED, 'ICBC', p).filter((x) => x.balanceFen > 1);
+    const freeze = (accountNo: string, amountFen: number) =>
+      ask(ledgers, 'bank', 'ICBC', request('freeze', p, { accountNo, amountFen }));
+    freeze(a!.accountNo, 1);
+    // Not naming an account: out of every account this court froze for the case, here only `a` so far.
+    const d = request('deduct', p, { amountFen: 2 });
+    const first = ask(ledgers, 'bank', 'ICBC', d);
+    expect(first).toMatchObject({ outcome: 'partial', result: { deductedFen: 1 } });
+    freeze(b!.accountNo, 1);
+    const moved = ledgers.bank('ICBC').transfers.length;
+    expect(ask(ledgers, 'bank', 'ICBC', d, later(1))).toBe(first);
+    expect(ask(ledgers, 'bank', 'ICBC', { ...d, params: { amountFen: 5 } }, later(2))).toBe(first);
+    expect(ledgers.bank('ICBC').transfers.length).toBe(moved);
+  });
+
+  it('books rebuilt from their journal hold the same money and still know every request answered', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withFund();
+    const d = request('deduct', p, { amountFen: 1 });
+    ask(ledgers, 'provident-fund', 'PF-510100', request('freeze', p, { amountFen: 1 }));
+    const first = ask(ledgers, 'provident-fund', 'PF-510100', d);
+    expect(first).toMatchObject({ outcome: 'done', result: { deductedFen: 1 } });
+    ask(ledgers, 'provident-fund', 'PF-510100', request('freeze', p, { amountFen: 1 }), later(1));
+
+    const restarted = new AgencyLedgers({ seed: SEED });
+    replayJournal(restarted, ledgers.journal);
+    const query = request('query', p);
+    expect(ask(restarted, 'provident-fund', 'PF-510100', query, later(2))).toEqual(
+      ask(ledgers, 'provident-fund', 'PF-510100', query, later(2)),
+    );
+    expect(ask(restarted, 'provident-fund', 'PF-510100', d, later(3))).toEqual(first);
+    expect(restarted.providentFund('PF-510100').transfers).toEqual(
+      ledgers.providentFund('PF-510100').transfers,
+    );
   });
 });

@@ -15,7 +15,7 @@ import {
   termRulesAt,
 } from '@hub/domain';
 import { deepFreeze } from '../ledgers/receipt-log.js';
-import type { AgencyLedgers } from './agency-ledgers.js';
+import type { AgencyLedgers, JournalEntry } from './agency-ledgers.js';
 import { deductAnswer, freezeAnswer, releaseAnswer, renewAnswer } from './money-answers.js';
 import { locateAnswer, publicSecurityQuery, restrictExitAnswer } from './public-security-answers.js';
 import { punishmentAnswer } from './punishment-answers.js';
@@ -33,9 +33,17 @@ export function answerFor(
   ledgers: AgencyLedgers,
   now: Date,
 ): AgencyAnswer {
-  return ledgers.answerOnce(institution, request.id, () =>
+  return ledgers.answerOnce({ kind, institution, request, at: now.toISOString() }, () =>
     deepFreeze(decide(kind, institution, request, ledgers, now)),
   );
+}
+
+/**
+ * Rebuilds books from their journal (`AgencyLedgers.journal`): `ledgers` must be fresh books of the same
+ * seed (and the same directly opened accounts); each request is decided again at its time, in order.
+ */
+export function replayJournal(ledgers: AgencyLedgers, journal: readonly JournalEntry[]): void {
+  for (const e of journal) answerFor(e.kind, e.institution, e.request, ledgers, new Date(e.at));
 }
 
 function decide(

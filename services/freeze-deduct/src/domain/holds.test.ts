@@ -10,12 +10,12 @@ const receipt = (queuePosition: number, extra: object = {}) => ({
   registrationNo: 'R-1',
   ...extra,
 });
-const freeze = (frozenFen: number, queuePosition = 0): HoldAnswer => ({
+const freeze = (frozenFen: number, queuePosition = 0, requestedFen = 10_000): HoldAnswer => ({
   ...account,
   kind: 'place',
   measure: 'freeze',
   receipt: receipt(queuePosition),
-  requestedFen: 10_000,
+  requestedFen,
   frozenFen,
 });
 const placed = (answer: HoldAnswer, c = ctx): Hold => {
@@ -65,15 +65,21 @@ describe('holds', () => {
     });
   });
 
-  it('a partial release keeps the hold in force with the rest; releasing all of it lifts the hold', () => {
-    const hold = placed(freeze(10_000));
-    const part = applyHoldAnswer(hold, { ...account, kind: 'release', releasedFen: 4_000 }, ctx);
-    expect(part).toMatchObject({
+  it('a partial release keeps the hold with the rest, its claim cut to it; one holding nothing is untouched', () => {
+    const partly = { ...ctx, amountFen: 4_000 };
+    const release = (releasedFen: number): HoldAnswer => ({ ...account, kind: 'release', releasedFen });
+    expect(applyHoldAnswer(placed(freeze(10_000)), release(4_000), partly)).toMatchObject({
       ok: true,
       hold: { state: 'effective', frozenFen: 6_000, requestedFen: 6_000 },
     });
-    const all = applyHoldAnswer(hold, { ...account, kind: 'release', releasedFen: 10_000 }, ctx);
-    expect(all).toMatchObject({ ok: true, hold: { state: 'released', frozenFen: 0 } });
+    expect(applyHoldAnswer(placed(freeze(3_000)), release(3_000), partly)).toMatchObject({
+      ok: true,
+      hold: { state: 'released', frozenFen: 0 },
+    });
+    const queued = placed(freeze(0, 1));
+    expect(applyHoldAnswer(queued, release(0), partly)).toEqual({ ok: true, hold: queued });
+    // Without an amount every hold of the case on the account ends, queued ones included.
+    expect(applyHoldAnswer(queued, release(0), ctx)).toMatchObject({ ok: true, hold: { state: 'released' } });
   });
 
   it('a release, renewal or deduction of a hold the hub never placed changes nothing', () => {
@@ -98,7 +104,7 @@ describe('holds', () => {
         fc.integer({ min: 1, max: 1e9 }),
         fc.array(fc.integer({ min: 0, max: 1e9 })),
         (frozen, cuts) => {
-          let hold = placed(freeze(frozen));
+          let hold = placed(freeze(frozen, 0, frozen));
           for (const deductedFen of cuts) {
             const d = applyHoldAnswer(
               hold,
@@ -117,6 +123,16 @@ describe('holds', () => {
         },
       ),
     );
+  });
+
+  it('a freeze that found only part of its amount stays after its frozen money is deducted: it waits for the rest', () => {
+    const partial = placed(freeze(4_000)); // asked 10,000
+    const d = applyHoldAnswer(
+      partial,
+      { ...account, kind: 'deduct', deductedFen: 4_000, transferRef: 'TR2' },
+      ctx,
+    );
+    expect(d).toMatchObject({ ok: true, hold: { state: 'effective', frozenFen: 0, deductedFen: 4_000 } });
   });
 
   it('reads which hold an answer is about from the parsed result, and ignores results about no hold', () => {

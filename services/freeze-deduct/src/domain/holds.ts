@@ -124,6 +124,8 @@ export interface AnswerContext {
   day: string;
   /** The term the notice asked for; the legal maximum for the asset kind when absent. */
   termDays?: number | undefined;
+  /** The amount the notice named: for a release, only that much of the hold (a partial 解冻). */
+  amountFen?: number | undefined;
 }
 
 /**
@@ -184,19 +186,22 @@ export function applyHoldAnswer(
       });
     }
     case 'release': {
-      // A partial release (the notice named an amount below what the hold froze, as the hub asks for when
-      // a case holds more than it owes) keeps the hold in force with the rest, no longer waiting for more.
-      const released = answer.releasedFen;
-      if (released !== undefined && released > 0 && released < current.frozenFen) {
-        const frozenFen = current.frozenFen - released;
-        return move(current.state, { frozenFen, requestedFen: current.deductedFen + frozenFen });
-      }
-      return move('released', { frozenFen: 0, queuePosition: 0 });
+      // A partial release lifts what the agency says it released and cuts the claim to what stays frozen
+      // (the court held more than it needs); a hold holding nothing is untouched by it.
+      if (ctx.amountFen === undefined || answer.releasedFen === undefined)
+        return move('released', { frozenFen: 0, queuePosition: 0 });
+      if (current.frozenFen === 0) return move(current.state, {});
+      const frozenFen = Math.max(0, current.frozenFen - answer.releasedFen);
+      if (frozenFen === 0) return move('released', { frozenFen: 0, queuePosition: 0 });
+      return move(current.state, { frozenFen, requestedFen: current.deductedFen + frozenFen });
     }
     case 'deduct': {
       const frozenFen = Math.max(0, current.frozenFen - answer.deductedFen);
       const deductedFen = current.deductedFen + answer.deductedFen;
-      return move(frozenFen === 0 ? 'deducted' : current.state, { frozenFen, deductedFen });
+      // A freeze that found only part of its amount keeps its rank for the rest: it is spent only once its
+      // whole claim is paid (or nothing more was claimed than was frozen).
+      const spent = frozenFen === 0 && (current.requestedFen === null || deductedFen >= current.requestedFen);
+      return move(spent ? 'deducted' : current.state, { frozenFen, deductedFen });
     }
   }
 }
