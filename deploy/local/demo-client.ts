@@ -1,9 +1,11 @@
 /**
  * The demo: what a court's client does. Waits for the hub, submits one inquiry notice (网络查控·查) for a
- * debtor to every bank, follows it to completion and prints what came back (account numbers masked).
+ * debtor to every agency, follows it to completion and prints what came back (account numbers masked); then
+ * the control measures on the case (demo-controls.ts): a freeze plan, a queued hold, a deduction, the ledger.
  */
 import { findPerson } from '@hub/agency-sim';
 import { formatYuan, maskAccount } from '@hub/domain';
+import { demoControls } from './demo-controls.js';
 
 const gateway = process.env.HUB_GATEWAY_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`;
 function demoDebtor(): string {
@@ -12,6 +14,8 @@ function demoDebtor(): string {
 }
 
 const headers = { authorization: 'Bearer demo-court-key', 'content-type': 'application/json' };
+// A second court (川0105), for a freeze that waits in line behind the first court's (demo.sh gives it a key).
+const otherCourt = { authorization: 'Bearer demo-court-2-key', 'content-type': 'application/json' };
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -30,13 +34,14 @@ await until(
 );
 console.log(`hub: gateway ready at ${gateway}`);
 
+const idNumber = demoDebtor();
 const notice = {
   noticeNo: `(2026)川0104执1234号-查${Date.now().toString(36)}`,
   caseNo: '(2026)川0104执1234号',
   court: { code: '川0104', name: '成都市锦江区人民法院' },
   officer: { name: '王法官', phone: '028-00000000' },
   // A debtor of the mock population (SIM_SEED) who holds something everywhere: accounts, a flat, a car.
-  debtor: { kind: 'person', name: '李某', idNumber: demoDebtor() },
+  debtor: { kind: 'person', name: '李某', idNumber },
   measure: 'query',
   targets: [
     { agency: 'bank' },
@@ -108,9 +113,11 @@ for (const r of body.requests) {
   const what = r.answer?.result ? describe(r.agency, r.answer.result) : (r.answer?.reason ?? '');
   console.log(`  ${r.agency.padEnd(16)} ${r.institution.padEnd(11)} ${r.status.padEnd(8)} ${what}`);
 }
+await demoControls({ gateway, caseNo: notice.caseNo, idNumber, court: headers, otherCourt, until });
 console.log(`
 Where to look:
   notice status   curl -H 'authorization: Bearer demo-court-key' ${gateway}/v1/notices/${id}
+  case controls   curl -H 'authorization: Bearer demo-court-key' '${gateway}/v1/cases/${encodeURIComponent(notice.caseNo)}/controls'
   ops console     http://127.0.0.1:8090/  (live SLA breaches, backlog, search; 中文/English)
   tracker (ops)   http://127.0.0.1:8090/v1/ops/notices/${id}
   agency report   http://127.0.0.1:8090/v1/ops/reports/agencies?format=html  (通报; csv too)

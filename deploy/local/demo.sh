@@ -26,6 +26,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The demo court, and a second court whose freeze waits in line behind the first's (轮候).
+export GATEWAY_COURT_KEYS="${GATEWAY_COURT_KEYS:-demo-court-key=川0104,demo-court-2-key=川0105}"
 echo "hub: starting all services in one process (log: $HUB_LOG)"
 node --import tsx services/hub/src/main.ts --services "${HUB_SERVICES:-all}" >"$HUB_LOG" 2>&1 &
 HUB_PID=$!
