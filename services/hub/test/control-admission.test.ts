@@ -203,6 +203,56 @@ describe('control notices refused before storage (REST)', () => {
     }
   });
 
+  it('a renewal of a hold that lapsed: 409 HOLD_NOT_LIVE naming its state', async () => {
+    const caseNo = '(2026)川0104执8107号';
+    const placed = await c.post(
+      notice('a', caseNo, 'freeze', { amountFen: 100, termDays: 30, accountNo: found.accountNo }),
+    );
+    await c.completed(placed.body.id, 'a small freeze completed');
+    // Stands for the lapse timer having fired (services/freeze-deduct/test/hold-timers.test.ts proves it does).
+    await poolOf('freeze-deduct').query(
+      "UPDATE holds SET state = 'lapsed', frozen_fen = 0 WHERE case_no = $1",
+      [caseNo],
+    );
+    const body = notice('a', caseNo, 'renew-freeze', {
+      amountFen: 100,
+      termDays: 30,
+      accountNo: found.accountNo,
+    });
+    const res = await c.post(body);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      code: 'HOLD_NOT_LIVE',
+      details: [{ path: 'params.accountNo', code: 'HOLD_NOT_LIVE', state: 'lapsed' }],
+    });
+    expect(await storedAtGateway([body.noticeNo])).toEqual([]);
+  });
+
+  it('an amount beyond a safe integer or a term beyond the legal maximum: 400 with the field path', async () => {
+    for (const [params, path, code] of [
+      [{ amountFen: 2 ** 53 + 2, accountNo: found.accountNo }, 'params.amountFen', 'NUMBER_OUT_OF_RANGE'],
+      [
+        { amountFen: 100, termDays: 367, accountNo: found.accountNo },
+        'params.termDays',
+        'TERM_EXCEEDS_LIMIT',
+      ],
+    ] as const) {
+      const body = notice(
+        'a',
+        CASE_A,
+        'amountFen' in params && !('termDays' in params) ? 'deduct' : 'freeze',
+        {
+          ...params,
+        },
+      );
+      const res = await c.post(body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details).toContainEqual(expect.objectContaining({ path, code }));
+      expect(await storedAtGateway([body.noticeNo])).toEqual([]);
+    }
+  });
+
   it('a batch answers per item: the bad control notice alone is refused, the others are stored', async () => {
     const bad = notice('a', '(2026)川0104执8105号', 'deduct', { amountFen: 100, accountNo: found.accountNo });
     const good = notice('a', '(2026)川0104执8106号', 'freeze', {
