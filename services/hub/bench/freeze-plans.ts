@@ -4,7 +4,7 @@
  * issued is followed to its NoticeCompleted.
  */
 import { BANKS, expectedQuery, personAt } from '@hub/agency-sim';
-import { type BenchHub, COURT_HEADERS, type Figures, postJson } from './harness.js';
+import { type BenchHub, COURT_HEADERS, type Figures, percentile, postJson } from './harness.js';
 import { benchCaseNo, fileInBatches, inquiry } from './inquiries.js';
 
 export interface FreezePlanOptions {
@@ -57,6 +57,7 @@ export async function runFreezePlans(hub: BenchHub, o: FreezePlanOptions): Promi
   // Measured: one plan per case, owing half of what the debtor has free, so most plans freeze several accounts.
   console.log(`bench: posting ${debtors.length} freeze plans, ${o.concurrency} in flight`);
   const sentAt = new Map<string, number>();
+  const postMs: number[] = [];
   let next = 0;
   async function client() {
     while (next < debtors.length) {
@@ -75,10 +76,15 @@ export async function runFreezePlans(hub: BenchHub, o: FreezePlanOptions): Promi
         { ...COURT_HEADERS, 'idempotency-key': `${hub.ns}-${k}` },
       );
       for (const n of plan.notices) sentAt.set(n.id, at);
+      postMs.push(performance.now() - at);
     }
   }
   const started = performance.now();
   await Promise.all(Array.from({ length: o.concurrency }, client));
+  postMs.sort((a, b) => a - b);
+  console.log(
+    `bench: ${postMs.length} plans posted in ${((performance.now() - started) / 1000).toFixed(1)} s (POST p50 ${percentile(postMs, 50).toFixed(0)} ms, p95 ${percentile(postMs, 95).toFixed(0)} ms), ${sentAt.size} notices issued`,
+  );
   const done = await hub.completed(sentAt.keys(), (n) =>
     console.log(`bench: ${n}/${sentAt.size} planned notices completed`),
   );
