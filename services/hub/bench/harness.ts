@@ -23,6 +23,8 @@ export interface Completion {
 export interface BenchHub {
   ns: string;
   gateway: string;
+  /** The mock population's seed (SIM_SEED): who holds what at the mock agencies. */
+  seed: number;
   /** Resolves when every notice in `ids` has completed, with each one's completion. */
   completed(ids: Iterable<string>, onProgress?: (done: number) => void): Promise<Map<string, Completion>>;
   stop(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startBenchHub(mode: 'one' | 'separate'): Promise<BenchHub>
     ...ANY_FREE_PORTS,
     SIM_POLL_MS: process.env.SIM_POLL_MS ?? '100',
     SIM_BATCH: '500',
+    SIM_SEED: process.env.SIM_SEED ?? '2026',
     QUERY_REUSE_WINDOW_HOURS: '0', // every inquiry really goes to every agency
     GATEWAY_RATE_LIMIT_PER_MINUTE: '10000000',
   };
@@ -78,6 +81,7 @@ export async function startBenchHub(mode: 'one' | 'separate'): Promise<BenchHub>
   return {
     ns,
     gateway: stack.gateway,
+    seed: Number(env.SIM_SEED),
     completed(ids, onProgress) {
       const want = [...ids];
       return new Promise((resolve) => {
@@ -103,10 +107,15 @@ export const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 /** POST a JSON body to the gateway as the demo court; throws with the body on anything but 2xx. */
-export async function postJson<T>(gateway: string, path: string, body: unknown): Promise<T> {
+export async function postJson<T>(
+  gateway: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = COURT_HEADERS,
+): Promise<T> {
   const res = await fetch(`${gateway}${path}`, {
     method: 'POST',
-    headers: COURT_HEADERS,
+    headers,
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`POST ${path} failed: ${res.status} ${await res.text()}`);
@@ -136,5 +145,7 @@ export function printFigures(all: readonly Figures[]): void {
   console.log(`\n${''.padEnd(20)}${all.map((f) => f.workload.padStart(14)).join('')}`);
   for (const [label, cell] of rows)
     console.log(`${label.padEnd(20)}${all.map((f, i) => cell(f, sorted[i]!).padStart(14)).join('')}`);
-  console.log('(agency requests completed end to end; latency: filing → NoticeCompleted)');
+  console.log(
+    '(agency requests completed end to end; latency: filing, or posting the freeze plan → NoticeCompleted)',
+  );
 }
