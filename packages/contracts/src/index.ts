@@ -26,6 +26,13 @@ export {
   PlanFreezeItem,
   PlanFreezeRequest,
   PlanFreezeResponse,
+  ReconcileCaseAgencySide,
+  ReconcileCaseAnswer,
+  ReconcileCaseDiscrepancy,
+  ReconcileCaseHubSide,
+  ReconcileCaseRequest,
+  ReconcileCaseResponse,
+  ReconcileCaseUnchecked,
 } from './gen/enforcement/v1/controls.js';
 export {
   CourtServiceClient,

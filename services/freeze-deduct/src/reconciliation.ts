@@ -3,8 +3,9 @@
  * table, against the latest query answer of each institution (its books, docs/agency-answers.md). The
  * answers come in: they are the query service's, fetched by whoever asks (an ops route, a job).
  */
+import type { ReconcileCaseAnswer, ReconcileCaseResponse } from '@hub/contracts';
 import { parseAnswerResult } from '@hub/contracts/answers';
-import type { AgencyKind } from '@hub/domain';
+import { type AgencyKind, isAgencyKind } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 import type { HoldState } from './domain/holds.js';
 import {
@@ -28,6 +29,15 @@ export interface CaseReconciliation extends Reconciliation {
   courtCode: string;
   /** Institutions whose answer did not parse as a query result: their holds are left unchecked. */
   unreadable: string[];
+}
+
+/** Whether the court has any control notice of the case here: otherwise the case is not found for it. */
+export async function hasControlNotice(db: Queryable, caseNo: string, courtCode: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM notices WHERE case_no = $1 AND court_code = $2 LIMIT 1', [
+    caseNo,
+    courtCode,
+  ]);
+  return rows.length > 0;
 }
 
 export async function caseReconciliation(
@@ -56,11 +66,44 @@ export async function caseReconciliation(
     registrationNo: r.registration_no,
   }));
   const books: AgencyBooks[] = [];
-  const unreadable: string[] = [];
+  const unreadable = new Set<string>();
   for (const a of answers) {
-    const b = booksOf(a.institution, parseAnswerResult(a.agency, 'query', a.result));
+    const b = isAgencyKind(a.agency)
+      ? booksOf(a.institution, parseAnswerResult(a.agency, 'query', a.result))
+      : undefined;
     if (b) books.push(b);
-    else unreadable.push(a.institution);
+    else unreadable.add(a.institution);
   }
-  return { ...theCase, ...reconcile(theCase, holds, books), unreadable };
+  return { ...theCase, ...reconcile(theCase, holds, books), unreadable: [...unreadable].sort() };
+}
+
+/** The gRPC request's answers as this module reads them: an agency kind not known stays, and is unreadable. */
+export const answersOfRequest = (answers: readonly ReconcileCaseAnswer[]): QueryAnswer[] =>
+  answers.map((a) => ({ agency: a.agency as AgencyKind, institution: a.institution, result: a.resultJson }));
+
+/** A reconciliation on the wire (FreezeDeductService.ReconcileCase): absent sides stay absent. */
+export function reconciliationToResponse(r: CaseReconciliation): ReconcileCaseResponse {
+  return {
+    caseNo: r.caseNo,
+    checked: r.checked,
+    discrepancies: r.discrepancies.map((d) => ({
+      kind: d.kind,
+      institution: d.institution,
+      assetKind: d.assetKind,
+      assetKey: d.assetKey,
+      hub: d.hub && {
+        state: d.hub.state,
+        queuePosition: d.hub.queuePosition,
+        amountFen: d.hub.amountFen ?? undefined,
+        termUntil: d.hub.termUntil ?? '',
+      },
+      agency: (d.agency ?? []).map((a) => ({
+        queuePosition: a.queuePosition,
+        amountFen: a.amountFen ?? undefined,
+        until: a.until,
+      })),
+    })),
+    unchecked: r.unchecked.map((u) => ({ ...u })),
+    unreadable: r.unreadable,
+  };
 }

@@ -7,7 +7,7 @@ import { createPool, migrate, type Pool } from '@hub/store';
 import { endpoints, isolate } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hold } from '../src/domain/holds.js';
-import { caseReconciliation } from '../src/reconciliation.js';
+import { answersOfRequest, caseReconciliation, reconciliationToResponse } from '../src/reconciliation.js';
 import { type HoldKey, writeHoldChanges } from '../src/sql/holds.js';
 
 const iso = isolate();
@@ -153,5 +153,43 @@ describe('case reconciliation', () => {
       },
     ]);
     expect(r).toMatchObject({ checked: 4, discrepancies: [], unchecked: [], unreadable: [] });
+  });
+
+  it('on the wire (ReconcileCase): an agency kind not known is unreadable; absent sides stay absent', async () => {
+    const answers = answersOfRequest([
+      {
+        agency: 'bank',
+        institution: 'ICBC',
+        resultJson: JSON.stringify({ accounts: [account(ACCOUNT, []), account(RELEASED, [bookHold()])] }),
+        reportedAt: new Date(),
+      },
+      { agency: 'tax-bureau', institution: 'TAX', resultJson: '{}', reportedAt: undefined },
+    ]);
+    const wire = reconciliationToResponse(await caseReconciliation(pool, CASE, answers));
+    expect(wire.unreadable).toEqual(['TAX']);
+    expect(wire.discrepancies).toEqual([
+      {
+        kind: 'missing-at-agency',
+        institution: 'ICBC',
+        assetKind: 'account',
+        assetKey: ACCOUNT,
+        hub: { state: 'effective', queuePosition: 0, amountFen: 10_000, termUntil: '2027-02-28' },
+        agency: [],
+      },
+      // No term while queued: an empty string on the wire.
+      expect.objectContaining({
+        kind: 'missing-at-agency',
+        assetKey: QUEUED,
+        hub: { state: 'queued', queuePosition: 2, amountFen: 10_000, termUntil: '' },
+      }),
+      {
+        kind: 'missing-at-hub',
+        institution: 'ICBC',
+        assetKind: 'account',
+        assetKey: RELEASED,
+        hub: { state: 'released', queuePosition: 0, amountFen: 0, termUntil: '2027-02-28' },
+        agency: [{ queuePosition: 0, amountFen: 10_000, until: '2027-02-28' }],
+      },
+    ]);
   });
 });

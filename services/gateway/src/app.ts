@@ -114,6 +114,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
         config.HUB_MEASURE_SERVICES,
       ),
       maxBatch: config.GATEWAY_MAX_BATCH,
+      now: () => deps.clock.now(),
     }),
   );
   const grpc = createCourtGrpcServer({

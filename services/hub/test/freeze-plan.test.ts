@@ -24,6 +24,8 @@ beforeAll(async () => {
     SIM_SEED: String(SEED),
     HUB_INSTITUTIONS: BANKS.map((b) => `bank:${b}`).join(','),
     GATEWAY_COURT_KEYS: 'demo-court-key=川0104,other-court-key=川0105',
+    // A fresh inquiry asks the banks again (reconciliation needs today's books, not a reused answer).
+    QUERY_REUSE_WINDOW_HOURS: '0',
   });
   stack = await startStack(Object.keys(SERVICES), env, {
     logger: createLogger({ service: 'freeze-plan-test', level: 'warn' }),
@@ -82,6 +84,20 @@ type Controls = {
   totals: { owedFen: number | null; frozenFen: number; deductedFen: number };
   holds: { institution: string; asset: { key: string }; state: string; frozenFen: number }[];
   pending: unknown[];
+};
+type Reconciliation = {
+  caseNo: string;
+  books: { institution: string; reportedAt: string }[];
+  checked: number;
+  discrepancies: {
+    kind: string;
+    institution: string;
+    asset: { kind: string; key: string };
+    hub: { state: string; queuePosition: number; amountFen: number | null } | null;
+    agency: { queuePosition: number; amountFen: number | null }[];
+  }[];
+  unchecked: unknown[];
+  unreadable: string[];
 };
 const controls = async (caseNo: string) =>
   (await (
@@ -321,6 +337,104 @@ describe('freeze plan (查冻扣一体)', () => {
     expect(rows.every((r) => r.settled_at !== null)).toBe(true);
   });
 
+  it('reconciliation (对账): after a freeze and a fresh inquiry the books agree; a hold the hub got wrong is listed by kind', async () => {
+    const caseNo = '(2026)川0104执8104号';
+    const path = `/v1/cases/${encoded(caseNo)}/reconciliation`;
+    const reconcile = async (headers = auth) => {
+      const res = await fetch(`${gateway}${path}`, { headers });
+      return { status: res.status, body: (await res.json()) as Reconciliation & { error?: Err } };
+    };
+    const { free } = await inquire(caseNo, 2);
+    const owedFen = free[0]!.freeFen;
+    const made = await plan(caseNo, { owedFen, officer, legalBasis: `${caseNo}执行裁定书` });
+    expect(made.body.notices).toHaveLength(1);
+    await completed(made.body.notices[0]!.id, 'the freeze completed');
+    const account = { kind: 'account', key: free[0]!.accountNo };
+
+    // The books of the first inquiry predate the freeze: the bank's answer then showed no hold of the case.
+    const stale = await reconcile();
+    expect(stale.status).toBe(200);
+    expect(stale.body.discrepancies.map((d) => [d.kind, d.institution, d.asset])).toEqual([
+      ['missing-at-agency', free[0]!.institution, account],
+    ]);
+
+    // A fresh inquiry reads the books again: they agree with the hub.
+    const asked = Date.now();
+    await inquire(caseNo, 2);
+    const fresh = await reconcile();
+    expect(fresh.status).toBe(200);
+    expect(fresh.body).toMatchObject({
+      caseNo,
+      checked: 1,
+      discrepancies: [],
+      unchecked: [],
+      unreadable: [],
+    });
+    expect(fresh.body.books.map((b) => b.institution).sort()).toEqual([...BANKS].sort());
+    for (const b of fresh.body.books) expect(Date.parse(b.reportedAt)).toBeGreaterThan(asked - 1);
+
+    // A missed answer stands for itself: the hub's hold records less than the bank froze.
+    await poolOf('freeze-deduct').query(
+      'UPDATE holds SET frozen_fen = frozen_fen - 1 WHERE case_no = $1 AND asset_key = $2',
+      [caseNo, account.key],
+    );
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      await reconcile();
+      times.push(performance.now() - t0);
+    }
+    const wrong = await reconcile();
+    expect(wrong.body.discrepancies).toEqual([
+      {
+        kind: 'amount',
+        institution: free[0]!.institution,
+        asset: account,
+        hub: expect.objectContaining({ state: 'effective', queuePosition: 0, amountFen: owedFen - 1 }),
+        agency: [expect.objectContaining({ queuePosition: 0, amountFen: owedFen })],
+      },
+    ]);
+    times.sort((a, b) => a - b);
+    console.info(
+      `reconciliation of one case (3 banks, 1 hold), 10 calls: median ${times[5]!.toFixed(1)} ms, max ${times[9]!.toFixed(1)} ms`,
+    );
+
+    // Another court's case is not found, as on /controls.
+    const other = await reconcile({ ...auth, authorization: 'Bearer other-court-key' });
+    expect([other.status, other.body.error?.code]).toEqual([404, 'NOT_FOUND']);
+  });
+
+  it('reconciliation of a case with a freeze but never queried is 409 NO_PROPERTY_REPORT', async () => {
+    const caseNo = '(2026)川0104执8105号';
+    const idNumber = debtorWithThreeBanks(3);
+    const stamp = Date.now().toString(36);
+    const accountNo = (
+      expectedQuery(SEED, 'bank', BANKS[0]!, idNumber).accounts as { accountNo: string }[]
+    )[0]!.accountNo;
+    const filed = await postJson('/v1/notices', {
+      ...queryNotice(idNumber, stamp),
+      noticeNo: `${caseNo}-冻${stamp}`,
+      caseNo,
+      legalBasis: `${caseNo}执行裁定书`,
+      measure: 'freeze',
+      targets: [{ agency: 'bank', institution: BANKS[0] }],
+      params: { amountFen: 1, termDays: 30, accountNo },
+    });
+    expect(filed.status).toBe(202);
+    const path = `${gateway}/v1/cases/${encoded(caseNo)}/reconciliation`;
+    // 404 until freeze-deduct has the notice; then the case is the court's, with no books to compare.
+    const refused = await waitFor(
+      async () => {
+        const res = await fetch(path, { headers: auth });
+        return res.status === 404
+          ? undefined
+          : { status: res.status, body: (await res.json()) as { error?: Err } };
+      },
+      { what: 'the freeze notice at freeze-deduct', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect([refused.status, refused.body.error?.code]).toEqual([409, 'NO_PROPERTY_REPORT']);
+  });
+
   it('the plan is documented in the gateway OpenAPI', async () => {
     const doc = (await (await fetch(`${gateway}/openapi.json`)).json()) as {
       paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: unknown }> } } }>;
@@ -329,5 +443,6 @@ describe('freeze plan (查冻扣一体)', () => {
     expect(route?.requestBody?.content['application/json']?.schema).toMatchObject({
       required: expect.arrayContaining(['owedFen', 'officer', 'legalBasis']),
     });
+    expect(Object.keys(doc.paths['/v1/cases/{caseNo}/reconciliation'] ?? {})).toEqual(['get']);
   });
 });

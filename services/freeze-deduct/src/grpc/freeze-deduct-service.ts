@@ -7,10 +7,17 @@ import type { Pool } from '@hub/store';
 import { caseControls } from '../case-controls.js';
 import { checkControls, checkResultOf } from '../control-admission.js';
 import { makeFreezePlan } from '../freeze-plans.js';
+import {
+  answersOfRequest,
+  caseReconciliation,
+  hasControlNotice,
+  reconciliationToResponse,
+} from '../reconciliation.js';
 
 /**
  * The freeze-deduct service's read API: a case's controls (the gateway serves them to courts as
- * /v1/cases/:caseNo/controls), and whether control notices may be accepted (asked before the gateway stores one).
+ * /v1/cases/:caseNo/controls), and whether control notices may be accepted (asked before the gateway stores one);
+ * plans (查冻扣一体) and reconciliation (对账) against the agencies' books the caller brings.
  */
 export function createFreezeDeductGrpcServer(deps: {
   pool: Pool;
@@ -29,6 +36,14 @@ export function createFreezeDeductGrpcServer(deps: {
     checkControls: unary(deps.logger, async (call) => {
       const admissions = await checkControls(deps.pool, call.request.notices, deps.clock.now());
       return { results: admissions.map(checkResultOf) };
+    }),
+    reconcileCase: unary(deps.logger, async (call) => {
+      const { caseNo, courtCode, answers } = call.request;
+      // The same answer as GetCaseControls for a case this court has no control notice of (or another court's).
+      if (!(await hasControlNotice(deps.pool, caseNo, courtCode)))
+        throw new HubError('NOT_FOUND', [{ path: 'caseNo', code: 'NO_CONTROL_FOR_CASE' }]);
+      const r = await caseReconciliation(deps.pool, { courtCode, caseNo }, answersOfRequest(answers));
+      return reconciliationToResponse(r);
     }),
   };
   const server = new Server();

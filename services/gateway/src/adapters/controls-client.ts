@@ -6,6 +6,8 @@ import {
   type NoticeSubmission,
   type PlanFreezeRequest,
   type PlanFreezeResponse,
+  type ReconcileCaseRequest,
+  type ReconcileCaseResponse,
 } from '@hub/contracts';
 import { HubError, isErrorCode } from '@hub/domain';
 
@@ -59,6 +61,23 @@ export class ControlsClient {
               new HubError('UNAVAILABLE', [{ dependency: 'freeze-deduct' }], undefined, { cause: err }),
             );
           resolve(res.results);
+        },
+      );
+    });
+  }
+
+  /** 对账: the case's holds against the agencies' books the request brings (FreezeDeductService.ReconcileCase). */
+  reconcile(request: ReconcileCaseRequest, deadlineMs = 5000): Promise<ReconcileCaseResponse> {
+    return new Promise((resolve, reject) => {
+      this.client.reconcileCase(
+        request,
+        new Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (err, res) => {
+          if (err?.code === status.NOT_FOUND)
+            return reject(new HubError('NOT_FOUND', [{ path: 'caseNo', code: 'NO_CONTROL_FOR_CASE' }]));
+          if (err || !res) return reject(hubErrorOf(err));
+          resolve(res);
         },
       );
     });

@@ -89,6 +89,114 @@ export const FREEZE_PLAN_DOCS = {
   },
 };
 
+const assetRef = {
+  type: 'object',
+  properties: { kind: { type: 'string', enum: ['account', 'unit', 'plate'] }, key: { type: 'string' } },
+};
+
+/** `GET /v1/cases/:caseNo/reconciliation` (对账). */
+export const RECONCILIATION_DOCS = {
+  summary: "Reconciliation (对账): the case's holds against the agencies' books",
+  description: [
+    "Compares every freeze and seal the hub holds for the court's case (as on /controls) with each",
+    "institution's books as its latest query answer showed them (every hold on each account, unit or vehicle).",
+    'books says as of when each was read: inquire again for fresher books. A hold at an institution not',
+    'queried, or on an asset whose answer did not report holds, is listed under unchecked.',
+  ].join(' '),
+  params: { type: 'object', properties: { caseNo: { type: 'string', description: '案号, URL-encoded' } } },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        caseNo: { type: 'string' },
+        reconciledAt: { type: 'string', format: 'date-time' },
+        books: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              debtor: {
+                type: 'object',
+                properties: { kind: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' } },
+              },
+              agency: { type: 'string' },
+              institution: { type: 'string' },
+              reportedAt: { type: 'string', format: 'date-time', description: 'the books are as of then' },
+            },
+          },
+        },
+        checked: { type: 'integer', description: "holds compared: the hub's, plus the agencies' it lacks" },
+        discrepancies: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              kind: {
+                type: 'string',
+                enum: [
+                  'missing-at-agency',
+                  'missing-at-hub',
+                  'several-at-agency',
+                  'state',
+                  'queue-position',
+                  'amount',
+                  'term',
+                ],
+              },
+              institution: { type: 'string' },
+              asset: assetRef,
+              hub: {
+                type: ['object', 'null'],
+                description: 'null when the hub has no hold there',
+                properties: {
+                  state: { type: 'string' },
+                  queuePosition: { type: 'integer' },
+                  amountFen: {
+                    type: ['integer', 'null'],
+                    description: 'held (in effect) or waited for (轮候)',
+                  },
+                  termUntil: { type: ['string', 'null'] },
+                },
+              },
+              agency: {
+                type: 'array',
+                description: "the agency's holds of this court's case on the asset",
+                items: {
+                  type: 'object',
+                  properties: {
+                    queuePosition: { type: 'integer' },
+                    amountFen: { type: ['integer', 'null'] },
+                    until: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        },
+        unchecked: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              institution: { type: 'string' },
+              asset: assetRef,
+              reason: { type: 'string', enum: ['institution-not-queried', 'holds-not-reported'] },
+            },
+          },
+        },
+        unreadable: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'institutions whose books did not read as a query result',
+        },
+      },
+    },
+    401: error,
+    404: { description: 'NOT_FOUND: no control notice of this court for the case', ...error },
+    409: { description: 'NO_PROPERTY_REPORT: the case was never queried', ...error },
+  },
+};
+
 /** OpenAPI 3 for the court API, served at /openapi.json (routes that declare a schema are documented). */
 export function registerOpenApi(app: FastifyInstance): void {
   // Route schemas are documentation: zod validates (with field paths), and replies are sent as they are.

@@ -5,8 +5,9 @@ import { type QueryClient, reportToBody } from '../adapters/query-client.js';
 import type { CourtAuth } from '../auth.js';
 import type { FreezePlans } from '../freeze-plans.js';
 import { type NoticeReader, toBody } from '../notice-reader.js';
+import { reconcileCase } from '../reconciliation.js';
 import type { Submissions } from '../submissions.js';
-import { FREEZE_PLAN_DOCS } from './openapi.js';
+import { FREEZE_PLAN_DOCS, RECONCILIATION_DOCS } from './openapi.js';
 
 export interface RouteDeps {
   auth: CourtAuth;
@@ -16,6 +17,7 @@ export interface RouteDeps {
   query: QueryClient;
   controls: ControlsClient;
   freezePlans: FreezePlans;
+  now: () => Date;
 }
 
 /** Court API v1 (DESIGN §6). */
@@ -64,6 +66,20 @@ export function registerNoticeRoutes(app: FastifyInstance, deps: RouteDeps): voi
     const caseNo = checkedCaseNo(request.params.caseNo);
     return controlsToBody(await deps.controls.caseControls(caseNo, court));
   });
+
+  /**
+   * 对账: the case's holds against each institution's books as its latest query answer showed them; the
+   * discrepancies by kind, and what could not be checked.
+   */
+  app.get<{ Params: { caseNo: string } }>(
+    '/v1/cases/:caseNo/reconciliation',
+    { schema: RECONCILIATION_DOCS },
+    async (request) => {
+      const court = deps.auth.authenticate(request.headers.authorization);
+      const caseNo = checkedCaseNo(request.params.caseNo);
+      return reconcileCase(deps.query, deps.controls, court, caseNo, deps.now);
+    },
+  );
 
   /**
    * 查冻扣一体: freeze across the accounts the property report found, largest free balances first, up to what

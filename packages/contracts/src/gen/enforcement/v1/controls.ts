@@ -190,6 +190,82 @@ export interface CheckControlResult {
   errorDetailsJson: string;
 }
 
+export interface ReconcileCaseRequest {
+  caseNo: string;
+  /** the authenticated court; only its holds of the case are compared */
+  courtCode: string;
+  /** each institution's latest query answer about the case's debtors */
+  answers: ReconcileCaseAnswer[];
+}
+
+/** One institution's latest answer to a query: its books as they stood when it answered. */
+export interface ReconcileCaseAnswer {
+  /** bank | provident-fund | real-estate | public-security */
+  agency: string;
+  institution: string;
+  /** the query result as the agency answered it (docs/agency-answers.md) */
+  resultJson: string;
+  /** when the agency answered: the books are as of then */
+  reportedAt?: Date | undefined;
+}
+
+export interface ReconcileCaseResponse {
+  caseNo: string;
+  /** holds compared: the hub's, plus the agencies' the hub does not have */
+  checked: number;
+  discrepancies: ReconcileCaseDiscrepancy[];
+  unchecked: ReconcileCaseUnchecked[];
+  /** institutions whose answer did not parse as a query result */
+  unreadable: string[];
+}
+
+/** One difference between a hub hold and the agency's books. */
+export interface ReconcileCaseDiscrepancy {
+  /** missing-at-agency | missing-at-hub | several-at-agency | state | queue-position | amount | term */
+  kind: string;
+  institution: string;
+  /** account | unit | plate */
+  assetKind: string;
+  assetKey: string;
+  /** absent when the hub has no hold there at all */
+  hub?:
+    | ReconcileCaseHubSide
+    | undefined;
+  /** the agency's holds of this court's case on the asset */
+  agency: ReconcileCaseAgencySide[];
+}
+
+export interface ReconcileCaseHubSide {
+  /** queued | effective | renewed | released | lapsed | deducted */
+  state: string;
+  queuePosition: number;
+  /** money held (in effect) or waited for (queued); accounts only */
+  amountFen?:
+    | number
+    | undefined;
+  /** YYYY-MM-DD; empty without a term */
+  termUntil: string;
+}
+
+export interface ReconcileCaseAgencySide {
+  /** 0 in effect; 1, 2, … queued (轮候) */
+  queuePosition: number;
+  amountFen?:
+    | number
+    | undefined;
+  /** YYYY-MM-DD */
+  until: string;
+}
+
+/** A hub hold the books could not confirm either way. */
+export interface ReconcileCaseUnchecked {
+  institution: string;
+  assetKind: string;
+  assetKey: string;
+  /** institution-not-queried | holds-not-reported */
+  reason: string;
+}
+
 function createBaseGetCaseControlsRequest(): GetCaseControlsRequest {
   return { caseNo: "", courtCode: "" };
 }
@@ -2369,6 +2445,909 @@ export const CheckControlResult: MessageFns<CheckControlResult> = {
   },
 };
 
+function createBaseReconcileCaseRequest(): ReconcileCaseRequest {
+  return { caseNo: "", courtCode: "", answers: [] };
+}
+
+export const ReconcileCaseRequest: MessageFns<ReconcileCaseRequest> = {
+  encode(message: ReconcileCaseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseNo !== "") {
+      writer.uint32(10).string(message.caseNo);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(18).string(message.courtCode);
+    }
+    for (const v of message.answers) {
+      ReconcileCaseAnswer.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileCaseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileCaseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.answers.push(ReconcileCaseAnswer.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileCaseRequest {
+    return {
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      answers: globalThis.Array.isArray(object?.answers)
+        ? object.answers.map((e: any) => ReconcileCaseAnswer.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ReconcileCaseRequest): unknown {
+    const obj: any = {};
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.answers?.length) {
+      obj.answers = message.answers.map((e) => ReconcileCaseAnswer.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileCaseRequest>, I>>(base?: I): ReconcileCaseRequest {
+    return ReconcileCaseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileCaseRequest>, I>>(object: I): ReconcileCaseRequest {
+    const message = createBaseReconcileCaseRequest();
+    message.caseNo = object.caseNo ?? "";
+    message.courtCode = object.courtCode ?? "";
+    message.answers = object.answers?.map((e) => ReconcileCaseAnswer.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReconcileCaseAnswer(): ReconcileCaseAnswer {
+  return { agency: "", institution: "", resultJson: "", reportedAt: undefined };
+}
+
+export const ReconcileCaseAnswer: MessageFns<ReconcileCaseAnswer> = {
+  encode(message: ReconcileCaseAnswer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agency !== "") {
+      writer.uint32(10).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(18).string(message.institution);
+    }
+    if (message.resultJson !== "") {
+      writer.uint32(26).string(message.resultJson);
+    }
+    if (message.reportedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reportedAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileCaseAnswer {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileCaseAnswer();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.resultJson = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reportedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileCaseAnswer {
+    return {
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      resultJson: isSet(object.resultJson)
+        ? globalThis.String(object.resultJson)
+        : isSet(object.result_json)
+        ? globalThis.String(object.result_json)
+        : "",
+      reportedAt: isSet(object.reportedAt)
+        ? fromJsonTimestamp(object.reportedAt)
+        : isSet(object.reported_at)
+        ? fromJsonTimestamp(object.reported_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ReconcileCaseAnswer): unknown {
+    const obj: any = {};
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.resultJson !== "") {
+      obj.resultJson = message.resultJson;
+    }
+    if (message.reportedAt !== undefined) {
+      obj.reportedAt = message.reportedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileCaseAnswer>, I>>(base?: I): ReconcileCaseAnswer {
+    return ReconcileCaseAnswer.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileCaseAnswer>, I>>(object: I): ReconcileCaseAnswer {
+    const message = createBaseReconcileCaseAnswer();
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.resultJson = object.resultJson ?? "";
+    message.reportedAt = object.reportedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseReconcileCaseResponse(): ReconcileCaseResponse {
+  return { caseNo: "", checked: 0, discrepancies: [], unchecked: [], unreadable: [] };
+}
+
+export const ReconcileCaseResponse: MessageFns<ReconcileCaseResponse> = {
+  encode(message: ReconcileCaseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseNo !== "") {
+      writer.uint32(10).string(message.caseNo);
+    }
+    if (message.checked !== 0) {
+      writer.uint32(16).int32(message.checked);
+    }
+    for (const v of message.discrepancies) {
+      ReconcileCaseDiscrepancy.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.unchecked) {
+      ReconcileCaseUnchecked.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.unreadable) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileCaseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileCaseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.checked = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.discrepancies.push(ReconcileCaseDiscrepancy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.unchecked.push(ReconcileCaseUnchecked.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.unreadable.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileCaseResponse {
+    return {
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      checked: isSet(object.checked) ? globalThis.Number(object.checked) : 0,
+      discrepancies: globalThis.Array.isArray(object?.discrepancies)
+        ? object.discrepancies.map((e: any) => ReconcileCaseDiscrepancy.fromJSON(e))
+        : [],
+      unchecked: globalThis.Array.isArray(object?.unchecked)
+        ? object.unchecked.map((e: any) => ReconcileCaseUnchecked.fromJSON(e))
+        : [],
+      unreadable: globalThis.Array.isArray(object?.unreadable)
+        ? object.unreadable.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ReconcileCaseResponse): unknown {
+    const obj: any = {};
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.checked !== 0) {
+      obj.checked = Math.round(message.checked);
+    }
+    if (message.discrepancies?.length) {
+      obj.discrepancies = message.discrepancies.map((e) => ReconcileCaseDiscrepancy.toJSON(e));
+    }
+    if (message.unchecked?.length) {
+      obj.unchecked = message.unchecked.map((e) => ReconcileCaseUnchecked.toJSON(e));
+    }
+    if (message.unreadable?.length) {
+      obj.unreadable = message.unreadable;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileCaseResponse>, I>>(base?: I): ReconcileCaseResponse {
+    return ReconcileCaseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileCaseResponse>, I>>(object: I): ReconcileCaseResponse {
+    const message = createBaseReconcileCaseResponse();
+    message.caseNo = object.caseNo ?? "";
+    message.checked = object.checked ?? 0;
+    message.discrepancies = object.discrepancies?.map((e) => ReconcileCaseDiscrepancy.fromPartial(e)) || [];
+    message.unchecked = object.unchecked?.map((e) => ReconcileCaseUnchecked.fromPartial(e)) || [];
+    message.unreadable = object.unreadable?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseReconcileCaseDiscrepancy(): ReconcileCaseDiscrepancy {
+  return { kind: "", institution: "", assetKind: "", assetKey: "", hub: undefined, agency: [] };
+}
+
+export const ReconcileCaseDiscrepancy: MessageFns<ReconcileCaseDiscrepancy> = {
+  encode(message: ReconcileCaseDiscrepancy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.institution !== "") {
+      writer.uint32(18).string(message.institution);
+    }
+    if (message.assetKind !== "") {
+      writer.uint32(26).string(message.assetKind);
+    }
+    if (message.assetKey !== "") {
+      writer.uint32(34).string(message.assetKey);
+    }
+    if (message.hub !== undefined) {
+      ReconcileCaseHubSide.encode(message.hub, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.agency) {
+      ReconcileCaseAgencySide.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileCaseDiscrepancy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileCaseDiscrepancy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.assetKind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assetKey = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.hub = ReconcileCaseHubSide.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.agency.push(ReconcileCaseAgencySide.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileCaseDiscrepancy {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      assetKind: isSet(object.assetKind)
+        ? globalThis.String(object.assetKind)
+        : isSet(object.asset_kind)
+        ? globalThis.String(object.asset_kind)
+        : "",
+      assetKey: isSet(object.assetKey)
+        ? globalThis.String(object.assetKey)
+        : isSet(object.asset_key)
+        ? globalThis.String(object.asset_key)
+        : "",
+      hub: isSet(object.hub) ? ReconcileCaseHubSide.fromJSON(object.hub) : undefined,
+      agency: globalThis.Array.isArray(object?.agency)
+        ? object.agency.map((e: any) => ReconcileCaseAgencySide.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ReconcileCaseDiscrepancy): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.assetKind !== "") {
+      obj.assetKind = message.assetKind;
+    }
+    if (message.assetKey !== "") {
+      obj.assetKey = message.assetKey;
+    }
+    if (message.hub !== undefined) {
+      obj.hub = ReconcileCaseHubSide.toJSON(message.hub);
+    }
+    if (message.agency?.length) {
+      obj.agency = message.agency.map((e) => ReconcileCaseAgencySide.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileCaseDiscrepancy>, I>>(base?: I): ReconcileCaseDiscrepancy {
+    return ReconcileCaseDiscrepancy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileCaseDiscrepancy>, I>>(object: I): ReconcileCaseDiscrepancy {
+    const message = createBaseReconcileCaseDiscrepancy();
+    message.kind = object.kind ?? "";
+    message.institution = object.institution ?? "";
+    message.assetKind = object.assetKind ?? "";
+    message.assetKey = object.assetKey ?? "";
+    message.hub = (object.hub !== undefined && object.hub !== null)
+      ? ReconcileCaseHubSide.fromPartial(object.hub)
+      : undefined;
+    message.agency = object.agency?.map((e) => ReconcileCaseAgencySide.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReconcileCaseHubSide(): ReconcileCaseHubSide {
+  return { state: "", queuePosition: 0, amountFen: undefined, termUntil: "" };
+}
+
+export const ReconcileCaseHubSide: MessageFns<ReconcileCaseHubSide> = {
+  encode(message: ReconcileCaseHubSide, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.state !== "") {
+      writer.uint32(10).string(message.state);
+    }
+    if (message.queuePosition !== 0) {
+      writer.uint32(16).int32(message.queuePosition);
+    }
+    if (message.amountFen !== undefined) {
+      writer.uint32(24).int64(message.amountFen);
+    }
+    if (message.termUntil !== "") {
+      writer.uint32(34).string(message.termUntil);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileCaseHubSide {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileCaseHubSide();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.queuePosition = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.amountFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.termUntil = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileCaseHubSide {
+    return {
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      queuePosition: isSet(object.queuePosition)
+        ? globalThis.Number(object.queuePosition)
+        : isSet(object.queue_position)
+        ? globalThis.Number(object.queue_position)
+        : 0,
+      amountFen: isSet(object.amountFen)
+        ? globalThis.Number(object.amountFen)
+        : isSet(object.amount_fen)
+        ? globalThis.Number(object.amount_fen)
+        : undefined,
+      termUntil: isSet(object.termUntil)
+        ? globalThis.String(object.termUntil)
+        : isSet(object.term_until)
+        ? globalThis.String(object.term_until)
+        : "",
+    };
+  },
+
+  toJSON(message: ReconcileCaseHubSide): unknown {
+    const obj: any = {};
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.queuePosition !== 0) {
+      obj.queuePosition = Math.round(message.queuePosition);
+    }
+    if (message.amountFen !== undefined) {
+      obj.amountFen = Math.round(message.amountFen);
+    }
+    if (message.termUntil !== "") {
+      obj.termUntil = message.termUntil;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileCaseHubSide>, I>>(base?: I): ReconcileCaseHubSide {
+    return ReconcileCaseHubSide.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileCaseHubSide>, I>>(object: I): ReconcileCaseHubSide {
+    const message = createBaseReconcileCaseHubSide();
+    message.state = object.state ?? "";
+    message.queuePosition = object.queuePosition ?? 0;
+    message.amountFen = object.amountFen ?? undefined;
+    message.termUntil = object.termUntil ?? "";
+    return message;
+  },
+};
+
+function createBaseReconcileCaseAgencySide(): ReconcileCaseAgencySide {
+  return { queuePosition: 0, amountFen: undefined, until: "" };
+}
+
+export const ReconcileCaseAgencySide: MessageFns<ReconcileCaseAgencySide> = {
+  encode(message: ReconcileCaseAgencySide, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.queuePosition !== 0) {
+      writer.uint32(8).int32(message.queuePosition);
+    }
+    if (message.amountFen !== undefined) {
+      writer.uint32(16).int64(message.amountFen);
+    }
+    if (message.until !== "") {
+      writer.uint32(26).string(message.until);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileCaseAgencySide {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileCaseAgencySide();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.queuePosition = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.amountFen = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.until = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileCaseAgencySide {
+    return {
+      queuePosition: isSet(object.queuePosition)
+        ? globalThis.Number(object.queuePosition)
+        : isSet(object.queue_position)
+        ? globalThis.Number(object.queue_position)
+        : 0,
+      amountFen: isSet(object.amountFen)
+        ? globalThis.Number(object.amountFen)
+        : isSet(object.amount_fen)
+        ? globalThis.Number(object.amount_fen)
+        : undefined,
+      until: isSet(object.until) ? globalThis.String(object.until) : "",
+    };
+  },
+
+  toJSON(message: ReconcileCaseAgencySide): unknown {
+    const obj: any = {};
+    if (message.queuePosition !== 0) {
+      obj.queuePosition = Math.round(message.queuePosition);
+    }
+    if (message.amountFen !== undefined) {
+      obj.amountFen = Math.round(message.amountFen);
+    }
+    if (message.until !== "") {
+      obj.until = message.until;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileCaseAgencySide>, I>>(base?: I): ReconcileCaseAgencySide {
+    return ReconcileCaseAgencySide.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileCaseAgencySide>, I>>(object: I): ReconcileCaseAgencySide {
+    const message = createBaseReconcileCaseAgencySide();
+    message.queuePosition = object.queuePosition ?? 0;
+    message.amountFen = object.amountFen ?? undefined;
+    message.until = object.until ?? "";
+    return message;
+  },
+};
+
+function createBaseReconcileCaseUnchecked(): ReconcileCaseUnchecked {
+  return { institution: "", assetKind: "", assetKey: "", reason: "" };
+}
+
+export const ReconcileCaseUnchecked: MessageFns<ReconcileCaseUnchecked> = {
+  encode(message: ReconcileCaseUnchecked, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.institution !== "") {
+      writer.uint32(10).string(message.institution);
+    }
+    if (message.assetKind !== "") {
+      writer.uint32(18).string(message.assetKind);
+    }
+    if (message.assetKey !== "") {
+      writer.uint32(26).string(message.assetKey);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileCaseUnchecked {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileCaseUnchecked();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.assetKind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.assetKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReconcileCaseUnchecked {
+    return {
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      assetKind: isSet(object.assetKind)
+        ? globalThis.String(object.assetKind)
+        : isSet(object.asset_kind)
+        ? globalThis.String(object.asset_kind)
+        : "",
+      assetKey: isSet(object.assetKey)
+        ? globalThis.String(object.assetKey)
+        : isSet(object.asset_key)
+        ? globalThis.String(object.asset_key)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ReconcileCaseUnchecked): unknown {
+    const obj: any = {};
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.assetKind !== "") {
+      obj.assetKind = message.assetKind;
+    }
+    if (message.assetKey !== "") {
+      obj.assetKey = message.assetKey;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileCaseUnchecked>, I>>(base?: I): ReconcileCaseUnchecked {
+    return ReconcileCaseUnchecked.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileCaseUnchecked>, I>>(object: I): ReconcileCaseUnchecked {
+    const message = createBaseReconcileCaseUnchecked();
+    message.institution = object.institution ?? "";
+    message.assetKind = object.assetKind ?? "";
+    message.assetKey = object.assetKey ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
 export type FreezeDeductServiceService = typeof FreezeDeductServiceService;
 export const FreezeDeductServiceService = {
   getCaseControls: {
@@ -2410,6 +3389,20 @@ export const FreezeDeductServiceService = {
       Buffer.from(CheckControlsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CheckControlsResponse => CheckControlsResponse.decode(value),
   },
+  /**
+   * Reconciliation (对账) on demand: the case's holds in this service against each institution's books as its
+   * latest query answer shows them (every hold on each account, unit or vehicle). Reads only.
+   */
+  reconcileCase: {
+    path: "/enforcement.v1.FreezeDeductService/ReconcileCase" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReconcileCaseRequest): Buffer => Buffer.from(ReconcileCaseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReconcileCaseRequest => ReconcileCaseRequest.decode(value),
+    responseSerialize: (value: ReconcileCaseResponse): Buffer =>
+      Buffer.from(ReconcileCaseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReconcileCaseResponse => ReconcileCaseResponse.decode(value),
+  },
 } as const;
 
 export interface FreezeDeductServiceServer extends UntypedServiceImplementation {
@@ -2425,6 +3418,11 @@ export interface FreezeDeductServiceServer extends UntypedServiceImplementation 
    * notice, in order. The gateway asks before it stores a notice; intake asks the same again.
    */
   checkControls: handleUnaryCall<CheckControlsRequest, CheckControlsResponse>;
+  /**
+   * Reconciliation (对账) on demand: the case's holds in this service against each institution's books as its
+   * latest query answer shows them (every hold on each account, unit or vehicle). Reads only.
+   */
+  reconcileCase: handleUnaryCall<ReconcileCaseRequest, ReconcileCaseResponse>;
 }
 
 export interface FreezeDeductServiceClient extends Client {
@@ -2481,6 +3479,25 @@ export interface FreezeDeductServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CheckControlsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Reconciliation (对账) on demand: the case's holds in this service against each institution's books as its
+   * latest query answer shows them (every hold on each account, unit or vehicle). Reads only.
+   */
+  reconcileCase(
+    request: ReconcileCaseRequest,
+    callback: (error: ServiceError | null, response: ReconcileCaseResponse) => void,
+  ): ClientUnaryCall;
+  reconcileCase(
+    request: ReconcileCaseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReconcileCaseResponse) => void,
+  ): ClientUnaryCall;
+  reconcileCase(
+    request: ReconcileCaseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReconcileCaseResponse) => void,
   ): ClientUnaryCall;
 }
 
