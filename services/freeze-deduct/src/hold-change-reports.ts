@@ -72,6 +72,10 @@ export function holdReportHandler(deps: {
     const keys = wellFormed.flatMap((r) => keyOf(r.value) ?? []);
     // Timers before holds, as answers and the lapse sweeper take them (hold-timers.ts).
     await lockHoldTimers(tx, keys);
+    // A report can overtake the answer that placed its hold (another topic, another consumer); the adapter
+    // took it only because that answer was given, so it is on its way: wait for it rather than refuse.
+    const early = wellFormed.filter((r) => keyOf(r.value) && placing.get(r.value.requestId)?.open);
+    if (early.length > 0) throw new AnswerNotYetTakenIn(early.map((r) => r.value.requestId));
     const holds = await lockHolds(tx, keys);
     const timed = new Map<string, ChangedHold>();
     const changes: HoldChange[] = [];
@@ -126,4 +130,14 @@ export function holdReportHandler(deps: {
     await armHoldTimers(tx, [...timed.values()], deps.calendar);
     await insertReceivedReports(tx, kept);
   };
+}
+
+/** Retried with backoff by the batch consumer (`retriable`), then redelivered by Kafka: never dead-lettered. */
+class AnswerNotYetTakenIn extends Error {
+  readonly retriable = true;
+  constructor(readonly requestIds: string[]) {
+    super(
+      `hold-change reports came before the answers of requests ${requestIds.join(', ')}: waiting for them`,
+    );
+  }
 }

@@ -333,3 +333,60 @@ describe('holds over time (期限): lapse and renewal reminders as durable timer
     expect((await holdOf(cases.released))?.state).toBe('released');
   });
 });
+
+describe('an agency’s hold-change report that overtakes the answer placing its hold', () => {
+  it('waits for that answer and is then applied: the queued hold is promoted, its lapse armed', async () => {
+    const caseNo = '(2026)川0104执9105号';
+    const issued = notice(caseNo, 'freeze');
+    await publish(issued);
+    const noticeId = issued.envelope.noticeId;
+    const [request] = await waitFor(
+      () => ((r) => r.length > 0 && r)(of('requestDispatched', (r) => r.noticeId === noticeId)),
+      { what: 'the freeze request' },
+    );
+    const requestId = request!.requestId;
+    // The report travels on its own topic and is read before the answer (轮候 at the bank, then promoted).
+    const promoted = events.event('holdReports', noticeId, 'holdChangeReported', {
+      reportId: `R-${requestId}`,
+      requestId,
+      noticeId,
+      agency: 'bank',
+      institution: 'ICBC',
+      change: 'promoted',
+      occurredAt: clock.now(),
+      assetKind: 'account',
+      assetKey: BANK_ACCOUNT,
+      queuePosition: 0,
+      termFrom: addDaysToDay(LAST_DAY, -29),
+      termUntil: LAST_DAY,
+      registrationNo: 'DJ-PROMOTED',
+      frozenFen: 100_000,
+      reason: '',
+      signatureJson: '',
+    });
+    await publish(promoted);
+    await publish(
+      events.event('progress', noticeId, 'requestAnswered', {
+        requestId,
+        noticeId,
+        agency: 'bank',
+        institution: 'ICBC',
+        outcome: 'done',
+        reason: '',
+        resultJson: JSON.stringify({
+          accountNo: BANK_ACCOUNT,
+          requestedFen: 100_000,
+          frozenFen: 0,
+          receipt: { effective: false, queuePosition: 1, registrationNo: 'DJ-QUEUED' },
+        }),
+      }),
+    );
+    const hold = await held(caseNo, 'effective', LAST_DAY);
+    const { rows } = await db().query('SELECT outcome FROM hold_reports WHERE event_id = $1', [
+      promoted.envelope.eventId,
+    ]);
+    expect(rows).toEqual([{ outcome: 'applied' }]);
+    expect(Number(hold.frozen_fen)).toBe(100_000);
+    expect(Object.keys(await timersOf(hold.id))).toContain(HOLD_TIMERS.lapse);
+  });
+});

@@ -1,3 +1,4 @@
+import { OPEN_REQUEST_STATUSES } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 
 /** The court's case and debtor behind a request this service sent to `institution`. */
@@ -8,6 +9,8 @@ export interface PlacingRequest {
   courtCode: string;
   caseNo: string;
   subjectKey: string;
+  /** Its answer is not taken in yet (the request's status is still open here). */
+  open: boolean;
 }
 
 export async function selectPlacingRequests(
@@ -16,9 +19,10 @@ export async function selectPlacingRequests(
 ): Promise<Map<string, PlacingRequest>> {
   if (requestIds.length === 0) return new Map();
   const { rows } = await tx.query(
-    `SELECT r.id, r.institution, r.agency, n.court_code, n.case_no, n.subject_key
+    `SELECT r.id, r.institution, r.agency, n.court_code, n.case_no, n.subject_key,
+            r.status = ANY($2::text[]) AS open
      FROM requests r JOIN notices n ON n.id = r.notice_id WHERE r.id = ANY($1::uuid[])`,
-    [[...new Set(requestIds)]],
+    [[...new Set(requestIds)], OPEN_REQUEST_STATUSES],
   );
   return new Map(
     rows.map((r) => [
@@ -30,6 +34,7 @@ export async function selectPlacingRequests(
         courtCode: r.court_code,
         caseNo: r.case_no,
         subjectKey: r.subject_key,
+        open: r.open,
       },
     ]),
   );
