@@ -31,11 +31,17 @@ import {
   replayJournal,
 } from '@hub/agency-sim';
 import { type MeasureReceipt, parseAnswerResult } from '@hub/contracts/answers';
-import { type AgencyKind, foldRequestStatus, type RequestStatus, shanghaiDate } from '@hub/domain';
+import {
+  type AgencyKind,
+  foldRequestStatus,
+  holdLapsesAt,
+  type RequestStatus,
+  shanghaiDate,
+} from '@hub/domain';
+import { lapseHold } from '@hub/freeze-deduct/domain/hold-timers';
 import {
   type AnswerContext,
   applyHoldAnswer,
-  canMove,
   type Hold,
   holdAnswerOf,
   isLive,
@@ -255,8 +261,9 @@ class Hub {
   }
 
   /**
-   * STAND-IN for the durable lapse timer: a live hold past its last day lapses, unless a renewal of it is
-   * still waiting for its answer (the agency may have renewed it in time; the answer decides).
+   * The durable lapse timer, firing at the end of a live hold's last day (the service's own `lapseHold`);
+   * the model holds it back while a renewal of the hold waits for its answer (the agency may have renewed in
+   * time), which the real timer does not yet do (see the issue 11 note).
    */
   lapse(today: string): void {
     const lapsed: string[] = [];
@@ -272,8 +279,8 @@ class Hub {
     if (lapsed.length === 0) return;
     for (const key of lapsed) {
       const h = this.holds.get(key)!;
-      if (canMove(h.state, 'lapsed'))
-        this.holds.set(key, { ...h, state: 'lapsed', frozenFen: 0, queuePosition: 0 });
+      const d = h.termUntil === null ? undefined : lapseHold(h, h.termUntil, holdLapsesAt(h.termUntil));
+      if (d?.ok) this.holds.set(key, d.hold);
     }
     this.committed.push({ lapsed: [...lapsed] });
   }
