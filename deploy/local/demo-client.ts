@@ -35,9 +35,12 @@ await until(
 console.log(`hub: gateway ready at ${gateway}`);
 
 const idNumber = demoDebtor();
+// A case of its own for every run: the mock agencies' books start afresh with each hub, the hub's do not.
+const caseSeq = 10_000 + (Math.floor(Date.now() / 1000) % 90_000);
+const caseNo = `(2026)川0104执${caseSeq}号`;
 const notice = {
-  noticeNo: `(2026)川0104执1234号-查${Date.now().toString(36)}`,
-  caseNo: '(2026)川0104执1234号',
+  noticeNo: `${caseNo}-查${Date.now().toString(36)}`,
+  caseNo,
   court: { code: '川0104', name: '成都市锦江区人民法院' },
   officer: { name: '王法官', phone: '028-00000000' },
   // A debtor of the mock population (SIM_SEED) who holds something everywhere: accounts, a flat, a car.
@@ -50,7 +53,7 @@ const notice = {
     { agency: 'provident-fund' },
   ],
   params: {},
-  legalBasis: '(2026)川0104执1234号执行裁定书',
+  legalBasis: `${caseNo}执行裁定书`,
   issuedAt: new Date().toISOString(),
 };
 const res = await fetch(`${gateway}/v1/notices`, { method: 'POST', headers, body: JSON.stringify(notice) });

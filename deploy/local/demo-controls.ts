@@ -112,7 +112,7 @@ export async function demoControls(c: DemoContext): Promise<void> {
   console.log('hub: every planned notice completed');
 
   // A second court's freeze on the account the first froze whole waits in line (轮候).
-  const otherCase = '(2026)川0105执77号';
+  const otherCase = c.caseNo.replace('川0104', '川0105');
   const queued = (await post(
     '/v1/notices',
     {

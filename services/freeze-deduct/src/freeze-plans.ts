@@ -13,7 +13,7 @@ import { type Pool, withTransaction } from '@hub/store';
 import { type FoundAsset, planFreeze } from './domain/freeze-plan.js';
 import type { AssetKey } from './domain/holds.js';
 import { releaseExcess } from './over-freeze.js';
-import { selectCaseHeld } from './sql/case-held.js';
+import { selectCaseDeducted, selectCaseHeld } from './sql/case-held.js';
 import { insertPlan, lockCase, type StoredPlan, selectPlan } from './sql/freeze-plans.js';
 import { recordOwed } from './sql/owed.js';
 
@@ -42,6 +42,7 @@ export async function makeFreezePlan(
       owedFen: req.owedFen,
       found,
       held: await selectCaseHeld(tx, req.courtCode, req.caseNo),
+      deductedFen: await selectCaseDeducted(tx, req.courtCode, req.caseNo),
       sealProperty: req.sealProperty,
     });
     const stored: StoredPlan = {

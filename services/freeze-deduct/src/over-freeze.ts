@@ -14,6 +14,7 @@ import { type EventFactory, enqueue } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
 import type { Queryable } from '@hub/store';
 import { releasesForExcess } from './domain/over-freeze.js';
+import { selectCaseDeducted } from './sql/case-held.js';
 import { type ExcessReleaseRow, insertExcessReleases, selectMoneyHolds } from './sql/excess-releases.js';
 import { lockCase } from './sql/freeze-plans.js';
 import { owedKey, selectOwed } from './sql/owed.js';
@@ -44,7 +45,9 @@ export async function releaseExcess(
     if (owedFen === undefined) continue; // what is owed was never stated: nothing to measure against
     // Serialised with freeze plans and other answers of the case: each reads what the others wrote.
     await lockCase(tx, c.courtCode, c.caseNo);
-    for (const r of releasesForExcess(owedFen, await selectMoneyHolds(tx, c.courtCode, c.caseNo))) {
+    // What is still owed: money already deducted for the case paid that much of it.
+    const stillOwedFen = Math.max(0, owedFen - (await selectCaseDeducted(tx, c.courtCode, c.caseNo)));
+    for (const r of releasesForExcess(stillOwedFen, await selectMoneyHolds(tx, c.courtCode, c.caseNo))) {
       const id = randomUUID();
       rows.push({
         ...r,

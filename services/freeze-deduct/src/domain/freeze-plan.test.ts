@@ -63,6 +63,15 @@ describe('planFreeze (查冻扣一体)', () => {
     ).toMatchObject({ items: [], plannedFen: 0, reason: 'NOTHING_FREE_TO_FREEZE' });
   });
 
+  it('counts money already deducted as paid: only what is still owed is frozen', () => {
+    const found = [account('ICBC', 'a1', 10_000)];
+    const plan = planFreeze({ owedFen: 1_000, found, held: [], deductedFen: 600, sealProperty: false });
+    expect(plan.items.map((i) => i.amountFen)).toEqual([400]);
+    expect(
+      planFreeze({ owedFen: 1_000, found, held: [], deductedFen: 1_000, sealProperty: false }).reason,
+    ).toBe('OWED_ALREADY_HELD');
+  });
+
   it('seals every unit and vehicle found when asked, and none otherwise', () => {
     const found = [account('ICBC', 'a1', 300), unit, plate];
     expect(planFreeze({ owedFen: 100, found, held: [], sealProperty: false }).items).toHaveLength(1);

@@ -34,6 +34,8 @@ export interface FreezePlanInput {
   owedFen: number;
   found: readonly FoundAsset[];
   held: readonly HeldAsset[];
+  /** Money already deducted (扣划) for the case: that much of what is owed is paid, not to be frozen again. */
+  deductedFen?: number;
   /** Also seal every real-estate unit and vehicle found (查封). */
   sealProperty: boolean;
 }
@@ -80,7 +82,8 @@ export function planFreeze(input: FreezePlanInput): FreezePlan {
   });
 
   const items: PlannedItem[] = [];
-  let left = Math.max(0, input.owedFen - heldFen);
+  const deductedFen = input.deductedFen ?? 0;
+  let left = Math.max(0, input.owedFen - deductedFen - heldFen);
   const accounts = fresh
     .filter((a) => a.assetKind === 'account' && (a.availableFen ?? 0) > 0)
     .sort(byAvailableDesc);
@@ -98,7 +101,7 @@ export function planFreeze(input: FreezePlanInput): FreezePlan {
   const plannedFen = items.reduce((t, i) => t + (i.amountFen ?? 0), 0);
   const plan: FreezePlan = { owedFen: input.owedFen, heldFen, plannedFen, items };
   if (items.length === 0)
-    plan.reason = heldFen >= input.owedFen ? 'OWED_ALREADY_HELD' : 'NOTHING_FREE_TO_FREEZE';
+    plan.reason = heldFen + deductedFen >= input.owedFen ? 'OWED_ALREADY_HELD' : 'NOTHING_FREE_TO_FREEZE';
   return plan;
 }
 

@@ -42,3 +42,12 @@ export async function selectCaseHeld(db: Queryable, courtCode: string, caseNo: s
     fen: Number(r.fen),
   }));
 }
+
+/** Money deducted (扣划) for the case so far, by every hold it had: paid towards what is owed. */
+export async function selectCaseDeducted(db: Queryable, courtCode: string, caseNo: string): Promise<number> {
+  const { rows } = await db.query(
+    'SELECT COALESCE(SUM(deducted_fen), 0) AS fen FROM holds WHERE court_code = $1 AND case_no = $2',
+    [courtCode, caseNo],
+  );
+  return Number(rows[0].fen);
+}
