@@ -7,7 +7,6 @@ import type { ReconcileCaseAnswer, ReconcileCaseResponse } from '@hub/contracts'
 import { parseAnswerResult } from '@hub/contracts/answers';
 import { type AgencyKind, isAgencyKind } from '@hub/domain';
 import type { Queryable } from '@hub/store';
-import type { HoldState } from './domain/holds.js';
 import {
   type AgencyBooks,
   booksOf,
@@ -15,6 +14,7 @@ import {
   type Reconciliation,
   reconcile,
 } from './domain/reconcile.js';
+import { storedHoldOf } from './sql/holds.js';
 
 /** An institution's latest answer to a query about the case's debtor: its result as stored or sent. */
 export interface QueryAnswer {
@@ -50,20 +50,10 @@ export async function caseReconciliation(
     [theCase.caseNo, theCase.courtCode],
   );
   const holds: HubHold[] = rows.map((r) => ({
+    ...storedHoldOf(r),
     courtCode: r.court_code,
     caseNo: r.case_no,
     institution: r.institution,
-    assetKind: r.asset_kind,
-    assetKey: r.asset_key,
-    measure: r.measure,
-    state: r.state as HoldState,
-    queuePosition: r.queue_position,
-    requestedFen: r.requested_fen === null ? null : Number(r.requested_fen),
-    frozenFen: Number(r.frozen_fen),
-    deductedFen: Number(r.deducted_fen),
-    termFrom: r.term_from,
-    termUntil: r.term_until,
-    registrationNo: r.registration_no,
   }));
   const books: AgencyBooks[] = [];
   const unreadable = new Set<string>();

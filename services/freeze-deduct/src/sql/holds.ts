@@ -18,6 +18,24 @@ export const holdKeyOf = (k: HoldKey): string =>
   [k.courtCode, k.caseNo, k.institution, k.assetKind, k.assetKey].join('|');
 
 /** The holds at these keys, locked for the batch that changes them. */
+/** A row of `holds` as the hold domain reads it. */
+export function storedHoldOf(r: Record<string, unknown>): StoredHold {
+  return {
+    id: r.id as string,
+    assetKind: r.asset_kind as StoredHold['assetKind'],
+    assetKey: r.asset_key as string,
+    measure: r.measure as StoredHold['measure'],
+    state: r.state as HoldState,
+    queuePosition: r.queue_position as number,
+    requestedFen: r.requested_fen === null ? null : Number(r.requested_fen),
+    frozenFen: Number(r.frozen_fen),
+    deductedFen: Number(r.deducted_fen),
+    termFrom: r.term_from as string | null,
+    termUntil: r.term_until as string | null,
+    registrationNo: r.registration_no as string,
+  };
+}
+
 export async function lockHolds(tx: Queryable, keys: readonly HoldKey[]): Promise<Map<string, StoredHold>> {
   const found = new Map<string, StoredHold>();
   if (keys.length === 0) return found;
@@ -44,20 +62,7 @@ export async function lockHolds(tx: Queryable, keys: readonly HoldKey[]): Promis
         assetKind: r.asset_kind,
         assetKey: r.asset_key,
       }),
-      {
-        id: r.id,
-        assetKind: r.asset_kind,
-        assetKey: r.asset_key,
-        measure: r.measure,
-        state: r.state as HoldState,
-        queuePosition: r.queue_position,
-        requestedFen: r.requested_fen === null ? null : Number(r.requested_fen),
-        frozenFen: Number(r.frozen_fen),
-        deductedFen: Number(r.deducted_fen),
-        termFrom: r.term_from,
-        termUntil: r.term_until,
-        registrationNo: r.registration_no,
-      },
+      storedHoldOf(r),
     );
   }
   return found;
