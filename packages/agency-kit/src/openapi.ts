@@ -1,29 +1,11 @@
 import swagger from '@fastify/swagger';
 import { resultSchemasOf } from '@hub/contracts/answers';
 import type { AgencyKind } from '@hub/domain';
+import { docSchema, ERROR_BODY_DOC as error } from '@hub/service-kit';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { holdChangeSchema } from './hold-changes.js';
 import { SIGNATURE_HEADERS } from './signing.js';
-
-/** JSON Schema for documentation only; validation stays with zod, which reports field paths our way. */
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    unrepresentable: 'any',
-    io: 'input',
-  }) as Record<string, unknown>;
-  return rest;
-}
-
-const error = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
-    },
-  },
-};
 
 /**
  * OpenAPI 3 for one adapter, so a real partner can build against it: served at /openapi.json. Answer
@@ -34,7 +16,7 @@ export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void 
   app.setValidatorCompiler(() => (value) => ({ value }));
   const results = Object.entries(resultSchemasOf(agency)).map(([measure, schema]) => ({
     title: measure,
-    ...jsonSchema(schema as z.ZodType),
+    ...docSchema(schema as z.ZodType),
   }));
   void app.register(swagger, {
     openapi: {
@@ -55,7 +37,7 @@ export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void 
         ].join(' '),
       },
       components: {
-        schemas: { AnswerResult: { anyOf: results }, HoldChangeReport: jsonSchema(holdChangeSchema) },
+        schemas: { AnswerResult: { anyOf: results }, HoldChangeReport: docSchema(holdChangeSchema) },
       },
     },
   });

@@ -7,4 +7,5 @@ export * from './http-errors.js';
 export * from './lifecycle.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './openapi.js';
 export * from './sla-policy.js';

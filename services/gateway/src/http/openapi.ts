@@ -1,26 +1,7 @@
 import swagger from '@fastify/swagger';
+import { docSchema, ERROR_BODY_DOC as error } from '@hub/service-kit';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { freezePlanBodySchema } from '../freeze-plans.js';
-
-/** JSON Schema for documentation only; validation stays with zod, which reports field paths our way. */
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    unrepresentable: 'any',
-    io: 'input',
-  }) as Record<string, unknown>;
-  return rest;
-}
-
-const error = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
-    },
-  },
-};
 
 const plan = {
   type: 'object',
@@ -79,7 +60,7 @@ export const FREEZE_PLAN_DOCS = {
     type: 'object',
     properties: { 'idempotency-key': { type: 'string', maxLength: 128 } },
   },
-  body: jsonSchema(freezePlanBodySchema),
+  body: docSchema(freezePlanBodySchema),
   response: {
     200: { description: 'nothing to freeze: an empty plan with its reason', ...plan },
     202: { description: 'the planned notices, issued', ...plan },
