@@ -11,13 +11,14 @@ export function noticeToProto(n: DomainNotice): NoticeSubmission {
     officer: { name: n.officer.name, phone: n.officer.phone ?? '' },
     debtor:
       d.kind === 'person'
-        ? { kind: d.kind, name: d.name, idNumber: d.idNumber, creditCode: '' }
+        ? { kind: d.kind, name: d.name, idNumber: d.idNumber, creditCode: '', responsiblePersons: [] }
         : {
             kind: d.kind,
             name: d.name,
             idNumber: '',
             creditCode: d.creditCode,
             legalRepresentative: d.legalRepresentative,
+            responsiblePersons: d.responsiblePersons ?? [],
           },
     measure: n.measure,
     targets: n.targets.map((t) => ({ agency: t.agency, institution: t.institution ?? '' })),
@@ -28,6 +29,11 @@ export function noticeToProto(n: DomainNotice): NoticeSubmission {
       accountNo: n.params.accountNo ?? '',
       unitNo: n.params.unitNo ?? '',
       plate: n.params.plate ?? '',
+      ground: n.params.ground,
+      otherGrounds: n.params.otherGrounds ?? [],
+      extensionYears: n.params.extensionYears,
+      removalReason: n.params.removalReason,
+      groundAroseAt: n.params.groundAroseAt,
     },
     legalBasis: n.legalBasis,
     issuedAt: n.issuedAt,
@@ -56,6 +62,14 @@ export function noticeFromProto(p: NoticeSubmission): Record<string, unknown> {
             legalRepresentative: d.legalRepresentative
               ? { name: opt(d.legalRepresentative.name), idNumber: opt(d.legalRepresentative.idNumber) }
               : undefined,
+            responsiblePersons:
+              d.responsiblePersons.length > 0
+                ? d.responsiblePersons.map((r) => ({
+                    role: opt(r.role),
+                    name: opt(r.name),
+                    idNumber: opt(r.idNumber),
+                  }))
+                : undefined,
           }
         : { kind: opt(d.kind), name: opt(d.name), idNumber: opt(d.idNumber) };
   return {
@@ -73,6 +87,11 @@ export function noticeFromProto(p: NoticeSubmission): Record<string, unknown> {
       accountNo: opt(p.params?.accountNo),
       unitNo: opt(p.params?.unitNo),
       plate: opt(p.params?.plate),
+      ground: p.params?.ground,
+      otherGrounds: p.params?.otherGrounds.length ? p.params.otherGrounds : undefined,
+      extensionYears: p.params?.extensionYears,
+      removalReason: p.params?.removalReason,
+      groundAroseAt: p.params?.groundAroseAt,
     },
     legalBasis: opt(p.legalBasis),
     issuedAt: opt(p.issuedAt),

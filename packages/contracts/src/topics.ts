@@ -75,6 +75,13 @@ export const TOPICS = {
    * the held asset at its institution (`holdReportKey`), not by notice, so one asset's reports stay ordered.
    */
   holdReports: topic('enforcement.hold-reports.v1', ['holdChangeReported']),
+  /**
+   * punishment → interception projections (Redis, read by every adapter), tracker: the whole standing of one
+   * subject after a listing, restriction, removal, lifting or expiry. Keyed by the subject hash.
+   */
+  restrictions: topic('enforcement.restrictions.v1', ['restrictionsChanged']),
+  /** adapters → tracker: a partner blocked something because of a restriction (自动比对、拦截). */
+  interceptions: topic('enforcement.interceptions.v1', ['interceptionReported']),
   /** Poison messages after their retries, with the original bytes and the reason in headers. */
   deadLetters: topic('enforcement.dead-letters.v1', [], 1),
 } as const;

@@ -16,8 +16,11 @@
  *   无法协助 / 拒绝协助 cannot-assist / refused
  *   措施              measure: 查询 query; 冻结 freeze, 续冻 renew-freeze, 解冻 release, 扣划 deduct;
  *                     查封 seal, 续封 renew-seal, 解封 unseal; 纳入失信名单 dishonest-list,
- *                     屏蔽/删除失信信息 dishonest-list-removal; 限制高消费 restrict-consumption;
- *                     限制出境 restrict-exit; 协查下落 locate
+ *                     屏蔽/删除失信信息 dishonest-list-removal; 限制高消费 restrict-consumption,
+ *                     解除限制高消费 restrict-consumption-lift; 限制出境 restrict-exit,
+ *                     解除限制出境 restrict-exit-lift; 协查下落 locate
+ *   失信被执行人名单  dishonest-debtor list; 纳入事由 its ground; 自动比对、拦截 interception
+ *   法定代表人 / 主要负责人 / 直接责任人员  legal representative / principal / directly responsible person
  *   轮候冻结/轮候查封  queued freeze / queued seal
  *   续行              renewal (of a freeze or seal before it lapses)
  *   工作日 / 调休      working day / make-up working day
@@ -41,6 +44,9 @@ export const MEASURES = [
   'restrict-consumption',
   'restrict-exit',
   'locate',
+  // Added in phase 2 (DESIGN §6: extend, do not break): lifting a restriction reaches everyone it reached.
+  'restrict-consumption-lift',
+  'restrict-exit-lift',
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 
@@ -120,6 +126,8 @@ const SERVICE_OF_MEASURE: Readonly<Record<Measure, HubService>> = {
   'dishonest-list-removal': 'punishment',
   'restrict-consumption': 'punishment',
   'restrict-exit': 'punishment',
+  'restrict-consumption-lift': 'punishment',
+  'restrict-exit-lift': 'punishment',
 };
 
 /** Which hub service owns the rules of a measure. Locating a person is an inquiry, so `query` owns it. */
@@ -134,14 +142,54 @@ export function measureService(measure: Measure): HubService {
 export const AGENCY_MEASURES: Readonly<Record<AgencyKind, readonly Measure[]>> = {
   bank: ['query', 'freeze', 'renew-freeze', 'release', 'deduct'],
   'real-estate': ['query', 'seal', 'renew-seal', 'unseal'],
-  'public-security': ['query', 'seal', 'renew-seal', 'unseal', 'restrict-exit', 'locate'],
+  'public-security': [
+    'query',
+    'seal',
+    'renew-seal',
+    'unseal',
+    'restrict-exit',
+    'restrict-exit-lift',
+    'locate',
+  ],
   'provident-fund': ['query', 'freeze', 'renew-freeze', 'release', 'deduct'],
 };
 const PUNISHMENT_FOR_ALL: readonly Measure[] = [
   'dishonest-list',
   'dishonest-list-removal',
   'restrict-consumption',
+  'restrict-consumption-lift',
 ];
+
+/**
+ * Punishment measures are broadcast: a listing or restriction goes to every connected institution of every
+ * agency kind that acts on it (the court's targets do not narrow it), and its removal or lifting to every
+ * institution that received it.
+ */
+export const PUNISHMENT_MEASURES = [
+  'dishonest-list',
+  'dishonest-list-removal',
+  'restrict-consumption',
+  'restrict-consumption-lift',
+  'restrict-exit',
+  'restrict-exit-lift',
+] as const satisfies readonly Measure[];
+export type PunishmentMeasure = (typeof PUNISHMENT_MEASURES)[number];
+
+/** What each withdrawing measure withdraws. */
+export const WITHDRAWAL_OF: Readonly<Partial<Record<PunishmentMeasure, PunishmentMeasure>>> = {
+  'dishonest-list-removal': 'dishonest-list',
+  'restrict-consumption-lift': 'restrict-consumption',
+  'restrict-exit-lift': 'restrict-exit',
+};
+
+export function isPunishmentMeasure(measure: Measure): measure is PunishmentMeasure {
+  return (PUNISHMENT_MEASURES as readonly Measure[]).includes(measure);
+}
+
+/** The agency kinds that act on a measure: where a broadcast measure goes. */
+export function agenciesActingOn(measure: Measure): AgencyKind[] {
+  return AGENCY_KINDS.filter((a) => agencySupports(a, measure));
+}
 
 /** Params naming an asset, which a hold or deduction must name at each agency kind. */
 export type AssetParam = 'accountNo' | 'unitNo' | 'plate';

@@ -374,7 +374,12 @@ describe('required details of holds and deductions', () => {
   const without = (measure: string, agency: string, drop: string) => {
     const params: Record<string, unknown> = { ...base.params };
     delete params[drop];
-    return issuesOf({ ...base, measure, targets: [{ agency }], params });
+    return issuesOf({
+      ...base,
+      measure,
+      targets: [{ agency }],
+      params: { ...params, ...punishmentParams(measure) },
+    });
   };
 
   it.each([
@@ -416,7 +421,8 @@ describe('required details of holds and deductions', () => {
     );
     fc.assert(
       fc.property(pairs, ({ measure, agency }) => {
-        expect(validateNotice({ ...base, measure, targets: [{ agency }] }).ok).toBe(true);
+        const params = { ...base.params, ...punishmentParams(measure) };
+        expect(validateNotice({ ...base, measure, targets: [{ agency }], params }).ok).toBe(true);
         const needed = REQUIRED_ASSET_PARAM[agency][measure];
         if (needed) expect(without(measure, agency, needed).map((i) => i.path)).toEqual([`params.${needed}`]);
       }),
@@ -540,7 +546,7 @@ describe('generated notices', () => {
       debtor,
       measure: mt.measure,
       targets: mt.targets.map((agency) => ({ agency })),
-      params: { amountFen, termDays: 30, ...assetParams },
+      params: { amountFen, termDays: 30, ...assetParams, ...punishmentParams(mt.measure) },
     }));
 
   it('valid ones all pass', () => {
@@ -565,3 +571,10 @@ describe('generated notices', () => {
     );
   });
 });
+
+/** What a punishment notice must carry besides the rest: a listing its ground, a removal its reason. */
+function punishmentParams(measure: string): Record<string, string> {
+  if (measure === 'dishonest-list') return { ground: 'able-but-refuses' };
+  if (measure === 'dishonest-list-removal') return { removalReason: 'performed' };
+  return {};
+}

@@ -11,8 +11,10 @@ import {
   isAgencyKind,
   isMeasure,
   isMoneyMeasure,
+  isPunishmentMeasure,
   isTermMeasure,
   MEASURES,
+  type Measure,
   OWED_MEASURES,
   REQUIRED_ASSET_PARAM,
 } from './glossary.ts';
@@ -21,6 +23,13 @@ import { caseNoBelongsTo, parseCaseNo } from './ids/case-number.ts';
 import { isCourtCode } from './ids/court-code.ts';
 import { checkCreditCode } from './ids/credit-code.ts';
 import { normaliseResidentId, validateResidentId } from './ids/resident-id.ts';
+import {
+  DISHONEST_GROUND_CODES,
+  dishonestListingTerm,
+  isDishonestGround,
+  isRemovalReason,
+  RESPONSIBLE_ROLES,
+} from './punishment.ts';
 import { ASSET_KIND_OF_AGENCY, EARLIEST_TERM_RULES_DAY, findTermRules, maxTermDays } from './rules.ts';
 import { dottedPath, toValidationIssues, type ValidationIssue } from './validation-issues.ts';
 import { INT32_MAX, wireSafetyIssues } from './wire-safe.ts';
@@ -57,6 +66,21 @@ export const NOTICE_ISSUE_TEXT = {
   TERM_EXCEEDS_LIMIT: 'termDays exceeds the legal maximum term for this asset',
   DUPLICATE_TARGET: 'the same agency and institution is targeted twice',
   MEASURE_NOT_SUPPORTED: 'this agency kind cannot carry out this measure',
+  // The code zod gave an empty list before punishment notices could leave targets out: kept for clients.
+  TOO_SHORT:
+    'targets are required: only the punishment measures, which go to every institution acting on them, may leave them out',
+  UNKNOWN_GROUND:
+    'not a ground of 法释〔2017〕7号 art. 1: able-but-refuses, obstructs-enforcement, evades-enforcement, breaches-property-report, breaches-consumption-restriction, breaches-settlement',
+  GROUND_REQUIRED: 'a dishonest-list notice names its ground (法释〔2017〕7号 art. 1)',
+  PARAM_NOT_FOR_MEASURE: 'this parameter does not apply to this measure',
+  EXTENSION_NOT_ALLOWED:
+    'a listing is extended only for the aggravated ground (obstructs-enforcement) or several grounds, and only when it has a fixed term (法释〔2017〕7号 art. 2)',
+  EXTENSION_EXCEEDS_RULES: 'extensionYears must be 1, 2 or 3 (法释〔2017〕7号 art. 2)',
+  UNKNOWN_REMOVAL_REASON:
+    'not a deletion reason of 法释〔2017〕7号 art. 10 or art. 12: performed, settlement-performed, applicant-request, no-property-found, suspended, not-enforced, terminated, expired, wrongful',
+  REMOVAL_REASON_REQUIRED:
+    'a dishonest-list-removal notice names its reason (法释〔2017〕7号 art. 10, art. 12)',
+  GROUND_AROSE_AFTER_ISSUE: 'groundAroseAt is after the notice was issued',
 } as const;
 export type NoticeIssueCode = keyof typeof NOTICE_ISSUE_TEXT;
 
@@ -98,6 +122,11 @@ export const organisationDebtorSchema = z.strictObject({
   // check-failed is decided at the notice level, where confirmWarnings is visible.
   creditCode: z.string().refine((s) => checkCreditCode(s) !== 'malformed', issue('INVALID_CREDIT_CODE')),
   legalRepresentative: z.strictObject({ name: text(128), idNumber: residentId }).optional(),
+  // 法释〔2015〕17号 art. 3: a consumption restriction of an organisation binds these persons too.
+  responsiblePersons: z
+    .array(z.strictObject({ role: z.enum(RESPONSIBLE_ROLES), name: text(128), idNumber: residentId }))
+    .max(20)
+    .optional(),
 });
 
 export const debtorSchema = z.discriminatedUnion('kind', [personDebtorSchema, organisationDebtorSchema]);
@@ -120,6 +149,18 @@ export const paramsSchema = z.strictObject({
     .optional(),
   unitNo: z.string().refine(isRealEstateUnitNo, issue('INVALID_UNIT_NO')).optional(),
   plate: z.string().refine(isVehiclePlate, issue('INVALID_PLATE')).optional(),
+  // dishonest-list: the ground of 法释〔2017〕7号 art. 1, any further grounds (多项失信行为), and the decided
+  // extension of the term (art. 2, 1–3 years). Judged across fields below.
+  ground: z.string().refine(isDishonestGround, issue('UNKNOWN_GROUND')).optional(),
+  otherGrounds: z
+    .array(z.string().refine(isDishonestGround, issue('UNKNOWN_GROUND')))
+    .max(DISHONEST_GROUND_CODES.length)
+    .optional(),
+  extensionYears: z.number().int().positive().max(INT32_MAX).optional(),
+  // dishonest-list-removal: why (art. 10, art. 12), and when its ground arose (the 3 working days run from
+  // it); a lifting (restrict-*-lift) may state when its ground arose too.
+  removalReason: z.string().refine(isRemovalReason, issue('UNKNOWN_REMOVAL_REASON')).optional(),
+  groundAroseAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** The leading 案号 of a document number: (2026)川01执他12号决定书 → (2026)川01执他12号. */
@@ -143,7 +184,8 @@ const noticeShape = z.strictObject({
   officer: officerSchema,
   debtor: debtorSchema,
   measure: z.enum(MEASURES),
-  targets: z.array(targetSchema).min(1).max(20),
+  // Punishment measures go to every institution acting on them: their targets may be left out.
+  targets: z.array(targetSchema).max(20),
   params: paramsSchema,
   legalBasis: text(256),
   issuedAt: z.iso.datetime({ offset: true }),
@@ -210,6 +252,11 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
   ) {
     out.push({ code: 'CASE_NOT_OF_COURT', path: ['caseNo'] });
   }
+
+  if (measure && targets.length === 0 && !isPunishmentMeasure(measure)) {
+    out.push({ code: 'TOO_SHORT', path: ['targets'] });
+  }
+  if (measure && params) out.push(...punishmentParamIssues(measure, params, value, issued));
 
   if (measure && params && isMoneyMeasure(measure) && params.amountFen === undefined) {
     out.push({ code: 'AMOUNT_REQUIRED', path: ['params', 'amountFen'] });
@@ -299,6 +346,49 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
   }
   return out;
 }
+
+/** What a punishment notice must and must not carry (法释〔2017〕7号 arts. 1, 2, 10, 12; 法释〔2015〕17号 art. 3). */
+function punishmentParamIssues(
+  measure: Measure,
+  params: Record<string, unknown>,
+  value: Record<string, unknown>,
+  issued: Date | undefined,
+): CrossIssue[] {
+  const out: CrossIssue[] = [];
+  const listing = measure === 'dishonest-list';
+  for (const key of ['ground', 'otherGrounds', 'extensionYears'] as const) {
+    if (!listing && params[key] !== undefined)
+      out.push({ code: 'PARAM_NOT_FOR_MEASURE', path: ['params', key] });
+  }
+  if (measure !== 'dishonest-list-removal' && params.removalReason !== undefined) {
+    out.push({ code: 'PARAM_NOT_FOR_MEASURE', path: ['params', 'removalReason'] });
+  }
+  if (!WITHDRAWING.includes(measure) && params.groundAroseAt !== undefined) {
+    out.push({ code: 'PARAM_NOT_FOR_MEASURE', path: ['params', 'groundAroseAt'] });
+  }
+  if (listing && params.ground === undefined)
+    out.push({ code: 'GROUND_REQUIRED', path: ['params', 'ground'] });
+  if (measure === 'dishonest-list-removal' && params.removalReason === undefined) {
+    out.push({ code: 'REMOVAL_REASON_REQUIRED', path: ['params', 'removalReason'] });
+  }
+  const others = Array.isArray(params.otherGrounds) ? params.otherGrounds : [];
+  const grounds = [params.ground, ...others].filter(isDishonestGround);
+  if (listing && isDishonestGround(params.ground) && typeof params.extensionYears === 'number') {
+    const term = dishonestListingTerm(grounds, issued ?? new Date(0), params.extensionYears);
+    if (!term.ok) out.push({ code: term.code, path: ['params', 'extensionYears'] });
+  }
+  const arose = validDate(params.groundAroseAt);
+  if (arose && issued && arose.getTime() > issued.getTime()) {
+    out.push({ code: 'GROUND_AROSE_AFTER_ISSUE', path: ['params', 'groundAroseAt'] });
+  }
+  return out;
+}
+
+const WITHDRAWING: readonly Measure[] = [
+  'dishonest-list-removal',
+  'restrict-consumption-lift',
+  'restrict-exit-lift',
+];
 
 export const noticeSubmissionSchema = noticeShape.superRefine((value, ctx) => {
   for (const { code, path } of crossFieldIssues(value)) ctx.addIssue({ code: 'custom', message: code, path });

@@ -55,7 +55,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
     // 车辆查封 (vehicle seal) and its renewal and release sit with 交管, like exit restriction with 出入境.
     {
       agency: 'public-security',
-      measures: ['restrict-exit', 'seal', 'renew-seal', 'unseal'],
+      measures: ['restrict-exit', 'restrict-exit-lift', 'seal', 'renew-seal', 'unseal'],
       acknowledge: hour1,
       answer: hours24,
     },
@@ -70,7 +70,12 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
     // Removal's 24 h sits well inside the 3-working-day legal limit (法释〔2017〕7号 art. 10).
     {
       agency: '*',
-      measures: ['dishonest-list', 'dishonest-list-removal', 'restrict-consumption'],
+      measures: [
+        'dishonest-list',
+        'dishonest-list-removal',
+        'restrict-consumption',
+        'restrict-consumption-lift',
+      ],
       acknowledge: hour1,
       answer: hours24,
     },

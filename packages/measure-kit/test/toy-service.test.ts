@@ -72,7 +72,7 @@ async function issue(noticeId: string, debtor: NoticeSubmission['debtor'], measu
     debtor,
     measure,
     targets: [{ agency: 'public-security', institution: '' }],
-    params: { accountNo: '', unitNo: '', plate: '' },
+    params: { accountNo: '', unitNo: '', plate: '', otherGrounds: [] },
     legalBasis: '(2026)川0104执77号执行裁定书',
     issuedAt: '2026-11-23T09:00:00+08:00',
     confirmWarnings: [],

@@ -9,7 +9,7 @@ const notice = (court = '川0104'): NoticeSubmission => ({
   court: { code: court, name: '成都市锦江区人民法院' },
   measure: 'query',
   targets: [{ agency: 'bank', institution: '' }],
-  params: { amountFen: 100, accountNo: '', unitNo: '', plate: '' },
+  params: { amountFen: 100, accountNo: '', unitNo: '', plate: '', otherGrounds: [] },
   legalBasis: 'b',
   issuedAt: '2026-11-23T09:00:00+08:00',
   confirmWarnings: [],

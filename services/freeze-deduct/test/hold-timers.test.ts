@@ -119,7 +119,13 @@ const notice = (caseNo: string, measure: string) => {
       caseNo,
       court: { code: '川0104', name: '成都市锦江区人民法院' },
       officer: { name: '王法官', phone: '028-00000000' },
-      debtor: { kind: 'person', name: '李某', idNumber: '11010519491231002X', creditCode: '' },
+      debtor: {
+        kind: 'person',
+        name: '李某',
+        idNumber: '11010519491231002X',
+        creditCode: '',
+        responsiblePersons: [],
+      },
       measure,
       targets: [{ agency: 'bank', institution: 'ICBC' }],
       params: {
@@ -128,6 +134,7 @@ const notice = (caseNo: string, measure: string) => {
         accountNo: BANK_ACCOUNT,
         unitNo: '',
         plate: '',
+        otherGrounds: [],
       },
       legalBasis: `${caseNo}执行裁定书`,
       issuedAt: '2026-11-16T09:00:00+08:00',

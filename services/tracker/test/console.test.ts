@@ -95,7 +95,7 @@ function issued(noticeId: string, noticeNo: string, caseNo: string, agency: stri
       caseNo,
       court: { code: '川0104', name: '成都市锦江区人民法院' },
       measure: 'query',
-      debtor: { kind: 'person', name: '李某', idNumber: ID_NUMBER, creditCode: '' },
+      debtor: { kind: 'person', name: '李某', idNumber: ID_NUMBER, creditCode: '', responsiblePersons: [] },
       targets: [{ agency, institution: '' }],
       legalBasis: `${caseNo}执行裁定书`,
       issuedAt: new Date(T0 + ms).toISOString(),

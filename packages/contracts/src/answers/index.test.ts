@@ -11,7 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { resultSchemaFor, resultSchemasOf } from './index.js';
 import { BANK_ACCOUNT, EXAMPLES, issuesOf, PF_ACCOUNT, punishment, receipt } from './test-support.js';
 
-const PUNISHMENT: readonly Measure[] = ['dishonest-list', 'dishonest-list-removal', 'restrict-consumption'];
+const PUNISHMENT: readonly Measure[] = [
+  'dishonest-list',
+  'dishonest-list-removal',
+  'restrict-consumption',
+  'restrict-consumption-lift',
+];
 const pairs = AGENCY_KINDS.flatMap((a) => MEASURES.map((m) => [a, m] as [AgencyKind, Measure]));
 const supported = pairs.filter(([a, m]) => agencySupports(a, m));
 const unsupported = pairs.filter(([a, m]) => !agencySupports(a, m));

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parseAnswerResult } from './parse.js';
 import { bankFreeze, bankQuery, EXAMPLES, punishment } from './test-support.js';
 
-const PUNISHMENT: readonly Measure[] = ['dishonest-list', 'dishonest-list-removal', 'restrict-consumption'];
+const PUNISHMENT: readonly Measure[] = [
+  'dishonest-list',
+  'dishonest-list-removal',
+  'restrict-consumption',
+  'restrict-consumption-lift',
+];
 const supported = AGENCY_KINDS.flatMap((a) => MEASURES.map((m) => [a, m] as [AgencyKind, Measure])).filter(
   ([a, m]) => agencySupports(a, m),
 );

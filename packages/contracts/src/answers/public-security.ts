@@ -10,6 +10,7 @@ import {
   instant,
   issue,
   measureReceiptSchema,
+  punishmentResultSchema,
   registrationNo,
   text,
 } from './shared.js';
@@ -52,6 +53,8 @@ export const PUBLIC_SECURITY_RESULT_SCHEMAS = {
   'renew-seal': vehicleSealSchema,
   unseal: vehicleSealSchema,
   'restrict-exit': restrictExitSchema,
+  // 解除限制出境: confirmed like every withdrawal of a punishment measure.
+  'restrict-exit-lift': punishmentResultSchema,
   locate: locateSchema,
 } as const;
 

@@ -78,7 +78,10 @@ export const measureReceiptSchema = z
     termInOrder(v, ctx);
   });
 
-/** dishonest-list, dishonest-list-removal, restrict-consumption: every agency kind answers the same. */
+/**
+ * dishonest-list, dishonest-list-removal, restrict-consumption and its lifting: every agency kind answers
+ * the same, confirming it registered (or withdrew) the measure.
+ */
 export const punishmentResultSchema = z.strictObject({
   applied: z.literal(true),
   registrationNo,
@@ -89,6 +92,7 @@ export const PUNISHMENT_RESULT_SCHEMAS = {
   'dishonest-list': punishmentResultSchema,
   'dishonest-list-removal': punishmentResultSchema,
   'restrict-consumption': punishmentResultSchema,
+  'restrict-consumption-lift': punishmentResultSchema,
 } as const;
 
 export type Hold = z.infer<typeof holdSchema>;

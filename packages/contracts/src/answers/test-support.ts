@@ -182,6 +182,7 @@ export const EXAMPLES: Readonly<Record<AgencyKind, Partial<Record<Measure, unkno
     'renew-seal': vehicleSeal,
     unseal: vehicleSeal,
     'restrict-exit': restrictExit,
+    'restrict-exit-lift': punishment,
     locate: located,
   },
   'provident-fund': {

@@ -116,6 +116,8 @@ const measure: Record<Measure, Label> = {
   'dishonest-list-removal': { zh: '删除失信信息', en: 'Dishonest-list removal' },
   'restrict-consumption': { zh: '限制高消费', en: 'Restrict consumption' },
   'restrict-exit': { zh: '限制出境', en: 'Restrict exit' },
+  'restrict-consumption-lift': { zh: '解除限制高消费', en: 'Lift consumption restriction' },
+  'restrict-exit-lift': { zh: '解除限制出境', en: 'Lift exit restriction' },
   locate: { zh: '协查下落', en: 'Locate' },
 };
 

@@ -20,6 +20,8 @@ const MEASURE_LABELS: Readonly<Record<string, string>> = {
   'dishonest-list-removal': '删除失信信息 Dishonest-list removal',
   'restrict-consumption': '限制高消费 Restrict consumption',
   'restrict-exit': '限制出境 Restrict exit',
+  'restrict-consumption-lift': '解除限制高消费 Lift consumption restriction',
+  'restrict-exit-lift': '解除限制出境 Lift exit restriction',
   locate: '协查下落 Locate',
 };
 

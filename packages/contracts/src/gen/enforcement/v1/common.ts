@@ -33,7 +33,18 @@ export interface Debtor {
   /** organisation only */
   creditCode: string;
   /** organisation only: 法定代表人, also bound by 限制高消费 */
-  legalRepresentative?: Person | undefined;
+  legalRepresentative?:
+    | Person
+    | undefined;
+  /** organisation only: 主要负责人, 直接责任人员, 实际控制人, each also bound by 限制高消费 (法释〔2015〕17号 art. 3) */
+  responsiblePersons: ResponsiblePerson[];
+}
+
+export interface ResponsiblePerson {
+  /** "principal" | "directly-responsible" | "actual-controller" */
+  role: string;
+  name: string;
+  idNumber: string;
 }
 
 export interface Person {
@@ -58,7 +69,18 @@ export interface NoticeParams {
   unitNo: string;
   plate: string;
   /** 执行标的 plus costs, in fen, when the court states it on a money notice */
-  owedFen?: number | undefined;
+  owedFen?:
+    | number
+    | undefined;
+  /** dishonest-list: its ground (法释〔2017〕7号 art. 1), further grounds, decided extension in years (art. 2) */
+  ground?: string | undefined;
+  otherGrounds: string[];
+  extensionYears?:
+    | number
+    | undefined;
+  /** dishonest-list-removal: why (art. 10, art. 12); removals and liftings: when their ground arose (ISO 8601) */
+  removalReason?: string | undefined;
+  groundAroseAt?: string | undefined;
 }
 
 /** 协助执行通知书 as submitted by a court. */
@@ -274,7 +296,7 @@ export const Officer: MessageFns<Officer> = {
 };
 
 function createBaseDebtor(): Debtor {
-  return { kind: "", name: "", idNumber: "", creditCode: "", legalRepresentative: undefined };
+  return { kind: "", name: "", idNumber: "", creditCode: "", legalRepresentative: undefined, responsiblePersons: [] };
 }
 
 export const Debtor: MessageFns<Debtor> = {
@@ -293,6 +315,9 @@ export const Debtor: MessageFns<Debtor> = {
     }
     if (message.legalRepresentative !== undefined) {
       Person.encode(message.legalRepresentative, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.responsiblePersons) {
+      ResponsiblePerson.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -350,6 +375,14 @@ export const Debtor: MessageFns<Debtor> = {
             message.legalRepresentative = Person.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.responsiblePersons.push(ResponsiblePerson.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -381,6 +414,11 @@ export const Debtor: MessageFns<Debtor> = {
         : isSet(object.legal_representative)
         ? Person.fromJSON(object.legal_representative)
         : undefined,
+      responsiblePersons: globalThis.Array.isArray(object?.responsiblePersons)
+        ? object.responsiblePersons.map((e: any) => ResponsiblePerson.fromJSON(e))
+        : globalThis.Array.isArray(object?.responsible_persons)
+        ? object.responsible_persons.map((e: any) => ResponsiblePerson.fromJSON(e))
+        : [],
     };
   },
 
@@ -401,6 +439,9 @@ export const Debtor: MessageFns<Debtor> = {
     if (message.legalRepresentative !== undefined) {
       obj.legalRepresentative = Person.toJSON(message.legalRepresentative);
     }
+    if (message.responsiblePersons?.length) {
+      obj.responsiblePersons = message.responsiblePersons.map((e) => ResponsiblePerson.toJSON(e));
+    }
     return obj;
   },
 
@@ -416,6 +457,112 @@ export const Debtor: MessageFns<Debtor> = {
     message.legalRepresentative = (object.legalRepresentative !== undefined && object.legalRepresentative !== null)
       ? Person.fromPartial(object.legalRepresentative)
       : undefined;
+    message.responsiblePersons = object.responsiblePersons?.map((e) => ResponsiblePerson.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseResponsiblePerson(): ResponsiblePerson {
+  return { role: "", name: "", idNumber: "" };
+}
+
+export const ResponsiblePerson: MessageFns<ResponsiblePerson> = {
+  encode(message: ResponsiblePerson, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== "") {
+      writer.uint32(10).string(message.role);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.idNumber !== "") {
+      writer.uint32(26).string(message.idNumber);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResponsiblePerson {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResponsiblePerson();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.idNumber = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResponsiblePerson {
+    return {
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      idNumber: isSet(object.idNumber)
+        ? globalThis.String(object.idNumber)
+        : isSet(object.id_number)
+        ? globalThis.String(object.id_number)
+        : "",
+    };
+  },
+
+  toJSON(message: ResponsiblePerson): unknown {
+    const obj: any = {};
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.idNumber !== "") {
+      obj.idNumber = message.idNumber;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResponsiblePerson>, I>>(base?: I): ResponsiblePerson {
+    return ResponsiblePerson.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResponsiblePerson>, I>>(object: I): ResponsiblePerson {
+    const message = createBaseResponsiblePerson();
+    message.role = object.role ?? "";
+    message.name = object.name ?? "";
+    message.idNumber = object.idNumber ?? "";
     return message;
   },
 };
@@ -595,7 +742,19 @@ export const Target: MessageFns<Target> = {
 };
 
 function createBaseNoticeParams(): NoticeParams {
-  return { amountFen: undefined, termDays: undefined, accountNo: "", unitNo: "", plate: "", owedFen: undefined };
+  return {
+    amountFen: undefined,
+    termDays: undefined,
+    accountNo: "",
+    unitNo: "",
+    plate: "",
+    owedFen: undefined,
+    ground: undefined,
+    otherGrounds: [],
+    extensionYears: undefined,
+    removalReason: undefined,
+    groundAroseAt: undefined,
+  };
 }
 
 export const NoticeParams: MessageFns<NoticeParams> = {
@@ -617,6 +776,21 @@ export const NoticeParams: MessageFns<NoticeParams> = {
     }
     if (message.owedFen !== undefined) {
       writer.uint32(48).int64(message.owedFen);
+    }
+    if (message.ground !== undefined) {
+      writer.uint32(58).string(message.ground);
+    }
+    for (const v of message.otherGrounds) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.extensionYears !== undefined) {
+      writer.uint32(72).int32(message.extensionYears);
+    }
+    if (message.removalReason !== undefined) {
+      writer.uint32(82).string(message.removalReason);
+    }
+    if (message.groundAroseAt !== undefined) {
+      writer.uint32(90).string(message.groundAroseAt);
     }
     return writer;
   },
@@ -682,6 +856,46 @@ export const NoticeParams: MessageFns<NoticeParams> = {
             message.owedFen = longToNumber(reader.int64());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.ground = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.otherGrounds.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.extensionYears = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.removalReason = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.groundAroseAt = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -722,6 +936,27 @@ export const NoticeParams: MessageFns<NoticeParams> = {
         : isSet(object.owed_fen)
         ? globalThis.Number(object.owed_fen)
         : undefined,
+      ground: isSet(object.ground) ? globalThis.String(object.ground) : undefined,
+      otherGrounds: globalThis.Array.isArray(object?.otherGrounds)
+        ? object.otherGrounds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.other_grounds)
+        ? object.other_grounds.map((e: any) => globalThis.String(e))
+        : [],
+      extensionYears: isSet(object.extensionYears)
+        ? globalThis.Number(object.extensionYears)
+        : isSet(object.extension_years)
+        ? globalThis.Number(object.extension_years)
+        : undefined,
+      removalReason: isSet(object.removalReason)
+        ? globalThis.String(object.removalReason)
+        : isSet(object.removal_reason)
+        ? globalThis.String(object.removal_reason)
+        : undefined,
+      groundAroseAt: isSet(object.groundAroseAt)
+        ? globalThis.String(object.groundAroseAt)
+        : isSet(object.ground_arose_at)
+        ? globalThis.String(object.ground_arose_at)
+        : undefined,
     };
   },
 
@@ -745,6 +980,21 @@ export const NoticeParams: MessageFns<NoticeParams> = {
     if (message.owedFen !== undefined) {
       obj.owedFen = Math.round(message.owedFen);
     }
+    if (message.ground !== undefined) {
+      obj.ground = message.ground;
+    }
+    if (message.otherGrounds?.length) {
+      obj.otherGrounds = message.otherGrounds;
+    }
+    if (message.extensionYears !== undefined) {
+      obj.extensionYears = Math.round(message.extensionYears);
+    }
+    if (message.removalReason !== undefined) {
+      obj.removalReason = message.removalReason;
+    }
+    if (message.groundAroseAt !== undefined) {
+      obj.groundAroseAt = message.groundAroseAt;
+    }
     return obj;
   },
 
@@ -759,6 +1009,11 @@ export const NoticeParams: MessageFns<NoticeParams> = {
     message.unitNo = object.unitNo ?? "";
     message.plate = object.plate ?? "";
     message.owedFen = object.owedFen ?? undefined;
+    message.ground = object.ground ?? undefined;
+    message.otherGrounds = object.otherGrounds?.map((e) => e) || [];
+    message.extensionYears = object.extensionYears ?? undefined;
+    message.removalReason = object.removalReason ?? undefined;
+    message.groundAroseAt = object.groundAroseAt ?? undefined;
     return message;
   },
 };

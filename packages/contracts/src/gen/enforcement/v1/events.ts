@@ -39,6 +39,8 @@ export interface EventEnvelope {
     | { $case: "holdLapsed"; value: HoldLapsed }
     | { $case: "holdChangeReported"; value: HoldChangeReported }
     | { $case: "releaseRequested"; value: ReleaseRequested }
+    | { $case: "restrictionsChanged"; value: RestrictionsChanged }
+    | { $case: "interceptionReported"; value: InterceptionReported }
     | undefined;
 }
 
@@ -295,6 +297,86 @@ export interface HoldChangeReported {
   signatureJson: string;
 }
 
+/**
+ * One restriction (失信名单, 限制高消费, 限制出境) binding one person or organisation, as the punishment
+ * service keeps it and the interception API answers it (自动比对、拦截).
+ */
+export interface RestrictionEntry {
+  /** the punishment service's id of the entry; interception reports name it */
+  entryId: string;
+  /** dishonest-list | restrict-consumption | restrict-exit */
+  measure: string;
+  courtCode: string;
+  caseNo: string;
+  /** the notice that placed it */
+  noticeId: string;
+  /** when it took effect at the hub */
+  since?:
+    | Date
+    | undefined;
+  /** a listing's decided term end; absent: no fixed term */
+  endsAt?:
+    | Date
+    | undefined;
+  /** dishonest-list: its ground (法释〔2017〕7号 art. 1) */
+  ground: string;
+  /**
+   * debtor, or why a person is bound by an organisation's restriction: legal-representative, principal,
+   * directly-responsible, actual-controller (法释〔2015〕17号 art. 3)
+   */
+  role: string;
+  /** person | organisation: the kind of the subject this entry binds */
+  debtorKind: string;
+  /** set when the entry follows from another (a listing restricts consumption): its id */
+  impliedBy: string;
+}
+
+/**
+ * The whole standing of one subject (a resident ID or a credit code) after a change, so applying it is
+ * idempotent and order-safe: a reader keeps the highest version it has seen. Keyed by the subject hash.
+ */
+export interface RestrictionsChanged {
+  /** HMAC-free SHA-256 of the normalised identifier (@hub/interception subjectHash) */
+  subjectHash: string;
+  /** increases with every change of this subject */
+  version: number;
+  /** what binds the subject now; empty: nothing */
+  entries: RestrictionEntry[];
+  /** listed | restricted | removed | lifted | expired | rebuilt */
+  cause: string;
+  /** the notice whose intake changed it (empty for expiry) */
+  noticeId: string;
+}
+
+/**
+ * A partner blocked something because an interception check said the subject is restricted, and reported
+ * it back (agency-kit `POST /v1/agency/interceptions`). Enveloped by the notice that placed the entry, so
+ * the court sees it on that case's timeline.
+ */
+export interface InterceptionReported {
+  /** the adapter's id of the report */
+  reportId: string;
+  /** the partner's own reference; the adapter accepts each (institution, ref) once */
+  partnerRef: string;
+  agency: string;
+  institution: string;
+  entryId: string;
+  measure: string;
+  courtCode: string;
+  caseNo: string;
+  noticeId: string;
+  /** loan 贷款, property-transfer 不动产转移登记, fund-withdrawal 公积金提取, exit 出境, high-consumption 高消费, other */
+  action: string;
+  /** when the partner blocked it */
+  occurredAt?:
+    | Date
+    | undefined;
+  /** masked identifier (personal data never in clear outside the partner) */
+  subjectMasked: string;
+  /** the partner's signature over the report (timestamp, nonce, HMAC), JSON */
+  signatureJson: string;
+}
+
 function createBaseEventEnvelope(): EventEnvelope {
   return {
     eventId: "",
@@ -366,6 +448,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         break;
       case "releaseRequested":
         ReleaseRequested.encode(message.payload.value, writer.uint32(178).fork()).join();
+        break;
+      case "restrictionsChanged":
+        RestrictionsChanged.encode(message.payload.value, writer.uint32(186).fork()).join();
+        break;
+      case "interceptionReported":
+        InterceptionReported.encode(message.payload.value, writer.uint32(194).fork()).join();
         break;
     }
     return writer;
@@ -542,6 +630,28 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             message.payload = { $case: "releaseRequested", value: ReleaseRequested.decode(reader, reader.uint32()) };
             continue;
           }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.payload = {
+              $case: "restrictionsChanged",
+              value: RestrictionsChanged.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.payload = {
+              $case: "interceptionReported",
+              value: InterceptionReported.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -626,6 +736,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "releaseRequested", value: ReleaseRequested.fromJSON(object.releaseRequested) }
         : isSet(object.release_requested)
         ? { $case: "releaseRequested", value: ReleaseRequested.fromJSON(object.release_requested) }
+        : isSet(object.restrictionsChanged)
+        ? { $case: "restrictionsChanged", value: RestrictionsChanged.fromJSON(object.restrictionsChanged) }
+        : isSet(object.restrictions_changed)
+        ? { $case: "restrictionsChanged", value: RestrictionsChanged.fromJSON(object.restrictions_changed) }
+        : isSet(object.interceptionReported)
+        ? { $case: "interceptionReported", value: InterceptionReported.fromJSON(object.interceptionReported) }
+        : isSet(object.interception_reported)
+        ? { $case: "interceptionReported", value: InterceptionReported.fromJSON(object.interception_reported) }
         : undefined,
     };
   },
@@ -676,6 +794,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.holdChangeReported = HoldChangeReported.toJSON(message.payload.value);
     } else if (message.payload?.$case === "releaseRequested") {
       obj.releaseRequested = ReleaseRequested.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "restrictionsChanged") {
+      obj.restrictionsChanged = RestrictionsChanged.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "interceptionReported") {
+      obj.interceptionReported = InterceptionReported.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -773,6 +895,24 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       case "releaseRequested": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "releaseRequested", value: ReleaseRequested.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "restrictionsChanged": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "restrictionsChanged",
+            value: RestrictionsChanged.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case "interceptionReported": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "interceptionReported",
+            value: InterceptionReported.fromPartial(object.payload.value),
+          };
         }
         break;
       }
@@ -3725,6 +3865,729 @@ export const HoldChangeReported: MessageFns<HoldChangeReported> = {
     message.amountFen = object.amountFen ?? undefined;
     message.transferRef = object.transferRef ?? undefined;
     message.reason = object.reason ?? "";
+    message.signatureJson = object.signatureJson ?? "";
+    return message;
+  },
+};
+
+function createBaseRestrictionEntry(): RestrictionEntry {
+  return {
+    entryId: "",
+    measure: "",
+    courtCode: "",
+    caseNo: "",
+    noticeId: "",
+    since: undefined,
+    endsAt: undefined,
+    ground: "",
+    role: "",
+    debtorKind: "",
+    impliedBy: "",
+  };
+}
+
+export const RestrictionEntry: MessageFns<RestrictionEntry> = {
+  encode(message: RestrictionEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.entryId !== "") {
+      writer.uint32(10).string(message.entryId);
+    }
+    if (message.measure !== "") {
+      writer.uint32(18).string(message.measure);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(26).string(message.courtCode);
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(34).string(message.caseNo);
+    }
+    if (message.noticeId !== "") {
+      writer.uint32(42).string(message.noticeId);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(50).fork()).join();
+    }
+    if (message.endsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endsAt), writer.uint32(58).fork()).join();
+    }
+    if (message.ground !== "") {
+      writer.uint32(66).string(message.ground);
+    }
+    if (message.role !== "") {
+      writer.uint32(74).string(message.role);
+    }
+    if (message.debtorKind !== "") {
+      writer.uint32(82).string(message.debtorKind);
+    }
+    if (message.impliedBy !== "") {
+      writer.uint32(90).string(message.impliedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestrictionEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestrictionEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entryId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.noticeId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.endsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.ground = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.debtorKind = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.impliedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RestrictionEntry {
+    return {
+      entryId: isSet(object.entryId)
+        ? globalThis.String(object.entryId)
+        : isSet(object.entry_id)
+        ? globalThis.String(object.entry_id)
+        : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      noticeId: isSet(object.noticeId)
+        ? globalThis.String(object.noticeId)
+        : isSet(object.notice_id)
+        ? globalThis.String(object.notice_id)
+        : "",
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      endsAt: isSet(object.endsAt)
+        ? fromJsonTimestamp(object.endsAt)
+        : isSet(object.ends_at)
+        ? fromJsonTimestamp(object.ends_at)
+        : undefined,
+      ground: isSet(object.ground) ? globalThis.String(object.ground) : "",
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      debtorKind: isSet(object.debtorKind)
+        ? globalThis.String(object.debtorKind)
+        : isSet(object.debtor_kind)
+        ? globalThis.String(object.debtor_kind)
+        : "",
+      impliedBy: isSet(object.impliedBy)
+        ? globalThis.String(object.impliedBy)
+        : isSet(object.implied_by)
+        ? globalThis.String(object.implied_by)
+        : "",
+    };
+  },
+
+  toJSON(message: RestrictionEntry): unknown {
+    const obj: any = {};
+    if (message.entryId !== "") {
+      obj.entryId = message.entryId;
+    }
+    if (message.measure !== "") {
+      obj.measure = message.measure;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.noticeId !== "") {
+      obj.noticeId = message.noticeId;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.endsAt !== undefined) {
+      obj.endsAt = message.endsAt.toISOString();
+    }
+    if (message.ground !== "") {
+      obj.ground = message.ground;
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.debtorKind !== "") {
+      obj.debtorKind = message.debtorKind;
+    }
+    if (message.impliedBy !== "") {
+      obj.impliedBy = message.impliedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RestrictionEntry>, I>>(base?: I): RestrictionEntry {
+    return RestrictionEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestrictionEntry>, I>>(object: I): RestrictionEntry {
+    const message = createBaseRestrictionEntry();
+    message.entryId = object.entryId ?? "";
+    message.measure = object.measure ?? "";
+    message.courtCode = object.courtCode ?? "";
+    message.caseNo = object.caseNo ?? "";
+    message.noticeId = object.noticeId ?? "";
+    message.since = object.since ?? undefined;
+    message.endsAt = object.endsAt ?? undefined;
+    message.ground = object.ground ?? "";
+    message.role = object.role ?? "";
+    message.debtorKind = object.debtorKind ?? "";
+    message.impliedBy = object.impliedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseRestrictionsChanged(): RestrictionsChanged {
+  return { subjectHash: "", version: 0, entries: [], cause: "", noticeId: "" };
+}
+
+export const RestrictionsChanged: MessageFns<RestrictionsChanged> = {
+  encode(message: RestrictionsChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subjectHash !== "") {
+      writer.uint32(10).string(message.subjectHash);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int64(message.version);
+    }
+    for (const v of message.entries) {
+      RestrictionEntry.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.cause !== "") {
+      writer.uint32(34).string(message.cause);
+    }
+    if (message.noticeId !== "") {
+      writer.uint32(42).string(message.noticeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestrictionsChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestrictionsChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subjectHash = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.entries.push(RestrictionEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cause = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.noticeId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RestrictionsChanged {
+    return {
+      subjectHash: isSet(object.subjectHash)
+        ? globalThis.String(object.subjectHash)
+        : isSet(object.subject_hash)
+        ? globalThis.String(object.subject_hash)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      entries: globalThis.Array.isArray(object?.entries)
+        ? object.entries.map((e: any) => RestrictionEntry.fromJSON(e))
+        : [],
+      cause: isSet(object.cause) ? globalThis.String(object.cause) : "",
+      noticeId: isSet(object.noticeId)
+        ? globalThis.String(object.noticeId)
+        : isSet(object.notice_id)
+        ? globalThis.String(object.notice_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RestrictionsChanged): unknown {
+    const obj: any = {};
+    if (message.subjectHash !== "") {
+      obj.subjectHash = message.subjectHash;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => RestrictionEntry.toJSON(e));
+    }
+    if (message.cause !== "") {
+      obj.cause = message.cause;
+    }
+    if (message.noticeId !== "") {
+      obj.noticeId = message.noticeId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RestrictionsChanged>, I>>(base?: I): RestrictionsChanged {
+    return RestrictionsChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestrictionsChanged>, I>>(object: I): RestrictionsChanged {
+    const message = createBaseRestrictionsChanged();
+    message.subjectHash = object.subjectHash ?? "";
+    message.version = object.version ?? 0;
+    message.entries = object.entries?.map((e) => RestrictionEntry.fromPartial(e)) || [];
+    message.cause = object.cause ?? "";
+    message.noticeId = object.noticeId ?? "";
+    return message;
+  },
+};
+
+function createBaseInterceptionReported(): InterceptionReported {
+  return {
+    reportId: "",
+    partnerRef: "",
+    agency: "",
+    institution: "",
+    entryId: "",
+    measure: "",
+    courtCode: "",
+    caseNo: "",
+    noticeId: "",
+    action: "",
+    occurredAt: undefined,
+    subjectMasked: "",
+    signatureJson: "",
+  };
+}
+
+export const InterceptionReported: MessageFns<InterceptionReported> = {
+  encode(message: InterceptionReported, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reportId !== "") {
+      writer.uint32(10).string(message.reportId);
+    }
+    if (message.partnerRef !== "") {
+      writer.uint32(18).string(message.partnerRef);
+    }
+    if (message.agency !== "") {
+      writer.uint32(26).string(message.agency);
+    }
+    if (message.institution !== "") {
+      writer.uint32(34).string(message.institution);
+    }
+    if (message.entryId !== "") {
+      writer.uint32(42).string(message.entryId);
+    }
+    if (message.measure !== "") {
+      writer.uint32(50).string(message.measure);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(58).string(message.courtCode);
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(66).string(message.caseNo);
+    }
+    if (message.noticeId !== "") {
+      writer.uint32(74).string(message.noticeId);
+    }
+    if (message.action !== "") {
+      writer.uint32(82).string(message.action);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(90).fork()).join();
+    }
+    if (message.subjectMasked !== "") {
+      writer.uint32(98).string(message.subjectMasked);
+    }
+    if (message.signatureJson !== "") {
+      writer.uint32(106).string(message.signatureJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InterceptionReported {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInterceptionReported();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reportId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.partnerRef = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.agency = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.institution = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.entryId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.noticeId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.subjectMasked = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.signatureJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InterceptionReported {
+    return {
+      reportId: isSet(object.reportId)
+        ? globalThis.String(object.reportId)
+        : isSet(object.report_id)
+        ? globalThis.String(object.report_id)
+        : "",
+      partnerRef: isSet(object.partnerRef)
+        ? globalThis.String(object.partnerRef)
+        : isSet(object.partner_ref)
+        ? globalThis.String(object.partner_ref)
+        : "",
+      agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
+      institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      entryId: isSet(object.entryId)
+        ? globalThis.String(object.entryId)
+        : isSet(object.entry_id)
+        ? globalThis.String(object.entry_id)
+        : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      noticeId: isSet(object.noticeId)
+        ? globalThis.String(object.noticeId)
+        : isSet(object.notice_id)
+        ? globalThis.String(object.notice_id)
+        : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      occurredAt: isSet(object.occurredAt)
+        ? fromJsonTimestamp(object.occurredAt)
+        : isSet(object.occurred_at)
+        ? fromJsonTimestamp(object.occurred_at)
+        : undefined,
+      subjectMasked: isSet(object.subjectMasked)
+        ? globalThis.String(object.subjectMasked)
+        : isSet(object.subject_masked)
+        ? globalThis.String(object.subject_masked)
+        : "",
+      signatureJson: isSet(object.signatureJson)
+        ? globalThis.String(object.signatureJson)
+        : isSet(object.signature_json)
+        ? globalThis.String(object.signature_json)
+        : "",
+    };
+  },
+
+  toJSON(message: InterceptionReported): unknown {
+    const obj: any = {};
+    if (message.reportId !== "") {
+      obj.reportId = message.reportId;
+    }
+    if (message.partnerRef !== "") {
+      obj.partnerRef = message.partnerRef;
+    }
+    if (message.agency !== "") {
+      obj.agency = message.agency;
+    }
+    if (message.institution !== "") {
+      obj.institution = message.institution;
+    }
+    if (message.entryId !== "") {
+      obj.entryId = message.entryId;
+    }
+    if (message.measure !== "") {
+      obj.measure = message.measure;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.noticeId !== "") {
+      obj.noticeId = message.noticeId;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.occurredAt !== undefined) {
+      obj.occurredAt = message.occurredAt.toISOString();
+    }
+    if (message.subjectMasked !== "") {
+      obj.subjectMasked = message.subjectMasked;
+    }
+    if (message.signatureJson !== "") {
+      obj.signatureJson = message.signatureJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InterceptionReported>, I>>(base?: I): InterceptionReported {
+    return InterceptionReported.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InterceptionReported>, I>>(object: I): InterceptionReported {
+    const message = createBaseInterceptionReported();
+    message.reportId = object.reportId ?? "";
+    message.partnerRef = object.partnerRef ?? "";
+    message.agency = object.agency ?? "";
+    message.institution = object.institution ?? "";
+    message.entryId = object.entryId ?? "";
+    message.measure = object.measure ?? "";
+    message.courtCode = object.courtCode ?? "";
+    message.caseNo = object.caseNo ?? "";
+    message.noticeId = object.noticeId ?? "";
+    message.action = object.action ?? "";
+    message.occurredAt = object.occurredAt ?? undefined;
+    message.subjectMasked = object.subjectMasked ?? "";
     message.signatureJson = object.signatureJson ?? "";
     return message;
   },

@@ -1,0 +1,112 @@
+/**
+ * The interception projection (自动比对、拦截): every subject's standing, in Redis, read by every adapter in
+ * one round trip and written by the punishment service from its own events. Each subject's value is its
+ * whole standing with a version, and a write lands only over an older version, so applying an event twice,
+ * late or out of order never brings back what a newer change removed. A readiness key says the projection is
+ * complete: after a Redis loss it is missing until the punishment service has rebuilt everything from
+ * PostgreSQL, and readers answer "unavailable" meanwhile instead of "not restricted".
+ */
+import type { Redis } from 'ioredis';
+
+/** One restriction as the interception API shows it (RestrictionEntry on the wire). */
+export interface InterceptionEntry {
+  entryId: string;
+  /** dishonest-list | restrict-consumption | restrict-exit */
+  measure: string;
+  courtCode: string;
+  caseNo: string;
+  noticeId: string;
+  /** ISO 8601: when it took effect at the hub. */
+  since: string;
+  /** ISO 8601: a listing's decided term end; absent: no fixed term. */
+  endsAt?: string;
+  ground?: string;
+  /** debtor, legal-representative, principal, directly-responsible, actual-controller */
+  role: string;
+  debtorKind: string;
+  /** The entry this one follows from (a listing restricts consumption too). */
+  impliedBy?: string;
+}
+
+export interface SubjectStanding {
+  hash: string;
+  version: number;
+  entries: InterceptionEntry[];
+}
+
+export interface ProjectionRead {
+  /** False while the projection is being rebuilt (or was lost): nothing read may be taken as "not restricted". */
+  ready: boolean;
+  /** Entries in force at `now` per asked hash (an entry past its `endsAt` no longer binds). */
+  standings: Map<string, InterceptionEntry[]>;
+}
+
+// KEYS: subject keys; ARGV: version, value pairs. A value is "<version>:<json>"; written only over an older one.
+const APPLY = `
+local written = 0
+for i, key in ipairs(KEYS) do
+  local version = tonumber(ARGV[2 * i - 1])
+  local current = redis.call('GET', key)
+  local held = current and tonumber(string.match(current, '^(%d+):')) or -1
+  if version > held then
+    redis.call('SET', key, ARGV[2 * i - 1] .. ':' .. ARGV[2 * i])
+    written = written + 1
+  end
+end
+return written`;
+
+type WithApply = Redis & { interceptionApply(keys: number, ...args: string[]): Promise<number> };
+
+export class InterceptionProjection {
+  private readonly prefix: string;
+  private readonly readyKey: string;
+
+  /** `namespace` isolates deployments (and test files) sharing one Redis (HUB_NAMESPACE). */
+  constructor(
+    private readonly redis: Redis,
+    namespace: string,
+  ) {
+    this.prefix = `${namespace || 'hub'}:intercept:s:`;
+    this.readyKey = `${namespace || 'hub'}:intercept:ready`;
+    if (!('interceptionApply' in redis)) {
+      redis.defineCommand('interceptionApply', { lua: APPLY });
+    }
+  }
+
+  /** Writes standings where they are newer than what Redis holds; returns how many were written. */
+  async apply(standings: readonly SubjectStanding[]): Promise<number> {
+    if (standings.length === 0) return 0;
+    const keys = standings.map((s) => this.prefix + s.hash);
+    const args = standings.flatMap((s) => [String(s.version), JSON.stringify(s.entries)]);
+    return (this.redis as WithApply).interceptionApply(keys.length, ...keys, ...args);
+  }
+
+  /** Reads the asked subjects and the readiness flag in one round trip. */
+  async read(hashes: readonly string[], now: Date): Promise<ProjectionRead> {
+    const values = await this.redis.mget(this.readyKey, ...hashes.map((h) => this.prefix + h));
+    const standings = new Map<string, InterceptionEntry[]>();
+    hashes.forEach((hash, i) => {
+      const raw = values[i + 1];
+      const entries = raw ? (JSON.parse(raw.slice(raw.indexOf(':') + 1)) as InterceptionEntry[]) : [];
+      standings.set(
+        hash,
+        entries.filter((e) => e.endsAt === undefined || Date.parse(e.endsAt) > now.getTime()),
+      );
+    });
+    return { ready: values[0] !== null, standings };
+  }
+
+  async isReady(): Promise<boolean> {
+    return (await this.redis.exists(this.readyKey)) === 1;
+  }
+
+  /** Marks the projection complete (after a rebuild), with when and by whom for operators. */
+  async markReady(by: string, at: Date): Promise<void> {
+    await this.redis.set(this.readyKey, JSON.stringify({ by, at: at.toISOString() }));
+  }
+
+  /** Marks it incomplete: readers refuse to answer until `markReady`. */
+  async markRebuilding(): Promise<void> {
+    await this.redis.del(this.readyKey);
+  }
+}
