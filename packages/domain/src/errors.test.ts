@@ -59,6 +59,7 @@ describe('the error catalog', () => {
         case 'INTERNAL':
         case 'UNAVAILABLE':
         case 'CALENDAR_NOT_COVERED': // missing ops data, not the caller's fault
+        case 'INTERCEPTION_UNAVAILABLE': // the projection is being rebuilt
           return 'server';
         case 'VALIDATION_FAILED':
         case 'PAYLOAD_TOO_LARGE':
@@ -83,6 +84,12 @@ describe('the error catalog', () => {
         case 'NO_HOLD':
         case 'UNKNOWN_ACCOUNT':
         case 'RELISTING_BARRED':
+        case 'ALREADY_LISTED':
+        case 'LISTING_NOT_FOUND':
+        case 'LISTING_OF_ANOTHER_COURT':
+        case 'ALREADY_RESTRICTED':
+        case 'RESTRICTION_NOT_FOUND':
+        case 'RESTRICTION_OF_ANOTHER_COURT':
         case 'NO_PROPERTY_REPORT':
         case 'PLAN_CONFLICT':
         case 'NOT_A_HOLD': // an agency's hold-change report about a request that placed no hold

@@ -92,6 +92,42 @@ export const ERROR_CATALOG = {
     grpc: G.FAILED_PRECONDITION,
     message: 'This court’s hold on that asset has ended (lapsed, released or deducted).',
   },
+  ALREADY_LISTED: {
+    http: 409,
+    grpc: G.ALREADY_EXISTS,
+    message: 'The debtor is already on the dishonest list for this case.',
+  },
+  LISTING_NOT_FOUND: {
+    http: 404,
+    grpc: G.NOT_FOUND,
+    message: 'There is no live dishonest listing of this debtor in this case to remove.',
+  },
+  LISTING_OF_ANOTHER_COURT: {
+    http: 403,
+    grpc: G.PERMISSION_DENIED,
+    message: 'The listing is another court’s; only the court that listed the debtor may remove it.',
+  },
+  ALREADY_RESTRICTED: {
+    http: 409,
+    grpc: G.ALREADY_EXISTS,
+    message: 'The debtor is already under this restriction for this case.',
+  },
+  RESTRICTION_NOT_FOUND: {
+    http: 404,
+    grpc: G.NOT_FOUND,
+    message: 'There is no live restriction of this kind on this debtor in this case to lift.',
+  },
+  RESTRICTION_OF_ANOTHER_COURT: {
+    http: 403,
+    grpc: G.PERMISSION_DENIED,
+    message: 'The restriction is another court’s; only the court that imposed it may lift it.',
+  },
+  INTERCEPTION_UNAVAILABLE: {
+    http: 503,
+    grpc: G.UNAVAILABLE,
+    message:
+      'The interception list is being rebuilt; no answer is given rather than a wrong "not restricted". Retry shortly.',
+  },
   NO_HOLD: {
     http: 409,
     grpc: G.FAILED_PRECONDITION,
@@ -105,7 +141,8 @@ export const ERROR_CATALOG = {
   RELISTING_BARRED: {
     http: 409,
     grpc: G.FAILED_PRECONDITION,
-    message: 'The debtor cannot be relisted at the applicant’s request within 6 months of deletion.',
+    message:
+      'Within 6 months of a deletion at the applicant’s request the debtor may not be listed again on the same ground (法释〔2017〕7号 第十条第四款).',
   },
   NO_PROPERTY_REPORT: {
     http: 409,
