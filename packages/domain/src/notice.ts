@@ -256,7 +256,7 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
   if (measure && targets.length === 0 && !isPunishmentMeasure(measure)) {
     out.push({ code: 'TOO_SHORT', path: ['targets'] });
   }
-  if (measure && params) out.push(...punishmentParamIssues(measure, params, value, issued));
+  if (measure && params) out.push(...punishmentParamIssues(measure, params, issued));
 
   if (measure && params && isMoneyMeasure(measure) && params.amountFen === undefined) {
     out.push({ code: 'AMOUNT_REQUIRED', path: ['params', 'amountFen'] });
@@ -351,7 +351,6 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
 function punishmentParamIssues(
   measure: Measure,
   params: Record<string, unknown>,
-  value: Record<string, unknown>,
   issued: Date | undefined,
 ): CrossIssue[] {
   const out: CrossIssue[] = [];
