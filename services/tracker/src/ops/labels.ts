@@ -89,6 +89,16 @@ const ui = {
   daysLeft: { zh: '剩余天数', en: 'Days left' },
   holdLapsed: { zh: '已失效', en: 'Lapsed' },
   holdExpiring: { zh: '待续行', en: 'Renew' },
+  latePunishments: { zh: '惩戒通知逾期确认', en: 'Punishment notices confirmed late' },
+  latePunishmentsHint: {
+    zh: '失信名单、限制消费、限制出境及其删除、解除：逾期确认或逾期仍未确认的协助单位（各法院，最近期限在上）',
+    en: 'Listings, restrictions and their removal or lifting confirmed after the deadline or still unconfirmed past it, per institution, all courts (latest deadline first)',
+  },
+  noLatePunishments: { zh: '暂无逾期确认', en: 'No late confirmations' },
+  moreLatePunishments: { zh: '更多', en: 'More' },
+  confirmationMissing: { zh: '逾期未确认', en: 'Missing' },
+  confirmedLate: { zh: '逾期确认', en: 'Confirmed late' },
+  confirmation: { zh: '确认情况', en: 'Confirmation' },
   loadFailed: { zh: '加载失败', en: 'Could not load' },
   footer: {
     zh: '时间均为北京时间（中枢时钟）。证件号码只以哈希比对，从不显示。',
@@ -153,6 +163,7 @@ const event: Record<string, Label> = {
   NoticeCompleted: { zh: '通知书办结', en: 'Notice completed' },
   HoldExpiring: { zh: '即将到期，提醒续行', en: 'Renewal reminder' },
   HoldLapsed: { zh: '未续行，已失效', en: 'Lapsed unrenewed' },
+  InterceptionReported: { zh: '协助单位报告拦截', en: 'Interception reported' },
 };
 
 /** Every word the console shows, in 中文 and English; embedded in the page as JSON. */

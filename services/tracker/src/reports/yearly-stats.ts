@@ -7,6 +7,7 @@ import { type HoldMeasure, MONEY_MEASURES, RENEWAL_OF, type RenewalMeasure } fro
 import type { Pool, Queryable } from '@hub/store';
 import { closedSql, openSql } from '../sql/request-status.js';
 import { type MoneyTotals, sumAnswerAmounts } from './answer-amounts.js';
+import { type YearlyInterceptions, yearlyInterceptions } from './interception-counts.js';
 import { yearRange } from './period.js';
 
 export const LISTING_MEASURES = ['dishonest-list', 'restrict-consumption'] as const;
@@ -49,6 +50,11 @@ export interface YearlyStats {
   holds: { measure: HoldMeasure; placed: number; renewals: number }[];
   /** Listings carried out (answered done): agency registrations, and the notices they belong to. */
   listings: { measure: (typeof LISTING_MEASURES)[number]; requests: number; notices: number }[];
+  /**
+   * What partners blocked because a subject was listed or restricted (拦截), per measure × agency kind, in the
+   * year they blocked it: the court's restrictions at work, a figure seed 001's court could not produce.
+   */
+  interceptions: YearlyInterceptions;
 }
 
 // $1, $2: the year's instants; $3: court code or null. A request's court is its own (stamped at dispatch)
@@ -138,6 +144,12 @@ export async function readYearlyStats(
       ])
     ).rows;
 
+    const interceptions = await yearlyInterceptions(db, {
+      from: `${String(q.year).padStart(4, '0')}-01-01`,
+      until: `${String(q.year + 1).padStart(4, '0')}-01-01`,
+      court: q.court,
+    });
+
     const total = outcomes.find((r) => r.level === 1);
     const listed = new Map(listings.map((l) => [l.measure, l]));
     const carriedOut = new Map(holds.map((h) => [h.measure, h.requests]));
@@ -163,6 +175,7 @@ export async function readYearlyStats(
         requests: listed.get(measure)?.requests ?? 0,
         notices: listed.get(measure)?.notices ?? 0,
       })),
+      interceptions,
     };
   });
 }

@@ -80,6 +80,28 @@ export interface ExpiringHold {
   lapsedAt: string | null;
 }
 
+/** A punishment notice confirmed late, or not yet past its deadline (GET /v1/ops/punishments/late). */
+export interface LatePunishment {
+  requestId: string;
+  noticeId: string;
+  noticeNo: string;
+  caseNo: string;
+  courtCode: string;
+  measure: string;
+  agency: string;
+  institution: string;
+  dueAt: string;
+  confirmedAt: string | null;
+  outcome: string | null;
+  missing: boolean;
+  breachedAt: string | null;
+}
+
+export interface LatePunishmentPage {
+  late: LatePunishment[];
+  nextCursor: string | null;
+}
+
 export interface DeadLetterHeader {
   name: string;
   value: string;
