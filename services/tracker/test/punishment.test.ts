@@ -217,6 +217,40 @@ const newYear: Report = {
   occurredAt: new Date('2027-01-01T00:30:00+08:00'),
 };
 
+// Standings as the punishment service publishes them: a subject's whole set of entries at a version.
+const DEBTOR = 'a'.repeat(64);
+const REPRESENTATIVE = 'b'.repeat(64);
+const EXPIRED = 'c'.repeat(64);
+const entry = (
+  entryId: string,
+  measure: Measure,
+  role: string,
+  since: Date,
+  endsAt?: Date,
+  impliedBy = '',
+) => ({
+  entryId,
+  measure,
+  courtCode: COURT.code,
+  caseNo: CASE_NO,
+  noticeId: notices.listing,
+  since,
+  endsAt,
+  ground: measure === 'dishonest-list' ? 'evading' : '',
+  role,
+  debtorKind: 'person',
+  impliedBy,
+});
+const standing = (subjectHash: string, version: number, entries: ReturnType<typeof entry>[], cause: string) =>
+  at(LISTED).event('restrictions', subjectHash, 'restrictionsChanged', {
+    subjectHash,
+    version,
+    entries,
+    cause,
+    noticeId: notices.listing,
+  });
+const LISTING_ENDS = new Date('2028-12-01T10:00:00+08:00');
+
 const LIFECYCLE: TopicKey[] = ['notices', 'progress', ...REQUEST_TOPIC_KEYS];
 
 async function publish(messages: OutboxMessage[]) {
@@ -237,6 +271,12 @@ async function publish(messages: OutboxMessage[]) {
     `${iso.namespace}.tracker.interceptions`,
     [topicName('interceptions', iso.topicPrefix)],
     { what: 'the tracker to read the interception reports' },
+  );
+  await waitForGroupCaughtUp(
+    admin,
+    `${iso.namespace}.tracker.restrictions`,
+    [topicName('restrictions', iso.topicPrefix)],
+    { what: 'the tracker to read the restrictions' },
   );
 }
 
@@ -310,6 +350,31 @@ beforeAll(async () => {
   const loanEvent = intercepted(loan);
   await publish([loanEvent, intercepted(exit), intercepted(otherCourt), intercepted(newYear)]);
   await publish([loanEvent, intercepted(loan)]);
+
+  // The debtor's newest standing arrives before an older one, which must change nothing; the legal
+  // representative's restriction was lifted (an empty standing); a listing whose term ended is not in force.
+  await publish([
+    standing(
+      DEBTOR,
+      2,
+      [
+        entry('e-list', 'dishonest-list', 'debtor', LISTED, LISTING_ENDS),
+        entry('e-consume', 'restrict-consumption', 'debtor', LISTED, undefined, 'e-list'),
+      ],
+      'listed',
+    ),
+    standing(
+      REPRESENTATIVE,
+      1,
+      [entry('e-rep', 'restrict-consumption', 'legal-representative', LISTED)],
+      'listed',
+    ),
+    standing(EXPIRED, 1, [entry('e-old', 'dishonest-list', 'debtor', LISTED, plus(NOW, -1))], 'listed'),
+  ]);
+  await publish([
+    standing(DEBTOR, 1, [entry('e-exit', 'restrict-exit', 'debtor', LISTED)], 'restricted'),
+    standing(REPRESENTATIVE, 2, [], 'lifted'),
+  ]);
 });
 
 afterAll(async () => {
@@ -525,6 +590,21 @@ describe('who confirmed punishment notices late', () => {
   });
 });
 
+describe('restrictions in force', () => {
+  it('shows a case’s current listings at each subject’s newest version, lifted and ended ones gone', async () => {
+    const res = await get<{
+      restrictions: { entryId: string; measure: string; role: string; endsAt: string | null }[];
+    }>(`/v1/ops/restrictions?caseNo=${encodeURIComponent(CASE_NO)}`);
+    expect(res.status).toBe(200);
+    expect(res.body.restrictions.map((r) => [r.entryId, r.measure, r.role, r.endsAt])).toEqual([
+      ['e-list', 'dishonest-list', 'debtor', LISTING_ENDS.toISOString()],
+      ['e-consume', 'restrict-consumption', 'debtor', null],
+    ]);
+    const bad = await app.http.inject({ url: '/v1/ops/restrictions' });
+    expect([bad.statusCode, bad.json().error.details[0].path]).toEqual([400, 'caseNo']);
+  });
+});
+
 describe('ops console', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -570,6 +650,12 @@ describe('ops console', () => {
       await entry.waitFor();
       expect(await entry.textContent()).toContain('协助单位报告拦截');
       expect(await entry.textContent()).toContain('bank ICBC: loan (dishonest-list)');
+
+      expect(
+        await page
+          .getByTestId('restriction-row')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-measure'))),
+      ).toEqual(['dishonest-list', 'restrict-consumption']);
 
       await page.getByTestId('lang-toggle').click();
       expect(await page.getByTestId('late-punishments').textContent()).toContain(

@@ -1,4 +1,4 @@
-import type { AgencyKind, Measure, NoticeStatus, RequestStatus } from '@hub/domain';
+import type { AgencyKind, BoundRole, Measure, NoticeStatus, RequestStatus } from '@hub/domain';
 
 /** One label in both console languages. */
 export interface Label {
@@ -99,6 +99,11 @@ const ui = {
   confirmationMissing: { zh: '逾期未确认', en: 'Missing' },
   confirmedLate: { zh: '逾期确认', en: 'Confirmed late' },
   confirmation: { zh: '确认情况', en: 'Confirmation' },
+  restrictions: { zh: '本案现行惩戒措施', en: 'Restrictions in force for this case' },
+  boundRole: { zh: '约束对象', en: 'Bound' },
+  since: { zh: '生效时间', en: 'Since' },
+  endsAt: { zh: '届满', en: 'Ends' },
+  noTerm: { zh: '无固定期限', en: 'No fixed term' },
   loadFailed: { zh: '加载失败', en: 'Could not load' },
   footer: {
     zh: '时间均为北京时间（中枢时钟）。证件号码只以哈希比对，从不显示。',
@@ -150,6 +155,15 @@ const requestStatus: Record<RequestStatus, Label> = {
   cancelled: { zh: '已撤销', en: 'Cancelled' },
 };
 
+// 法释〔2015〕17号 art. 3: whom an organisation's restriction binds besides itself (BOUND_ROLE_ZH in @hub/domain).
+const role: Record<BoundRole, Label> = {
+  debtor: { zh: '被执行人', en: 'Debtor' },
+  'legal-representative': { zh: '法定代表人', en: 'Legal representative' },
+  principal: { zh: '主要负责人', en: 'Principal' },
+  'directly-responsible': { zh: '直接责任人员', en: 'Directly responsible' },
+  'actual-controller': { zh: '实际控制人', en: 'Actual controller' },
+};
+
 /** Timeline event names (the envelope `type`); an unknown one is shown as it is. */
 const event: Record<string, Label> = {
   NoticeIssued: { zh: '通知书签发', en: 'Notice issued' },
@@ -167,4 +181,4 @@ const event: Record<string, Label> = {
 };
 
 /** Every word the console shows, in 中文 and English; embedded in the page as JSON. */
-export const CONSOLE_LABELS = { ui, agency, measure, noticeStatus, requestStatus, event } as const;
+export const CONSOLE_LABELS = { ui, agency, measure, noticeStatus, requestStatus, role, event } as const;

@@ -6,6 +6,7 @@ import { readNotice } from '../notice-view.js';
 import { consoleScript } from './console-bundle.js';
 import { loadConsolePage } from './console-page.js';
 import { agencyStats } from './sql/agency-stats.js';
+import { caseRestrictions } from './sql/case-restrictions.js';
 import { listBreaches } from './sql/list-breaches.js';
 import { listDeadLetters, readDeadLetterValue } from './sql/list-dead-letters.js';
 import { listExpiringHolds } from './sql/list-expiring-holds.js';
@@ -47,6 +48,7 @@ const LatePunishmentsQuery = z.object({
     .optional(),
 });
 const cursorOf = (c: LatePunishmentCursor) => `${c.dueAt.toISOString()}~${c.requestId}`;
+const RestrictionsQuery = z.object({ caseNo: z.string().trim().min(1).max(100) });
 const AgenciesQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 const NoticesQuery = z.object({ q: z.string().trim().max(100).default(''), limit: limit(50, 200) });
 const DeadLettersQuery = z.object({
@@ -140,11 +142,20 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     return { notices: await searchNotices(pool, { q: q.q, now: clock.now(), limit: q.limit }) };
   });
 
+  // A notice as the gateway reads it, plus (for the console) the restrictions in force on its case.
   app.get<{ Params: { id: string } }>('/v1/ops/notices/:id', async (request) => {
     const id = request.params.id;
-    const view = isUuid(id) ? await readNotice(pool, id, clock.now()) : undefined;
+    const now = clock.now();
+    const view = isUuid(id) ? await readNotice(pool, id, now) : undefined;
     if (!view) throw new HubError('NOTICE_NOT_FOUND');
-    return view;
+    return { ...view, restrictions: view.caseNo ? await caseRestrictions(pool, view.caseNo, now) : [] };
+  });
+
+  // The listings and restrictions in force on a case (from the punishment service's RestrictionsChanged).
+  app.get('/v1/ops/restrictions', async (request) => {
+    const q = parseQuery(RestrictionsQuery, request.query);
+    const now = clock.now();
+    return { asOf: now, caseNo: q.caseNo, restrictions: await caseRestrictions(pool, q.caseNo, now) };
   });
 
   app.get('/v1/ops/dead-letters', async (request) => {

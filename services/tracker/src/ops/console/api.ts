@@ -56,11 +56,23 @@ export interface TimelineEntry {
   requestId: string | null;
 }
 
+/** A restriction in force on the notice's case (from the punishment service's RestrictionsChanged). */
+export interface CaseRestriction {
+  entryId: string;
+  measure: string;
+  since: string | null;
+  endsAt: string | null;
+  role: string;
+  debtorKind: string;
+  impliedBy: string;
+}
+
 export interface NoticeView extends NoticeSummary {
   issuedAt: string | null;
   completedAt: string | null;
   requests: RequestRow[];
   timeline: TimelineEntry[];
+  restrictions?: CaseRestriction[];
 }
 
 /** A hold running out unless renewed, or lapsed lately (GET /v1/ops/holds/expiring). */
