@@ -138,6 +138,7 @@ interface PunishmentRow {
   not_yet_due: number;
 }
 
+/** Three statements: run it in one snapshot (routes.ts) so the sections agree with each other. */
 export async function readAgencyReport(db: Queryable, period: Period, now: Date): Promise<AgencyReport> {
   const { start, end } = instantRange(period);
   const { rows } = await db.query<FiguresRow>(SQL, [start, end, now, Object.keys(RENEWAL_OF)]);

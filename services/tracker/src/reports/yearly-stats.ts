@@ -4,11 +4,12 @@
  * with their outcome as of now — one population per figure, so its parts add up to its total.
  */
 import { type HoldMeasure, MONEY_MEASURES, RENEWAL_OF, type RenewalMeasure } from '@hub/domain';
-import type { Pool, Queryable } from '@hub/store';
+import type { Pool } from '@hub/store';
 import { closedSql, openSql } from '../sql/request-status.js';
 import { type MoneyTotals, sumAnswerAmounts } from './answer-amounts.js';
 import { type YearlyInterceptions, yearlyInterceptions } from './interception-counts.js';
 import { yearRange } from './period.js';
+import { inSnapshot } from './snapshot.js';
 
 export const LISTING_MEASURES = ['dishonest-list', 'restrict-consumption'] as const;
 const RENEWALS = Object.entries(RENEWAL_OF) as [RenewalMeasure, HoldMeasure][];
@@ -207,25 +208,4 @@ function emptyOutcomes(): RequestOutcomes {
     answered: 0,
     averageAnswerSeconds: null,
   };
-}
-
-/** Every statement sees the same committed state, so the figures agree with each other. */
-async function inSnapshot<T>(pool: Pool, fn: (db: Queryable) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    // A connection that cannot even roll back is discarded, not returned to the pool.
-    broken = await client.query('ROLLBACK').then(
-      () => undefined,
-      (rollbackErr: Error) => rollbackErr,
-    );
-    throw err;
-  } finally {
-    client.release(broken);
-  }
 }
