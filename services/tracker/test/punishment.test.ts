@@ -587,6 +587,22 @@ describe('who confirmed punishment notices late', () => {
     expect(p.totals).toEqual({ ...none, received: 5, confirmedOnTime: 1, confirmedLate: 2, missing: 2 });
     // The query notice answered late is in the report's main figures, not among the punishment notices.
     expect(q4.body.totals.received).toBe(6);
+    const csv = await app.http.inject({
+      url: '/v1/ops/reports/agencies?from=2026-10-01&to=2026-12-31&format=csv',
+    });
+    const lines = csv.body
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    expect(lines.map((l) => [l[0], l[1], l[13], l[14]])).toEqual([
+      ['bank', 'CCB', '1', '1'],
+      ['bank', 'ICBC', '1', '0'],
+      ['bank', '小计 Subtotal', '2', '1'],
+      ['public-security', PS, '0', '1'],
+      ['public-security', '小计 Subtotal', '0', '1'],
+      ['合计 Total', '', '2', '2'],
+    ]);
   });
 });
 

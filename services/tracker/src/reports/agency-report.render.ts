@@ -62,10 +62,28 @@ function cells(f: AgencyFigures, seconds: (s: number | null) => CsvCell) {
   ];
 }
 
+// Punishment notices are among the requests received, so every institution with one has a row to carry it.
+const CSV_HEADER = [
+  ...HEADER,
+  '惩戒通知逾期确认 Punishment notices confirmed late',
+  '惩戒通知逾期未确认 Punishment notices missing past deadline',
+] as const;
+
+/** Each line's punishment confirmations: the institution's, the kind's subtotal, the total. */
+function confirmationsOf(r: AgencyReport, l: Line): PunishmentConfirmations | undefined {
+  const p = r.punishmentConfirmations;
+  if (l.agency === TOTAL) return p.totals;
+  if (l.institution === SUBTOTAL && l.sum) return p.agencies.find((a) => a.agency === l.agency);
+  return p.rows.find((x) => x.agency === l.agency && x.institution === l.institution);
+}
+
 export function agencyReportCsv(r: AgencyReport): string {
   return toCsv(
-    HEADER,
-    lines(r).map((l) => [l.agency, l.institution, ...cells(l.figures, (s) => s)]),
+    CSV_HEADER,
+    lines(r).map((l) => {
+      const c = confirmationsOf(r, l);
+      return [l.agency, l.institution, ...cells(l.figures, (s) => s), c?.confirmedLate ?? 0, c?.missing ?? 0];
+    }),
   );
 }
 

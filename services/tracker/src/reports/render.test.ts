@@ -83,6 +83,13 @@ describe('agency report rendering', () => {
       ['合计 Total', '', '3', '0', '0'],
     ]);
     expect(lines[1]!.split(',')[6]).toBe('1.5');
+    // Punishment notices confirmed late and missing past the deadline close each line.
+    expect(lines.slice(1, 5).map((l) => l.split(',').slice(13))).toEqual([
+      ['1', '1'],
+      ['0', '0'],
+      ['1', '1'],
+      ['1', '1'],
+    ]);
   });
 
   it('prints a titled, escaped page', () => {
