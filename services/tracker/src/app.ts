@@ -18,6 +18,8 @@ import type { TrackerConfig } from './config.js';
 import { recordDeadLetters } from './dead-letters.js';
 import { createTrackerGrpcServer } from './grpc/tracker-service.js';
 import { holdEventsHandler } from './holds/hold-events.js';
+import { interceptionEventsHandler } from './interceptions/interception-events.js';
+import { restrictionEventsHandler } from './interceptions/restriction-events.js';
 import { registerOpsRoutes } from './ops/routes.js';
 import { project } from './projection.js';
 import { registerReportRoutes } from './reports/routes.js';
@@ -66,6 +68,18 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     'holds',
     ['holds'],
     holdEventsHandler({ alertsEnabled: url !== undefined, now: () => deps.clock.now() }),
+  );
+  // What partners blocked on an interception check (issue 12): kept once, on the timeline, counted per day.
+  runtime.consume(
+    'interceptions',
+    ['interceptions'],
+    interceptionEventsHandler({ now: () => deps.clock.now() }),
+  );
+  // The restrictions in force, per subject at its newest version: a case's current listings in the console.
+  runtime.consume(
+    'restrictions',
+    ['restrictions'],
+    restrictionEventsHandler({ now: () => deps.clock.now() }),
   );
   // Every message any service dead-lettered, for ops to see: read raw, since many cannot be decoded.
   runtime.consumeRaw('dead-letters', ['deadLetters'], recordDeadLetters);

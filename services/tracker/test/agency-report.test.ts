@@ -627,8 +627,9 @@ describe('agency report (通报) over a simulated quarter', () => {
     expect(res.headers['content-disposition']).toContain('agency-report-2026-01-01-2026-03-31.csv');
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, ...lines] = parseCsv(res.body);
-    expect(header).toHaveLength(13);
+    expect(header).toHaveLength(15);
     expect(header![12]).toBe('其中续冻续封 Of which renewals');
+    expect(header![13]).toBe('惩戒通知逾期确认 Punishment notices confirmed late');
     expect(header![2]).toBe('收到 Received');
     const numbers = (f: AgencyFigures) => [
       f.received,
@@ -641,7 +642,7 @@ describe('agency report (通报) over a simulated quarter', () => {
       f.open,
       f.renewals,
     ];
-    const fromCsv = (line: string[]) => [...line.slice(2, 6), ...line.slice(8)].map(Number);
+    const fromCsv = (line: string[]) => [...line.slice(2, 6), ...line.slice(8, 13)].map(Number);
     const want = [
       ...expected.agencies.flatMap((kind) => [
         ...expected.rows.filter((r) => r.agency === kind.agency).map((r) => [r.agency, r.institution, r]),

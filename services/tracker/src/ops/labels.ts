@@ -1,4 +1,4 @@
-import type { AgencyKind, Measure, NoticeStatus, RequestStatus } from '@hub/domain';
+import type { AgencyKind, BoundRole, Measure, NoticeStatus, RequestStatus } from '@hub/domain';
 
 /** One label in both console languages. */
 export interface Label {
@@ -89,6 +89,21 @@ const ui = {
   daysLeft: { zh: '剩余天数', en: 'Days left' },
   holdLapsed: { zh: '已失效', en: 'Lapsed' },
   holdExpiring: { zh: '待续行', en: 'Renew' },
+  latePunishments: { zh: '惩戒通知逾期确认', en: 'Punishment notices confirmed late' },
+  latePunishmentsHint: {
+    zh: '失信名单、限制消费、限制出境及其删除、解除：逾期确认或逾期仍未确认的协助单位（各法院，最近期限在上）',
+    en: 'Listings, restrictions and their removal or lifting confirmed after the deadline or still unconfirmed past it, per institution, all courts (latest deadline first)',
+  },
+  noLatePunishments: { zh: '暂无逾期确认', en: 'No late confirmations' },
+  moreLatePunishments: { zh: '更多', en: 'More' },
+  confirmationMissing: { zh: '逾期未确认', en: 'Missing' },
+  confirmedLate: { zh: '逾期确认', en: 'Confirmed late' },
+  confirmation: { zh: '确认情况', en: 'Confirmation' },
+  restrictions: { zh: '本案现行惩戒措施', en: 'Restrictions in force for this case' },
+  boundRole: { zh: '约束对象', en: 'Bound' },
+  since: { zh: '生效时间', en: 'Since' },
+  endsAt: { zh: '届满', en: 'Ends' },
+  noTerm: { zh: '无固定期限', en: 'No fixed term' },
   loadFailed: { zh: '加载失败', en: 'Could not load' },
   footer: {
     zh: '时间均为北京时间（中枢时钟）。证件号码只以哈希比对，从不显示。',
@@ -140,6 +155,15 @@ const requestStatus: Record<RequestStatus, Label> = {
   cancelled: { zh: '已撤销', en: 'Cancelled' },
 };
 
+// 法释〔2015〕17号 art. 3: whom an organisation's restriction binds besides itself (BOUND_ROLE_ZH in @hub/domain).
+const role: Record<BoundRole, Label> = {
+  debtor: { zh: '被执行人', en: 'Debtor' },
+  'legal-representative': { zh: '法定代表人', en: 'Legal representative' },
+  principal: { zh: '主要负责人', en: 'Principal' },
+  'directly-responsible': { zh: '直接责任人员', en: 'Directly responsible' },
+  'actual-controller': { zh: '实际控制人', en: 'Actual controller' },
+};
+
 /** Timeline event names (the envelope `type`); an unknown one is shown as it is. */
 const event: Record<string, Label> = {
   NoticeIssued: { zh: '通知书签发', en: 'Notice issued' },
@@ -153,7 +177,8 @@ const event: Record<string, Label> = {
   NoticeCompleted: { zh: '通知书办结', en: 'Notice completed' },
   HoldExpiring: { zh: '即将到期，提醒续行', en: 'Renewal reminder' },
   HoldLapsed: { zh: '未续行，已失效', en: 'Lapsed unrenewed' },
+  InterceptionReported: { zh: '协助单位报告拦截', en: 'Interception reported' },
 };
 
 /** Every word the console shows, in 中文 and English; embedded in the page as JSON. */
-export const CONSOLE_LABELS = { ui, agency, measure, noticeStatus, requestStatus, event } as const;
+export const CONSOLE_LABELS = { ui, agency, measure, noticeStatus, requestStatus, role, event } as const;

@@ -6,9 +6,11 @@ import { readNotice } from '../notice-view.js';
 import { consoleScript } from './console-bundle.js';
 import { loadConsolePage } from './console-page.js';
 import { agencyStats } from './sql/agency-stats.js';
+import { caseRestrictions } from './sql/case-restrictions.js';
 import { listBreaches } from './sql/list-breaches.js';
 import { listDeadLetters, readDeadLetterValue } from './sql/list-dead-letters.js';
 import { listExpiringHolds } from './sql/list-expiring-holds.js';
+import { type LatePunishmentCursor, listLatePunishments } from './sql/list-late-punishments.js';
 import { searchNotices } from './sql/search-notices.js';
 import { latestTimelineId } from './sql/timeline-feed.js';
 import { TimelineStream } from './timeline-stream.js';
@@ -30,6 +32,23 @@ const LAPSED_HOLDS_SHOWN_DAYS = 7;
 const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 const BreachesQuery = z.object({ limit: limit(200, 1000) });
 const ExpiringHoldsQuery = z.object({ limit: limit(200, 1000) });
+/** A page of late punishment confirmations resumes after `cursor`: the last row's deadline and request id. */
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)~([0-9a-f-]{36})$/;
+const LatePunishmentsQuery = z.object({
+  limit: limit(50, 500),
+  cursor: z
+    .string()
+    .refine(
+      (c) => {
+        const m = CURSOR.exec(c);
+        return m !== null && isUuid(m[2]!) && !Number.isNaN(Date.parse(m[1]!));
+      },
+      { message: 'INVALID_CURSOR' },
+    )
+    .optional(),
+});
+const cursorOf = (c: LatePunishmentCursor) => `${c.dueAt.toISOString()}~${c.requestId}`;
+const RestrictionsQuery = z.object({ caseNo: z.string().trim().min(1).max(100) });
 const AgenciesQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 const NoticesQuery = z.object({ q: z.string().trim().max(100).default(''), limit: limit(50, 200) });
 const DeadLettersQuery = z.object({
@@ -38,10 +57,12 @@ const DeadLettersQuery = z.object({
   before: z.coerce.number().int().min(1).optional(),
 });
 
+const ISSUE_TEXT = { INVALID_CURSOR: 'not a cursor this list returned (nextCursor)' } as const;
+
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(query);
   if (!parsed.success)
-    throw new HubError('VALIDATION_FAILED', toValidationIssues(parsed.error.issues, query));
+    throw new HubError('VALIDATION_FAILED', toValidationIssues(parsed.error.issues, query, ISSUE_TEXT));
   return parsed.data;
 }
 
@@ -98,6 +119,17 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     return { asOf: now, holds: await listExpiringHolds(pool, { now, lapsedSince, limit: q.limit }) };
   });
 
+  // Who confirmed punishment notices late (or not yet, past the deadline), across courts, newest deadline first.
+  app.get('/v1/ops/punishments/late', async (request) => {
+    const q = parseQuery(LatePunishmentsQuery, request.query);
+    const now = clock.now();
+    const after = q.cursor
+      ? { dueAt: new Date(q.cursor.slice(0, 24)), requestId: q.cursor.slice(25) }
+      : undefined;
+    const page = await listLatePunishments(pool, { now, limit: q.limit, after });
+    return { asOf: now, late: page.rows, nextCursor: page.next ? cursorOf(page.next) : null };
+  });
+
   app.get('/v1/ops/agencies', async (request) => {
     const q = parseQuery(AgenciesQuery, request.query);
     const now = clock.now();
@@ -110,11 +142,20 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     return { notices: await searchNotices(pool, { q: q.q, now: clock.now(), limit: q.limit }) };
   });
 
+  // A notice as the gateway reads it, plus (for the console) the restrictions in force on its case.
   app.get<{ Params: { id: string } }>('/v1/ops/notices/:id', async (request) => {
     const id = request.params.id;
-    const view = isUuid(id) ? await readNotice(pool, id, clock.now()) : undefined;
+    const now = clock.now();
+    const view = isUuid(id) ? await readNotice(pool, id, now) : undefined;
     if (!view) throw new HubError('NOTICE_NOT_FOUND');
-    return view;
+    return { ...view, restrictions: view.caseNo ? await caseRestrictions(pool, view.caseNo, now) : [] };
+  });
+
+  // The listings and restrictions in force on a case (from the punishment service's RestrictionsChanged).
+  app.get('/v1/ops/restrictions', async (request) => {
+    const q = parseQuery(RestrictionsQuery, request.query);
+    const now = clock.now();
+    return { asOf: now, caseNo: q.caseNo, restrictions: await caseRestrictions(pool, q.caseNo, now) };
   });
 
   app.get('/v1/ops/dead-letters', async (request) => {

@@ -4,9 +4,10 @@
  * answered them against their SLA. One statement; GROUPING SETS give institution rows, agency-kind
  * subtotals and the total, each with its own percentiles (a median of medians would be wrong).
  */
-import { RENEWAL_OF } from '@hub/domain';
+import { PUNISHMENT_MEASURES, RENEWAL_OF } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 import { breachedSql, closedSql, openSql } from '../sql/request-status.js';
+import { type ReportInterceptions, reportInterceptions } from './interception-counts.js';
 import { instantRange, type Period } from './period.js';
 
 export interface AgencyFigures {
@@ -43,6 +44,30 @@ export interface AgencyReport {
   /** Subtotal per agency kind. */
   agencies: (AgencyFigures & { agency: string })[];
   totals: AgencyFigures;
+  /**
+   * Punishment notices (失信名单 and 限制消费/出境 broadcasts, their removal and lifting) dispatched in the period:
+   * per institution, whether each was confirmed by its deadline, late, or is still missing past it. A removal's
+   * deadline is the one the punishment service stamped (3 working days from the ground arising at most).
+   */
+  punishmentConfirmations: {
+    rows: (PunishmentConfirmations & { agency: string; institution: string })[];
+    agencies: (PunishmentConfirmations & { agency: string })[];
+    totals: PunishmentConfirmations;
+  };
+  /** What partners blocked on an interception check in the period (Shanghai days of the block). */
+  interceptions: ReportInterceptions;
+}
+
+export interface PunishmentConfirmations {
+  received: number;
+  /** Answered (done, partial, cannot-assist or refused) by the answer deadline. */
+  confirmedOnTime: number;
+  /** Answered after the deadline: kept as evidence of non-cooperation (DESIGN §4). */
+  confirmedLate: number;
+  /** Unanswered and past the deadline at the time of the report. */
+  missing: number;
+  /** Unanswered, not due yet. */
+  notYetDue: number;
 }
 
 interface FiguresRow {
@@ -87,16 +112,59 @@ FROM (
 GROUP BY GROUPING SETS ((agency, institution), (agency), ())
 ORDER BY level, agency COLLATE "C", institution COLLATE "C"`;
 
+const PUNISHMENT_SQL = `
+SELECT GROUPING(agency, institution)::int AS level, agency, institution,
+  count(*)::int AS received,
+  count(*) FILTER (WHERE answered AND answered_at <= due_at)::int AS confirmed_on_time,
+  count(*) FILTER (WHERE answered AND answered_at > due_at)::int AS confirmed_late,
+  count(*) FILTER (WHERE ${openSql('')} AND due_at < $3)::int AS missing,
+  count(*) FILTER (WHERE ${openSql('')} AND (due_at IS NULL OR due_at >= $3))::int AS not_yet_due
+FROM (
+  SELECT r.*, (${closedSql('r')} AND r.outcome IS NOT NULL AND r.answered_at IS NOT NULL) AS answered
+  FROM requests r
+  WHERE r.dispatched_at >= $1 AND r.dispatched_at < $2 AND r.measure = ANY($4::text[])
+) AS r
+GROUP BY GROUPING SETS ((agency, institution), (agency), ())
+ORDER BY level, agency COLLATE "C", institution COLLATE "C"`;
+
+interface PunishmentRow {
+  level: number;
+  agency: string | null;
+  institution: string | null;
+  received: number;
+  confirmed_on_time: number;
+  confirmed_late: number;
+  missing: number;
+  not_yet_due: number;
+}
+
+/** Three statements: run it in one snapshot (routes.ts) so the sections agree with each other. */
 export async function readAgencyReport(db: Queryable, period: Period, now: Date): Promise<AgencyReport> {
   const { start, end } = instantRange(period);
   const { rows } = await db.query<FiguresRow>(SQL, [start, end, now, Object.keys(RENEWAL_OF)]);
+  const punishment = await db.query<PunishmentRow>(PUNISHMENT_SQL, [start, end, now, PUNISHMENT_MEASURES]);
   const report: AgencyReport = {
     period,
     generatedAt: now.toISOString(),
     rows: [],
     agencies: [],
     totals: emptyFigures(),
+    punishmentConfirmations: { rows: [], agencies: [], totals: emptyConfirmations() },
+    interceptions: await reportInterceptions(db, period),
   };
+  for (const row of punishment.rows) {
+    const c: PunishmentConfirmations = {
+      received: row.received,
+      confirmedOnTime: row.confirmed_on_time,
+      confirmedLate: row.confirmed_late,
+      missing: row.missing,
+      notYetDue: row.not_yet_due,
+    };
+    const p = report.punishmentConfirmations;
+    if (row.level === 0) p.rows.push({ agency: row.agency!, institution: row.institution!, ...c });
+    else if (row.level === 1) p.agencies.push({ agency: row.agency!, ...c });
+    else p.totals = c;
+  }
   for (const row of rows) {
     const figures = toFigures(row);
     // GROUPING bits: 2 = agency rolled up, 1 = institution rolled up.
@@ -125,6 +193,10 @@ function toFigures(r: FiguresRow): AgencyFigures {
 
 /** Millisecond precision, as the timestamps have; the interpolation adds nothing real beyond it. */
 const seconds = (s: number | null) => (s === null ? null : Math.round(s * 1000) / 1000);
+
+export function emptyConfirmations(): PunishmentConfirmations {
+  return { received: 0, confirmedOnTime: 0, confirmedLate: 0, missing: 0, notYetDue: 0 };
+}
 
 export function emptyFigures(): AgencyFigures {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AgencyReport, emptyFigures } from './agency-report.js';
+import { type AgencyReport, emptyConfirmations, emptyFigures } from './agency-report.js';
 import { agencyReportCsv, agencyReportHtml } from './agency-report.render.js';
 import { toCsv } from './csv.js';
 import { escapeHtml, formatDuration } from './html.js';
@@ -51,6 +51,25 @@ const report: AgencyReport = {
   ],
   agencies: [{ agency: 'bank', ...emptyFigures(), received: 3 }],
   totals: { ...emptyFigures(), received: 3 },
+  punishmentConfirmations: {
+    rows: [
+      {
+        agency: 'bank',
+        institution: '<ICBC>',
+        ...emptyConfirmations(),
+        received: 2,
+        confirmedLate: 1,
+        missing: 1,
+      },
+    ],
+    agencies: [{ agency: 'bank', ...emptyConfirmations(), received: 2, confirmedLate: 1, missing: 1 }],
+    totals: { ...emptyConfirmations(), received: 2, confirmedLate: 1, missing: 1 },
+  },
+  interceptions: {
+    rows: [{ agency: 'bank', institution: '<ICBC>', measure: 'dishonest-list', count: 4 }],
+    agencies: [{ agency: 'bank', measure: 'dishonest-list', count: 4 }],
+    total: 4,
+  },
 };
 
 describe('agency report rendering', () => {
@@ -64,6 +83,13 @@ describe('agency report rendering', () => {
       ['合计 Total', '', '3', '0', '0'],
     ]);
     expect(lines[1]!.split(',')[6]).toBe('1.5');
+    // Punishment notices confirmed late and missing past the deadline close each line.
+    expect(lines.slice(1, 5).map((l) => l.split(',').slice(13))).toEqual([
+      ['1', '1'],
+      ['0', '0'],
+      ['1', '1'],
+      ['1', '1'],
+    ]);
   });
 
   it('prints a titled, escaped page', () => {
@@ -72,6 +98,18 @@ describe('agency report rendering', () => {
     expect(html).toContain('&lt;ICBC&gt;');
     expect(html).not.toContain('<ICBC>');
     expect(html).toContain('生成于 Generated 2026-04-10 12:00');
+  });
+
+  it('prints who confirmed punishment notices late or not at all, and the interceptions, per institution', () => {
+    const html = agencyReportHtml(report);
+    expect(html).toContain('<th>逾期确认 Confirmed late</th><th>逾期未确认 Missing past deadline</th>');
+    expect(html).toContain(
+      '<tr><td>银行 Bank</td><td>&lt;ICBC&gt;</td><td>2</td><td>0</td><td>1</td><td>1</td><td>0</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><td>银行 Bank</td><td>&lt;ICBC&gt;</td><td>纳入失信名单 Dishonest list</td><td>4</td></tr>',
+    );
+    expect(html).toContain('<tr class="sum"><td>合计 Total</td><td></td><td></td><td>4</td></tr>');
   });
 });
 
@@ -106,6 +144,13 @@ describe('yearly statistics rendering', () => {
       { measure: 'dishonest-list', requests: 0, notices: 0 },
       { measure: 'restrict-consumption', requests: 0, notices: 0 },
     ],
+    interceptions: {
+      total: 3,
+      byMeasureAndAgency: [
+        { measure: 'dishonest-list', agency: 'bank', count: 2 },
+        { measure: 'restrict-exit', agency: 'public-security', count: 1 },
+      ],
+    },
   };
 
   it('keeps money in fen in CSV, one value per line', () => {
@@ -115,6 +160,9 @@ describe('yearly statistics rendering', () => {
     expect(csv).toContain('\r\nrequests.byAgency.bank,cannotAssist,1\r\n');
     expect(csv).toContain('\r\nmoney,renewedFen,100\r\n');
     expect(csv).toContain('\r\nholds.freeze,placed,2\r\nholds.freeze,renewals,1\r\n');
+    expect(csv).toContain(
+      '\r\ninterceptions,total,3\r\ninterceptions.dishonest-list,bank,2\r\ninterceptions.restrict-exit,public-security,1\r\n',
+    );
   });
 
   it('prints money in yuan for people', () => {
@@ -125,5 +173,6 @@ describe('yearly statistics rendering', () => {
     expect(html).toContain('<td>2.0 h</td>');
     expect(html).toContain('<th>续行 Renewals</th>');
     expect(html).toContain('<tr><td>冻结 Freeze</td><td>2</td><td>1</td></tr>');
+    expect(html).toContain('<tr><td>限制出境 Restrict exit</td><td>公安 Public security</td><td>1</td></tr>');
   });
 });

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readAgencyReport } from './agency-report.js';
 import { agencyReportCsv, agencyReportHtml } from './agency-report.render.js';
 import { parseAgencyReportQuery, parseYearlyQuery, type ReportFormat } from './report-query.js';
+import { inSnapshot } from './snapshot.js';
 import { readYearlyStats } from './yearly-stats.js';
 import { yearlyStatsCsv, yearlyStatsHtml } from './yearly-stats.render.js';
 
@@ -20,7 +21,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportDeps): vo
   app.get('/v1/ops/reports/agencies', async (request, reply) => {
     const now = deps.clock.now();
     const q = parseAgencyReportQuery(request.query, now);
-    const report = await readAgencyReport(deps.pool, q.period, now);
+    const report = await inSnapshot(deps.pool, (db) => readAgencyReport(db, q.period, now));
     const name = `agency-report-${q.period.from}-${q.period.to}`;
     return send(reply, q.format, name, report, agencyReportCsv, agencyReportHtml);
   });

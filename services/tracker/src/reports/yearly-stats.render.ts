@@ -45,6 +45,9 @@ export function yearlyStatsCsv(s: YearlyStats): string {
       [`listings.${l.measure}`, 'notices', l.notices],
     );
   }
+  rows.push(['interceptions', 'total', s.interceptions.total]);
+  for (const i of s.interceptions.byMeasureAndAgency)
+    rows.push([`interceptions.${i.measure}`, i.agency, i.count]);
   return toCsv(['类别 Section', '项目 Item', '数值 Value'], rows);
 }
 
@@ -64,6 +67,14 @@ export function yearlyStatsHtml(s: YearlyStats): string {
   const requests = [
     ...s.requests.byAgency.map((a) => outcomeRow(agencyLabel(a.agency), a)),
     outcomeRow(TOTAL, s.requests),
+  ];
+  const interceptionRows = [
+    ...s.interceptions.byMeasureAndAgency.map((i) => [
+      measureLabel(i.measure),
+      agencyLabel(i.agency),
+      String(i.count),
+    ]),
+    [TOTAL, '', String(s.interceptions.total)],
   ];
   const tables: HtmlTable[] = [
     {
@@ -120,6 +131,12 @@ export function yearlyStatsHtml(s: YearlyStats): string {
       header: ['措施 Measure', '已办结请求 Requests done', '通知书 Notices'],
       rows: s.listings.map((l) => [measureLabel(l.measure), String(l.requests), String(l.notices)]),
     },
+    {
+      heading: '联合惩戒拦截 Interceptions reported by partners',
+      header: ['措施 Measure', '单位类别 Agency kind', '拦截次数 Interceptions'],
+      rows: interceptionRows,
+      emphasise: lastRow(interceptionRows),
+    },
   ];
   return htmlDocument({
     title: yearlyStatsTitle(s),
@@ -127,6 +144,7 @@ export function yearlyStatsHtml(s: YearlyStats): string {
     tables,
     notes: [
       '通知书按签发年度统计；请求、金额、名单按发出年度统计，办理结果截至生成时。 Notices count in the year issued; requests, amounts and listings in the year dispatched, with outcomes as of generation.',
+      '拦截按协助单位报告的拦截时间计入年度。 Interceptions count in the year the partner blocked the act.',
       '金额取自已办结、部分办结的冻结、续冻、扣划答复；续冻是原冻结的延续，单列，不计入冻结金额与冻结次数。 Amounts come from done and partial freeze, renew-freeze and deduct answers; a renewal continues its freeze, so it is shown apart and counted neither as money frozen nor as another freeze.',
     ],
   });

@@ -4,10 +4,12 @@
  * with their outcome as of now — one population per figure, so its parts add up to its total.
  */
 import { type HoldMeasure, MONEY_MEASURES, RENEWAL_OF, type RenewalMeasure } from '@hub/domain';
-import type { Pool, Queryable } from '@hub/store';
+import type { Pool } from '@hub/store';
 import { closedSql, openSql } from '../sql/request-status.js';
 import { type MoneyTotals, sumAnswerAmounts } from './answer-amounts.js';
+import { type YearlyInterceptions, yearlyInterceptions } from './interception-counts.js';
 import { yearRange } from './period.js';
+import { inSnapshot } from './snapshot.js';
 
 export const LISTING_MEASURES = ['dishonest-list', 'restrict-consumption'] as const;
 const RENEWALS = Object.entries(RENEWAL_OF) as [RenewalMeasure, HoldMeasure][];
@@ -49,6 +51,11 @@ export interface YearlyStats {
   holds: { measure: HoldMeasure; placed: number; renewals: number }[];
   /** Listings carried out (answered done): agency registrations, and the notices they belong to. */
   listings: { measure: (typeof LISTING_MEASURES)[number]; requests: number; notices: number }[];
+  /**
+   * What partners blocked because a subject was listed or restricted (拦截), per measure × agency kind, in the
+   * year they blocked it: the court's restrictions at work, a figure seed 001's court could not produce.
+   */
+  interceptions: YearlyInterceptions;
 }
 
 // $1, $2: the year's instants; $3: court code or null. A request's court is its own (stamped at dispatch)
@@ -138,6 +145,12 @@ export async function readYearlyStats(
       ])
     ).rows;
 
+    const interceptions = await yearlyInterceptions(db, {
+      from: `${String(q.year).padStart(4, '0')}-01-01`,
+      until: `${String(q.year + 1).padStart(4, '0')}-01-01`,
+      court: q.court,
+    });
+
     const total = outcomes.find((r) => r.level === 1);
     const listed = new Map(listings.map((l) => [l.measure, l]));
     const carriedOut = new Map(holds.map((h) => [h.measure, h.requests]));
@@ -163,6 +176,7 @@ export async function readYearlyStats(
         requests: listed.get(measure)?.requests ?? 0,
         notices: listed.get(measure)?.notices ?? 0,
       })),
+      interceptions,
     };
   });
 }
@@ -194,25 +208,4 @@ function emptyOutcomes(): RequestOutcomes {
     answered: 0,
     averageAnswerSeconds: null,
   };
-}
-
-/** Every statement sees the same committed state, so the figures agree with each other. */
-async function inSnapshot<T>(pool: Pool, fn: (db: Queryable) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    // A connection that cannot even roll back is discarded, not returned to the pool.
-    broken = await client.query('ROLLBACK').then(
-      () => undefined,
-      (rollbackErr: Error) => rollbackErr,
-    );
-    throw err;
-  } finally {
-    client.release(broken);
-  }
 }

@@ -56,11 +56,23 @@ export interface TimelineEntry {
   requestId: string | null;
 }
 
+/** A restriction in force on the notice's case (from the punishment service's RestrictionsChanged). */
+export interface CaseRestriction {
+  entryId: string;
+  measure: string;
+  since: string | null;
+  endsAt: string | null;
+  role: string;
+  debtorKind: string;
+  impliedBy: string;
+}
+
 export interface NoticeView extends NoticeSummary {
   issuedAt: string | null;
   completedAt: string | null;
   requests: RequestRow[];
   timeline: TimelineEntry[];
+  restrictions?: CaseRestriction[];
 }
 
 /** A hold running out unless renewed, or lapsed lately (GET /v1/ops/holds/expiring). */
@@ -78,6 +90,28 @@ export interface ExpiringHold {
   daysLeft: number;
   lapsed: boolean;
   lapsedAt: string | null;
+}
+
+/** A punishment notice confirmed late, or not yet past its deadline (GET /v1/ops/punishments/late). */
+export interface LatePunishment {
+  requestId: string;
+  noticeId: string;
+  noticeNo: string;
+  caseNo: string;
+  courtCode: string;
+  measure: string;
+  agency: string;
+  institution: string;
+  dueAt: string;
+  confirmedAt: string | null;
+  outcome: string | null;
+  missing: boolean;
+  breachedAt: string | null;
+}
+
+export interface LatePunishmentPage {
+  late: LatePunishment[];
+  nextCursor: string | null;
 }
 
 export interface DeadLetterHeader {

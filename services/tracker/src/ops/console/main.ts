@@ -1,7 +1,7 @@
 /**
  * The ops console's script (entry point): bundled at tracker start by console-bundle.ts and loaded by
  * console.html as a module. Live SLA breaches over SSE, agencies, holds running out, search, a notice's
- * timeline, dead letters.
+ * timeline, punishment notices confirmed late, dead letters.
  */
 import { loadAgencies, renderAgencies } from './agencies.ts';
 import { renderBreaches } from './breaches.ts';
@@ -9,6 +9,7 @@ import { loadDeadLetters, renderDeadLetters, wireDeadLetters } from './dead-lett
 import { $, showError } from './dom.ts';
 import { loadHolds, renderHolds } from './holds.ts';
 import { t } from './i18n.ts';
+import { loadLatePunishments, renderLatePunishments, wireLatePunishments } from './late-punishments.ts';
 import { renderNotice, renderResults, search, showNotice } from './notice.ts';
 import { state, storeLang } from './state.ts';
 import { connect, setStream } from './stream.ts';
@@ -29,6 +30,7 @@ function applyLang(): void {
   renderBreaches();
   renderAgencies();
   renderHolds();
+  renderLatePunishments();
   renderResults();
   renderNotice();
   renderDeadLetters();
@@ -46,9 +48,11 @@ $('search-form').addEventListener('submit', (e) => {
 });
 
 wireDeadLetters();
+wireLatePunishments();
 
 setInterval(() => {
-  if (state.stream === 'live') Promise.all([loadAgencies(), loadHolds(), loadDeadLetters()]).catch(showError);
+  if (state.stream === 'live')
+    Promise.all([loadAgencies(), loadHolds(), loadLatePunishments(), loadDeadLetters()]).catch(showError);
 }, 15000);
 
 applyLang();

@@ -180,6 +180,7 @@ export function renderNotice(): void {
         ),
       ),
     ),
+    ...restrictionsOf(n),
     el('h4', {}, t('timeline')),
     el(
       'ol',
@@ -205,4 +206,36 @@ export function renderNotice(): void {
       ),
     ),
   );
+}
+
+/** The listings and restrictions in force on the notice's case, when there are any. */
+function restrictionsOf(n: NoticeView): HTMLElement[] {
+  const rows = n.restrictions || [];
+  if (rows.length === 0) return [];
+  return [
+    el('h4', {}, t('restrictions')),
+    el(
+      'table',
+      { testid: 'restrictions' },
+      el(
+        'thead',
+        {},
+        el('tr', {}, ...['measure', 'boundRole', 'since', 'endsAt'].map((k) => el('th', {}, t(k)))),
+      ),
+      el(
+        'tbody',
+        {},
+        ...rows.map((r) =>
+          el(
+            'tr',
+            { testid: 'restriction-row', 'data-entry-id': r.entryId, 'data-measure': r.measure },
+            el('td', {}, label('measure', r.measure)),
+            el('td', {}, label('role', r.role)),
+            el('td', {}, time(r.since)),
+            el('td', {}, r.endsAt ? time(r.endsAt) : t('noTerm')),
+          ),
+        ),
+      ),
+    ),
+  ];
 }

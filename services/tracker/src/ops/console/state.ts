@@ -1,4 +1,12 @@
-import type { AgencyRow, Breach, DeadLetter, ExpiringHold, NoticeSummary, NoticeView } from './api.ts';
+import type {
+  AgencyRow,
+  Breach,
+  DeadLetter,
+  ExpiringHold,
+  LatePunishment,
+  NoticeSummary,
+  NoticeView,
+} from './api.ts';
 
 export type Lang = 'zh' | 'en';
 export type StreamState = 'connecting' | 'live' | 'down';
@@ -30,6 +38,8 @@ export const state = {
   fresh: new Set<string>(),
   agencies: null as AgencyRow[] | null,
   holds: null as ExpiringHold[] | null,
+  latePunishments: null as LatePunishment[] | null,
+  latePunishmentsCursor: null as string | null,
   windowDays: 30,
   results: null as NoticeSummary[] | null,
   noticeId: null as string | null,

@@ -5,6 +5,7 @@ import { loadDeadLetters } from './dead-letters.ts';
 import { $, showError } from './dom.ts';
 import { loadHolds } from './holds.ts';
 import { t } from './i18n.ts';
+import { loadLatePunishments } from './late-punishments.ts';
 import { openNotice } from './notice.ts';
 import { type StreamState, state } from './state.ts';
 
@@ -22,6 +23,7 @@ const later = (fn: () => Promise<void>, ms: number) => {
 };
 const refreshAgencies = later(loadAgencies, 1000);
 const refreshHolds = later(loadHolds, 300);
+const refreshLatePunishments = later(() => loadLatePunishments(), 1000);
 const refreshNotice = later(async () => {
   if (state.noticeId) await openNotice(state.noticeId);
 }, 300);
@@ -43,6 +45,8 @@ function onTimeline(ev: TimelineEvent): void {
       renderBreaches();
     }
     refreshAgencies();
+    // A breach or an answer may put a punishment notice's request on the late list (or take it off).
+    if (ev.event !== 'RequestDispatched') refreshLatePunishments();
   }
   if (ev.event === 'HoldExpiring' || ev.event === 'HoldLapsed') refreshHolds();
   if (ev.noticeId === state.noticeId) refreshNotice();
@@ -60,7 +64,7 @@ export function connect(): void {
   // `ready` comes once the server has fixed this connection's cursor: a snapshot read after it
   // plus the events after it miss nothing. It comes again after every reconnect.
   source.addEventListener('ready', () => {
-    Promise.all([loadBreaches(), loadAgencies(), loadHolds(), loadDeadLetters()])
+    Promise.all([loadBreaches(), loadAgencies(), loadHolds(), loadLatePunishments(), loadDeadLetters()])
       .then(() => {
         showError(null);
         setStream('live');
