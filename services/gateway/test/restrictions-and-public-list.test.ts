@@ -330,6 +330,10 @@ describe('GET /v1/public/dishonest', () => {
       .map(({ path, method }) => `${method} ${path}`);
     expect(open).toEqual(['get /v1/public/dishonest']);
     expect(doc.paths['/v1/cases/{caseNo}/restrictions'].get.responses['200']).toBeDefined();
+    const params =
+      doc.paths['/v1/notices'].post.requestBody.content['application/json'].schema.properties.params;
+    expect(params.properties.ground.enum).toContain('evades-enforcement');
+    expect(params.properties.removalReason.enum).toContain('applicant-request');
     expect((await app.http.inject({ method: 'GET', url: '/v1/notices/x' })).statusCode).toBe(401);
   });
 });

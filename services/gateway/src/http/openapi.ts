@@ -1,4 +1,11 @@
 import swagger from '@fastify/swagger';
+import {
+  DISHONEST_GROUND_CODES,
+  DISHONEST_GROUNDS,
+  noticeSubmissionSchema,
+  REMOVAL_REASON_CODES,
+  REMOVAL_REASONS,
+} from '@hub/domain';
 import { docSchema, ERROR_BODY_DOC as error } from '@hub/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { freezePlanBodySchema } from '../freeze-plans.js';
@@ -176,6 +183,84 @@ export const RECONCILIATION_DOCS = {
     401: error,
     404: { description: 'NOT_FOUND: no control notice of this court for the case', ...error },
     409: { description: 'NO_PROPERTY_REPORT: the case was never queried', ...error },
+  },
+};
+
+/** The notice body from the schema that validates it, with the punishment params' codes spelled out. */
+function noticeBodyDoc(): Record<string, unknown> {
+  const body = docSchema(noticeSubmissionSchema) as {
+    properties: { params: { properties: Record<string, Record<string, unknown>> } };
+  };
+  const params = body.properties.params.properties;
+  const grounds = DISHONEST_GROUND_CODES.map((g) => `${g} (${DISHONEST_GROUNDS[g].zh})`).join('; ');
+  params.ground = {
+    ...params.ground,
+    enum: [...DISHONEST_GROUND_CODES],
+    description: `dishonest-list only, required: its ground (法释〔2017〕7号 art. 1): ${grounds}`,
+  };
+  params.otherGrounds = {
+    ...params.otherGrounds,
+    items: { type: 'string', enum: [...DISHONEST_GROUND_CODES] },
+    description: 'dishonest-list only: further grounds (多项失信行为)',
+  };
+  params.extensionYears = {
+    ...params.extensionYears,
+    maximum: 3,
+    description:
+      'dishonest-list only: 1–3 extra years, for the aggravated ground (obstructs-enforcement) or several grounds with a fixed term (法释〔2017〕7号 art. 2)',
+  };
+  params.removalReason = {
+    ...params.removalReason,
+    enum: [...REMOVAL_REASON_CODES],
+    description: `dishonest-list-removal only, required: ${REMOVAL_REASON_CODES.map((r) => `${r} (${REMOVAL_REASONS[r].zh})`).join('; ')}`,
+  };
+  params.groundAroseAt = {
+    ...params.groundAroseAt,
+    description:
+      'removal and lifting only: when its ground arose; the removal is due 3 working days later (法释〔2017〕7号 art. 10)',
+  };
+  return body;
+}
+
+/** `POST /v1/notices`. */
+export const NOTICE_DOCS = {
+  summary: 'Submit a notice (协助执行通知书)',
+  description: [
+    'Validated (400 with field paths), then judged by the measure service where it has rules to judge by:',
+    'control notices by freeze-deduct, punishment notices (dishonest-list, dishonest-list-removal,',
+    'restrict-consumption[-lift], restrict-exit[-lift]) by the punishment service. Punishment notices may',
+    'leave targets out: every institution acting on the measure is told. Stored with its NoticeIssued event',
+    'and the court seal, or not at all. Re-submitting the same (court, noticeNo) returns the same id.',
+  ].join(' '),
+  body: noticeBodyDoc(),
+  response: {
+    202: {
+      type: 'object',
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        status: { type: 'string', enum: ['issued'] },
+        duplicate: { type: 'boolean' },
+        warnings: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    400: error,
+    401: error,
+    403: {
+      description: 'FORBIDDEN (another court), LISTING_OF_ANOTHER_COURT, RESTRICTION_OF_ANOTHER_COURT',
+      ...error,
+    },
+    404: {
+      description: 'LISTING_NOT_FOUND, RESTRICTION_NOT_FOUND: nothing live to remove or lift',
+      ...error,
+    },
+    409: {
+      description:
+        'NOTICE_CONFLICT; control refusals (e.g. DEDUCT_EXCEEDS_FROZEN); RELISTING_BARRED, ALREADY_LISTED, ALREADY_RESTRICTED',
+      ...error,
+    },
+    422: { description: 'CONFIRMATION_REQUIRED, MEASURE_NOT_DEPLOYED, UNKNOWN_ACCOUNT', ...error },
+    429: { description: 'RATE_LIMITED: the gateway is busy', ...error },
+    503: { description: 'UNAVAILABLE: the service that judges the notice cannot be reached', ...error },
   },
 };
 

@@ -8,7 +8,7 @@ import type { FreezePlans } from '../freeze-plans.js';
 import { type NoticeReader, toBody } from '../notice-reader.js';
 import { reconcileCase } from '../reconciliation.js';
 import type { Submissions } from '../submissions.js';
-import { FREEZE_PLAN_DOCS, RECONCILIATION_DOCS, RESTRICTIONS_DOCS } from './openapi.js';
+import { FREEZE_PLAN_DOCS, NOTICE_DOCS, RECONCILIATION_DOCS, RESTRICTIONS_DOCS } from './openapi.js';
 import { type PublicRouteDeps, registerPublicRoutes } from './public-routes.js';
 
 export interface RouteDeps {
@@ -49,7 +49,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps & PublicRou
 
 /** Court API v1 (DESIGN §6); the court is authenticated already (registerRoutes). */
 function registerCourtRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.post('/v1/notices', async (request, reply) => {
+  app.post('/v1/notices', { schema: NOTICE_DOCS }, async (request, reply) => {
     const { court } = request;
     const accepted = await deps.submissions.one(court, request.body, header(request.headers.traceparent));
     return reply.code(202).send({
