@@ -93,6 +93,8 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     logger,
     registry,
     bodyLimit: 8 * 1_048_576, // a batch of 1,000 notices
+    // The public routes are limited per client IP: behind an ingress, the client is who it forwards for.
+    trustProxy: config.GATEWAY_TRUSTED_PROXIES,
     readiness: [
       { name: 'postgres', check: () => runtime.readiness() },
       { name: 'redis', check: async () => void (await redis.ping()) },

@@ -67,6 +67,19 @@ const schema = z.object({
   GATEWAY_RATE_LIMIT_PER_MINUTE: env.positiveInt(60_000),
   /** Public list searches (GET /v1/public/dishonest, unauthenticated) per client IP per minute (Redis-backed). */
   GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: env.positiveInt(30),
+  /**
+   * The proxies (addresses or CIDRs, comma separated) in front of the gateway whose X-Forwarded-For names the
+   * client, e.g. the ingress; unset: none, and the client is the connection's peer.
+   */
+  GATEWAY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type GatewayConfig = z.infer<typeof schema>;

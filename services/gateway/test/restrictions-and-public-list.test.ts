@@ -17,6 +17,7 @@ import { PunishmentDouble } from './punishment-double.js';
 const iso = isolate();
 const logger = createLogger({ service: 'gateway-test', level: 'warn' });
 const PER_MINUTE = 4;
+const INGRESS = '10.255.0.1';
 const gatewayWith = (punishmentUrl: string) =>
   buildApp(
     loadConfig(
@@ -25,6 +26,7 @@ const gatewayWith = (punishmentUrl: string) =>
         TRACKER_GRPC_URL: '127.0.0.1:1',
         PUNISHMENT_GRPC_URL: punishmentUrl,
         GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+        GATEWAY_TRUSTED_PROXIES: `${INGRESS}, 10.254.0.0/16`,
       }),
     ),
     { logger, clock: systemClock },
@@ -309,6 +311,19 @@ describe('GET /v1/public/dishonest', () => {
     const keys = await scanKeys(`${iso.namespace}:gateway:rl:*${ip}`);
     expect(keys).toHaveLength(1);
     expect((await search('name=李某', '192.0.2.78')).statusCode).toBe(200);
+  });
+
+  it('behind a trusted ingress, limits each client it forwards for; anyone else is its own address', async () => {
+    double.listings = [];
+    const via = (client: string, ip = INGRESS) => search('name=李某', ip, { 'x-forwarded-for': client });
+    for (let i = 0; i < PER_MINUTE; i++) expect((await via('198.51.100.1')).statusCode).toBe(200);
+    expect((await via('198.51.100.1')).statusCode).toBe(429);
+    expect((await via('198.51.100.2')).statusCode).toBe(200);
+    // A client that is no trusted proxy cannot name another address to escape its limit.
+    const direct = '203.0.113.9';
+    for (let i = 0; i < PER_MINUTE; i++)
+      expect((await via(`198.51.100.${100 + i}`, direct)).statusCode).toBe(200);
+    expect((await via('198.51.100.200', direct)).statusCode).toBe(429);
   });
 
   it('is 503 UNAVAILABLE when the punishment service cannot be reached', async () => {
