@@ -63,6 +63,21 @@ export {
   RequestFailed,
 } from './gen/enforcement/v1/events.js';
 export {
+  CheckPunishmentResult,
+  CheckPunishmentsRequest,
+  CheckPunishmentsResponse,
+  Confirmation,
+  GetCaseRestrictionsRequest,
+  GetCaseRestrictionsResponse,
+  PublicListing,
+  PunishmentServiceClient,
+  type PunishmentServiceServer,
+  PunishmentServiceService,
+  RestrictionView,
+  SearchPublicListRequest,
+  SearchPublicListResponse,
+} from './gen/enforcement/v1/punishment.js';
+export {
   AgencyReport,
   DebtorReport,
   Fact,

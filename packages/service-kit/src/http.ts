@@ -17,12 +17,18 @@ export function createHttpServer(options: {
   registry: Registry;
   readiness: ReadinessCheck[];
   bodyLimit?: number;
+  /**
+   * Addresses (or CIDRs) of the proxies in front of the service whose X-Forwarded-For is believed, so that
+   * `request.ip` is the client's; none by default (a client could otherwise name any address it likes).
+   */
+  trustProxy?: readonly string[];
 }): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // Per-request access logs would swamp the log at a thousand requests a second; metrics count them.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
     // A URL the router cannot read (bad percent-encoding, a path parameter beyond its length) is the
     // caller's input like any other: a 400 in the hub's error format, not fastify's own body.
     frameworkErrors: (err, _request, reply) => {

@@ -14,17 +14,20 @@ import {
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
 import { ControlsClient } from './adapters/controls-client.js';
+import { PunishmentClient } from './adapters/punishment-client.js';
 import { QueryClient } from './adapters/query-client.js';
 import { TrackerClient } from './adapters/tracker-client.js';
+import { Admission } from './admission.js';
 import { CourtAuth } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import { ControlGate } from './control-gate.js';
 import { FreezePlans } from './freeze-plans.js';
 import { createCourtGrpcServer } from './grpc/court-service.js';
 import { registerOpenApi } from './http/openapi.js';
-import { registerNoticeRoutes } from './http/routes.js';
+import { registerRoutes } from './http/routes.js';
 import { NoticeReader } from './notice-reader.js';
 import { NoticeWriter } from './notice-writer.js';
+import { PunishmentGate } from './punishment-gate.js';
 import { releaseRequestHandler } from './release-requests.js';
 import { Submissions } from './submissions.js';
 
@@ -53,6 +56,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   const tracker = new TrackerClient(config.TRACKER_GRPC_URL);
   const query = new QueryClient(config.QUERY_GRPC_URL);
   const controls = new ControlsClient(config.FREEZE_DEDUCT_GRPC_URL);
+  const punishment = new PunishmentClient(config.PUNISHMENT_GRPC_URL);
   const seals = sealKeysFrom('GATEWAY_SEAL_KEYS', config.GATEWAY_SEAL_KEYS, 'private');
   if (seals === 'demo')
     logger.warn('GATEWAY_SEAL_KEYS unset: notices carry DEMO seals (fine locally, not security)');
@@ -75,13 +79,22 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     config.GATEWAY_MAX_PENDING,
     () => deps.clock.now(),
     config.HUB_MEASURE_SERVICES,
-    new ControlGate(runtime.pool, controls, config.HUB_MEASURE_SERVICES.has('query') ? query : undefined),
+    // Control and punishment notices are judged by their services before they are stored.
+    new Admission(runtime.pool, {
+      'freeze-deduct': new ControlGate(
+        controls,
+        config.HUB_MEASURE_SERVICES.has('query') ? query : undefined,
+      ),
+      punishment: new PunishmentGate(punishment),
+    }),
   );
 
   const http = createHttpServer({
     logger,
     registry,
     bodyLimit: 8 * 1_048_576, // a batch of 1,000 notices
+    // The public routes are limited per client IP: behind an ingress, the client is who it forwards for.
+    trustProxy: config.GATEWAY_TRUSTED_PROXIES,
     readiness: [
       { name: 'postgres', check: () => runtime.readiness() },
       { name: 'redis', check: async () => void (await redis.ping()) },
@@ -89,7 +102,8 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   });
   registerErrorHandling(http);
   registerOpenApi(http);
-  // Per-court quota shared by every gateway instance through Redis.
+  // Quotas shared by every gateway instance through Redis. Routes opt in (global: false): the public routes
+  // do, per client IP (http/public-routes.ts).
   void http.register(rateLimit, {
     global: false,
     redis,
@@ -99,8 +113,10 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     keyGenerator: (req) => String(req.headers.authorization ?? req.ip),
   });
   void http.after(() =>
-    registerNoticeRoutes(http, {
+    registerRoutes(http, {
       auth,
+      punishment,
+      publicPerMinute: config.GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE,
       submissions,
       reader,
       query,
@@ -145,6 +161,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
       tracker.close();
       query.close();
       controls.close();
+      punishment.close();
       redis.disconnect();
     },
   } satisfies ServiceApp & Record<string, unknown>;

@@ -13,6 +13,8 @@ const schema = z.object({
   QUERY_GRPC_URL: z.string().default('127.0.0.1:50053'),
   /** Freeze-deduct service's gRPC read API, where a case's holds (控制措施) come from. */
   FREEZE_DEDUCT_GRPC_URL: z.string().default('127.0.0.1:50054'),
+  /** Punishment service's gRPC API: admission of punishment notices, a case's restrictions, the public list. */
+  PUNISHMENT_GRPC_URL: z.string().default('127.0.0.1:50055'),
   /**
    * Court API keys: `key=courtCode` pairs, comma separated. A key may act only for its court.
    * The default serves the local demo court; production sets its own.
@@ -63,6 +65,21 @@ const schema = z.object({
   GATEWAY_MAX_PENDING: env.positiveInt(20_000),
   /** Submissions per court per minute (Redis-backed, shared by all gateway instances). */
   GATEWAY_RATE_LIMIT_PER_MINUTE: env.positiveInt(60_000),
+  /** Public list searches (GET /v1/public/dishonest, unauthenticated) per client IP per minute (Redis-backed). */
+  GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: env.positiveInt(30),
+  /**
+   * The proxies (addresses or CIDRs, comma separated) in front of the gateway whose X-Forwarded-For names the
+   * client, e.g. the ingress; unset: none, and the client is the connection's peer.
+   */
+  GATEWAY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -11,56 +11,38 @@
  *   from the applicant (申请执行人提供的财产线索).
  *
  * Each notice is judged on its own against what is stored, so one bad notice of a batch never fails
- * another; two that fit alone but not together are caught at intake (their requests fail visibly). A
- * notice already stored under its (court, notice number) is not judged again: its re-submission is answered
- * by the writer (same id, or NOTICE_CONFLICT). When a service the judgement needs cannot be reached the
- * notice is refused with 503 UNAVAILABLE and nothing is stored.
+ * another; two that fit alone but not together are caught at intake (their requests fail visibly). The
+ * Admission asks only about notices not stored yet; when a service the judgement needs cannot be reached
+ * the notice is refused with 503 UNAVAILABLE and nothing is stored.
  */
 import { noticeToProto, type PropertyReport } from '@hub/contracts';
-import { HubError, isErrorCode, measureService, type NoticeSubmission } from '@hub/domain';
-import type { Pool } from '@hub/store';
+import { HubError, type NoticeSubmission } from '@hub/domain';
 import type { ControlsClient } from './adapters/controls-client.js';
 import type { QueryClient } from './adapters/query-client.js';
+import { type Judge, refusal, unavailable } from './admission.js';
 
 /** Statuses of an institution's latest request that mean it answered the inquiry (found something or not). */
 const ANSWERED = ['done', 'partial', 'cannot-assist'];
 const FACT_KIND: Readonly<Record<string, string>> = { bank: 'deposit', 'provident-fund': 'provident-fund' };
 
-export class ControlGate {
+export class ControlGate implements Judge {
   constructor(
-    private readonly pool: Pool,
     private readonly controls: ControlsClient,
     /** The property reports' source; undefined where no query service is deployed (nothing to check against). */
     private readonly query: QueryClient | undefined,
   ) {}
 
-  /** Why each notice may not be stored (a HubError), or undefined; in order. */
-  async check(court: string, notices: readonly NoticeSubmission[]): Promise<(HubError | undefined)[]> {
-    const judged = notices.map(() => undefined as HubError | undefined);
-    const controls = notices.flatMap((n, i) => (measureService(n.measure) === 'freeze-deduct' ? [i] : []));
-    if (controls.length === 0) return judged;
-    const stored = await storedNoticeNos(
-      this.pool,
-      court,
-      controls.map((i) => notices[i]!.noticeNo),
-    );
-    const fresh = controls.filter((i) => !stored.has(notices[i]!.noticeNo));
-    if (fresh.length === 0) return judged;
+  /** Why each fresh control notice may not be stored (a HubError), or undefined; in order. */
+  async judge(court: string, notices: readonly NoticeSubmission[]): Promise<(HubError | undefined)[]> {
     const [checked, unknown] = await Promise.all([
-      this.controls
-        .check(fresh.map((i) => noticeToProto(notices[i]!)))
-        .catch((err: unknown) => err as HubError),
-      this.unknownAccounts(
-        court,
-        fresh.map((i) => notices[i]!),
-      ).catch((err: unknown) => err as HubError),
+      this.controls.check(notices.map(noticeToProto)).catch((err: unknown) => err as HubError),
+      this.unknownAccounts(court, notices).catch((err: unknown) => err as HubError),
     ]);
-    fresh.forEach((i, k) => {
-      if (checked instanceof Error) judged[i] = unavailable(checked, 'freeze-deduct');
-      else if (unknown instanceof Error) judged[i] = unavailable(unknown, 'query');
-      else judged[i] = unknown[k] ?? refusal(checked[k]!);
+    return notices.map((_n, k) => {
+      if (checked instanceof Error) return unavailable(checked, 'freeze-deduct');
+      if (unknown instanceof Error) return unavailable(unknown, 'query');
+      return unknown[k] ?? refusal(checked[k]!);
     });
-    return judged;
   }
 
   /** UNKNOWN_ACCOUNT for each freeze whose account its targeted institutions answered without. */
@@ -112,34 +94,4 @@ async function reportOf(query: QueryClient, caseNo: string, court: string) {
     if (err instanceof HubError && err.code === 'NOT_FOUND') return undefined;
     throw err;
   }
-}
-
-function refusal(r: { ok: boolean; errorCode: string; errorDetailsJson: string }): HubError | undefined {
-  if (r.ok) return undefined;
-  const code = isErrorCode(r.errorCode) ? r.errorCode : 'INTERNAL';
-  let details: unknown[] = [];
-  try {
-    details = r.errorDetailsJson ? (JSON.parse(r.errorDetailsJson) as unknown[]) : [];
-  } catch {
-    // the code says enough
-  }
-  return new HubError(code, details);
-}
-
-function unavailable(err: Error, dependency: string): HubError {
-  if (err instanceof HubError && err.code === 'UNAVAILABLE') return err;
-  return new HubError('UNAVAILABLE', [{ dependency }], undefined, { cause: err });
-}
-
-/** Which of the court's notice numbers are stored already. */
-async function storedNoticeNos(
-  pool: Pool,
-  court: string,
-  noticeNos: readonly string[],
-): Promise<Set<string>> {
-  const { rows } = await pool.query<{ notice_no: string }>(
-    'SELECT notice_no FROM notices WHERE court_code = $1 AND notice_no = ANY($2::text[])',
-    [court, noticeNos],
-  );
-  return new Set(rows.map((r) => r.notice_no));
 }

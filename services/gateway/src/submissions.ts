@@ -7,7 +7,7 @@ import {
   needsConfirmationOnly,
   validateNotice,
 } from '@hub/domain';
-import type { ControlGate } from './control-gate.js';
+import type { Admission } from './admission.js';
 import type { NoticeWriter } from './notice-writer.js';
 
 export type ItemResult =
@@ -27,8 +27,8 @@ export class Submissions {
     private readonly now: () => Date,
     /** The measure services deployed (HUB_MEASURE_SERVICES): a notice no one would carry out is refused. */
     private readonly deployed: ReadonlySet<HubService>,
-    /** Control notices a measure service already knows it cannot carry out are refused before storage. */
-    private readonly gate: Pick<ControlGate, 'check'>,
+    /** Notices a measure service already knows it cannot carry out are refused before storage. */
+    private readonly gate: Pick<Admission, 'check' | 'judged'>,
   ) {}
 
   /** One notice; throws the HubError a single submission answers with. */
@@ -81,7 +81,7 @@ export class Submissions {
     );
   }
 
-  /** Control notices judged before storage (ControlGate); why each may not be stored, in order. */
+  /** Control and punishment notices judged before storage (Admission); why each may not be stored, in order. */
   private async judge(
     court: string,
     notices: readonly NoticeSubmission[],
@@ -91,7 +91,7 @@ export class Submissions {
     } catch (err) {
       // The gateway's own database could not say which notices are stored: nothing is stored either.
       const refused = new HubError('UNAVAILABLE', [{ dependency: 'postgres' }], undefined, { cause: err });
-      return notices.map((n) => (measureService(n.measure) === 'freeze-deduct' ? refused : undefined));
+      return notices.map((n) => (this.gate.judged(n.measure) ? refused : undefined));
     }
   }
 

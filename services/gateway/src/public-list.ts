@@ -1,0 +1,69 @@
+/**
+ * 失信被执行人名单公布 (法释〔2017〕7号 art. 7): anyone may look a debtor up on the published list by name,
+ * narrowed by the first characters of the ID. No credentials, so no enumeration: a name is required, the
+ * answer is capped, and each client IP is rate-limited (Redis, shared by every gateway instance). What is
+ * shown is what the list publishes: the name, a partial resident ID (a credit code in full), court, case,
+ * ground and date; the punishment service never returns a removed or expired listing.
+ */
+import type { PublicListing } from '@hub/contracts';
+import {
+  DISHONEST_GROUNDS,
+  HubError,
+  isDishonestGround,
+  maskIdNumber,
+  toValidationIssues,
+  wireSafetyIssues,
+} from '@hub/domain';
+import { z } from 'zod';
+
+export const PUBLIC_LIST_MAX = 50;
+
+/** The query string of `GET /v1/public/dishonest` (documented in the OpenAPI from this schema). */
+export const publicListQuerySchema = z.strictObject({
+  name: z.string().trim().min(1).max(64).describe('the exact name of the person or organisation'),
+  idPrefix: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.string().regex(/^[0-9X]{0,8}$/, 'INVALID_ID_PREFIX'))
+    .optional()
+    .describe('the first 0–8 characters of the resident ID or credit code (digits and X)'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(PUBLIC_LIST_MAX)
+    .default(20)
+    .describe(`at most ${PUBLIC_LIST_MAX} listings (default 20)`),
+});
+export type PublicListQuery = z.infer<typeof publicListQuerySchema>;
+
+const ISSUE_TEXT = { INVALID_ID_PREFIX: 'idPrefix is 0–8 characters, digits and X' };
+
+export function parsePublicListQuery(input: unknown): PublicListQuery {
+  const parsed = publicListQuerySchema.safeParse(input ?? {});
+  const unsafe = wireSafetyIssues(input ?? {});
+  if (!parsed.success || unsafe.length > 0) {
+    throw new HubError('VALIDATION_FAILED', [
+      ...unsafe,
+      ...toValidationIssues(parsed.error?.issues ?? [], input, ISSUE_TEXT),
+    ]);
+  }
+  return parsed.data;
+}
+
+/**
+ * A listing as the public sees it. The service masks resident IDs already; an ID of a person that still
+ * reads in full is masked here too, so a fault upstream never publishes a whole ID number.
+ */
+export function publicListingToBody(l: PublicListing) {
+  const organisation = l.debtorKind === 'organisation';
+  return {
+    name: l.name,
+    idMasked: organisation || l.idMasked.includes('*') ? l.idMasked : maskIdNumber(l.idMasked),
+    court: { code: l.courtCode, name: l.courtName },
+    caseNo: l.caseNo,
+    ground: l.ground,
+    groundZh: l.groundZh || (isDishonestGround(l.ground) ? DISHONEST_GROUNDS[l.ground].zh : ''),
+    listedAt: l.listedAt ? l.listedAt.toISOString() : null,
+  };
+}
