@@ -17,7 +17,7 @@ export interface LoadPlan {
   batchSize: number;
   batchConnections: number;
   batchSeconds: number;
-  /** Stop raising the rate once p99 exceeds this (ms). */
+  /** Stop raising the rate once p99 exceeds this (ms) or fewer than 90 % of the offered calls are answered. */
   giveUpP99Ms: number;
 }
 
@@ -25,6 +25,8 @@ export interface StepResult {
   offered: number;
   /** The adapter's CPU time (user + system, from its /metrics) per call answered. */
   serverCpuUsPerCall: number;
+  /** This load process's own CPU time per call (signing, HTTP client): the machine's other cost. */
+  loadCpuUsPerCall: number;
   sent: number;
   ok: number;
   errors: number;
@@ -97,6 +99,7 @@ async function openLoop(rate: number, seconds: number): Promise<StepResult> {
   let done = 0;
   let lastDone = 0;
   const cpu0 = await serverCpuSeconds();
+  const own0 = process.cpuUsage();
   const start = performance.now();
   await new Promise<void>((resolve) => {
     const fire = () => {
@@ -118,12 +121,14 @@ async function openLoop(rate: number, seconds: number): Promise<StepResult> {
     };
     fire();
   });
+  const own = process.cpuUsage(own0);
   const cpu = (await serverCpuSeconds()) - cpu0;
   latencies.sort((a, b) => a - b);
   const ok = statuses[200] ?? 0;
   return {
     offered: rate,
     serverCpuUsPerCall: (cpu * 1e6) / Math.max(1, ok),
+    loadCpuUsPerCall: (own.user + own.system) / Math.max(1, sent),
     sent,
     ok,
     errors: sent - ok,
@@ -176,9 +181,9 @@ for (const rate of plan.rates) {
   const step = await openLoop(rate, plan.seconds);
   steps.push(step);
   process.stderr.write(
-    `  ${rate}/s offered: ${step.callsPerSecond.toFixed(0)} ok/s, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms, errors ${step.errors}, adapter CPU ${step.serverCpuUsPerCall.toFixed(0)} µs/call\n`,
+    `  ${rate}/s offered: ${step.callsPerSecond.toFixed(0)} ok/s, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms, errors ${step.errors}, adapter CPU ${step.serverCpuUsPerCall.toFixed(0)} µs/call, load CPU ${step.loadCpuUsPerCall.toFixed(0)} µs/call\n`,
   );
-  if (step.p99 > plan.giveUpP99Ms) break;
+  if (step.p99 > plan.giveUpP99Ms || step.callsPerSecond < 0.9 * rate) break;
 }
 const batch = plan.batchConnections > 0 ? await batched() : undefined;
 agent.destroy();
