@@ -28,6 +28,9 @@ export interface InterceptionRouteDeps {
   counted?: (checked: number, restricted: number) => void;
 }
 
+/** Clock skew allowed between a partner and the hub for `occurredAt` (as for signature timestamps). */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
 /** Route config: the signature is verified before the handler, the nonce consumed by the handler itself. */
 export const DEFER_NONCE = { deferNonce: true } as const;
 
@@ -135,7 +138,16 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
    * One report: checked against the subject's standing now (the entry must bind it and be one this agency
    * kind acts on), unless it repeats a stored one, which is answered as it was whatever the standing.
    */
-  const recordOne = async (who: VerifiedCaller, report: InterceptionReport): Promise<StoredReport> => {
+  const recordOne = async (
+    who: VerifiedCaller,
+    report: InterceptionReport,
+    at: string,
+  ): Promise<StoredReport> => {
+    // Evidence of a block that has not happened yet is no evidence.
+    if (Date.parse(report.occurredAt) > desk.now().getTime() + FUTURE_SLACK_MS)
+      throw new HubError('VALIDATION_FAILED', [
+        issue(`${at}occurredAt`, 'IN_THE_FUTURE', 'occurredAt is later than now'),
+      ]);
     const hash = subjectHash(report.id);
     const earlier = await deps.reports.earlier(who.institution, report, hash);
     if (earlier) return earlier;
@@ -156,7 +168,7 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
     const report = check(interceptionReportSchema, request.body, [], SUBJECT_ID_ISSUE_TEXT);
     if (!report.ok) throw new HubError('VALIDATION_FAILED', report.issues);
     try {
-      return reply.code(202).send(await recordOne(who, report.value));
+      return reply.code(202).send(await recordOne(who, report.value, ''));
     } catch (err) {
       if (err instanceof HubError && err.code === 'INTERCEPTION_UNAVAILABLE') return unavailable(reply);
       throw err;
@@ -176,7 +188,7 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
         continue;
       }
       try {
-        results.push({ ok: true, ...(await recordOne(who, one.value)) });
+        results.push({ ok: true, ...(await recordOne(who, one.value, `reports.${i}.`)) });
       } catch (err) {
         if (!(err instanceof HubError)) throw err;
         results.push({ reportRef, ok: false, code: err.code, details: err.details });

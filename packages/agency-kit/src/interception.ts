@@ -60,7 +60,8 @@ export class InterceptionDesk {
   constructor(
     private readonly projection: InterceptionProjection,
     agency: AgencyKind,
-    private readonly now: () => Date,
+    /** The hub clock: entries past their end no longer bind, and reports may not come from the future. */
+    readonly now: () => Date,
   ) {
     if (!AGENCY_KINDS.includes(agency)) throw new Error(`unknown agency kind ${agency}`);
     this.visible = visibleMeasures(agency);

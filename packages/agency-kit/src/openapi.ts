@@ -263,7 +263,8 @@ export const ROUTE_DOCS = {
       '`reportRef` is your own reference: the same report again returns the same `reportId` (status',
       '`duplicate`); a different report under it is 409 INTERCEPTION_REPORT_CONFLICT. `entryId` is the entry',
       'of the check you acted on: it must bind the subject now and be one your agency kind sees, else 404',
-      'RESTRICTION_NOT_FOUND. The court that placed the entry sees the report on its notice.',
+      'RESTRICTION_NOT_FOUND. `occurredAt` more than 5 minutes ahead of the hub is 400 (IN_THE_FUTURE).',
+      'The court that placed the entry sees the report on its notice.',
     ].join(' '),
     body: {
       type: 'object',

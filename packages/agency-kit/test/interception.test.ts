@@ -411,6 +411,13 @@ describe.sequential('interception reports', () => {
         ['action', 'INVALID_VALUE'],
       ]),
     );
+    const future = await post(
+      bank,
+      '/v1/agency/interceptions',
+      report({ reportRef: 'FUTURE-1', occurredAt: new Date(Date.now() + 3_600_000).toISOString() }),
+    );
+    expect(errorOf(future)).toEqual([400, 'VALIDATION_FAILED']);
+    expect(detailsOf(future)).toMatchObject([{ path: 'occurredAt', code: 'IN_THE_FUTURE' }]);
     const batch = await post(bank, '/v1/agency/interceptions/batch', {
       reports: [
         report({ reportRef: 'B-1', action: 'high-consumption', entryId: 'e-cons-1' }),
