@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Throughput benchmarks (inquiries, freeze plans) on the real stack (prints figures; not a test).
+# Throughput benchmarks (inquiries, freeze plans, interception checks) on the real stack (prints figures; not a test).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/lib.sh

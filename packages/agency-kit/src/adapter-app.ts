@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { payloadAs, requestTopicKey } from '@hub/contracts';
 import { resultSchemaFor } from '@hub/contracts/answers';
 import type { AgencyKind, Clock, Measure } from '@hub/domain';
+import { InterceptionProjection } from '@hub/interception';
 import { type ConsumedEvent, enqueue, type OutboxMessage, serviceRuntime } from '@hub/messaging';
 import { SealVerifier, sealKeysFrom } from '@hub/seal';
 import {
@@ -12,9 +13,12 @@ import {
   type ServiceApp,
 } from '@hub/service-kit';
 import { Redis } from 'ioredis';
+import { Counter } from 'prom-client';
 import { AgencyAuth } from './auth.js';
 import { HoldReports } from './hold-reports.js';
 import { Inbox } from './inbox.js';
+import { InterceptionDesk } from './interception.js';
+import { InterceptionReports } from './interception-reports.js';
 import { registerOpenApi } from './openapi.js';
 import { registerAgencyRoutes } from './routes.js';
 import { checkSealedRequest, type SealedRequest } from './sealed-request.js';
@@ -104,7 +108,13 @@ export function buildAdapterApp(
     { screen },
   );
 
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  // Auto-pipelining: commands issued in one tick leave in one write, so an interception check's nonce and
+  // its read cost one round trip, and many concurrent checks share writes.
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableAutoPipelining: true,
+  });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const http = createHttpServer({
     logger,
@@ -117,9 +127,25 @@ export function buildAdapterApp(
   registerErrorHandling(http);
   // Swagger must see every route: it is registered first, the routes once it has loaded.
   registerOpenApi(http, agency);
+  const projection = new InterceptionProjection(redis, config.HUB_NAMESPACE);
+  const checked = new Counter({
+    name: 'agency_interception_subjects_checked_total',
+    help: 'Subjects checked through the interception API, by whether they were restricted',
+    labelNames: ['restricted'],
+    registers: [registry],
+  });
+  const [checkedRestricted, checkedFree] = [checked.labels('true'), checked.labels('false')];
   void http.after(() =>
     registerAgencyRoutes(http, {
       auth: new AgencyAuth(config.keys, redis, `${config.HUB_NAMESPACE || 'hub'}:${spec.service}:nonce:`),
+      interception: {
+        desk: new InterceptionDesk(projection, agency, () => deps.clock.now()),
+        reports: new InterceptionReports(runtime.pool, spec.agency, runtime.events, () => deps.clock.now()),
+        counted: (n, restricted) => {
+          if (restricted > 0) checkedRestricted.inc(restricted);
+          if (n > restricted) checkedFree.inc(n - restricted);
+        },
+      },
       inbox,
       holdReports: new HoldReports(runtime.pool, spec.agency, runtime.events, () => deps.clock.now()),
       resultSchemaFor: (measure) => resultSchemaFor(agency, measure as Measure),
@@ -138,6 +164,7 @@ export function buildAdapterApp(
     http,
     runtime,
     inbox,
+    projection,
     async start() {
       await redis.connect();
       await runtime.start();

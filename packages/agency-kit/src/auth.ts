@@ -36,6 +36,16 @@ export class AgencyAuth {
     headers: Headers,
     body: Buffer | string,
   ): Promise<VerifiedCaller> {
+    const caller = this.authenticate(method, path, headers, body);
+    await this.consumeNonce(caller);
+    return caller;
+  }
+
+  /**
+   * Everything but the nonce: who signed, and that the signature and timestamp hold. The caller must then
+   * `consumeNonce` before acting (the interception routes send it in the same Redis round trip as their read).
+   */
+  authenticate(method: string, path: string, headers: Headers, body: Buffer | string): VerifiedCaller {
     const h = (name: string) => {
       const v = headers[name];
       return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -57,16 +67,22 @@ export class AgencyAuth {
     if (!Number.isFinite(at) || Math.abs(this.realNow() - at) > SIGNATURE_WINDOW_MS) {
       throw new HubError('REQUEST_REPLAYED', [{ code: 'TIMESTAMP_OUT_OF_WINDOW' }]);
     }
-    // Only a correctly signed request consumes its nonce, so nobody can burn a partner's nonces.
+    return { institution, signature: { timestamp, nonce, signature, bodySha256Hmac: expected } };
+  }
+
+  /**
+   * Remembers the nonce for the signature window; a nonce seen before is a replay. Only a correctly signed
+   * request consumes its nonce (call after `authenticate`), so nobody can burn a partner's nonces.
+   */
+  async consumeNonce(caller: VerifiedCaller): Promise<void> {
     const fresh = await this.redis.set(
-      `${this.nonceKeyPrefix}${institution}:${nonce}`,
+      `${this.nonceKeyPrefix}${caller.institution}:${caller.signature.nonce}`,
       '1',
       'PX',
       2 * SIGNATURE_WINDOW_MS,
       'NX',
     );
     if (fresh !== 'OK') throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_REUSED' }]);
-    return { institution, signature: { timestamp, nonce, signature, bodySha256Hmac: expected } };
   }
 }
 

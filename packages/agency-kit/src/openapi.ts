@@ -5,6 +5,7 @@ import { docSchema, ERROR_BODY_DOC as error } from '@hub/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { holdChangeSchema } from './hold-changes.js';
+import { INTERCEPTION_ACTIONS } from './interception-reports.js';
 import { SIGNATURE_HEADERS } from './signing.js';
 
 /**
@@ -31,6 +32,10 @@ export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void 
           'are listed under /v1/agency/reuse-records.',
           'On your own initiative, report what happened to a hold the hub placed through one of your requests',
           '(promoted, lapsed, released-by-other-court, deducted, disposed) at /v1/agency/hold-changes.',
+          'Before lending, registering a transfer, paying out a fund or letting someone leave, check whether the',
+          'person or organisation is restricted (失信被执行人, 限制高消费, 限制出境) at /v1/agency/interception/check',
+          '(one ID) or /v1/agency/interception/checks (up to 1,000), and report what you blocked at',
+          '/v1/agency/interceptions. IDs go in bodies only, never in URLs.',
           `Every call is signed: ${Object.values(SIGNATURE_HEADERS).join(', ')};`,
           'signature = base64 HMAC-SHA256(secret, METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))).',
           'Timestamps must be within 5 minutes; a nonce is accepted once.',
@@ -43,6 +48,32 @@ export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void 
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
+
+const ENTRY_DOC = {
+  type: 'object',
+  properties: {
+    entryId: { type: 'string' },
+    measure: { type: 'string', enum: ['dishonest-list', 'restrict-consumption', 'restrict-exit'] },
+    since: { type: 'string', format: 'date-time' },
+    endsAt: { type: 'string', format: 'date-time' },
+    courtCode: { type: 'string' },
+    caseNo: { type: 'string' },
+    ground: { type: 'string' },
+    role: {
+      type: 'string',
+      enum: ['debtor', 'legal-representative', 'principal', 'directly-responsible', 'actual-controller'],
+    },
+  },
+} as const;
+
+const REPORT_DOC = {
+  type: 'object',
+  properties: {
+    reportRef: { type: 'string' },
+    reportId: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['accepted', 'duplicate'] },
+  },
+} as const;
 
 export const ROUTE_DOCS = {
   inbox: {
@@ -158,6 +189,111 @@ export const ROUTE_DOCS = {
       properties: {
         reports: { type: 'array', items: { $ref: '#/components/schemas/HoldChangeReport' } },
       },
+    },
+    response: { 400: error, 401: error },
+  },
+  interceptionCheck: {
+    summary: 'Is this person or organisation restricted? (one ID)',
+    description: [
+      '`id` is an 18-digit resident ID (GB 11643; a 15-digit ID and a lower-case x are normalised) or an',
+      '18-character unified social credit code (GB 32100). The answer lists the restrictions binding the',
+      'subject now that your agency kind acts on (exit restrictions only at public security): each names its',
+      'court and case, since when, until when if it has a decided term, the listing ground, and the role by',
+      'which it binds (debtor, or legal-representative … of a restricted organisation). 400 VALIDATION_FAILED',
+      '(details: path `id`, code INVALID_RESIDENT_ID or INVALID_ID); 503 INTERCEPTION_UNAVAILABLE with',
+      'Retry-After while the list is being rebuilt: never take that as "not restricted".',
+    ].join(' '),
+    body: {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', examples: ['11010519491231002X'] } },
+    },
+    response: {
+      200: {
+        type: 'object',
+        properties: {
+          restricted: { type: 'boolean' },
+          checkedAt: { type: 'string', format: 'date-time' },
+          entries: { type: 'array', items: ENTRY_DOC },
+        },
+      },
+      400: error,
+      401: error,
+      503: error,
+    },
+  },
+  interceptionChecks: {
+    summary: 'Which of these people or organisations are restricted? (up to 1,000 IDs)',
+    description: [
+      'All or nothing: if any ID is malformed nothing is answered, and each bad one is named (path `ids.<i>`,',
+      'code INVALID_RESIDENT_ID or INVALID_ID); more than 1,000 IDs is 400 with code TOO_LONG. Results follow',
+      'the order of `ids` (`index`).',
+    ].join(' '),
+    body: {
+      type: 'object',
+      required: ['ids'],
+      properties: { ids: { type: 'array', maxItems: 1000, items: { type: 'string' } } },
+    },
+    response: {
+      200: {
+        type: 'object',
+        properties: {
+          checkedAt: { type: 'string', format: 'date-time' },
+          results: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                index: { type: 'integer' },
+                restricted: { type: 'boolean' },
+                entries: { type: 'array', items: ENTRY_DOC },
+              },
+            },
+          },
+        },
+      },
+      400: error,
+      401: error,
+      503: error,
+    },
+  },
+  interceptionReport: {
+    summary: 'Report what you blocked because a check said the subject is restricted',
+    description: [
+      '`reportRef` is your own reference: the same report again returns the same `reportId` (status',
+      '`duplicate`); a different report under it is 409 INTERCEPTION_REPORT_CONFLICT. `entryId` is the entry',
+      'of the check you acted on: it must bind the subject now and be one your agency kind sees, else 404',
+      'RESTRICTION_NOT_FOUND. `occurredAt` more than 5 minutes ahead of the hub is 400 (IN_THE_FUTURE).',
+      'The court that placed the entry sees the report on its notice.',
+    ].join(' '),
+    body: {
+      type: 'object',
+      required: ['reportRef', 'id', 'entryId', 'action', 'occurredAt'],
+      properties: {
+        reportRef: { type: 'string', maxLength: 64 },
+        id: { type: 'string' },
+        entryId: { type: 'string' },
+        action: { type: 'string', enum: [...INTERCEPTION_ACTIONS] },
+        occurredAt: { type: 'string', format: 'date-time' },
+      },
+    },
+    response: {
+      202: REPORT_DOC,
+      400: error,
+      401: error,
+      404: error,
+      409: error,
+      503: error,
+    },
+  },
+  interceptionReports: {
+    summary: 'Report many interceptions; each report stands alone',
+    description:
+      'Each report is validated and stored on its own: its result says whether it was stored (ok, reportId, ' +
+      'status accepted or duplicate) or why not (code, details with field paths under reports.<i>).',
+    body: {
+      type: 'object',
+      properties: { reports: { type: 'array', maxItems: 500, items: { type: 'object' } } },
     },
     response: { 400: error, 401: error },
   },

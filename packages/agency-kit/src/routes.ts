@@ -1,13 +1,4 @@
-import {
-  HubError,
-  isErrorCode,
-  isUuid,
-  isWireSafeText,
-  toValidationIssues,
-  UUID_PATTERN,
-  type ValidationIssue,
-  wireSafetyIssues,
-} from '@hub/domain';
+import { HubError, isErrorCode, isUuid, isWireSafeText, toValidationIssues, UUID_PATTERN } from '@hub/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Answer, answerSchema } from './answers.js';
@@ -15,7 +6,9 @@ import type { AgencyAuth, VerifiedCaller } from './auth.js';
 import { type HoldChangeReport, holdChangeBatchSchema, holdChangeSchema } from './hold-changes.js';
 import type { HoldReports, ReportResult } from './hold-reports.js';
 import { type Inbox, throwIfFailed } from './inbox.js';
+import { type InterceptionRouteDeps, registerInterceptionRoutes } from './interception-routes.js';
 import { ROUTE_DOCS } from './openapi.js';
+import { check } from './validate.js';
 
 export interface AgencyRouteDeps {
   auth: AgencyAuth;
@@ -24,6 +17,8 @@ export interface AgencyRouteDeps {
   /** The result schema for a measure's answer; unknown measures get a generic object. */
   resultSchemaFor: (measure: string) => z.ZodType;
   measureOf: (institution: string, ids: string[]) => Promise<Map<string, string>>;
+  /** Interception checks and reports (absent: not served). */
+  interception?: Omit<InterceptionRouteDeps, 'auth' | 'caller'>;
 }
 
 const inboxQuery = z.strictObject({
@@ -41,26 +36,6 @@ const answerBatch = z.strictObject({
     .min(1)
     .max(500),
 });
-
-/**
- * Input as `schema` reads it, and only if every hop can carry it (no NUL, no lone surrogate, at any depth,
- * in values and in field names); otherwise every issue, with `prefix` before its path.
- */
-function check<T>(
-  schema: z.ZodType<T>,
-  input: unknown,
-  prefix: readonly (string | number)[] = [],
-): { ok: true; value: T } | { ok: false; issues: ValidationIssue[] } {
-  const unsafe = wireSafetyIssues(input, prefix);
-  const r = schema.safeParse(input);
-  if (r.success && unsafe.length === 0) return { ok: true, value: r.data };
-  const at = prefix.join('.');
-  const issues = toValidationIssues(r.error?.issues ?? [], input).map((i) => ({
-    ...i,
-    path: at ? `${at}${i.path ? `.${i.path}` : ''}` : i.path,
-  }));
-  return { ok: false, issues: [...unsafe, ...issues] };
-}
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = check(schema, input);
@@ -105,11 +80,28 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     }
   });
   const verified = new WeakMap<FastifyRequest, VerifiedCaller>();
-  app.addHook('preHandler', async (request) => {
+  // Callback style, not async: the interception checks run this thousands of times a second.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const route = request.routeOptions; // a getter that builds an object: read once
     // By route, not by raw URL: /v1/%61gency/… routes to the same handler and must be checked too.
-    if (!request.routeOptions.url?.startsWith('/v1/agency/')) return;
+    if (!route.url?.startsWith('/v1/agency/')) return done();
     const raw = (request as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-    verified.set(request, await deps.auth.verify(request.method, request.url, request.headers, raw));
+    // The interception checks consume the nonce in the same Redis round trip as their read.
+    if ((route.config as { deferNonce?: boolean }).deferNonce === true) {
+      try {
+        verified.set(request, deps.auth.authenticate(request.method, request.url, request.headers, raw));
+      } catch (err) {
+        return done(err as Error);
+      }
+      return done();
+    }
+    deps.auth.verify(request.method, request.url, request.headers, raw).then(
+      (c) => {
+        verified.set(request, c);
+        done();
+      },
+      (err: Error) => done(err),
+    );
   });
   const caller = (request: FastifyRequest) => {
     const c = verified.get(request);
@@ -117,6 +109,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     return c;
   };
   const who = (request: FastifyRequest) => caller(request).institution;
+  if (deps.interception) registerInterceptionRoutes(app, { ...deps.interception, auth: deps.auth, caller });
 
   app.get('/v1/agency/inbox', { schema: ROUTE_DOCS.inbox }, async (request) => {
     const institution = who(request);

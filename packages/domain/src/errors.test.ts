@@ -94,6 +94,7 @@ describe('the error catalog', () => {
         case 'PLAN_CONFLICT':
         case 'NOT_A_HOLD': // an agency's hold-change report about a request that placed no hold
         case 'HOLD_REPORT_CONFLICT':
+        case 'INTERCEPTION_REPORT_CONFLICT':
         case 'LEASE_EXPIRED':
         case 'RATE_LIMITED':
           return 'client';

@@ -128,6 +128,11 @@ export const ERROR_CATALOG = {
     message:
       'The interception list is being rebuilt; no answer is given rather than a wrong "not restricted". Retry shortly.',
   },
+  INTERCEPTION_REPORT_CONFLICT: {
+    http: 409,
+    grpc: G.ALREADY_EXISTS,
+    message: 'This agency already sent a different interception report under this reference.',
+  },
   NO_HOLD: {
     http: 409,
     grpc: G.FAILED_PRECONDITION,

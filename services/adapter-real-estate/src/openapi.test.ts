@@ -20,6 +20,10 @@ describe('real-estate adapter OpenAPI', () => {
       '/v1/agency/hold-changes',
       '/v1/agency/hold-changes/batch',
       '/v1/agency/inbox',
+      '/v1/agency/interception/check',
+      '/v1/agency/interception/checks',
+      '/v1/agency/interceptions',
+      '/v1/agency/interceptions/batch',
       '/v1/agency/requests/{id}/ack',
       '/v1/agency/requests/{id}/answer',
       '/v1/agency/reuse-records',
@@ -37,6 +41,11 @@ describe('real-estate adapter OpenAPI', () => {
       expect(report).toContain(change);
     expect(JSON.stringify(doc.paths['/v1/agency/hold-changes'].post)).toContain('HoldChangeReport');
     expect(JSON.stringify(doc.paths['/v1/agency/hold-changes/batch'].post)).toContain('HoldChangeReport');
+    // Interception: the check documents its answer (entries) and its refusals, the 503 included.
+    const check = doc.paths['/v1/agency/interception/check'].post;
+    expect(Object.keys(check.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '503']));
+    expect(JSON.stringify(check.responses['200'])).toContain('entryId');
+    expect(JSON.stringify(doc.paths['/v1/agency/interceptions'].post)).toContain('property-transfer');
     await app.http.close();
   });
 });

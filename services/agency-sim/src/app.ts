@@ -1,12 +1,17 @@
 import type { Clock } from '@hub/domain';
 import { createHttpServer, createMetricsRegistry, type Logger, type ServiceApp } from '@hub/service-kit';
+import { Counter } from 'prom-client';
 import { AgencyLedgers } from './agencies/index.js';
 import { backOffice } from './back-office.js';
 import type { SimConfig } from './config.js';
+import { InterceptionDriver } from './interception-driver.js';
 import { MockAgency } from './mock-agency.js';
+import { organisationAt, personAt } from './population/subjects.js';
 
 export * from './agencies/index.js';
-export { loadConfig } from './config.js';
+export { loadConfig, type SimAgency } from './config.js';
+export * from './interception-client.js';
+export * from './interception-driver.js';
 export * from './population/index.js';
 export * from './showcase.js';
 
@@ -33,6 +38,45 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
       logger,
     }),
   }));
+  const checks = new Counter({
+    name: 'agency_sim_interception_checks_total',
+    help: 'Interception checks the mock institutions made, by result (restricted, clear, unavailable, failed)',
+    labelNames: ['institution', 'result'],
+    registers: [registry],
+  });
+  const reports = new Counter({
+    name: 'agency_sim_interception_reports_total',
+    help: 'Interception reports the mock institutions sent, by outcome (accepted, duplicate, failed)',
+    labelNames: ['institution', 'status'],
+    registers: [registry],
+  });
+  const { size, seed } = ledgers;
+  const drivers = config.agencies
+    .filter((a) => !config.SIM_DOWN.includes(a.institution))
+    .map(
+      (agency) =>
+        new InterceptionDriver({
+          agency,
+          checksPerSecond: config.AGENCY_SIM_INTERCEPTION_CHECKS_PER_S,
+          reportRate: config.AGENCY_SIM_INTERCEPTION_REPORT_RATE,
+          // Half the customers are ones this institution has registered a restriction for (so checks find
+          // something once courts have acted), the rest anyone in the population, organisations too.
+          pickId: () => {
+            const known = ledgers.punishments(agency.institution).restrictedSubjects();
+            if (known.length > 0 && Math.random() < 0.5)
+              return known[Math.floor(Math.random() * known.length)]!;
+            return Math.random() < 0.9
+              ? personAt(seed, Math.floor(Math.random() * size.people)).idNumber
+              : organisationAt(seed, Math.floor(Math.random() * size.organisations), size).creditCode;
+          },
+          counters: {
+            checked: (institution, result) => checks.inc({ institution, result }),
+            reported: (institution, status) => reports.inc({ institution, status }),
+          },
+          logger,
+          now: () => deps.clock.now(),
+        }),
+    );
   const http = createHttpServer({ logger, registry, readiness: [] });
   http.get('/v1/sim/status', async () => ({
     agencies: agencies.map(({ agency, sim }) => ({
@@ -41,6 +85,11 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
       answered: sim.answered,
       holdChangesReported: sim.reporter.reported,
       holdChangesPending: sim.reporter.pending,
+    })),
+    interception: drivers.map((d) => ({
+      institution: d.institution,
+      checks: d.counts,
+      reported: d.reported,
     })),
   }));
   /** The deductions (扣划) the mock banks and provident-fund centres carried out, as their books hold them. */
@@ -58,13 +107,15 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
     name: 'agency-sim',
     http,
     agencies,
+    drivers,
     async start() {
       await http.listen({ host: config.AGENCY_SIM_HOST, port: config.AGENCY_SIM_PORT });
       for (const a of agencies) a.sim.start();
+      for (const d of drivers) d.start();
       logger.info({ agencies: agencies.map((a) => a.agency.institution) }, 'mock agencies answering');
     },
     async stop() {
-      await Promise.all(agencies.map((a) => a.sim.stop()));
+      await Promise.all([...agencies.map((a) => a.sim.stop()), ...drivers.map((d) => d.stop())]);
       await http.close();
     },
   } satisfies ServiceApp & Record<string, unknown>;

@@ -32,6 +32,10 @@ const schema = z.object({
   SIM_SILENT: list,
   /** Institutions that are down (do not even pull their inbox), comma separated codes. */
   SIM_DOWN: list,
+  /** Interception checks each institution makes per second (customers at its counters); 0 = none. */
+  AGENCY_SIM_INTERCEPTION_CHECKS_PER_S: z.coerce.number().min(0).max(10_000).default(1),
+  /** Probability (0..1) that an institution blocks a restricted customer's business and reports it. */
+  AGENCY_SIM_INTERCEPTION_REPORT_RATE: z.coerce.number().min(0).max(1).default(0.5),
 });
 
 export interface SimAgency {

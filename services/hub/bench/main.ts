@@ -4,11 +4,17 @@
  *
  *   npm run bench -- [--workload inquiry,freeze-plan] [--notices 2000] [--batch 100] [--concurrency 4]
  *                    [--cases 200] [--mode separate]
+ *   npm run bench -- --workload interception [--subjects 100000] [--rates 1000,2500,5000,7500,10000]
+ *                    [--seconds 10] [--connections 64] [--batch-connections 4]
+ *
+ * The interception workload needs no hub: one bank adapter over a filled Redis projection, driven by a
+ * separate load process (interception.ts).
  */
 import { parseArgs } from 'node:util';
 import { runFreezePlans } from './freeze-plans.js';
 import { type Figures, printFigures, startBenchHub } from './harness.js';
 import { benchIdNumber, runInquiries } from './inquiries.js';
+import { runInterceptionBench } from './interception.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,15 +29,34 @@ const { values } = parseArgs({
     targets: { type: 'string', default: 'bank,real-estate,public-security,provident-fund' },
     /** `one`: every service in this process; `separate`: every service its own process (2 cores). */
     mode: { type: 'string', default: 'one' },
+    /** Interception: subjects in the projection (a tenth restricted), offered rates, seconds per rate. */
+    subjects: { type: 'string', default: '100000' },
+    rates: { type: 'string', default: '1000,2500,5000,7500,10000' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '64' },
+    'batch-connections': { type: 'string', default: '4' },
   },
 });
 const workloads = String(values.workload).split(',');
 const notices = Number(values.notices);
 const concurrency = Number(values.concurrency);
+if (workloads.includes('interception')) {
+  await runInterceptionBench({
+    subjects: Number(values.subjects),
+    restrictedShare: 0.1,
+    rates: String(values.rates).split(',').map(Number),
+    seconds: Number(values.seconds),
+    connections: Number(values.connections),
+    batchConnections: Number(values['batch-connections']),
+    batchSeconds: Number(values.seconds),
+  });
+}
+const hubWorkloads = workloads.filter((w) => w !== 'interception');
+if (hubWorkloads.length === 0) process.exit(0);
 const hub = await startBenchHub(values.mode === 'separate' ? 'separate' : 'one');
 const figures: Figures[] = [];
 try {
-  for (const w of workloads) {
+  for (const w of hubWorkloads) {
     if (w === 'inquiry')
       figures.push(
         await runInquiries(hub, {
@@ -51,7 +76,7 @@ try {
           avoid: new Set(Array.from({ length: notices }, (_, i) => benchIdNumber(i))),
         }),
       );
-    else throw new Error(`unknown workload ${w} (inquiry, freeze-plan)`);
+    else throw new Error(`unknown workload ${w} (inquiry, freeze-plan, interception)`);
   }
   printFigures(figures);
 } finally {

@@ -23,9 +23,26 @@ const COURTS = [
   ['京0105', '(2025)京0105执3号'],
 ] as const;
 const AGENCIES: readonly (readonly [AgencyKind, string, readonly Measure[]])[] = [
-  ['bank', 'ICBC', ['query', 'freeze', 'renew-freeze', 'release', 'deduct', 'dishonest-list']],
+  [
+    'bank',
+    'ICBC',
+    [
+      'query',
+      'freeze',
+      'renew-freeze',
+      'release',
+      'deduct',
+      'dishonest-list',
+      'restrict-consumption',
+      'restrict-consumption-lift',
+    ],
+  ],
   ['real-estate', 'REC-510100', ['query', 'seal', 'renew-seal', 'unseal']],
-  ['public-security', 'PSB-510100', ['query', 'seal', 'renew-seal', 'unseal', 'restrict-exit', 'locate']],
+  [
+    'public-security',
+    'PSB-510100',
+    ['query', 'seal', 'renew-seal', 'unseal', 'restrict-exit', 'restrict-exit-lift', 'locate'],
+  ],
   ['provident-fund', 'PF-510100', ['query', 'freeze', 'release', 'deduct']],
 ];
 

@@ -1,5 +1,5 @@
 import { answerSchema, resultSchemaFor } from '@hub/agency-kit';
-import { type AgencyKind, isMeasure } from '@hub/domain';
+import { type AgencyKind, isMeasure, type Measure } from '@hub/domain';
 import { describe, expect, it } from 'vitest';
 import { bankAccountsOf } from '../population/bank-accounts.js';
 import { realEstateOf } from '../population/real-estate.js';
@@ -289,6 +289,37 @@ describe('real-estate, public-security and provident-fund answers', () => {
       listed: false,
       consumptionRestricted: true,
     });
+  });
+});
+
+describe('lifting a restriction (解除限制高消费, 解除限制出境)', () => {
+  it('clears the standing and confirms with a punishment result, even where nothing was registered', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const p = withVehicles(1);
+    const psb = (measure: string) => ask(ledgers, 'public-security', 'PSB-510100', request(measure, p));
+    const confirmed = (a: AgencyAnswer, measure: Measure, kind: AgencyKind = 'public-security') => {
+      expect(a.outcome).toBe('done');
+      expect(resultSchemaFor(kind, measure).safeParse(result(a)).success).toBe(true);
+    };
+    confirmed(psb('restrict-exit-lift'), 'restrict-exit-lift');
+    psb('restrict-exit');
+    psb('restrict-consumption');
+    expect(ledgers.punishments('PSB-510100').restrictedSubjects()).toEqual([p.idNumber]);
+    confirmed(psb('restrict-exit-lift'), 'restrict-exit-lift');
+    expect(ledgers.punishments('PSB-510100').standingOf(p.idNumber)).toEqual({
+      listed: false,
+      consumptionRestricted: true,
+    });
+    confirmed(psb('restrict-consumption-lift'), 'restrict-consumption-lift');
+    expect(ledgers.punishments('PSB-510100').standingOf(p.idNumber)).toEqual({
+      listed: false,
+      consumptionRestricted: false,
+    });
+    expect(ledgers.punishments('PSB-510100').restrictedSubjects()).toEqual([]);
+    const atBank = ask(ledgers, 'bank', 'ICBC', request('restrict-consumption-lift', p));
+    confirmed(atBank, 'restrict-consumption-lift', 'bank');
+    // Exit restrictions are public security's alone.
+    expect(ask(ledgers, 'bank', 'ICBC', request('restrict-exit-lift', p)).outcome).toBe('cannot-assist');
   });
 });
 

@@ -22,7 +22,12 @@ import { punishmentAnswer } from './punishment-answers.js';
 import { sealAnswer } from './seal-answers.js';
 import { type AgencyAnswer, type AgencyRequest, cannotAssist, type Served } from './types.js';
 
-const PUNISHMENTS = ['dishonest-list', 'dishonest-list-removal', 'restrict-consumption'] as const;
+const PUNISHMENTS = [
+  'dishonest-list',
+  'dishonest-list-removal',
+  'restrict-consumption',
+  'restrict-consumption-lift',
+] as const;
 const isPunishment = (m: Measure): m is (typeof PUNISHMENTS)[number] =>
   (PUNISHMENTS as readonly Measure[]).includes(m);
 
@@ -118,6 +123,8 @@ function decide(
           return sealAnswer(vehicles, { key: 'plate', noun: 'vehicle' }, measure, s, termDays);
         case 'restrict-exit':
           return restrictExitAnswer(ledgers.punishments(institution), s);
+        case 'restrict-exit-lift':
+          return punishmentAnswer(ledgers.punishments(institution), 'restrict-exit-lift', s);
         case 'locate':
           return locateAnswer(ledgers.seed, ledgers.subject(subjectId), s);
       }

@@ -1,6 +1,6 @@
 /**
- * What one agency has registered of the punishment measures (纳入失信名单, 屏蔽/删除, 限制高消费,
- * 限制出境) it received, per debtor. Idempotent per request id like the ledgers. The agency only records
+ * What one agency has registered of the punishment measures (纳入失信名单, 屏蔽/删除, 限制高消费 and its
+ * lifting, 限制出境 and its lifting) it received, per debtor. Idempotent per request id like the ledgers. The agency only records
  * and confirms: the legal terms (法释〔2017〕7号, 法释〔2015〕17号) are the hub's to enforce.
  */
 import { termLastDay } from '@hub/domain';
@@ -12,7 +12,9 @@ export const PUNISHMENTS = [
   'dishonest-list',
   'dishonest-list-removal',
   'restrict-consumption',
+  'restrict-consumption-lift',
   'restrict-exit',
+  'restrict-exit-lift',
 ] as const;
 export type Punishment = (typeof PUNISHMENTS)[number];
 
@@ -69,14 +71,29 @@ export class PunishmentRegister {
         case 'restrict-consumption':
           s.consumptionRestricted = true;
           break;
+        case 'restrict-consumption-lift':
+          // Lifting what was never registered leaves the same state: confirmed all the same.
+          s.consumptionRestricted = false;
+          break;
         case 'restrict-exit':
           receipt.until = termLastDay(day, cmd.termDays ?? DEFAULT_EXIT_RESTRICTION_DAYS);
           s.exitRestrictedUntil = receipt.until;
+          break;
+        case 'restrict-exit-lift':
+          delete s.exitRestrictedUntil;
           break;
       }
       this.standing.set(cmd.subjectId, s);
       return receipt;
     });
+  }
+
+  /** The subjects this institution has registered as listed or restricted now (its interception watch list). */
+  restrictedSubjects(): string[] {
+    const out: string[] = [];
+    for (const [id, s] of this.standing)
+      if (s.listed || s.consumptionRestricted || s.exitRestrictedUntil !== undefined) out.push(id);
+    return out;
   }
 
   standingOf(subjectId: string): Readonly<Standing> {

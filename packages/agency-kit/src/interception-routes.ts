@@ -1,0 +1,199 @@
+import { HubError, isWireSafeText, toErrorBody, toValidationIssues, type ValidationIssue } from '@hub/domain';
+import { subjectHash } from '@hub/interception';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AgencyAuth, VerifiedCaller } from './auth.js';
+import type { InterceptionDesk } from './interception.js';
+import {
+  type InterceptionReport,
+  type InterceptionReports,
+  interceptionReportBatchSchema,
+  interceptionReportSchema,
+  type StoredReport,
+} from './interception-reports.js';
+import { ROUTE_DOCS } from './openapi.js';
+import { parseSubjectId, SUBJECT_ID_ISSUE_TEXT } from './subject-id.js';
+import { check } from './validate.js';
+
+export const MAX_IDS_PER_CHECK = 1000;
+/** Seconds a partner should wait before asking again while the projection is rebuilt. */
+export const INTERCEPTION_RETRY_AFTER_S = 5;
+
+export interface InterceptionRouteDeps {
+  auth: AgencyAuth;
+  desk: InterceptionDesk;
+  reports: InterceptionReports;
+  /** Who signed the call; its nonce is not yet consumed on these routes (see `deferNonce`). */
+  caller: (request: FastifyRequest) => VerifiedCaller;
+  /** Counts subjects checked (metrics), by whether they were restricted. */
+  counted?: (checked: number, restricted: number) => void;
+}
+
+/** Clock skew allowed between a partner and the hub for `occurredAt` (as for signature timestamps). */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+/** Route config: the signature is verified before the handler, the nonce consumed by the handler itself. */
+export const DEFER_NONCE = { deferNonce: true } as const;
+
+const issue = (path: string, code: keyof typeof SUBJECT_ID_ISSUE_TEXT | string, message: string) => ({
+  path,
+  code,
+  message,
+});
+
+/** The keys of a JSON object body, or an issue naming what is wrong with it. */
+function objectBody(body: unknown, allowed: string): ValidationIssue[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return [issue('', 'INVALID_TYPE', 'the body must be a JSON object')];
+  const out: ValidationIssue[] = [];
+  for (const key in body) {
+    if (key !== allowed)
+      out.push(
+        issue(isWireSafeText(key) ? key : JSON.stringify(key), 'UNKNOWN_FIELD', `unknown field ${key}`),
+      );
+  }
+  return out;
+}
+
+function unavailable(reply: FastifyReply) {
+  return reply
+    .code(503)
+    .header('retry-after', String(INTERCEPTION_RETRY_AFTER_S))
+    .send(toErrorBody(new HubError('INTERCEPTION_UNAVAILABLE')));
+}
+
+/**
+ * Interception (DESIGN §6): checks of one ID or up to 1,000, answered from the Redis projection in one round
+ * trip (the call's nonce rides along), and the partner's reports of what it blocked. IDs travel only in
+ * bodies, never in URLs, and are never logged.
+ */
+export function registerInterceptionRoutes(app: FastifyInstance, deps: InterceptionRouteDeps): void {
+  const { auth, desk, caller } = deps;
+  /** A refused call still spends its nonce: a replay of it is a replay, whatever its body. */
+  const refuse = async (request: FastifyRequest, issues: ValidationIssue[]): Promise<never> => {
+    await auth.consumeNonce(caller(request));
+    throw new HubError('VALIDATION_FAILED', issues);
+  };
+
+  app.post(
+    '/v1/agency/interception/check',
+    { schema: ROUTE_DOCS.interceptionCheck, config: DEFER_NONCE },
+    async (request, reply) => {
+      const who = caller(request);
+      const body = request.body as { id?: unknown } | undefined;
+      const shape = objectBody(body, 'id');
+      if (shape.length > 0) return refuse(request, shape);
+      const id = parseSubjectId(body!.id);
+      if (!id.ok) {
+        const code = body!.id === undefined ? 'REQUIRED' : id.code;
+        return refuse(request, [
+          issue('id', code, code === 'REQUIRED' ? 'required' : SUBJECT_ID_ISSUE_TEXT[id.code]),
+        ]);
+      }
+      const outcome = await desk.check([id.id], () => auth.consumeNonce(who));
+      if (!outcome.ready) return unavailable(reply);
+      const answer = outcome.answers[0]!;
+      deps.counted?.(1, answer.restricted ? 1 : 0);
+      return { restricted: answer.restricted, checkedAt: outcome.at.toISOString(), entries: answer.entries };
+    },
+  );
+
+  app.post(
+    '/v1/agency/interception/checks',
+    { schema: ROUTE_DOCS.interceptionChecks, config: DEFER_NONCE },
+    async (request, reply) => {
+      const who = caller(request);
+      const body = request.body as { ids?: unknown } | undefined;
+      const shape = objectBody(body, 'ids');
+      if (shape.length > 0) return refuse(request, shape);
+      const raw = body!.ids;
+      if (!Array.isArray(raw))
+        return refuse(request, [
+          issue('ids', raw === undefined ? 'REQUIRED' : 'INVALID_TYPE', 'ids must be an array of IDs'),
+        ]);
+      if (raw.length === 0) return refuse(request, [issue('ids', 'TOO_SHORT', 'at least one ID')]);
+      if (raw.length > MAX_IDS_PER_CHECK)
+        return refuse(request, [issue('ids', 'TOO_LONG', `at most ${MAX_IDS_PER_CHECK} IDs per call`)]);
+      const ids: string[] = new Array(raw.length);
+      const bad: ValidationIssue[] = [];
+      for (let i = 0; i < raw.length; i++) {
+        const r = parseSubjectId(raw[i]);
+        if (r.ok) ids[i] = r.id;
+        else bad.push(issue(`ids.${i}`, r.code, SUBJECT_ID_ISSUE_TEXT[r.code]));
+      }
+      // All or nothing: a batch with one bad ID answers none, so no answer is ever taken for the wrong person.
+      if (bad.length > 0) return refuse(request, bad);
+      const outcome = await desk.check(ids, () => auth.consumeNonce(who));
+      if (!outcome.ready) return unavailable(reply);
+      let restricted = 0;
+      const results = outcome.answers.map((a, index) => {
+        if (a.restricted) restricted += 1;
+        return { index, restricted: a.restricted, entries: a.entries };
+      });
+      deps.counted?.(ids.length, restricted);
+      return { checkedAt: outcome.at.toISOString(), results };
+    },
+  );
+
+  /**
+   * One report: checked against the subject's standing now (the entry must bind it and be one this agency
+   * kind acts on), unless it repeats a stored one, which is answered as it was whatever the standing.
+   */
+  const recordOne = async (
+    who: VerifiedCaller,
+    report: InterceptionReport,
+    at: string,
+  ): Promise<StoredReport> => {
+    // Evidence of a block that has not happened yet is no evidence.
+    if (Date.parse(report.occurredAt) > desk.now().getTime() + FUTURE_SLACK_MS)
+      throw new HubError('VALIDATION_FAILED', [
+        issue(`${at}occurredAt`, 'IN_THE_FUTURE', 'occurredAt is later than now'),
+      ]);
+    const hash = subjectHash(report.id);
+    const earlier = await deps.reports.earlier(who.institution, report, hash);
+    if (earlier) return earlier;
+    const outcome = await desk.check([report.id]);
+    if (!outcome.ready) throw new HubError('INTERCEPTION_UNAVAILABLE');
+    const entry = outcome.entries[0]!.find((e) => e.entryId === report.entryId);
+    if (!entry)
+      throw new HubError(
+        'RESTRICTION_NOT_FOUND',
+        [{ path: 'entryId', code: 'NOT_IN_FORCE' }],
+        'No restriction with this entryId binds this subject now, or it is not one your agency kind acts on.',
+      );
+    return deps.reports.record(who.institution, report, hash, entry, who.signature);
+  };
+
+  app.post('/v1/agency/interceptions', { schema: ROUTE_DOCS.interceptionReport }, async (request, reply) => {
+    const who = caller(request);
+    const report = check(interceptionReportSchema, request.body, [], SUBJECT_ID_ISSUE_TEXT);
+    if (!report.ok) throw new HubError('VALIDATION_FAILED', report.issues);
+    try {
+      return reply.code(202).send(await recordOne(who, report.value, ''));
+    } catch (err) {
+      if (err instanceof HubError && err.code === 'INTERCEPTION_UNAVAILABLE') return unavailable(reply);
+      throw err;
+    }
+  });
+
+  app.post('/v1/agency/interceptions/batch', { schema: ROUTE_DOCS.interceptionReports }, async (request) => {
+    const who = caller(request);
+    const r = interceptionReportBatchSchema.safeParse(request.body);
+    if (!r.success) throw new HubError('VALIDATION_FAILED', toValidationIssues(r.error.issues, request.body));
+    const results: unknown[] = [];
+    for (const [i, item] of r.data.reports.entries()) {
+      const reportRef = typeof item.reportRef === 'string' ? item.reportRef : '';
+      const one = check(interceptionReportSchema, item, ['reports', i], SUBJECT_ID_ISSUE_TEXT);
+      if (!one.ok) {
+        results.push({ reportRef, ok: false, code: 'VALIDATION_FAILED', details: one.issues });
+        continue;
+      }
+      try {
+        results.push({ ok: true, ...(await recordOne(who, one.value, `reports.${i}.`)) });
+      } catch (err) {
+        if (!(err instanceof HubError)) throw err;
+        results.push({ reportRef, ok: false, code: err.code, details: err.details });
+      }
+    }
+    return { results };
+  });
+}
