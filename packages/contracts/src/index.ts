@@ -61,7 +61,24 @@ export {
   RequestDispatched,
   RequestEscalated,
   RequestFailed,
+  RestrictionEntry,
+  RestrictionsChanged,
 } from './gen/enforcement/v1/events.js';
+export {
+  CheckPunishmentResult,
+  CheckPunishmentsRequest,
+  CheckPunishmentsResponse,
+  Confirmation,
+  GetCaseRestrictionsRequest,
+  GetCaseRestrictionsResponse,
+  PublicListing,
+  PunishmentServiceClient,
+  type PunishmentServiceServer,
+  PunishmentServiceService,
+  RestrictionView,
+  SearchPublicListRequest,
+  SearchPublicListResponse,
+} from './gen/enforcement/v1/punishment.js';
 export {
   AgencyReport,
   DebtorReport,
