@@ -135,11 +135,11 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
       const withdrawing = new Map<string, string>();
       for (const n of notices) {
         const a = admissions.get(n.id);
-        if (!a?.ok) continue;
-        if (a.withdraws) {
+        if (a?.ok && a.withdraws) {
           withdrawing.set(n.id, a.withdraws.noticeId);
           continue;
         }
+        // A refused notice is planned as broadcast too: each of its requests fails at once with the code.
         const acting = agenciesActingOn(n.measure);
         const connected = acting.filter((k) => (directory.get(k)?.length ?? 0) > 0);
         // With no institution of any kind connected, the kinds still fail visibly (AGENCY_NOT_CONNECTED).
@@ -192,8 +192,10 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
         });
       }
       await insertEntries(tx, placed);
+      // Named by the notice (a listing's implied restriction is part of the listing).
+      const causeOf = new Map(notices.map((n) => [n.id, CAUSE[n.measure as PunishmentMeasure]]));
       for (const e of placed)
-        changes.push({ subjectHash: e.subjectHash, cause: CAUSE[e.measure], noticeId: e.noticeId });
+        changes.push({ subjectHash: e.subjectHash, cause: causeOf.get(e.noticeId)!, noticeId: e.noticeId });
       // A listing's term ends by itself (art. 2): a durable timer per listing with a term.
       await scheduleTimers(
         tx,
