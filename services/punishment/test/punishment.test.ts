@@ -540,6 +540,34 @@ describe('consistency of the interception projection', () => {
     expect((await read(stillListed.idNumber)).entries.length).toBe(2);
   });
 
+  it('a restart while the keys are lost rebuilds the projection on startup: a removed subject is never read as restricted', async () => {
+    const removed = person();
+    const caseNo = '(2026)川0104执2402号';
+    const listing = await file(
+      submission(caseNo, 'dishonest-list', removed, { ground: 'evades-enforcement' }),
+    );
+    await requestsOf(listing, everyInstitution(DIRECTORY).length);
+    await restricted(removed.idNumber);
+    const removal = await file(
+      submission(caseNo, 'dishonest-list-removal', removed, { removalReason: 'performed' }),
+    );
+    await requestsOf(removal, everyInstitution(DIRECTORY).length);
+    await confirm(removal);
+    await waitFor(() => completed(removal));
+    await waitFor(async () => (await entriesOfCase(caseNo)).every((r) => r.state === 'removed'));
+
+    await app.stop();
+    const keys = await redis.keys(`${iso.namespace}:intercept:*`);
+    await redis.del(...keys);
+    // Meanwhile nothing may be read as "not restricted": the projection says it is not ready.
+    expect((await read(removed.idNumber)).ready).toBe(false);
+    app = buildApp(configOf(DIRECTORY), { logger, clock });
+    await app.start();
+    expect(app.keeper.rebuilds).toBe(1);
+    expect(await read(removed.idNumber)).toEqual({ ready: true, entries: [] });
+    expect((await read(listed.idNumber)).entries).toHaveLength(2);
+  });
+
   it('a term running out expires the listing and the consumption restriction it implies (a durable timer)', async () => {
     const rows = await entriesOfCase(LISTED_CASE);
     const endsAt = rows.find((r) => r.measure === 'dishonest-list')!.ends_at!;
