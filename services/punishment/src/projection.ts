@@ -49,7 +49,15 @@ export function projectionHandler(projection: InterceptionProjection): BatchHand
         })),
       });
     }
-    await projection.apply([...newest.values()]);
+    try {
+      await projection.apply([...newest.values()]);
+    } catch (err) {
+      // Redis unreachable is transient, never a poison message: dead-lettering a standing would leave the
+      // projection stale once Redis is back. Retried, then handed back to Kafka for redelivery.
+      throw Object.assign(new Error('interception projection unavailable', { cause: err }), {
+        retriable: true,
+      });
+    }
   };
 }
 

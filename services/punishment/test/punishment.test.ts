@@ -303,6 +303,41 @@ describe('listings (失信名单): terms, broadcast and the consumption restrict
     expect(await entriesOfCase(caseNo)).toHaveLength(2);
   });
 
+  it('two listings of one debtor filed at once: whichever is taken in first lists, the other is refused', async () => {
+    const debtor = person();
+    const caseNo2 = '(2026)川0104执2003号';
+    const first = submission(caseNo2, 'dishonest-list', debtor, { ground: 'evades-enforcement' });
+    const second = submission(caseNo2, 'dishonest-list', debtor, { ground: 'breaches-settlement' });
+    const ids = [randomUUID(), randomUUID()];
+    await publish(
+      ...[first, second].map((n, i) =>
+        events.event('notices', ids[i]!, 'noticeIssued', {
+          noticeId: ids[i]!,
+          notice: n,
+          receivedAt: clock.now(),
+        }),
+      ),
+    );
+    const refused = await waitFor(
+      () => ids.find((id) => of('requestFailed', (f) => f.noticeId === id).length > 0),
+      {
+        what: 'one of the two refused',
+      },
+    );
+    expect(await failedCode(refused)).toBe('ALREADY_LISTED');
+    const taken = ids.find((id) => id !== refused)!;
+    await requestsOf(taken, everyInstitution(DIRECTORY).length);
+    const rows = await entriesOfCase(caseNo2);
+    expect(rows.filter((r) => r.measure === 'dishonest-list').map((r) => r.id)).toHaveLength(1);
+    expect(of('requestFailed', (f) => f.noticeId === taken)).toEqual([]);
+  });
+
+  it('another court cannot read the case’s restrictions', async () => {
+    await expect(
+      call('getCaseRestrictions', { caseNo: LISTED_CASE, courtCode: '川0105' }),
+    ).rejects.toMatchObject({ code: 5 });
+  });
+
   it('the public list finds a live listing by exact name and the visible part of the ID, masked', async () => {
     const found = await call<unknown, { listings: { idMasked: string; caseNo: string; ground: string }[] }>(
       'searchPublicList',
