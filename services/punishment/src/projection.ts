@@ -119,30 +119,42 @@ export class ProjectionKeeper {
         if (await this.o.projection.isReady()) return;
         const started = Date.now();
         this.o.logger.warn('interception projection missing: rebuilding from PostgreSQL');
-        let after = '';
-        let subjects = 0;
-        let restricted = 0;
-        for (;;) {
-          const page = await standingsPage(client, after, this.o.pageSize ?? 1000);
-          if (page.length === 0) break;
-          await this.o.projection.apply(page);
-          subjects += page.length;
-          restricted += page.filter((s) => s.entries.length > 0).length;
-          after = page[page.length - 1]!.hash;
-          if (subjects % 50_000 < page.length)
-            this.o.logger.info({ subjects, restricted }, 'interception projection rebuild in progress');
+        for (let round = 1; ; round++) {
+          const token = `${this.o.by}:${started}:${round}`;
+          await this.o.projection.beginRebuild(token);
+          const { subjects, restricted } = await this.copyAll();
+          if (await this.o.projection.markReadyAfter(token, this.o.by, this.o.now())) {
+            this.rebuilds += 1;
+            this.o.logger.info(
+              { subjects, restricted, ms: Date.now() - started },
+              'interception projection rebuilt and ready',
+            );
+            return;
+          }
+          this.o.logger.warn({ round }, 'interception keys lost during the rebuild: starting over');
         }
-        await this.o.projection.markReady(this.o.by, this.o.now());
-        this.rebuilds += 1;
-        this.o.logger.info(
-          { subjects, restricted, ms: Date.now() - started },
-          'interception projection rebuilt and ready',
-        );
       } finally {
         await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', key);
       }
     } finally {
       client.release();
+    }
+  }
+
+  /** Every subject's standing from PostgreSQL into Redis, page by page in hash order. */
+  private async copyAll(): Promise<{ subjects: number; restricted: number }> {
+    let after = '';
+    let subjects = 0;
+    let restricted = 0;
+    for (;;) {
+      const page = await standingsPage(this.o.pool, after, this.o.pageSize ?? 1000);
+      if (page.length === 0) return { subjects, restricted };
+      await this.o.projection.apply(page);
+      subjects += page.length;
+      restricted += page.filter((s) => s.entries.length > 0).length;
+      after = page[page.length - 1]!.hash;
+      if (subjects % 50_000 < page.length)
+        this.o.logger.info({ subjects, restricted }, 'interception projection rebuild in progress');
     }
   }
 }
