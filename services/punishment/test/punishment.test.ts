@@ -21,6 +21,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfig } from '../src/app.js';
 import { EXPIRY_TIMER } from '../src/expiry.js';
+import { rebuildLockOf } from '../src/projection.js';
 
 /** Hub time at real speed from a fixed origin, which the test may move forward (a term running out). */
 function jumpingClock(origin: Date): Clock & { jumpTo(at: Date): void } {
@@ -573,6 +574,46 @@ describe('consistency of the interception projection', () => {
     for (const row of rows)
       expect((r.standings.get(row.subject_hash)?.length ?? 0) > 0).toBe(live.has(row.subject_hash));
     expect((await read(stillListed.idNumber)).entries.length).toBe(2);
+  });
+
+  it('a withdrawal waits for a rebuild in progress, so a rebuild never writes a standing older than a committed withdrawal', async () => {
+    const debtor = person();
+    const caseNo = '(2026)川0104执2403号';
+    const listing = await file(
+      submission(caseNo, 'dishonest-list', debtor, { ground: 'evades-enforcement' }),
+    );
+    await requestsOf(listing, everyInstitution(DIRECTORY).length);
+    await restricted(debtor.idNumber);
+    // The test plays a rebuild holding the namespace's lock.
+    const rebuild = await db().connect();
+    const lock = rebuildLockOf(iso.namespace);
+    try {
+      await rebuild.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
+      const removal = await file(
+        submission(caseNo, 'dishonest-list-removal', debtor, { removalReason: 'performed' }),
+      );
+      await waitFor(
+        async () =>
+          (
+            await db().query(
+              `SELECT 1 FROM pg_locks l, (SELECT hashtextextended($1, 0) AS k) x
+               WHERE l.locktype = 'advisory' AND NOT l.granted AND l.mode = 'ShareLock'
+                 AND l.classid::bigint = ((x.k >> 32) & 4294967295) AND l.objid::bigint = (x.k & 4294967295)`,
+              [lock],
+            )
+          ).rowCount === 1,
+        { what: 'the withdrawal waiting for the rebuild' },
+      );
+      expect((await entriesOfCase(caseNo)).map((r) => r.state)).toEqual(['live', 'live']);
+      expect(dispatchedOf(removal)).toEqual([]);
+    } finally {
+      await rebuild.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]);
+      rebuild.release();
+    }
+    await waitFor(async () => ((r) => r.ready && r.entries.length === 0)(await read(debtor.idNumber)), {
+      what: 'the withdrawal applied once the rebuild let go',
+    });
+    expect((await entriesOfCase(caseNo)).map((r) => r.state)).toEqual(['removing', 'removing']);
   });
 
   it('a restart while the keys are lost rebuilds the projection on startup: a removed subject is never read as restricted', async () => {
