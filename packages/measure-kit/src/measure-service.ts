@@ -62,7 +62,12 @@ export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
    * is migrated and the consumers run, stopped before them (`stop`), released after them (`close`: clients the
    * hooks and consumers use until the end).
    */
-  companions?: (ctx: { pool: Pool; logger: Logger; clock: Clock }) => readonly Companion[];
+  companions?: (ctx: {
+    pool: Pool;
+    logger: Logger;
+    clock: Clock;
+    registry: ReturnType<typeof createMetricsRegistry>;
+  }) => readonly Companion[];
   /** Its gRPC read API over its own tables. */
   grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger; events: EventFactory }) => GrpcServer;
   /**
@@ -117,7 +122,7 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
     readiness: [{ name: 'postgres', check: () => runtime.readiness() }],
   });
   registerErrorHandling(http);
-  const companions = def.companions?.({ pool: runtime.pool, logger, clock: deps.clock }) ?? [];
+  const companions = def.companions?.({ pool: runtime.pool, logger, clock: deps.clock, registry }) ?? [];
   const grpc = def.grpc({ pool: runtime.pool, clock: deps.clock, logger, events: runtime.events });
   const timers =
     def.timers &&

@@ -45,7 +45,7 @@ export function buildApp(config: PunishmentConfig, deps: PunishmentDeps) {
     // The service's own events, applied to the interception projection.
     consumers: ({ runtime }) =>
       runtime.consume('interception-projection', ['restrictions'], projectionHandler(projection)),
-    companions: ({ pool, logger, clock }) => {
+    companions: ({ pool, logger, clock, registry }) => {
       keeper = new ProjectionKeeper({
         pool,
         projection,
@@ -54,6 +54,7 @@ export function buildApp(config: PunishmentConfig, deps: PunishmentDeps) {
         lock: rebuildLock,
         by: 'punishment',
         checkMs: config.PUNISHMENT_PROJECTION_CHECK_MS,
+        registry,
       });
       // The client connects on its first command (lazyConnect), whichever of the consumers or the keeper sends it.
       return [keeper, { close: async () => void (await redis.quit()) }];

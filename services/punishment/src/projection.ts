@@ -11,6 +11,7 @@ import type { InterceptionProjection, SubjectStanding } from '@hub/interception'
 import type { BatchHandler } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
 import type { Pool, Queryable } from '@hub/store';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { standingsPage } from './sql/entries.js';
 
 /** The advisory lock key of a deployment's (namespace's) projection rebuild. */
@@ -72,6 +73,7 @@ export interface KeeperOptions {
   /** Real milliseconds between readiness checks. */
   checkMs: number;
   pageSize?: number;
+  registry?: Registry;
 }
 
 /** Checks the projection's readiness at start and every `checkMs`, and rebuilds it when it is missing. */
@@ -82,7 +84,23 @@ export class ProjectionKeeper {
   /** Completed rebuilds (tests and metrics). */
   rebuilds = 0;
 
-  constructor(private readonly o: KeeperOptions) {}
+  private readonly metrics;
+
+  constructor(private readonly o: KeeperOptions) {
+    const registers = o.registry ? [o.registry] : [];
+    this.metrics = {
+      rebuilds: new Counter({
+        name: 'hub_interception_rebuilds_total',
+        help: 'Rebuilds of the interception projection from PostgreSQL (Redis lost or flushed)',
+        registers,
+      }),
+      ready: new Gauge({
+        name: 'hub_interception_ready',
+        help: '1 while the interception projection is complete, 0 while it is missing or being rebuilt',
+        registers,
+      }),
+    };
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -101,7 +119,10 @@ export class ProjectionKeeper {
     this.running = this.running.then(async () => {
       if (this.stopped) return;
       try {
-        if (!(await this.o.projection.isReady())) await this.rebuild();
+        const ready = await this.o.projection.isReady();
+        this.metrics.ready.set(ready ? 1 : 0);
+        if (!ready) await this.rebuild();
+        if (!ready) this.metrics.ready.set((await this.o.projection.isReady()) ? 1 : 0);
       } catch (err) {
         this.o.logger.error({ err }, 'interception projection check failed; retrying');
       }
@@ -125,6 +146,7 @@ export class ProjectionKeeper {
           const { subjects, restricted } = await this.copyAll();
           if (await this.o.projection.markReadyAfter(token, this.o.by, this.o.now())) {
             this.rebuilds += 1;
+            this.metrics.rebuilds.inc();
             this.o.logger.info(
               { subjects, restricted, ms: Date.now() - started },
               'interception projection rebuilt and ready',
