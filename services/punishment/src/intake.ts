@@ -83,6 +83,8 @@ const CAUSE: Record<PunishmentMeasure, Cause> = {
 /** When a removal's ground arose: as the court states it, else when it issued the removal. */
 const groundAroseAt = (n: NoticeSubmission) => new Date(n.params?.groundAroseAt || n.issuedAt);
 
+const validDate = (d: Date) => (Number.isNaN(d.getTime()) ? null : d);
+
 export interface PunishmentHookDeps {
   logger: Logger;
   events: EventFactory;
@@ -115,10 +117,18 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
     judged.set(notices, byId);
     return byId;
   }
-  const removalDue = (n: IntakeNotice) =>
-    n.measure === 'dishonest-list-removal'
-      ? dishonestDeletionDeadline(groundAroseAt(n.submission), deps.calendar)
-      : null;
+  const removalDue = (n: IntakeNotice): Date | null => {
+    if (n.measure !== 'dishonest-list-removal') return null;
+    const arose = groundAroseAt(n.submission);
+    if (Number.isNaN(arose.getTime())) return null;
+    try {
+      return dishonestDeletionDeadline(arose, deps.calendar);
+    } catch (err) {
+      // A year the calendar does not cover (HUB_CALENDAR_FILE): the SLA policy's deadline stands, and ops hear.
+      deps.logger.warn({ err, noticeId: n.id }, 'deletion deadline not computable: calendar year missing');
+      return null;
+    }
+  };
 
   return {
     refuses: async (tx, { notices, now }) => {
@@ -186,7 +196,8 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
             placedBy: a.withdraws.noticeId,
             removalNoticeId: n.id,
             reason: reason || null,
-            groundAroseAt: n.measure === 'dishonest-list-removal' ? groundAroseAt(n.submission) : null,
+            groundAroseAt:
+              n.measure === 'dishonest-list-removal' ? validDate(groundAroseAt(n.submission)) : null,
             dueAt: removalDue(n),
           },
         });
