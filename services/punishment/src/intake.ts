@@ -141,32 +141,31 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
     // (public security alone for exit); its deletion or lifting to exactly those that received it.
     targets: async (tx, { notices, directory, now }) => {
       const admissions = await judge(tx, notices, now);
+      const broadcast = (measure: IntakeNotice['measure']): HookTarget[] => {
+        const acting = agenciesActingOn(measure);
+        const connected = acting.filter((k) => (directory.get(k)?.length ?? 0) > 0);
+        // With no institution of any kind connected, the kinds still fail visibly (AGENCY_NOT_CONNECTED).
+        return (connected.length > 0 ? connected : acting).map((agency) => ({ agency }));
+      };
       const out = new Map<string, HookTarget[]>();
       const withdrawing = new Map<string, string>();
       for (const n of notices) {
         const a = admissions.get(n.id);
-        if (a?.ok && a.withdraws) {
-          withdrawing.set(n.id, a.withdraws.noticeId);
-          continue;
-        }
+        if (a?.ok && a.withdraws) withdrawing.set(n.id, a.withdraws.noticeId);
         // A refused notice is planned as broadcast too: each of its requests fails at once with the code.
-        const acting = agenciesActingOn(n.measure);
-        const connected = acting.filter((k) => (directory.get(k)?.length ?? 0) > 0);
-        // With no institution of any kind connected, the kinds still fail visibly (AGENCY_NOT_CONNECTED).
-        out.set(
-          n.id,
-          (connected.length > 0 ? connected : acting).map((agency) => ({ agency })),
-        );
+        else out.set(n.id, broadcast(n.measure));
       }
       const reached = await reachedBy(tx, [...withdrawing.values()]);
-      for (const [id, placedBy] of withdrawing)
-        out.set(
-          id,
-          (reached.get(placedBy) ?? []).map((r) => ({
-            agency: r.agency as AgencyKind,
-            institution: r.institution,
-          })),
-        );
+      for (const [id, placedBy] of withdrawing) {
+        const to = (reached.get(placedBy) ?? []).map((r) => ({
+          agency: r.agency as AgencyKind,
+          institution: r.institution,
+        }));
+        // What reached no institution (none was connected) is withdrawn where it would go now, so the
+        // withdrawal still completes and its entries are removed.
+        const n = notices.find((x) => x.id === id)!;
+        out.set(id, to.length > 0 ? to : broadcast(n.measure));
+      }
       return out;
     },
 
