@@ -89,6 +89,14 @@ beforeAll(async () => {
   });
 }, 60_000);
 
+/** A new instance of the service on the same schema, topics and Redis namespace (after `app.stop()`). */
+async function startAgain(directory: Record<string, string[]>) {
+  app = buildApp(configOf(directory), { logger, clock });
+  await app.start();
+  grpc.close();
+  grpc = new PunishmentServiceClient(`127.0.0.1:${app.grpcPort}`, credentials.createInsecure());
+}
+
 afterAll(async () => {
   grpc?.close();
   await reader?.disconnect();
@@ -282,9 +290,12 @@ describe('listings (失信名单): terms, broadcast and the consumption restrict
     expect(timers).toContainEqual({ subject_id: listing.id, due_at: listing.ends_at });
     const entries = await restricted(listed.idNumber);
     expect(entries.map((e) => e.measure).sort()).toEqual(['dishonest-list', 'restrict-consumption']);
-    const changed = of('restrictionsChanged', (c) => c.subjectHash === subjectHash(listed.idNumber));
-    expect(changed.at(-1)).toMatchObject({ cause: 'listed', noticeId: listingNotice });
-    expect(changed.at(-1)!.entries).toHaveLength(2);
+    const changed = await waitFor(
+      () => of('restrictionsChanged', (c) => c.subjectHash === subjectHash(listed.idNumber)).at(-1),
+      { what: 'RestrictionsChanged of the listed debtor' },
+    );
+    expect(changed).toMatchObject({ cause: 'listed', noticeId: listingNotice });
+    expect(changed.entries).toHaveLength(2);
   });
 
   it('ground (1) alone lists with no fixed term, and arms no expiry', async () => {
@@ -445,10 +456,7 @@ describe('removal (删除): exactly where the listing went, due within 3 working
     // CCB leaves the hub and ABC joins; the service comes back with the new directory.
     await app.stop();
     const changed = { ...DIRECTORY, bank: ['ICBC', 'ABC'] };
-    app = buildApp(configOf(changed), { logger, clock });
-    await app.start();
-    grpc.close();
-    grpc = new PunishmentServiceClient(`127.0.0.1:${app.grpcPort}`, credentials.createInsecure());
+    await startAgain(changed);
 
     // The ground arose on the eve of National Day: 10/8, 10/9 and the make-up Saturday 10/10.
     removal = await file(
@@ -517,9 +525,29 @@ describe('removal (删除): exactly where the listing went, due within 3 working
   });
 });
 
+/** Deleted at the applicant's request in the relisting test; relisted on the same ground 6 months later (last test). */
+const BARRED = { debtor: person(), caseNo: '(2026)川0104执2302号' };
+
 describe('the relisting bar (法释〔2017〕7号 art. 10 第四款)', () => {
   const debtor = person();
   const caseNo = '(2026)川0104执2301号';
+
+  it('a deletion at the applicant’s request bars the same ground in the case', async () => {
+    const listing = await file(
+      submission(BARRED.caseNo, 'dishonest-list', BARRED.debtor, { ground: 'evades-enforcement' }),
+    );
+    await requestsOf(listing, everyInstitution(DIRECTORY).length);
+    const removal = await file(
+      submission(BARRED.caseNo, 'dishonest-list-removal', BARRED.debtor, {
+        removalReason: 'applicant-request',
+      }),
+    );
+    await requestsOf(removal, everyInstitution(DIRECTORY).length);
+    const again = submission(BARRED.caseNo, 'dishonest-list', BARRED.debtor, {
+      ground: 'evades-enforcement',
+    });
+    expect(await check(again)).toMatchObject({ ok: false, errorCode: 'RELISTING_BARRED' });
+  });
 
   it('within 6 months of a deletion at the applicant’s request the same ground is refused, another ground accepted', async () => {
     const listing = await file(
@@ -637,8 +665,7 @@ describe('consistency of the interception projection', () => {
     await redis.del(...keys);
     // Meanwhile nothing may be read as "not restricted": the projection says it is not ready.
     expect((await read(removed.idNumber)).ready).toBe(false);
-    app = buildApp(configOf(DIRECTORY), { logger, clock });
-    await app.start();
+    await startAgain(DIRECTORY);
     expect(app.keeper.rebuilds).toBe(1);
     expect(await read(removed.idNumber)).toEqual({ ready: true, entries: [] });
     expect((await read(listed.idNumber)).entries).toHaveLength(2);
@@ -665,5 +692,13 @@ describe('consistency of the interception projection', () => {
     ]);
     expect(timers).toEqual([]);
     expect((await read(listed.idNumber)).entries).toEqual([]);
+    // More than 6 months after the deletion at the applicant's request, the same ground is accepted again.
+    const again = submission(BARRED.caseNo, 'dishonest-list', BARRED.debtor, {
+      ground: 'evades-enforcement',
+    });
+    expect(await check(again)).toEqual({ ok: true, errorCode: '', errorDetailsJson: '' });
+    const relisted = await file(again);
+    await requestsOf(relisted, everyInstitution(DIRECTORY).length);
+    expect(of('requestFailed', (f) => f.noticeId === relisted)).toEqual([]);
   });
 });
