@@ -61,6 +61,8 @@ export {
   RequestDispatched,
   RequestEscalated,
   RequestFailed,
+  RestrictionEntry,
+  RestrictionsChanged,
 } from './gen/enforcement/v1/events.js';
 export {
   CheckPunishmentResult,

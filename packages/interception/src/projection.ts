@@ -55,11 +55,22 @@ for i, key in ipairs(KEYS) do
 end
 return written`;
 
-type WithApply = Redis & { interceptionApply(keys: number, ...args: string[]): Promise<number> };
+// KEYS: rebuild token key, ready key; ARGV: token, ready value. Ready only if the token survived the rebuild.
+const READY_AFTER = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('DEL', KEYS[1])
+return 1`;
+
+type WithApply = Redis & {
+  interceptionApply(keys: number, ...args: string[]): Promise<number>;
+  interceptionReadyAfter(keys: number, ...args: string[]): Promise<number>;
+};
 
 export class InterceptionProjection {
   private readonly prefix: string;
   private readonly readyKey: string;
+  private readonly rebuildKey: string;
 
   /** `namespace` isolates deployments (and test files) sharing one Redis (HUB_NAMESPACE). */
   constructor(
@@ -68,8 +79,12 @@ export class InterceptionProjection {
   ) {
     this.prefix = `${namespace || 'hub'}:intercept:s:`;
     this.readyKey = `${namespace || 'hub'}:intercept:ready`;
+    this.rebuildKey = `${namespace || 'hub'}:intercept:rebuild`;
     if (!('interceptionApply' in redis)) {
       redis.defineCommand('interceptionApply', { lua: APPLY });
+    }
+    if (!('interceptionReadyAfter' in redis)) {
+      redis.defineCommand('interceptionReadyAfter', { lua: READY_AFTER });
     }
   }
 
@@ -103,6 +118,28 @@ export class InterceptionProjection {
   /** Marks the projection complete (after a rebuild), with when and by whom for operators. */
   async markReady(by: string, at: Date): Promise<void> {
     await this.redis.set(this.readyKey, JSON.stringify({ by, at: at.toISOString() }));
+  }
+
+  /**
+   * A rebuild begins: its token lives among the namespace's keys, so a loss of the keys during the rebuild
+   * takes it too and `markReadyAfter` refuses.
+   */
+  async beginRebuild(token: string): Promise<void> {
+    await this.redis.set(this.rebuildKey, token);
+  }
+
+  /** Marks the projection ready, atomically, only if the rebuild's token is still there; false: rebuild again. */
+  async markReadyAfter(token: string, by: string, at: Date): Promise<boolean> {
+    const value = JSON.stringify({ by, at: at.toISOString() });
+    return (
+      (await (this.redis as WithApply).interceptionReadyAfter(
+        2,
+        this.rebuildKey,
+        this.readyKey,
+        token,
+        value,
+      )) === 1
+    );
   }
 
   /** Marks it incomplete: readers refuse to answer until `markReady`. */

@@ -43,5 +43,5 @@ export async function settleNotices(
   for (const { noticeId, counts } of completed) {
     out.push(spec.events.event('notices', noticeId, 'noticeCompleted', { noticeId, ...counts }));
   }
-  if (completed.length > 0) await spec.hooks?.onCompleted?.(tx, completed);
+  if (completed.length > 0) await spec.hooks?.onCompleted?.(tx, completed, { now });
 }

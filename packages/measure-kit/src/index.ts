@@ -2,6 +2,7 @@ export { completionCounts } from './completion.js';
 export { createMeasureHandler } from './measure-handler.js';
 export {
   buildMeasureService,
+  type Companion,
   type MeasureServiceConfig,
   type MeasureServiceDefinition,
 } from './measure-service.js';

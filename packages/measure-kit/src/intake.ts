@@ -17,6 +17,7 @@ import { readResult } from './answers.js';
 import { requestEvents } from './dispatch.js';
 import type {
   AnsweredRow,
+  HookTarget,
   IntakeNotice,
   MeasureServiceSpec,
   PlannedRow,
@@ -58,9 +59,12 @@ export async function takeIn(
   const refused = spec.hooks?.refuses
     ? await spec.hooks.refuses(tx, { notices, now })
     : new Map<string, RequestFailure>();
+  const redirected = spec.hooks?.targets
+    ? await spec.hooks.targets(tx, { notices, directory: spec.directory, now })
+    : new Map<string, readonly HookTarget[]>();
   const planned = notices.map((notice) => {
     const failure = refused.get(notice.id);
-    const requests = plan(notice, spec, now);
+    const requests = plan(notice, spec, now, redirected.get(notice.id));
     if (!failure) return { notice, requests };
     // Never sent, so nothing is due: stored as failed with the hook's code.
     return {
@@ -102,7 +106,7 @@ export async function takeIn(
       if (reuse) answered.push(answeredByReuse(notice, r, reuse, spec));
     }
   }
-  await spec.hooks?.onPlanned?.(tx, { notices, requests });
+  await spec.hooks?.onPlanned?.(tx, { notices, requests, now });
   if (answered.length > 0) await spec.hooks?.onAnswered?.(tx, answered);
   return notices.map((n) => n.id);
 }
@@ -141,21 +145,47 @@ function toIntake(i: NoticeIssued & { notice: NonNullable<NoticeIssued['notice']
   };
 }
 
-/** One request per institution (domain planRequests), each routed one stamped with its SLA deadlines. */
-function plan(n: IntakeNotice, spec: MeasureServiceSpec, now: Date): PlannedRow[] {
-  const targets = n.submission.targets.map((t) => ({
-    agency: t.agency as AgencyKind,
-    institution: t.institution || undefined,
-  }));
-  return planRequests(targets, spec.directory).map((p) => ({
+/**
+ * One request per institution (domain planRequests), each routed one stamped with its SLA deadlines (as the
+ * service's `deadlines` hook may bring them forward). `hooked` replaces the notice's own targets: its named
+ * institutions are planned as named (see MeasureHooks.targets), its agency kinds through the directory.
+ */
+function plan(
+  n: IntakeNotice,
+  spec: MeasureServiceSpec,
+  now: Date,
+  hooked: readonly HookTarget[] | undefined,
+): PlannedRow[] {
+  const targets =
+    hooked ??
+    n.submission.targets.map((t) => ({
+      agency: t.agency as AgencyKind,
+      institution: t.institution || undefined,
+    }));
+  const named = hooked?.filter((t) => t.institution) ?? [];
+  const directory = new Map(spec.directory);
+  for (const t of named) directory.set(t.agency, [...(directory.get(t.agency) ?? []), t.institution!]);
+  return planRequests(targets, hooked ? directory : spec.directory).map((p) => ({
     ...p,
     id: randomUUID(),
     noticeId: n.id,
-    ...(p.failure
-      ? {}
-      : { deadlines: deadlinesFor(slaFor(spec.sla.policy, p.agency, n.measure), now, spec.calendar) }),
+    ...(p.failure ? {} : { deadlines: deadlinesOf(n, p.agency, spec, now) }),
   }));
 }
+
+function deadlinesOf(n: IntakeNotice, agency: AgencyKind, spec: MeasureServiceSpec, now: Date) {
+  const planned = deadlinesFor(slaFor(spec.sla.policy, agency, n.measure), now, spec.calendar);
+  const d = spec.hooks?.deadlines?.(n, planned) ?? planned;
+  const answerBy = earliest(d.answerBy, planned.answerBy);
+  return {
+    ...planned,
+    acknowledgeBy: earliest(d.acknowledgeBy, answerBy),
+    answerBy,
+    escalateAt: new Date(Math.max(d.escalateAt.getTime(), answerBy.getTime())),
+  };
+}
+
+const earliest = (a: Date, b: Date) => new Date(Math.min(a.getTime(), b.getTime()));
 
 /** A new request is pending; one that cannot be routed has failed, one answered by reuse has its answer. */
 function initialStatus(r: PlannedRow, reuse: Reuse | undefined): RequestStatus {

@@ -27,6 +27,13 @@ export interface MeasureServiceConfig extends RuntimeConfig {
   HUB_SLA_POLICY_FILE?: string | undefined;
 }
 
+/** Something running beside a measure service's consumers (see MeasureServiceDefinition.companions). */
+export interface Companion {
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
 export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
   /** The service, as the domain names it: it takes in exactly the measures `measureService` gives it. */
   service: HubService;
@@ -50,6 +57,17 @@ export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
     registry: ReturnType<typeof createMetricsRegistry>;
     clock: Clock;
   }) => void;
+  /**
+   * What else runs with the service (e.g. punishment's projection keeper over Redis): started once the schema
+   * is migrated and the consumers run, stopped before them (`stop`), released after them (`close`: clients the
+   * hooks and consumers use until the end).
+   */
+  companions?: (ctx: {
+    pool: Pool;
+    logger: Logger;
+    clock: Clock;
+    registry: ReturnType<typeof createMetricsRegistry>;
+  }) => readonly Companion[];
   /** Its gRPC read API over its own tables. */
   grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger; events: EventFactory }) => GrpcServer;
   /**
@@ -104,6 +122,7 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
     readiness: [{ name: 'postgres', check: () => runtime.readiness() }],
   });
   registerErrorHandling(http);
+  const companions = def.companions?.({ pool: runtime.pool, logger, clock: deps.clock, registry }) ?? [];
   const grpc = def.grpc({ pool: runtime.pool, clock: deps.clock, logger, events: runtime.events });
   const timers =
     def.timers &&
@@ -123,6 +142,7 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
     timers,
     async start() {
       await runtime.start();
+      for (const c of companions) await c.start?.();
       timers?.start();
       await http.listen({ host: def.listen.host, port: def.listen.port });
       app.grpcPort = await bindGrpc(grpc, `${def.listen.host}:${def.listen.grpcPort}`);
@@ -131,7 +151,9 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
       await shutdownGrpc(grpc);
       await http.close();
       await timers?.stop();
+      for (const c of [...companions].reverse()) await c.stop?.();
       await runtime.stop();
+      for (const c of [...companions].reverse()) await c.close?.();
     },
   } satisfies ServiceApp & Record<string, unknown>;
   return app;

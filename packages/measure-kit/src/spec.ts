@@ -47,6 +47,12 @@ export interface PlannedRow extends Omit<PlannedRequest, 'failure'> {
   deadlines?: Deadlines;
 }
 
+/** Where a hook sends a notice: an agency kind (every connected institution of it) or one institution. */
+export interface HookTarget {
+  agency: AgencyKind;
+  institution?: string;
+}
+
 /** An answer a service gives itself instead of asking the institution again (query's answer reuse). */
 export interface Reuse {
   fromRequestId: string;
@@ -103,6 +109,28 @@ export interface MeasureHooks {
     batch: { notices: readonly IntakeNotice[]; now: Date },
   ): Promise<ReadonlyMap<string, RequestFailure>>;
   /**
+   * Where new notices go instead of their own `targets` (by notice id; a notice not in the map keeps its
+   * targets), judged in the batch's transaction: for measures broadcast to every connected institution whatever
+   * the court named, and for withdrawals that must reach exactly the institutions the withdrawn measure reached.
+   * A target naming only the agency kind means every institution of that kind in the directory; one naming an
+   * institution is planned as named, without consulting the directory, since the hook names an institution it
+   * knows received an earlier notice (a directory change since must not keep the withdrawal from it).
+   */
+  targets?(
+    tx: Tx,
+    batch: {
+      notices: readonly IntakeNotice[];
+      directory: ReadonlyMap<AgencyKind, readonly string[]>;
+      now: Date;
+    },
+  ): Promise<ReadonlyMap<string, readonly HookTarget[]>>;
+  /**
+   * The deadlines stamped on a notice's requests, given the SLA policy's: a service may bring the answer
+   * deadline forward for a legal limit of its own (a listing's deletion within 3 working days). The escalation
+   * never comes before the answer deadline.
+   */
+  deadlines?(notice: IntakeNotice, planned: Deadlines): Deadlines;
+  /**
    * Which planned requests are answered without asking (by request id). They are still dispatched, as reuse
    * records carrying `reusedFromRequestId`, and answered at once with `RequestAnswered`.
    */
@@ -113,12 +141,12 @@ export interface MeasureHooks {
   /** After the batch's new notices and their requests are stored. */
   onPlanned?(
     tx: Tx,
-    batch: { notices: readonly IntakeNotice[]; requests: readonly PlannedRow[] },
+    batch: { notices: readonly IntakeNotice[]; requests: readonly PlannedRow[]; now: Date },
   ): Promise<void>;
   /** After requests reached their answer (the first terminal answer each; repeats never come here). */
   onAnswered?(tx: Tx, answered: readonly AnsweredRow[]): Promise<void>;
   /** After notices completed (each once), with the counts their NoticeCompleted carries. */
-  onCompleted?(tx: Tx, completed: readonly CompletedNotice[]): Promise<void>;
+  onCompleted?(tx: Tx, completed: readonly CompletedNotice[], ctx: { now: Date }): Promise<void>;
 }
 
 export interface MeasureServiceSpec {

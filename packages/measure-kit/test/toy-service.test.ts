@@ -116,7 +116,13 @@ async function caughtUp(topics: ('notices' | 'progress')[]) {
 describe('a measure service built only on the skeleton', () => {
   it('takes a restrict-exit notice to the exit bureau and completes it when the bureau answers', async () => {
     const noticeId = crypto.randomUUID();
-    const debtor = { kind: 'person', name: '李某', idNumber: '11010519491231002X', creditCode: '' };
+    const debtor = {
+      kind: 'person',
+      name: '李某',
+      idNumber: '11010519491231002X',
+      creditCode: '',
+      responsiblePersons: [],
+    };
     await issue(noticeId, debtor as NoticeSubmission['debtor']);
 
     const request = await waitFor(
@@ -179,7 +185,13 @@ describe('a measure service built only on the skeleton', () => {
   it('leaves alone what its rules refuse: an organisation debtor, and notices of other measures', async () => {
     const organisation = crypto.randomUUID();
     const inquiry = crypto.randomUUID();
-    const company = { kind: 'organisation', name: '某公司', idNumber: '', creditCode: '91510100MA6CGUGA1W' };
+    const company = {
+      kind: 'organisation',
+      name: '某公司',
+      idNumber: '',
+      creditCode: '91510100MA6CGUGA1W',
+      responsiblePersons: [],
+    };
     await issue(organisation, company as NoticeSubmission['debtor']);
     await issue(inquiry, company as NoticeSubmission['debtor'], 'query');
     await caughtUp(['notices']);

@@ -6,6 +6,7 @@ import * as agencySim from '@hub/agency-sim';
 import { type Clock, type HubService, isMeasureService } from '@hub/domain';
 import * as freezeDeduct from '@hub/freeze-deduct';
 import * as gateway from '@hub/gateway';
+import * as punishment from '@hub/punishment';
 import * as query from '@hub/query';
 import type { Logger, ServiceApp } from '@hub/service-kit';
 import * as tracker from '@hub/tracker';
@@ -33,6 +34,7 @@ export const SERVICE_MODULES: Record<string, ServiceModule<unknown>> = {
   'adapter-provident-fund': module(adapterProvidentFund),
   query: module(query),
   'freeze-deduct': module(freezeDeduct),
+  punishment: module(punishment),
   gateway: module(gateway),
   'agency-sim': module(agencySim),
 };

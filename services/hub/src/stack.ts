@@ -47,6 +47,7 @@ export async function startStack(
       if (name === 'tracker') env.TRACKER_GRPC_URL = `127.0.0.1:${grpcPort}`;
       if (name === 'query') env.QUERY_GRPC_URL = `127.0.0.1:${grpcPort}`;
       if (name === 'freeze-deduct') env.FREEZE_DEDUCT_GRPC_URL = `127.0.0.1:${grpcPort}`;
+      if (name === 'punishment') env.PUNISHMENT_GRPC_URL = `127.0.0.1:${grpcPort}`;
       // Later services (the mock agencies) find each adapter at ADAPTER_<KIND>_URL.
       if (name.startsWith('adapter-') && url) env[`${name.toUpperCase().replace(/-/g, '_')}_URL`] = url;
     }

@@ -1,0 +1,53 @@
+import { endpoints, isolate } from '@hub/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InterceptionProjection } from '../src/projection.js';
+
+const iso = isolate();
+const redis = new Redis(endpoints().redisUrl);
+const projection = new InterceptionProjection(redis, iso.namespace);
+const NOW = new Date('2026-11-20T02:00:00Z');
+const entry = (id: string, endsAt?: string) => ({
+  entryId: id,
+  measure: 'dishonest-list',
+  courtCode: '川0104',
+  caseNo: '(2026)川0104执1号',
+  noticeId: id,
+  since: '2026-11-20T01:00:00Z',
+  ...(endsAt ? { endsAt } : {}),
+  role: 'debtor',
+  debtorKind: 'person',
+});
+
+afterAll(async () => {
+  const keys = await redis.keys(`${iso.namespace}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('InterceptionProjection', () => {
+  it('keeps the newest version whatever the order, and drops entries past their term', async () => {
+    expect(await projection.apply([{ hash: 'a', version: 2, entries: [] }])).toBe(1);
+    expect(await projection.apply([{ hash: 'a', version: 1, entries: [entry('e1')] }])).toBe(0);
+    await projection.apply([
+      { hash: 'b', version: 1, entries: [entry('e2', '2026-11-20T01:30:00Z'), entry('e3')] },
+    ]);
+    const r = await projection.read(['a', 'b', 'c'], NOW);
+    expect(r.standings.get('a')).toEqual([]);
+    expect(r.standings.get('b')!.map((e) => e.entryId)).toEqual(['e3']);
+    expect(r.standings.get('c')).toEqual([]);
+  });
+
+  it('a rebuild is marked ready only if no key was lost while it ran', async () => {
+    await projection.markRebuilding();
+    await projection.beginRebuild('t1');
+    expect(await projection.markReadyAfter('t1', 'test', NOW)).toBe(true);
+    expect(await projection.isReady()).toBe(true);
+    await projection.markRebuilding();
+    await projection.beginRebuild('t2');
+    const keys = await redis.keys(`${iso.namespace}:intercept:*`);
+    await redis.del(...keys);
+    expect(await projection.markReadyAfter('t2', 'test', NOW)).toBe(false);
+    expect((await projection.read(['a'], NOW)).ready).toBe(false);
+  });
+});

@@ -1,0 +1,21 @@
+import { commonEnv, env, parseEnv } from '@hub/service-kit';
+import { z } from 'zod';
+
+const schema = z.object({
+  ...commonEnv,
+  PUNISHMENT_HOST: z.string().default('127.0.0.1'),
+  /** Health and metrics only: the punishment service has no public API. */
+  PUNISHMENT_PORT: env.port(8123),
+  /** gRPC (admission, a case's restrictions, the public list) for the gateway. */
+  PUNISHMENT_GRPC_PORT: env.port(50055),
+  /** Longest real sleep of the listing-expiry timer sweeper, milliseconds. */
+  PUNISHMENT_TIMER_SWEEP_MS: env.positiveInt(250),
+  /** Real milliseconds between checks that the interception projection in Redis is complete. */
+  PUNISHMENT_PROJECTION_CHECK_MS: env.positiveInt(1000),
+});
+
+export type PunishmentConfig = z.infer<typeof schema>;
+
+export function loadConfig(source: Record<string, string | undefined>): PunishmentConfig {
+  return parseEnv(schema, source);
+}

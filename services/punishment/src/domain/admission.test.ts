@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { admitPunishment, admitPunishments, type DebtorEntry, type PunishmentNotice } from './admission.js';
+import { fitsVisibleId } from './public-list.js';
+
+const NOW = new Date('2026-11-20T10:00:00+08:00');
+const base: PunishmentNotice = {
+  subjectHash: 'h1',
+  caseNo: '(2026)川0104执1号',
+  courtCode: '川0104',
+  measure: 'dishonest-list',
+  grounds: ['evades-enforcement'],
+};
+const entry = (over: Partial<DebtorEntry>): DebtorEntry => ({
+  id: 'e1',
+  noticeId: 'n1',
+  subjectHash: 'h1',
+  caseNo: base.caseNo,
+  courtCode: '川0104',
+  measure: 'dishonest-list',
+  state: 'live',
+  grounds: ['evades-enforcement'],
+  impliedBy: null,
+  removalReason: null,
+  removalStartedAt: null,
+  ...over,
+});
+
+describe('admitPunishment', () => {
+  it('refuses a second listing of the debtor in the case, and a second restriction', () => {
+    expect(admitPunishment(base, [entry({})], NOW)).toMatchObject({ ok: false, code: 'ALREADY_LISTED' });
+    expect(
+      admitPunishment(
+        { ...base, measure: 'restrict-exit', grounds: [] },
+        [entry({ measure: 'restrict-exit' })],
+        NOW,
+      ),
+    ).toMatchObject({ ok: false, code: 'ALREADY_RESTRICTED' });
+  });
+
+  it('a listing’s implied consumption restriction does not make a restriction notice a duplicate', () => {
+    const implied = entry({ id: 'e2', measure: 'restrict-consumption', impliedBy: 'e1' });
+    expect(
+      admitPunishment({ ...base, measure: 'restrict-consumption', grounds: [] }, [implied], NOW),
+    ).toEqual({
+      ok: true,
+    });
+  });
+
+  it('a removal withdraws the live listing of its own court, names another court’s, or finds none', () => {
+    const removal = { ...base, measure: 'dishonest-list-removal' as const, grounds: [] };
+    const live = entry({});
+    expect(admitPunishment(removal, [live], NOW)).toEqual({ ok: true, withdraws: live });
+    expect(admitPunishment(removal, [entry({ courtCode: '川0105' })], NOW)).toMatchObject({
+      ok: false,
+      code: 'LISTING_OF_ANOTHER_COURT',
+    });
+    expect(admitPunishment(removal, [entry({ state: 'removed' })], NOW)).toMatchObject({
+      ok: false,
+      code: 'LISTING_NOT_FOUND',
+    });
+    expect(
+      admitPunishment(
+        { ...removal, measure: 'restrict-exit-lift' },
+        [entry({ measure: 'restrict-consumption' })],
+        NOW,
+      ),
+    ).toMatchObject({ ok: false, code: 'RESTRICTION_NOT_FOUND' });
+  });
+
+  it('bars relisting on the same ground for 6 months after a deletion at the applicant’s request', () => {
+    const removed = entry({
+      state: 'removed',
+      removalReason: 'applicant-request',
+      removalStartedAt: new Date('2026-08-01T10:00:00+08:00'),
+    });
+    const barred = admitPunishment(base, [removed], NOW);
+    expect(barred).toMatchObject({
+      ok: false,
+      code: 'RELISTING_BARRED',
+      details: [
+        { rule: 'RELISTING_BAR_2017_ART10', path: 'params.ground', until: '2027-02-01T02:00:00.000Z' },
+      ],
+    });
+    expect(admitPunishment({ ...base, grounds: ['breaches-settlement'] }, [removed], NOW)).toEqual({
+      ok: true,
+    });
+    expect(admitPunishment(base, [removed], new Date('2027-02-01T10:00:01+08:00'))).toEqual({ ok: true });
+    expect(admitPunishment(base, [{ ...removed, removalReason: 'performed' }], NOW)).toEqual({ ok: true });
+    expect(admitPunishment({ ...base, caseNo: '(2026)川0104执2号' }, [removed], NOW)).toEqual({ ok: true });
+  });
+
+  it('judges a batch in order: a listing then a duplicate; a removal then a second removal', () => {
+    const removal = { ...base, measure: 'dishonest-list-removal' as const, grounds: [] };
+    const results = admitPunishments(
+      [
+        { id: 'a', notice: base },
+        { id: 'b', notice: base },
+        { id: 'c', notice: removal },
+        { id: 'd', notice: removal },
+      ],
+      [],
+      NOW,
+    );
+    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual([
+      'ok',
+      'ALREADY_LISTED',
+      'ok',
+      'LISTING_NOT_FOUND',
+    ]);
+  });
+});
+
+describe('fitsVisibleId', () => {
+  it('matches what the public list shows, and nothing it hides', () => {
+    expect(fitsVisibleId('110105********002X', '110105')).toBe(true);
+    expect(fitsVisibleId('110105********002X', '1101051949')).toBe(true);
+    expect(fitsVisibleId('110105********002X', '110106')).toBe(false);
+    expect(fitsVisibleId('91510100MA61234567', '91510100')).toBe(true);
+    expect(fitsVisibleId('91510100MA61234567', '91510101')).toBe(false);
+    expect(fitsVisibleId('110105********002X', '')).toBe(true);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Admission of punishment notices (惩戒措施), one pure decision shared by the gateway's question
+ * (CheckPunishments, each notice on its own) and intake's (the batch in order, each admitted notice counted
+ * for the next): against the subject's entries in the case, whichever court placed them.
+ */
+import {
+  type DishonestGroundCode,
+  type ErrorCode,
+  type PunishmentMeasure,
+  RELISTING_BAR,
+  type RemovalReasonCode,
+  relistingBarEnds,
+  WITHDRAWAL_OF,
+} from '@hub/domain';
+
+/** A punishment notice as admission reads it. */
+export interface PunishmentNotice {
+  /** The debtor's subject hash (@hub/interception subjectHash). */
+  subjectHash: string;
+  caseNo: string;
+  courtCode: string;
+  measure: PunishmentMeasure;
+  /** A listing's grounds (params.ground and otherGrounds); empty for other measures. */
+  grounds: readonly DishonestGroundCode[];
+  removalReason?: RemovalReasonCode | undefined;
+}
+
+export type EntryState = 'live' | 'removing' | 'removed' | 'expired';
+
+/** What admission needs of a stored entry of the debtor itself (role debtor) in the notice's case. */
+export interface DebtorEntry {
+  id: string;
+  noticeId: string;
+  subjectHash: string;
+  caseNo: string;
+  courtCode: string;
+  measure: string;
+  state: EntryState;
+  grounds: readonly string[];
+  /** Set on an entry following from another (a listing's consumption restriction): never matched itself. */
+  impliedBy: string | null;
+  removalReason: string | null;
+  /** When its removal was taken in (the bar runs from the deletion, 法释〔2017〕7号 art. 10). */
+  removalStartedAt: Date | null;
+}
+
+export type Admission =
+  | { ok: true; withdraws?: DebtorEntry }
+  | { ok: false; code: ErrorCode; details: Record<string, unknown>[] };
+
+const refuse = (code: ErrorCode, detail: Record<string, unknown>): Admission => ({
+  ok: false,
+  code,
+  details: [{ code, ...detail }],
+});
+
+const sameCase = (n: PunishmentNotice, e: DebtorEntry) =>
+  e.subjectHash === n.subjectHash && e.caseNo === n.caseNo && e.impliedBy === null;
+
+/** One notice against the debtor's entries in its case. A withdrawal names the entry it withdraws. */
+export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEntry[], now: Date): Admission {
+  const mine = entries.filter((e) => sameCase(n, e));
+  const withdrawn = WITHDRAWAL_OF[n.measure];
+  if (withdrawn) {
+    const live = mine.filter((e) => e.measure === withdrawn && e.state === 'live');
+    const listing = withdrawn === 'dishonest-list';
+    const own = live.find((e) => e.courtCode === n.courtCode);
+    if (own) return { ok: true, withdraws: own };
+    if (live.length > 0)
+      return refuse(listing ? 'LISTING_OF_ANOTHER_COURT' : 'RESTRICTION_OF_ANOTHER_COURT', {
+        path: 'caseNo',
+        courtCode: live[0]!.courtCode,
+      });
+    return refuse(listing ? 'LISTING_NOT_FOUND' : 'RESTRICTION_NOT_FOUND', { path: 'caseNo' });
+  }
+  if (mine.some((e) => e.measure === n.measure && e.state === 'live'))
+    return refuse(n.measure === 'dishonest-list' ? 'ALREADY_LISTED' : 'ALREADY_RESTRICTED', {
+      path: 'measure',
+    });
+  if (n.measure === 'dishonest-list') {
+    for (const e of mine) {
+      if (e.measure !== 'dishonest-list' || !e.removalStartedAt || !e.removalReason) continue;
+      const until = relistingBarEnds(e.removalReason as RemovalReasonCode, e.removalStartedAt);
+      const ground = n.grounds.find((g) => e.grounds.includes(g));
+      if (until && ground && now < until)
+        return refuse('RELISTING_BARRED', {
+          path: 'params.ground',
+          ground,
+          rule: RELISTING_BAR.rule,
+          source: RELISTING_BAR.source,
+          until: until.toISOString(),
+        });
+    }
+  }
+  return { ok: true };
+}
+
+/**
+ * A batch in order: each admitted notice is counted for the ones after it (a listing makes a second one
+ * ALREADY_LISTED; a removal makes a second removal LISTING_NOT_FOUND and a relisting on its ground barred).
+ */
+export function admitPunishments(
+  notices: readonly { id: string; notice: PunishmentNotice }[],
+  stored: readonly DebtorEntry[],
+  now: Date,
+): Admission[] {
+  const entries = [...stored];
+  return notices.map(({ id, notice: n }) => {
+    const a = admitPunishment(n, entries, now);
+    if (!a.ok) return a;
+    if (a.withdraws) {
+      const i = entries.indexOf(a.withdraws);
+      entries[i] = {
+        ...a.withdraws,
+        state: 'removing',
+        removalReason: n.removalReason ?? null,
+        removalStartedAt: now,
+      };
+    } else {
+      entries.push({
+        id,
+        noticeId: id,
+        subjectHash: n.subjectHash,
+        caseNo: n.caseNo,
+        courtCode: n.courtCode,
+        measure: n.measure,
+        state: 'live',
+        grounds: n.grounds,
+        impliedBy: null,
+        removalReason: null,
+        removalStartedAt: null,
+      });
+    }
+    return a;
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * Which entries a notice places (pure): the debtor's own entry, and the entries bound with it —
+ * a listing restricts consumption too (法释〔2015〕17号 art. 1), and an organisation's consumption restriction
+ * binds its legal representative and each responsible person (art. 3 第二款), each an entry of its own.
+ */
+import type { NoticeSubmission } from '@hub/contracts';
+import {
+  type BoundRole,
+  type DishonestGroundCode,
+  dishonestListingTerm,
+  isDishonestGround,
+  maskIdNumber,
+  maskName,
+  type PunishmentMeasure,
+  RESPONSIBLE_ROLES,
+  type ResponsibleRole,
+} from '@hub/domain';
+import { subjectHash } from '@hub/interception';
+
+export interface PlacedEntry {
+  id: string;
+  subjectHash: string;
+  subjectMasked: string;
+  debtorKind: string;
+  role: BoundRole;
+  measure: 'dishonest-list' | 'restrict-consumption' | 'restrict-exit';
+  courtCode: string;
+  courtName: string;
+  caseNo: string;
+  noticeId: string;
+  grounds: DishonestGroundCode[];
+  since: Date;
+  endsAt: Date | null;
+  impliedBy: string | null;
+  /** The public list's name and visible ID (dishonest-list, the debtor only). */
+  publicName: string | null;
+  publicId: string | null;
+}
+
+/** The debtor's identifier: a resident ID or a credit code. */
+export const debtorIdOf = (n: NoticeSubmission) => n.debtor?.idNumber || n.debtor?.creditCode || '';
+
+/** A listing's grounds: params.ground then otherGrounds, each once, unknown codes left out. */
+export function groundsOf(n: NoticeSubmission): DishonestGroundCode[] {
+  const all = [n.params?.ground, ...(n.params?.otherGrounds ?? [])].filter(isDishonestGround);
+  return [...new Set(all)];
+}
+
+/** As the public list shows an ID: first 6 and last 4 of a resident ID; a credit code in full. */
+export const publicIdOf = (kind: string, id: string) => (kind === 'organisation' ? id : maskIdNumber(id));
+
+const masked = (name: string, id: string) => `${maskName(name)} ${maskIdNumber(id)}`;
+
+const ROLES: readonly string[] = RESPONSIBLE_ROLES;
+const responsibleRole = (r: string): ResponsibleRole =>
+  ROLES.includes(r) ? (r as ResponsibleRole) : 'directly-responsible';
+
+/**
+ * The entries a placing notice (dishonest-list, restrict-consumption, restrict-exit) puts on its subjects.
+ * `newId` gives each entry its id.
+ */
+export function entriesPlacedBy(
+  noticeId: string,
+  n: NoticeSubmission,
+  now: Date,
+  newId: () => string,
+): PlacedEntry[] {
+  const measure = n.measure as PunishmentMeasure;
+  if (measure !== 'dishonest-list' && measure !== 'restrict-consumption' && measure !== 'restrict-exit')
+    return [];
+  const debtor = n.debtor;
+  const id = debtorIdOf(n);
+  const kind = debtor?.kind ?? 'person';
+  const grounds = measure === 'dishonest-list' ? groundsOf(n) : [];
+  const endsAt =
+    measure === 'dishonest-list' ? listingEnds(grounds, now, n.params?.extensionYears ?? 0) : null;
+  const base = {
+    courtCode: n.court?.code ?? '',
+    courtName: n.court?.name ?? '',
+    caseNo: n.caseNo,
+    noticeId,
+    since: now,
+  };
+  const own: PlacedEntry = {
+    ...base,
+    id: newId(),
+    subjectHash: subjectHash(id),
+    subjectMasked: masked(debtor?.name ?? '', id),
+    debtorKind: kind,
+    role: 'debtor',
+    measure,
+    grounds,
+    endsAt,
+    impliedBy: null,
+    publicName: measure === 'dishonest-list' ? (debtor?.name ?? '') : null,
+    publicId: measure === 'dishonest-list' ? publicIdOf(kind, id) : null,
+  };
+  if (measure === 'restrict-exit') return [own];
+  // A listing's consumption restriction follows from it and ends with it; a restriction is the notice's own.
+  const restricting = measure === 'dishonest-list';
+  const consumption = (
+    role: BoundRole,
+    person: { name: string; idNumber: string },
+    subjectKind: string,
+  ): PlacedEntry => ({
+    ...base,
+    id: newId(),
+    subjectHash: subjectHash(person.idNumber),
+    subjectMasked: masked(person.name, person.idNumber),
+    debtorKind: subjectKind,
+    role,
+    measure: 'restrict-consumption',
+    grounds: [],
+    endsAt: restricting ? endsAt : null,
+    impliedBy: restricting ? own.id : null,
+    publicName: null,
+    publicId: null,
+  });
+  const bound: PlacedEntry[] = [];
+  if (restricting) bound.push(consumption('debtor', { name: debtor?.name ?? '', idNumber: id }, kind));
+  if (kind === 'organisation') {
+    const rep = debtor?.legalRepresentative;
+    if (rep?.idNumber) bound.push(consumption('legal-representative', rep, 'person'));
+    for (const p of debtor?.responsiblePersons ?? [])
+      if (p.idNumber) bound.push(consumption(responsibleRole(p.role), p, 'person'));
+  }
+  // One entry per subject and role: the same person named twice binds once.
+  const seen = new Set<string>();
+  const unique = bound.filter((e) => {
+    const k = `${e.subjectHash}/${e.role}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return [own, ...unique];
+}
+
+/** A listing's term end (art. 2); an extension the rules refuse (the gateway's check) lists for the base term. */
+function listingEnds(
+  grounds: readonly DishonestGroundCode[],
+  now: Date,
+  extensionYears: number,
+): Date | null {
+  const term = dishonestListingTerm(grounds, now, extensionYears);
+  if (term.ok) return term.endsAt;
+  const base = dishonestListingTerm(grounds, now);
+  return base.ok ? base.endsAt : null;
+}

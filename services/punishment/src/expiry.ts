@@ -1,0 +1,39 @@
+/**
+ * A listing's term (法释〔2017〕7号 art. 2) as a durable timer (@hub/timers), armed when the listing is placed:
+ * at its end the listing and what follows from it go `expired` and the subjects' standings are announced
+ * (cause `expired`). A listing withdrawn before then is no longer live, and its timer changes nothing.
+ */
+import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
+import type { Logger } from '@hub/service-kit';
+import type { PoolClient } from '@hub/store';
+import type { TransactionalHandler } from '@hub/timers';
+import { markExpired } from './sql/entries.js';
+import { announce } from './standings.js';
+
+export const EXPIRY_TIMER = 'punishment.listing-expiry';
+
+export function expiryTimerHandlers(deps: { events: EventFactory; logger: Logger }): TransactionalHandler[] {
+  return [
+    {
+      kind: EXPIRY_TIMER,
+      mode: 'transaction',
+      async fire(tx: PoolClient, timers, { now }) {
+        const expired = await markExpired(
+          tx,
+          timers.map((t) => t.subjectId),
+          now,
+        );
+        const out: OutboxMessage[] = [];
+        await announce(
+          tx,
+          expired.map((e) => ({ subjectHash: e.subjectHash, cause: 'expired', noticeId: '' })),
+          deps.events,
+          now,
+          out,
+        );
+        await enqueue(tx, out);
+        if (expired.length > 0) deps.logger.info({ entries: expired.length }, 'listings expired at term end');
+      },
+    },
+  ];
+}

@@ -1,0 +1,274 @@
+/**
+ * The punishment service's rules as measure-kit hooks, in the batch's transaction: admission (the same
+ * decision CheckPunishments gives the gateway), where each notice goes (every institution acting on the
+ * measure; a withdrawal exactly where the withdrawn measure went), the deletion deadline, the entries placed or
+ * withdrawn with each subject's new standing, and the entries removed once every institution confirmed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { NoticeSubmission } from '@hub/contracts';
+import {
+  type AgencyKind,
+  agenciesActingOn,
+  dishonestDeletionDeadline,
+  ERROR_CATALOG,
+  isRemovalReason,
+  type PunishmentMeasure,
+  WITHDRAWAL_OF,
+  type WorkingDayCalendar,
+} from '@hub/domain';
+import type { InterceptionProjection } from '@hub/interception';
+import { subjectHash } from '@hub/interception';
+import type { HookTarget, IntakeNotice, MeasureHooks, RequestFailure } from '@hub/measure-kit';
+import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
+import type { Logger } from '@hub/service-kit';
+import type { Queryable } from '@hub/store';
+import { scheduleTimers } from '@hub/timers';
+import { type Admission, admitPunishments, type PunishmentNotice } from './domain/admission.js';
+import { debtorIdOf, entriesPlacedBy, groundsOf } from './domain/entries.js';
+import { EXPIRY_TIMER } from './expiry.js';
+import { holdRebuildOff } from './projection.js';
+import {
+  debtorEntries,
+  insertEntries,
+  lockDebtors,
+  markRemoved,
+  markRemoving,
+  reachedBy,
+} from './sql/entries.js';
+import { announce, type Cause, type Change } from './standings.js';
+
+/** A submitted or sealed notice as admission reads it. */
+export function punishmentNoticeOf(n: NoticeSubmission): PunishmentNotice {
+  const reason = n.params?.removalReason;
+  return {
+    subjectHash: subjectHash(debtorIdOf(n)),
+    caseNo: n.caseNo,
+    courtCode: n.court?.code ?? '',
+    measure: n.measure as PunishmentMeasure,
+    grounds: groundsOf(n),
+    removalReason: isRemovalReason(reason) ? reason : undefined,
+  };
+}
+
+/** The gateway's question: each notice on its own, against what is stored. */
+export async function checkPunishments(
+  db: Queryable,
+  submissions: readonly NoticeSubmission[],
+  now: Date,
+): Promise<Admission[]> {
+  const notices = submissions.map(punishmentNoticeOf);
+  const stored = await debtorEntries(db, notices);
+  return notices.map((n, i) => admitPunishments([{ id: `check-${i}`, notice: n }], stored, now)[0]!);
+}
+
+export const checkResultOf = (a: Admission) =>
+  a.ok
+    ? { ok: true, errorCode: '', errorDetailsJson: '' }
+    : { ok: false, errorCode: a.code, errorDetailsJson: JSON.stringify(a.details) };
+
+const failureOf = (a: Extract<Admission, { ok: false }>): RequestFailure => ({
+  code: a.code,
+  reason: `${ERROR_CATALOG[a.code].message} ${JSON.stringify(a.details)}`,
+});
+
+const CAUSE: Record<PunishmentMeasure, Cause> = {
+  'dishonest-list': 'listed',
+  'restrict-consumption': 'restricted',
+  'restrict-exit': 'restricted',
+  'dishonest-list-removal': 'removed',
+  'restrict-consumption-lift': 'lifted',
+  'restrict-exit-lift': 'lifted',
+};
+
+/** When a removal's ground arose: as the court states it, else when it issued the removal. */
+const groundAroseAt = (n: NoticeSubmission) => new Date(n.params?.groundAroseAt || n.issuedAt);
+
+const validDate = (d: Date) => (Number.isNaN(d.getTime()) ? null : d);
+
+export interface PunishmentHookDeps {
+  logger: Logger;
+  events: EventFactory;
+  calendar: WorkingDayCalendar;
+  projection: InterceptionProjection;
+  /** The namespace's rebuild lock (projection.ts). */
+  rebuildLock: string;
+}
+
+export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
+  // One batch's admissions, judged once (refuses) and read again by the hooks after it (same notices array).
+  const judged = new WeakMap<readonly IntakeNotice[], Map<string, Admission>>();
+  async function judge(tx: Queryable, notices: readonly IntakeNotice[], now: Date) {
+    const known = judged.get(notices);
+    if (known) return known;
+    const batch = notices.map((n) => ({ id: n.id, notice: punishmentNoticeOf(n.submission) }));
+    await lockDebtors(
+      tx,
+      batch.map((b) => b.notice.subjectHash),
+    );
+    const admissions = admitPunishments(
+      batch,
+      await debtorEntries(
+        tx,
+        batch.map((b) => b.notice),
+      ),
+      now,
+    );
+    const byId = new Map(batch.map((b, i) => [b.id, admissions[i]!]));
+    judged.set(notices, byId);
+    return byId;
+  }
+  const removalDue = (n: IntakeNotice): Date | null => {
+    if (n.measure !== 'dishonest-list-removal') return null;
+    const arose = groundAroseAt(n.submission);
+    if (Number.isNaN(arose.getTime())) return null;
+    try {
+      return dishonestDeletionDeadline(arose, deps.calendar);
+    } catch (err) {
+      // A year the calendar does not cover (HUB_CALENDAR_FILE): the SLA policy's deadline stands, and ops hear.
+      deps.logger.warn({ err, noticeId: n.id }, 'deletion deadline not computable: calendar year missing');
+      return null;
+    }
+  };
+
+  return {
+    refuses: async (tx, { notices, now }) => {
+      const refused = new Map<string, RequestFailure>();
+      for (const [id, a] of await judge(tx, notices, now)) if (!a.ok) refused.set(id, failureOf(a));
+      return refused;
+    },
+
+    // 法释〔2017〕7号 art. 9 and 法释〔2015〕17号: a listing or restriction goes to every institution acting on it
+    // (public security alone for exit); its deletion or lifting to exactly those that received it.
+    targets: async (tx, { notices, directory, now }) => {
+      const admissions = await judge(tx, notices, now);
+      const broadcast = (measure: IntakeNotice['measure']): HookTarget[] => {
+        const acting = agenciesActingOn(measure);
+        const connected = acting.filter((k) => (directory.get(k)?.length ?? 0) > 0);
+        // With no institution of any kind connected, the kinds still fail visibly (AGENCY_NOT_CONNECTED).
+        return (connected.length > 0 ? connected : acting).map((agency) => ({ agency }));
+      };
+      const out = new Map<string, HookTarget[]>();
+      const withdrawing = new Map<string, string>();
+      for (const n of notices) {
+        const a = admissions.get(n.id);
+        if (a?.ok && a.withdraws) withdrawing.set(n.id, a.withdraws.noticeId);
+        // A refused notice is planned as broadcast too: each of its requests fails at once with the code.
+        else out.set(n.id, broadcast(n.measure));
+      }
+      const reached = await reachedBy(tx, [...withdrawing.values()]);
+      for (const [id, placedBy] of withdrawing) {
+        const to = (reached.get(placedBy) ?? []).map((r) => ({
+          agency: r.agency as AgencyKind,
+          institution: r.institution,
+        }));
+        // What reached no institution (none was connected) is withdrawn where it would go now, so the
+        // withdrawal still completes and its entries are removed.
+        const n = notices.find((x) => x.id === id)!;
+        out.set(id, to.length > 0 ? to : broadcast(n.measure));
+      }
+      return out;
+    },
+
+    // A deletion is confirmed within 3 working days of its ground (法释〔2017〕7号 art. 10): no later than that
+    // whatever the SLA policy says, so a late confirmation is breached and escalated like any other.
+    deadlines: (n, planned) => {
+      const due = removalDue(n);
+      return due && due < planned.answerBy ? { ...planned, answerBy: due } : planned;
+    },
+
+    onPlanned: async (tx, { notices, now }) => {
+      const admissions = await judge(tx, notices, now);
+      const placed = [];
+      const removals = [];
+      const changes: Change[] = [];
+      for (const n of notices) {
+        const a = admissions.get(n.id);
+        if (!a?.ok) continue;
+        if (!a.withdraws) {
+          placed.push(...entriesPlacedBy(n.id, n.submission, now, randomUUID));
+          continue;
+        }
+        const reason = n.submission.params?.removalReason;
+        removals.push({
+          notice: n,
+          removal: {
+            placedBy: a.withdraws.noticeId,
+            removalNoticeId: n.id,
+            reason: reason || null,
+            groundAroseAt:
+              n.measure === 'dishonest-list-removal' ? validDate(groundAroseAt(n.submission)) : null,
+            dueAt: removalDue(n),
+          },
+        });
+      }
+      await insertEntries(tx, placed);
+      // Named by the notice (a listing's implied restriction is part of the listing).
+      const causeOf = new Map(notices.map((n) => [n.id, CAUSE[n.measure as PunishmentMeasure]]));
+      for (const e of placed)
+        changes.push({ subjectHash: e.subjectHash, cause: causeOf.get(e.noticeId)!, noticeId: e.noticeId });
+      // A listing's term ends by itself (art. 2): a durable timer per listing with a term.
+      await scheduleTimers(
+        tx,
+        placed
+          .filter((e) => e.measure === 'dishonest-list' && e.endsAt)
+          .map((e) => ({ kind: EXPIRY_TIMER, subjectId: e.id, dueAt: e.endsAt!, payload: {} })),
+      );
+      if (removals.length > 0) {
+        // Held until commit: a rebuild of the projection waits for this batch, or this batch for the rebuild.
+        await holdRebuildOff(tx, deps.rebuildLock);
+        for (const { notice, removal } of removals) {
+          for (const h of await markRemoving(tx, [removal], now))
+            changes.push({
+              subjectHash: h,
+              cause: CAUSE[notice.measure as PunishmentMeasure],
+              noticeId: notice.id,
+            });
+        }
+      }
+      const out: OutboxMessage[] = [];
+      const standings = await announce(tx, changes, deps.events, now, out);
+      await enqueue(tx, out);
+      if (removals.length === 0) return;
+      // Interception stops answering a withdrawn entry before the withdrawal commits: the standing is written
+      // now (its version wins over anything older), and again from the event after the commit.
+      const removed = new Set(
+        changes.filter((c) => c.cause === 'removed' || c.cause === 'lifted').map((c) => c.subjectHash),
+      );
+      try {
+        await deps.projection.apply(standings.filter((s) => removed.has(s.hash)));
+      } catch (err) {
+        // Redis is down: interception answers "unavailable" meanwhile; the event brings the standing later.
+        deps.logger.error({ err }, 'withdrawn standings not written to the projection before commit');
+      }
+    },
+
+    // Every institution confirmed the deletion or lifting: its entries are removed (art. 10).
+    onCompleted: async (tx, completed, { now }) => {
+      const ids = completed.map((c) => c.noticeId);
+      const { rows } = await tx.query<{ id: string; measure: PunishmentMeasure }>(
+        'SELECT id, measure FROM notices WHERE id = ANY($1::uuid[])',
+        [ids],
+      );
+      const withdrawals = rows.filter((r) => WITHDRAWAL_OF[r.measure]);
+      const measureOf = new Map(withdrawals.map((r) => [r.id, r.measure]));
+      const moved = await markRemoved(
+        tx,
+        withdrawals.map((r) => r.id),
+        now,
+      );
+      const out: OutboxMessage[] = [];
+      await announce(
+        tx,
+        moved.map((m) => ({
+          subjectHash: m.subjectHash,
+          cause: CAUSE[measureOf.get(m.removalNoticeId)!],
+          noticeId: m.removalNoticeId,
+        })),
+        deps.events,
+        now,
+        out,
+      );
+      await enqueue(tx, out);
+    },
+  };
+}

@@ -1,0 +1,260 @@
+import type { InterceptionEntry } from '@hub/interception';
+import type { Queryable } from '@hub/store';
+import type { DebtorEntry, EntryState } from '../domain/admission.js';
+import type { PlacedEntry } from '../domain/entries.js';
+
+/**
+ * Serialises the notices of each debtor (intake and nothing else takes these): two batches judging the same
+ * debtor wait for each other, in hash order so they never deadlock.
+ */
+export async function lockDebtors(tx: Queryable, hashes: readonly string[]): Promise<void> {
+  const sorted = [...new Set(hashes)].sort();
+  if (sorted.length === 0) return;
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended('punishment:' || h, 0))
+     FROM unnest($1::text[]) WITH ORDINALITY AS u(h, i) ORDER BY i`,
+    [sorted],
+  );
+}
+
+/** The debtors' own entries (role debtor) in these cases, whichever court placed them. */
+export async function debtorEntries(
+  db: Queryable,
+  keys: readonly { subjectHash: string; caseNo: string }[],
+): Promise<DebtorEntry[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await db.query<{
+    id: string;
+    notice_id: string;
+    subject_hash: string;
+    case_no: string;
+    court_code: string;
+    measure: string;
+    state: EntryState;
+    grounds: string[];
+    implied_by: string | null;
+    removal_reason: string | null;
+    removal_started_at: Date | null;
+  }>(
+    `SELECT e.id, e.notice_id, e.subject_hash, e.case_no, e.court_code, e.measure, e.state, e.grounds,
+            e.implied_by, e.removal_reason, e.removal_started_at
+     FROM entries e
+     JOIN unnest($1::text[], $2::text[]) AS k(h, c) ON e.subject_hash = k.h AND e.case_no = k.c
+     WHERE e.role = 'debtor'
+     ORDER BY e.since, e.id`,
+    [keys.map((k) => k.subjectHash), keys.map((k) => k.caseNo)],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    noticeId: r.notice_id,
+    subjectHash: r.subject_hash,
+    caseNo: r.case_no,
+    courtCode: r.court_code,
+    measure: r.measure,
+    state: r.state,
+    grounds: r.grounds,
+    impliedBy: r.implied_by,
+    removalReason: r.removal_reason,
+    removalStartedAt: r.removal_started_at,
+  }));
+}
+
+export async function insertEntries(tx: Queryable, rows: readonly PlacedEntry[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO entries (id, subject_hash, subject_masked, debtor_kind, role, measure, court_code, court_name,
+                          case_no, notice_id, grounds, since, ends_at, implied_by, state, public_name, public_id)
+     SELECT u.id, u.h, u.masked, u.kind, u.role, u.measure, u.court, u.court_name, u.case_no, u.notice,
+            ARRAY(SELECT jsonb_array_elements_text(u.grounds)), u.since, u.ends_at, u.implied_by, 'live',
+            u.public_name, u.public_id
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                 $9::text[], $10::uuid[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[], $14::uuid[],
+                 $15::text[], $16::text[])
+       AS u(id, h, masked, kind, role, measure, court, court_name, case_no, notice, grounds, since, ends_at,
+            implied_by, public_name, public_id)`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.subjectHash),
+      rows.map((r) => r.subjectMasked),
+      rows.map((r) => r.debtorKind),
+      rows.map((r) => r.role),
+      rows.map((r) => r.measure),
+      rows.map((r) => r.courtCode),
+      rows.map((r) => r.courtName),
+      rows.map((r) => r.caseNo),
+      rows.map((r) => r.noticeId),
+      rows.map((r) => JSON.stringify(r.grounds)),
+      rows.map((r) => r.since),
+      rows.map((r) => r.endsAt),
+      rows.map((r) => r.impliedBy),
+      rows.map((r) => r.publicName),
+      rows.map((r) => r.publicId),
+    ],
+  );
+}
+
+export interface Removal {
+  /** The notice that placed what is withdrawn: every live entry it placed goes (the implied and bound ones too). */
+  placedBy: string;
+  removalNoticeId: string;
+  reason: string | null;
+  groundAroseAt: Date | null;
+  dueAt: Date | null;
+}
+
+/** The withdrawn entries go `removing` at once; returns the subjects they bind. */
+export async function markRemoving(tx: Queryable, rows: readonly Removal[], now: Date): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const { rows: moved } = await tx.query<{ subject_hash: string }>(
+    `UPDATE entries e SET state = 'removing', removal_notice_id = u.removal, removal_reason = u.reason,
+       ground_arose_at = u.arose, removal_due_at = u.due, removal_started_at = $6
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+       AS u(placed_by, removal, reason, arose, due)
+     WHERE e.notice_id = u.placed_by AND e.state = 'live'
+     RETURNING e.subject_hash`,
+    [
+      rows.map((r) => r.placedBy),
+      rows.map((r) => r.removalNoticeId),
+      rows.map((r) => r.reason),
+      rows.map((r) => r.groundAroseAt),
+      rows.map((r) => r.dueAt),
+      now,
+    ],
+  );
+  return [...new Set(moved.map((r) => r.subject_hash))];
+}
+
+/** Every institution confirmed these removals: their entries are `removed`. Returns the subjects. */
+export async function markRemoved(
+  tx: Queryable,
+  removalNoticeIds: readonly string[],
+  now: Date,
+): Promise<{ subjectHash: string; removalNoticeId: string }[]> {
+  if (removalNoticeIds.length === 0) return [];
+  const { rows } = await tx.query<{ subject_hash: string; removal_notice_id: string }>(
+    `UPDATE entries SET state = 'removed', removed_at = $2
+     WHERE removal_notice_id = ANY($1::uuid[]) AND state = 'removing'
+     RETURNING subject_hash, removal_notice_id`,
+    [removalNoticeIds, now],
+  );
+  return rows.map((r) => ({ subjectHash: r.subject_hash, removalNoticeId: r.removal_notice_id }));
+}
+
+/** Listings whose term ended, and what follows from them, go `expired`. Returns the subjects and notices. */
+export async function markExpired(
+  tx: Queryable,
+  listingIds: readonly string[],
+  now: Date,
+): Promise<{ subjectHash: string; noticeId: string }[]> {
+  if (listingIds.length === 0) return [];
+  const { rows } = await tx.query<{ subject_hash: string; notice_id: string }>(
+    `UPDATE entries SET state = 'expired'
+     WHERE (id = ANY($1::uuid[]) OR implied_by = ANY($1::uuid[])) AND state = 'live'
+       AND ends_at IS NOT NULL AND ends_at <= $2
+     RETURNING subject_hash, notice_id`,
+    [listingIds, now],
+  );
+  return rows.map((r) => ({ subjectHash: r.subject_hash, noticeId: r.notice_id }));
+}
+
+/**
+ * A new version for each subject, from one sequence: a version a rolled-back transaction took is never given
+ * again, so a standing written to Redis before a commit that then failed is overtaken by the next change.
+ */
+export async function bumpSubjects(
+  tx: Queryable,
+  hashes: readonly string[],
+  now: Date,
+): Promise<Map<string, number>> {
+  const sorted = [...new Set(hashes)].sort();
+  if (sorted.length === 0) return new Map();
+  const { rows } = await tx.query<{ subject_hash: string; version: string }>(
+    `INSERT INTO subjects (subject_hash, version, updated_at)
+     SELECT h, nextval('subject_versions'), $2 FROM unnest($1::text[]) WITH ORDINALITY AS u(h, i) ORDER BY i
+     ON CONFLICT (subject_hash) DO UPDATE SET version = nextval('subject_versions'), updated_at = EXCLUDED.updated_at
+     RETURNING subject_hash, version`,
+    [sorted, now],
+  );
+  return new Map(rows.map((r) => [r.subject_hash, Number(r.version)]));
+}
+
+const ENTRY_JSON = `json_build_object(
+  'entryId', e.id, 'measure', e.measure, 'courtCode', e.court_code, 'caseNo', e.case_no,
+  'noticeId', e.notice_id, 'since', e.since, 'endsAt', e.ends_at, 'ground', e.grounds[1], 'role', e.role,
+  'debtorKind', e.debtor_kind, 'impliedBy', e.implied_by) ORDER BY e.since, e.id`;
+
+interface EntryJson extends Omit<InterceptionEntry, 'endsAt' | 'ground' | 'impliedBy'> {
+  endsAt: string | null;
+  ground: string | null;
+  impliedBy: string | null;
+}
+
+/** An entry as the projection and RestrictionsChanged show it (ISO times, absent fields left out). */
+export function interceptionEntryOf(e: EntryJson): InterceptionEntry {
+  return {
+    entryId: e.entryId,
+    measure: e.measure,
+    courtCode: e.courtCode,
+    caseNo: e.caseNo,
+    noticeId: e.noticeId,
+    since: new Date(e.since).toISOString(),
+    ...(e.endsAt ? { endsAt: new Date(e.endsAt).toISOString() } : {}),
+    ...(e.ground ? { ground: e.ground } : {}),
+    role: e.role,
+    debtorKind: e.debtorKind,
+    ...(e.impliedBy ? { impliedBy: e.impliedBy } : {}),
+  };
+}
+
+/** The live entries of each subject. */
+export async function liveEntries(
+  db: Queryable,
+  hashes: readonly string[],
+): Promise<Map<string, InterceptionEntry[]>> {
+  const out = new Map<string, InterceptionEntry[]>(hashes.map((h) => [h, []]));
+  if (hashes.length === 0) return out;
+  const { rows } = await db.query<{ subject_hash: string; entries: EntryJson[] }>(
+    `SELECT e.subject_hash, json_agg(${ENTRY_JSON}) AS entries
+     FROM entries e WHERE e.subject_hash = ANY($1::text[]) AND e.state = 'live'
+     GROUP BY e.subject_hash`,
+    [hashes],
+  );
+  for (const r of rows) out.set(r.subject_hash, r.entries.map(interceptionEntryOf));
+  return out;
+}
+
+/** A page of every subject's standing, in hash order after `after` (the projection's rebuild). */
+export async function standingsPage(
+  db: Queryable,
+  after: string,
+  limit: number,
+): Promise<{ hash: string; version: number; entries: InterceptionEntry[] }[]> {
+  const { rows } = await db.query<{ subject_hash: string; version: string; entries: EntryJson[] | null }>(
+    `SELECT s.subject_hash, s.version,
+            (SELECT json_agg(${ENTRY_JSON}) FROM entries e
+             WHERE e.subject_hash = s.subject_hash AND e.state = 'live') AS entries
+     FROM subjects s WHERE s.subject_hash > $1 ORDER BY s.subject_hash LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map((r) => ({
+    hash: r.subject_hash,
+    version: Number(r.version),
+    entries: (r.entries ?? []).map(interceptionEntryOf),
+  }));
+}
+
+/** The institutions a notice reached (its dispatched requests): where its withdrawal must go. */
+export async function reachedBy(
+  db: Queryable,
+  noticeIds: readonly string[],
+): Promise<Map<string, { agency: string; institution: string }[]>> {
+  const out = new Map<string, { agency: string; institution: string }[]>();
+  if (noticeIds.length === 0) return out;
+  const { rows } = await db.query<{ notice_id: string; agency: string; institution: string }>(
+    `SELECT notice_id, agency, institution FROM requests
+     WHERE notice_id = ANY($1::uuid[]) AND due_at IS NOT NULL ORDER BY agency, institution`,
+    [noticeIds],
+  );
+  for (const r of rows) out.set(r.notice_id, [...(out.get(r.notice_id) ?? []), r]);
+  return out;
+}
