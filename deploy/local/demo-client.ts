@@ -1,11 +1,13 @@
 /**
  * The demo: what a court's client does. Waits for the hub, submits one inquiry notice (网络查控·查) for a
  * debtor to every agency, follows it to completion and prints what came back (account numbers masked); then
- * the control measures on the case (demo-controls.ts): a freeze plan, a queued hold, a deduction, the ledger.
+ * the control measures on the case (demo-controls.ts): a freeze plan, a queued hold, a deduction, the ledger;
+ * then punishment and interception (demo-punishment.ts): a listing, the public list, a check and a report, deletion.
  */
 import { findPerson } from '@hub/agency-sim';
 import { formatYuan, maskAccount } from '@hub/domain';
 import { demoControls } from './demo-controls.js';
+import { demoPunishment } from './demo-punishment.js';
 
 const gateway = process.env.HUB_GATEWAY_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`;
 function demoDebtor(): string {
@@ -117,10 +119,13 @@ for (const r of body.requests) {
   console.log(`  ${r.agency.padEnd(16)} ${r.institution.padEnd(11)} ${r.status.padEnd(8)} ${what}`);
 }
 await demoControls({ gateway, caseNo: notice.caseNo, idNumber, court: headers, otherCourt, until });
+await demoPunishment({ gateway, caseNo: notice.caseNo, idNumber, court: headers, until });
 console.log(`
 Where to look:
   notice status   curl -H 'authorization: Bearer demo-court-key' ${gateway}/v1/notices/${id}
   case controls   curl -H 'authorization: Bearer demo-court-key' '${gateway}/v1/cases/${encodeURIComponent(notice.caseNo)}/controls'
+  restrictions    curl -H 'authorization: Bearer demo-court-key' '${gateway}/v1/cases/${encodeURIComponent(notice.caseNo)}/restrictions'
+  public list     curl '${gateway}/v1/public/dishonest?name=%E6%9D%8E%E6%9F%90'   (no sign-in; live listings only)
   ops console     http://127.0.0.1:8090/  (live SLA breaches, backlog, search; 中文/English)
   tracker (ops)   http://127.0.0.1:8090/v1/ops/notices/${id}
   agency report   http://127.0.0.1:8090/v1/ops/reports/agencies?format=html  (通报; csv too)

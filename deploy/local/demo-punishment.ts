@@ -7,7 +7,7 @@
  * no longer shows the debtor.
  */
 import { randomUUID } from 'node:crypto';
-import { signAgencyRequest } from '@hub/agency-kit';
+import { checkInterception, reportInterception } from '@hub/agency-sim';
 import { maskIdNumber } from '@hub/domain';
 
 export interface PunishmentDemoContext {
@@ -21,60 +21,57 @@ export interface PunishmentDemoContext {
 type Notice = {
   status: string;
   requests: { agency: string; institution: string; status: string; answer: unknown }[];
-  timeline: { kind?: string; type?: string; at?: string; [k: string]: unknown }[];
+  timeline: { at: string | null; event: string; detail: string | null }[];
 };
-type Check = { restricted: boolean; entries: { entryId: string; measure: string; courtCode: string; caseNo: string; since: string }[] };
 
-const BANK = { url: process.env.ADAPTER_BANK_URL ?? 'http://127.0.0.1:8101', institution: 'ICBC' };
-const secretOf = (institution: string) => `${institution.toLowerCase()}-demo-secret`;
-
-/** One signed call to an adapter's agency API, as a partner's system makes it. */
-async function agencyCall(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const text = JSON.stringify(body);
-  const headers = signAgencyRequest({
-    institution: BANK.institution,
-    secret: secretOf(BANK.institution),
-    method: 'POST',
-    path,
-    body: text,
-  });
-  const res = await fetch(`${BANK.url}${path}`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: text,
-  });
-  return { status: res.status, json: await res.json() };
-}
+/** The bank a partner checks from: ICBC through the bank adapter, with its demo secret. */
+const BANK = {
+  url: 'http://127.0.0.1:8101',
+  institution: 'ICBC',
+  secret: 'icbc-demo-secret',
+};
 
 export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
   const url = (path: string) => `${c.gateway}${path}`;
   const submit = async (notice: Record<string, unknown>) => {
-    const res = await fetch(url('/v1/notices'), { method: 'POST', headers: c.court, body: JSON.stringify(notice) });
+    const res = await fetch(url('/v1/notices'), {
+      method: 'POST',
+      headers: c.court,
+      body: JSON.stringify(notice),
+    });
     const json = (await res.json()) as { id?: string };
-    if (res.status !== 202 || !json.id) throw new Error(`submit failed: ${res.status} ${JSON.stringify(json)}`);
+    if (res.status !== 202 || !json.id)
+      throw new Error(`submit failed: ${res.status} ${JSON.stringify(json)}`);
     return json.id;
   };
-  const read = async (id: string) => (await (await fetch(url(`/v1/notices/${id}`), { headers: c.court })).json()) as Notice;
+  const read = async (id: string) =>
+    (await (await fetch(url(`/v1/notices/${id}`), { headers: c.court })).json()) as Notice;
   const follow = async (id: string, what: string) => {
     let last = '';
     return c.until(
       `${what} to complete`,
       async () => {
         const n = await read(id);
-        const confirmed = n.requests.filter((r) => r.answer).length;
-        const line = `${what}: ${confirmed}/${n.requests.length} institutions confirmed`;
-        if (line !== last) console.log(`hub: ${line}`);
+        const confirmed = n.requests.filter((r) => r.status === 'done').length;
+        const line = `${what}: ${n.status}, ${confirmed}/${n.requests.length} institutions confirmed`;
+        if (line !== last && n.requests.length > 0) console.log(`hub: ${line}`);
         last = line;
         return n.status === 'completed' ? n : undefined;
       },
       60_000,
     );
   };
-  const check = async () => {
-    const { status, json } = await agencyCall('/v1/agency/interception/check', { id: c.idNumber });
-    if (status !== 200) throw new Error(`interception check: ${status} ${JSON.stringify(json)}`);
-    return json as Check;
-  };
+  const publicList = async () =>
+    (
+      (await (
+        await fetch(
+          url(`/v1/public/dishonest?name=${encodeURIComponent('李某')}&idPrefix=${c.idNumber.slice(0, 6)}`),
+        )
+      ).json()) as {
+        listings: { name: string; idMasked: string; caseNo: string; groundZh: string; listedAt: string }[];
+      }
+    ).listings.find((l) => l.caseNo === c.caseNo);
+  const check = () => checkInterception(BANK.url, BANK.institution, BANK.secret, c.idNumber);
   const base = {
     caseNo: c.caseNo,
     court: { code: '川0104', name: '成都市锦江区人民法院' },
@@ -84,7 +81,9 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
     legalBasis: `${c.caseNo}执行裁定书`,
   };
 
-  console.log(`\nhub: 纳入失信名单 — ${c.caseNo} lists the debtor ${maskIdNumber(c.idNumber)} (ground: 规避执行)`);
+  console.log(
+    `\nhub: 纳入失信名单 — ${c.caseNo} lists the debtor ${maskIdNumber(c.idNumber)} (ground: 规避执行)`,
+  );
   const listing = await submit({
     ...base,
     noticeNo: `${c.caseNo}-失${Date.now().toString(36)}`,
@@ -94,10 +93,7 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
   });
   await follow(listing, 'listing');
 
-  const published = (await (
-    await fetch(url(`/v1/public/dishonest?name=${encodeURIComponent('李某')}&idPrefix=${c.idNumber.slice(0, 6)}`))
-  ).json()) as { listings: { name: string; idMasked: string; caseNo: string; groundZh: string; listedAt: string }[] };
-  const mine = published.listings.find((l) => l.caseNo === c.caseNo);
+  const mine = await publicList();
   console.log(
     mine
       ? `hub: public list (no sign-in): ${mine.name} ${mine.idMasked} ${mine.caseNo} ${mine.groundZh} since ${mine.listedAt}`
@@ -113,20 +109,21 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
   console.log(
     `hub: ICBC checks the debtor before a loan: restricted (${restricted.entries.map((e) => e.measure).join(', ')}), court ${entry.courtCode}, since ${entry.since}`,
   );
-  const report = await agencyCall('/v1/agency/interceptions', {
+  await reportInterception(BANK.url, BANK.institution, BANK.secret, {
     reportRef: `ICBC-LOAN-${randomUUID().slice(0, 8)}`,
     id: c.idNumber,
     entryId: entry.entryId,
     action: 'loan',
     occurredAt: new Date().toISOString(),
   });
-  if (report.status >= 300) throw new Error(`interception report: ${report.status} ${JSON.stringify(report.json)}`);
   const seen = await c.until(
     "the bank's interception report on the listing's timeline",
-    async () => (await read(listing)).timeline.find((t) => (t.kind ?? t.type) === 'interception-reported'),
+    async () => (await read(listing)).timeline.find((t) => t.event === 'InterceptionReported'),
     15_000,
   );
-  console.log(`hub: ICBC blocked a loan and reported it; on the notice's timeline: ${JSON.stringify(seen)}`);
+  console.log(
+    `hub: ICBC blocked a loan and reported it; the court's timeline shows: ${seen.at} ${seen.detail}`,
+  );
 
   console.log('\nhub: 删除失信信息 — the debtor performed; the court deletes the listing');
   const removal = await submit({
@@ -138,6 +135,9 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
   });
   await follow(removal, 'deletion');
   const after = await check();
-  console.log(`hub: ICBC checks again: ${after.restricted ? 'still restricted (unexpected)' : 'not restricted'}`);
-  if (after.restricted) throw new Error('the interception check still answers restricted after the deletion');
+  const stillPublic = await publicList();
+  console.log(
+    `hub: ICBC checks again: ${after.restricted ? 'still restricted (unexpected)' : 'not restricted'}; the public list ${stillPublic ? 'still shows the debtor (unexpected)' : 'no longer shows the debtor'}`,
+  );
+  if (after.restricted || stillPublic) throw new Error('the deletion did not take effect everywhere');
 }

@@ -110,4 +110,28 @@ describe('checkSealedRequest', () => {
     const other = genuine({ agency: 'real-estate', institution: 'SC-REG' });
     expect(checkSealedRequest('real-estate', other, verify)).toMatchObject({ code: 'NOT_ADDRESSED' });
   });
+
+  it('takes a punishment notice at every institution of every kind acting on it, whatever its targets', () => {
+    const broadcast = (measure: string, agency: string, institution: string) => {
+      const notice = {
+        ...NOTICE,
+        measure,
+        targets: [],
+        params: { ...NOTICE.params, ground: 'able-but-refuses' },
+      };
+      const seal = new Sealer('demo').seal('川0104', notice);
+      return checkSealedRequest(
+        agency as 'bank',
+        genuine({ agency, institution, measure, notice, seal, params: notice.params }),
+        verify,
+      );
+    };
+    expect(broadcast('dishonest-list', 'bank', 'ICBC').ok).toBe(true);
+    expect(broadcast('dishonest-list', 'provident-fund', 'PF-510100').ok).toBe(true);
+    expect(broadcast('restrict-exit', 'public-security', 'PSB-510100').ok).toBe(true);
+    // 限制出境 is public security's alone: a bank is never addressed by it, seal or not.
+    expect(broadcast('restrict-exit', 'bank', 'ICBC')).toMatchObject({ ok: false, code: 'NOT_ADDRESSED' });
+    // A query is never broadcast: no target, nobody addressed.
+    expect(broadcast('query', 'bank', 'ICBC')).toMatchObject({ ok: false, code: 'NOT_ADDRESSED' });
+  });
 });

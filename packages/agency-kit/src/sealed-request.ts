@@ -6,7 +6,7 @@ import {
   type RequestDispatched,
   type Seal,
 } from '@hub/contracts';
-import { isUuid } from '@hub/domain';
+import { agencySupports, isMeasure, isPunishmentMeasure, isUuid } from '@hub/domain';
 import type { SealCheck } from '@hub/seal';
 
 /**
@@ -81,9 +81,18 @@ export function checkSealedRequest(
       reason: `agency ${r.agency} is not this adapter's (${agency})`,
     };
   }
-  const addressed = notice.targets.some(
-    (t) => t.agency === agency && (t.institution === '' || t.institution === r.institution),
-  );
+  // A punishment measure is broadcast (失信名单, 限制消费, 限制出境 reach every institution acting on them, and
+  // their withdrawal every one that received them), whatever targets the court named: its seal addresses every
+  // agency kind that acts on it. Any other notice addresses exactly its targets.
+  const broadcast =
+    isMeasure(notice.measure) &&
+    isPunishmentMeasure(notice.measure) &&
+    agencySupports(agency, notice.measure);
+  const addressed =
+    broadcast ||
+    notice.targets.some(
+      (t) => t.agency === agency && (t.institution === '' || t.institution === r.institution),
+    );
   if (!addressed) {
     return {
       ok: false,
