@@ -113,15 +113,15 @@ describe('checkSealedRequest', () => {
 
   it('takes a punishment notice at every institution of every kind acting on it, whatever its targets', () => {
     const broadcast = (measure: string, agency: string, institution: string) => {
-      const notice = {
+      const notice: NoticeSubmission = {
         ...NOTICE,
         measure,
         targets: [],
-        params: { ...NOTICE.params, ground: 'able-but-refuses' },
+        params: { ...NOTICE.params!, ground: 'able-but-refuses' },
       };
       const seal = new Sealer('demo').seal('川0104', notice);
       return checkSealedRequest(
-        agency as 'bank',
+        agency,
         genuine({ agency, institution, measure, notice, seal, params: notice.params }),
         verify,
       );

@@ -6,7 +6,7 @@ import {
   type RequestDispatched,
   type Seal,
 } from '@hub/contracts';
-import { agencySupports, isMeasure, isPunishmentMeasure, isUuid } from '@hub/domain';
+import { agencySupports, isAgencyKind, isMeasure, isPunishmentMeasure, isUuid } from '@hub/domain';
 import type { SealCheck } from '@hub/seal';
 
 /**
