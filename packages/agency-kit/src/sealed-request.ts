@@ -85,6 +85,7 @@ export function checkSealedRequest(
   // their withdrawal every one that received them), whatever targets the court named: its seal addresses every
   // agency kind that acts on it. Any other notice addresses exactly its targets.
   const broadcast =
+    isAgencyKind(agency) &&
     isMeasure(notice.measure) &&
     isPunishmentMeasure(notice.measure) &&
     agencySupports(agency, notice.measure);
