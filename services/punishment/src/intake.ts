@@ -23,7 +23,12 @@ import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
 import type { Queryable } from '@hub/store';
 import { scheduleTimers } from '@hub/timers';
-import { type Admission, admitPunishments, type PunishmentNotice } from './domain/admission.js';
+import {
+  type Admission,
+  admitPunishments,
+  type DebtorEntry,
+  type PunishmentNotice,
+} from './domain/admission.js';
 import { debtorIdOf, entriesPlacedBy, groundsOf } from './domain/entries.js';
 import { EXPIRY_TIMER } from './expiry.js';
 import { holdRebuildOff } from './projection.js';
@@ -117,9 +122,16 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
     judged.set(notices, byId);
     return byId;
   }
-  const removalDue = (n: IntakeNotice): Date | null => {
+  /**
+   * When a deletion is due: 3 working days from its ground (法释〔2017〕7号 art. 10) — as the court states it,
+   * else the end of the listing's term for a listing that expired (第二款), else when the court issued it.
+   */
+  const removalDue = (n: IntakeNotice, withdrawn: DebtorEntry | undefined): Date | null => {
     if (n.measure !== 'dishonest-list-removal') return null;
-    const arose = groundAroseAt(n.submission);
+    const arose =
+      n.submission.params?.groundAroseAt || withdrawn?.state !== 'expired' || !withdrawn.endsAt
+        ? groundAroseAt(n.submission)
+        : withdrawn.endsAt;
     if (Number.isNaN(arose.getTime())) return null;
     try {
       return dishonestDeletionDeadline(arose, deps.calendar);
@@ -129,6 +141,9 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
       return null;
     }
   };
+  // Each withdrawal's deletion deadline, from its admission (targets), read when its requests are planned
+  // and stored (keyed by the batch's notice objects, like `judged`, so nothing outlives the batch).
+  const dueOf = new WeakMap<IntakeNotice, Date | null>();
 
   return {
     refuses: async (tx, { notices, now }) => {
@@ -151,7 +166,10 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
       const withdrawing = new Map<string, string>();
       for (const n of notices) {
         const a = admissions.get(n.id);
-        if (a?.ok && a.withdraws) withdrawing.set(n.id, a.withdraws.noticeId);
+        if (a?.ok && a.withdraws) {
+          withdrawing.set(n.id, a.withdraws.noticeId);
+          dueOf.set(n, removalDue(n, a.withdraws));
+        }
         // A refused notice is planned as broadcast too: each of its requests fails at once with the code.
         else out.set(n.id, broadcast(n.measure));
       }
@@ -172,7 +190,7 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
     // A deletion is confirmed within 3 working days of its ground (法释〔2017〕7号 art. 10): no later than that
     // whatever the SLA policy says, so a late confirmation is breached and escalated like any other.
     deadlines: (n, planned) => {
-      const due = removalDue(n);
+      const due = dueOf.get(n) ?? null;
       return due && due < planned.answerBy ? { ...planned, answerBy: due } : planned;
     },
 
@@ -196,8 +214,16 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
             removalNoticeId: n.id,
             reason: reason || null,
             groundAroseAt:
-              n.measure === 'dishonest-list-removal' ? validDate(groundAroseAt(n.submission)) : null,
-            dueAt: removalDue(n),
+              n.measure === 'dishonest-list-removal'
+                ? validDate(
+                    a.withdraws.state === 'expired' &&
+                      a.withdraws.endsAt &&
+                      !n.submission.params?.groundAroseAt
+                      ? a.withdraws.endsAt
+                      : groundAroseAt(n.submission),
+                  )
+                : null,
+            dueAt: dueOf.get(n) ?? null,
           },
         });
       }
@@ -237,8 +263,15 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
       try {
         await deps.projection.apply(standings.filter((s) => removed.has(s.hash)));
       } catch (err) {
-        // Redis is down: interception answers "unavailable" meanwhile; the event brings the standing later.
-        deps.logger.error({ err }, 'withdrawn standings not written to the projection before commit');
+        // Redis is unreachable: the withdrawal does not commit (nor go out to any institution) until its
+        // standing is written, so no institution can confirm a deletion the interception API still denies.
+        // Retried with backoff, then redelivered; interception answers 503 meanwhile if Redis is down for all.
+        throw Object.assign(
+          new Error('withdrawn standings not written to the interception projection', { cause: err }),
+          {
+            retriable: true,
+          },
+        );
       }
     },
 

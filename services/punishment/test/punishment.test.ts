@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import {
   decodeEnvelope,
@@ -12,10 +15,10 @@ import {
   type TopicKey,
   topicName,
 } from '@hub/contracts';
-import { AGENCY_KINDS, addMonthsShanghai, type Clock } from '@hub/domain';
+import { AGENCY_KINDS, addMonthsShanghai, type Clock, dishonestDeletionDeadline } from '@hub/domain';
 import { InterceptionProjection, subjectHash } from '@hub/interception';
 import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
-import { createLogger } from '@hub/service-kit';
+import { createLogger, loadCalendar } from '@hub/service-kit';
 import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,8 +54,29 @@ const institutionsEnv = (d: Record<string, string[]>) =>
   Object.entries(d)
     .flatMap(([k, is]) => is.map((i) => `${k}:${i}`))
     .join(',');
+// Listings placed now end in 2028, a year the shipped calendar has no table for: ops load it, as here.
+const CALENDAR_FILE = join(mkdtempSync(join(tmpdir(), 'punishment-calendar-')), 'calendar.json');
+writeFileSync(
+  CALENDAR_FILE,
+  JSON.stringify([
+    {
+      year: 2028,
+      provisional: true,
+      source: 'test: a provisional 2028 table loaded by ops (HUB_CALENDAR_FILE)',
+      holidays: [{ first: '2028-01-01', last: '2028-01-03', name: '元旦' }],
+      makeUpWorkdays: [],
+    },
+  ]),
+);
+const calendar = loadCalendar(CALENDAR_FILE);
 const configOf = (d: Record<string, string[]>) =>
-  loadConfig(hubEnv(iso, { HUB_INSTITUTIONS: institutionsEnv(d), PUNISHMENT_PROJECTION_CHECK_MS: '200' }));
+  loadConfig(
+    hubEnv(iso, {
+      HUB_INSTITUTIONS: institutionsEnv(d),
+      PUNISHMENT_PROJECTION_CHECK_MS: '200',
+      HUB_CALENDAR_FILE: CALENDAR_FILE,
+    }),
+  );
 let app = buildApp(configOf(DIRECTORY), { logger, clock });
 const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => clock.now() });
 const WATCHED: TopicKey[] = [
@@ -692,6 +716,17 @@ describe('consistency of the interception projection', () => {
     ]);
     expect(timers).toEqual([]);
     expect((await read(listed.idNumber)).entries).toEqual([]);
+    // The institutions still hold the listing until the court deletes it, within 3 working days of the term's
+    // end (法释〔2017〕7号 art. 10 第二款): the deletion is accepted and goes to every institution, due then.
+    const deletion = submission(LISTED_CASE, 'dishonest-list-removal', listed, { removalReason: 'expired' });
+    expect(await check(deletion)).toEqual({ ok: true, errorCode: '', errorDetailsJson: '' });
+    const deleted = await file(deletion);
+    await requestsOf(deleted, everyInstitution(DIRECTORY).length);
+    await waitFor(async () => (await entriesOfCase(LISTED_CASE)).every((r) => r.state === 'removing'), {
+      what: 'the expired listing being deleted',
+    });
+    const rule = (await entriesOfCase(LISTED_CASE)).find((r) => r.measure === 'dishonest-list')!;
+    expect(rule.removal_due_at).toEqual(dishonestDeletionDeadline(endsAt, calendar));
     // More than 6 months after the deletion at the applicant's request, the same ground is accepted again.
     const again = submission(BARRED.caseNo, 'dishonest-list', BARRED.debtor, {
       ground: 'evades-enforcement',

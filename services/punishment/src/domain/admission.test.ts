@@ -22,6 +22,7 @@ const entry = (over: Partial<DebtorEntry>): DebtorEntry => ({
   impliedBy: null,
   removalReason: null,
   removalStartedAt: null,
+  endsAt: null,
   ...over,
 });
 
@@ -118,5 +119,22 @@ describe('fitsVisibleId', () => {
     expect(fitsVisibleId('91510100MA61234567', '91510100')).toBe(true);
     expect(fitsVisibleId('91510100MA61234567', '91510101')).toBe(false);
     expect(fitsVisibleId('110105********002X', '')).toBe(true);
+  });
+
+  it('withdraws a listing whose term ended (the court still deletes it everywhere), never an expired restriction', () => {
+    const removal = {
+      ...base,
+      measure: 'dishonest-list-removal' as const,
+      removalReason: 'expired' as const,
+    };
+    const expired = entry({ state: 'expired', endsAt: new Date('2026-06-01T00:00:00+08:00') });
+    expect(admitPunishment(removal, [expired], NOW)).toMatchObject({
+      ok: true,
+      withdraws: { id: expired.id },
+    });
+    expect(admitPunishment(removal, [entry({ state: 'removed' })], NOW)).toMatchObject({
+      ok: false,
+      code: 'LISTING_NOT_FOUND',
+    });
   });
 });

@@ -42,6 +42,8 @@ export interface DebtorEntry {
   removalReason: string | null;
   /** When its removal was taken in (the bar runs from the deletion, 法释〔2017〕7号 art. 10). */
   removalStartedAt: Date | null;
+  /** A listing's decided term end (null: no fixed term). */
+  endsAt: Date | null;
 }
 
 export type Admission =
@@ -62,8 +64,12 @@ export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEnt
   const mine = entries.filter((e) => sameCase(n, e));
   const withdrawn = WITHDRAWAL_OF[n.measure];
   if (withdrawn) {
-    const live = mine.filter((e) => e.measure === withdrawn && e.state === 'live');
     const listing = withdrawn === 'dishonest-list';
+    // A listing whose term ended still stands at the institutions until the court deletes it, within 3
+    // working days of the end (法释〔2017〕7号 art. 10 第二款): it may be withdrawn like a live one.
+    const live = mine.filter(
+      (e) => e.measure === withdrawn && (e.state === 'live' || (listing && e.state === 'expired')),
+    );
     const own = live.find((e) => e.courtCode === n.courtCode);
     if (own) return { ok: true, withdraws: own };
     if (live.length > 0)
@@ -129,6 +135,7 @@ export function admitPunishments(
         impliedBy: null,
         removalReason: null,
         removalStartedAt: null,
+        endsAt: null,
       });
     }
     return a;

@@ -35,9 +35,10 @@ export async function debtorEntries(
     implied_by: string | null;
     removal_reason: string | null;
     removal_started_at: Date | null;
+    ends_at: Date | null;
   }>(
     `SELECT e.id, e.notice_id, e.subject_hash, e.case_no, e.court_code, e.measure, e.state, e.grounds,
-            e.implied_by, e.removal_reason, e.removal_started_at
+            e.implied_by, e.removal_reason, e.removal_started_at, e.ends_at
      FROM entries e
      JOIN unnest($1::text[], $2::text[]) AS k(h, c) ON e.subject_hash = k.h AND e.case_no = k.c
      WHERE e.role = 'debtor'
@@ -56,6 +57,7 @@ export async function debtorEntries(
     impliedBy: r.implied_by,
     removalReason: r.removal_reason,
     removalStartedAt: r.removal_started_at,
+    endsAt: r.ends_at,
   }));
 }
 
@@ -110,7 +112,7 @@ export async function markRemoving(tx: Queryable, rows: readonly Removal[], now:
        ground_arose_at = u.arose, removal_due_at = u.due, removal_started_at = $6
      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[])
        AS u(placed_by, removal, reason, arose, due)
-     WHERE e.notice_id = u.placed_by AND e.state = 'live'
+     WHERE e.notice_id = u.placed_by AND e.state IN ('live', 'expired')
      RETURNING e.subject_hash`,
     [
       rows.map((r) => r.placedBy),
