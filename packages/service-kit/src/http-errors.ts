@@ -20,6 +20,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
         new HubError('VALIDATION_FAILED', [{ path: '', code: 'MALFORMED_BODY', message: err.message }]),
       );
     }
+    if (dependencyUnavailable(err)) {
+      // Redis or PostgreSQL unreachable (e.g. the rate limiter's store): the caller retries later, nothing
+      // was done; it is not a fault of ours to hide behind a 500.
+      request.log.warn({ err }, 'a dependency is unavailable');
+      return send(reply, new HubError('UNAVAILABLE'));
+    }
     request.log.error({ err }, 'request failed');
     return reply.code(500).send(toErrorBody(err));
   });
@@ -28,4 +34,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 function send(reply: { code(n: number): { send(b: unknown): unknown } }, err: HubError) {
   return reply.code(err.httpStatus).send(toErrorBody(err));
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+]);
+
+/** A connection-level failure of a store the route needs (ioredis and pg errors carry these), not a bug. */
+function dependencyUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
+  if (e.name === 'MaxRetriesPerRequestError') return true; // ioredis gave up on a command
+  return typeof e.message === 'string' && /^Connection is closed|Stream isn't writeable/.test(e.message);
 }
