@@ -5,5 +5,6 @@ export * from './auth.js';
 export * from './hold-changes.js';
 export * from './hold-reports.js';
 export * from './inbox.js';
+export type { SubjectAnswer, VisibleEntry } from './interception.js';
 export * from './routes.js';
 export * from './signing.js';

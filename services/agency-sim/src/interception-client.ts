@@ -3,18 +3,10 @@
  * blocked. Used by the mock agencies' interception driver and by the local demo scripts. IDs travel in the
  * body only.
  */
-import { signAgencyRequest } from '@hub/agency-kit';
+import { signAgencyRequest, type VisibleEntry } from '@hub/agency-kit';
 
-export interface InterceptionEntryView {
-  entryId: string;
-  measure: string;
-  since: string;
-  endsAt?: string;
-  courtCode: string;
-  caseNo: string;
-  ground?: string;
-  role: string;
-}
+/** One restriction as the partner is shown it (the adapter's own type). */
+export type InterceptionEntryView = VisibleEntry;
 
 export interface InterceptionAnswer {
   restricted: boolean;

@@ -3,19 +3,12 @@
  * lifting, 限制出境 and its lifting) it received, per debtor. Idempotent per request id like the ledgers. The agency only records
  * and confirms: the legal terms (法释〔2017〕7号, 法释〔2015〕17号) are the hub's to enforce.
  */
-import { termLastDay } from '@hub/domain';
+import { PUNISHMENT_MEASURES, termLastDay } from '@hub/domain';
 import { dayOf, shanghaiInstant } from './days.js';
 import { Numbering, ReceiptLog } from './receipt-log.js';
 import type { CourtCommand } from './types.js';
 
-export const PUNISHMENTS = [
-  'dishonest-list',
-  'dishonest-list-removal',
-  'restrict-consumption',
-  'restrict-consumption-lift',
-  'restrict-exit',
-  'restrict-exit-lift',
-] as const;
+export const PUNISHMENTS = PUNISHMENT_MEASURES;
 export type Punishment = (typeof PUNISHMENTS)[number];
 
 export interface PunishmentCommand extends CourtCommand {
