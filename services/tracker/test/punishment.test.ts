@@ -677,7 +677,7 @@ describe('ops console', () => {
       expect(await page.getByTestId('late-punishments').textContent()).toContain(
         'Punishment notices confirmed late',
       );
-      const dir = join(REPO_ROOT, 'test-results');
+      const dir = join(REPO_ROOT, 'test-artifacts');
       mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: join(dir, 'console-late-punishments.png'), fullPage: true });
     } finally {
