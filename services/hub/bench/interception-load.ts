@@ -36,6 +36,10 @@ export interface StepResult {
   p95: number;
   p99: number;
   max: number;
+  /** p99 counted from when the call was actually sent: the server's share, without the generator's lateness. */
+  sentP99: number;
+  /** p99 of how late the generator sent a call after it was due (its timer granularity, its own load). */
+  lateP99: number;
 }
 
 export interface BatchResult {
@@ -79,6 +83,22 @@ function post(path: string, body: string): Promise<number> {
   });
 }
 
+/** An unsigned GET (the adapter's /healthz): the floor of one HTTP round trip to the adapter on this machine. */
+function get(path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: target.hostname, port: target.port, method: 'GET', path, agent },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
 /** The adapter process's CPU seconds so far (prom-client default metrics). */
 async function serverCpuSeconds(): Promise<number> {
   const text = await (await fetch(`${plan.url}/metrics`)).text();
@@ -91,9 +111,11 @@ const pct = (sorted: number[], p: number) =>
     ? Number.NaN
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function openLoop(rate: number, seconds: number): Promise<StepResult> {
+async function openLoop(rate: number, seconds: number, call = check): Promise<StepResult> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const sentLatencies: number[] = [];
+  const lateness: number[] = [];
   const statuses: Record<string, number> = {};
   let sent = 0;
   let done = 0;
@@ -107,10 +129,12 @@ async function openLoop(rate: number, seconds: number): Promise<StepResult> {
       while (sent < due) {
         const dueAt = start + (sent / rate) * 1000;
         sent += 1;
-        const id = ids[Math.floor(Math.random() * ids.length)]!;
-        void post('/v1/agency/interception/check', `{"id":"${id}"}`).then((status) => {
+        const sentAt = performance.now();
+        lateness.push(sentAt - dueAt);
+        void call().then((status) => {
           const now = performance.now();
           latencies.push(now - dueAt);
+          sentLatencies.push(now - sentAt);
           statuses[status] = (statuses[status] ?? 0) + 1;
           done += 1;
           lastDone = now;
@@ -124,6 +148,8 @@ async function openLoop(rate: number, seconds: number): Promise<StepResult> {
   const own = process.cpuUsage(own0);
   const cpu = (await serverCpuSeconds()) - cpu0;
   latencies.sort((a, b) => a - b);
+  sentLatencies.sort((a, b) => a - b);
+  lateness.sort((a, b) => a - b);
   const ok = statuses[200] ?? 0;
   return {
     offered: rate,
@@ -138,7 +164,15 @@ async function openLoop(rate: number, seconds: number): Promise<StepResult> {
     p95: pct(latencies, 95),
     p99: pct(latencies, 99),
     max: latencies.at(-1) ?? Number.NaN,
+    sentP99: pct(sentLatencies, 99),
+    lateP99: pct(lateness, 99),
   };
+}
+
+/** One signed single-ID check of a random subject. */
+function check(): Promise<number> {
+  const id = ids[Math.floor(Math.random() * ids.length)]!;
+  return post('/v1/agency/interception/check', `{"id":"${id}"}`);
 }
 
 async function batched(): Promise<BatchResult> {
@@ -177,14 +211,17 @@ async function batched(): Promise<BatchResult> {
 // Warm up both sides (JIT, connections) before anything counts.
 await openLoop(Math.min(500, plan.rates[0] ?? 500), 2);
 const steps: StepResult[] = [];
+const floor: StepResult[] = [];
 for (const rate of plan.rates) {
+  // The same rate of unsigned /healthz calls first: what any HTTP call to the adapter costs here.
+  floor.push(await openLoop(rate, Math.min(plan.seconds, 5), () => get('/healthz')));
   const step = await openLoop(rate, plan.seconds);
   steps.push(step);
   process.stderr.write(
-    `  ${rate}/s offered: ${step.callsPerSecond.toFixed(0)} ok/s, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms, errors ${step.errors}, adapter CPU ${step.serverCpuUsPerCall.toFixed(0)} µs/call, load CPU ${step.loadCpuUsPerCall.toFixed(0)} µs/call\n`,
+    `  ${rate}/s offered: ${step.callsPerSecond.toFixed(0)} ok/s, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms (from send ${step.sentP99.toFixed(2)}, generator late ${step.lateP99.toFixed(2)}; /healthz at this rate p99 ${floor.at(-1)!.p99.toFixed(2)}), errors ${step.errors}, adapter CPU ${step.serverCpuUsPerCall.toFixed(0)} µs/call, load CPU ${step.loadCpuUsPerCall.toFixed(0)} µs/call\n`,
   );
   if (step.p99 > plan.giveUpP99Ms || step.callsPerSecond < 0.9 * rate) break;
 }
 const batch = plan.batchConnections > 0 ? await batched() : undefined;
 agent.destroy();
-process.stdout.write(`RESULT ${JSON.stringify({ steps, batch })}\n`);
+process.stdout.write(`RESULT ${JSON.stringify({ steps, floor, batch })}\n`);
