@@ -160,6 +160,16 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
         [{ path: 'entryId', code: 'NOT_IN_FORCE' }],
         'No restriction with this entryId binds this subject now, or it is not one your agency kind acts on.',
       );
+    // Nor is a block before the restriction existed (a year-0000 date, a block from last year): it would count
+    // an interception the restriction cannot have caused.
+    if (Date.parse(report.occurredAt) < Date.parse(entry.since))
+      throw new HubError('VALIDATION_FAILED', [
+        issue(
+          `${at}occurredAt`,
+          'BEFORE_RESTRICTION',
+          `occurredAt is before the restriction took effect (${entry.since})`,
+        ),
+      ]);
     return deps.reports.record(who.institution, report, hash, entry, who.signature);
   };
 

@@ -418,6 +418,20 @@ describe.sequential('interception reports', () => {
     );
     expect(errorOf(future)).toEqual([400, 'VALIDATION_FAILED']);
     expect(detailsOf(future)).toMatchObject([{ path: 'occurredAt', code: 'IN_THE_FUTURE' }]);
+    // A block before the restriction existed (or in year 0000) counts nothing: refused, nothing stored.
+    for (const [i, occurredAt] of ['2000-01-01T00:00:00+08:00', '0000-01-01T00:00:00Z'].entries()) {
+      const early = await post(
+        bank,
+        '/v1/agency/interceptions',
+        report({ reportRef: `EARLY-${i}`, occurredAt }),
+      );
+      expect(errorOf(early)).toEqual([400, 'VALIDATION_FAILED']);
+      expect(detailsOf(early)).toMatchObject([{ path: 'occurredAt', code: 'BEFORE_RESTRICTION' }]);
+    }
+    const { rows: early } = await bank.runtime.pool.query(
+      "SELECT 1 FROM interception_reports WHERE report_ref LIKE 'EARLY-%'",
+    );
+    expect(early).toEqual([]);
     const batch = await post(bank, '/v1/agency/interceptions/batch', {
       reports: [
         report({ reportRef: 'B-1', action: 'high-consumption', entryId: 'e-cons-1' }),

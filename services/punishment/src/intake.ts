@@ -55,7 +55,11 @@ export function punishmentNoticeOf(n: NoticeSubmission): PunishmentNotice {
   };
 }
 
-/** The gateway's question: each notice on its own, against what is stored. */
+/**
+ * The gateway's question, against what is stored and in the order asked: a court's batch is judged as intake
+ * would take it in one after another, so a second listing of one debtor in the same batch is refused
+ * (ALREADY_LISTED) before it is stored, not left to whichever Kafka partition intake reads first.
+ */
 export async function checkPunishments(
   db: Queryable,
   submissions: readonly NoticeSubmission[],
@@ -63,7 +67,11 @@ export async function checkPunishments(
 ): Promise<Admission[]> {
   const notices = submissions.map(punishmentNoticeOf);
   const stored = await debtorEntries(db, notices);
-  return notices.map((n, i) => admitPunishments([{ id: `check-${i}`, notice: n }], stored, now)[0]!);
+  return admitPunishments(
+    notices.map((notice, i) => ({ id: `check-${i}`, notice })),
+    stored,
+    now,
+  );
 }
 
 export const checkResultOf = (a: Admission) =>
@@ -189,9 +197,12 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
 
     // A deletion is confirmed within 3 working days of its ground (法释〔2017〕7号 art. 10): no later than that
     // whatever the SLA policy says, so a late confirmation is breached and escalated like any other.
+    // Never before the institution must acknowledge it, though: a deletion the court issues late (its ground
+    // arose days ago) is the court's lateness, not a breach by every institution the moment it is sent.
     deadlines: (n, planned) => {
       const due = dueOf.get(n) ?? null;
-      return due && due < planned.answerBy ? { ...planned, answerBy: due } : planned;
+      if (!due || due >= planned.answerBy) return planned;
+      return { ...planned, answerBy: new Date(Math.max(due.getTime(), planned.acknowledgeBy.getTime())) };
     },
 
     onPlanned: async (tx, { notices, now }) => {

@@ -339,6 +339,26 @@ describe('listings (失信名单): terms, broadcast and the consumption restrict
     expect(await entriesOfCase(caseNo)).toHaveLength(2);
   });
 
+  it('the gateway’s question judges a batch in order: the second listing of one debtor is refused before storage', async () => {
+    const debtor = person();
+    const caseNo2 = '(2026)川0104执2004号';
+    const first = submission(caseNo2, 'dishonest-list', debtor, { ground: 'evades-enforcement' });
+    const again = submission(caseNo2, 'dishonest-list', debtor, { ground: 'evades-enforcement' });
+    const removal = submission(caseNo2, 'dishonest-list-removal', debtor, { removalReason: 'performed' });
+    const { results } = await call<
+      unknown,
+      { results: { ok: boolean; errorCode: string; errorDetailsJson: string }[] }
+    >('checkPunishments', { notices: [first, again, removal] });
+    // The listing first, then a second one refused, and a removal of the listing the batch places.
+    expect(results.map((r) => [r.ok, r.errorCode])).toEqual([
+      [true, ''],
+      [false, 'ALREADY_LISTED'],
+      [true, ''],
+    ]);
+    // Asked alone, nothing is listed yet: a removal has nothing to remove.
+    expect((await check(removal)).errorCode).toBe('LISTING_NOT_FOUND');
+  });
+
   it('two listings of one debtor filed at once: whichever is taken in first lists, the other is refused', async () => {
     const debtor = person();
     const caseNo2 = '(2026)川0104执2003号';
@@ -494,7 +514,12 @@ describe('removal (删除): exactly where the listing went, due within 3 working
     expect(institutionsOf(removal)).toContain('bank/CCB');
     expect(institutionsOf(removal)).not.toContain('bank/ABC');
     const due = new Date('2026-10-10T23:59:59.999+08:00');
-    for (const r of requests) expect(r.answerBy).toEqual(due);
+    // The court issues it long after that: its lateness, not the institutions'. Each institution is due to
+    // confirm no earlier than it must acknowledge, never before the request was even sent.
+    for (const r of requests) {
+      expect(r.answerBy).toEqual(r.acknowledgeBy);
+      expect(r.answerBy!.getTime()).toBeGreaterThan(clock.now().getTime());
+    }
     const rows = await entriesOfCase(caseNo);
     expect(rows.map((r) => [r.state, r.removal_due_at])).toEqual([
       ['removing', due],
@@ -537,8 +562,10 @@ describe('removal (删除): exactly where the listing went, due within 3 working
       'CDRE',
       'ICBC',
     ]);
-    // Issued after the 3-working-day limit had passed: every confirmation is late.
-    expect(view.withdrawal.every((w) => w.late && w.confirmedAt)).toBe(true);
+    // Issued after the 3-working-day limit had passed: the deletion is late (the court's), the institutions'
+    // prompt confirmations are not.
+    expect(view.removalDueAt!.getTime()).toBeLessThan(view.removedAt!.getTime());
+    expect(view.withdrawal.every((w) => !w.late && w.confirmedAt)).toBe(true);
     expect(view.broadcast.every((w) => !w.late && w.confirmedAt)).toBe(true);
     const publicList = await call<unknown, { listings: unknown[] }>('searchPublicList', {
       name: '孙某',
