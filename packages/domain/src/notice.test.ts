@@ -578,3 +578,22 @@ function punishmentParams(measure: string): Record<string, string> {
   if (measure === 'dishonest-list-removal') return { removalReason: 'performed' };
   return {};
 }
+
+describe('punishment params', () => {
+  const listing = { ...example, measure: 'dishonest-list', targets: [] };
+  it('refuses a ground named twice, in otherGrounds or as the main ground', () => {
+    const twice = {
+      ground: 'evades-enforcement',
+      otherGrounds: ['breaches-settlement', 'breaches-settlement'],
+    };
+    expect(issuesOf({ ...listing, params: twice })).toEqual([
+      { path: 'params.otherGrounds.1', code: 'DUPLICATE_GROUND' },
+    ]);
+    const again = { ground: 'evades-enforcement', otherGrounds: ['evades-enforcement'] };
+    expect(issuesOf({ ...listing, params: again })).toEqual([
+      { path: 'params.otherGrounds.0', code: 'DUPLICATE_GROUND' },
+    ]);
+    const fine = { ground: 'evades-enforcement', otherGrounds: ['breaches-settlement'], extensionYears: 2 };
+    expect(validateNotice({ ...listing, params: fine }).ok).toBe(true);
+  });
+});

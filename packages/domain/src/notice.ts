@@ -73,6 +73,7 @@ export const NOTICE_ISSUE_TEXT = {
     'not a ground of 法释〔2017〕7号 art. 1: able-but-refuses, obstructs-enforcement, evades-enforcement, breaches-property-report, breaches-consumption-restriction, breaches-settlement',
   GROUND_REQUIRED: 'a dishonest-list notice names its ground (法释〔2017〕7号 art. 1)',
   PARAM_NOT_FOR_MEASURE: 'this parameter does not apply to this measure',
+  DUPLICATE_GROUND: 'a ground is named twice (params.ground and otherGrounds are all different grounds)',
   EXTENSION_NOT_ALLOWED:
     'a listing is extended only for the aggravated ground (obstructs-enforcement) or several grounds, and only when it has a fixed term (法释〔2017〕7号 art. 2)',
   EXTENSION_EXCEEDS_RULES: 'extensionYears must be 1, 2 or 3 (法释〔2017〕7号 art. 2)',
@@ -371,6 +372,10 @@ function punishmentParamIssues(
     out.push({ code: 'REMOVAL_REASON_REQUIRED', path: ['params', 'removalReason'] });
   }
   const others = Array.isArray(params.otherGrounds) ? params.otherGrounds : [];
+  others.forEach((g, i) => {
+    if (g === params.ground || others.indexOf(g) < i)
+      out.push({ code: 'DUPLICATE_GROUND', path: ['params', 'otherGrounds', i] });
+  });
   const grounds = [params.ground, ...others].filter(isDishonestGround);
   if (listing && isDishonestGround(params.ground) && typeof params.extensionYears === 'number') {
     const term = dishonestListingTerm(grounds, issued ?? new Date(0), params.extensionYears);
