@@ -736,6 +736,8 @@ describe('consistency of the interception projection', () => {
     await waitFor(async () => ((r) => r.ready && r.entries.length === 0)(await read(debtor.idNumber)), {
       what: 'the withdrawal applied once the rebuild let go',
     });
+    // The standing is written to the projection just before the withdrawal commits: wait for the commit.
+    await waitFor(async () => (await entriesOfCase(caseNo)).every((r) => r.state === 'removing'));
     expect((await entriesOfCase(caseNo)).map((r) => r.state)).toEqual(['removing', 'removing']);
   });
 
