@@ -529,6 +529,8 @@ describe('generated notices', () => {
       kind: fc.constant('organisation'),
       name: fc.constant('某某有限公司'),
       creditCode: creditCodeArb,
+      // An organisation's exit restriction names the person it binds (EXIT_RESTRICTION_NEEDS_PERSON).
+      legalRepresentative: fc.record({ name: fc.constant('张某'), idNumber: residentIdArb }),
     }),
   );
   const notice = fc
@@ -569,6 +571,47 @@ describe('generated notices', () => {
         ]);
       }),
     );
+  });
+});
+
+describe('an organisation is restricted from exit through its persons (民事诉讼法 第二百六十六条)', () => {
+  const bare = { kind: 'organisation', name: '成都某某贸易有限公司', creditCode: '91350100M000100Y43' };
+  const exit = (measure: string, debtor: unknown) => ({
+    ...example,
+    measure,
+    targets: [{ agency: 'public-security' }],
+    params: {},
+    debtor,
+  });
+  const principal = { role: 'principal', name: '赵某', idNumber: '510104198001010014' };
+
+  it.each(['restrict-exit', 'restrict-exit-lift'])(
+    '%s for an organisation naming nobody is refused at debtor',
+    (measure) => {
+      expect(issuesOf(exit(measure, bare))).toEqual([
+        { path: 'debtor', code: 'EXIT_RESTRICTION_NEEDS_PERSON' },
+      ]);
+      expect(issuesOf(exit(measure, { ...bare, responsiblePersons: [] }))).toEqual([
+        { path: 'debtor', code: 'EXIT_RESTRICTION_NEEDS_PERSON' },
+      ]);
+    },
+  );
+
+  it.each(['restrict-exit', 'restrict-exit-lift'])(
+    '%s is accepted with a legal representative or a responsible person',
+    (measure) => {
+      expect(validateNotice(exit(measure, organisation)).ok).toBe(true);
+      expect(validateNotice(exit(measure, { ...bare, responsiblePersons: [principal] })).ok).toBe(true);
+      expect(validateNotice(exit(measure, { ...example.debtor })).ok).toBe(true);
+    },
+  );
+
+  it('the text says whom to name; other measures for a bare organisation are not concerned', () => {
+    const issue = (validateNotice(exit('restrict-exit', bare)) as { issues: { message: string }[] })
+      .issues[0];
+    expect(issue?.message).toMatch(/legalRepresentative/);
+    for (const measure of ['restrict-consumption', 'restrict-consumption-lift'])
+      expect(validateNotice({ ...exit(measure, bare), targets: [] }).ok).toBe(true);
   });
 });
 

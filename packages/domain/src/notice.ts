@@ -82,6 +82,8 @@ export const NOTICE_ISSUE_TEXT = {
   REMOVAL_REASON_REQUIRED:
     'a dishonest-list-removal notice names its reason (法释〔2017〕7号 art. 10, art. 12)',
   GROUND_AROSE_AFTER_ISSUE: 'groundAroseAt is after the notice was issued',
+  EXIT_RESTRICTION_NEEDS_PERSON:
+    'exit restriction binds persons: for an organisation debtor name its legalRepresentative or responsiblePersons (principal, directly-responsible, actual-controller) it is imposed on (民事诉讼法 第二百六十六条; 执行程序解释 第三十七条)',
 } as const;
 export type NoticeIssueCode = keyof typeof NOTICE_ISSUE_TEXT;
 
@@ -258,6 +260,9 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
     out.push({ code: 'TOO_SHORT', path: ['targets'] });
   }
   if (measure && params) out.push(...punishmentParamIssues(measure, params, issued));
+  if (measure && isRecord(value.debtor) && exitRestrictionLacksPerson(measure, value.debtor)) {
+    out.push({ code: 'EXIT_RESTRICTION_NEEDS_PERSON', path: ['debtor'] });
+  }
 
   if (measure && params && isMoneyMeasure(measure) && params.amountFen === undefined) {
     out.push({ code: 'AMOUNT_REQUIRED', path: ['params', 'amountFen'] });
@@ -386,6 +391,18 @@ function punishmentParamIssues(
     out.push({ code: 'GROUND_AROSE_AFTER_ISSUE', path: ['params', 'groundAroseAt'] });
   }
   return out;
+}
+
+/**
+ * An organisation's exit restriction (and its lifting) is imposed on named persons
+ * (EXIT_RESTRICTION_OF_ORGANISATION): the notice must name at least one.
+ */
+function exitRestrictionLacksPerson(measure: Measure, debtor: Record<string, unknown>): boolean {
+  if (measure !== 'restrict-exit' && measure !== 'restrict-exit-lift') return false;
+  if (debtor.kind !== 'organisation') return false;
+  const rep = isRecord(debtor.legalRepresentative) ? [debtor.legalRepresentative] : [];
+  const others = Array.isArray(debtor.responsiblePersons) ? debtor.responsiblePersons : [];
+  return ![...rep, ...others].some((p) => isRecord(p) && typeof p.idNumber === 'string' && p.idNumber !== '');
 }
 
 const WITHDRAWING: readonly Measure[] = [

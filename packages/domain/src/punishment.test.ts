@@ -4,8 +4,11 @@ import {
   DISHONEST_GROUND_CODES,
   DISHONEST_GROUNDS,
   dishonestListingTerm,
+  EXIT_RESTRICTION_OF_ORGANISATION,
+  organisationBindsItself,
   RELISTING_BAR,
   REMOVAL_REASON_CODES,
+  RESPONSIBLE_ROLES,
   relistingBarEnds,
 } from './punishment.ts';
 import { dishonestDeletionDeadline } from './rules.ts';
@@ -99,5 +102,22 @@ describe('deletion across a holiday (art. 10: 3 working days)', () => {
     expect(dishonestDeletionDeadline(at('2026-09-30T10:00:00+08:00'))).toEqual(
       at('2026-10-10T23:59:59.999+08:00'),
     );
+  });
+});
+
+describe('exit restriction of an organisation (民事诉讼法 第二百六十六条)', () => {
+  it('binds its legal representative and every responsible role, never the organisation itself', () => {
+    expect([...EXIT_RESTRICTION_OF_ORGANISATION.binds].sort()).toEqual(
+      ['legal-representative', ...RESPONSIBLE_ROLES].sort(),
+    );
+    expect(EXIT_RESTRICTION_OF_ORGANISATION.binds).not.toContain('debtor');
+    expect(organisationBindsItself('restrict-exit')).toBe(false);
+    expect(organisationBindsItself('restrict-consumption')).toBe(true);
+    expect(organisationBindsItself('dishonest-list')).toBe(true);
+  });
+
+  it('states its source', () => {
+    expect(EXIT_RESTRICTION_OF_ORGANISATION.source).toMatch(/民事诉讼法》第二百六十六条/);
+    expect(EXIT_RESTRICTION_OF_ORGANISATION.source).toMatch(/法定代表人、主要负责人/);
   });
 });

@@ -247,6 +247,49 @@ describe('punishment through the whole hub', () => {
     expect((await checkAt('public-security', 'PSB-510100', idNumber)).restricted).toBe(false);
   });
 
+  it("an organisation's exit restriction binds its named persons, never the organisation, until lifted", async () => {
+    const rep = personAt(SEED, 14).idNumber;
+    const principal = personAt(SEED, 15).idNumber;
+    const bare = { kind: 'organisation', name: '成都某某实业有限公司', creditCode: '91510100MA6CGUGA1W' };
+    const c = caseNo();
+    // 民事诉讼法 第二百六十六条: exit restriction binds persons; an organisation naming none is refused.
+    const refused = await submit(notice(c, bare, 'restrict-exit'));
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.details).toContainEqual(
+      expect.objectContaining({ code: 'EXIT_RESTRICTION_NEEDS_PERSON', path: 'debtor' }),
+    );
+    const org = {
+      ...bare,
+      legalRepresentative: { name: '刘某', idNumber: rep },
+      responsiblePersons: [{ role: 'principal', name: '陈某', idNumber: principal }],
+    };
+    const placed = await submit(notice(c, org, 'restrict-exit'));
+    expect(placed.status).toBe(202);
+    const done = await completed(placed.json.id);
+    expect(done.requests.map((r) => [r.institution, r.status])).toEqual([['PSB-510100', 'done']]);
+    for (const [id, role] of [
+      [rep, 'legal-representative'],
+      [principal, 'principal'],
+    ] as const) {
+      const seen = await waitFor(
+        async () =>
+          ((a) => (a.restricted ? a : undefined))(await checkAt('public-security', 'PSB-510100', id)),
+        { what: `${role} restricted from exit`, timeoutMs: 10_000, intervalMs: 100 },
+      );
+      expect(seen.entries).toEqual([expect.objectContaining({ measure: 'restrict-exit', role, caseNo: c })]);
+    }
+    const company = await checkAt('public-security', 'PSB-510100', org.creditCode);
+    expect((company.entries ?? []).filter((e: { measure: string }) => e.measure === 'restrict-exit')).toEqual(
+      [],
+    );
+    const again = await submit(notice(c, org, 'restrict-exit'));
+    expect(again).toMatchObject({ status: 409, json: { error: { code: 'ALREADY_RESTRICTED' } } });
+    const lifted = await completed((await submit(notice(c, org, 'restrict-exit-lift'))).json.id);
+    expect(lifted.requests.map((r) => [r.institution, r.status])).toEqual([['PSB-510100', 'done']]);
+    for (const id of [rep, principal])
+      expect((await checkAt('public-security', 'PSB-510100', id)).restricted).toBe(false);
+  });
+
   it('refuses bad punishment notices with stable codes and stores nothing', async () => {
     const debtor = { kind: 'person', name: '赵某', idNumber: personAt(SEED, 9).idNumber };
     const c = caseNo();

@@ -469,6 +469,77 @@ describe('organisations (法释〔2015〕17号 art. 3) and exit restrictions', (
     expect((await restricted(debtor.idNumber)).map((e) => e.measure)).toEqual(['restrict-exit']);
   });
 
+  it('an organisation’s exit restriction binds each named person and never the organisation (民事诉讼法 第二百六十六条), is judged by the company’s notices, and is lifted all together', async () => {
+    const caseNo4 = '(2026)川0104执2104号';
+    const persons = [
+      { name: '孙总', idNumber: residentId() },
+      { role: 'directly-responsible', name: '周某', idNumber: residentId() },
+      { role: 'actual-controller', name: '吴某', idNumber: residentId() },
+    ];
+    const firm: Debtor = {
+      ...company,
+      creditCode: '91510100MA6CGUGB2X',
+      legalRepresentative: persons[0]!,
+      responsiblePersons: [persons[1]!, persons[2]!] as Debtor['responsiblePersons'],
+    };
+    const ids = persons.map((p) => p.idNumber);
+    const exitOf = async (id: string) =>
+      (await read(id)).entries.filter((e) => e.measure === 'restrict-exit');
+    expect(await check(submission(caseNo4, 'restrict-exit-lift', firm))).toMatchObject({
+      ok: false,
+      errorCode: 'RESTRICTION_NOT_FOUND',
+    });
+
+    const placed = await file(submission(caseNo4, 'restrict-exit', firm));
+    await requestsOf(placed, DIRECTORY['public-security']!.length);
+    expect(institutionsOf(placed)).toEqual(everyInstitution(DIRECTORY, ['public-security']));
+    const rows = await waitFor(async () => ((r) => r.length === 3 && r)(await entriesOfCase(caseNo4)));
+    expect(rows.map((r) => r.role).sort()).toEqual([
+      'actual-controller',
+      'directly-responsible',
+      'legal-representative',
+    ]);
+    expect(rows.every((r) => r.measure === 'restrict-exit' && r.state === 'live')).toBe(true);
+    expect(rows.map((r) => r.subject_hash)).not.toContain(subjectHash(firm.creditCode));
+    for (const id of ids)
+      expect((await restricted(id)).map((e) => [e.measure, e.debtorKind])).toEqual([
+        ['restrict-exit', 'person'],
+      ]);
+    // Interception never answers a company as restricted from exit.
+    expect(await exitOf(firm.creditCode)).toEqual([]);
+
+    // Admission matches the company's notice, though no entry is the company's own.
+    const again = submission(caseNo4, 'restrict-exit', firm);
+    expect(await check(again)).toMatchObject({ ok: false, errorCode: 'ALREADY_RESTRICTED' });
+    expect(await failedCode(await file(again))).toBe('ALREADY_RESTRICTED');
+    const foreign = submission(caseNo4, 'restrict-exit-lift', firm, {}, '川0105');
+    expect(await check(foreign)).toMatchObject({ ok: false, errorCode: 'RESTRICTION_OF_ANOTHER_COURT' });
+    expect(await entriesOfCase(caseNo4)).toHaveLength(3);
+    await confirm(placed);
+    await waitFor(() => completed(placed), { what: 'the exit restriction confirmed' });
+
+    const lift = await file(submission(caseNo4, 'restrict-exit-lift', firm));
+    await requestsOf(lift, DIRECTORY['public-security']!.length);
+    expect(institutionsOf(lift)).toEqual(institutionsOf(placed));
+    for (const id of ids)
+      await waitFor(async () => (await read(id)).ready && (await exitOf(id)).length === 0, {
+        what: 'the person free of the exit restriction in the projection',
+      });
+    expect((await entriesOfCase(caseNo4)).map((r) => r.state)).toEqual(Array(3).fill('removing'));
+    // A second lifting finds nothing left to lift.
+    expect(await check(submission(caseNo4, 'restrict-exit-lift', firm))).toMatchObject({
+      ok: false,
+      errorCode: 'RESTRICTION_NOT_FOUND',
+    });
+    await confirm(lift);
+    await waitFor(async () =>
+      (await entriesOfCase(caseNo4)).every((r) => r.state === 'removed' && r.removed_at),
+    );
+    await waitFor(() => completed(lift), { what: 'the lifting confirmed' });
+    // Restricted afresh after the lifting: a new notice is admitted.
+    expect(await check(submission(caseNo4, 'restrict-exit', firm))).toMatchObject({ ok: true });
+  });
+
   it('a lifting with nothing to lift, or of another court’s restriction, is refused', async () => {
     const debtor = person();
     const lift = submission('(2026)川0104执2103号', 'restrict-exit-lift', debtor);
@@ -692,6 +763,8 @@ describe('consistency of the interception projection', () => {
     await waitFor(async () => ((r) => r.ready && r.entries.length === 0)(await read(debtor.idNumber)), {
       what: 'the withdrawal applied once the rebuild let go',
     });
+    // The standing is written to the projection just before the withdrawal commits: wait for the commit.
+    await waitFor(async () => (await entriesOfCase(caseNo)).every((r) => r.state === 'removing'));
     expect((await entriesOfCase(caseNo)).map((r) => r.state)).toEqual(['removing', 'removing']);
   });
 

@@ -242,6 +242,7 @@ describe('real-estate, public-security and provident-fund answers', () => {
       result: { restricted: true, until: '2026-06-01' },
     });
     expect(ask(ledgers, 'public-security', 'PSB-510100', request('locate', p)).outcome).toBe('done');
+    // An organisation naming no person: nobody to restrict.
     expect(
       ask(ledgers, 'public-security', 'PSB-510100', request('restrict-exit', anOrganisation())).outcome,
     ).toBe('cannot-assist');
@@ -320,6 +321,75 @@ describe('lifting a restriction (解除限制高消费, 解除限制出境)', ()
     confirmed(atBank, 'restrict-consumption-lift', 'bank');
     // Exit restrictions are public security's alone.
     expect(ask(ledgers, 'bank', 'ICBC', request('restrict-exit-lift', p)).outcome).toBe('cannot-assist');
+  });
+});
+
+describe('an organisation’s exit restriction binds its named persons (民事诉讼法 第二百六十六条)', () => {
+  const REP = '510104198001010014';
+  const PRINCIPAL = '11010519491231002X';
+  const CONTROLLER = '110105194912310011';
+  const org = anOrganisation();
+  const firm = (persons: Partial<AgencyRequest['debtor']>): AgencyRequest['debtor'] => ({
+    kind: 'organisation',
+    creditCode: org.kind === 'organisation' ? org.creditCode : '',
+    ...persons,
+  });
+  const named = firm({
+    legalRepresentative: { idNumber: REP },
+    responsiblePersons: [
+      { role: 'principal', idNumber: PRINCIPAL },
+      { role: 'actual-controller', idNumber: CONTROLLER },
+      // The same person in two roles is registered once.
+      { role: 'directly-responsible', idNumber: REP },
+    ],
+  });
+
+  it('registers the restriction on each person, answers done with an exit-restriction result, and never on the organisation', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const register = ledgers.punishments('PSB-510100');
+    const a = ask(ledgers, 'public-security', 'PSB-510100', request('restrict-exit', named));
+    expect(a).toMatchObject({ outcome: 'done', result: { restricted: true, until: '2026-06-01' } });
+    expect(resultSchemaFor('public-security', 'restrict-exit').safeParse(result(a)).success).toBe(true);
+    expect(register.restrictedSubjects().sort()).toEqual([REP, PRINCIPAL, CONTROLLER].sort());
+    for (const id of [REP, PRINCIPAL, CONTROLLER])
+      expect(register.standingOf(id).exitRestrictedUntil).toBe('2026-06-01');
+    expect(register.standingOf(named.creditCode!).exitRestrictedUntil).toBeUndefined();
+  });
+
+  it('a responsible person alone is enough; naming nobody is cannot-assist', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const only = firm({ responsiblePersons: [{ role: 'principal', idNumber: PRINCIPAL }] });
+    expect(ask(ledgers, 'public-security', 'PSB-510100', request('restrict-exit', only)).outcome).toBe(
+      'done',
+    );
+    expect(ledgers.punishments('PSB-510100').restrictedSubjects()).toEqual([PRINCIPAL]);
+    const nobody = ask(
+      ledgers,
+      'public-security',
+      'PSB-510100',
+      request('restrict-exit', firm({ legalRepresentative: { idNumber: '' }, responsiblePersons: [] })),
+    );
+    expect(nobody).toMatchObject({
+      outcome: 'cannot-assist',
+      reason: expect.stringMatching(/legal representative/),
+    });
+  });
+
+  it('the lifting lifts every person and is confirmed; a retried request registers once', () => {
+    const ledgers = new AgencyLedgers({ seed: SEED });
+    const register = ledgers.punishments('PSB-510100');
+    const placing = request('restrict-exit', named);
+    const first = ask(ledgers, 'public-security', 'PSB-510100', placing);
+    expect(ask(ledgers, 'public-security', 'PSB-510100', placing)).toEqual(first);
+    const lift = ask(ledgers, 'public-security', 'PSB-510100', request('restrict-exit-lift', named));
+    expect(lift.outcome).toBe('done');
+    expect(resultSchemaFor('public-security', 'restrict-exit-lift').safeParse(result(lift)).success).toBe(
+      true,
+    );
+    expect(register.restrictedSubjects()).toEqual([]);
+    // A retry of the placing after the lifting is the same answer and restricts nobody again.
+    expect(ask(ledgers, 'public-security', 'PSB-510100', placing)).toEqual(first);
+    expect(register.restrictedSubjects()).toEqual([]);
   });
 });
 

@@ -17,7 +17,12 @@ import {
 import { deepFreeze } from '../ledgers/receipt-log.js';
 import type { AgencyLedgers, JournalEntry } from './agency-ledgers.js';
 import { deductAnswer, freezeAnswer, releaseAnswer, renewAnswer } from './money-answers.js';
-import { locateAnswer, publicSecurityQuery, restrictExitAnswer } from './public-security-answers.js';
+import {
+  locateAnswer,
+  publicSecurityQuery,
+  restrictExitAnswer,
+  restrictExitLiftAnswer,
+} from './public-security-answers.js';
 import { punishmentAnswer } from './punishment-answers.js';
 import { sealAnswer } from './seal-answers.js';
 import { type AgencyAnswer, type AgencyRequest, cannotAssist, type Served } from './types.js';
@@ -124,7 +129,7 @@ function decide(
         case 'restrict-exit':
           return restrictExitAnswer(ledgers.punishments(institution), s);
         case 'restrict-exit-lift':
-          return punishmentAnswer(ledgers.punishments(institution), 'restrict-exit-lift', s);
+          return restrictExitLiftAnswer(ledgers.punishments(institution), s);
         case 'locate':
           return locateAnswer(ledgers.seed, ledgers.subject(subjectId), s);
       }

@@ -6,7 +6,7 @@ import type { PunishmentRegister } from '../ledgers/punishment-register.js';
 import type { VehicleRegister } from '../ledgers/vehicle-register.js';
 import { exitEntryOf, householdOf, whereaboutsOf } from '../population/public-records.js';
 import type { Subject } from '../population/subjects.js';
-import { type AgencyAnswer, cannotAssist, type Served } from './types.js';
+import { type AgencyAnswer, type AgencyRequest, cannotAssist, type Served } from './types.js';
 
 export function publicSecurityQuery(
   vehicles: VehicleRegister,
@@ -25,13 +25,30 @@ export function publicSecurityQuery(
   };
 }
 
+/**
+ * Whom an exit restriction binds: a person debtor itself; for an organisation the persons the notice names
+ * (法定代表人, 主要负责人, 直接责任人员, 实际控制人: 民事诉讼法 第二百六十六条), each once — never the organisation.
+ */
+export function exitSubjectsOf(debtor: AgencyRequest['debtor']): string[] {
+  if (debtor.kind !== 'organisation') return debtor.idNumber ? [debtor.idNumber] : [];
+  const named = [
+    debtor.legalRepresentative?.idNumber,
+    ...(debtor.responsiblePersons ?? []).map((p) => p.idNumber),
+  ];
+  return [...new Set(named.filter((id): id is string => typeof id === 'string' && id !== ''))];
+}
+
 export function restrictExitAnswer(register: PunishmentRegister, s: Served): AgencyAnswer {
-  if (s.request.debtor.kind === 'organisation' || s.request.debtor.idNumber === undefined) {
-    return cannotAssist('exit restriction applies to persons: name the legal representative as the debtor');
+  const subjects = exitSubjectsOf(s.request.debtor);
+  if (subjects.length === 0) {
+    return cannotAssist(
+      'exit restriction applies to persons: name the legal representative or the responsible persons of the organisation',
+    );
   }
   const r = register.apply({
     requestId: s.request.id,
     subjectId: s.subjectId,
+    subjects,
     measure: 'restrict-exit',
     court: s.court,
     caseNo: s.request.caseNo,
@@ -39,6 +56,23 @@ export function restrictExitAnswer(register: PunishmentRegister, s: Served): Age
     at: s.now,
   });
   return { outcome: 'done', result: { restricted: true, until: r.until!, registrationNo: r.registrationNo } };
+}
+
+/** Lifting (解除限制出境) on whom the restriction was registered; lifting what is absent is confirmed all the same. */
+export function restrictExitLiftAnswer(register: PunishmentRegister, s: Served): AgencyAnswer {
+  const r = register.apply({
+    requestId: s.request.id,
+    subjectId: s.subjectId,
+    subjects: exitSubjectsOf(s.request.debtor),
+    measure: 'restrict-exit-lift',
+    court: s.court,
+    caseNo: s.request.caseNo,
+    at: s.now,
+  });
+  return {
+    outcome: 'done',
+    result: { applied: true, registrationNo: r.registrationNo, effectiveAt: r.effectiveAt },
+  };
 }
 
 /** A person outside the population is simply not found; a sighting is placed before `now`. */

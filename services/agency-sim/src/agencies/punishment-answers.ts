@@ -1,6 +1,6 @@
 /**
  * Punishment measures every agency kind receives: 纳入失信名单, 屏蔽/删除失信信息, 限制高消费 and its
- * lifting (解除限制高消费); public security also 解除限制出境. The agency registers and confirms
+ * lifting (解除限制高消费); public security's 解除限制出境 is in public-security-answers.ts. The agency registers and confirms
  * (`{ applied: true, registrationNo, effectiveAt }`, packages/contracts punishmentResultSchema); a removal or
  * lifting of something it never received is still confirmed, since deleting what is absent leaves the same
  * state.
@@ -10,12 +10,7 @@ import type { AgencyAnswer, Served } from './types.js';
 
 export function punishmentAnswer(
   register: PunishmentRegister,
-  measure:
-    | 'dishonest-list'
-    | 'dishonest-list-removal'
-    | 'restrict-consumption'
-    | 'restrict-consumption-lift'
-    | 'restrict-exit-lift',
+  measure: 'dishonest-list' | 'dishonest-list-removal' | 'restrict-consumption' | 'restrict-consumption-lift',
   s: Served,
 ): AgencyAnswer {
   const r = register.apply({

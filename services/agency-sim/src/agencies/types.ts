@@ -9,7 +9,14 @@ export interface AgencyRequest {
   measure: string;
   caseNo: string;
   court: { code?: string };
-  debtor: { kind?: string; idNumber?: string; creditCode?: string };
+  debtor: {
+    kind?: string;
+    idNumber?: string;
+    creditCode?: string;
+    /** An organisation's persons (the notice's Debtor): whom its exit restriction binds. */
+    legalRepresentative?: { idNumber?: string } | undefined;
+    responsiblePersons?: readonly { role?: string; idNumber?: string }[] | undefined;
+  };
   params?: { amountFen?: number; termDays?: number; accountNo?: string; unitNo?: string; plate?: string };
 }
 

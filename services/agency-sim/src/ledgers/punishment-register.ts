@@ -16,6 +16,11 @@ export interface PunishmentCommand extends CourtCommand {
   measure: Punishment;
   /** restrict-exit only: how long the restriction is registered for. */
   termDays?: number;
+  /**
+   * Whom the measure is registered on, when not the debtor itself: an organisation's exit restriction (and its
+   * lifting) is registered on the persons the court named (民事诉讼法 第二百六十六条), never on the organisation.
+   */
+  subjects?: readonly string[];
 }
 
 export interface PunishmentReceipt {
@@ -47,36 +52,39 @@ export class PunishmentRegister {
   apply(cmd: PunishmentCommand): PunishmentReceipt {
     return this.log.once(cmd.requestId, () => {
       const day = dayOf(cmd.at);
-      const s = this.standing.get(cmd.subjectId) ?? { listed: false, consumptionRestricted: false };
       const receipt: PunishmentReceipt = {
         registrationNo: this.numbers.take(day),
         effectiveAt: shanghaiInstant(cmd.at),
       };
-      switch (cmd.measure) {
-        case 'dishonest-list':
-          // 法释〔2015〕17号 art. 1: everyone on the dishonest list is also restricted in consumption.
-          s.listed = true;
-          s.consumptionRestricted = true;
-          break;
-        case 'dishonest-list-removal':
-          s.listed = false;
-          break;
-        case 'restrict-consumption':
-          s.consumptionRestricted = true;
-          break;
-        case 'restrict-consumption-lift':
-          // Lifting what was never registered leaves the same state: confirmed all the same.
-          s.consumptionRestricted = false;
-          break;
-        case 'restrict-exit':
-          receipt.until = termLastDay(day, cmd.termDays ?? DEFAULT_EXIT_RESTRICTION_DAYS);
-          s.exitRestrictedUntil = receipt.until;
-          break;
-        case 'restrict-exit-lift':
-          delete s.exitRestrictedUntil;
-          break;
+      if (cmd.measure === 'restrict-exit')
+        receipt.until = termLastDay(day, cmd.termDays ?? DEFAULT_EXIT_RESTRICTION_DAYS);
+      for (const subjectId of new Set(cmd.subjects ?? [cmd.subjectId])) {
+        const s = this.standing.get(subjectId) ?? { listed: false, consumptionRestricted: false };
+        switch (cmd.measure) {
+          case 'dishonest-list':
+            // 法释〔2015〕17号 art. 1: everyone on the dishonest list is also restricted in consumption.
+            s.listed = true;
+            s.consumptionRestricted = true;
+            break;
+          case 'dishonest-list-removal':
+            s.listed = false;
+            break;
+          case 'restrict-consumption':
+            s.consumptionRestricted = true;
+            break;
+          case 'restrict-consumption-lift':
+            // Lifting what was never registered leaves the same state: confirmed all the same.
+            s.consumptionRestricted = false;
+            break;
+          case 'restrict-exit':
+            s.exitRestrictedUntil = receipt.until;
+            break;
+          case 'restrict-exit-lift':
+            delete s.exitRestrictedUntil;
+            break;
+        }
+        this.standing.set(subjectId, s);
       }
-      this.standing.set(cmd.subjectId, s);
       return receipt;
     });
   }

@@ -61,7 +61,7 @@ describe('entriesPlacedBy', () => {
     );
   });
 
-  it('an organisation’s consumption restriction binds it and its people, none implied; an exit restriction the debtor alone', () => {
+  it('an organisation’s consumption restriction binds it and its people, none implied', () => {
     const placed = entriesPlacedBy('N2', notice('restrict-consumption', company), NOW, ids);
     expect(placed.map((e) => [e.role, e.impliedBy, e.publicName])).toEqual([
       ['debtor', null, null],
@@ -69,7 +69,30 @@ describe('entriesPlacedBy', () => {
       ['principal', null, null],
       ['actual-controller', null, null],
     ]);
-    expect(entriesPlacedBy('N3', notice('restrict-exit', company), NOW, ids)).toHaveLength(1);
+    for (const e of placed) expect(e.debtorHash).toBe(subjectHash(company.creditCode));
+  });
+
+  it('an organisation’s exit restriction binds each named person and never the organisation (民事诉讼法 第二百六十六条)', () => {
+    const placed = entriesPlacedBy('N3', notice('restrict-exit', company), NOW, ids);
+    expect(placed.map((e) => [e.measure, e.role, e.subjectHash, e.debtorKind, e.impliedBy])).toEqual([
+      ['restrict-exit', 'legal-representative', subjectHash(REP.idNumber), 'person', null],
+      ['restrict-exit', 'principal', subjectHash('110105194912310022'), 'person', null],
+      ['restrict-exit', 'actual-controller', subjectHash(REP.idNumber), 'person', null],
+    ]);
+    expect(placed.map((e) => e.subjectHash)).not.toContain(subjectHash(company.creditCode));
+    for (const e of placed) {
+      expect(e.debtorHash).toBe(subjectHash(company.creditCode));
+      expect(e.endsAt).toBeNull();
+    }
+    expect(JSON.stringify(placed)).not.toContain(REP.idNumber);
+  });
+
+  it('a person’s exit restriction is the person’s own single entry', () => {
+    const person = { kind: 'person', name: '李某', idNumber: '11010519491231002X', creditCode: '' };
+    const placed = entriesPlacedBy('N5', notice('restrict-exit', person), NOW, ids);
+    expect(placed.map((e) => [e.role, e.subjectHash, e.debtorHash])).toEqual([
+      ['debtor', subjectHash(person.idNumber), subjectHash(person.idNumber)],
+    ]);
   });
 
   it('a person’s listing on ground (1) has no term; the public ID shows the first 6 and last 4', () => {

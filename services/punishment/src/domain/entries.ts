@@ -2,6 +2,8 @@
  * Which entries a notice places (pure): the debtor's own entry, and the entries bound with it —
  * a listing restricts consumption too (法释〔2015〕17号 art. 1), and an organisation's consumption restriction
  * binds its legal representative and each responsible person (art. 3 第二款), each an entry of its own.
+ * An organisation's exit restriction binds those persons only, with no entry on the organisation itself
+ * (民事诉讼法 第二百六十六条, EXIT_RESTRICTION_OF_ORGANISATION).
  */
 import type { NoticeSubmission } from '@hub/contracts';
 import {
@@ -11,6 +13,7 @@ import {
   isDishonestGround,
   maskIdNumber,
   maskName,
+  organisationBindsItself,
   type PunishmentMeasure,
   RESPONSIBLE_ROLES,
   type ResponsibleRole,
@@ -20,6 +23,8 @@ import { subjectHash } from '@hub/interception';
 export interface PlacedEntry {
   id: string;
   subjectHash: string;
+  /** The notice's debtor (its subject hash): whose entries admission judges, whoever they bind. */
+  debtorHash: string;
   subjectMasked: string;
   debtorKind: string;
   role: BoundRole;
@@ -75,6 +80,7 @@ export function entriesPlacedBy(
   const endsAt =
     measure === 'dishonest-list' ? listingEnds(grounds, now, n.params?.extensionYears ?? 0) : null;
   const base = {
+    debtorHash: subjectHash(id),
     courtCode: n.court?.code ?? '',
     courtName: n.court?.name ?? '',
     caseNo: n.caseNo,
@@ -95,10 +101,13 @@ export function entriesPlacedBy(
     publicName: measure === 'dishonest-list' ? (debtor?.name ?? '') : null,
     publicId: measure === 'dishonest-list' ? publicIdOf(kind, id) : null,
   };
-  if (measure === 'restrict-exit') return [own];
+  // 民事诉讼法 第二百六十六条: an organisation is restricted from exit through the persons the court names, and
+  // never itself (EXIT_RESTRICTION_OF_ORGANISATION); a person debtor is restricted itself.
+  const exit = measure === 'restrict-exit';
   // A listing's consumption restriction follows from it and ends with it; a restriction is the notice's own.
   const restricting = measure === 'dishonest-list';
-  const consumption = (
+  const boundMeasure = exit ? 'restrict-exit' : 'restrict-consumption';
+  const boundEntry = (
     role: BoundRole,
     person: { name: string; idNumber: string },
     subjectKind: string,
@@ -109,7 +118,7 @@ export function entriesPlacedBy(
     subjectMasked: masked(person.name, person.idNumber),
     debtorKind: subjectKind,
     role,
-    measure: 'restrict-consumption',
+    measure: boundMeasure,
     grounds: [],
     endsAt: restricting ? endsAt : null,
     impliedBy: restricting ? own.id : null,
@@ -117,12 +126,12 @@ export function entriesPlacedBy(
     publicId: null,
   });
   const bound: PlacedEntry[] = [];
-  if (restricting) bound.push(consumption('debtor', { name: debtor?.name ?? '', idNumber: id }, kind));
+  if (restricting) bound.push(boundEntry('debtor', { name: debtor?.name ?? '', idNumber: id }, kind));
   if (kind === 'organisation') {
     const rep = debtor?.legalRepresentative;
-    if (rep?.idNumber) bound.push(consumption('legal-representative', rep, 'person'));
+    if (rep?.idNumber) bound.push(boundEntry('legal-representative', rep, 'person'));
     for (const p of debtor?.responsiblePersons ?? [])
-      if (p.idNumber) bound.push(consumption(responsibleRole(p.role), p, 'person'));
+      if (p.idNumber) bound.push(boundEntry(responsibleRole(p.role), p, 'person'));
   }
   // One entry per subject and role: the same person named twice binds once.
   const seen = new Set<string>();
@@ -132,7 +141,8 @@ export function entriesPlacedBy(
     seen.add(k);
     return true;
   });
-  return [own, ...unique];
+  if (kind !== 'organisation') return exit ? [own] : [own, ...unique];
+  return organisationBindsItself(measure) ? [own, ...unique] : unique;
 }
 
 /** A listing's term end (art. 2); an extension the rules refuse (the gateway's check) lists for the base term. */

@@ -17,7 +17,11 @@ export async function lockDebtors(tx: Queryable, hashes: readonly string[]): Pro
   );
 }
 
-/** The debtors' own entries (role debtor) in these cases, whichever court placed them. */
+/**
+ * What each notice placed for these debtors in these cases, whichever court placed it: one entry per notice and
+ * measure (the debtor's own where it has one; an organisation's exit restriction has only its persons'), all of
+ * a notice's entries moving together (markRemoving, markRemoved). `subjectHash` is the debtor's.
+ */
 export async function debtorEntries(
   db: Queryable,
   keys: readonly { subjectHash: string; caseNo: string }[],
@@ -37,12 +41,15 @@ export async function debtorEntries(
     removal_started_at: Date | null;
     ends_at: Date | null;
   }>(
-    `SELECT e.id, e.notice_id, e.subject_hash, e.case_no, e.court_code, e.measure, e.state, e.grounds,
-            e.implied_by, e.removal_reason, e.removal_started_at, e.ends_at
-     FROM entries e
-     JOIN unnest($1::text[], $2::text[]) AS k(h, c) ON e.subject_hash = k.h AND e.case_no = k.c
-     WHERE e.role = 'debtor'
-     ORDER BY e.since, e.id`,
+    `SELECT * FROM (
+       SELECT DISTINCT ON (e.notice_id, e.measure)
+              e.id, e.notice_id, e.debtor_hash AS subject_hash, e.case_no, e.court_code, e.measure, e.state,
+              e.grounds, e.implied_by, e.removal_reason, e.removal_started_at, e.ends_at, e.since
+       FROM entries e
+       JOIN unnest($1::text[], $2::text[]) AS k(h, c) ON e.debtor_hash = k.h AND e.case_no = k.c
+       ORDER BY e.notice_id, e.measure, (e.role = 'debtor') DESC, e.id
+     ) d
+     ORDER BY d.since, d.id`,
     [keys.map((k) => k.subjectHash), keys.map((k) => k.caseNo)],
   );
   return rows.map((r) => ({
@@ -65,15 +72,16 @@ export async function insertEntries(tx: Queryable, rows: readonly PlacedEntry[])
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO entries (id, subject_hash, subject_masked, debtor_kind, role, measure, court_code, court_name,
-                          case_no, notice_id, grounds, since, ends_at, implied_by, state, public_name, public_id)
+                          case_no, notice_id, grounds, since, ends_at, implied_by, state, public_name, public_id,
+                          debtor_hash)
      SELECT u.id, u.h, u.masked, u.kind, u.role, u.measure, u.court, u.court_name, u.case_no, u.notice,
             ARRAY(SELECT jsonb_array_elements_text(u.grounds)), u.since, u.ends_at, u.implied_by, 'live',
-            u.public_name, u.public_id
+            u.public_name, u.public_id, u.debtor
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                  $9::text[], $10::uuid[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[], $14::uuid[],
-                 $15::text[], $16::text[])
+                 $15::text[], $16::text[], $17::text[])
        AS u(id, h, masked, kind, role, measure, court, court_name, case_no, notice, grounds, since, ends_at,
-            implied_by, public_name, public_id)`,
+            implied_by, public_name, public_id, debtor)`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.subjectHash),
@@ -91,6 +99,7 @@ export async function insertEntries(tx: Queryable, rows: readonly PlacedEntry[])
       rows.map((r) => r.impliedBy),
       rows.map((r) => r.publicName),
       rows.map((r) => r.publicId),
+      rows.map((r) => r.debtorHash),
     ],
   );
 }
