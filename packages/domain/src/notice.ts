@@ -26,6 +26,7 @@ import { normaliseResidentId, validateResidentId } from './ids/resident-id.ts';
 import {
   DISHONEST_GROUND_CODES,
   dishonestListingTerm,
+  exitBindsRole,
   isDishonestGround,
   isRemovalReason,
   RESPONSIBLE_ROLES,
@@ -401,7 +402,9 @@ function exitRestrictionLacksPerson(measure: Measure, debtor: Record<string, unk
   if (measure !== 'restrict-exit' && measure !== 'restrict-exit-lift') return false;
   if (debtor.kind !== 'organisation') return false;
   const rep = isRecord(debtor.legalRepresentative) ? [debtor.legalRepresentative] : [];
-  const others = Array.isArray(debtor.responsiblePersons) ? debtor.responsiblePersons : [];
+  const others = (Array.isArray(debtor.responsiblePersons) ? debtor.responsiblePersons : []).filter(
+    (p) => isRecord(p) && typeof p.role === 'string' && exitBindsRole(p.role),
+  );
   return ![...rep, ...others].some((p) => isRecord(p) && typeof p.idNumber === 'string' && p.idNumber !== '');
 }
 

@@ -106,9 +106,9 @@ describe('deletion across a holiday (art. 10: 3 working days)', () => {
 });
 
 describe('exit restriction of an organisation (民事诉讼法 第二百六十六条)', () => {
-  it('binds its legal representative and every responsible role, never the organisation itself', () => {
+  it('binds the legal representative, principal and directly responsible persons, never the organisation itself', () => {
     expect([...EXIT_RESTRICTION_OF_ORGANISATION.binds].sort()).toEqual(
-      ['legal-representative', ...RESPONSIBLE_ROLES].sort(),
+      ['legal-representative', ...RESPONSIBLE_ROLES.filter((r) => r !== 'actual-controller')].sort(),
     );
     expect(EXIT_RESTRICTION_OF_ORGANISATION.binds).not.toContain('debtor');
     expect(organisationBindsItself('restrict-exit')).toBe(false);

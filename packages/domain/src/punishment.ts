@@ -170,17 +170,18 @@ export const BOUND_ROLE_ZH: Readonly<Record<BoundRole, string>> = {
 
 /**
  * Exit restriction (限制出境) binds natural persons only: an organisation cannot leave the country. For an
- * organisation debtor it is imposed on the persons the court names — 法定代表人, 主要负责人, 影响债务履行的直接责任人员
- * (民事诉讼法 第二百六十六条; 执行程序解释 第三十七条) and, as for consumption (法释〔2015〕17号 art. 3 第二款), its
- * 实际控制人 — each an entry of its own, and none on the organisation itself. A notice for an organisation that
- * names none of them cannot be carried out (public security answers cannot-assist), so it is refused at intake.
+ * organisation debtor it is imposed on the persons the court names among those the article lists — 法定代表人,
+ * 主要负责人, 影响债务履行的直接责任人员 (民事诉讼法 第二百六十六条; 执行程序解释 第三十七条) — each an entry of its
+ * own, and none on the organisation itself. Its 实际控制人 is bound by a consumption restriction (法释〔2015〕17号
+ * art. 3 第二款) but not listed for exit, so not restricted from exit through the organisation. A notice for an
+ * organisation that names none of them cannot be carried out, so it is refused before it is stored.
  */
 export const EXIT_RESTRICTION_OF_ORGANISATION = {
   rule: 'EXIT_RESTRICTION_BINDS_PERSONS',
   source:
     '《中华人民共和国民事诉讼法》第二百六十六条；《最高人民法院关于适用〈中华人民共和国民事诉讼法〉执行程序若干问题的解释》（法释〔2008〕13号）第三十七条：被执行人为单位的，可以对其法定代表人、主要负责人或者影响债务履行的直接责任人员限制出境',
   /** The roles an organisation's exit restriction binds. */
-  binds: ['legal-representative', 'principal', 'directly-responsible', 'actual-controller'] as const,
+  binds: ['legal-representative', 'principal', 'directly-responsible'] as const,
   /** Whether the organisation itself gets an entry: never (a legal person does not cross a border). */
   bindsOrganisation: false,
 } as const satisfies {
@@ -195,4 +196,9 @@ export function organisationBindsItself(
   measure: 'dishonest-list' | 'restrict-consumption' | 'restrict-exit',
 ) {
   return measure !== 'restrict-exit' || EXIT_RESTRICTION_OF_ORGANISATION.bindsOrganisation;
+}
+
+/** Whether a person bound through an organisation in `role` is restricted from exit with it. */
+export function exitBindsRole(role: string): boolean {
+  return (EXIT_RESTRICTION_OF_ORGANISATION.binds as readonly string[]).includes(role);
 }

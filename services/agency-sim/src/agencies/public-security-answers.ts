@@ -1,3 +1,4 @@
+import { exitBindsRole } from '@hub/domain';
 /**
  * Public security (公安): household registration (户籍), vehicles (交管), exit-entry (出入境) and the
  * person-only measures, exit restriction (限制出境) and locating a person (协查下落).
@@ -27,13 +28,14 @@ export function publicSecurityQuery(
 
 /**
  * Whom an exit restriction binds: a person debtor itself; for an organisation the persons the notice names
- * (法定代表人, 主要负责人, 直接责任人员, 实际控制人: 民事诉讼法 第二百六十六条), each once — never the organisation.
+ * among those the law lists (法定代表人, 主要负责人, 直接责任人员: 民事诉讼法 第二百六十六条, exitBindsRole),
+ * each once — never the organisation.
  */
 export function exitSubjectsOf(debtor: AgencyRequest['debtor']): string[] {
   if (debtor.kind !== 'organisation') return debtor.idNumber ? [debtor.idNumber] : [];
   const named = [
     debtor.legalRepresentative?.idNumber,
-    ...(debtor.responsiblePersons ?? []).map((p) => p.idNumber),
+    ...(debtor.responsiblePersons ?? []).filter((p) => exitBindsRole(p.role ?? '')).map((p) => p.idNumber),
   ];
   return [...new Set(named.filter((id): id is string => typeof id === 'string' && id !== ''))];
 }

@@ -77,7 +77,6 @@ describe('entriesPlacedBy', () => {
     expect(placed.map((e) => [e.measure, e.role, e.subjectHash, e.debtorKind, e.impliedBy])).toEqual([
       ['restrict-exit', 'legal-representative', subjectHash(REP.idNumber), 'person', null],
       ['restrict-exit', 'principal', subjectHash('110105194912310022'), 'person', null],
-      ['restrict-exit', 'actual-controller', subjectHash(REP.idNumber), 'person', null],
     ]);
     expect(placed.map((e) => e.subjectHash)).not.toContain(subjectHash(company.creditCode));
     for (const e of placed) {

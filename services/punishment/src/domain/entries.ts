@@ -10,6 +10,7 @@ import {
   type BoundRole,
   type DishonestGroundCode,
   dishonestListingTerm,
+  exitBindsRole,
   isDishonestGround,
   maskIdNumber,
   maskName,
@@ -131,7 +132,8 @@ export function entriesPlacedBy(
     const rep = debtor?.legalRepresentative;
     if (rep?.idNumber) bound.push(boundEntry('legal-representative', rep, 'person'));
     for (const p of debtor?.responsiblePersons ?? [])
-      if (p.idNumber) bound.push(boundEntry(responsibleRole(p.role), p, 'person'));
+      if (p.idNumber && (!exit || exitBindsRole(p.role)))
+        bound.push(boundEntry(responsibleRole(p.role), p, 'person'));
   }
   // One entry per subject and role: the same person named twice binds once.
   const seen = new Set<string>();
