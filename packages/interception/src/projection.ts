@@ -62,9 +62,20 @@ redis.call('SET', KEYS[2], ARGV[2])
 redis.call('DEL', KEYS[1])
 return 1`;
 
+// KEYS: subject keys. The version each holds (its "<version>:" prefix), or false where the key is missing:
+// only the numbers cross the wire, not the standings.
+const VERSIONS = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  out[i] = current and string.match(current, '^(%d+):') or false
+end
+return out`;
+
 type WithApply = Redis & {
   interceptionApply(keys: number, ...args: string[]): Promise<number>;
   interceptionReadyAfter(keys: number, ...args: string[]): Promise<number>;
+  interceptionVersions(keys: number, ...args: string[]): Promise<(string | null)[]>;
 };
 
 export class InterceptionProjection {
@@ -85,6 +96,9 @@ export class InterceptionProjection {
     }
     if (!('interceptionReadyAfter' in redis)) {
       redis.defineCommand('interceptionReadyAfter', { lua: READY_AFTER });
+    }
+    if (!('interceptionVersions' in redis)) {
+      redis.defineCommand('interceptionVersions', { lua: VERSIONS });
     }
   }
 
@@ -109,6 +123,19 @@ export class InterceptionProjection {
       );
     });
     return { ready: values[0] !== null, standings };
+  }
+
+  /**
+   * The version Redis holds for each asked subject, in the order asked; null where its key is missing. One
+   * round trip, versions only (anti-entropy compares them with PostgreSQL's page by page).
+   */
+  async versions(hashes: readonly string[]): Promise<(number | null)[]> {
+    if (hashes.length === 0) return [];
+    const held = await (this.redis as WithApply).interceptionVersions(
+      hashes.length,
+      ...hashes.map((h) => this.prefix + h),
+    );
+    return held.map((v) => (v === null || v === undefined ? null : Number(v)));
   }
 
   async isReady(): Promise<boolean> {

@@ -38,6 +38,17 @@ describe('InterceptionProjection', () => {
     expect(r.standings.get('c')).toEqual([]);
   });
 
+  it('reports the version each subject holds, null where its key is missing', async () => {
+    await projection.apply([
+      { hash: 'v1', version: 7, entries: [entry('e4')] },
+      { hash: 'v2', version: 12, entries: [] },
+    ]);
+    expect(await projection.versions(['v2', 'missing', 'v1'])).toEqual([12, null, 7]);
+    expect(await projection.versions([])).toEqual([]);
+    await redis.del(`${iso.namespace}:intercept:s:v1`);
+    expect(await projection.versions(['v1', 'v2'])).toEqual([null, 12]);
+  });
+
   it('a rebuild is marked ready only if no key was lost while it ran', async () => {
     await projection.markRebuilding();
     await projection.beginRebuild('t1');

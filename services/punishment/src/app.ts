@@ -54,6 +54,7 @@ export function buildApp(config: PunishmentConfig, deps: PunishmentDeps) {
         lock: rebuildLock,
         by: 'punishment',
         checkMs: config.PUNISHMENT_PROJECTION_CHECK_MS,
+        reconcileMs: config.PUNISHMENT_PROJECTION_RECONCILE_MS,
         registry,
       });
       // The client connects on its first command (lazyConnect), whichever of the consumers or the keeper sends it.

@@ -12,6 +12,11 @@ const schema = z.object({
   PUNISHMENT_TIMER_SWEEP_MS: env.positiveInt(250),
   /** Real milliseconds between checks that the interception projection in Redis is complete. */
   PUNISHMENT_PROJECTION_CHECK_MS: env.positiveInt(1000),
+  /**
+   * Real milliseconds between anti-entropy passes over the interception projection: a subject's key lost or
+   * gone back while the readiness key survived (an asynchronous failover) is repaired by the next pass.
+   */
+  PUNISHMENT_PROJECTION_RECONCILE_MS: env.positiveInt(15_000),
 });
 
 export type PunishmentConfig = z.infer<typeof schema>;

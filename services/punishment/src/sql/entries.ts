@@ -254,6 +254,83 @@ export async function standingsPage(
   }));
 }
 
+/** The standings of these subjects, each version read with its entries in one snapshot (anti-entropy's repairs). */
+export async function standingsOf(
+  db: Queryable,
+  hashes: readonly string[],
+): Promise<{ hash: string; version: number; entries: InterceptionEntry[] }[]> {
+  if (hashes.length === 0) return [];
+  const { rows } = await db.query<{ subject_hash: string; version: string; entries: EntryJson[] | null }>(
+    `SELECT s.subject_hash, s.version,
+            (SELECT json_agg(${ENTRY_JSON}) FROM entries e
+             WHERE e.subject_hash = s.subject_hash AND e.state = 'live') AS entries
+     FROM subjects s WHERE s.subject_hash = ANY($1::text[]) ORDER BY s.subject_hash`,
+    [hashes],
+  );
+  return rows.map((r) => ({
+    hash: r.subject_hash,
+    version: Number(r.version),
+    entries: (r.entries ?? []).map(interceptionEntryOf),
+  }));
+}
+
+export interface SubjectVersion {
+  hash: string;
+  version: number;
+}
+
+/**
+ * A page of the versions of the subjects with live entries, in hash order after `after`; left out: those
+ * changed after `settledBefore` (their event may still be on its way to Redis: the next pass sees them).
+ */
+export async function liveSubjectVersions(
+  db: Queryable,
+  after: string,
+  limit: number,
+  settledBefore: Date,
+): Promise<{ page: SubjectVersion[]; last: string | null }> {
+  // LEFT JOIN: the page ends where the live subjects' page ends (every subject with entries has a version).
+  const { rows } = await db.query<{ subject_hash: string; version: string | null; updated_at: Date | null }>(
+    `SELECT l.subject_hash, s.version, s.updated_at
+     FROM (SELECT DISTINCT e.subject_hash FROM entries e
+           WHERE e.state = 'live' AND e.subject_hash > $1 ORDER BY e.subject_hash LIMIT $2) l
+     LEFT JOIN subjects s ON s.subject_hash = l.subject_hash
+     ORDER BY l.subject_hash`,
+    [after, limit],
+  );
+  return pageOf(rows, limit, settledBefore);
+}
+
+/** A page of the versions of the subjects changed from `since` to `settledBefore`, in hash order after `after`. */
+export async function changedSubjectVersions(
+  db: Queryable,
+  since: Date,
+  after: string,
+  limit: number,
+  settledBefore: Date,
+): Promise<{ page: SubjectVersion[]; last: string | null }> {
+  const { rows } = await db.query<{ subject_hash: string; version: string; updated_at: Date }>(
+    `SELECT subject_hash, version, updated_at FROM subjects
+     WHERE updated_at >= $1 AND subject_hash > $2 ORDER BY subject_hash LIMIT $3`,
+    [since, after, limit],
+  );
+  return pageOf(rows, limit, settledBefore);
+}
+
+function pageOf(
+  rows: { subject_hash: string; version: string | null; updated_at: Date | null }[],
+  limit: number,
+  settledBefore: Date,
+): { page: SubjectVersion[]; last: string | null } {
+  return {
+    page: rows
+      .filter((r) => r.version !== null && r.updated_at!.getTime() <= settledBefore.getTime())
+      .map((r) => ({ hash: r.subject_hash, version: Number(r.version!) })),
+    // null: this was the last page
+    last: rows.length < limit ? null : rows[rows.length - 1]!.subject_hash,
+  };
+}
+
 /** The institutions a notice reached (its dispatched requests): where its withdrawal must go. */
 export async function reachedBy(
   db: Queryable,
