@@ -31,6 +31,10 @@ const BANK = {
   secret: 'icbc-demo-secret',
 };
 
+/** An instant as the court reads it: Beijing time. */
+const beijing = (iso: string) =>
+  `${new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' })} 北京时间`;
+
 export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
   const url = (path: string) => `${c.gateway}${path}`;
   const submit = async (notice: Record<string, unknown>) => {
@@ -96,7 +100,7 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
   const mine = await publicList();
   console.log(
     mine
-      ? `hub: public list (no sign-in): ${mine.name} ${mine.idMasked} ${mine.caseNo} ${mine.groundZh} since ${mine.listedAt}`
+      ? `hub: public list (no sign-in): ${mine.name} ${mine.idMasked} ${mine.caseNo} ${mine.groundZh} since ${beijing(mine.listedAt)}`
       : 'hub: public list does not show the debtor yet',
   );
 
@@ -107,7 +111,7 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
   );
   const entry = restricted.entries.find((e) => e.measure === 'dishonest-list') ?? restricted.entries[0]!;
   console.log(
-    `hub: ICBC checks the debtor before a loan: restricted (${restricted.entries.map((e) => e.measure).join(', ')}), court ${entry.courtCode}, since ${entry.since}`,
+    `hub: ICBC checks the debtor before a loan: restricted (${restricted.entries.map((e) => e.measure).join(', ')}), court ${entry.courtCode}, since ${beijing(entry.since)}`,
   );
   await reportInterception(BANK.url, BANK.institution, BANK.secret, {
     reportRef: `ICBC-LOAN-${randomUUID().slice(0, 8)}`,
@@ -122,7 +126,7 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
     15_000,
   );
   console.log(
-    `hub: ICBC blocked a loan and reported it; the court's timeline shows: ${seen.at} ${seen.detail}`,
+    `hub: ICBC blocked a loan and reported it; the court's timeline shows: ${seen.at ? beijing(seen.at) : ''} ${seen.detail}`,
   );
 
   console.log('\nhub: 删除失信信息 — the debtor performed; the court deletes the listing');
