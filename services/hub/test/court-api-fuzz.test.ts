@@ -99,9 +99,18 @@ const noticeArb = fc
   )
   .chain((make) => nearValid(make));
 
+/**
+ * One call, as a well-behaved client makes it: a 503 UNAVAILABLE (a dependency such as the tracker missed its
+ * deadline on a loaded machine) is retried after a pause, a few times. An input that earns a 5xx every time,
+ * or any other 5xx, still counts.
+ */
 async function inject(endpoint: string, options: InjectOptions) {
   const started = performance.now();
-  const res = await service('gateway').http.inject(options);
+  let res = await service('gateway').http.inject(options);
+  for (let retry = 1; retry <= 3 && res.statusCode === 503 && unavailable(res); retry++) {
+    await new Promise((r) => setTimeout(r, 250 * retry));
+    res = await service('gateway').http.inject(options);
+  }
   let json: Record<string, unknown> & { error?: { code?: string } } = {};
   try {
     json = res.json();
@@ -111,6 +120,14 @@ async function inject(endpoint: string, options: InjectOptions) {
   tally.record(endpoint, res.statusCode, json.error?.code, performance.now() - started, options);
   return { status: res.statusCode, json };
 }
+
+const unavailable = (res: { json(): unknown }) => {
+  try {
+    return (res.json() as { error?: { code?: string } }).error?.code === 'UNAVAILABLE';
+  } catch {
+    return false;
+  }
+};
 
 async function run<T>(items: T[], each: (item: T) => Promise<void>, concurrency = 32) {
   let next = 0;

@@ -151,7 +151,7 @@ describe('killing freeze-deduct (SIGKILL) at each step of a deduction', () => {
     expect(await transfersOf(caseNo)).toEqual([]);
     await hub.restart('freeze-deduct');
     await movedOnce(caseNo, submitted.body.id, 3_000);
-  });
+  }, 180_000); // waits on conditions; a SIGKILLed consumer rejoins its group slowly on a loaded machine
 
   it('after the agency’s answer: published, not yet consumed — restarted, it is taken once, never asked again', async () => {
     const caseNo = '(2026)川0104执8302号';
@@ -166,7 +166,7 @@ describe('killing freeze-deduct (SIGKILL) at each step of a deduction', () => {
     expect((await transfersOf(caseNo)).map((t) => t.amountFen)).toEqual([4_000]);
     await hub.restart('freeze-deduct');
     await movedOnce(caseNo, submitted.body.id, 4_000);
-  });
+  }, 180_000); // waits on conditions; a SIGKILLed consumer rejoins its group slowly on a loaded machine
 
   it('before commit: the answer folded into the hold, the batch not committed — restarted, it is folded once', async () => {
     const caseNo = '(2026)川0104执8303号';
@@ -185,5 +185,5 @@ describe('killing freeze-deduct (SIGKILL) at each step of a deduction', () => {
     expect(rows[0].n).toBe(0);
     await hub.restart('freeze-deduct');
     await movedOnce(caseNo, submitted.body.id, 5_000);
-  });
+  }, 180_000); // waits on conditions; a SIGKILLed consumer rejoins its group slowly on a loaded machine
 });
