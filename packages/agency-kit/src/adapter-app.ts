@@ -108,13 +108,9 @@ export function buildAdapterApp(
     { screen },
   );
 
-  // Auto-pipelining: commands issued in one tick leave in one write, so an interception check's nonce and
-  // its read cost one round trip, and many concurrent checks share writes.
-  const redis = new Redis(config.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    enableAutoPipelining: true,
-  });
+  // No auto-pipelining: an interception check is one command already (its nonce and its read in one script,
+  // @hub/interception readConsuming), and assembling a pipeline per tick cost more than it saved.
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const http = createHttpServer({
     logger,

@@ -75,16 +75,22 @@ export class AgencyAuth {
    * request consumes its nonce (call after `authenticate`), so nobody can burn a partner's nonces.
    */
   async consumeNonce(caller: VerifiedCaller): Promise<void> {
-    const fresh = await this.redis.set(
-      `${this.nonceKeyPrefix}${caller.institution}:${caller.signature.nonce}`,
-      '1',
-      'PX',
-      2 * SIGNATURE_WINDOW_MS,
-      'NX',
-    );
-    if (fresh !== 'OK') throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_REUSED' }]);
+    const { key, ttlMs } = this.nonceOf(caller);
+    const fresh = await this.redis.set(key, '1', 'PX', ttlMs, 'NX');
+    if (fresh !== 'OK') throw nonceReused();
+  }
+
+  /** Where and for how long a caller's nonce is remembered: for a read that takes it in the same command. */
+  nonceOf(caller: VerifiedCaller): { key: string; ttlMs: number } {
+    return {
+      key: `${this.nonceKeyPrefix}${caller.institution}:${caller.signature.nonce}`,
+      ttlMs: 2 * SIGNATURE_WINDOW_MS,
+    };
   }
 }
+
+/** A nonce seen before within the window: the call is a replay. */
+export const nonceReused = () => new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_REUSED' }]);
 
 /** `ICBC=secret1,CCB=secret2` → Map(institution → secret). */
 export function parseAgencyKeys(s: string): Map<string, string> {

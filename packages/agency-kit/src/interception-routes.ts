@@ -89,7 +89,7 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
           issue('id', code, code === 'REQUIRED' ? 'required' : SUBJECT_ID_ISSUE_TEXT[id.code]),
         ]);
       }
-      const outcome = await desk.check([id.id], () => auth.consumeNonce(who));
+      const outcome = await desk.check([id.id], auth.nonceOf(who));
       if (!outcome.ready) return unavailable(reply);
       const answer = outcome.answers[0]!;
       deps.counted?.(1, answer.restricted ? 1 : 0);
@@ -122,7 +122,7 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
       }
       // All or nothing: a batch with one bad ID answers none, so no answer is ever taken for the wrong person.
       if (bad.length > 0) return refuse(request, bad);
-      const outcome = await desk.check(ids, () => auth.consumeNonce(who));
+      const outcome = await desk.check(ids, auth.nonceOf(who));
       if (!outcome.ready) return unavailable(reply);
       let restricted = 0;
       const results = outcome.answers.map((a, index) => {

@@ -5,8 +5,9 @@
  * round trip that carries the nonce of the signed call too, so a check costs one Redis call.
  */
 import { AGENCY_KINDS, type AgencyKind, agencySupports, isMeasure } from '@hub/domain';
-import type { InterceptionEntry, InterceptionProjection } from '@hub/interception';
+import type { InterceptionEntry, InterceptionProjection, ProjectionRead } from '@hub/interception';
 import { subjectHash } from '@hub/interception';
+import { nonceReused } from './auth.js';
 
 /** One restriction as a partner sees it. */
 export interface VisibleEntry {
@@ -68,14 +69,18 @@ export class InterceptionDesk {
   }
 
   /**
-   * Reads the subjects (valid, normalised identifiers) and, in the same pipeline, runs `alongside` (the
-   * nonce of the call): both commands are written in one tick, so with auto-pipelining they leave in one
-   * write and come back in one round trip. `alongside` failing fails the check.
+   * Reads the subjects (valid, normalised identifiers) and, with `nonce`, takes the signed call's nonce in the
+   * same Redis command (one command, one reply per check); a nonce seen before is a replay and nothing is read.
    */
-  async check(ids: readonly string[], alongside?: () => Promise<void>): Promise<CheckOutcome> {
+  async check(ids: readonly string[], nonce?: { key: string; ttlMs: number }): Promise<CheckOutcome> {
     const hashes = ids.map(subjectHash);
     const at = this.now();
-    const [, read] = await Promise.all([alongside?.(), this.projection.read(hashes, at)]);
+    let read: ProjectionRead;
+    if (nonce) {
+      const r = await this.projection.readConsuming(hashes, at, nonce);
+      if (!r.fresh) throw nonceReused();
+      read = r;
+    } else read = await this.projection.read(hashes, at);
     if (!read.ready) return { ready: false };
     const answers: SubjectAnswer[] = new Array(hashes.length);
     const entries: InterceptionEntry[][] = new Array(hashes.length);

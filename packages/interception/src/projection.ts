@@ -72,8 +72,16 @@ for i, key in ipairs(KEYS) do
 end
 return out`;
 
+// KEYS[1]: a signed call's nonce key, then the ready key and the subject keys; ARGV[1]: the nonce's lifetime
+// (ms). One command: the nonce is taken (SET NX) and the subjects read (MGET) together, so a check is one
+// command and one reply, with no pipeline to assemble.
+const READ_CONSUMING = `
+local fresh = redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
+return { fresh and 1 or 0, redis.call('MGET', unpack(KEYS, 2)) }`;
+
 type WithApply = Redis & {
   interceptionApply(keys: number, ...args: string[]): Promise<number>;
+  interceptionReadConsuming(keys: number, ...args: string[]): Promise<[number, (string | null)[]]>;
   interceptionReadyAfter(keys: number, ...args: string[]): Promise<number>;
   interceptionVersions(keys: number, ...args: string[]): Promise<(string | null)[]>;
 };
@@ -93,6 +101,7 @@ export class InterceptionProjection {
     this.rebuildKey = `${namespace || 'hub'}:intercept:rebuild`;
     if (!('interceptionApply' in redis)) {
       redis.defineCommand('interceptionApply', { lua: APPLY });
+      redis.defineCommand('interceptionReadConsuming', { lua: READ_CONSUMING });
     }
     if (!('interceptionReadyAfter' in redis)) {
       redis.defineCommand('interceptionReadyAfter', { lua: READY_AFTER });
@@ -113,6 +122,28 @@ export class InterceptionProjection {
   /** Reads the asked subjects and the readiness flag in one round trip. */
   async read(hashes: readonly string[], now: Date): Promise<ProjectionRead> {
     const values = await this.redis.mget(this.readyKey, ...hashes.map((h) => this.prefix + h));
+    return this.standingsOf(hashes, values, now);
+  }
+
+  /**
+   * `read`, and in the same command takes a signed call's nonce (`SET key NX PX ttlMs`): `fresh` is false when
+   * the nonce was seen before (a replay), and then nothing read may be answered.
+   */
+  async readConsuming(
+    hashes: readonly string[],
+    now: Date,
+    nonce: { key: string; ttlMs: number },
+  ): Promise<ProjectionRead & { fresh: boolean }> {
+    const keys = [nonce.key, this.readyKey, ...hashes.map((h) => this.prefix + h)];
+    const [fresh, values] = await (this.redis as WithApply).interceptionReadConsuming(
+      keys.length,
+      ...keys,
+      String(nonce.ttlMs),
+    );
+    return { fresh: fresh === 1, ...this.standingsOf(hashes, values, now) };
+  }
+
+  private standingsOf(hashes: readonly string[], values: (string | null)[], now: Date): ProjectionRead {
     const standings = new Map<string, InterceptionEntry[]>();
     hashes.forEach((hash, i) => {
       const raw = values[i + 1];

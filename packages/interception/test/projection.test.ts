@@ -61,4 +61,18 @@ describe('InterceptionProjection', () => {
     expect(await projection.markReadyAfter('t2', 'test', NOW)).toBe(false);
     expect((await projection.read(['a'], NOW)).ready).toBe(false);
   });
+
+  it('takes a nonce and reads in one command: a nonce seen before reads as a replay', async () => {
+    await projection.apply([{ hash: 'n1', version: 1, entries: [entry('e9')] }]);
+    await projection.markReady('test', NOW);
+    const nonce = { key: `${iso.namespace}:nonce:test:abc`, ttlMs: 60_000 };
+    const first = await projection.readConsuming(['n1', 'missing'], NOW, nonce);
+    expect(first.fresh).toBe(true);
+    expect(first.ready).toBe(true);
+    expect(first.standings.get('n1')!.map((e) => e.entryId)).toEqual(['e9']);
+    expect(first.standings.get('missing')).toEqual([]);
+    expect(await redis.pttl(nonce.key)).toBeGreaterThan(50_000);
+    const again = await projection.readConsuming(['n1'], NOW, nonce);
+    expect(again.fresh).toBe(false);
+  });
 });
