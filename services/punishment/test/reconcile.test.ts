@@ -15,7 +15,7 @@ import type { Clock } from '@hub/domain';
 import { InterceptionProjection, subjectHash } from '@hub/interception';
 import { createKafka, eventFactory, type Kafka } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
-import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
+import { endpoints, hubEnv, isolate, waitFor, waitForGroupCaughtUp } from '@hub/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfig } from '../src/app.js';
@@ -164,6 +164,22 @@ describe('anti-entropy of the interception projection (one key lost while the re
     const restrictedValue = (await redis.get(keyOf(debtor)))!;
     await file(caseNo, 'dishonest-list-removal', debtor, { removalReason: 'performed' });
     await free(debtor);
+    // The withdrawal's own event must have been applied first, or it (not the keeper) would free the key again.
+    const version = await versionInPostgres(debtor);
+    await waitFor(
+      () =>
+        seen.some((e) => e.payload?.$case === 'restrictionsChanged' && e.payload.value.version === version),
+      { what: 'the withdrawal announced' },
+    );
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitForGroupCaughtUp(admin, `${iso.namespace}.punishment.interception-projection`, [
+        topicName('restrictions', iso.topicPrefix),
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
     const repairs = app.keeper.repairs;
 
     // The failover's replica had only the listing.
