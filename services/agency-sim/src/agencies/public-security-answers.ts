@@ -7,6 +7,7 @@ import type { PunishmentRegister } from '../ledgers/punishment-register.js';
 import type { VehicleRegister } from '../ledgers/vehicle-register.js';
 import { exitEntryOf, householdOf, whereaboutsOf } from '../population/public-records.js';
 import type { Subject } from '../population/subjects.js';
+import { punishmentAnswer } from './punishment-answers.js';
 import { type AgencyAnswer, type AgencyRequest, cannotAssist, type Served } from './types.js';
 
 export function publicSecurityQuery(
@@ -62,19 +63,7 @@ export function restrictExitAnswer(register: PunishmentRegister, s: Served): Age
 
 /** Lifting (解除限制出境) on whom the restriction was registered; lifting what is absent is confirmed all the same. */
 export function restrictExitLiftAnswer(register: PunishmentRegister, s: Served): AgencyAnswer {
-  const r = register.apply({
-    requestId: s.request.id,
-    subjectId: s.subjectId,
-    subjects: exitSubjectsOf(s.request.debtor),
-    measure: 'restrict-exit-lift',
-    court: s.court,
-    caseNo: s.request.caseNo,
-    at: s.now,
-  });
-  return {
-    outcome: 'done',
-    result: { applied: true, registrationNo: r.registrationNo, effectiveAt: r.effectiveAt },
-  };
+  return punishmentAnswer(register, 'restrict-exit-lift', s, exitSubjectsOf(s.request.debtor));
 }
 
 /** A person outside the population is simply not found; a sighting is placed before `now`. */

@@ -10,12 +10,20 @@ import type { AgencyAnswer, Served } from './types.js';
 
 export function punishmentAnswer(
   register: PunishmentRegister,
-  measure: 'dishonest-list' | 'dishonest-list-removal' | 'restrict-consumption' | 'restrict-consumption-lift',
+  measure:
+    | 'dishonest-list'
+    | 'dishonest-list-removal'
+    | 'restrict-consumption'
+    | 'restrict-consumption-lift'
+    | 'restrict-exit-lift',
   s: Served,
+  /** Whom it is registered on, when not the debtor alone (an organisation's exit restriction: its persons). */
+  subjects?: readonly string[],
 ): AgencyAnswer {
   const r = register.apply({
     requestId: s.request.id,
     subjectId: s.subjectId,
+    ...(subjects ? { subjects } : {}),
     measure,
     court: s.court,
     caseNo: s.request.caseNo,
