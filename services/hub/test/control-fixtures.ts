@@ -55,14 +55,21 @@ export function client(gateway: () => string): Client {
     body: (await res.json()) as Reply['body'],
   });
   return {
-    post: async (body, court = 'a') =>
-      json(
-        await fetch(`${gateway()}/v1/notices`, {
-          method: 'POST',
-          headers: headersOf(court),
-          body: JSON.stringify(body),
-        }),
-      ),
+    // A court's client retries a 503 UNAVAILABLE (the freeze-deduct service missed the gateway's deadline while
+    // the whole suite loads the machine); the notice number makes the retry safe. Any other reply is returned.
+    post: async (body, court = 'a') => {
+      for (let attempt = 1; ; attempt++) {
+        const reply = await json(
+          await fetch(`${gateway()}/v1/notices`, {
+            method: 'POST',
+            headers: headersOf(court),
+            body: JSON.stringify(body),
+          }),
+        );
+        if (reply.status !== 503 || reply.body.error?.code !== 'UNAVAILABLE' || attempt === 3) return reply;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    },
     batch: async (bodies, court = 'a') =>
       json(
         await fetch(`${gateway()}/v1/notices/batch`, {

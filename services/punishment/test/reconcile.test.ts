@@ -149,8 +149,8 @@ describe('anti-entropy of the interception projection (one key lost while the re
   it('an older version written over a restricted subject (its key gone back) is repaired', async () => {
     const version = await versionInPostgres(listed);
     const repairs = app.keeper.repairs;
+    // What an adapter reads until the keeper's next pass (which may already have run: the count shows it did).
     await redis.set(keyOf(listed), `${version - 1}:[]`);
-    expect(await read(listed)).toEqual({ ready: true, entries: [] });
     expect(await restricted(listed)).toEqual(listedEntries);
     expect(await versionIn(listed)).toBe(version);
     expect(app.keeper.repairs).toBeGreaterThan(repairs);
@@ -183,8 +183,8 @@ describe('anti-entropy of the interception projection (one key lost while the re
     const repairs = app.keeper.repairs;
 
     // The failover's replica had only the listing.
+    // (Not read back here: the keeper's pass every 300 ms may repair it first; the repair count shows it did.)
     await redis.set(keyOf(debtor), restrictedValue);
-    expect((await read(debtor)).entries).toHaveLength(2);
     await free(debtor);
     expect(await versionIn(debtor)).toBe(await versionInPostgres(debtor));
     expect(app.keeper.repairs).toBeGreaterThan(repairs);
