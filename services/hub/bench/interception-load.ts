@@ -2,10 +2,13 @@
  * The interception benchmark's load generator, run as its own process so that it does not share an event
  * loop with the adapter it measures. Signed single-ID checks open-loop at increasing rates (latency counted
  * from when each call was due, so a stalled server cannot hide its queue), then batched checks of 1,000 IDs
- * closed-loop. Keep-alive connections; prints one JSON line (prefixed `RESULT `) for the parent.
+ * closed-loop. Keep-alive connections; signed calls go through undici's Pool, which costs this process about
+ * a fifth less CPU per call than node:http's client (78–93 against 105–114 µs), CPU the adapter shares on 2
+ * cores. Prints one JSON line (prefixed `RESULT `) for the parent.
  */
 import http from 'node:http';
 import { signAgencyRequest } from '@hub/agency-kit';
+import { Pool } from 'undici';
 import { BENCH_INSTITUTION, BENCH_SECRET, benchSubjectId } from './interception-subjects.js';
 
 export interface LoadPlan {
@@ -55,9 +58,10 @@ export interface BatchResult {
 const plan = JSON.parse(process.env.BENCH_INTERCEPTION_PLAN ?? '{}') as LoadPlan;
 const target = new URL(plan.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, scheduling: 'fifo' });
+const pool = new Pool(plan.url, { connections: plan.connections, pipelining: 1 });
 const ids = Array.from({ length: plan.subjects }, (_, i) => benchSubjectId(i));
 
-function post(path: string, body: string): Promise<number> {
+async function post(path: string, body: string): Promise<number> {
   const headers = {
     ...signAgencyRequest({
       institution: BENCH_INSTITUTION,
@@ -67,20 +71,14 @@ function post(path: string, body: string): Promise<number> {
       body,
     }),
     'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(body)),
   };
-  return new Promise((resolve) => {
-    const req = http.request(
-      { host: target.hostname, port: target.port, method: 'POST', path, headers, agent },
-      (res) => {
-        res.on('data', () => {});
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
+  try {
+    const res = await pool.request({ method: 'POST', path, headers, body });
+    await res.body.dump();
+    return res.statusCode;
+  } catch {
+    return 0;
+  }
 }
 
 /** An unsigned GET (the adapter's /healthz): the floor of one HTTP round trip to the adapter on this machine. */
@@ -224,4 +222,5 @@ for (const rate of plan.rates) {
 }
 const batch = plan.batchConnections > 0 ? await batched() : undefined;
 agent.destroy();
+await pool.close();
 process.stdout.write(`RESULT ${JSON.stringify({ steps, floor, batch })}\n`);
