@@ -38,6 +38,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A NOTIFY came since the last round began: go again at once (it may have come while a round ran). */
+  private notified = false;
   private readonly published: Counter;
   private readonly failures: Counter;
 
@@ -67,7 +69,9 @@ export class OutboxRelay {
     await this.producer.connect();
     this.listener = await this.options.pool.connect();
     this.listener.on('notification', (n) => {
-      if (n.payload === this.options.schema) this.wake?.();
+      if (n.payload !== this.options.schema) return;
+      this.notified = true;
+      this.wake?.();
     });
     await this.listener.query('LISTEN hub_outbox');
     this.running = true;
@@ -97,9 +101,10 @@ export class OutboxRelay {
     let failures = 0;
     while (this.running) {
       try {
+        this.notified = false;
         const sent = await this.relayOnce();
         failures = 0;
-        if (sent === this.batchSize) continue;
+        if (sent === this.batchSize || this.notified) continue;
         await this.idle(this.pollMs);
       } catch (err) {
         failures += 1;
@@ -112,11 +117,12 @@ export class OutboxRelay {
 
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
