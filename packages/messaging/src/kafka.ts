@@ -109,7 +109,9 @@ export async function startBatchConsumer(
     groupId: options.groupId,
     sessionTimeout: 10_000,
     heartbeatInterval: 1000,
-    maxWaitTimeInMs: 100,
+    // A fetch returns as soon as one record arrives (minBytes 1), so this long wait adds no latency; it only
+    // sets how often an idle consumer asks (twice a second, not ten times: the idle hub's largest cost).
+    maxWaitTimeInMs: 500,
     allowAutoTopicCreation: false,
   });
   const run = async () => {
