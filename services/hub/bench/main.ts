@@ -2,11 +2,17 @@
  * End-to-end benchmarks on the real stack (prints figures; not a test): every service in this process (or
  * one process per service), mock agencies answering at once, completion observed on Kafka.
  *
- *   npm run bench -- [--workload inquiry,freeze-plan] [--notices 2000] [--batch 100] [--concurrency 4]
- *                    [--cases 200] [--mode separate]
+ *   npm run bench -- [--workload inquiry,freeze-plan] [--mode one|separate|one,separate]
+ *                    [--request-rates 300,600,900,1200,1500,1800] [--step-seconds 60] [--hold-seconds 60]
+ *                    [--idle-seconds 20] [--sample 0.2]
+ *   npm run bench -- --workload inquiry-burst [--notices 2000] [--batch 100] [--concurrency 4]
+ *   npm run bench -- --workload freeze-plan [--cases 200] [--mode separate]
  *   npm run bench -- --workload interception [--subjects 100000] [--rates 1000,2500,5000,7500,10000]
  *                    [--seconds 10] [--connections 64] [--batch-connections 4]
  *
+ * `inquiry` is the open-loop benchmark (open-loop.ts: baselines, idle CPU, rising rates until the backlog
+ * grows, latency by stage at 70 % of the sustained rate; JSON and an SVG plot in bench-results/); the hub runs
+ * in its own process(es). `inquiry-burst` files everything at once (closed loop: throughput only).
  * The interception workload needs no hub: one bank adapter over a filled Redis projection, driven by a
  * separate load process (interception.ts).
  */
@@ -15,6 +21,7 @@ import { runFreezePlans } from './freeze-plans.js';
 import { type Figures, printFigures, startBenchHub } from './harness.js';
 import { benchIdNumber, runInquiries } from './inquiries.js';
 import { runInterceptionBench } from './interception.js';
+import { runOpenLoop } from './open-loop.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,8 +34,15 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '4' },
     targets: { type: 'string', default: 'bank,real-estate,public-security,provident-fund' },
-    /** `one`: every service in this process; `separate`: every service its own process (2 cores). */
+    /** `one`: every service in one process; `separate`: every service its own process (2 cores). */
     mode: { type: 'string', default: 'one' },
+    /** Open-loop inquiry: offered agency requests/s per step, seconds per step and at 70 %, idle seconds. */
+    'request-rates': { type: 'string', default: '300,600,900,1200,1500,1800' },
+    'step-seconds': { type: 'string', default: '60' },
+    'hold-seconds': { type: 'string', default: '60' },
+    'idle-seconds': { type: 'string', default: '20' },
+    /** Share of inquiries whose every stage is traced. */
+    sample: { type: 'string', default: '0.2' },
     /** Interception: subjects in the projection (a tenth restricted), offered rates, seconds per rate. */
     subjects: { type: 'string', default: '100000' },
     rates: { type: 'string', default: '1000,2500,5000,7500,10000' },
@@ -51,13 +65,27 @@ if (workloads.includes('interception')) {
     batchSeconds: Number(values.seconds),
   });
 }
-const hubWorkloads = workloads.filter((w) => w !== 'interception');
+if (workloads.includes('inquiry')) {
+  await runOpenLoop({
+    modes: String(values.mode)
+      .split(',')
+      .map((m) => (m === 'separate' ? 'separate' : 'one')),
+    rates: String(values['request-rates']).split(',').map(Number),
+    stepSeconds: Number(values['step-seconds']),
+    holdSeconds: Number(values['hold-seconds']),
+    idleSeconds: Number(values['idle-seconds']),
+    targets: String(values.targets).split(','),
+    sample: Number(values.sample),
+    outDir: 'bench-results',
+  });
+}
+const hubWorkloads = workloads.filter((w) => w !== 'interception' && w !== 'inquiry');
 if (hubWorkloads.length === 0) process.exit(0);
 const hub = await startBenchHub(values.mode === 'separate' ? 'separate' : 'one');
 const figures: Figures[] = [];
 try {
   for (const w of hubWorkloads) {
-    if (w === 'inquiry')
+    if (w === 'inquiry-burst')
       figures.push(
         await runInquiries(hub, {
           notices,
@@ -76,7 +104,7 @@ try {
           avoid: new Set(Array.from({ length: notices }, (_, i) => benchIdNumber(i))),
         }),
       );
-    else throw new Error(`unknown workload ${w} (inquiry, freeze-plan, interception)`);
+    else throw new Error(`unknown workload ${w} (inquiry, inquiry-burst, freeze-plan, interception)`);
   }
   printFigures(figures);
 } finally {

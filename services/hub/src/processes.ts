@@ -52,7 +52,10 @@ export type SeparateService = (typeof SEPARATE_SERVICES)[number];
  * The separate-process mode on one machine: free ports for everyone, one shared hub-clock epoch, every
  * service started with `node --import tsx services/<name>/src/main.ts`, resolved once all are ready.
  */
-export async function startProcesses(env: Record<string, string | undefined>): Promise<RunningProcesses> {
+export async function startProcesses(
+  env: Record<string, string | undefined>,
+  options: { oneProcess?: boolean } = {},
+): Promise<RunningProcesses> {
   const keys = [
     'gw',
     'gwGrpc',
@@ -103,7 +106,7 @@ export async function startProcesses(env: Record<string, string | undefined>): P
     AGENCY_SIM_PORT: String(ports.sim),
   };
   const processes = new Map<string, { child: ChildProcess; output: string[] }>();
-  const launch = (name: SeparateService, extra: Record<string, string | undefined> = {}) => {
+  const launch = (name: SeparateService | 'hub', extra: Record<string, string | undefined> = {}) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
       cwd: ROOT,
       env: { ...all, ...extra },
@@ -114,7 +117,9 @@ export async function startProcesses(env: Record<string, string | undefined>): P
     child.stderr!.on('data', (d) => output.push(String(d)));
     processes.set(name, { child, output });
   };
-  for (const name of SEPARATE_SERVICES) launch(name);
+  // One process (services/hub/src/main.ts: every service in one event loop, on the same ports) or one each.
+  if (options.oneProcess) launch('hub');
+  else for (const name of SEPARATE_SERVICES) launch(name);
   const httpPort: Record<SeparateService, number> = {
     tracker: ports.tr,
     'adapter-bank': ports.bank,
@@ -156,7 +161,9 @@ export async function startProcesses(env: Record<string, string | undefined>): P
     kill,
     url: (name) => `http://127.0.0.1:${httpPort[name]}`,
     async crash(name) {
-      const { child } = processes.get(name)!;
+      const running = processes.get(name);
+      if (!running) throw new Error(`${name} does not run in its own process here`);
+      const { child } = running;
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = once(child, 'exit');
       child.kill('SIGKILL');

@@ -1,0 +1,504 @@
+/**
+ * The open-loop benchmark (what users feel): inquiries filed one by one at a fixed arrival rate, whatever the
+ * hub answers, so a slow hub shows as queueing instead of hiding it (a closed loop slows its own arrivals).
+ *
+ *  1. Baselines on the same broker and database: raw kafkajs round trips/s, PostgreSQL commits/s.
+ *  2. The hub in its own process(es) (one process, or one per service), mock agencies answering at once.
+ *  3. Idle: the hub's CPU with nothing to do, agency-sim connected.
+ *  4. Steps of rising offered rates (agency requests/s): a step is sustained when the backlog stays flat over
+ *     its last two thirds and completions keep up; stepping stops at the first that is not.
+ *  5. A hold at 70 % of the highest sustained rate: latency per agency request, submission → completion, and
+ *     by stage (stored, published, dispatched, delivered, answered, completed), seen on Kafka.
+ * Prints progress while it runs, a table at the end, and writes JSON and an SVG plot to bench-results/.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { decodeEnvelope, eventTypeOf, REQUEST_TOPIC_KEYS, topicName } from '@hub/contracts';
+import { createKafka } from '@hub/messaging';
+import { createLogger } from '@hub/service-kit';
+import { Pool } from 'undici';
+import { type RunningProcesses, startProcesses } from '../src/processes.js';
+import { measureKafkaRoundTrips, measurePostgresCommits } from './baselines.js';
+import { COURT_HEADERS, percentile } from './harness.js';
+import { inquiry } from './inquiries.js';
+
+export interface OpenLoopOptions {
+  modes: ('one' | 'separate')[];
+  /** Offered agency requests/s, in order; stepping stops at the first not sustained. */
+  rates: number[];
+  stepSeconds: number;
+  holdSeconds: number;
+  idleSeconds: number;
+  targets: string[];
+  /** Share of notices whose every stage is traced (decoding every event would load the machine). */
+  sample: number;
+  outDir: string;
+}
+
+const STAGES = ['stored', 'published', 'dispatched', 'delivered', 'answered', 'completed'] as const;
+type Stage = (typeof STAGES)[number];
+
+interface NoticeTrace {
+  due: number;
+  stored?: number;
+  published?: number;
+  completed?: number;
+  requests?: number;
+  /** Per request (sampled notices only): when each stage was seen. */
+  perRequest?: Map<string, Partial<Record<Stage, number>>>;
+}
+
+interface Second {
+  t: number;
+  phase: string;
+  offered: number;
+  completedRequests: number;
+  backlog: number;
+  p50: number;
+  p99: number;
+}
+
+interface StepFigures {
+  offered: number;
+  completedPerSecond: number;
+  backlogSlope: number;
+  errors: number;
+  sustained: boolean;
+  cpuPercent: number;
+}
+
+interface ModeFigures {
+  mode: string;
+  idleCpuPercent: number;
+  idleCpuByProcess: Record<string, number>;
+  steps: StepFigures[];
+  sustained: number;
+  hold?: {
+    offered: number;
+    completedPerSecond: number;
+    cpuPercent: number;
+    cpuUsPerRequest: number;
+    latencyMs: { p50: number; p95: number; p99: number; max: number };
+    stagesMs: Record<Stage, { p50: number; p95: number; p99: number }>;
+    notices: number;
+  };
+  timeline: Second[];
+}
+
+const CLK_TCK = 100;
+/** CPU seconds (user + system) of one process so far, from /proc. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Least-squares slope of y over x. */
+function slope(points: readonly [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((s, p) => s + p[0], 0) / n;
+  const my = points.reduce((s, p) => s + p[1], 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+class Run {
+  readonly traces = new Map<string, NoticeTrace>();
+  readonly byNoticeNo = new Map<string, string>();
+  submittedRequests = 0;
+  completedRequests = 0;
+  errors = 0;
+  /** Completion latencies (ms) of the current second, per agency request (a notice counts `requests` times). */
+  second: number[] = [];
+  private next = 0;
+
+  constructor(
+    readonly ns: string,
+    readonly gateway: Pool,
+    readonly options: OpenLoopOptions,
+    /** Agency requests one inquiry makes (learned from the first). */
+    public perNotice: number,
+  ) {}
+
+  /** File one inquiry due at `due`; its id is traced from the reply on. */
+  async file(due: number): Promise<void> {
+    const i = this.next++;
+    const body = JSON.stringify(inquiry(this.ns, 1_000_000 + i, this.options.targets));
+    try {
+      const res = await this.gateway.request({
+        method: 'POST',
+        path: '/v1/notices',
+        headers: COURT_HEADERS,
+        body,
+      });
+      const text = await res.body.text();
+      if (res.statusCode !== 202) {
+        this.errors += 1;
+        return;
+      }
+      const { id } = JSON.parse(text) as { id: string };
+      const known = this.traces.get(id);
+      const trace: NoticeTrace = known ?? { due };
+      trace.due = due;
+      trace.stored = performance.now();
+      if (Math.random() < this.options.sample) trace.perRequest ??= new Map();
+      this.traces.set(id, trace);
+      this.submittedRequests += this.perNotice;
+      if (trace.completed !== undefined) this.complete(trace);
+    } catch {
+      this.errors += 1;
+    }
+  }
+
+  complete(trace: NoticeTrace): void {
+    if (trace.stored === undefined || trace.completed === undefined) return; // counted when the reply lands
+    const requests = trace.requests ?? this.perNotice;
+    this.completedRequests += requests;
+    const ms = trace.completed - trace.due;
+    for (let k = 0; k < requests; k++) this.second.push(ms);
+  }
+}
+
+async function observe(run: Run, brokers: string[]) {
+  const logger = createLogger({ service: 'bench', level: 'warn' });
+  const kafka = createKafka({ brokers, clientId: 'bench-observer', logger });
+  const consumer = kafka.consumer({ groupId: `${run.ns}.bench-observer`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  const noticesTopic = topicName('notices', `${run.ns}.`);
+  // Stages by the event-type header (no decoding of events of notices not traced).
+  const stageOfType: Record<string, Stage> = {
+    [eventTypeOf('requestDispatched')]: 'dispatched',
+    [eventTypeOf('requestDelivered')]: 'delivered',
+    [eventTypeOf('requestAnswered')]: 'answered',
+  };
+  const [COMPLETED, ISSUED] = [eventTypeOf('noticeCompleted'), eventTypeOf('noticeIssued')];
+  await consumer.subscribe({
+    topics: [
+      noticesTopic,
+      topicName('progress', `${run.ns}.`),
+      ...REQUEST_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
+    ],
+    fromBeginning: true,
+  });
+  await consumer.run({
+    partitionsConsumedConcurrently: 4,
+    eachBatch: async ({ batch }) => {
+      const at = performance.now();
+      for (const m of batch.messages) {
+        const id = m.key?.toString() ?? '';
+        const type = m.headers?.['event-type']?.toString() ?? '';
+        let trace = run.traces.get(id);
+        if (batch.topic === noticesTopic) {
+          if (type === COMPLETED) {
+            const env = decodeEnvelope(m.value!);
+            if (env.payload?.$case !== 'noticeCompleted') continue;
+            if (!trace) {
+              // Completed before its filer read the reply: kept until the reply lands.
+              trace = { due: at };
+              run.traces.set(id, trace);
+            }
+            if (trace.completed !== undefined) continue;
+            trace.completed = at;
+            trace.requests = env.payload.value.requests;
+            run.complete(trace);
+          } else if (type === ISSUED && trace) trace.published ??= at;
+          continue;
+        }
+        const stage = stageOfType[type];
+        if (!trace?.perRequest || !stage) continue;
+        const env = decodeEnvelope(m.value!);
+        const value = env.payload?.value as { requestId?: string } | undefined;
+        if (!value?.requestId) continue;
+        const r = trace.perRequest.get(value.requestId) ?? {};
+        r[stage] ??= at;
+        trace.perRequest.set(value.requestId, r);
+      }
+    },
+  });
+  return consumer;
+}
+
+function hubEnvOf(ns: string): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    HUB_NAMESPACE: ns,
+    HUB_TOPIC_PREFIX: `${ns}.`,
+    LOG_LEVEL: 'warn',
+    SIM_BATCH: '500',
+    SIM_SEED: process.env.SIM_SEED ?? '2026',
+    QUERY_REUSE_WINDOW_HOURS: '0', // every inquiry really goes to every agency
+    GATEWAY_RATE_LIMIT_PER_MINUTE: '10000000',
+  };
+}
+
+async function runMode(
+  mode: 'one' | 'separate',
+  o: OpenLoopOptions,
+  brokers: string[],
+): Promise<ModeFigures> {
+  const ns = `bench${Math.random().toString(16).slice(2, 8)}`;
+  console.log(
+    `bench: starting the hub (${mode === 'one' ? 'one process' : 'one process per service'}, namespace ${ns}) …`,
+  );
+  const hub: RunningProcesses = await startProcesses(hubEnvOf(ns), { oneProcess: mode === 'one' });
+  const pids = [...hub.processes].map(([name, p]) => [name, p.child.pid!] as const);
+  const cpu = () => pids.reduce((s, [, pid]) => s + cpuSecondsOf(pid), 0);
+  const gateway = new Pool(hub.gateway, { connections: 32 });
+  const run = new Run(ns, gateway, o, 0);
+  const consumer = await observe(run, brokers);
+  const figures: ModeFigures = {
+    mode,
+    idleCpuPercent: 0,
+    idleCpuByProcess: {},
+    steps: [],
+    sustained: 0,
+    timeline: [],
+  };
+  try {
+    // One inquiry first: how many agency requests each makes, and everything warmed up.
+    run.perNotice = 1;
+    await run.file(performance.now());
+    const first = [...run.traces.values()][0]!;
+    const started = performance.now();
+    while (first.completed === undefined) {
+      if (performance.now() - started > 60_000) throw new Error('the first inquiry did not complete in 60 s');
+      await sleep(50);
+    }
+    run.perNotice = first.requests ?? 1;
+    run.submittedRequests = run.completedRequests = 0;
+    console.log(`bench: one inquiry makes ${run.perNotice} agency requests; idle for ${o.idleSeconds} s …`);
+
+    // Idle: nothing filed; every service and agency-sim connected and waiting.
+    await sleep(5_000);
+    const idle0 = pids.map(([name, pid]) => [name, cpuSecondsOf(pid)] as const);
+    const idleStart = performance.now();
+    await sleep(o.idleSeconds * 1000);
+    const idleSeconds = (performance.now() - idleStart) / 1000;
+    for (const [name, before] of idle0) {
+      const pid = pids.find(([n]) => n === name)![1];
+      figures.idleCpuByProcess[name] = ((cpuSecondsOf(pid) - before) / idleSeconds) * 100;
+    }
+    figures.idleCpuPercent = Object.values(figures.idleCpuByProcess).reduce((s, v) => s + v, 0);
+    console.log(`bench: idle, the hub used ${figures.idleCpuPercent.toFixed(1)} % of one core`);
+
+    const phase = async (label: string, rate: number, seconds: number) => {
+      const noticeRate = rate / run.perNotice;
+      const t0 = performance.now();
+      const cpu0 = cpu();
+      const errors0 = run.errors;
+      let filed = 0;
+      const total = Math.round(noticeRate * seconds);
+      const backlog: [number, number][] = [];
+      let lastSecond = t0;
+      let lastCompleted = run.completedRequests;
+      const from = figures.timeline.length;
+      while (filed < total || performance.now() - t0 < seconds * 1000) {
+        const now = performance.now();
+        const due = Math.min(total, Math.floor(((now - t0) / 1000) * noticeRate) + 1);
+        while (filed < due) {
+          void run.file(t0 + (filed / noticeRate) * 1000);
+          filed += 1;
+        }
+        if (now - lastSecond >= 1000) {
+          const lat = run.second.sort((a, b) => a - b);
+          run.second = [];
+          const s: Second = {
+            t: Math.round((now - t0) / 100) / 10,
+            phase: label,
+            offered: rate,
+            completedRequests: (run.completedRequests - lastCompleted) / ((now - lastSecond) / 1000),
+            backlog: run.submittedRequests - run.completedRequests,
+            p50: percentile(lat, 50),
+            p99: percentile(lat, 99),
+          };
+          figures.timeline.push(s);
+          backlog.push([(now - t0) / 1000, s.backlog]);
+          lastSecond = now;
+          lastCompleted = run.completedRequests;
+          if (figures.timeline.length % 5 === 0)
+            console.log(
+              `bench: ${label} ${rate} req/s, ${s.t.toFixed(0)}/${seconds} s: ${s.completedRequests.toFixed(0)} completed/s, backlog ${s.backlog}, p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms`,
+            );
+        }
+        await sleep(Math.max(1, Math.min(20, t0 + ((filed + 1) / noticeRate) * 1000 - performance.now())));
+      }
+      const elapsed = (performance.now() - t0) / 1000;
+      const tail = backlog.filter(([t]) => t >= seconds / 3);
+      const tailSeconds = figures.timeline.slice(from).filter((s) => s.t >= seconds / 3);
+      const completedPerSecond =
+        tailSeconds.reduce((sum, s) => sum + s.completedRequests, 0) / Math.max(1, tailSeconds.length);
+      const backlogSlope = slope(tail);
+      return {
+        offered: rate,
+        completedPerSecond,
+        backlogSlope,
+        errors: run.errors - errors0,
+        // Flat: the backlog grows by at most 2 % of the offered rate per second, and completions keep up.
+        sustained: run.errors === errors0 && backlogSlope <= 0.02 * rate && completedPerSecond >= 0.95 * rate,
+        cpuPercent: ((cpu() - cpu0) / elapsed) * 100,
+      };
+    };
+
+    const drain = async () => {
+      const until = performance.now() + 180_000;
+      while (run.submittedRequests > run.completedRequests && performance.now() < until) await sleep(200);
+      return run.submittedRequests <= run.completedRequests;
+    };
+
+    for (const rate of o.rates) {
+      const step = await phase('step', rate, o.stepSeconds);
+      figures.steps.push(step);
+      console.log(
+        `bench: step ${rate} req/s: ${step.completedPerSecond.toFixed(0)} completed/s, backlog slope ${step.backlogSlope.toFixed(1)}/s, errors ${step.errors}, hub CPU ${step.cpuPercent.toFixed(0)} % → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
+      );
+      const drained = await drain();
+      if (!step.sustained || !drained) break;
+      figures.sustained = rate;
+    }
+    await drain();
+
+    if (figures.sustained > 0) {
+      const rate = Math.round(figures.sustained * 0.7);
+      const firstTrace = run.traces.size;
+      const holdFrom = performance.now();
+      const hold = await phase('hold', rate, o.holdSeconds);
+      await drain();
+      const held = [...run.traces.values()].slice(firstTrace).filter((t) => t.due >= holdFrom);
+      const perRequest: number[] = [];
+      const stages = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<Stage, number[]>;
+      for (const t of held) {
+        if (t.completed === undefined) continue;
+        for (let k = 0; k < (t.requests ?? run.perNotice); k++) perRequest.push(t.completed - t.due);
+        if (!t.perRequest) continue;
+        for (const r of t.perRequest.values()) {
+          if (t.stored !== undefined) stages.stored.push(t.stored - t.due);
+          if (t.published !== undefined) stages.published.push(t.published - t.due);
+          for (const s of ['dispatched', 'delivered', 'answered'] as const)
+            if (r[s] !== undefined) stages[s].push(r[s]! - t.due);
+          stages.completed.push(t.completed - t.due);
+        }
+      }
+      perRequest.sort((a, b) => a - b);
+      const pcts = (xs: number[]) => {
+        xs.sort((a, b) => a - b);
+        return { p50: percentile(xs, 50), p95: percentile(xs, 95), p99: percentile(xs, 99) };
+      };
+      figures.hold = {
+        offered: rate,
+        completedPerSecond: hold.completedPerSecond,
+        cpuPercent: hold.cpuPercent,
+        cpuUsPerRequest: ((hold.cpuPercent / 100) * 1e6) / Math.max(1, hold.completedPerSecond),
+        latencyMs: { ...pcts(perRequest), max: perRequest.at(-1) ?? Number.NaN },
+        stagesMs: Object.fromEntries(STAGES.map((s) => [s, pcts(stages[s])])) as Record<
+          Stage,
+          ReturnType<typeof pcts>
+        >,
+        notices: held.length,
+      };
+    }
+  } catch (err) {
+    for (const [name, p] of hub.processes)
+      console.error(`--- ${name} (last output) ---\n${p.output.join('').split('\n').slice(-30).join('\n')}`);
+    throw err;
+  } finally {
+    await consumer.disconnect();
+    await gateway.close();
+    await hub.stop();
+  }
+  return figures;
+}
+
+function plot(mode: ModeFigures): string {
+  const W = 720;
+  const H = 200;
+  const pad = 40;
+  const tl = mode.timeline;
+  const n = Math.max(1, tl.length - 1);
+  const x = (i: number) => pad + (i / n) * (W - 2 * pad);
+  const panel = (top: number, ys: number[][], colours: string[], label: string, log = false) => {
+    const max = Math.max(1, ...ys.flat().filter(Number.isFinite));
+    const f = (v: number) => (log ? Math.log10(Math.max(1, v)) / Math.log10(Math.max(10, max)) : v / max);
+    const y = (v: number) => top + H - pad / 2 - f(v) * (H - pad);
+    const lines = ys
+      .map(
+        (series, k) =>
+          `<polyline fill="none" stroke="${colours[k]}" stroke-width="1.5" points="${series
+            .map((v, i) => (Number.isFinite(v) ? `${x(i).toFixed(1)},${y(v).toFixed(1)}` : ''))
+            .filter(Boolean)
+            .join(' ')}"/>`,
+      )
+      .join('');
+    return `<text x="${pad}" y="${top + 14}" font-size="12">${label} (max ${max.toFixed(0)})</text>${lines}<line x1="${pad}" y1="${top + H - pad / 2}" x2="${W - pad}" y2="${top + H - pad / 2}" stroke="#999"/>`;
+  };
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${2 * H + 20}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+${panel(0, [tl.map((s) => s.offered), tl.map((s) => s.completedRequests)], ['#999', '#1f77b4'], `${mode.mode}: agency requests/s, offered (grey) and completed (blue), per second`)}
+${panel(H + 20, [tl.map((s) => s.p50), tl.map((s) => s.p99)], ['#2ca02c', '#d62728'], 'submission → completion ms, p50 (green) and p99 (red), log scale', true)}
+</svg>`;
+}
+
+export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const logger = createLogger({ service: 'bench', level: 'warn' });
+  console.log('bench: baselines on this machine (raw kafkajs round trips, PostgreSQL commits) …');
+  const kafkaRoundTripsPerSecond = await measureKafkaRoundTrips(brokers, logger);
+  const postgresCommitsPerSecond = await measurePostgresCommits(
+    process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  );
+  console.log(
+    `bench: kafkajs round trips ${kafkaRoundTripsPerSecond.toFixed(0)}/s, PostgreSQL commits ${postgresCommitsPerSecond.toFixed(0)}/s`,
+  );
+  const modes: ModeFigures[] = [];
+  for (const mode of o.modes) modes.push(await runMode(mode, o, brokers));
+
+  console.log('\nopen loop, inquiries to every agency kind, mock agencies answering at once:');
+  for (const m of modes) {
+    console.log(
+      `\n[${m.mode === 'one' ? 'one process' : 'separate processes'}] idle hub CPU ${m.idleCpuPercent.toFixed(1)} % of one core`,
+    );
+    console.log(' offered req/s  completed/s  backlog slope/s  errors  hub CPU %  sustained');
+    for (const s of m.steps)
+      console.log(
+        `${String(s.offered).padStart(14)}${s.completedPerSecond.toFixed(0).padStart(13)}${s.backlogSlope.toFixed(1).padStart(17)}${String(s.errors).padStart(8)}${s.cpuPercent.toFixed(0).padStart(11)}  ${s.sustained ? 'yes' : 'no'}`,
+      );
+    console.log(
+      `sustained: ${m.sustained} agency requests/s = ${((m.sustained / kafkaRoundTripsPerSecond) * 100).toFixed(0)} % of the raw kafkajs round-trip rate, ${(m.sustained / postgresCommitsPerSecond).toFixed(2)}× PostgreSQL's commit rate`,
+    );
+    if (m.hold) {
+      const h = m.hold;
+      console.log(
+        `at 70 % (${h.offered} req/s, ${h.notices} inquiries): submission → completion per agency request p50 ${h.latencyMs.p50.toFixed(0)} ms, p95 ${h.latencyMs.p95.toFixed(0)} ms, p99 ${h.latencyMs.p99.toFixed(0)} ms; hub CPU ${h.cpuPercent.toFixed(0)} % (${h.cpuUsPerRequest.toFixed(0)} µs per request)`,
+      );
+      console.log('  stage (ms from submission)   p50     p95     p99');
+      for (const s of STAGES)
+        console.log(
+          `  ${s.padEnd(26)}${h.stagesMs[s].p50.toFixed(0).padStart(6)}${h.stagesMs[s].p95.toFixed(0).padStart(8)}${h.stagesMs[s].p99.toFixed(0).padStart(8)}`,
+        );
+    }
+  }
+  if (modes.length === 2 && modes[0]!.sustained > 0)
+    console.log(
+      `\nseparate processes sustain ${((modes[1]!.sustained / modes[0]!.sustained) * 100).toFixed(0)} % of the one-process rate`,
+    );
+
+  mkdirSync(o.outDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const json = `${o.outDir}/inquiry-open-loop-${stamp}.json`;
+  writeFileSync(
+    json,
+    `${JSON.stringify({ at: new Date().toISOString(), options: o, kafkaRoundTripsPerSecond, postgresCommitsPerSecond, modes }, null, 2)}\n`,
+  );
+  for (const m of modes) writeFileSync(`${o.outDir}/inquiry-open-loop-${stamp}-${m.mode}.svg`, plot(m));
+  console.log(`\nbench: results in ${json} (and an SVG plot per mode beside it)`);
+}
