@@ -51,21 +51,27 @@ export async function listDeadLetters(
   db: Queryable,
   q: { limit: number; before?: number | undefined },
 ): Promise<DeadLetterPage> {
-  const { rows } = await db.query<Row>(
-    `SELECT id::float8 AS "id", received_at AS "receivedAt", dlq_topic AS "dlqTopic",
-            dlq_partition AS "dlqPartition", dlq_offset::text AS "dlqOffset", source_topic AS "sourceTopic",
-            source_partition AS "sourcePartition", source_offset::text AS "sourceOffset",
-            consumer_group AS "consumerGroup", error, error_code AS "errorCode", decode_error AS "decodeError",
-            event_type AS "eventType", event_id AS "eventId", notice_id AS "noticeId", message_key AS "key",
-            headers, substring(value FROM 1 FOR $3) AS "valueHead", octet_length(value) AS "valueBytes"
-     FROM dead_letters WHERE ($2::bigint IS NULL OR id < $2)
-     ORDER BY id DESC LIMIT $1 + 1`,
+  // One statement, so the page and its total come from one snapshot: two would let letters recorded
+  // between them be counted but not listed.
+  const { rows: all } = await db.query<Row & { total: number }>(
+    `SELECT t.total, d.* FROM (SELECT count(*)::int AS total FROM dead_letters) t
+     LEFT JOIN LATERAL (
+       SELECT id::float8 AS "id", received_at AS "receivedAt", dlq_topic AS "dlqTopic",
+              dlq_partition AS "dlqPartition", dlq_offset::text AS "dlqOffset", source_topic AS "sourceTopic",
+              source_partition AS "sourcePartition", source_offset::text AS "sourceOffset",
+              consumer_group AS "consumerGroup", error, error_code AS "errorCode", decode_error AS "decodeError",
+              event_type AS "eventType", event_id AS "eventId", notice_id AS "noticeId", message_key AS "key",
+              headers, substring(value FROM 1 FOR $3) AS "valueHead", octet_length(value) AS "valueBytes"
+       FROM dead_letters WHERE ($2::bigint IS NULL OR id < $2)
+       ORDER BY id DESC LIMIT $1 + 1) d ON true
+     ORDER BY d."id" DESC`,
     [q.limit, q.before ?? null, DEAD_LETTER_VALUE_SHOWN_BYTES],
   );
-  const { rows: count } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters');
+  const total = all[0]?.total ?? 0;
+  const rows = all.filter((r) => r.id !== null).map(({ total: _t, ...r }) => r);
   const page = rows.slice(0, q.limit);
   return {
-    total: count[0]!.n,
+    total,
     deadLetters: page.map(({ key, valueHead, ...r }) => ({
       ...r,
       keyText: key ? (utf8Text(key) ?? null) : null,
