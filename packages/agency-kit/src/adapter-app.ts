@@ -98,6 +98,7 @@ export function buildAdapterApp(
               institution: r.institution,
               code: e.rejected.code,
               reason: e.rejected.reason,
+              measure: r.measure,
             }),
           );
         }

@@ -124,6 +124,7 @@ export class Inbox {
             noticeId: r.notice_id,
             agency: this.agency,
             institution,
+            measure: r.measure,
           }),
         );
       await enqueue(tx, out);
@@ -160,11 +161,11 @@ export class Inbox {
   /** 签收: acknowledge requests; repeating an acknowledgement is harmless. */
   async acknowledge(institution: string, ids: string[]): Promise<ItemResult[]> {
     return withTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ id: string; notice_id: string }>(
+      const { rows } = await tx.query<{ id: string; notice_id: string; measure: string }>(
         `UPDATE requests SET status = 'acknowledged', acknowledged_at = $3,
            delivered_at = COALESCE(delivered_at, $3)
          WHERE id = ANY($1::uuid[]) AND institution = $2 AND status IN ('pending', 'delivered')
-         RETURNING id, notice_id`,
+         RETURNING id, notice_id, measure`,
         [ids, institution, this.now()],
       );
       await enqueue(
@@ -175,6 +176,7 @@ export class Inbox {
             noticeId: r.notice_id,
             agency: this.agency,
             institution,
+            measure: r.measure,
           }),
         ),
       );
@@ -254,6 +256,7 @@ export class Inbox {
       const { rows } = await tx.query<{
         id: string;
         notice_id: string;
+        measure: string;
         outcome: string;
         reason: string | null;
         result: unknown;
@@ -262,7 +265,7 @@ export class Inbox {
            answered_at = $6, lease_until = NULL, answer_signature = $8
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS a(id, outcome, reason, result)
          WHERE r.id = a.id AND r.institution = $5 AND r.status = ANY($7::text[])
-         RETURNING r.id, r.notice_id, r.outcome, r.reason, r.result`,
+         RETURNING r.id, r.notice_id, r.measure, r.outcome, r.reason, r.result`,
         [
           unique.map((a) => a.requestId),
           unique.map((a) => a.answer.outcome),
@@ -285,6 +288,7 @@ export class Inbox {
             outcome: r.outcome,
             reason: r.reason ?? '',
             resultJson: r.result === null ? '' : JSON.stringify(r.result),
+            measure: r.measure,
           }),
         ),
       );

@@ -21,6 +21,7 @@ export function requestEvents(
     noticeId: notice.id,
     agency: plan.agency,
     institution: plan.institution,
+    measure: notice.submission.measure,
   };
   if (plan.failure) {
     return [events.event('progress', notice.id, 'requestFailed', { ...base, ...plan.failure })];

@@ -1,6 +1,6 @@
 import type { NoticeIssued } from '@hub/contracts';
 import { isMeasure } from '@hub/domain';
-import { type BatchHandler, enqueue, type OutboxMessage } from '@hub/messaging';
+import { type Accepts, type BatchHandler, enqueue, type OutboxMessage } from '@hub/messaging';
 import { answerOf, type IncomingAnswer, takeAnswers } from './answers.js';
 import { settleNotices } from './completion.js';
 import { takeIn } from './intake.js';
@@ -8,18 +8,46 @@ import type { MeasureServiceSpec } from './spec.js';
 
 type SealedIssue = NoticeIssued & { notice: NonNullable<NoticeIssued['notice']> };
 
+function ownsIssue(spec: MeasureServiceSpec): (issued: NoticeIssued) => issued is SealedIssue {
+  return (issued): issued is SealedIssue => {
+    const m = issued.notice?.measure;
+    return (
+      m !== undefined && isMeasure(m) && spec.measures.includes(m) && (spec.hooks?.admits?.(issued) ?? true)
+    );
+  };
+}
+
+/**
+ * What the measure handler acts on, decided before any transaction: its own measures' notices, and the
+ * answers and failures of its own requests. The three services read the same topics; without this each
+ * would open a transaction and record every other service's progress (a third of the work each, twice over).
+ * An answer or failure without a measure (from a producer older than the field) is kept and looked up.
+ */
+export function measureEventFilter(spec: Pick<MeasureServiceSpec, 'measures' | 'hooks'>): Accepts {
+  const owns = ownsIssue(spec as MeasureServiceSpec);
+  const mine = (measure: string | undefined) =>
+    !measure || (isMeasure(measure) && spec.measures.includes(measure));
+  return ({ envelope }) => {
+    const p = envelope.payload;
+    switch (p?.$case) {
+      case 'noticeIssued':
+        return owns(p.value);
+      case 'requestAnswered':
+      case 'requestFailed':
+        return mine(p.value.measure);
+      default:
+        return false;
+    }
+  };
+}
+
 /**
  * The batch handler of a measure service's consumer (topics `notices` and `progress`): the notices of its
  * measures in, one request per institution out; answers in, each notice's completion out. One transaction
  * per batch: the rows, what the hooks write and the events announcing them commit together.
  */
 export function createMeasureHandler(spec: MeasureServiceSpec): BatchHandler {
-  const owns = (issued: NoticeIssued): issued is SealedIssue => {
-    const m = issued.notice?.measure;
-    return (
-      m !== undefined && isMeasure(m) && spec.measures.includes(m) && (spec.hooks?.admits?.(issued) ?? true)
-    );
-  };
+  const owns = ownsIssue(spec);
   return async (tx, events) => {
     const now = spec.now();
     const out: OutboxMessage[] = [];

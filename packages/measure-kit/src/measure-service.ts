@@ -14,7 +14,7 @@ import {
 } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { TIMERS_MIGRATIONS, type TimerHandler, TimerSweeper } from '@hub/timers';
-import { createMeasureHandler } from './measure-handler.js';
+import { createMeasureHandler, measureEventFilter } from './measure-handler.js';
 import { MEASURE_MIGRATIONS } from './migrations.js';
 import type { MeasureHooks } from './spec.js';
 
@@ -100,21 +100,20 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
     registry,
     now: () => deps.clock.now(),
   });
-  runtime.consume(
-    def.consumer,
-    ['notices', 'progress'],
-    createMeasureHandler({
-      measures: MEASURES.filter((m) => measureService(m) === def.service),
-      events: runtime.events,
-      directory: config.HUB_INSTITUTIONS,
-      now: () => deps.clock.now(),
-      // Stamped on every RequestDispatched: the tracker reads these deadlines instead of computing them.
-      sla: loadSlaPolicy(config.HUB_SLA_POLICY_FILE),
-      calendar: loadCalendar(config.HUB_CALENDAR_FILE),
-      hooks: def.hooks({ logger, events: runtime.events }),
-      logger,
-    }),
-  );
+  const spec = {
+    measures: MEASURES.filter((m) => measureService(m) === def.service),
+    events: runtime.events,
+    directory: config.HUB_INSTITUTIONS,
+    now: () => deps.clock.now(),
+    // Stamped on every RequestDispatched: the tracker reads these deadlines instead of computing them.
+    sla: loadSlaPolicy(config.HUB_SLA_POLICY_FILE),
+    calendar: loadCalendar(config.HUB_CALENDAR_FILE),
+    hooks: def.hooks({ logger, events: runtime.events }),
+    logger,
+  };
+  runtime.consume(def.consumer, ['notices', 'progress'], createMeasureHandler(spec), {
+    accepts: measureEventFilter(spec),
+  });
   def.consumers?.({ runtime, logger, registry, clock: deps.clock });
   const http = createHttpServer({
     logger,

@@ -41,6 +41,14 @@ export interface Rejection {
  */
 export type Screen = (event: ConsumedEvent) => Rejection | undefined;
 
+/**
+ * A pure test of whether the handler could act on an event at all (e.g. is it about one of this service's
+ * measures?). An event it declines is skipped before any transaction: not screened, not recorded in
+ * processed_events, not handed to the handler. Only for events the handler would ignore anyway; an error
+ * thrown here keeps the event (the handler decides).
+ */
+export type Accepts = (event: ConsumedEvent) => boolean;
+
 /** Applies a batch of not-yet-processed events inside the transaction that records them as processed. */
 export type BatchHandler = (tx: PoolClient, events: ConsumedEvent[]) => Promise<void>;
 
@@ -53,6 +61,8 @@ export interface ConsumerOptions {
   handle: BatchHandler;
   /** Refuses events that must never be applied; see {@link Screen}. */
   screen?: Screen;
+  /** Skips events the handler has no use for before any transaction; see {@link Accepts}. */
+  accepts?: Accepts;
   logger: Logger;
   registry?: Registry;
   /** Events per database transaction. */
@@ -151,9 +161,10 @@ export class IdempotentConsumer {
           await this.deadLetter({ raw, topic: batch.topic, partition: batch.partition, error });
         }
       }
-      if (events.length > 0) {
-        await this.screen(events);
-        await this.applyTogether(events);
+      const kept = this.accepted(events);
+      if (kept.length > 0) {
+        await this.screen(kept);
+        await this.applyTogether(kept);
       }
       resolveOffset(chunk[chunk.length - 1]!.offset);
       await heartbeat();
@@ -205,6 +216,18 @@ export class IdempotentConsumer {
       const event = events[0]!;
       await this.deadLetter(deadLetterOf(event, err));
     }
+  }
+
+  private accepted(events: ConsumedEvent[]): ConsumedEvent[] {
+    const accepts = this.options.accepts;
+    if (!accepts) return events;
+    return events.filter((event) => {
+      try {
+        return accepts(event);
+      } catch {
+        return true;
+      }
+    });
   }
 
   /** Mark and dead-letter what the screen rejects; an event already applied was dead-lettered then. */

@@ -2,7 +2,7 @@ import { allTopics, type TopicKey, topicName } from '@hub/contracts';
 import { type Logger, schemaName } from '@hub/service-kit';
 import { createPool, migrate, type Pool } from '@hub/store';
 import type { Registry } from 'prom-client';
-import { type BatchHandler, IdempotentConsumer, type Screen } from './consumer.js';
+import { type Accepts, type BatchHandler, IdempotentConsumer, type Screen } from './consumer.js';
 import { createKafka, ensureTopics, type Kafka } from './kafka.js';
 import { MESSAGING_MIGRATIONS_DIR } from './migrations.js';
 import { type EventFactory, eventFactory } from './outbox.js';
@@ -76,8 +76,16 @@ export class MessagingRuntime {
     return `${this.options.namespace ? `${this.options.namespace}.` : ''}${this.options.service}.${name}`;
   }
 
-  /** Declare a consumer group of decoded events (started by start()); `screen` dead-letters events that must not be applied. */
-  consume(name: string, topics: TopicKey[], handle: BatchHandler, options: { screen?: Screen } = {}): void {
+  /**
+   * Declare a consumer group of decoded events (started by start()); `screen` dead-letters events that must
+   * not be applied, `accepts` skips those the handler has no use for before any transaction.
+   */
+  consume(
+    name: string,
+    topics: TopicKey[],
+    handle: BatchHandler,
+    options: { screen?: Screen; accepts?: Accepts } = {},
+  ): void {
     this.consumers.push(
       new IdempotentConsumer({
         kafka: this.kafka,

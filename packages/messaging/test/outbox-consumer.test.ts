@@ -43,8 +43,13 @@ afterAll(async () => {
   await iso.cleanup();
 });
 
-function consumer(groupId: string, handle: (events: ConsumedEvent[]) => void) {
+function consumer(
+  groupId: string,
+  handle: (events: ConsumedEvent[]) => void,
+  accepts?: (event: ConsumedEvent) => boolean,
+) {
   return new IdempotentConsumer({
+    ...(accepts ? { accepts } : {}),
     kafka,
     pool,
     groupId: `${iso.namespace}-${groupId}`,
@@ -160,6 +165,36 @@ describe('outbox relay and idempotent consumer', () => {
     } finally {
       await c.stop();
       await dlq.disconnect();
+    }
+  });
+
+  it('an event the handler has no use for is skipped before any transaction: not recorded, not handled', async () => {
+    const noticeId = `acc-${randomUUID()}`; // one key: one partition, so the skipped event is read first
+    const skipped = completed(noticeId);
+    const kept = completed(noticeId);
+    await withTransaction(pool, (tx) => enqueue(tx, [skipped, kept]));
+    const handled: string[] = [];
+    const c = consumer(
+      'accepts',
+      (batch) => handled.push(...batch.map((e) => e.envelope.eventId)),
+      (e) => e.envelope.noticeId !== noticeId || e.envelope.eventId !== skipped.envelope.eventId,
+    );
+    await c.start();
+    try {
+      await waitFor(
+        async () =>
+          (await pool.query('SELECT 1 FROM applied WHERE event_id = $1', [kept.envelope.eventId])).rows
+            .length === 1,
+        { what: 'the accepted event applied', timeoutMs: 30_000 },
+      );
+      const recorded = await pool.query('SELECT 1 FROM processed_events WHERE event_id = $1', [
+        skipped.envelope.eventId,
+      ]);
+      expect(recorded.rows).toHaveLength(0);
+      expect(handled).not.toContain(skipped.envelope.eventId);
+      expect(handled).toContain(kept.envelope.eventId);
+    } finally {
+      await c.stop();
     }
   });
 });

@@ -99,6 +99,11 @@ export interface RequestDelivered {
   noticeId: string;
   agency: string;
   institution: string;
+  /**
+   * The request's measure, so that a measure service skips another's progress before any transaction (empty
+   * or absent from producers older than the field: such an event is looked up as before).
+   */
+  measure?: string | undefined;
 }
 
 /** The agency acknowledged the request (签收). */
@@ -107,6 +112,11 @@ export interface RequestAcknowledged {
   noticeId: string;
   agency: string;
   institution: string;
+  /**
+   * The request's measure, so that a measure service skips another's progress before any transaction (empty
+   * or absent from producers older than the field: such an event is looked up as before).
+   */
+  measure?: string | undefined;
 }
 
 /** The agency answered: done 已办结, partial 部分办结, cannot-assist 无法协助, refused 拒绝协助. */
@@ -119,6 +129,11 @@ export interface RequestAnswered {
   reason: string;
   /** agency- and measure-specific result, JSON (schemas per agency kind) */
   resultJson: string;
+  /**
+   * The request's measure, so that a measure service skips another's progress before any transaction (empty
+   * or absent from producers older than the field: such an event is looked up as before).
+   */
+  measure?: string | undefined;
 }
 
 /** The hub could not deliver the request at all (e.g. no adapter connected for that agency kind). */
@@ -129,6 +144,11 @@ export interface RequestFailed {
   institution: string;
   code: string;
   reason: string;
+  /**
+   * The request's measure, so that a measure service skips another's progress before any transaction (empty
+   * or absent from producers older than the field: such an event is looked up as before).
+   */
+  measure?: string | undefined;
 }
 
 /** Every request of the notice reached a terminal state. */
@@ -1455,7 +1475,7 @@ export const RequestDispatched: MessageFns<RequestDispatched> = {
 };
 
 function createBaseRequestDelivered(): RequestDelivered {
-  return { requestId: "", noticeId: "", agency: "", institution: "" };
+  return { requestId: "", noticeId: "", agency: "", institution: "", measure: undefined };
 }
 
 export const RequestDelivered: MessageFns<RequestDelivered> = {
@@ -1471,6 +1491,9 @@ export const RequestDelivered: MessageFns<RequestDelivered> = {
     }
     if (message.institution !== "") {
       writer.uint32(34).string(message.institution);
+    }
+    if (message.measure !== undefined) {
+      writer.uint32(42).string(message.measure);
     }
     return writer;
   },
@@ -1520,6 +1543,14 @@ export const RequestDelivered: MessageFns<RequestDelivered> = {
             message.institution = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1546,6 +1577,7 @@ export const RequestDelivered: MessageFns<RequestDelivered> = {
         : "",
       agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
       institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : undefined,
     };
   },
 
@@ -1563,6 +1595,9 @@ export const RequestDelivered: MessageFns<RequestDelivered> = {
     if (message.institution !== "") {
       obj.institution = message.institution;
     }
+    if (message.measure !== undefined) {
+      obj.measure = message.measure;
+    }
     return obj;
   },
 
@@ -1575,12 +1610,13 @@ export const RequestDelivered: MessageFns<RequestDelivered> = {
     message.noticeId = object.noticeId ?? "";
     message.agency = object.agency ?? "";
     message.institution = object.institution ?? "";
+    message.measure = object.measure ?? undefined;
     return message;
   },
 };
 
 function createBaseRequestAcknowledged(): RequestAcknowledged {
-  return { requestId: "", noticeId: "", agency: "", institution: "" };
+  return { requestId: "", noticeId: "", agency: "", institution: "", measure: undefined };
 }
 
 export const RequestAcknowledged: MessageFns<RequestAcknowledged> = {
@@ -1596,6 +1632,9 @@ export const RequestAcknowledged: MessageFns<RequestAcknowledged> = {
     }
     if (message.institution !== "") {
       writer.uint32(34).string(message.institution);
+    }
+    if (message.measure !== undefined) {
+      writer.uint32(42).string(message.measure);
     }
     return writer;
   },
@@ -1645,6 +1684,14 @@ export const RequestAcknowledged: MessageFns<RequestAcknowledged> = {
             message.institution = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1671,6 +1718,7 @@ export const RequestAcknowledged: MessageFns<RequestAcknowledged> = {
         : "",
       agency: isSet(object.agency) ? globalThis.String(object.agency) : "",
       institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : undefined,
     };
   },
 
@@ -1688,6 +1736,9 @@ export const RequestAcknowledged: MessageFns<RequestAcknowledged> = {
     if (message.institution !== "") {
       obj.institution = message.institution;
     }
+    if (message.measure !== undefined) {
+      obj.measure = message.measure;
+    }
     return obj;
   },
 
@@ -1700,12 +1751,22 @@ export const RequestAcknowledged: MessageFns<RequestAcknowledged> = {
     message.noticeId = object.noticeId ?? "";
     message.agency = object.agency ?? "";
     message.institution = object.institution ?? "";
+    message.measure = object.measure ?? undefined;
     return message;
   },
 };
 
 function createBaseRequestAnswered(): RequestAnswered {
-  return { requestId: "", noticeId: "", agency: "", institution: "", outcome: "", reason: "", resultJson: "" };
+  return {
+    requestId: "",
+    noticeId: "",
+    agency: "",
+    institution: "",
+    outcome: "",
+    reason: "",
+    resultJson: "",
+    measure: undefined,
+  };
 }
 
 export const RequestAnswered: MessageFns<RequestAnswered> = {
@@ -1730,6 +1791,9 @@ export const RequestAnswered: MessageFns<RequestAnswered> = {
     }
     if (message.resultJson !== "") {
       writer.uint32(58).string(message.resultJson);
+    }
+    if (message.measure !== undefined) {
+      writer.uint32(66).string(message.measure);
     }
     return writer;
   },
@@ -1803,6 +1867,14 @@ export const RequestAnswered: MessageFns<RequestAnswered> = {
             message.resultJson = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1836,6 +1908,7 @@ export const RequestAnswered: MessageFns<RequestAnswered> = {
         : isSet(object.result_json)
         ? globalThis.String(object.result_json)
         : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : undefined,
     };
   },
 
@@ -1862,6 +1935,9 @@ export const RequestAnswered: MessageFns<RequestAnswered> = {
     if (message.resultJson !== "") {
       obj.resultJson = message.resultJson;
     }
+    if (message.measure !== undefined) {
+      obj.measure = message.measure;
+    }
     return obj;
   },
 
@@ -1877,12 +1953,13 @@ export const RequestAnswered: MessageFns<RequestAnswered> = {
     message.outcome = object.outcome ?? "";
     message.reason = object.reason ?? "";
     message.resultJson = object.resultJson ?? "";
+    message.measure = object.measure ?? undefined;
     return message;
   },
 };
 
 function createBaseRequestFailed(): RequestFailed {
-  return { requestId: "", noticeId: "", agency: "", institution: "", code: "", reason: "" };
+  return { requestId: "", noticeId: "", agency: "", institution: "", code: "", reason: "", measure: undefined };
 }
 
 export const RequestFailed: MessageFns<RequestFailed> = {
@@ -1904,6 +1981,9 @@ export const RequestFailed: MessageFns<RequestFailed> = {
     }
     if (message.reason !== "") {
       writer.uint32(50).string(message.reason);
+    }
+    if (message.measure !== undefined) {
+      writer.uint32(58).string(message.measure);
     }
     return writer;
   },
@@ -1969,6 +2049,14 @@ export const RequestFailed: MessageFns<RequestFailed> = {
             message.reason = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1997,6 +2085,7 @@ export const RequestFailed: MessageFns<RequestFailed> = {
       institution: isSet(object.institution) ? globalThis.String(object.institution) : "",
       code: isSet(object.code) ? globalThis.String(object.code) : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : undefined,
     };
   },
 
@@ -2020,6 +2109,9 @@ export const RequestFailed: MessageFns<RequestFailed> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.measure !== undefined) {
+      obj.measure = message.measure;
+    }
     return obj;
   },
 
@@ -2034,6 +2126,7 @@ export const RequestFailed: MessageFns<RequestFailed> = {
     message.institution = object.institution ?? "";
     message.code = object.code ?? "";
     message.reason = object.reason ?? "";
+    message.measure = object.measure ?? undefined;
     return message;
   },
 };
