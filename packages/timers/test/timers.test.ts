@@ -233,4 +233,58 @@ describe('durable timers', () => {
     }
     expect((await pool.query('SELECT 1 FROM timers')).rowCount).toBe(0);
   });
+
+  it('idle and listening, ask the database nothing until a timer is scheduled, then fire it at once', async () => {
+    const clock = scaledClock({ origin: T0, scale: 1 });
+    let asked = 0;
+    // The real pool, its calls counted: drains take a connection, plans query.
+    const counted = new Proxy(pool, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if ((prop === 'query' || prop === 'connect') && typeof v === 'function')
+          return (...args: unknown[]) => {
+            asked += 1;
+            return v.apply(target, args);
+          };
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const sweeper = new TimerSweeper({
+      pool: counted,
+      clock,
+      logger,
+      maxSleepMs: 50,
+      refreshMs: 60_000,
+      handlers: [recording('k')],
+    });
+    sweeper.start();
+    try {
+      await waitFor(() => sweeper.listenerPid !== undefined, { what: 'the sweeper listening' });
+      await new Promise((r) => setTimeout(r, 300));
+      const before = asked;
+      await new Promise((r) => setTimeout(r, 1_000));
+      // Asking at every wake-up would be ~20 connections and ~20 queries in that second.
+      expect(asked - before).toBeLessThan(3);
+      // Scheduled by another transaction: its NOTIFY wakes the sweeper, long before the 60 s refresh.
+      await schedule({ subjectId: 'notified', dueAt: clock.now() });
+      await waitFor(async () => (await fired()).includes('notified'), {
+        what: 'fired on NOTIFY',
+        timeoutMs: 5000,
+      });
+
+      // The LISTEN connection lost: the sweeper asks at every wake-up until it listens again on a new one.
+      const lostPid = sweeper.listenerPid;
+      await pool.query('SELECT pg_terminate_backend($1)', [lostPid]);
+      await schedule({ subjectId: 'after-loss', dueAt: clock.now() });
+      await waitFor(async () => (await fired()).includes('after-loss'), {
+        what: 'fired after the listener was lost',
+        timeoutMs: 5000,
+      });
+      await waitFor(() => sweeper.listenerPid !== undefined && sweeper.listenerPid !== lostPid, {
+        what: 'listening again on another connection',
+      });
+    } finally {
+      await sweeper.stop();
+    }
+  });
 });
