@@ -61,6 +61,10 @@ export async function connectClient(options: PoolOptions): Promise<pg.Client> {
     types,
     // A stop must not wait on a reconnection to an unreachable server for ever.
     connectionTimeoutMillis: 5_000,
+    // A session that only listens sends nothing: TCP keepalive notices a peer that vanished (a dropped NAT
+    // entry, a failover) so the session is opened again, rather than waiting silently for notifications.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   try {
     await client.connect();
