@@ -137,6 +137,21 @@ export class Inbox {
   }
 
   /**
+   * Milliseconds until the earliest live lease on an open request of `institution` ends (it becomes leasable
+   * again then, with nothing stored to announce it), or null if none is leased. By the database clock, as
+   * leases are.
+   */
+  async nextLeaseExpiryMs(institution: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ ms: number | null }>(
+      `SELECT (extract(epoch FROM min(lease_until) - now()) * 1000)::float8 AS ms FROM requests
+       WHERE institution = $1 AND status = ANY($2::text[]) AND lease_until >= now() AND sealed_notice IS NOT NULL`,
+      [institution, OPEN],
+    );
+    const ms = rows[0]?.ms;
+    return ms === null || ms === undefined ? null : Math.max(0, Math.ceil(ms));
+  }
+
+  /**
    * The reuse records of `institution` after the record `after` (oldest first): every court inquiry that was
    * answered from this institution's earlier answer stays known to it. First listing is kept as delivery.
    */

@@ -5,6 +5,8 @@ export * from './auth.js';
 export * from './hold-changes.js';
 export * from './hold-reports.js';
 export * from './inbox.js';
+export * from './inbox-listener.js';
 export type { SubjectAnswer, VisibleEntry } from './interception.js';
+export * from './long-poll.js';
 export * from './routes.js';
 export * from './signing.js';

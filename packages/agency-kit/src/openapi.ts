@@ -25,7 +25,8 @@ export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void 
         title: `Enforcement linkage hub — ${agency} agency API`,
         version: '1',
         description: [
-          'Requests addressed to your institution (协助执行通知书) wait in your inbox. Pull them with a lease,',
+          'Requests addressed to your institution (协助执行通知书) wait in your inbox. Pull them with a lease',
+          '(long poll with `wait` to get each as soon as it arrives),',
           'acknowledge (签收), answer (done / partial / cannot-assist / refused).',
           "Every request carries the court's seal (Ed25519) and the exact sealed notice bytes; every field",
           'shown is decoded from those bytes. Inquiries answered from your earlier answer to the same court',
@@ -77,15 +78,36 @@ const REPORT_DOC = {
 
 export const ROUTE_DOCS = {
   inbox: {
-    summary: 'Lease open requests from your inbox',
+    summary: 'Lease open requests from your inbox; with `wait`, wait for them (long poll)',
+    description: [
+      'Leases up to `limit` open requests for `leaseSeconds`: no other worker gets them until the lease ends',
+      'or they are answered. With `wait` = N (1–30 seconds), an empty inbox does not answer at once: the call',
+      'waits until a request for your institution is stored, a lease of one of your workers ends, or N seconds',
+      'pass, then leases and answers (possibly still empty: call again). Keep one waiting call per worker',
+      'open instead of polling: a request reaches you within milliseconds of arriving. When a call returns a',
+      'full batch (`limit` requests), call again at once. At most 8 waiting calls per institution: beyond,',
+      '429 TOO_MANY_WAITERS with Retry-After. 400 VALIDATION_FAILED names the bad parameter (path `wait`,',
+      '`limit`, `leaseSeconds`). Allow your HTTP client a response timeout above N seconds.',
+    ].join(' '),
     querystring: {
       type: 'object',
       properties: {
         limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
         leaseSeconds: { type: 'integer', minimum: 5, maximum: 3600, default: 60 },
+        wait: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 30,
+          default: 0,
+          description: 'Seconds to wait for work when there is none (0: answer at once)',
+        },
       },
     },
-    response: { 401: error },
+    response: {
+      400: error,
+      401: error,
+      429: { description: 'TOO_MANY_WAITERS: too many of your calls are already waiting', ...error },
+    },
   },
   reuseRecords: {
     summary: 'List reuse records: inquiries answered from your earlier answer to the same court',

@@ -7,12 +7,15 @@ import { type HoldChangeReport, holdChangeBatchSchema, holdChangeSchema } from '
 import type { HoldReports, ReportResult } from './hold-reports.js';
 import { type Inbox, throwIfFailed } from './inbox.js';
 import { type InterceptionRouteDeps, registerInterceptionRoutes } from './interception-routes.js';
+import { type LeaseWaiters, leaseWaiting } from './long-poll.js';
 import { ROUTE_DOCS } from './openapi.js';
 import { check } from './validate.js';
 
 export interface AgencyRouteDeps {
   auth: AgencyAuth;
   inbox: Inbox;
+  /** Leases waiting for work (`wait`), woken by the inbox listener, released at shutdown. */
+  waiters: LeaseWaiters;
   holdReports: HoldReports;
   /** The result schema for a measure's answer; unknown measures get a generic object. */
   resultSchemaFor: (measure: string) => z.ZodType;
@@ -24,6 +27,8 @@ export interface AgencyRouteDeps {
 const inboxQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   leaseSeconds: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Long poll: seconds to wait for work when there is none now (0: answer at once). */
+  wait: z.coerce.number().int().min(0).max(30).default(0),
 });
 const reuseQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -123,14 +128,37 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   const who = (request: FastifyRequest) => caller(request).institution;
   if (deps.interception) registerInterceptionRoutes(app, { ...deps.interception, auth: deps.auth, caller });
 
-  app.get('/v1/agency/inbox', { schema: ROUTE_DOCS.inbox }, async (request) => {
+  app.get('/v1/agency/inbox', { schema: ROUTE_DOCS.inbox }, async (request, reply) => {
     const institution = who(request);
     const q = parse(inboxQuery, request.query);
     const worker = String(request.headers['x-agency-worker'] ?? 'default').slice(0, 64);
     if (!isWireSafeText(worker)) {
       throw new HubError('VALIDATION_FAILED', [{ path: 'x-agency-worker', code: 'INVALID_VALUE' }]);
     }
-    return { requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds) };
+    const lease = () => deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds);
+    if (q.wait === 0) return { requests: await lease() };
+    // The client leaving ends the wait: nothing is leased to a socket nobody reads.
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    };
+    reply.raw.once('close', onClose);
+    try {
+      const requests = await leaseWaiting({
+        waiters: deps.waiters,
+        institution,
+        waitMs: q.wait * 1000,
+        lease,
+        nextLeaseExpiryMs: () => deps.inbox.nextLeaseExpiryMs(institution),
+        signal: gone.signal,
+      });
+      return { requests };
+    } catch (err) {
+      if (err instanceof HubError && err.code === 'TOO_MANY_WAITERS') reply.header('retry-after', '1');
+      throw err;
+    } finally {
+      reply.raw.off('close', onClose);
+    }
   });
 
   /** Inquiries answered from this institution's earlier answer: it is not asked again, but it is told. */

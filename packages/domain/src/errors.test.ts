@@ -35,6 +35,7 @@ describe('the error catalog', () => {
     ['UNKNOWN_ACCOUNT', 422, GrpcStatus.FAILED_PRECONDITION],
     ['LEASE_EXPIRED', 409, GrpcStatus.FAILED_PRECONDITION],
     ['RATE_LIMITED', 429, GrpcStatus.RESOURCE_EXHAUSTED],
+    ['TOO_MANY_WAITERS', 429, GrpcStatus.RESOURCE_EXHAUSTED],
     ['UNAVAILABLE', 503, GrpcStatus.UNAVAILABLE],
     ['INTERNAL', 500, GrpcStatus.INTERNAL],
   ] as const)('%s is HTTP %d, gRPC %d', (code, http, grpc) => {
@@ -97,6 +98,7 @@ describe('the error catalog', () => {
         case 'INTERCEPTION_REPORT_CONFLICT':
         case 'LEASE_EXPIRED':
         case 'RATE_LIMITED':
+        case 'TOO_MANY_WAITERS': // long-poll leases beyond the cap (agency inbox ?wait=N)
           return 'client';
         default: {
           const unhandled: never = code;

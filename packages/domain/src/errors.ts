@@ -176,6 +176,12 @@ export const ERROR_CATALOG = {
     message: 'The working-day calendar has no table for that year; ops must load it (HUB_CALENDAR_FILE).',
   },
   RATE_LIMITED: { http: 429, grpc: G.RESOURCE_EXHAUSTED, message: 'Too many requests; retry later.' },
+  TOO_MANY_WAITERS: {
+    http: 429,
+    grpc: G.RESOURCE_EXHAUSTED,
+    message:
+      'Too many leases of this institution (or of this adapter) are already waiting for work; retry later.',
+  },
   UNAVAILABLE: { http: 503, grpc: G.UNAVAILABLE, message: 'The service is unavailable; retry later.' },
   INTERNAL: { http: 500, grpc: G.INTERNAL, message: 'Internal error.' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -2,6 +2,7 @@ import pg from 'pg';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
+export type Client = pg.Client;
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export interface PoolOptions {
@@ -45,6 +46,33 @@ export function createPool(options: PoolOptions): pg.Pool {
     options: `-c search_path=${schema}`,
     types,
   });
+}
+
+/**
+ * One connection of its own, outside the pool, with the pool's settings: for a session that must outlive any
+ * query (LISTEN) and must not hold one of the pool's connections for ever. The caller ends it.
+ */
+export async function connectClient(options: PoolOptions): Promise<pg.Client> {
+  const schema = assertSchemaName(options.schema);
+  const client = new pg.Client({
+    connectionString: options.url,
+    application_name: options.applicationName ?? schema,
+    options: `-c search_path=${schema}`,
+    types,
+    // A stop must not wait on a reconnection to an unreachable server for ever.
+    connectionTimeoutMillis: 5_000,
+    // A session that only listens sends nothing: TCP keepalive notices a peer that vanished (a dropped NAT
+    // entry, a failover) so the session is opened again, rather than waiting silently for notifications.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  return client;
 }
 
 /** Run `fn` in one transaction: commit on success, roll back on any error and rethrow it. */

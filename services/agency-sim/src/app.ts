@@ -1,6 +1,7 @@
 import type { Clock } from '@hub/domain';
 import { createHttpServer, createMetricsRegistry, type Logger, type ServiceApp } from '@hub/service-kit';
 import { Counter } from 'prom-client';
+import { Agent } from 'undici';
 import { AgencyLedgers } from './agencies/index.js';
 import { backOffice } from './back-office.js';
 import type { SimConfig } from './config.js';
@@ -21,6 +22,15 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
   const registry = createMetricsRegistry('agency-sim');
   // One set of books for every mock institution, filled from the population (SIM_SEED) on first use.
   const ledgers = new AgencyLedgers({ seed: config.SIM_SEED });
+  // The mock institutions' own connections to their adapters: each long poll holds one for up to
+  // SIM_LEASE_WAIT_S, so every institution gets one to wait on and one spare, and no response is cut off
+  // by a timeout shorter than the wait.
+  const timeoutMs = (config.SIM_LEASE_WAIT_S + 30) * 1000;
+  const adapterClient = new Agent({
+    connections: config.agencies.length * 2 + 2,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   const agencies = config.agencies.map((agency) => ({
     agency,
     sim: new MockAgency({
@@ -28,6 +38,8 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
       answer: backOffice(agency.kind, agency.institution, ledgers, deps.clock),
       holdChanges: () => ledgers.holdChangesOf(agency.kind, agency.institution)?.take() ?? [],
       pollMs: config.SIM_POLL_MS,
+      leaseWaitS: config.SIM_LEASE_WAIT_S,
+      http: adapterClient,
       batch: config.SIM_BATCH,
       latencyMs: config.SIM_LATENCY_MS,
       jitterMs: config.SIM_LATENCY_JITTER_MS,
@@ -117,6 +129,7 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
     async stop() {
       await Promise.all([...agencies.map((a) => a.sim.stop()), ...drivers.map((d) => d.stop())]);
       await http.close();
+      if (!adapterClient.closed) await adapterClient.close(); // stop() twice is harmless
     },
   } satisfies ServiceApp & Record<string, unknown>;
   return app;

@@ -19,6 +19,12 @@ const schema = z.object({
   AGENCY_SIM_PORT: env.port(8110),
   /** Seed of the synthetic population: the same seed always yields the same ledgers. */
   SIM_SEED: z.coerce.number().int().default(2026),
+  /**
+   * Long poll: seconds each mock institution's inbox lease waits for work (GET /v1/agency/inbox?wait=N), so an
+   * idle institution holds one open request instead of polling; 0 polls every SIM_POLL_MS as before.
+   */
+  SIM_LEASE_WAIT_S: z.coerce.number().int().min(0).max(30).default(20),
+  /** Between empty polls when SIM_LEASE_WAIT_S is 0 (and while hold-change reports wait to be retried). */
   SIM_POLL_MS: env.positiveInt(200),
   SIM_BATCH: env.positiveInt(200),
   /** Think time per batch, real milliseconds: a fixed part plus a uniformly random part. */

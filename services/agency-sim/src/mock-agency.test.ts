@@ -20,6 +20,7 @@ function agency(refusalRate: number) {
       return { outcome: 'done', result: { deductedFen: 100, transferRef: `TR-${backOffice}` } };
     },
     pollMs: 10,
+    leaseWaitS: 0,
     batch: 10,
     latencyMs: 0,
     jitterMs: 0,

@@ -1,5 +1,6 @@
 import { signAgencyRequest } from '@hub/agency-kit';
 import type { Logger } from '@hub/service-kit';
+import { type Dispatcher, getGlobalDispatcher } from 'undici';
 import type { SimAgency } from './config.js';
 import { HoldReporter } from './hold-reporter.js';
 import type { NotedHoldChange } from './ledgers/hold-changes.js';
@@ -23,7 +24,12 @@ export interface MockAgencyOptions {
   answer: (item: InboxItem) => AgencyAnswer;
   /** What happened to holds in the institution's books since last asked (reported to the hub). */
   holdChanges?: () => NotedHoldChange[];
+  /** Between empty polls, when not long-polling (leaseWaitS 0) or while hold-change reports wait to be retried. */
   pollMs: number;
+  /** Long poll: seconds each lease waits for work (GET /v1/agency/inbox?wait=N); 0 polls every pollMs. */
+  leaseWaitS: number;
+  /** The HTTP client's connection pool (undici): a long poll holds a connection for up to leaseWaitS. */
+  http?: Dispatcher;
   batch: number;
   latencyMs: number;
   jitterMs: number;
@@ -45,6 +51,8 @@ export class MockAgency {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly given = new Map<string, AgencyAnswer>();
+  /** Aborts the waiting lease at stop: the loop must not hold a stop for up to leaseWaitS. */
+  private readonly stopping = new AbortController();
   readonly reporter: HoldReporter;
   answered = 0;
 
@@ -60,6 +68,7 @@ export class MockAgency {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.wake?.();
     await this.loop;
   }
@@ -68,10 +77,13 @@ export class MockAgency {
     let failures = 0;
     while (this.running) {
       try {
-        const handled = await this.round();
+        const { taken, waited } = await this.round();
         failures = 0;
-        if (handled < this.o.batch) await this.pause(this.o.pollMs);
+        // A full batch: more may be waiting, lease again at once. A lease that waited (long poll) returned
+        // because work came or its wait was over: lease again at once too; the next one waits.
+        if (taken < this.o.batch && !waited) await this.pause(this.o.pollMs);
       } catch (err) {
+        if (!this.running) break;
         failures += 1;
         if (failures === 1 || failures % 50 === 0) {
           this.o.logger.warn(
@@ -94,21 +106,29 @@ export class MockAgency {
     });
   }
 
-  /** One pull-ack-answer round, then the hold-change reports it led to; returns how many requests it took. */
-  async round(): Promise<number> {
-    const taken = await this.answerRound();
+  /**
+   * One pull-ack-answer round, then the hold-change reports it led to; returns how many requests it took and
+   * whether its lease waited for work. While reports wait to be retried it does not wait: they go out on the
+   * poll interval, not after the next request.
+   */
+  async round(): Promise<{ taken: number; waited: boolean }> {
+    const wait = this.reporter.pending > 0 ? 0 : this.o.leaseWaitS;
+    const taken = await this.answerRound(wait);
     if (!this.o.silent && this.o.holdChanges) {
       // After the answers: a report may be about a hold placed by an answer of this very round.
       this.reporter.add(this.o.holdChanges());
       await this.reporter.flush((method, path, body) => this.call(method, path, body));
     }
-    return taken;
+    return { taken, waited: wait > 0 };
   }
 
-  private async answerRound(): Promise<number> {
+  private async answerRound(wait: number): Promise<number> {
     const { requests } = await this.call<{ requests: InboxItem[] }>(
       'GET',
-      `/v1/agency/inbox?limit=${this.o.batch}&leaseSeconds=60`,
+      `/v1/agency/inbox?limit=${this.o.batch}&leaseSeconds=60${wait > 0 ? `&wait=${wait}` : ''}`,
+      undefined,
+      // Only a waiting lease is cut short at stop: acks and answers in flight still complete.
+      this.stopping.signal,
     );
     if (requests.length === 0 || this.o.silent) return requests.length;
     await this.call('POST', '/v1/agency/acks', { requestIds: requests.map((r) => r.id) });
@@ -138,24 +158,28 @@ export class MockAgency {
     return { requestId: r.id, ...given };
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     if (this.o.errorRate > 0 && Math.random() < this.o.errorRate) {
       throw new Error('simulated partner failure (SIM_ERROR_RATE)');
     }
     const { institution, secret, adapterUrl } = this.o.agency;
     const text0 = body ? JSON.stringify(body) : '';
     const signed = signAgencyRequest({ institution, secret, method, path, body: text0 });
-    const res = await fetch(adapterUrl + path, {
-      method,
+    const url = new URL(adapterUrl + path);
+    const res = await (this.o.http ?? getGlobalDispatcher()).request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
       headers: {
         ...signed,
         'x-agency-worker': `sim-${institution}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
-      body: body ? text0 : undefined,
+      body: body ? text0 : null,
+      ...(signal ? { signal } : {}),
     });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`);
     return JSON.parse(text) as T;
   }
 }
