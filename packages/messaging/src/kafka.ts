@@ -110,8 +110,9 @@ export async function startBatchConsumer(
     sessionTimeout: 10_000,
     heartbeatInterval: 1000,
     // A fetch returns as soon as one record arrives (minBytes 1), so this long wait adds no latency; it only
-    // sets how often an idle consumer asks (twice a second, not ten times: the idle hub's largest cost).
-    maxWaitTimeInMs: 500,
+    // sets how often an idle consumer asks (once a second, not ten times: with some fifteen consumers in one
+    // process, the idle hub's largest cost). A stopping consumer may wait for its fetch that long.
+    maxWaitTimeInMs: 1000,
     allowAutoTopicCreation: false,
   });
   const run = async () => {
