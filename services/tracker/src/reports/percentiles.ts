@@ -106,7 +106,7 @@ export async function exactPercentiles(
         min,
         max - min + 1,
       ]);
-      got.forEach((r, i) => values.set(`${bucket}:${min + i}`, r.s));
+      for (const [i, r] of got.entries()) values.set(`${bucket}:${min + i}`, r.s);
     }
     const valueAt = (rank: number) => {
       const { bucket, place } = locate(rank);
