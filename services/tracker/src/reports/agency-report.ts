@@ -125,7 +125,7 @@ GROUP BY agency, institution`;
 
 // Answer times of the period's answered requests, by dispatch day ('d').
 const HIST_SQL = `
-SELECT agency, institution, bucket, sum(count)::int AS count
+SELECT agency, institution, bucket, sum(count)::int AS count, sum(seconds)::float8 AS seconds
 FROM rollup_answer_hist
 WHERE basis = 'd' AND ${histRangeSql(1)}
 GROUP BY agency, institution, bucket

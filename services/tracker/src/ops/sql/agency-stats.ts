@@ -42,15 +42,15 @@ FULL JOIN (
 ORDER BY 1, 2`;
 
 const HIST_SQL = `
-SELECT agency, institution, bucket, sum(count)::int AS count
+SELECT agency, institution, bucket, sum(count)::int AS count, sum(seconds)::float8 AS seconds
 FROM (
-  SELECT agency, institution, tracker_answer_bucket(s) AS bucket, count(*) AS count
+  SELECT agency, institution, tracker_answer_bucket(s) AS bucket, count(*) AS count, sum(s) AS seconds
   FROM (SELECT agency, institution, extract(epoch FROM answered_at - dispatched_at) AS s FROM requests
         WHERE outcome IS NOT NULL AND answered_at >= $1 AND answered_at < $2) live
   WHERE s IS NOT NULL
   GROUP BY 1, 2, 3
   UNION ALL
-  SELECT agency, institution, bucket, count FROM rollup_answer_hist
+  SELECT agency, institution, bucket, count, seconds FROM rollup_answer_hist
   WHERE basis = 'a' AND ${histRangeSql(3)}
 ) x
 GROUP BY agency, institution, bucket
