@@ -239,6 +239,8 @@ function hubEnvOf(ns: string): Record<string, string | undefined> {
     SIM_SEED: process.env.SIM_SEED ?? '2026',
     QUERY_REUSE_WINDOW_HOURS: '0', // every inquiry really goes to every agency
     GATEWAY_RATE_LIMIT_PER_MINUTE: '10000000',
+    // Interception checks are traffic of their own (--workload interception), not part of an idle or inquiry hub.
+    AGENCY_SIM_INTERCEPTION_CHECKS_PER_S: process.env.AGENCY_SIM_INTERCEPTION_CHECKS_PER_S ?? '0',
   };
 }
 

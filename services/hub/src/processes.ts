@@ -108,7 +108,9 @@ export async function startProcesses(
   const processes = new Map<string, { child: ChildProcess; output: string[] }>();
   const launch = (name: SeparateService | 'hub', extra: Record<string, string | undefined> = {}) => {
     // HUB_CPU_PROFILE_DIR: each process writes a V8 CPU profile there when it exits (profiling the bench).
-    const profile = env.HUB_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.HUB_CPU_PROFILE_DIR}`] : [];
+    const profile = env.HUB_CPU_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${env.HUB_CPU_PROFILE_DIR}`]
+      : [];
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', `services/${name}/src/main.ts`], {
       cwd: ROOT,
       env: { ...all, ...extra },
