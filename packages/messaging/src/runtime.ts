@@ -138,7 +138,8 @@ export class MessagingRuntime {
 
   /** Stop consuming (in-flight batches finish), publish what is committed, close the pool. */
   async stop(): Promise<void> {
-    for (const c of this.consumers) await c.stop();
+    // Together: each waits for its batch in flight and its fetch (up to the fetch wait), and leaves its group.
+    await Promise.all(this.consumers.map((c) => c.stop()));
     await this.relay.stop();
     await this.pool.end();
   }

@@ -346,8 +346,13 @@ async function runMode(
         completedPerSecond,
         backlogSlope,
         errors: run.errors - errors0,
-        // Flat: the backlog grows by at most 2 % of the offered rate per second, and completions keep up.
-        sustained: run.errors === errors0 && backlogSlope <= 0.02 * rate && completedPerSecond >= 0.95 * rate,
+        // Flat: the backlog grows by at most 2 % of the offered rate per second (at a low rate, by at most two
+        // notices over the part of the step measured: one late notice is not a growing backlog), and completions
+        // keep up.
+        sustained:
+          run.errors === errors0 &&
+          backlogSlope <= Math.max(0.02 * rate, (2 * run.perNotice) / ((seconds * 2) / 3)) &&
+          completedPerSecond >= 0.95 * rate,
         cpuPercent: ((cpu() - cpu0) / elapsed) * 100,
       };
     };

@@ -33,7 +33,13 @@ export async function startStack(
   const apps = new Map<string, ServiceApp>();
   const urls = new Map<string, string>();
   const stop = async () => {
-    for (const app of [...apps.values()].reverse()) await app.stop();
+    for (const [name, app] of [...apps].reverse()) {
+      const started = performance.now();
+      await app.stop();
+      const ms = performance.now() - started;
+      // A service that takes long to stop is worth knowing about (its batches, fetches and calls in flight).
+      if (ms > 5000) deps.logger.warn({ service: name, ms: Math.round(ms) }, 'service stopped slowly');
+    }
     apps.clear();
   };
   try {
