@@ -28,9 +28,7 @@ const NEW_YEAR = Date.parse('2026-01-01T00:00:00+08:00');
 const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock: fixedClock(new Date(NEW_YEAR)) });
 const pool = () => app.runtime.pool;
 const DAY = 86_400_000;
-// Each history projects hundreds of events through the real projection: 8 by default keeps the suite short;
-// ROLLUPS_RUNS=200 for a longer search.
-const RUNS = Number(process.env.ROLLUPS_RUNS ?? 8);
+const RUNS = Number(process.env.ROLLUPS_RUNS ?? 30);
 
 beforeAll(async () => {
   await app.start();
@@ -330,6 +328,6 @@ describe('read rollups', () => {
         { numRuns: RUNS },
       );
     },
-    Math.max(240_000, RUNS * 30_000),
+    Math.max(300_000, RUNS * 5_000),
   );
 });
