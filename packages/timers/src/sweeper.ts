@@ -37,23 +37,12 @@ export interface SweeperOptions {
   logger: Logger;
   /** Longest real sleep between sweeps: a deadline is seen within this of passing, at any time scale. */
   maxSleepMs?: number;
-  /**
-   * While the sweeper listens for the timers' NOTIFY (migration 0001), it asks the database again only when
-   * one arrives, when the earliest due time it read comes, or after this many real milliseconds (the safety
-   * net for a lost notification); default 5 s. Not listening, it asks every time it wakes, as before.
-   */
-  refreshMs?: number;
   batchSize?: number;
   /** Real milliseconds before retry `attempt` (1-based); default 1 s doubling, at most 5 min. */
   backoffMs?: (attempt: number) => number;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 20;
-
-/** What a loop last read: the earliest due timer, and when a timer held back in real time becomes due. */
-type Plan =
-  | { failed: true; at?: undefined; due?: undefined; retryInMs?: undefined }
-  | { failed: false; at: number; due: Date | undefined; retryInMs: number | undefined };
 const defaultBackoff = (attempt: number) => Math.min(300_000, 1000 * 2 ** (attempt - 1));
 
 /**
@@ -71,13 +60,6 @@ export class TimerSweeper {
   private stopped = true;
   private loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
-  /** Each loop's "ask the database again" flag, set by wake() and by the timers' NOTIFY. */
-  private readonly loopStates = new Set<{ dirty: boolean }>();
-  private readonly refreshMs: number;
-  private listener: PoolClient | undefined;
-  private listening = false;
-  /** The LISTEN connection's backend pid while it listens (ops and tests). */
-  listenerPid: number | undefined;
   private readonly origin: { real: number; hub: number };
 
   constructor(private readonly options: SweeperOptions) {
@@ -86,7 +68,6 @@ export class TimerSweeper {
     this.txHandlers = byMode<TransactionalHandler>('transaction');
     this.callHandlers = byMode<CallHandler>('call');
     this.maxSleepMs = options.maxSleepMs ?? 250;
-    this.refreshMs = options.refreshMs ?? 5000;
     this.batchSize = options.batchSize ?? 200;
     this.backoff = options.backoffMs ?? defaultBackoff;
     this.origin = { real: Date.now(), hub: options.clock.now().getTime() };
@@ -95,7 +76,6 @@ export class TimerSweeper {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    void this.listen();
     // Two loops: a slow webhook never holds back a deadline, nor a burst of deadlines a call.
     this.loops = [
       this.run([...this.txHandlers.keys()], () => this.drainFires()),
@@ -108,64 +88,11 @@ export class TimerSweeper {
     this.stopped = true;
     this.wake();
     await Promise.all(this.loops);
-    this.unlisten();
   }
 
   /** Sweep now instead of at the next planned wake-up (e.g. after scheduling a timer due at once). */
-  wake(except?: { dirty: boolean }): void {
-    for (const state of this.loopStates) if (state !== except) state.dirty = true;
+  wake(): void {
     for (const wakeUp of this.wakers) wakeUp();
-  }
-
-  /**
-   * LISTEN for the timers' NOTIFY on a connection of its own. Until it listens (and again if the connection
-   * drops) the loops ask the database at every wake-up, as without it; the next refresh tries again.
-   */
-  private async listen(): Promise<void> {
-    if (this.stopped || this.listener) return;
-    let client: PoolClient | undefined;
-    try {
-      client = await this.options.pool.connect();
-      this.listener = client;
-      const { rows } = await client.query<{ schema: string; pid: number }>(
-        'SELECT current_schema() AS schema, pg_backend_pid() AS pid',
-      );
-      const schema = rows[0]?.schema;
-      client.on('notification', (n) => {
-        if (n.channel === 'hub_timers' && n.payload === schema) this.wake();
-      });
-      const lost = (err?: unknown) => {
-        if (this.listener !== client) return;
-        this.options.logger.warn(
-          { err },
-          'timer sweeper: the LISTEN connection failed; asking on every wake-up',
-        );
-        this.unlisten(err ?? new Error('LISTEN connection ended'));
-      };
-      client.on('error', lost);
-      client.on('end', () => lost());
-      await client.query('LISTEN hub_timers');
-      if (this.listener !== client) return;
-      if (this.stopped) return this.unlisten();
-      this.listening = true;
-      this.listenerPid = rows[0]?.pid;
-      // What was scheduled before LISTEN took effect is read now.
-      this.wake();
-    } catch (err) {
-      this.options.logger.warn({ err }, 'timer sweeper: cannot LISTEN; asking on every wake-up');
-      if (client && this.listener === client) this.unlisten(err);
-    }
-  }
-
-  private unlisten(err?: unknown): void {
-    const client = this.listener;
-    this.listener = undefined;
-    this.listening = false;
-    this.listenerPid = undefined;
-    if (!client) return;
-    client.removeAllListeners('notification');
-    client.on('error', () => undefined);
-    client.release(err instanceof Error ? err : true);
   }
 
   /** Fire everything due now, round after round. Returns how many timers were handled. */
@@ -194,71 +121,36 @@ export class TimerSweeper {
 
   private async run(kinds: string[], drain: () => Promise<number>): Promise<void> {
     if (kinds.length === 0) return;
-    const state = { dirty: true };
-    this.loopStates.add(state);
-    let plan: Plan = { failed: true };
-    try {
-      while (!this.stopped) {
-        if (this.mustAsk(state, plan)) {
-          state.dirty = false;
-          try {
-            // What fired may have scheduled timers for the other loop (a breach its alert): wake it.
-            if ((await drain()) > 0) this.wake(state);
-          } catch (err) {
-            this.options.logger.error({ err }, 'timer sweep failed; retrying');
-          }
-          if (this.stopped) break;
-          plan = await this.plan(kinds).catch((): Plan => ({ failed: true }));
-          const now = Date.now();
-          if (!this.listening && !this.stopped && now - (this.lastListenTry ?? 0) >= this.refreshMs) {
-            this.lastListenTry = now;
-            void this.listen();
-          }
-        }
-        const sleepMs = this.sleepMs(plan);
-        await new Promise<void>((resolve) => {
-          const wakeUp = () => {
-            clearTimeout(timer);
-            this.wakers.delete(wakeUp);
-            resolve();
-          };
-          const timer = setTimeout(wakeUp, sleepMs);
-          this.wakers.add(wakeUp);
-        });
+    while (!this.stopped) {
+      try {
+        // What fired may have scheduled timers for the other loop (a breach its alert): wake it.
+        if ((await drain()) > 0) this.wake();
+      } catch (err) {
+        this.options.logger.error({ err }, 'timer sweep failed; retrying');
       }
-    } finally {
-      this.loopStates.delete(state);
+      if (this.stopped) break;
+      const sleepMs = await this.sleepMs(kinds).catch(() => this.maxSleepMs);
+      await new Promise<void>((resolve) => {
+        const wakeUp = () => {
+          clearTimeout(timer);
+          this.wakers.delete(wakeUp);
+          resolve();
+        };
+        const timer = setTimeout(wakeUp, sleepMs);
+        this.wakers.add(wakeUp);
+      });
     }
   }
 
-  private lastListenTry: number | undefined;
-
-  /** Ask the database again (and sweep)? Always when not listening; listening, only when something changed. */
-  private mustAsk(state: { dirty: boolean }, plan: Plan): boolean {
-    if (state.dirty || !this.listening || plan.failed) return true;
-    const realNow = Date.now();
-    if (realNow - plan.at >= this.refreshMs) return true;
-    if (plan.retryInMs !== undefined && realNow - plan.at >= plan.retryInMs) return true;
-    return plan.due !== undefined && this.options.clock.now().getTime() >= plan.due.getTime();
-  }
-
-  /** The earliest due timer (hub time) and the earliest backoff or lease to run out (real ms from now). */
-  private async plan(kinds: string[]): Promise<Plan> {
-    const { due, retryInMs } = await nextDue(this.options.pool, kinds);
-    return { at: Date.now(), due, retryInMs, failed: false };
-  }
-
-  /** Real time until the next thing to do, at the rate the hub clock has run since the sweeper began. */
-  private sleepMs(plan: Plan): number {
-    let ms = this.maxSleepMs;
-    if (plan.retryInMs !== undefined) ms = Math.min(ms, plan.retryInMs - (Date.now() - plan.at));
-    if (plan.due) {
-      const hubNow = this.options.clock.now().getTime();
-      const realElapsed = Date.now() - this.origin.real;
-      const rate = realElapsed > 0 ? (hubNow - this.origin.hub) / realElapsed : 0;
-      if (rate > 0) ms = Math.min(ms, Math.ceil((plan.due.getTime() - hubNow) / rate));
-    }
-    return Math.max(0, ms);
+  /** Real time until the earliest timer falls due, at the rate the hub clock has run since the sweeper began. */
+  private async sleepMs(kinds: string[]): Promise<number> {
+    const due = await nextDue(this.options.pool, kinds);
+    if (!due) return this.maxSleepMs;
+    const hubNow = this.options.clock.now().getTime();
+    const realElapsed = Date.now() - this.origin.real;
+    const rate = realElapsed > 0 ? (hubNow - this.origin.hub) / realElapsed : 0;
+    if (!(rate > 0)) return this.maxSleepMs;
+    return Math.max(0, Math.min(this.maxSleepMs, Math.ceil((due.getTime() - hubNow) / rate)));
   }
 
   private async fireRound(): Promise<number> {

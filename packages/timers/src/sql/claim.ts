@@ -84,16 +84,11 @@ export async function recordFailure(
 }
 
 /** The earliest hub time at which one of these kinds falls due (ready to run in real time), if any. */
-export async function nextDue(
-  db: Queryable,
-  kinds: readonly string[],
-): Promise<{ due: Date | undefined; retryInMs: number | undefined }> {
-  const { rows } = await db.query<{ due_at: Date | null; retry_in_ms: number | null }>(
-    `SELECT min(due_at) FILTER (WHERE not_before <= now()) AS due_at,
-            ceil(extract(epoch FROM min(not_before) FILTER (WHERE not_before > now()) - now()) * 1000)::float8
-              AS retry_in_ms
-     FROM timers WHERE kind = ANY($1::text[]) AND given_up_at IS NULL`,
+export async function nextDue(db: Queryable, kinds: readonly string[]): Promise<Date | undefined> {
+  const { rows } = await db.query<{ due_at: Date | null }>(
+    `SELECT min(due_at) AS due_at FROM timers
+     WHERE kind = ANY($1::text[]) AND not_before <= now() AND given_up_at IS NULL`,
     [kinds],
   );
-  return { due: rows[0]?.due_at ?? undefined, retryInMs: rows[0]?.retry_in_ms ?? undefined };
+  return rows[0]?.due_at ?? undefined;
 }
