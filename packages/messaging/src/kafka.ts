@@ -1,5 +1,5 @@
 import type { Logger } from '@hub/service-kit';
-import { type Admin, type EachBatchPayload, Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { type Admin, type Consumer, type EachBatchPayload, Kafka, type LogEntry, logLevel } from 'kafkajs';
 
 export type { Kafka } from 'kafkajs';
 
@@ -90,6 +90,13 @@ export interface BatchConsumer {
  * A consumer group member that hands whole batches to `eachBatch`, which resolves offsets itself: the
  * settings every hub consumer shares (no topic auto-creation, a new group reads from the earliest offset).
  *
+ * Offsets are committed together, at most once per `commitIntervalMs` (kafkajs would send one OffsetCommit
+ * after every partition's batch: half of all the hub's Kafka requests, and the broker writes each one to its
+ * offsets log). `eachBatch` resolves offsets and calls `commitOffsetsIfNecessary` as usual; the offsets it
+ * resolved are committed in one request when the interval ends, and at once while the consumer stops (after
+ * the batch in flight, before it leaves its group). Offsets resolved but not yet committed when a process
+ * dies are delivered again, which every hub consumer absorbs (processed_events, unique keys).
+ *
  * kafkajs restarts a consumer after a retriable failure but leaves it stopped after one it calls
  * non-retriable, such as "Failed to find group coordinator" while a fresh broker is still creating its
  * offsets topic: a consumer that silently stops is a hub that silently stops, so it is restarted here too,
@@ -103,6 +110,8 @@ export async function startBatchConsumer(
     partitionsConsumedConcurrently: number;
     eachBatch: (payload: EachBatchPayload) => Promise<void>;
     logger?: Logger;
+    /** Resolved offsets wait at most this long to be committed (default 250 ms). */
+    commitIntervalMs?: number;
   },
 ): Promise<BatchConsumer> {
   const consumer = kafka.consumer({
@@ -115,13 +124,16 @@ export async function startBatchConsumer(
     maxWaitTimeInMs: 1000,
     allowAutoTopicCreation: false,
   });
+  const committer = new OffsetCommitter(consumer, options.commitIntervalMs ?? 250, options.logger);
   const run = async () => {
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
     await consumer.run({
+      // Committed by the OffsetCommitter, not by kafkajs after every batch.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-      eachBatch: options.eachBatch,
+      eachBatch: (payload) => options.eachBatch(committer.wrap(payload)),
     });
   };
   let stopped = false;
@@ -142,8 +154,9 @@ export async function startBatchConsumer(
     // kafkajs restarts it itself after a retriable failure; otherwise it is left stopped.
     if (!payload.restart) restartLater(payload.error);
   });
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     restarts = 0;
+    committer.keepOnly(payload.memberAssignment);
   });
   try {
     await run();
@@ -156,7 +169,71 @@ export async function startBatchConsumer(
     async disconnect() {
       stopped = true;
       clearTimeout(timer);
+      await committer.stopping();
       await consumer.disconnect();
     },
   };
+}
+
+type TopicPartitionOffset = { topic: string; partition: number; offset: string };
+
+/** Gathers the offsets a consumer's batches resolve and commits them together (see startBatchConsumer). */
+class OffsetCommitter {
+  /** The next offset to read, per topic and partition, resolved since the last commit. */
+  private readonly pending = new Map<string, TopicPartitionOffset>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly intervalMs: number,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  /** The batch payload, its offsets recorded here and its commit deferred to this committer. */
+  wrap(payload: EachBatchPayload): EachBatchPayload {
+    const { topic, partition } = payload.batch;
+    return {
+      ...payload,
+      resolveOffset: (offset: string) => {
+        payload.resolveOffset(offset);
+        this.pending.set(`${topic}\u0000${partition}`, {
+          topic,
+          partition,
+          offset: (BigInt(offset) + 1n).toString(),
+        });
+      },
+      commitOffsetsIfNecessary: async () => {
+        // While stopping, the batch in flight commits before kafkajs leaves the group.
+        if (this.stopped) await this.commit();
+        else this.timer ??= setTimeout(() => void this.commit(), this.intervalMs);
+      },
+    };
+  }
+
+  /** After a rebalance: forget what was resolved for partitions this member no longer owns. */
+  keepOnly(assignment: Record<string, number[]>): void {
+    for (const [key, { topic, partition }] of this.pending)
+      if (!assignment[topic]?.includes(partition)) this.pending.delete(key);
+  }
+
+  /** Commit what is resolved now; from here on, every batch commits when it ends. */
+  async stopping(): Promise<void> {
+    this.stopped = true;
+    await this.commit();
+  }
+
+  private async commit(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const offsets = [...this.pending.values()];
+    this.pending.clear();
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (err) {
+      // A rebalance or a stop got there first: the events since the last commit are delivered again.
+      this.logger?.warn({ err, partitions: offsets.length }, 'offset commit failed; later events come again');
+    }
+  }
 }
