@@ -30,9 +30,10 @@ interface OutboxRow {
 }
 
 /**
- * Publishes committed outbox rows to Kafka in batches: claim up to `batchSize` rows with
- * FOR UPDATE SKIP LOCKED (several relays never send the same row), send them in one producer call,
- * delete them, commit. A crash between send and commit re-sends: consumers are idempotent.
+ * Publishes committed outbox rows to Kafka in batches: claim and delete up to `batchSize` rows in one
+ * statement (FOR UPDATE SKIP LOCKED: several relays never send the same row), send them in one producer
+ * call, commit. A failed send rolls the deletion back; a crash between send and commit re-sends: consumers
+ * are idempotent.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -136,12 +137,15 @@ export class OutboxRelay {
     const producer = this.producer;
     if (!producer) throw new Error('relay not started');
     const sent = await withTransaction(this.options.pool, async (client) => {
+      // Claimed and deleted in one statement: the rows come back if the send below fails (rollback).
       const { rows } = await client.query<OutboxRow>(
-        `SELECT id, topic, key, event_id, event_type, payload FROM outbox
-         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, topic, key, event_id, event_type, payload`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
+      rows.sort((a, b) => Number(a.id) - Number(b.id)); // RETURNING keeps no order; a key's events keep theirs
       const byTopic = new Map<string, Message[]>();
       for (const row of rows) {
         const list = byTopic.get(row.topic) ?? [];
@@ -156,7 +160,6 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
-      await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
       return rows.length;
     });
     if (sent > 0) this.published.inc({ schema: this.options.schema }, sent);
