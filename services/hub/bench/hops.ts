@@ -46,7 +46,7 @@ try {
     filed.set(body.id, at);
     await sleep(gapMs);
   }
-  await sleep(5000);
+  await sleep(Number(process.env.HOPS_SETTLE_MS ?? 5000));
 } finally {
   await hub.stop();
 }
