@@ -123,9 +123,15 @@ export function buildAdapterApp(
     { screen },
   );
 
-  // No auto-pipelining: an interception check is one command already (its nonce and its read in one script,
-  // @hub/interception readConsuming), and assembling a pipeline per tick cost more than it saved.
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  // Auto-pipelining: the commands of every call handled in one turn of the event loop (an interception check is
+  // one command, its nonce and its read in one script) go out in one socket write, not one write each. At 5,000
+  // checks/s on 2 cores (2026-12-02, four runs each way) it kept up every time, with 129–148 µs of adapter CPU per
+  // call and p50 2–8 ms; without it, 149–167 µs, two runs of four fell behind and p50 was 10–880 ms.
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableAutoPipelining: true,
+  });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const http = createHttpServer({
     logger,
