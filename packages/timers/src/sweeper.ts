@@ -122,21 +122,22 @@ export class TimerSweeper {
   private async run(kinds: string[], drain: () => Promise<number>): Promise<void> {
     if (kinds.length === 0) return;
     while (!this.stopped) {
-      // One read first (no transaction): an idle sweeper asks only this, not a claim in a transaction too.
-      let next: Date | undefined | 'unknown' = 'unknown';
+      let sleepMs = this.maxSleepMs;
       try {
-        next = await nextDue(this.options.pool, kinds);
-        if (next && next.getTime() <= this.options.clock.now().getTime()) {
-          next = 'unknown';
-          // What fired may have scheduled timers for the other loop (a breach its alert): wake it.
-          if ((await drain()) > 0) this.wake();
-        }
+        // One read first, no transaction: an idle sweeper asks only this, and claims only what is due.
+        const due = await nextDue(this.options.pool, kinds);
+        if (due && due.getTime() <= this.options.clock.now().getTime()) {
+          // What fired may have scheduled timers for the other loop (a breach its alert): wake it. Then read
+          // again at once. Nothing taken (another sweeper holds them): wait as when idle.
+          if ((await drain()) > 0) {
+            this.wake();
+            continue;
+          }
+        } else sleepMs = this.sleepUntil(due);
       } catch (err) {
         this.options.logger.error({ err }, 'timer sweep failed; retrying');
       }
       if (this.stopped) break;
-      const sleepMs =
-        next === 'unknown' ? await this.sleepMs(kinds).catch(() => this.maxSleepMs) : this.sleepUntil(next);
       await new Promise<void>((resolve) => {
         const wakeUp = () => {
           clearTimeout(timer);
@@ -150,10 +151,6 @@ export class TimerSweeper {
   }
 
   /** Real time until the earliest timer falls due, at the rate the hub clock has run since the sweeper began. */
-  private async sleepMs(kinds: string[]): Promise<number> {
-    return this.sleepUntil(await nextDue(this.options.pool, kinds));
-  }
-
   private sleepUntil(due: Date | undefined): number {
     if (!due) return this.maxSleepMs;
     const hubNow = this.options.clock.now().getTime();

@@ -5,7 +5,8 @@
  * (the first of its kind per notice, and the later ones): "prev→made" from the previous event of the notice
  * on Kafka to when the next service created this one (consumer fetch + its transaction), "made→kafka" from
  * then to its append (commit + outbox relay), and "filed→kafka" from the court's POST. HOPS_DUMP=1 also lists
- * the last three notices event by event. Run: `npx tsx services/hub/bench/hops.ts` (KAFKA_BROKERS as for tests).
+ * the last three notices event by event; HOPS_SETTLE_MS (default 5000) how long the hub runs after the last filing.
+ * Run: `npx tsx services/hub/bench/hops.ts` (KAFKA_BROKERS as for tests).
  */
 import { decodeEnvelope } from '@hub/contracts';
 import { createKafka } from '@hub/messaging';
@@ -110,7 +111,6 @@ for (const [id, evs] of byNotice) {
     gaps.set(key, g);
     prev = e.kafka;
   }
-  void id;
 }
 console.log(`${byNotice.size} notices, ${events.length} events; p50 (p90) ms`);
 console.log(
