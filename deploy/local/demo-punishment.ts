@@ -122,7 +122,11 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
   });
   const seen = await c.until(
     "the bank's interception report on the listing's timeline",
-    async () => (await read(listing)).timeline.find((t) => t.event === 'InterceptionReported'),
+    // agency-sim's partners report interceptions of their own too: show the bank's.
+    async () =>
+      (await read(listing)).timeline.find(
+        (t) => t.event === 'InterceptionReported' && t.detail?.includes(BANK.institution),
+      ),
     15_000,
   );
   console.log(
