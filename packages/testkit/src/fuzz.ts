@@ -122,9 +122,10 @@ function apply(doc: Json, m: Mutation): Json {
     }
     case 'add': {
       const target = typeof here === 'object' && here !== null ? here : get(path.slice(0, -1));
-      if (Array.isArray(target)) target.push(m.value);
-      else if (typeof target === 'object' && target !== null)
-        (target as Record<string, Json>)[m.key] = m.value;
+      // A copy as for 'set': a shared constant ({}, []) added twice could otherwise be added into itself.
+      const value = structuredClone(m.value);
+      if (Array.isArray(target)) target.push(value);
+      else if (typeof target === 'object' && target !== null) (target as Record<string, Json>)[m.key] = value;
       return doc;
     }
   }
