@@ -125,7 +125,7 @@ export async function demoPunishment(c: PunishmentDemoContext): Promise<void> {
     // agency-sim's partners report interceptions of their own too: show the bank's.
     async () =>
       (await read(listing)).timeline.find(
-        (t) => t.event === 'InterceptionReported' && t.detail?.includes(BANK.institution),
+        (t) => t.event === 'InterceptionReported' && t.detail?.includes(`${BANK.institution}: loan`),
       ),
     15_000,
   );
