@@ -36,18 +36,30 @@ export function scaledClock({ scale, origin, realNow = Date.now }: ScaledClockOp
 export interface ManualClock extends Clock {
   set(date: Date): void;
   advance(ms: number): Date;
+  /** Called after every move (a timer sweeper wakes rather than wait for its next read); returns unsubscribe. */
+  onChange(listener: () => void): () => void;
 }
 
 export function manualClock(start: Date): ManualClock {
   let ms = start.getTime();
+  const listeners = new Set<() => void>();
+  const moved = () => {
+    for (const listener of listeners) listener();
+  };
   return {
     now: () => new Date(ms),
     set: (date) => {
       ms = date.getTime();
+      moved();
     },
     advance: (delta) => {
       ms += delta;
+      moved();
       return new Date(ms);
+    },
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -72,7 +72,8 @@ export interface MeasureServiceDefinition<C extends MeasureServiceConfig> {
   grpc: (ctx: { pool: Pool; clock: Clock; logger: Logger; events: EventFactory }) => GrpcServer;
   /**
    * Durable timers the service fires (@hub/timers): with them, the `timers` table joins its schema and one
-   * sweeper runs while the service does, waking at the earliest due timer and at least every `sweepMs`.
+   * sweeper runs while the service does, waking at the earliest due timer, for timers its process commits,
+   * and at least every `sweepMs` (default 5 s).
    */
   timers?: {
     handlers: (ctx: {

@@ -75,18 +75,44 @@ export async function connectClient(options: PoolOptions): Promise<pg.Client> {
   return client;
 }
 
+/** Callbacks waiting for the commit of the transaction their client is in (see `afterCommit`). */
+const commitHooks = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Run `fn` once what `tx` has written is committed and visible to others: after the COMMIT of the
+ * `withTransaction` that `tx` belongs to (never after a rollback), or at once (in a microtask) when `tx` is not
+ * in one, since a statement outside a transaction commits by itself. For signals within the process, such as
+ * waking a sweeper for a timer due at once: a wake-up before the commit would find nothing.
+ */
+export function afterCommit(tx: Queryable, fn: () => void): void {
+  const hooks = commitHooks.get(tx);
+  if (hooks) hooks.push(fn);
+  else queueMicrotask(fn);
+}
+
 /** Run `fn` in one transaction: commit on success, roll back on any error and rethrow it. */
 export async function withTransaction<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  const hooks: (() => void)[] = [];
   try {
     await client.query('BEGIN');
+    commitHooks.set(client, hooks);
     const result = await fn(client);
     await client.query('COMMIT');
+    commitHooks.delete(client);
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch {
+        // A signal, not part of the transaction: it has committed whatever a listener does.
+      }
+    }
     return result;
   } catch (err) {
+    commitHooks.delete(client);
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {

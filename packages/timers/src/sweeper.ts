@@ -1,6 +1,7 @@
 import type { Clock } from '@hub/domain';
 import type { Logger } from '@hub/service-kit';
 import { type Pool, type PoolClient, withTransaction } from '@hub/store';
+import { onTimersScheduled } from './signal.js';
 import { claimDue, completeClaimed, nextDue, recordFailure, takeDue } from './sql/claim.js';
 import { type Timer, type TimerRow, toTimer } from './timer.js';
 
@@ -35,7 +36,12 @@ export interface SweeperOptions {
   clock: Clock;
   handlers: readonly TimerHandler[];
   logger: Logger;
-  /** Longest real sleep between sweeps: a deadline is seen within this of passing, at any time scale. */
+  /**
+   * Longest real sleep between reads of the table (default 5 s). Timers scheduled in this process wake the
+   * sweeper as they commit, retries wake it when their backoff ends, and the sleep otherwise ends at the
+   * earliest due timer; this bounds only what the process cannot know of: timers another process (a replica)
+   * wrote, leases a crashed process left behind.
+   */
   maxSleepMs?: number;
   batchSize?: number;
   /** Real milliseconds before retry `attempt` (1-based); default 1 s doubling, at most 5 min. */
@@ -45,11 +51,24 @@ export interface SweeperOptions {
 const DEFAULT_MAX_ATTEMPTS = 20;
 const defaultBackoff = (attempt: number) => Math.min(300_000, 1000 * 2 ** (attempt - 1));
 
+/** One of the sweeper's two loops, as the scheduling signal sees it. */
+interface LoopState {
+  kinds: ReadonlySet<string>;
+  /** Between its read of the table and its sleep: a signal now means "read again before sleeping". */
+  awake: boolean;
+  signalled: boolean;
+  /** Hub time of the earliest timer the last read found (Infinity: none); earlier ones wake the loop. */
+  knownDue: number;
+  wakeUp?: () => void;
+}
+
 /**
  * Fires due timers. Each round claims up to `batchSize` due timers with FOR UPDATE SKIP LOCKED and hands them
  * to their kind's handler; between rounds it sleeps until the earliest due timer (converted to real time at the
- * clock's measured rate), never longer than `maxSleepMs`, and a full batch means another round at once.
- * Several sweepers (replicas) share the table safely; a restart loses nothing, since timers are rows.
+ * clock's measured rate), a retry's backoff ends, or a timer scheduled in this process commits due earlier
+ * (`scheduleTimers` signals it after the commit), never longer than `maxSleepMs`; a full batch means another
+ * round at once. Several sweepers (replicas) share the table safely; a restart loses nothing, since timers are
+ * rows. Idle, a sweeper reads the table once per `maxSleepMs`.
  */
 export class TimerSweeper {
   private readonly txHandlers: Map<string, TransactionalHandler>;
@@ -61,13 +80,17 @@ export class TimerSweeper {
   private loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
   private readonly origin: { real: number; hub: number };
+  private readonly loopStates = new Set<LoopState>();
+  /** Real times (epoch ms) at which a failed timer's backoff ends and it may be tried again. */
+  private retries: number[] = [];
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: SweeperOptions) {
     const byMode = <H extends TimerHandler>(mode: H['mode']) =>
       new Map(options.handlers.filter((h): h is H => h.mode === mode).map((h) => [h.kind, h]));
     this.txHandlers = byMode<TransactionalHandler>('transaction');
     this.callHandlers = byMode<CallHandler>('call');
-    this.maxSleepMs = options.maxSleepMs ?? 250;
+    this.maxSleepMs = options.maxSleepMs ?? 5000;
     this.batchSize = options.batchSize ?? 200;
     this.backoff = options.backoffMs ?? defaultBackoff;
     this.origin = { real: Date.now(), hub: options.clock.now().getTime() };
@@ -76,6 +99,16 @@ export class TimerSweeper {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.unsubscribe = onTimersScheduled((earliest) => this.onScheduled(earliest));
+    const clock = this.options.clock as { onChange?: (listener: () => void) => () => void };
+    const unclock = clock.onChange?.(() => this.wake());
+    if (unclock) {
+      const unsignal = this.unsubscribe;
+      this.unsubscribe = () => {
+        unsignal();
+        unclock();
+      };
+    }
     // Two loops: a slow webhook never holds back a deadline, nor a burst of deadlines a call.
     this.loops = [
       this.run([...this.txHandlers.keys()], () => this.drainFires()),
@@ -86,8 +119,27 @@ export class TimerSweeper {
   /** Finish the rounds in flight (their calls included), then stop. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.wake();
     await Promise.all(this.loops);
+  }
+
+  /** Timers committed in this process: wake a sleeping loop they fall due before; mark a busy one to read again. */
+  private onScheduled(earliest: ReadonlyMap<string, Date>): void {
+    for (const loop of this.loopStates) {
+      for (const [kind, due] of earliest) {
+        if (!loop.kinds.has(kind)) continue;
+        if (loop.awake) loop.signalled = true;
+        else if (due.getTime() < loop.knownDue) loop.wakeUp?.();
+        break;
+      }
+    }
+  }
+
+  /** The backoff of a failed timer ends at this real time: the loop sleeping then wakes to try it again. */
+  private retryAt(realMs: number): void {
+    this.retries.push(realMs);
   }
 
   /** Sweep now instead of at the next planned wake-up (e.g. after scheduling a timer due at once). */
@@ -121,32 +173,53 @@ export class TimerSweeper {
 
   private async run(kinds: string[], drain: () => Promise<number>): Promise<void> {
     if (kinds.length === 0) return;
-    while (!this.stopped) {
-      let sleepMs = this.maxSleepMs;
-      try {
-        // One read first, no transaction: an idle sweeper asks only this, and claims only what is due.
-        const due = await nextDue(this.options.pool, kinds);
-        if (due && due.getTime() <= this.options.clock.now().getTime()) {
-          // What fired may have scheduled timers for the other loop (a breach its alert): wake it. Then read
-          // again at once. Nothing taken (another sweeper holds them): wait as when idle.
-          if ((await drain()) > 0) {
-            this.wake();
-            continue;
-          }
-        } else sleepMs = this.sleepUntil(due);
-      } catch (err) {
-        this.options.logger.error({ err }, 'timer sweep failed; retrying');
+    const loop: LoopState = { kinds: new Set(kinds), awake: true, signalled: false, knownDue: -Infinity };
+    this.loopStates.add(loop);
+    try {
+      while (!this.stopped) {
+        loop.awake = true;
+        loop.signalled = false;
+        let sleepMs = this.maxSleepMs;
+        // Retries whose backoff has ended are visible to the read below.
+        const realNow = Date.now();
+        this.retries = this.retries.filter((at) => at > realNow);
+        try {
+          // One read first, no transaction: an idle sweeper asks only this, and claims only what is due.
+          const due = await nextDue(this.options.pool, kinds);
+          loop.knownDue = due ? due.getTime() : Infinity;
+          if (due && due.getTime() <= this.options.clock.now().getTime()) {
+            // What fired may have scheduled timers for the other loop (a breach its alert): wake it. Then read
+            // again at once. Nothing taken (another sweeper holds them): wait as when idle.
+            if ((await drain()) > 0) {
+              this.wake();
+              continue;
+            }
+          } else sleepMs = this.sleepUntil(due);
+        } catch (err) {
+          loop.knownDue = -Infinity;
+          sleepMs = Math.min(sleepMs, 250);
+          this.options.logger.error({ err }, 'timer sweep failed; retrying');
+        }
+        if (this.stopped) break;
+        // Scheduled while this loop was reading: read again rather than sleep past it.
+        if (loop.signalled) continue;
+        if (this.retries.length > 0)
+          sleepMs = Math.min(sleepMs, Math.max(0, Math.min(...this.retries) - Date.now() + 5));
+        loop.awake = false;
+        await new Promise<void>((resolve) => {
+          const wakeUp = () => {
+            clearTimeout(timer);
+            this.wakers.delete(wakeUp);
+            loop.wakeUp = undefined;
+            resolve();
+          };
+          const timer = setTimeout(wakeUp, sleepMs);
+          this.wakers.add(wakeUp);
+          loop.wakeUp = wakeUp;
+        });
       }
-      if (this.stopped) break;
-      await new Promise<void>((resolve) => {
-        const wakeUp = () => {
-          clearTimeout(timer);
-          this.wakers.delete(wakeUp);
-          resolve();
-        };
-        const timer = setTimeout(wakeUp, sleepMs);
-        this.wakers.add(wakeUp);
-      });
+    } finally {
+      this.loopStates.delete(loop);
     }
   }
 
@@ -206,6 +279,7 @@ export class TimerSweeper {
         backoffMs: this.backoff(attempt),
         giveUp,
       });
+      if (!giveUp) this.retryAt(Date.now() + this.backoff(attempt));
     }
   }
 
@@ -254,6 +328,7 @@ export class TimerSweeper {
           backoffMs: this.backoff(row.attempts),
           giveUp,
         });
+        if (!giveUp) this.retryAt(Date.now() + this.backoff(row.attempts));
       }
     }
     return { handled, full };

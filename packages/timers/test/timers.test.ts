@@ -233,4 +233,101 @@ describe('durable timers', () => {
     }
     expect((await pool.query('SELECT 1 FROM timers')).rowCount).toBe(0);
   });
+
+  describe('an idle sweeper (maxSleepMs a minute where set: only a wake-up fires in time)', () => {
+    /** Counts the reads a sweeper makes of the table (the real pool, its queries counted, nothing replaced). */
+    const counting = () => {
+      let reads = 0;
+      const counted = new Proxy(pool, {
+        get(target, prop, receiver) {
+          if (prop === 'query')
+            return (text: unknown, ...rest: unknown[]) => {
+              if (typeof text === 'string' && text.includes('min(due_at)')) reads += 1;
+              return (target.query as (...a: unknown[]) => unknown).call(target, text, ...rest);
+            };
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+      return { pool: counted, reads: () => reads };
+    };
+    const running = async (sweeper: TimerSweeper, body: () => Promise<void>) => {
+      sweeper.start();
+      try {
+        await body();
+      } finally {
+        await sweeper.stop();
+      }
+    };
+
+    it('by default reads the table once per loop and 5 s, not every 250 ms', async () => {
+      const counted = counting();
+      const sweeper = new TimerSweeper({
+        pool: counted.pool,
+        clock: scaledClock({ scale: 1, origin: T0 }),
+        logger,
+        handlers: [recording('k'), { kind: 'call', mode: 'call', call: async () => {} }],
+      });
+      await running(sweeper, async () => {
+        await new Promise((r) => setTimeout(r, 1500));
+      });
+      expect(counted.reads()).toBe(2); // one read per loop (transactions, calls), then asleep
+    });
+
+    it('wakes when a timer committed in this process falls due before its planned wake-up, not on a rollback', async () => {
+      const clock = scaledClock({ scale: 1, origin: T0 });
+      const counted = counting();
+      const sweeper = new TimerSweeper({
+        pool: counted.pool,
+        clock,
+        logger,
+        maxSleepMs: 60_000,
+        handlers: [recording('k')],
+      });
+      await running(sweeper, async () => {
+        await waitFor(async () => counted.reads() === 1, { what: 'first read' });
+        await withTransaction(pool, async (tx) => {
+          await scheduleTimers(tx, [{ kind: 'k', subjectId: 'undone', dueAt: clock.now() }]);
+          throw new Error('caller fails');
+        }).catch(() => undefined);
+        await scheduleTimers(pool, [{ kind: 'other', subjectId: 'x', dueAt: clock.now() }]); // not its kind
+        await new Promise((r) => setTimeout(r, 300));
+        expect(counted.reads()).toBe(1); // neither woke it
+        await schedule({ subjectId: 'later', dueAt: new Date(clock.now().getTime() + 3_600_000) });
+        await schedule({ subjectId: 'now', dueAt: clock.now() });
+        await waitFor(async () => (await fired()).includes('now'), {
+          what: 'fired at once',
+          timeoutMs: 3000,
+        });
+        const reads = counted.reads();
+        // A timer due after the one it sleeps towards does not wake it again.
+        await schedule({ subjectId: 'even-later', dueAt: new Date(clock.now().getTime() + 7_200_000) });
+        await new Promise((r) => setTimeout(r, 300));
+        expect(counted.reads()).toBe(reads);
+      });
+      expect(await fired()).toEqual(['now']);
+    });
+
+    it('wakes when a manual clock moves, and when a failed timer’s backoff ends', async () => {
+      const clock = manualClock(minutes(0));
+      let failures = 1;
+      const sweeper = new TimerSweeper({
+        pool,
+        clock,
+        logger,
+        maxSleepMs: 60_000,
+        backoffMs: () => 300,
+        handlers: [recording('k', 'a', () => failures-- > 0)],
+      });
+      await schedule({ subjectId: 'moved-to', dueAt: minutes(30) });
+      await running(sweeper, async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        clock.set(minutes(31)); // due now: tried, fails, backs off 300 ms, fires
+        await waitFor(async () => (await fired()).includes('moved-to'), {
+          what: 'fired after backoff',
+          timeoutMs: 3000,
+        });
+      });
+      expect(failures).toBe(-1);
+    });
+  });
 });

@@ -13,7 +13,7 @@ const schema = z.object({
    * Longest real sleep of the hold timer sweeper, milliseconds: it wakes at the earliest lapse or reminder and
    * at least this often, so a deadline is seen within this of passing at any time scale.
    */
-  FREEZE_DEDUCT_TIMER_SWEEP_MS: env.positiveInt(250),
+  FREEZE_DEDUCT_TIMER_SWEEP_MS: env.positiveInt(5000),
   /** Tests only: stop the consumer at a step of a deduction, to be killed there (src/test-pause.ts). */
   FREEZE_DEDUCT_TEST_PAUSE: z.enum(TEST_PAUSES).optional(),
 });

@@ -344,6 +344,9 @@ describe('holds over time (期限): lapse and renewal reminders as durable timer
 describe('an agency’s hold-change report that overtakes the answer placing its hold', () => {
   it('waits for that answer and is then applied: the queued hold is promoted, its lapse armed', async () => {
     const caseNo = '(2026)川0104执9105号';
+    // A term well past the clock: at 3600x the earlier tests have run it beyond LAST_DAY, and a lapse timer
+    // already due would fire (and leave) as soon as it is armed.
+    const termUntil = addDaysToDay(LAST_DAY, 60);
     const issued = notice(caseNo, 'freeze');
     await publish(issued);
     const noticeId = issued.envelope.noticeId;
@@ -364,8 +367,8 @@ describe('an agency’s hold-change report that overtakes the answer placing its
       assetKind: 'account',
       assetKey: BANK_ACCOUNT,
       queuePosition: 0,
-      termFrom: addDaysToDay(LAST_DAY, -29),
-      termUntil: LAST_DAY,
+      termFrom: addDaysToDay(termUntil, -29),
+      termUntil,
       registrationNo: 'DJ-PROMOTED',
       frozenFen: 100_000,
       reason: '',
@@ -388,7 +391,7 @@ describe('an agency’s hold-change report that overtakes the answer placing its
         }),
       }),
     );
-    const hold = await held(caseNo, 'effective', LAST_DAY);
+    const hold = await held(caseNo, 'effective', termUntil);
     const { rows } = await db().query('SELECT outcome FROM hold_reports WHERE event_id = $1', [
       promoted.envelope.eventId,
     ]);

@@ -9,7 +9,7 @@ const schema = z.object({
   /** gRPC (admission, a case's restrictions, the public list) for the gateway. */
   PUNISHMENT_GRPC_PORT: env.port(50055),
   /** Longest real sleep of the listing-expiry timer sweeper, milliseconds. */
-  PUNISHMENT_TIMER_SWEEP_MS: env.positiveInt(250),
+  PUNISHMENT_TIMER_SWEEP_MS: env.positiveInt(5000),
   /** Real milliseconds between checks that the interception projection in Redis is complete. */
   PUNISHMENT_PROJECTION_CHECK_MS: env.positiveInt(1000),
   /**

@@ -12,7 +12,7 @@ const schema = z.object({
    * Longest real sleep of the SLA timer sweeper, milliseconds: it wakes at the earliest deadline, and at least
    * this often, so a deadline is seen within this of passing at any time scale.
    */
-  TRACKER_SLA_SWEEP_MS: env.positiveInt(250),
+  TRACKER_SLA_SWEEP_MS: env.positiveInt(5000),
 });
 
 export type TrackerConfig = z.infer<typeof schema>;

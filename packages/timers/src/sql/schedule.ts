@@ -1,4 +1,5 @@
-import type { Queryable } from '@hub/store';
+import { afterCommit, type Queryable } from '@hub/store';
+import { announceScheduled } from '../signal.js';
 import type { TimerSpec } from '../timer.js';
 
 /**
@@ -30,6 +31,12 @@ export async function scheduleTimers(
       unique.map((t) => JSON.stringify(t.payload ?? {})),
     ],
   );
+  const earliest = new Map<string, Date>();
+  for (const t of unique) {
+    const seen = earliest.get(t.kind);
+    if (!seen || t.dueAt < seen) earliest.set(t.kind, t.dueAt);
+  }
+  afterCommit(tx, () => announceScheduled(earliest));
 }
 
 /** Cancel every timer of these kinds about these subjects, in the caller's transaction. Returns how many. */
