@@ -14,10 +14,13 @@ export interface RelayOptions {
   registry?: Registry;
   batchSize?: number;
   /**
-   * Real milliseconds between rounds when no NOTIFY came: the safety net, since every committed outbox row
-   * wakes the relay through its trigger at once (default 2 s: an idle relay costs a round every 2 s, not 500 ms).
+   * Real milliseconds between rounds when no NOTIFY came, while the relay listens (default 30 s): only a safety
+   * net, since every committed outbox row wakes the relay through its trigger at once; an idle relay costs a
+   * round every 30 s.
    */
   pollMs?: number;
+  /** The same while the LISTEN connection is lost and being re-established (default 1 s). */
+  unlistenedPollMs?: number;
 }
 
 interface OutboxRow {
@@ -38,6 +41,7 @@ interface OutboxRow {
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
+  private readonly unlistenedPollMs: number;
   private producer: Producer | undefined;
   private listener: PoolClient | undefined;
   private running = false;
@@ -50,7 +54,8 @@ export class OutboxRelay {
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 500;
-    this.pollMs = options.pollMs ?? 2000;
+    this.pollMs = options.pollMs ?? 30_000;
+    this.unlistenedPollMs = options.unlistenedPollMs ?? 1000;
     const registers = options.registry ? [options.registry] : [];
     this.published = new Counter({
       name: 'hub_outbox_published_total',
@@ -72,15 +77,36 @@ export class OutboxRelay {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.producer.connect();
-    this.listener = await this.options.pool.connect();
-    this.listener.on('notification', (n) => {
+    await this.listen();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /**
+   * LISTEN on a connection of its own. If that connection breaks, the relay polls every `unlistenedPollMs`
+   * and listens again at its next round; nothing is lost meanwhile, since each round reads the table.
+   */
+  private async listen(): Promise<void> {
+    const client = await this.options.pool.connect();
+    client.on('notification', (n) => {
       if (n.payload !== this.options.schema) return;
       this.notified = true;
       this.wake?.();
     });
-    await this.listener.query('LISTEN hub_outbox');
-    this.running = true;
-    this.loop = this.run();
+    client.on('error', (err) => {
+      if (this.listener !== client) return;
+      this.options.logger.warn({ err }, 'outbox relay lost its LISTEN connection; polling until it is back');
+      this.listener = undefined;
+      client.release(err);
+      this.wake?.();
+    });
+    try {
+      await client.query('LISTEN hub_outbox');
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    this.listener = client;
   }
 
   /** Stop, after publishing everything committed so far. */
@@ -90,8 +116,10 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     await this.flush();
-    await this.listener?.query('UNLISTEN hub_outbox').catch(() => undefined);
-    this.listener?.release();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.query('UNLISTEN hub_outbox').catch(() => undefined);
+    listener?.release();
     await this.producer?.disconnect();
   }
 
@@ -107,10 +135,14 @@ export class OutboxRelay {
     while (this.running) {
       try {
         this.notified = false;
+        if (!this.listener)
+          await this.listen().catch((err) =>
+            this.options.logger.warn({ err }, 'outbox relay cannot LISTEN yet; polling'),
+          );
         const sent = await this.relayOnce();
         failures = 0;
         if (sent === this.batchSize || this.notified) continue;
-        await this.idle(this.pollMs);
+        await this.idle(this.listener ? this.pollMs : this.unlistenedPollMs);
       } catch (err) {
         failures += 1;
         this.failures.inc({ schema: this.options.schema });

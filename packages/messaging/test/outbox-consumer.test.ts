@@ -197,4 +197,36 @@ describe('outbox relay and idempotent consumer', () => {
       await c.stop();
     }
   });
+
+  it('the relay wakes on NOTIFY alone (no short poll), polls while its LISTEN connection is lost, and listens again', async () => {
+    const { databaseUrl } = endpoints();
+    const schema2 = `${iso.namespace}_msg2`;
+    await migrate({ url: databaseUrl, schema: schema2, dirs: [MESSAGING_MIGRATIONS_DIR] });
+    const pool2 = createPool({ url: databaseUrl, schema: schema2 });
+    // A minute between safety rounds: only a NOTIFY, or the fallback poll, can publish within the waits below.
+    const relay2 = new OutboxRelay({ pool: pool2, kafka, schema: schema2, logger, pollMs: 60_000 });
+    await relay2.start();
+    const left = async () =>
+      (await pool2.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
+    const published = (what: string) => waitFor(async () => (await left()) === 0, { what, timeoutMs: 5000 });
+    const listenerPid = () =>
+      (Reflect.get(relay2, 'listener') as { processID?: number } | undefined)?.processID;
+    try {
+      await withTransaction(pool2, (tx) => enqueue(tx, [completed('woken')]));
+      await published('published on NOTIFY');
+      const pid = listenerPid();
+      expect(pid).toBeGreaterThan(0);
+      await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      await waitFor(async () => listenerPid() !== pid, { what: 'lost LISTEN connection noticed' });
+      await withTransaction(pool2, (tx) => enqueue(tx, [completed('while-lost')]));
+      await published('published by the fallback poll');
+      await waitFor(async () => listenerPid() !== undefined, { what: 'listening again' });
+      expect(listenerPid()).not.toBe(pid);
+      await withTransaction(pool2, (tx) => enqueue(tx, [completed('woken-again')]));
+      await published('published on NOTIFY after listening again');
+    } finally {
+      await relay2.stop();
+      await pool2.end();
+    }
+  });
 });
