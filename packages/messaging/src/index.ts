@@ -1,5 +1,6 @@
 export * from './consumer.js';
 export * from './kafka.js';
+export { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
 export * from './migrations.js';
 export * from './outbox.js';
 export * from './raw-consumer.js';

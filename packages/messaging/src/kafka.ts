@@ -1,5 +1,6 @@
 import type { Logger } from '@hub/service-kit';
 import { type Admin, type Consumer, type EachBatchPayload, Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
 
 export type { Kafka } from 'kafkajs';
 
@@ -11,6 +12,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 export function createKafka(options: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
+  applyKafkajsIdleFix();
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,

@@ -2,6 +2,7 @@ import { HubError, toErrorBody } from '@hub/domain';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
+import { metricsText } from './metrics.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -56,7 +57,7 @@ export function createHttpServer(options: {
   });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', options.registry.contentType);
-    return options.registry.metrics();
+    return metricsText(options.registry);
   });
   return app;
 }

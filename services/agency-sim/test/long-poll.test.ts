@@ -92,6 +92,8 @@ describe('mock agencies with long-poll leases', () => {
       timeoutMs: 10_000,
     });
     const icbc = sim.agencies.find((a) => a.agency.institution === 'ICBC')!;
+    // The adapter stores the answer before its response reaches the sim, which counts it then.
+    await waitFor(() => icbc.sim.answered > 0, { what: 'the sim counting its answer' });
     expect(icbc.sim.answered).toBe(1);
     // Done, it waits again.
     await waitFor(() => bank.waiters.sleeping('ICBC') === 1, { what: 'ICBC waiting again' });
