@@ -13,6 +13,11 @@ import { createRequire } from 'node:module';
  * that cannot go at once is queued and this is called (`push`), and every answered or timed-out request
  * checks the queue again (`fulfillRequest`, `timeout`), so no queued request is left without a check.
  *
+ * Second, each connection's queue checks its requests for timeouts on an interval of its own (every 100 ms);
+ * fifty-odd connections make that hundreds of wake-ups a second, never coalesced since each interval started at
+ * its own moment. One interval of the same period now checks every live queue, exactly as each did its own:
+ * a request past its timeout is timed out, a queue whose connection is gone is destroyed.
+ *
  * Applied to the exact version it was written for; any other version is left alone (and the test that
  * guards this fails, so a kafkajs upgrade is a decision, not an accident).
  */
@@ -21,9 +26,32 @@ const CHECK_PENDING_REQUESTS_INTERVAL = 10; // kafkajs's own constant
 
 interface RequestQueueLike {
   pending: unknown[];
+  inflight: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
   throttledUntil: number;
   throttleCheckTimeoutId: NodeJS.Timeout | null;
+  enforceRequestTimeout: boolean;
+  requestTimeout: number;
+  isConnected(): boolean;
   checkPendingRequests(): void;
+  destroy(): void;
+}
+
+/** Queues whose requests are checked for timeouts, and the one interval that checks them. */
+const watched = new Set<RequestQueueLike>();
+let ticker: NodeJS.Timeout | undefined;
+const TIMEOUT_CHECK_MS = 100; // kafkajs: Math.min(requestTimeout, 100), and requestTimeout is never below 100 here
+
+function checkTimeouts(): void {
+  const now = Date.now();
+  for (const queue of watched) {
+    try {
+      for (const request of queue.inflight.values())
+        if (now - request.sentAt > request.requestTimeout) request.timeoutRequest();
+      if (!queue.isConnected()) queue.destroy();
+    } catch {
+      // As with kafkajs's own interval, one queue's failure is its own: the others are still checked.
+    }
+  }
 }
 
 export function applyKafkajsIdleFix(): boolean {
@@ -31,7 +59,11 @@ export function applyKafkajsIdleFix(): boolean {
   const { version } = require('kafkajs/package.json') as { version: string };
   if (version !== '2.2.4') return false;
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
-    prototype: RequestQueueLike & { scheduleCheckPendingRequests(): void; [PATCHED]?: true };
+    prototype: RequestQueueLike & {
+      scheduleCheckPendingRequests(): void;
+      scheduleRequestTimeoutCheck(): void;
+      [PATCHED]?: true;
+    };
   };
   const proto = RequestQueue.prototype;
   if (proto[PATCHED]) return true;
@@ -45,6 +77,21 @@ export function applyKafkajsIdleFix(): boolean {
       },
       untilUnthrottled > 0 ? untilUnthrottled : CHECK_PENDING_REQUESTS_INTERVAL,
     );
+  };
+  const destroy = proto.destroy;
+  proto.destroy = function (this: RequestQueueLike) {
+    destroy.call(this);
+    watched.delete(this);
+    if (watched.size === 0 && ticker) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
+  };
+  proto.scheduleRequestTimeoutCheck = function (this: RequestQueueLike) {
+    if (!this.enforceRequestTimeout) return;
+    this.destroy();
+    watched.add(this);
+    ticker ??= setInterval(checkTimeouts, Math.min(this.requestTimeout, TIMEOUT_CHECK_MS));
   };
   proto[PATCHED] = true;
   return true;

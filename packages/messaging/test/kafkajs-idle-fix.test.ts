@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { createLogger } from '@hub/service-kit';
 import { endpoints } from '@hub/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { applyKafkajsIdleFix, createKafka } from '../src/index.js';
 
 const require = createRequire(import.meta.url);
@@ -80,5 +80,39 @@ describe('kafkajs idle timer fix (kafkajs#1556)', () => {
     queue.fulfillRequest({ correlationId: 3, payload: null, size: 0 });
     await Promise.all(answered);
     queue.destroy();
+  });
+
+  it('a request the broker never answers still times out, and a queue whose connection is gone is destroyed', async () => {
+    applyKafkajsIdleFix();
+    let connected = true;
+    const queue = new RequestQueue({
+      maxInFlightRequests: null,
+      requestTimeout: 150,
+      enforceRequestTimeout: true,
+      clientId: 'test',
+      broker: 'b',
+      logger: { debug() {}, warn() {}, info() {}, error() {} },
+      isConnected: () => connected,
+    }) as Queue & { scheduleRequestTimeoutCheck(): void; inflight: Map<number, unknown> };
+    queue.scheduleRequestTimeoutCheck();
+    const started = Date.now();
+    const outcome = new Promise<string>((resolve) => {
+      const entry = {
+        correlationId: 7,
+        apiKey: 1,
+        apiName: 'Fetch',
+        apiVersion: 11,
+        resolve: () => resolve('answered'),
+        reject: (err: Error) => resolve(err.name),
+      };
+      queue.push({ entry, expectResponse: true, sendRequest: () => {} });
+    });
+    expect(await outcome).toBe('KafkaJSRequestTimeoutError');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(Date.now() - started).toBeLessThan(2000);
+    connected = false;
+    const destroy = vi.spyOn(queue, 'destroy');
+    await sleep(300);
+    expect(destroy).toHaveBeenCalled();
   });
 });
