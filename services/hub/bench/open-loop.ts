@@ -28,6 +28,8 @@ export interface OpenLoopOptions {
   stepSeconds: number;
   holdSeconds: number;
   idleSeconds: number;
+  /** Seconds idle before measuring: V8 keeps compiling what start-up ran for a while, which is not idling. */
+  idleSettleSeconds: number;
   targets: string[];
   /** Share of notices whose every stage is traced (decoding every event would load the machine). */
   sample: number;
@@ -279,10 +281,12 @@ async function runMode(
     }
     run.perNotice = first.requests ?? 1;
     run.submittedRequests = run.completedRequests = 0;
-    console.log(`bench: one inquiry makes ${run.perNotice} agency requests; idle for ${o.idleSeconds} s …`);
+    console.log(
+      `bench: one inquiry makes ${run.perNotice} agency requests; settling ${o.idleSettleSeconds} s, then idle for ${o.idleSeconds} s …`,
+    );
 
-    // Idle: nothing filed; every service and agency-sim connected and waiting.
-    await sleep(5_000);
+    // Idle: nothing filed; every service and agency-sim connected and waiting, start-up work done.
+    await sleep(o.idleSettleSeconds * 1000);
     const idle0 = pids.map(([name, pid]) => [name, cpuSecondsOf(pid)] as const);
     const idleStart = performance.now();
     await sleep(o.idleSeconds * 1000);
