@@ -54,9 +54,10 @@ const defaultBackoff = (attempt: number) => Math.min(300_000, 1000 * 2 ** (attem
 /** One of the sweeper's two loops, as the scheduling signal sees it. */
 interface LoopState {
   kinds: ReadonlySet<string>;
-  /** Between its read of the table and its sleep: a signal now means "read again before sleeping". */
+  /** Between its read of the table and its sleep: signals are noted, not acted on. */
   awake: boolean;
-  signalled: boolean;
+  /** Earliest timer (hub ms) committed while awake: its read may have missed it (Infinity: none). */
+  signalledDue: number;
   /** Hub time of the earliest timer the last read found (Infinity: none); earlier ones wake the loop. */
   knownDue: number;
   wakeUp?: () => void;
@@ -128,12 +129,11 @@ export class TimerSweeper {
   /** Timers committed in this process: wake a sleeping loop they fall due before; mark a busy one to read again. */
   private onScheduled(earliest: ReadonlyMap<string, Date>): void {
     for (const loop of this.loopStates) {
-      for (const [kind, due] of earliest) {
-        if (!loop.kinds.has(kind)) continue;
-        if (loop.awake) loop.signalled = true;
-        else if (due.getTime() < loop.knownDue) loop.wakeUp?.();
-        break;
-      }
+      let due = Infinity;
+      for (const [kind, at] of earliest) if (loop.kinds.has(kind)) due = Math.min(due, at.getTime());
+      if (due === Infinity) continue;
+      if (loop.awake) loop.signalledDue = Math.min(loop.signalledDue, due);
+      else if (due < loop.knownDue) loop.wakeUp?.();
     }
   }
 
@@ -173,12 +173,17 @@ export class TimerSweeper {
 
   private async run(kinds: string[], drain: () => Promise<number>): Promise<void> {
     if (kinds.length === 0) return;
-    const loop: LoopState = { kinds: new Set(kinds), awake: true, signalled: false, knownDue: -Infinity };
+    const loop: LoopState = {
+      kinds: new Set(kinds),
+      awake: true,
+      signalledDue: Infinity,
+      knownDue: -Infinity,
+    };
     this.loopStates.add(loop);
     try {
       while (!this.stopped) {
         loop.awake = true;
-        loop.signalled = false;
+        loop.signalledDue = Infinity;
         let sleepMs = this.maxSleepMs;
         // Retries whose backoff has ended are visible to the read below.
         const realNow = Date.now();
@@ -201,8 +206,10 @@ export class TimerSweeper {
           this.options.logger.error({ err }, 'timer sweep failed; retrying');
         }
         if (this.stopped) break;
-        // Scheduled while this loop was reading: read again rather than sleep past it.
-        if (loop.signalled) continue;
+        // Committed while this loop was reading, due before what it read: read again rather than sleep past it.
+        // (One due later is read when the loop wakes for the earlier one; under load, with deadlines hours
+        // ahead, this keeps the loop asleep instead of reading after every commit.)
+        if (loop.signalledDue < loop.knownDue) continue;
         if (this.retries.length > 0)
           sleepMs = Math.min(sleepMs, Math.max(0, Math.min(...this.retries) - Date.now() + 5));
         loop.awake = false;
