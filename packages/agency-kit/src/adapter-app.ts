@@ -172,13 +172,6 @@ export function buildAdapterApp(
       waiters,
       holdReports: new HoldReports(runtime.pool, spec.agency, runtime.events, () => deps.clock.now()),
       resultSchemaFor: (measure) => resultSchemaFor(agency, measure as Measure),
-      measureOf: async (institution, ids) => {
-        const { rows } = await runtime.pool.query<{ id: string; measure: string }>(
-          'SELECT id, measure FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',
-          [ids, institution],
-        );
-        return new Map(rows.map((r) => [r.id, r.measure]));
-      },
     }),
   );
 

@@ -1,8 +1,8 @@
 import { NoticeSubmission } from '@hub/contracts';
 import { canonicalJson, HubError, isErrorCode, OPEN_REQUEST_STATUSES } from '@hub/domain';
-import { type EventFactory, enqueue, isRefusedData, isRetryable, type OutboxMessage } from '@hub/messaging';
+import { conditionalEvents, type EventFactory, isRefusedData, isRetryable } from '@hub/messaging';
 import { sealedBytes } from '@hub/seal';
-import { type Pool, type Queryable, withTransaction } from '@hub/store';
+import type { Pool, Queryable } from '@hub/store';
 import type { Answer } from './answers.js';
 import type { SealedRequest } from './sealed-request.js';
 
@@ -37,6 +37,41 @@ export interface ReuseRecord extends SealedItem {
 
 // The domain's open statuses: a request the agency may still lease, acknowledge or answer (a reuse record never).
 const OPEN = OPEN_REQUEST_STATUSES;
+const isOpen = (status: string) => (OPEN as readonly string[]).includes(status);
+
+/** What the inbox knows of a request before changing it: enough to build its progress event beforehand. */
+export interface RequestRef {
+  noticeId: string;
+  measure: string;
+  /** As read from the database; absent when the ref came from the cache (a request's status moves on). */
+  status?: string;
+}
+
+/** Requests whose notice and measure the inbox remembers (they never change): most acks and answers read nothing. */
+const REF_CACHE_SIZE = 50_000;
+
+/**
+ * The notice and measure of recently leased or read requests, per institution, oldest forgotten first. Only
+ * facts that never change are kept, so a stale entry cannot exist; a request not in it (another replica leased
+ * it, or it was forgotten) is read from the database.
+ */
+class RefCache {
+  private readonly refs = new Map<string, { institution: string; noticeId: string; measure: string }>();
+
+  get(institution: string, id: string): RequestRef | undefined {
+    const r = this.refs.get(id);
+    return r && r.institution === institution ? { noticeId: r.noticeId, measure: r.measure } : undefined;
+  }
+
+  set(institution: string, id: string, noticeId: string, measure: string): void {
+    if (this.refs.has(id)) return;
+    this.refs.set(id, { institution, noticeId, measure });
+    if (this.refs.size > REF_CACHE_SIZE) this.refs.delete(this.refs.keys().next().value!);
+  }
+}
+
+/** Times a lease looks again when other workers took every request it found free (see `lease`). */
+const LEASE_ATTEMPTS = 3;
 
 export type ItemResult =
   | { requestId: string; ok: true; status: string }
@@ -49,6 +84,8 @@ export type ItemResult =
  * An institution only ever sees and touches its own rows: every statement is scoped by it.
  */
 export class Inbox {
+  private readonly cache = new RefCache();
+
   constructor(
     private readonly pool: Pool,
     private readonly agency: string,
@@ -95,30 +132,38 @@ export class Inbox {
     );
   }
 
-  /** Lease up to `limit` open requests of `institution` for `leaseSeconds`; first delivery is announced. */
+  /**
+   * Lease up to `limit` open requests of `institution` for `leaseSeconds`; first delivery is announced.
+   *
+   * Two statements and no transaction (each statement is atomic): the oldest free requests are read, then one
+   * statement claims those still free (FOR UPDATE SKIP LOCKED: two workers never take the same request),
+   * leases them and writes the events of their first deliveries, built beforehand (`conditionalEvents`). An
+   * empty inbox costs one read. If other workers took every request found meanwhile, it looks again, a few
+   * times, rather than answer "nothing" while work waits.
+   */
   async lease(
     institution: string,
     worker: string,
     limit: number,
     leaseSeconds: number,
   ): Promise<InboxItem[]> {
-    return withTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query(
-        `WITH claimed AS (
-           SELECT id FROM requests
-           WHERE institution = $1 AND status = ANY($5::text[]) AND (lease_until IS NULL OR lease_until < now())
-             AND sealed_notice IS NOT NULL
-           ORDER BY received_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-         UPDATE requests r SET lease_owner = $3, lease_until = now() + make_interval(secs => $4),
-           status = CASE WHEN r.status = 'pending' THEN 'delivered' ELSE r.status END,
-           delivered_at = COALESCE(r.delivered_at, $6)
-         FROM claimed c WHERE r.id = c.id
-         RETURNING r.*, (r.delivered_at = $6) AS first_delivery`,
-        [institution, limit, worker, leaseSeconds, OPEN, this.now()],
+    for (let attempt = 1; ; attempt++) {
+      const { rows: free } = await this.pool.query<{
+        id: string;
+        notice_id: string;
+        measure: string;
+        first: boolean;
+      }>(
+        `SELECT id, notice_id, measure, delivered_at IS NULL AS first FROM requests
+         WHERE institution = $1 AND status = ANY($3::text[]) AND (lease_until IS NULL OR lease_until < now())
+           AND sealed_notice IS NOT NULL
+         ORDER BY received_at, id LIMIT $2`,
+        [institution, limit, OPEN],
       );
-      const out: OutboxMessage[] = rows
-        .filter((r) => r.first_delivery)
-        .map((r) =>
+      if (free.length === 0) return [];
+      const firsts = free.filter((r) => r.first);
+      const events = conditionalEvents(
+        firsts.map((r) =>
           this.events.event('progress', r.notice_id, 'requestDelivered', {
             requestId: r.id,
             noticeId: r.notice_id,
@@ -126,14 +171,65 @@ export class Inbox {
             institution,
             measure: r.measure,
           }),
-        );
-      await enqueue(tx, out);
-      return rows.map((r) => ({
-        ...sealedItemOf(r),
-        status: r.status,
-        leaseUntil: r.lease_until.toISOString(),
-      }));
-    });
+        ),
+        firsts.map((r) => r.id),
+        7,
+      );
+      const { rows } = await this.pool.query(
+        `WITH claimed AS (
+           SELECT id FROM requests
+           WHERE id = ANY($1::uuid[]) AND institution = $2 AND status = ANY($5::text[])
+             AND (lease_until IS NULL OR lease_until < now()) AND sealed_notice IS NOT NULL
+           FOR UPDATE SKIP LOCKED),
+         leased AS (
+           UPDATE requests r SET lease_owner = $3, lease_until = now() + make_interval(secs => $4),
+             status = CASE WHEN r.status = 'pending' THEN 'delivered' ELSE r.status END,
+             delivered_at = COALESCE(r.delivered_at, $6)
+           FROM claimed c WHERE r.id = c.id
+           RETURNING r.*, (r.delivered_at = $6) AS first_delivery),
+         delivered AS (SELECT id FROM leased WHERE first_delivery),
+         announced AS (${events.sql('delivered')})
+         SELECT * FROM leased ORDER BY received_at, id`,
+        [free.map((r) => r.id), institution, worker, leaseSeconds, OPEN, this.now(), ...events.params],
+      );
+      for (const r of rows) this.cache.set(institution, r.id, r.notice_id, r.measure);
+      if (rows.length > 0 || attempt >= LEASE_ATTEMPTS)
+        return rows.map((r) => ({
+          ...sealedItemOf(r),
+          status: r.status,
+          leaseUntil: r.lease_until.toISOString(),
+        }));
+    }
+  }
+
+  /**
+   * Notice and measure of the requests of `institution` among `ids` (ids not its own, or unknown, are absent):
+   * from the cache where it has them (no status then), else read with their status.
+   */
+  async refs(institution: string, ids: readonly string[]): Promise<Map<string, RequestRef>> {
+    const out = new Map<string, RequestRef>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      if (out.has(id)) continue;
+      const hit = this.cache.get(institution, id);
+      if (hit) out.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const { rows } = await this.pool.query<{
+      id: string;
+      notice_id: string;
+      measure: string;
+      status: string;
+    }>(
+      'SELECT id, notice_id, measure, status FROM requests WHERE id = ANY($1::uuid[]) AND institution = $2',
+      [missing, institution],
+    );
+    for (const r of rows) {
+      this.cache.set(institution, r.id, r.notice_id, r.measure);
+      out.set(r.id, { noticeId: r.notice_id, measure: r.measure, status: r.status });
+    }
+    return out;
   }
 
   /**
@@ -173,41 +269,51 @@ export class Inbox {
       .map((r) => ({ ...sealedItemOf(r), reusedFromRequestId: r.reused_from }));
   }
 
-  /** 签收: acknowledge requests; repeating an acknowledgement is harmless. */
+  /**
+   * 签收: acknowledge requests; repeating an acknowledgement is harmless. One statement acknowledges those
+   * still pending or delivered and writes their events, built beforehand from `refs` (no transaction needed).
+   */
   async acknowledge(institution: string, ids: string[]): Promise<ItemResult[]> {
-    return withTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ id: string; notice_id: string; measure: string }>(
-        `UPDATE requests SET status = 'acknowledged', acknowledged_at = $3,
-           delivered_at = COALESCE(delivered_at, $3)
-         WHERE id = ANY($1::uuid[]) AND institution = $2 AND status IN ('pending', 'delivered')
-         RETURNING id, notice_id, measure`,
-        [ids, institution, this.now()],
-      );
-      await enqueue(
-        tx,
-        rows.map((r) =>
-          this.events.event('progress', r.notice_id, 'requestAcknowledged', {
-            requestId: r.id,
-            noticeId: r.notice_id,
+    const before = await this.refs(institution, ids);
+    const acking = [...before].filter(
+      ([, r]) => r.status === undefined || r.status === 'pending' || r.status === 'delivered',
+    );
+    let changed = new Set<string>();
+    if (acking.length > 0) {
+      const events = conditionalEvents(
+        acking.map(([id, r]) =>
+          this.events.event('progress', r.noticeId, 'requestAcknowledged', {
+            requestId: id,
+            noticeId: r.noticeId,
             agency: this.agency,
             institution,
             measure: r.measure,
           }),
         ),
+        acking.map(([id]) => id),
+        4,
       );
-      const changed = new Set(rows.map((r) => r.id));
-      const current = await this.statuses(
-        tx,
-        institution,
-        ids.filter((id) => !changed.has(id)),
+      const { rows } = await this.pool.query<{ id: string }>(
+        `WITH acked AS (
+           UPDATE requests SET status = 'acknowledged', acknowledged_at = $3,
+             delivered_at = COALESCE(delivered_at, $3)
+           WHERE id = ANY($1::uuid[]) AND institution = $2 AND status IN ('pending', 'delivered')
+           RETURNING id),
+         announced AS (${events.sql('acked')})
+         SELECT id FROM acked`,
+        [acking.map(([id]) => id), institution, this.now(), ...events.params],
       );
-      return ids.map((id): ItemResult => {
-        if (changed.has(id)) return { requestId: id, ok: true, status: 'acknowledged' };
-        const status = current.get(id);
-        if (status === undefined) return { requestId: id, ok: false, code: 'REQUEST_NOT_FOUND' };
-        if (status === 'acknowledged') return { requestId: id, ok: true, status };
-        return { requestId: id, ok: false, code: 'ILLEGAL_TRANSITION' };
-      });
+      changed = new Set(rows.map((r) => r.id));
+    }
+    // One that another call moved between the read and the change is read again: its result is its state now.
+    const moved = acking.map(([id]) => id).filter((id) => !changed.has(id));
+    const now = await this.statuses(this.pool, institution, moved);
+    return ids.map((id): ItemResult => {
+      if (changed.has(id)) return { requestId: id, ok: true, status: 'acknowledged' };
+      const status = now.get(id) ?? before.get(id)?.status;
+      if (status === undefined) return { requestId: id, ok: false, code: 'REQUEST_NOT_FOUND' };
+      if (status === 'acknowledged') return { requestId: id, ok: true, status };
+      return { requestId: id, ok: false, code: 'ILLEGAL_TRANSITION' };
     });
   }
 
@@ -220,13 +326,16 @@ export class Inbox {
     institution: string,
     answers: { requestId: string; answer: Answer }[],
     signature: unknown = null,
+    /** The requests as read just before (`refs`), when the caller has them: one read fewer. */
+    known?: ReadonlyMap<string, RequestRef>,
   ): Promise<ItemResult[]> {
+    const refs = known ?? (await this.refs(institution, [...new Set(answers.map((a) => a.requestId))]));
     try {
-      return await this.answerTogether(institution, answers, signature);
+      return await this.answerTogether(institution, answers, signature, refs);
     } catch (err) {
       // Nothing was stored: the database being unwell is the caller's 503, whole.
       if (isRetryable(err)) throw err;
-      return this.answerInHalves(institution, answers, signature, err);
+      return this.answerInHalves(institution, answers, signature, refs, err);
     }
   }
 
@@ -239,6 +348,7 @@ export class Inbox {
     institution: string,
     answers: { requestId: string; answer: Answer }[],
     signature: unknown,
+    refs: ReadonlyMap<string, RequestRef>,
     failure: unknown,
   ): Promise<ItemResult[]> {
     if (answers.length === 1) return [notStored(answers[0]!.requestId, failure)];
@@ -246,81 +356,90 @@ export class Inbox {
     const out: ItemResult[] = [];
     for (const part of [answers.slice(0, half), answers.slice(half)]) {
       try {
-        out.push(...(await this.answerTogether(institution, part, signature)));
+        out.push(...(await this.answerTogether(institution, part, signature, refs)));
       } catch (err) {
         out.push(
           ...(isRetryable(err)
             ? part.map((a) => notStored(a.requestId, err))
-            : await this.answerInHalves(institution, part, signature, err)),
+            : await this.answerInHalves(institution, part, signature, refs, err)),
         );
       }
     }
     return out;
   }
 
+  /**
+   * One statement records the answers of the requests still open among those `refs` knows and writes their
+   * RequestAnswered events, built beforehand from `refs` (no transaction needed: the statement is atomic, and it
+   * changes only requests whose event it was given). What it did not apply (a request
+   * answered before, or by another call meanwhile) is then read to say whether it was the same answer.
+   */
   private async answerTogether(
     institution: string,
     answers: { requestId: string; answer: Answer }[],
     signature: unknown,
+    refs: ReadonlyMap<string, RequestRef>,
   ): Promise<ItemResult[]> {
     const first = new Map<string, { requestId: string; answer: Answer }>();
     for (const a of answers) if (!first.has(a.requestId)) first.set(a.requestId, a);
     const unique = [...first.values()];
-    return withTransaction(this.pool, async (tx) => {
-      const now = this.now();
-      const { rows } = await tx.query<{
-        id: string;
-        notice_id: string;
-        measure: string;
-        outcome: string;
-        reason: string | null;
-        result: unknown;
-      }>(
-        `UPDATE requests r SET status = a.outcome, outcome = a.outcome, reason = a.reason, result = a.result,
+    const results = unique.map((a) =>
+      'result' in a.answer ? (JSON.stringify(a.answer.result) ?? null) : null,
+    );
+    const open = unique.flatMap((a, i) => {
+      const ref = refs.get(a.requestId);
+      return ref && (ref.status === undefined || isOpen(ref.status)) ? [{ a, ref, result: results[i]! }] : [];
+    });
+    const events = conditionalEvents(
+      open.map(({ a, ref, result }) =>
+        this.events.event('progress', ref.noticeId, 'requestAnswered', {
+          requestId: a.requestId,
+          noticeId: ref.noticeId,
+          agency: this.agency,
+          institution,
+          outcome: a.answer.outcome,
+          reason: a.answer.reason ?? '',
+          resultJson: result === null || result === 'null' ? '' : result,
+          measure: ref.measure,
+        }),
+      ),
+      open.map(({ a }) => a.requestId),
+      9,
+    );
+    const { rows } = await this.pool.query<{ id: string }>(
+      `WITH answered AS (
+         UPDATE requests r SET status = a.outcome, outcome = a.outcome, reason = a.reason, result = a.result,
            answered_at = $6, lease_until = NULL, answer_signature = $8
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS a(id, outcome, reason, result)
          WHERE r.id = a.id AND r.institution = $5 AND r.status = ANY($7::text[])
-         RETURNING r.id, r.notice_id, r.measure, r.outcome, r.reason, r.result`,
-        [
-          unique.map((a) => a.requestId),
-          unique.map((a) => a.answer.outcome),
-          unique.map((a) => a.answer.reason ?? null),
-          unique.map((a) => ('result' in a.answer ? JSON.stringify(a.answer.result) : null)),
-          institution,
-          now,
-          OPEN,
-          signature === null ? null : JSON.stringify(signature),
-        ],
-      );
-      await enqueue(
-        tx,
-        rows.map((r) =>
-          this.events.event('progress', r.notice_id, 'requestAnswered', {
-            requestId: r.id,
-            noticeId: r.notice_id,
-            agency: this.agency,
-            institution,
-            outcome: r.outcome,
-            reason: r.reason ?? '',
-            resultJson: r.result === null ? '' : JSON.stringify(r.result),
-            measure: r.measure,
-          }),
-        ),
-      );
-      const changed = new Set(rows.map((r) => r.id));
-      const applied = (a: { requestId: string }) => changed.has(a.requestId) && first.get(a.requestId) === a;
-      const stored = await this.answersOf(
-        tx,
+         RETURNING r.id),
+       announced AS (${events.sql('answered')})
+       SELECT id FROM answered`,
+      [
+        open.map(({ a }) => a.requestId),
+        open.map(({ a }) => a.answer.outcome),
+        open.map(({ a }) => a.answer.reason ?? null),
+        open.map(({ result }) => result),
         institution,
-        answers.filter((a) => !applied(a)).map((a) => a.requestId),
-      );
-      return answers.map((a): ItemResult => {
-        if (applied(a)) return { requestId: a.requestId, ok: true, status: a.answer.outcome };
-        const s = stored.get(a.requestId);
-        if (s === undefined) return { requestId: a.requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
-        if (sameAnswer(s, a.answer)) return { requestId: a.requestId, ok: true, status: s.status };
-        return { requestId: a.requestId, ok: false, code: 'ILLEGAL_TRANSITION' };
-      });
+        this.now(),
+        OPEN,
+        signature === null ? null : JSON.stringify(signature),
+        ...events.params,
+      ],
+    );
+    const changed = new Set(rows.map((r) => r.id));
+    const applied = (a: { requestId: string }) => changed.has(a.requestId) && first.get(a.requestId) === a;
+    const stored = await this.answersOf(
+      this.pool,
+      institution,
+      answers.filter((a) => !applied(a)).map((a) => a.requestId),
+    );
+    return answers.map((a): ItemResult => {
+      if (applied(a)) return { requestId: a.requestId, ok: true, status: a.answer.outcome };
+      const s = stored.get(a.requestId);
+      if (s === undefined) return { requestId: a.requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
+      if (sameAnswer(s, a.answer)) return { requestId: a.requestId, ok: true, status: s.status };
+      return { requestId: a.requestId, ok: false, code: 'ILLEGAL_TRANSITION' };
     });
   }
 

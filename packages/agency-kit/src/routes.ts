@@ -19,7 +19,6 @@ export interface AgencyRouteDeps {
   holdReports: HoldReports;
   /** The result schema for a measure's answer; unknown measures get a generic object. */
   resultSchemaFor: (measure: string) => z.ZodType;
-  measureOf: (institution: string, ids: string[]) => Promise<Map<string, string>>;
   /** Interception checks and reports (absent: not served). */
   interception?: Omit<InterceptionRouteDeps, 'auth' | 'caller'>;
 }
@@ -191,11 +190,14 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
       const institution = who(request);
       const id = request.params.id;
       if (!isUuid(id)) throw new HubError('REQUEST_NOT_FOUND');
-      const measure = (await deps.measureOf(institution, [id])).get(id);
+      const refs = await deps.inbox.refs(institution, [id]);
+      const measure = refs.get(id)?.measure;
       if (!measure) throw new HubError('REQUEST_NOT_FOUND');
       const answer = parse(answerSchemaFor(measure), request.body) as Answer;
       return throwIfFailed(
-        (await deps.inbox.answer(institution, [{ requestId: id, answer }], caller(request).signature))[0]!,
+        (
+          await deps.inbox.answer(institution, [{ requestId: id, answer }], caller(request).signature, refs)
+        )[0]!,
       );
     },
   );
@@ -207,7 +209,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   app.post('/v1/agency/answers', { schema: ROUTE_DOCS.answers }, async (request) => {
     const institution = who(request);
     const body = parseEnvelope(answerBatch, request.body);
-    const measures = await deps.measureOf(
+    const refs = await deps.inbox.refs(
       institution,
       body.answers.map((a) => a.requestId),
     );
@@ -217,7 +219,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     const validAt: number[] = [];
     for (const [i, item] of body.answers.entries()) {
       const { requestId, ...rest } = item;
-      const measure = measures.get(requestId);
+      const measure = refs.get(requestId)?.measure;
       if (!measure) {
         results[i] = { requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
         continue;
@@ -231,7 +233,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
       validAt.push(i);
     }
     const stored =
-      valid.length > 0 ? await deps.inbox.answer(institution, valid, caller(request).signature) : [];
+      valid.length > 0 ? await deps.inbox.answer(institution, valid, caller(request).signature, refs) : [];
     for (const [j, s] of stored.entries()) results[validAt[j]!] = s;
     return { results };
   });

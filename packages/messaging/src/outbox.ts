@@ -55,6 +55,17 @@ export function eventFactory(options: {
  */
 export async function enqueue(tx: Queryable, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
+  await tx.query(
+    `INSERT INTO outbox (topic, key, event_id, event_type, payload)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::bytea[])`,
+    outboxColumns(messages),
+  );
+}
+
+/** The outbox columns of `messages` as five array parameters (topic, key, event id, type, encoded envelope). */
+function outboxColumns(
+  messages: readonly OutboxMessage[],
+): [string[], string[], string[], string[], Buffer[]] {
   const topics: string[] = [];
   const keys: string[] = [];
   const ids: string[] = [];
@@ -67,9 +78,34 @@ export async function enqueue(tx: Queryable, messages: OutboxMessage[]): Promise
     types.push(m.envelope.type);
     payloads.push(encodeEnvelope(m.envelope));
   }
-  await tx.query(
-    `INSERT INTO outbox (topic, key, event_id, event_type, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::bytea[])`,
-    [topics, keys, ids, types, payloads],
-  );
+  return [topics, keys, ids, types, payloads];
+}
+
+/**
+ * Events for a change made by ONE statement, written by that same statement: no BEGIN and COMMIT, three round
+ * trips fewer than `withTransaction` + `enqueue`, the change and its events still atomic (a statement is its
+ * own transaction). Each event is built beforehand for the row it would announce (`subjects[i]`, the row's id as
+ * text) and is written only if the statement changed that row: `sql(changed)` is a data-modifying CTE that
+ * inserts the events of the rows in the CTE `changed` (which must return `id`), in the order given.
+ *
+ *   const events = conditionalEvents(messages, ids, 9);
+ *   `WITH upd AS (UPDATE … RETURNING id), ev AS (${events.sql('upd')}) SELECT id FROM upd`, [...params, ...events.params]
+ */
+export function conditionalEvents(
+  messages: readonly OutboxMessage[],
+  subjects: readonly string[],
+  firstParam: number,
+): { sql: (changed: string) => string; params: unknown[] } {
+  if (messages.length !== subjects.length) throw new Error('conditionalEvents: one subject per message');
+  const $ = (i: number) => `$${firstParam + i}`;
+  return {
+    params: [...outboxColumns(messages), subjects],
+    sql: (changed) =>
+      `INSERT INTO outbox (topic, key, event_id, event_type, payload)
+       SELECT e.topic, e.key, e.event_id, e.event_type, e.payload
+       FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::uuid[], ${$(3)}::text[], ${$(4)}::bytea[], ${$(5)}::text[])
+            WITH ORDINALITY AS e(topic, key, event_id, event_type, payload, subject, ord)
+       WHERE e.subject IN (SELECT id::text FROM ${changed})
+       ORDER BY e.ord`,
+  };
 }

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { noticeToProto } from '@hub/contracts';
 import { canonicalJson, HubError, type NoticeSubmission } from '@hub/domain';
-import { type EventFactory, enqueue, isRefusedData, isRetryable } from '@hub/messaging';
+import { conditionalEvents, type EventFactory, isRefusedData, isRetryable } from '@hub/messaging';
 import type { Sealer } from '@hub/seal';
 import type { Logger } from '@hub/service-kit';
-import { type Pool, withTransaction } from '@hub/store';
+import type { Pool } from '@hub/store';
 
 export interface Accepted {
   id: string;
@@ -115,72 +115,75 @@ export class NoticeWriter {
         hash: createHash('sha256').update(body).digest('hex'),
       };
     });
-    return withTransaction(this.pool, async (tx) => {
-      const inserted = await tx.query<{ id: string }>(
-        `INSERT INTO notices (id, court_code, notice_no, case_no, measure, body, body_hash, warnings, received_at)
+    // Each notice's NoticeIssued is built (and sealed) beforehand; one statement stores the new notices and
+    // writes the events of those it stored (a number already used stores nothing): no transaction needed.
+    const events = conditionalEvents(
+      batch.map((p, i) => {
+        const id = rows[i]!.id;
+        const notice = noticeToProto(p.notice);
+        const seal = this.sealer.seal(p.notice.court.code, notice);
+        return this.events.event(
+          'notices',
+          id,
+          'noticeIssued',
+          { noticeId: id, notice, receivedAt, seal },
+          p.traceparent,
+        );
+      }),
+      rows.map((r) => r.id),
+      10,
+    );
+    const inserted = await this.pool.query<{ id: string }>(
+      `WITH stored AS (
+         INSERT INTO notices (id, court_code, notice_no, case_no, measure, body, body_hash, warnings, received_at)
          SELECT id, court, notice_no, case_no, measure, body, hash, ARRAY(SELECT jsonb_array_elements_text(w)), $9
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::jsonb[])
            AS t(id, court, notice_no, case_no, measure, body, hash, w)
          ON CONFLICT (court_code, notice_no) DO NOTHING
-         RETURNING id`,
+         RETURNING id),
+       announced AS (${events.sql('stored')})
+       SELECT id FROM stored`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.court),
+        rows.map((r) => r.noticeNo),
+        batch.map((p) => p.notice.caseNo),
+        batch.map((p) => p.notice.measure),
+        rows.map((r) => r.body),
+        rows.map((r) => r.hash),
+        batch.map((p) => JSON.stringify(p.warnings)),
+        receivedAt,
+        ...events.params,
+      ],
+    );
+    const fresh = new Set(inserted.rows.map((r) => r.id));
+    // A number stored before keeps its notice for ever (id and content hash never change): read after is exact.
+    const existing = new Map<string, { id: string; hash: string }>();
+    if (fresh.size < rows.length) {
+      const { rows: found } = await this.pool.query<{
+        id: string;
+        court_code: string;
+        notice_no: string;
+        body_hash: string;
+      }>(
+        `SELECT n.id, n.court_code, n.notice_no, n.body_hash FROM notices n
+         JOIN unnest($1::text[], $2::text[]) AS k(court, notice_no)
+           ON n.court_code = k.court AND n.notice_no = k.notice_no`,
         [
-          rows.map((r) => r.id),
-          rows.map((r) => r.court),
-          rows.map((r) => r.noticeNo),
-          batch.map((p) => p.notice.caseNo),
-          batch.map((p) => p.notice.measure),
-          rows.map((r) => r.body),
-          rows.map((r) => r.hash),
-          batch.map((p) => JSON.stringify(p.warnings)),
-          receivedAt,
+          rows.filter((r) => !fresh.has(r.id)).map((r) => r.court),
+          rows.filter((r) => !fresh.has(r.id)).map((r) => r.noticeNo),
         ],
       );
-      const fresh = new Set(inserted.rows.map((r) => r.id));
-      const existing = new Map<string, { id: string; hash: string }>();
-      if (fresh.size < rows.length) {
-        const { rows: found } = await tx.query<{
-          id: string;
-          court_code: string;
-          notice_no: string;
-          body_hash: string;
-        }>(
-          `SELECT n.id, n.court_code, n.notice_no, n.body_hash FROM notices n
-           JOIN unnest($1::text[], $2::text[]) AS k(court, notice_no)
-             ON n.court_code = k.court AND n.notice_no = k.notice_no`,
-          [
-            rows.filter((r) => !fresh.has(r.id)).map((r) => r.court),
-            rows.filter((r) => !fresh.has(r.id)).map((r) => r.noticeNo),
-          ],
-        );
-        for (const f of found)
-          existing.set(`${f.court_code}\u0000${f.notice_no}`, { id: f.id, hash: f.body_hash });
-      }
-      await enqueue(
-        tx,
-        batch
-          .map((p, i) => ({ p, r: rows[i]! }))
-          .filter(({ r }) => fresh.has(r.id))
-          .map(({ p, r }) => {
-            const notice = noticeToProto(p.notice);
-            const seal = this.sealer.seal(p.notice.court.code, notice);
-            return this.events.event(
-              'notices',
-              r.id,
-              'noticeIssued',
-              { noticeId: r.id, notice, receivedAt, seal },
-              p.traceparent,
-            );
-          }),
-      );
-      return rows.map((r) => {
-        if (fresh.has(r.id)) return { id: r.id, duplicate: false };
-        const prior = existing.get(`${r.court}\u0000${r.noticeNo}`);
-        if (!prior) return new HubError('INTERNAL');
-        // Same court and notice number but different content: a second document under a used number.
-        if (prior.hash !== r.hash)
-          return new HubError('NOTICE_CONFLICT', [{ path: 'noticeNo', id: prior.id }]);
-        return { id: prior.id, duplicate: true };
-      });
+      for (const f of found)
+        existing.set(`${f.court_code}\u0000${f.notice_no}`, { id: f.id, hash: f.body_hash });
+    }
+    return rows.map((r) => {
+      if (fresh.has(r.id)) return { id: r.id, duplicate: false };
+      const prior = existing.get(`${r.court}\u0000${r.noticeNo}`);
+      if (!prior) return new HubError('INTERNAL');
+      // Same court and notice number but different content: a second document under a used number.
+      if (prior.hash !== r.hash) return new HubError('NOTICE_CONFLICT', [{ path: 'noticeNo', id: prior.id }]);
+      return { id: prior.id, duplicate: true };
     });
   }
 }
