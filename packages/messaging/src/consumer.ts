@@ -52,6 +52,27 @@ export type Accepts = (event: ConsumedEvent) => boolean;
 /** Applies a batch of not-yet-processed events inside the transaction that records them as processed. */
 export type BatchHandler = (tx: PoolClient, events: ConsumedEvent[]) => Promise<void>;
 
+/**
+ * One consumer group for several topics, one handler per topic (full topic names): each handler gets its own
+ * topic's events of the batch, in order, in the batch's transaction. Low-volume streams of one service share a
+ * group this way: every group fetches and heartbeats on its own, which is most of what an idle hub does.
+ */
+export function byTopic(handlers: ReadonlyMap<string, BatchHandler>): BatchHandler {
+  return async (tx, events) => {
+    const groups = new Map<string, ConsumedEvent[]>();
+    for (const e of events) {
+      const list = groups.get(e.topic);
+      if (list) list.push(e);
+      else groups.set(e.topic, [e]);
+    }
+    for (const [topic, list] of groups) {
+      const handle = handlers.get(topic);
+      if (!handle) throw new Error(`no handler for topic ${topic}`);
+      await handle(tx, list);
+    }
+  };
+}
+
 export interface ConsumerOptions {
   kafka: Kafka;
   pool: Pool;

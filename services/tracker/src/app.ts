@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import type { TopicKey } from '@hub/contracts';
 import type { Clock } from '@hub/domain';
-import { serviceRuntime } from '@hub/messaging';
+import { type BatchHandler, byTopic, serviceRuntime } from '@hub/messaging';
 import {
   bindGrpc,
   createHttpServer,
@@ -62,24 +63,21 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     const { answered } = await project(tx, events, sla, calendar);
     for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
   });
-  // Holds running out and lapsed (freeze-deduct): the console's list, the timeline, the webhook.
+  // Three low-volume streams share one consumer group (each group fetches and heartbeats on its own, the idle
+  // hub's main cost): holds running out and lapsed (freeze-deduct: the console's list, the timeline, the webhook),
+  // what partners blocked on an interception check (issue 12: kept once, on the timeline, counted per day), and
+  // the restrictions in force per subject at its newest version (a case's current listings in the console).
   const url = config.TRACKER_ALERT_WEBHOOK_URL;
+  const now = () => deps.clock.now();
+  const sideHandlers: [TopicKey, BatchHandler][] = [
+    ['holds', holdEventsHandler({ alertsEnabled: url !== undefined, now })],
+    ['interceptions', interceptionEventsHandler({ now })],
+    ['restrictions', restrictionEventsHandler({ now })],
+  ];
   runtime.consume(
-    'holds',
-    ['holds'],
-    holdEventsHandler({ alertsEnabled: url !== undefined, now: () => deps.clock.now() }),
-  );
-  // What partners blocked on an interception check (issue 12): kept once, on the timeline, counted per day.
-  runtime.consume(
-    'interceptions',
-    ['interceptions'],
-    interceptionEventsHandler({ now: () => deps.clock.now() }),
-  );
-  // The restrictions in force, per subject at its newest version: a case's current listings in the console.
-  runtime.consume(
-    'restrictions',
-    ['restrictions'],
-    restrictionEventsHandler({ now: () => deps.clock.now() }),
+    'side-events',
+    sideHandlers.map(([topic]) => topic),
+    byTopic(new Map(sideHandlers.map(([topic, handle]) => [runtime.topic(topic), handle]))),
   );
   // Every message any service dead-lettered, for ops to see: read raw, since many cannot be decoded.
   runtime.consumeRaw('dead-letters', ['deadLetters'], recordDeadLetters);

@@ -151,9 +151,14 @@ async function publishHolds(...messages: OutboxMessage[]) {
       messages: [{ key: m.key, value: encodeEnvelope(m.envelope) }],
     })),
   });
-  await waitForGroupCaughtUp(admin, `${iso.namespace}.tracker.holds`, [topicName('holds', iso.topicPrefix)], {
-    what: 'the tracker to read the hold events',
-  });
+  await waitForGroupCaughtUp(
+    admin,
+    `${iso.namespace}.tracker.side-events`,
+    [topicName('holds', iso.topicPrefix)],
+    {
+      what: 'the tracker to read the hold events',
+    },
+  );
 }
 
 /** A hold whose term ends `days` Beijing days after the hub's now. */

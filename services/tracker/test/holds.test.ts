@@ -77,7 +77,7 @@ async function publish(...messages: OutboxMessage[]) {
     })),
   });
   for (const [group, key] of [
-    ['holds', 'holds'],
+    ['side-events', 'holds'],
     ['lifecycle', 'notices'],
   ] as const)
     await waitForGroupCaughtUp(admin, `${iso.namespace}.tracker.${group}`, [topicName(key, iso.topicPrefix)]);

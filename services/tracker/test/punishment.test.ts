@@ -268,13 +268,13 @@ async function publish(messages: OutboxMessage[]) {
   );
   await waitForGroupCaughtUp(
     admin,
-    `${iso.namespace}.tracker.interceptions`,
+    `${iso.namespace}.tracker.side-events`,
     [topicName('interceptions', iso.topicPrefix)],
     { what: 'the tracker to read the interception reports' },
   );
   await waitForGroupCaughtUp(
     admin,
-    `${iso.namespace}.tracker.restrictions`,
+    `${iso.namespace}.tracker.side-events`,
     [topicName('restrictions', iso.topicPrefix)],
     { what: 'the tracker to read the restrictions' },
   );
