@@ -23,18 +23,19 @@ afterAll(async () => {
 });
 
 const noticeOf = (id: string) => `00000000-0000-4000-8000-${id.padStart(12, '0')}`;
+// RequestDelivered: a small event; the key is its notice.
 const announce = (ids: string[]) =>
-  ids.map((id) =>
-    events.event('notices', noticeOf(id), 'noticeCompleted', {
-      noticeId: noticeOf(id),
-      requests: 1,
-      done: 1,
-      partial: 0,
-      cannotAssist: 0,
-      refused: 0,
-      failed: 0,
-    }),
-  );
+  ids.map((id) => {
+    const noticeId = noticeOf(id);
+    const delivered = {
+      requestId: noticeId,
+      noticeId,
+      agency: 'bank',
+      institution: 'ICBC',
+      measure: 'query',
+    };
+    return events.event('progress', noticeId, 'requestDelivered', delivered);
+  });
 
 async function outbox(): Promise<{ key: string; eventId: string }[]> {
   const { rows } = await pool.query<{ key: string; payload: Buffer }>(
