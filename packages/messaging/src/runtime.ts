@@ -152,6 +152,8 @@ export class MessagingRuntime {
 /** The common variables (service-kit `commonEnv`) a runtime is built from. */
 export interface RuntimeConfig {
   DATABASE_URL: string;
+  /** Connections the service's pool may open (service-kit `commonEnv`; 10 when absent). */
+  HUB_PG_POOL_SIZE?: number;
   KAFKA_BROKERS: string[];
   HUB_TOPIC_PREFIX: string;
   HUB_NAMESPACE: string;
@@ -170,6 +172,7 @@ export function serviceRuntime(
     kafkaBrokers: config.KAFKA_BROKERS,
     topicPrefix: config.HUB_TOPIC_PREFIX,
     namespace: config.HUB_NAMESPACE,
+    ...(config.HUB_PG_POOL_SIZE === undefined ? {} : { poolSize: config.HUB_PG_POOL_SIZE }),
     ...deps,
   });
 }

@@ -83,6 +83,11 @@ const institutions = z
 export const commonEnv = {
   DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/test'),
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  /**
+   * Connections each service's PostgreSQL pool may open (default 10). The one-process hub runs about ten pools,
+   * so with PostgreSQL's default of 100 connections a smaller size leaves room for other clients; tests set 5.
+   */
+  HUB_PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: env.brokers(),
   /** Prefix for topic names (tests isolate themselves with it). */
   HUB_TOPIC_PREFIX: z.string().default(''),
