@@ -85,7 +85,7 @@ export const commonEnv = {
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
   /**
    * Connections each service's PostgreSQL pool may open (default 10). The one-process hub runs about ten pools,
-   * so with PostgreSQL's default of 100 connections a smaller size leaves room for other clients; tests set 5.
+   * so with PostgreSQL's default of 100 connections a smaller size leaves room for other clients; tests set 4.
    */
   HUB_PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: env.brokers(),

@@ -16,7 +16,7 @@ export function hubEnv(iso: Isolation, extra: Record<string, string> = {}): Reco
     HUB_TOPIC_PREFIX: iso.topicPrefix,
     LOG_LEVEL: 'warn',
     // Three test files may run a whole hub each at once: ten pools of 10 came within one of PostgreSQL's 100.
-    HUB_PG_POOL_SIZE: '5',
+    HUB_PG_POOL_SIZE: '4',
     ...ANY_FREE_PORTS,
     SIM_POLL_MS: '50',
     ...extra,
