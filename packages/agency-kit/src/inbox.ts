@@ -70,6 +70,12 @@ class RefCache {
   }
 }
 
+/**
+ * A request id as the database writes it (lower case): partners may send a UUID in upper case, which the
+ * database matches but a lookup by the text sent would not. Results still echo the id as sent.
+ */
+export const requestKey = (id: string) => id.toLowerCase();
+
 /** Times a lease looks again when other workers took every request it found free (see `lease`). */
 const LEASE_ATTEMPTS = 3;
 
@@ -203,13 +209,13 @@ export class Inbox {
   }
 
   /**
-   * Notice and measure of the requests of `institution` among `ids` (ids not its own, or unknown, are absent):
-   * from the cache where it has them (no status then), else read with their status.
+   * Notice and measure of the requests of `institution` among `ids`, by `requestKey` (ids not its own, or
+   * unknown, are absent): from the cache where it has them (no status then), else read with their status.
    */
   async refs(institution: string, ids: readonly string[]): Promise<Map<string, RequestRef>> {
     const out = new Map<string, RequestRef>();
     const missing: string[] = [];
-    for (const id of ids) {
+    for (const id of ids.map(requestKey)) {
       if (out.has(id)) continue;
       const hit = this.cache.get(institution, id);
       if (hit) out.set(id, hit);
@@ -309,8 +315,9 @@ export class Inbox {
     const moved = acking.map(([id]) => id).filter((id) => !changed.has(id));
     const now = await this.statuses(this.pool, institution, moved);
     return ids.map((id): ItemResult => {
-      if (changed.has(id)) return { requestId: id, ok: true, status: 'acknowledged' };
-      const status = now.get(id) ?? before.get(id)?.status;
+      const key = requestKey(id);
+      if (changed.has(key)) return { requestId: id, ok: true, status: 'acknowledged' };
+      const status = now.get(key) ?? before.get(key)?.status;
       if (status === undefined) return { requestId: id, ok: false, code: 'REQUEST_NOT_FOUND' };
       if (status === 'acknowledged') return { requestId: id, ok: true, status };
       return { requestId: id, ok: false, code: 'ILLEGAL_TRANSITION' };
@@ -381,19 +388,19 @@ export class Inbox {
     refs: ReadonlyMap<string, RequestRef>,
   ): Promise<ItemResult[]> {
     const first = new Map<string, { requestId: string; answer: Answer }>();
-    for (const a of answers) if (!first.has(a.requestId)) first.set(a.requestId, a);
+    for (const a of answers) if (!first.has(requestKey(a.requestId))) first.set(requestKey(a.requestId), a);
     const unique = [...first.values()];
     const results = unique.map((a) =>
       'result' in a.answer ? (JSON.stringify(a.answer.result) ?? null) : null,
     );
     const open = unique.flatMap((a, i) => {
-      const ref = refs.get(a.requestId);
+      const ref = refs.get(requestKey(a.requestId));
       return ref && (ref.status === undefined || isOpen(ref.status)) ? [{ a, ref, result: results[i]! }] : [];
     });
     const events = conditionalEvents(
       open.map(({ a, ref, result }) =>
         this.events.event('progress', ref.noticeId, 'requestAnswered', {
-          requestId: a.requestId,
+          requestId: requestKey(a.requestId),
           noticeId: ref.noticeId,
           agency: this.agency,
           institution,
@@ -403,7 +410,7 @@ export class Inbox {
           measure: ref.measure,
         }),
       ),
-      open.map(({ a }) => a.requestId),
+      open.map(({ a }) => requestKey(a.requestId)),
       9,
     );
     const { rows } = await this.pool.query<{ id: string }>(
@@ -416,7 +423,7 @@ export class Inbox {
        announced AS (${events.sql('answered')})
        SELECT id FROM answered`,
       [
-        open.map(({ a }) => a.requestId),
+        open.map(({ a }) => requestKey(a.requestId)),
         open.map(({ a }) => a.answer.outcome),
         open.map(({ a }) => a.answer.reason ?? null),
         open.map(({ result }) => result),
@@ -428,7 +435,8 @@ export class Inbox {
       ],
     );
     const changed = new Set(rows.map((r) => r.id));
-    const applied = (a: { requestId: string }) => changed.has(a.requestId) && first.get(a.requestId) === a;
+    const applied = (a: { requestId: string }) =>
+      changed.has(requestKey(a.requestId)) && first.get(requestKey(a.requestId)) === a;
     const stored = await this.answersOf(
       this.pool,
       institution,
@@ -436,7 +444,7 @@ export class Inbox {
     );
     return answers.map((a): ItemResult => {
       if (applied(a)) return { requestId: a.requestId, ok: true, status: a.answer.outcome };
-      const s = stored.get(a.requestId);
+      const s = stored.get(requestKey(a.requestId));
       if (s === undefined) return { requestId: a.requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
       if (sameAnswer(s, a.answer)) return { requestId: a.requestId, ok: true, status: s.status };
       return { requestId: a.requestId, ok: false, code: 'ILLEGAL_TRANSITION' };

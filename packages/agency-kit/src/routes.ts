@@ -5,7 +5,7 @@ import { type Answer, answerSchema } from './answers.js';
 import type { AgencyAuth, VerifiedCaller } from './auth.js';
 import { type HoldChangeReport, holdChangeBatchSchema, holdChangeSchema } from './hold-changes.js';
 import type { HoldReports, ReportResult } from './hold-reports.js';
-import { type Inbox, throwIfFailed } from './inbox.js';
+import { type Inbox, requestKey, throwIfFailed } from './inbox.js';
 import { type InterceptionRouteDeps, registerInterceptionRoutes } from './interception-routes.js';
 import { type LeaseWaiters, leaseWaiting } from './long-poll.js';
 import { ROUTE_DOCS } from './openapi.js';
@@ -191,7 +191,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
       const id = request.params.id;
       if (!isUuid(id)) throw new HubError('REQUEST_NOT_FOUND');
       const refs = await deps.inbox.refs(institution, [id]);
-      const measure = refs.get(id)?.measure;
+      const measure = refs.get(requestKey(id))?.measure;
       if (!measure) throw new HubError('REQUEST_NOT_FOUND');
       const answer = parse(answerSchemaFor(measure), request.body) as Answer;
       return throwIfFailed(
@@ -219,7 +219,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     const validAt: number[] = [];
     for (const [i, item] of body.answers.entries()) {
       const { requestId, ...rest } = item;
-      const measure = refs.get(requestId)?.measure;
+      const measure = refs.get(requestKey(requestId))?.measure;
       if (!measure) {
         results[i] = { requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
         continue;

@@ -432,5 +432,26 @@ describe.concurrent.each(KINDS.map((k) => [k.agency, k] as const))('%s adapter',
       expect(value).toMatchObject({ noticeId: s.noticeId, agency, institution, outcome: 'done' });
       expect(JSON.parse(value.resultJson)).toEqual(example('query'));
     });
+
+    it('takes a request id in upper case as the same request: acknowledged, answered, announced once each', async ({
+      expect,
+    }) => {
+      const [institution] = institutions;
+      const [s] = await dispatch(agency, [institution], 'query');
+      const upper = s.id.toUpperCase();
+      const acks = await api.post('/v1/agency/acks', institution, { requestIds: [upper, s.id] });
+      expect(acks.json().results).toEqual([
+        { requestId: upper, ok: true, status: 'acknowledged' },
+        { requestId: s.id, ok: true, status: 'acknowledged' },
+      ]);
+      const answers = await api.post('/v1/agency/answers', institution, {
+        answers: [{ requestId: upper, ...done(example('query')) }],
+      });
+      expect(answers.json().results).toEqual([{ requestId: upper, ok: true, status: 'done' }]);
+      expect(await api.statusOf(s.id)).toBe('done');
+      await waitFor(() => progressOf(s.id, 'RequestAnswered').length > 0, { what: 'RequestAnswered' });
+      expect(progressOf(s.id, 'RequestAcknowledged')).toHaveLength(1);
+      expect(progressOf(s.id, 'RequestAnswered')).toHaveLength(1);
+    });
   });
 });
