@@ -115,7 +115,8 @@ export class MessagingRuntime {
     );
   }
 
-  async start(): Promise<void> {
+  /** The service's schema brought up to date (package migrations first), nothing started. */
+  async migrate(): Promise<void> {
     for (const m of this.options.packageMigrations ?? []) {
       const ran = await migrate({
         url: this.options.databaseUrl,
@@ -131,6 +132,10 @@ export class MessagingRuntime {
       dirs: [MESSAGING_MIGRATIONS_DIR, this.options.migrationsDir],
     });
     if (ran.length > 0) this.options.logger.info({ migrations: ran }, 'migrated');
+  }
+
+  async start(): Promise<void> {
+    await this.migrate();
     await ensureTopics(this.kafka, allTopics(this.options.topicPrefix));
     await this.relay.start();
     for (const c of this.consumers) await c.start();

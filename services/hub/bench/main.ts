@@ -9,12 +9,14 @@
  *   npm run bench -- --workload freeze-plan [--cases 200] [--mode separate]
  *   npm run bench -- --workload interception [--subjects 100000] [--rates 1000,2500,5000,7500,10000]
  *                    [--seconds 10] [--connections 64] [--batch-connections 4]
+ *   npm run bench -- --data 10000000 [--data-runs 7] [--data-refill]
  *
  * `inquiry` is the open-loop benchmark (open-loop.ts: baselines, idle CPU, rising rates until the backlog
  * grows, latency by stage at 70 % of the sustained rate; JSON and an SVG plot in bench-results/); the hub runs
  * in its own process(es). `inquiry-burst` files everything at once (closed loop: throughput only).
  * The interception workload needs no hub: one bank adapter over a filled Redis projection, driven by a
- * separate load process (interception.ts).
+ * separate load process (interception.ts). `--data N` fills the tracker's read model to N requests and times
+ * every ops read over it (read-model.ts); it runs alone.
  */
 import { parseArgs } from 'node:util';
 import { runFreezePlans } from './freeze-plans.js';
@@ -22,6 +24,7 @@ import { type Figures, printFigures, startBenchHub } from './harness.js';
 import { benchIdNumber, runInquiries } from './inquiries.js';
 import { runInterceptionBench } from './interception.js';
 import { runOpenLoop } from './open-loop.js';
+import { runReadModelBench } from './read-model.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,8 +54,21 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     'batch-connections': { type: 'string', default: '4' },
+    /** The tracker's read model filled to this many requests, then every ops read timed (read-model.ts). */
+    data: { type: 'string' },
+    'data-runs': { type: 'string', default: '7' },
+    'data-refill': { type: 'boolean', default: false },
   },
 });
+if (values.data !== undefined) {
+  await runReadModelBench({
+    requests: Number(values.data),
+    runs: Number(values['data-runs']),
+    refill: values['data-refill'] === true,
+    outDir: 'bench-results',
+  });
+  process.exit(0);
+}
 const workloads = String(values.workload).split(',');
 const notices = Number(values.notices);
 const concurrency = Number(values.concurrency);

@@ -4,6 +4,8 @@ import {
   type AgencyKind,
   DEFAULT_SLA,
   deadlinesFor,
+  isMeasure,
+  isMoneyMeasure,
   isRequestStatus,
   type Measure,
   maskIdNumber,
@@ -16,6 +18,7 @@ import {
 } from '@hub/domain';
 import type { ConsumedEvent } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
+import { amountOfAnswer } from './reports/answer-amounts.js';
 import { armDeadlines, disarmDeadlines } from './sla/sla-timers.js';
 import { closedSql, openSql, ranksAboveSql, TERMINAL_RANK } from './sql/request-status.js';
 
@@ -137,6 +140,7 @@ export async function project(
     armed.filter((r) => r.open && !ended.has(r.id)),
   );
   await upsertChanges(tx, [...changes.values()]);
+  await readAnswerAmounts(tx, [...new Set([...dispatched.map((d) => d.requestId), ...changes.keys()])]);
   const answered =
     terminal.length === 0
       ? []
@@ -365,5 +369,43 @@ async function upsertChanges(tx: Queryable, rows: StatusChange[]) {
       rows.map((r) => r.reason || null),
       rows.map((r) => r.resultJson || null),
     ],
+  );
+}
+
+/**
+ * The amount each money answer among `ids` moved, read once here (in JS, as the yearly statistics read it) and kept
+ * on the row for the rollups (migration 1013): `answer_read` true with `answer_fen` null when it does not parse.
+ * Other measures' rows keep null. Written only where it changed, so a repeated event rewrites nothing.
+ */
+async function readAnswerAmounts(tx: Queryable, ids: string[]) {
+  if (ids.length === 0) return;
+  const { rows } = await tx.query<{
+    id: string;
+    agency: string;
+    measure: string | null;
+    result_json: string | null;
+    answer_read: boolean | null;
+    answer_fen: string | null;
+  }>(
+    `SELECT id, agency, measure, result_json, answer_read, answer_fen::text FROM requests
+     WHERE id = ANY($1::uuid[]) AND (answer_read IS NOT NULL OR measure IN ('freeze', 'renew-freeze', 'deduct'))`,
+    [ids],
+  );
+  const changed: { id: string; read: boolean | null; fen: number | null }[] = [];
+  for (const r of rows) {
+    const money = r.measure !== null && isMeasure(r.measure) && isMoneyMeasure(r.measure);
+    const fen = money
+      ? (amountOfAnswer({ agency: r.agency, measure: r.measure!, resultJson: r.result_json }) ?? null)
+      : null;
+    const read = money ? true : null;
+    const had = r.answer_fen === null ? null : Number(r.answer_fen);
+    if (read !== r.answer_read || fen !== had) changed.push({ id: r.id, read, fen });
+  }
+  if (changed.length === 0) return;
+  changed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await tx.query(
+    `UPDATE requests r SET answer_read = c.read, answer_fen = c.fen
+     FROM unnest($1::uuid[], $2::boolean[], $3::bigint[]) AS c(id, read, fen) WHERE r.id = c.id`,
+    [changed.map((c) => c.id), changed.map((c) => c.read), changed.map((c) => c.fen)],
   );
 }

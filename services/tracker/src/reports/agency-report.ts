@@ -1,14 +1,17 @@
 /**
  * 协助执行单位通报 — the periodic agency report (DESIGN §2 ops staff, §4 non-cooperation as evidence): for
  * the requests dispatched in a period, how each agency kind and institution received, acknowledged and
- * answered them against their SLA. One statement; GROUPING SETS give institution rows, agency-kind
- * subtotals and the total, each with its own percentiles (a median of medians would be wrong).
+ * answered them against their SLA. GROUPING SETS over the daily rollup give institution rows, agency-kind
+ * subtotals and the total; each level's percentiles are its own, exact (a median of medians would be wrong):
+ * percentiles.ts reads them from the few answers around each rank.
  */
 import { PUNISHMENT_MEASURES, RENEWAL_OF } from '@hub/domain';
 import type { Queryable } from '@hub/store';
-import { breachedSql, closedSql, openSql } from '../sql/request-status.js';
+import { TERMINAL_RANK } from '../sql/request-status.js';
 import { type ReportInterceptions, reportInterceptions } from './interception-counts.js';
-import { instantRange, type Period } from './period.js';
+import { exactPercentiles, type HistRow } from './percentiles.js';
+import { addDays, instantRange, type Period } from './period.js';
+import { dayRange, dayRangeArgs, histRangeSql } from './rollups.js';
 
 export interface AgencyFigures {
   /** Requests dispatched to the agency in the period (收到). */
@@ -78,8 +81,6 @@ interface FiguresRow {
   acknowledged_on_time: number;
   answered: number;
   answered_on_time: number;
-  median_answer_seconds: number | null;
-  p95_answer_seconds: number | null;
   refused: number;
   cannot_assist: number;
   breached: number;
@@ -87,45 +88,48 @@ interface FiguresRow {
   renewals: number;
 }
 
-// `outcome IS NOT NULL` means the agency answered; a hub-side delivery failure ('failed') is terminal but
-// is no answer. The breach test is the notice view's (notice-view.ts isBreached) plus the detector's stamp.
+// Over the daily rollup (migration 1013): everything that does not depend on the clock. `breached` there is what
+// stays breached whatever the time (stamped by the detector, or answered late); open requests past their deadline
+// and not stamped yet are added from the live query below.
 const SQL = `
 SELECT GROUPING(agency, institution)::int AS level, agency, institution,
-  count(*)::int AS received,
-  count(*) FILTER (WHERE COALESCE(acknowledged_at, CASE WHEN outcome IS NOT NULL THEN answered_at END)
-                         <= ack_due_at)::int AS acknowledged_on_time,
-  count(*) FILTER (WHERE answered)::int AS answered,
-  count(*) FILTER (WHERE answered AND answered_at <= due_at)::int AS answered_on_time,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY answer_seconds) FILTER (WHERE answered) AS median_answer_seconds,
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY answer_seconds) FILTER (WHERE answered) AS p95_answer_seconds,
-  count(*) FILTER (WHERE status = 'refused')::int AS refused,
-  count(*) FILTER (WHERE status = 'cannot-assist')::int AS cannot_assist,
-  count(*) FILTER (WHERE breached_at IS NOT NULL OR ${breachedSql('', '$3')})::int AS breached,
-  count(*) FILTER (WHERE ${openSql('')})::int AS open,
-  count(*) FILTER (WHERE measure = ANY($4::text[]))::int AS renewals
-FROM (
-  SELECT r.*, (${closedSql('r')} AND r.outcome IS NOT NULL AND r.answered_at IS NOT NULL) AS answered,
-         extract(epoch FROM r.answered_at - r.dispatched_at)::float8 AS answer_seconds
-  FROM requests r
-  WHERE r.dispatched_at >= $1 AND r.dispatched_at < $2
-) AS r
+  sum(received)::int AS received, sum(ack_on_time)::int AS acknowledged_on_time, sum(answered)::int AS answered,
+  sum(answered_on_time)::int AS answered_on_time, sum(refused)::int AS refused,
+  sum(cannot_assist)::int AS cannot_assist, sum(breached)::int AS breached, sum(open)::int AS open,
+  COALESCE(sum(received) FILTER (WHERE measure = ANY($3::text[])), 0)::int AS renewals
+FROM rollup_requests_daily
+WHERE day >= $1::date AND day <= $2::date
 GROUP BY GROUPING SETS ((agency, institution), (agency), ())
+HAVING sum(received) > 0
 ORDER BY level, agency COLLATE "C", institution COLLATE "C"`;
 
 const PUNISHMENT_SQL = `
 SELECT GROUPING(agency, institution)::int AS level, agency, institution,
-  count(*)::int AS received,
-  count(*) FILTER (WHERE answered AND answered_at <= due_at)::int AS confirmed_on_time,
-  count(*) FILTER (WHERE answered AND answered_at > due_at)::int AS confirmed_late,
-  count(*) FILTER (WHERE ${openSql('')} AND due_at < $3)::int AS missing,
-  count(*) FILTER (WHERE ${openSql('')} AND (due_at IS NULL OR due_at >= $3))::int AS not_yet_due
-FROM (
-  SELECT r.*, (${closedSql('r')} AND r.outcome IS NOT NULL AND r.answered_at IS NOT NULL) AS answered
-  FROM requests r
-  WHERE r.dispatched_at >= $1 AND r.dispatched_at < $2 AND r.measure = ANY($4::text[])
-) AS r
+  sum(received)::int AS received, sum(answered_on_time)::int AS confirmed_on_time,
+  sum(answered_late)::int AS confirmed_late, sum(open)::int AS open
+FROM rollup_requests_daily
+WHERE day >= $1::date AND day <= $2::date AND measure = ANY($3::text[])
 GROUP BY GROUPING SETS ((agency, institution), (agency), ())
+HAVING sum(received) > 0
 ORDER BY level, agency COLLATE "C", institution COLLATE "C"`;
+
+// What depends on the clock, from the open requests alone (partial index requests_open_dispatched): open past the
+// deadline and not yet stamped by the detector (breached), and open punishment requests past it (missing).
+const LIVE_SQL = `
+SELECT agency, institution,
+  count(*) FILTER (WHERE breached_at IS NULL AND due_at < $3)::int AS breached,
+  count(*) FILTER (WHERE measure = ANY($4::text[]) AND due_at < $3)::int AS missing
+FROM requests
+WHERE status_rank < ${TERMINAL_RANK} AND dispatched_at >= $1 AND dispatched_at < $2
+GROUP BY agency, institution`;
+
+// Answer times of the period's answered requests, by dispatch day ('d').
+const HIST_SQL = `
+SELECT agency, institution, bucket, sum(count)::int AS count, sum(seconds)::float8 AS seconds
+FROM rollup_answer_hist
+WHERE basis = 'd' AND ${histRangeSql(1)}
+GROUP BY agency, institution, bucket
+HAVING sum(count) > 0`;
 
 interface PunishmentRow {
   level: number;
@@ -134,15 +138,20 @@ interface PunishmentRow {
   received: number;
   confirmed_on_time: number;
   confirmed_late: number;
-  missing: number;
-  not_yet_due: number;
+  open: number;
 }
 
-/** Three statements: run it in one snapshot (routes.ts) so the sections agree with each other. */
+/** Several statements: run it in one snapshot (routes.ts) so the sections agree with each other. */
 export async function readAgencyReport(db: Queryable, period: Period, now: Date): Promise<AgencyReport> {
   const { start, end } = instantRange(period);
-  const { rows } = await db.query<FiguresRow>(SQL, [start, end, now, Object.keys(RENEWAL_OF)]);
-  const punishment = await db.query<PunishmentRow>(PUNISHMENT_SQL, [start, end, now, PUNISHMENT_MEASURES]);
+  const days = [period.from, period.to];
+  const { rows } = await db.query<FiguresRow>(SQL, [...days, Object.keys(RENEWAL_OF)]);
+  const punishment = await db.query<PunishmentRow>(PUNISHMENT_SQL, [...days, PUNISHMENT_MEASURES]);
+  const live = await db.query<{ agency: string; institution: string; breached: number; missing: number }>(
+    LIVE_SQL,
+    [start, end, now, PUNISHMENT_MEASURES],
+  );
+  const hist = await db.query<HistRow>(HIST_SQL, dayRangeArgs(dayRange(period.from, addDays(period.to, 1))));
   const report: AgencyReport = {
     period,
     generatedAt: now.toISOString(),
@@ -152,13 +161,30 @@ export async function readAgencyReport(db: Queryable, period: Period, now: Date)
     punishmentConfirmations: { rows: [], agencies: [], totals: emptyConfirmations() },
     interceptions: await reportInterceptions(db, period),
   };
+  // Live counts and histograms at each level: institution ("a\u0000i"), agency ("a"), total ("").
+  const liveAt = new Map<string, { breached: number; missing: number }>();
+  const histAt = new Map<string, HistRow[]>();
+  const keysOf = (agency: string, institution: string) => [`${agency}\u0000${institution}`, agency, ''];
+  for (const r of live.rows) {
+    for (const key of keysOf(r.agency, r.institution)) {
+      const had = liveAt.get(key) ?? { breached: 0, missing: 0 };
+      liveAt.set(key, { breached: had.breached + r.breached, missing: had.missing + r.missing });
+    }
+  }
+  for (const h of hist.rows) {
+    for (const key of keysOf(h.agency, h.institution)) histAt.set(key, [...(histAt.get(key) ?? []), h]);
+  }
+  const percentiles = await exactPercentiles(db, { basis: 'd', start, end }, histAt, [0.5, 0.95]);
+  const keyOf = (r: { level: number; agency: string | null; institution: string | null }) =>
+    r.level === 0 ? `${r.agency}\u0000${r.institution}` : r.level === 1 ? r.agency! : '';
   for (const row of punishment.rows) {
+    const missing = liveAt.get(keyOf(row))?.missing ?? 0;
     const c: PunishmentConfirmations = {
       received: row.received,
       confirmedOnTime: row.confirmed_on_time,
       confirmedLate: row.confirmed_late,
-      missing: row.missing,
-      notYetDue: row.not_yet_due,
+      missing,
+      notYetDue: row.open - missing,
     };
     const p = report.punishmentConfirmations;
     if (row.level === 0) p.rows.push({ agency: row.agency!, institution: row.institution!, ...c });
@@ -166,7 +192,13 @@ export async function readAgencyReport(db: Queryable, period: Period, now: Date)
     else p.totals = c;
   }
   for (const row of rows) {
-    const figures = toFigures(row);
+    const key = keyOf(row);
+    const [median, p95] = percentiles.get(key) ?? [null, null];
+    const figures = toFigures(
+      { ...row, breached: row.breached + (liveAt.get(key)?.breached ?? 0) },
+      seconds(median ?? null),
+      seconds(p95 ?? null),
+    );
     // GROUPING bits: 2 = agency rolled up, 1 = institution rolled up.
     if (row.level === 0) report.rows.push({ agency: row.agency!, institution: row.institution!, ...figures });
     else if (row.level === 1) report.agencies.push({ agency: row.agency!, ...figures });
@@ -175,14 +207,14 @@ export async function readAgencyReport(db: Queryable, period: Period, now: Date)
   return report;
 }
 
-function toFigures(r: FiguresRow): AgencyFigures {
+function toFigures(r: FiguresRow, median: number | null, p95: number | null): AgencyFigures {
   return {
     received: r.received,
     acknowledgedOnTime: r.acknowledged_on_time,
     answered: r.answered,
     answeredOnTime: r.answered_on_time,
-    medianAnswerSeconds: seconds(r.median_answer_seconds),
-    p95AnswerSeconds: seconds(r.p95_answer_seconds),
+    medianAnswerSeconds: median,
+    p95AnswerSeconds: p95,
     refused: r.refused,
     cannotAssist: r.cannot_assist,
     breached: r.breached,

@@ -47,3 +47,23 @@ export function sumAnswerAmounts(answers: Iterable<AnsweredAmount>): MoneyTotals
   }
   return totals;
 }
+
+/**
+ * Adds the amounts the read model's rollup keeps per money measure (the projection reads each answer once, as
+ * `amountOfAnswer` does, when it stores it: migration 1013) to `totals`.
+ */
+export function addMoneyRollup(
+  totals: MoneyTotals,
+  rows: readonly { measure: string; fen: string | null; unreadable: number }[],
+): MoneyTotals {
+  const out = { ...totals };
+  for (const r of rows) {
+    const fen = Number(r.fen ?? '0');
+    if (r.measure === 'deduct') out.deductedFen = addFen(out.deductedFen, fen);
+    else if (r.measure === 'freeze') out.frozenFen = addFen(out.frozenFen, fen);
+    else if (r.measure === 'renew-freeze') out.renewedFen = addFen(out.renewedFen, fen);
+    else continue;
+    out.unreadableAnswers += r.unreadable;
+  }
+  return out;
+}

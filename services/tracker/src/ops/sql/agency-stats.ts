@@ -1,5 +1,6 @@
 import type { Queryable } from '@hub/store';
-import { openSql } from '../../sql/request-status.js';
+import { exactPercentiles, type HistRow } from '../../reports/percentiles.js';
+import { dayRange, dayRangeArgs, histRangeSql, nextShanghaiMidnight } from '../../reports/rollups.js';
 import { LATE } from './request-summary.js';
 
 export interface AgencyStats {
@@ -18,25 +19,69 @@ export interface AgencyStats {
   late: number;
 }
 
-/** Per agency and institution, in one pass over the read model: the backlog now and answers since `since`. */
+// The window [since, ∞) is the answers from `since` to the next Shanghai midnight, read live ($1, $2: partial index
+// requests_answered_at), then whole days from the rollups of migration 1013 ($3 on). The backlog is as of now.
+const COUNTS_SQL = `
+SELECT COALESCE(b.agency, w.agency) AS agency, COALESCE(b.institution, w.institution) AS institution,
+       COALESCE(b.open, 0)::int AS "backlog", COALESCE(b.open_breached, 0)::int AS "openBreaches",
+       COALESCE(w.answered, 0)::int AS "answered", COALESCE(w.refusals, 0)::int AS "refusals",
+       COALESCE(w.late, 0)::int AS "late"
+FROM (SELECT agency, institution, open, open_breached FROM rollup_backlog WHERE open > 0) b
+FULL JOIN (
+  SELECT agency, institution, sum(answered) AS answered, sum(refusals) AS refusals, sum(late) AS late
+  FROM (
+    SELECT agency, institution, count(*) AS answered, count(*) FILTER (WHERE outcome = 'refused') AS refusals,
+           count(*) FILTER (WHERE ${LATE}) AS late
+    FROM requests r WHERE outcome IS NOT NULL AND answered_at >= $1 AND answered_at < $2
+    GROUP BY agency, institution
+    UNION ALL
+    SELECT agency, institution, answered, refusals, late FROM rollup_answers_daily WHERE day >= $3::date
+  ) x
+  GROUP BY agency, institution HAVING sum(answered) > 0
+) w ON w.agency = b.agency AND w.institution = b.institution
+ORDER BY 1, 2`;
+
+const HIST_SQL = `
+SELECT agency, institution, bucket, sum(count)::int AS count, sum(seconds)::float8 AS seconds
+FROM (
+  SELECT agency, institution, tracker_answer_bucket(s) AS bucket, count(*) AS count, sum(s) AS seconds
+  FROM (SELECT agency, institution, extract(epoch FROM answered_at - dispatched_at) AS s FROM requests
+        WHERE outcome IS NOT NULL AND answered_at >= $1 AND answered_at < $2) live
+  WHERE s IS NOT NULL
+  GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT agency, institution, bucket, count, seconds FROM rollup_answer_hist
+  WHERE basis = 'a' AND ${histRangeSql(3)}
+) x
+GROUP BY agency, institution, bucket
+HAVING sum(count) > 0`;
+
+/** Per agency and institution: the backlog now and answers since `since`. */
 export async function agencyStats(db: Queryable, since: Date): Promise<AgencyStats[]> {
-  const { rows } = await db.query<AgencyStats>(
-    `SELECT agency, institution,
-            count(*) FILTER (WHERE ${openSql('')})::int AS "backlog",
-            count(*) FILTER (WHERE ${openSql('')} AND breached_at IS NOT NULL)::int AS "openBreaches",
-            count(*) FILTER (WHERE answered)::int AS "answered",
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE answered) AS "p50Seconds",
-            percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE answered) AS "p95Seconds",
-            count(*) FILTER (WHERE answered AND outcome = 'refused')::int AS "refusals",
-            count(*) FILTER (WHERE answered AND ${LATE})::int AS "late"
-     FROM (SELECT *,
-                  outcome IS NOT NULL AND answered_at >= $1 AS answered,
-                  extract(epoch FROM answered_at - dispatched_at)::float8 AS seconds
-           FROM requests) r
-     WHERE ${openSql('')} OR answered
-     GROUP BY agency, institution
-     ORDER BY agency, institution`,
-    [since],
+  const midnight = nextShanghaiMidnight(since);
+  const { rows } = await db.query<Omit<AgencyStats, 'p50Seconds' | 'p95Seconds'>>(COUNTS_SQL, [
+    since,
+    midnight.at,
+    midnight.day,
+  ]);
+  const hist = await db.query<HistRow>(HIST_SQL, [
+    since,
+    midnight.at,
+    ...dayRangeArgs(dayRange(midnight.day, null)),
+  ]);
+  const groups = new Map<string, HistRow[]>();
+  for (const h of hist.rows) {
+    const key = `${h.agency}\u0000${h.institution}`;
+    groups.set(key, [...(groups.get(key) ?? []), h]);
+  }
+  const percentiles = await exactPercentiles(
+    db,
+    { basis: 'a', start: since, end: null },
+    groups,
+    [0.5, 0.95],
   );
-  return rows;
+  return rows.map((r) => {
+    const [p50, p95] = percentiles.get(`${r.agency}\u0000${r.institution}`) ?? [];
+    return { ...r, p50Seconds: p50 ?? null, p95Seconds: p95 ?? null };
+  });
 }

@@ -45,9 +45,14 @@ export async function searchNotices(
             EXISTS (SELECT 1 FROM requests r WHERE r.notice_id = n.id AND ${breachedSql('r', '$4')}
                    ) AS "breached"
      FROM notices n
-     WHERE $1::text = ''
-        OR n.case_no ILIKE $2 OR n.notice_no ILIKE $2 OR n.debtor_masked ILIKE $2
-        OR n.subject_key = ANY($3::text[])
+     WHERE ${
+       // Spelled apart so that each is planned for what it is: the newest from the index notices_newest, or the
+       // matches from the trigram and subject indexes (migration 1013), then sorted.
+       options.q === ''
+         ? `$1::text = '' AND $2::text IS NOT NULL AND $3::text[] IS NOT NULL`
+         : `$1::text <> '' AND (n.case_no ILIKE $2 OR n.notice_no ILIKE $2 OR n.debtor_masked ILIKE $2
+                                OR n.subject_key = ANY($3::text[]))`
+     }
      ORDER BY n.issued_at DESC NULLS LAST, n.id
      LIMIT $5`,
     [options.q, likePattern(options.q), subjectKeysOf(options.q), options.now, options.limit],
