@@ -50,6 +50,10 @@ const ROLLUPS = [
   'rollup_notices_daily',
   'notice_agencies',
   'rollup_notice_agencies',
+  'rollup_requests_monthly',
+  'rollup_requests_court_monthly',
+  'rollup_notices_monthly',
+  'rollup_notice_agencies_monthly',
 ];
 
 const INSTITUTIONS: Record<AgencyKind, string[]> = {

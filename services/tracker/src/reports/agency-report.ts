@@ -11,7 +11,7 @@ import { TERMINAL_RANK } from '../sql/request-status.js';
 import { type ReportInterceptions, reportInterceptions } from './interception-counts.js';
 import { exactPercentiles, type HistRow } from './percentiles.js';
 import { addDays, instantRange, type Period } from './period.js';
-import { dayRange, dayRangeArgs, histRangeSql } from './rollups.js';
+import { dayRange, dayRangeArgs, histRangeSql, rollupRangeSql } from './rollups.js';
 
 export interface AgencyFigures {
   /** Requests dispatched to the agency in the period (收到). */
@@ -88,17 +88,16 @@ interface FiguresRow {
   renewals: number;
 }
 
-// Over the daily rollup (migration 1013): everything that does not depend on the clock. `breached` there is what
-// stays breached whatever the time (stamped by the detector, or answered late); open requests past their deadline
-// and not stamped yet are added from the live query below.
+// Over the daily rollup (migration 1013) and its monthly twin (1014), $1 … $4 a DayRange: everything that does not
+// depend on the clock. `breached` there is what stays breached whatever the time (stamped by the detector, or
+// answered late); open requests past their deadline and not stamped yet are added from the live query below.
 const SQL = `
 SELECT GROUPING(agency, institution)::int AS level, agency, institution,
   sum(received)::int AS received, sum(ack_on_time)::int AS acknowledged_on_time, sum(answered)::int AS answered,
   sum(answered_on_time)::int AS answered_on_time, sum(refused)::int AS refused,
   sum(cannot_assist)::int AS cannot_assist, sum(breached)::int AS breached, sum(open)::int AS open,
-  COALESCE(sum(received) FILTER (WHERE measure = ANY($3::text[])), 0)::int AS renewals
-FROM rollup_requests_daily
-WHERE day >= $1::date AND day <= $2::date
+  COALESCE(sum(received) FILTER (WHERE measure = ANY($5::text[])), 0)::int AS renewals
+FROM ${rollupRangeSql('rollup_requests_daily', 'rollup_requests_monthly', 1)} r
 GROUP BY GROUPING SETS ((agency, institution), (agency), ())
 HAVING sum(received) > 0
 ORDER BY level, agency COLLATE "C", institution COLLATE "C"`;
@@ -107,8 +106,8 @@ const PUNISHMENT_SQL = `
 SELECT GROUPING(agency, institution)::int AS level, agency, institution,
   sum(received)::int AS received, sum(answered_on_time)::int AS confirmed_on_time,
   sum(answered_late)::int AS confirmed_late, sum(open)::int AS open
-FROM rollup_requests_daily
-WHERE day >= $1::date AND day <= $2::date AND measure = ANY($3::text[])
+FROM ${rollupRangeSql('rollup_requests_daily', 'rollup_requests_monthly', 1)} r
+WHERE measure = ANY($5::text[])
 GROUP BY GROUPING SETS ((agency, institution), (agency), ())
 HAVING sum(received) > 0
 ORDER BY level, agency COLLATE "C", institution COLLATE "C"`;
@@ -144,14 +143,14 @@ interface PunishmentRow {
 /** Several statements: run it in one snapshot (routes.ts) so the sections agree with each other. */
 export async function readAgencyReport(db: Queryable, period: Period, now: Date): Promise<AgencyReport> {
   const { start, end } = instantRange(period);
-  const days = [period.from, period.to];
+  const days = dayRangeArgs(dayRange(period.from, addDays(period.to, 1)));
   const { rows } = await db.query<FiguresRow>(SQL, [...days, Object.keys(RENEWAL_OF)]);
   const punishment = await db.query<PunishmentRow>(PUNISHMENT_SQL, [...days, PUNISHMENT_MEASURES]);
   const live = await db.query<{ agency: string; institution: string; breached: number; missing: number }>(
     LIVE_SQL,
     [start, end, now, PUNISHMENT_MEASURES],
   );
-  const hist = await db.query<HistRow>(HIST_SQL, dayRangeArgs(dayRange(period.from, addDays(period.to, 1))));
+  const hist = await db.query<HistRow>(HIST_SQL, days);
   const report: AgencyReport = {
     period,
     generatedAt: now.toISOString(),

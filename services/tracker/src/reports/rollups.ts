@@ -1,6 +1,6 @@
 /**
- * Reading the rollups of migration 1013: a range of Shanghai days as the histograms' whole months plus the days
- * left over at either end.
+ * Reading the rollups of migrations 1013 and 1014: a range of Shanghai days as whole months (the histograms' month
+ * rows, the counters' monthly twins) plus the days left over at either end.
  */
 import { shanghaiDate } from '@hub/domain';
 import { addDays, startOfShanghaiDay } from './period.js';
@@ -39,6 +39,18 @@ export function histRangeSql(p: number): string {
 }
 
 export const dayRangeArgs = (r: DayRange) => [r.from, r.until, r.m0, r.m1];
+
+/**
+ * The rows of a day rollup and its monthly twin (migration 1014) that make up a DayRange with an end, passed as
+ * $p … $p+3 (dayRangeArgs): whole months from `monthly`, the days left over from `daily`. Both have the same
+ * columns, `day` being a month's first day in the twin.
+ */
+export function rollupRangeSql(daily: string, monthly: string, p: number): string {
+  const [from, until, m0, m1] = [`$${p}::date`, `$${p + 1}::date`, `$${p + 2}::date`, `$${p + 3}::date`];
+  return `(SELECT * FROM ${monthly} WHERE day >= ${m0} AND day < ${m1}
+    UNION ALL SELECT * FROM ${daily} WHERE day >= ${from} AND day < ${m0}
+    UNION ALL SELECT * FROM ${daily} WHERE day >= ${m1} AND day < ${until})`;
+}
 
 /** The first Shanghai midnight at or after `instant`, and its day. */
 export function nextShanghaiMidnight(instant: Date): { at: Date; day: string } {

@@ -57,20 +57,20 @@ export interface YearlyStats {
   interceptions: YearlyInterceptions;
 }
 
-// Over the rollups of migration 1013. $1, $2: the year's Shanghai days [from, until); $3: court code or null. A
-// request's court is its own (stamped at dispatch) or its notice's; all courts read the per-institution rollup,
-// one court the per-court one.
+// Over the rollups of migrations 1013 and 1014: a year is twelve whole months, so the monthly twins alone. $1, $2:
+// the year's Shanghai days [from, until); $3: court code or null. A request's court is its own (stamped at
+// dispatch) or its notice's; all courts read the per-institution rollup, one court the per-court one.
 const requestRollup = (court: string | null) =>
   court === null
-    ? `rollup_requests_daily WHERE day >= $1::date AND day < $2::date AND $3::text IS NULL`
-    : `rollup_requests_court_daily WHERE court_code = $3 AND day >= $1::date AND day < $2::date`;
+    ? `rollup_requests_monthly WHERE day >= $1::date AND day < $2::date AND $3::text IS NULL`
+    : `rollup_requests_court_monthly WHERE court_code = $3 AND day >= $1::date AND day < $2::date`;
 
 const NOTICES_BY_MEASURE = `
-  SELECT measure, sum(notices)::int AS count FROM rollup_notices_daily
+  SELECT measure, sum(notices)::int AS count FROM rollup_notices_monthly
   WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR court_code = $3)
   GROUP BY measure HAVING sum(notices) > 0 ORDER BY measure COLLATE "C"`;
 const NOTICES_BY_AGENCY = `
-  SELECT agency, sum(notices)::int AS count FROM rollup_notice_agencies
+  SELECT agency, sum(notices)::int AS count FROM rollup_notice_agencies_monthly
   WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR court_code = $3)
   GROUP BY agency HAVING sum(notices) > 0 ORDER BY agency COLLATE "C"`;
 const requestOutcomes = (court: string | null) => `
