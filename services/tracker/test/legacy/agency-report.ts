@@ -6,69 +6,15 @@
  */
 import { PUNISHMENT_MEASURES, RENEWAL_OF } from '@hub/domain';
 import type { Queryable } from '@hub/store';
-import { type ReportInterceptions, reportInterceptions } from '../../src/reports/interception-counts.js';
+// The oracle answers with the readers' own types.
+import type {
+  AgencyFigures,
+  AgencyReport,
+  PunishmentConfirmations,
+} from '../../src/reports/agency-report.js';
+import { reportInterceptions } from '../../src/reports/interception-counts.js';
 import { instantRange, type Period } from '../../src/reports/period.js';
 import { breachedSql, closedSql, openSql } from '../../src/sql/request-status.js';
-
-export interface AgencyFigures {
-  /** Requests dispatched to the agency in the period (收到). */
-  received: number;
-  /** Acknowledged (签收) by the acknowledgement deadline; an answer given by then counts as a receipt. */
-  acknowledgedOnTime: number;
-  /** Answered by the agency (done, partial, cannot-assist or refused), whenever. */
-  answered: number;
-  /** Answered by the answer deadline. */
-  answeredOnTime: number;
-  /** Seconds of hub time from dispatch to answer, over answered requests; null when none was answered. */
-  medianAnswerSeconds: number | null;
-  p95AnswerSeconds: number | null;
-  /** 拒绝协助 */
-  refused: number;
-  /** 无法协助 */
-  cannotAssist: number;
-  /** Past the answer deadline unanswered, answered late, or stamped by the breach detector. */
-  breached: number;
-  /** Not yet answered (pending, delivered or acknowledged). */
-  open: number;
-  /** Of those received, renewals of a freeze or seal (续冻, 续封): a renewal, not another hold. */
-  renewals: number;
-}
-
-export interface AgencyReport {
-  period: Period;
-  /** Hub time the report was made at; "open" and "breached" are as of then. */
-  generatedAt: string;
-  /** One row per agency kind and institution, by kind then institution (code-point order, the same on
-   *  every database whatever its locale). */
-  rows: (AgencyFigures & { agency: string; institution: string })[];
-  /** Subtotal per agency kind. */
-  agencies: (AgencyFigures & { agency: string })[];
-  totals: AgencyFigures;
-  /**
-   * Punishment notices (失信名单 and 限制消费/出境 broadcasts, their removal and lifting) dispatched in the period:
-   * per institution, whether each was confirmed by its deadline, late, or is still missing past it. A removal's
-   * deadline is the one the punishment service stamped (3 working days from the ground arising at most).
-   */
-  punishmentConfirmations: {
-    rows: (PunishmentConfirmations & { agency: string; institution: string })[];
-    agencies: (PunishmentConfirmations & { agency: string })[];
-    totals: PunishmentConfirmations;
-  };
-  /** What partners blocked on an interception check in the period (Shanghai days of the block). */
-  interceptions: ReportInterceptions;
-}
-
-export interface PunishmentConfirmations {
-  received: number;
-  /** Answered (done, partial, cannot-assist or refused) by the answer deadline. */
-  confirmedOnTime: number;
-  /** Answered after the deadline: kept as evidence of non-cooperation (DESIGN §4). */
-  confirmedLate: number;
-  /** Unanswered and past the deadline at the time of the report. */
-  missing: number;
-  /** Unanswered, not due yet. */
-  notYetDue: number;
-}
 
 interface FiguresRow {
   level: number;

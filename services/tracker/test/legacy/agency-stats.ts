@@ -1,22 +1,8 @@
 import type { Queryable } from '@hub/store';
+// The oracle answers with the readers' own types.
+import type { AgencyStats } from '../../src/ops/sql/agency-stats.js';
 import { LATE } from '../../src/ops/sql/request-summary.js';
 import { openSql } from '../../src/sql/request-status.js';
-
-export interface AgencyStats {
-  agency: string;
-  institution: string;
-  /** Requests waiting for an answer now. */
-  backlog: number;
-  /** Of those, how many the detector has stamped as breached. */
-  openBreaches: number;
-  /** Answers (done, partial, cannot-assist, refused) within the window; hub failures are not answers. */
-  answered: number;
-  /** Answer time (answered − dispatched, hub seconds) of those answers; null when there are none. */
-  p50Seconds: number | null;
-  p95Seconds: number | null;
-  refusals: number;
-  late: number;
-}
 
 /** Per agency and institution, in one pass over the read model: the backlog now and answers since `since`. */
 export async function agencyStats(db: Queryable, since: Date): Promise<AgencyStats[]> {

@@ -5,58 +5,17 @@
  */
 import { type HoldMeasure, MONEY_MEASURES, RENEWAL_OF, type RenewalMeasure } from '@hub/domain';
 import type { Pool } from '@hub/store';
-import { type MoneyTotals, sumAnswerAmounts } from '../../src/reports/answer-amounts.js';
-import { type YearlyInterceptions, yearlyInterceptions } from '../../src/reports/interception-counts.js';
+import { sumAnswerAmounts } from '../../src/reports/answer-amounts.js';
+import { yearlyInterceptions } from '../../src/reports/interception-counts.js';
 import { yearRange } from '../../src/reports/period.js';
 import { inSnapshot } from '../../src/reports/snapshot.js';
+// The oracle answers with the readers' own types.
+import type { RequestOutcomes, YearlyStats } from '../../src/reports/yearly-stats.js';
 import { closedSql, openSql } from '../../src/sql/request-status.js';
 
 export const LISTING_MEASURES = ['dishonest-list', 'restrict-consumption'] as const;
 const RENEWALS = Object.entries(RENEWAL_OF) as [RenewalMeasure, HoldMeasure][];
 const HOLD_AND_RENEWAL_MEASURES = RENEWALS.flat();
-
-export interface RequestOutcomes {
-  dispatched: number;
-  done: number;
-  partial: number;
-  cannotAssist: number;
-  refused: number;
-  /** The hub could not deliver the request. */
-  failed: number;
-  open: number;
-  /** Answered by the agency (the four outcomes above it). */
-  answered: number;
-  /** Mean seconds of hub time from dispatch to answer; null when none was answered. */
-  averageAnswerSeconds: number | null;
-}
-
-export interface YearlyStats {
-  year: number;
-  /** The court the figures are for, or null for every court. */
-  court: string | null;
-  generatedAt: string;
-  notices: {
-    total: number;
-    byMeasure: { measure: string; count: number }[];
-    /** Notices with at least one request to that agency kind (a notice may target several kinds). */
-    byAgency: { agency: string; count: number }[];
-  };
-  requests: RequestOutcomes & { byAgency: (RequestOutcomes & { agency: string })[] };
-  /** Integer fen, from done and partial answers' results; a renewal's amount is not frozen again. */
-  money: MoneyTotals;
-  /**
-   * Freezes and seals carried out (answered done or partial), each with its renewals (续冻, 续封): a hold
-   * renewed once is one hold placed and one renewal, never two holds.
-   */
-  holds: { measure: HoldMeasure; placed: number; renewals: number }[];
-  /** Listings carried out (answered done): agency registrations, and the notices they belong to. */
-  listings: { measure: (typeof LISTING_MEASURES)[number]; requests: number; notices: number }[];
-  /**
-   * What partners blocked because a subject was listed or restricted (拦截), per measure × agency kind, in the
-   * year they blocked it: the court's restrictions at work, a figure seed 001's court could not produce.
-   */
-  interceptions: YearlyInterceptions;
-}
 
 // $1, $2: the year's instants; $3: court code or null. A request's court is its own (stamped at dispatch)
 // or its notice's.
