@@ -3,6 +3,7 @@ import type { Pool } from '@hub/store';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { readNotice } from '../notice-view.js';
+import { inSnapshot } from '../reports/snapshot.js';
 import { consoleScript } from './console-bundle.js';
 import { loadConsolePage } from './console-page.js';
 import { agencyStats } from './sql/agency-stats.js';
@@ -134,7 +135,9 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     const q = parseQuery(AgenciesQuery, request.query);
     const now = clock.now();
     const since = new Date(now.getTime() - q.days * DAY_MS);
-    return { asOf: now, windowDays: q.days, agencies: await agencyStats(pool, since) };
+    // One snapshot: the counts and the percentiles agree; and the report's memory for the histogram sums.
+    const agencies = await inSnapshot(pool, (db) => agencyStats(db, since));
+    return { asOf: now, windowDays: q.days, agencies };
   });
 
   app.get('/v1/ops/notices', async (request) => {

@@ -171,7 +171,12 @@ export async function readAgencyReport(db: Queryable, period: Period, now: Date)
     }
   }
   for (const h of hist.rows) {
-    for (const key of keysOf(h.agency, h.institution)) histAt.set(key, [...(histAt.get(key) ?? []), h]);
+    for (const key of keysOf(h.agency, h.institution)) {
+      // Appended in place: the total's list grows to every row of the period (copying it per row was quadratic).
+      const list = histAt.get(key);
+      if (list) list.push(h);
+      else histAt.set(key, [h]);
+    }
   }
   const percentiles = await exactPercentiles(db, { basis: 'd', start, end }, histAt, [0.5, 0.95]);
   const keyOf = (r: { level: number; agency: string | null; institution: string | null }) =>

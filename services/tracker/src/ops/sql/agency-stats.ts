@@ -72,7 +72,9 @@ export async function agencyStats(db: Queryable, since: Date): Promise<AgencySta
   const groups = new Map<string, HistRow[]>();
   for (const h of hist.rows) {
     const key = `${h.agency}\u0000${h.institution}`;
-    groups.set(key, [...(groups.get(key) ?? []), h]);
+    const list = groups.get(key);
+    if (list) list.push(h);
+    else groups.set(key, [h]);
   }
   const percentiles = await exactPercentiles(
     db,
