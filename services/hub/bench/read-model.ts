@@ -15,7 +15,8 @@ import { ANY_FREE_PORTS, createLogger } from '@hub/service-kit';
 import { buildApp, loadConfig } from '@hub/tracker';
 import { project } from '@hub/tracker/projection';
 
-const NAMESPACE = 'benchrm';
+// BENCH_DATA_NAMESPACE: a second filled schema beside the first (say, another size) without refilling either.
+const NAMESPACE = process.env.BENCH_DATA_NAMESPACE ?? 'benchrm';
 const CHUNK = 250_000;
 const INSTITUTIONS: Record<AgencyKind, number> = {
   bank: 20,
