@@ -54,6 +54,7 @@ const ROLLUPS = [
   'rollup_requests_court_monthly',
   'rollup_notices_monthly',
   'rollup_notice_agencies_monthly',
+  'rollup_answer_hist_grains',
 ];
 
 const INSTITUTIONS: Record<AgencyKind, string[]> = {
@@ -290,7 +291,15 @@ describe('read rollups', () => {
             const now = new Date(h.now);
             const db = pool();
 
-            for (const [a, b] of [...periods, [NEW_YEAR, NEW_YEAR + 89 * DAY] as [number, number]]) {
+            // Besides the random periods: a quarter, a whole year and two (the histograms' year grain), and
+            // periods across the new year made of 旬 and days.
+            const fixed: [number, number][] = [
+              [NEW_YEAR, NEW_YEAR + 89 * DAY],
+              [NEW_YEAR - 365 * DAY, NEW_YEAR - DAY],
+              [NEW_YEAR - 365 * DAY, NEW_YEAR + 364 * DAY],
+              [NEW_YEAR - 11 * DAY, NEW_YEAR + 20 * DAY],
+            ];
+            for (const [a, b] of [...periods, ...fixed]) {
               const period = { from: day(Math.min(a, b)), to: day(Math.max(a, b)) };
               expect(await readAgencyReport(db, period, now)).toEqual(
                 await legacyAgencyReport(db, period, now),

@@ -11,7 +11,7 @@ import { TERMINAL_RANK } from '../sql/request-status.js';
 import { type ReportInterceptions, reportInterceptions } from './interception-counts.js';
 import { exactPercentiles, type HistRow } from './percentiles.js';
 import { addDays, instantRange, type Period } from './period.js';
-import { dayRange, dayRangeArgs, histRangeSql, rollupRangeSql } from './rollups.js';
+import { dayRange, dayRangeArgs, grainParts, histRowsSql, rollupRangeSql } from './rollups.js';
 
 export interface AgencyFigures {
   /** Requests dispatched to the agency in the period (收到). */
@@ -122,13 +122,18 @@ FROM requests
 WHERE status_rank < ${TERMINAL_RANK} AND dispatched_at >= $1 AND dispatched_at < $2
 GROUP BY agency, institution`;
 
-// Answer times of the period's answered requests, by dispatch day ('d').
-const HIST_SQL = `
-SELECT agency, institution, bucket, sum(count)::int AS count, sum(seconds)::float8 AS seconds
-FROM rollup_answer_hist
-WHERE basis = 'd' AND ${histRangeSql(1)}
-GROUP BY agency, institution, bucket
-HAVING sum(count) > 0`;
+// Answer times of the period's answered requests, by dispatch day ('d'): the period's days as the fewest
+// histogram grains (years, months, 旬, days: rollups.ts grainParts).
+function histSql(period: Period) {
+  const rows = histRowsSql('d', grainParts(period.from, addDays(period.to, 1)), 1);
+  return {
+    sql: `SELECT agency, institution, bucket, sum(count)::int AS count, sum(seconds)::float8 AS seconds
+      FROM ${rows.sql} h
+      GROUP BY agency, institution, bucket
+      HAVING sum(count) > 0`,
+    args: rows.args,
+  };
+}
 
 interface PunishmentRow {
   level: number;
@@ -150,7 +155,8 @@ export async function readAgencyReport(db: Queryable, period: Period, now: Date)
     LIVE_SQL,
     [start, end, now, PUNISHMENT_MEASURES],
   );
-  const hist = await db.query<HistRow>(HIST_SQL, days);
+  const histQuery = histSql(period);
+  const hist = await db.query<HistRow>(histQuery.sql, histQuery.args);
   const report: AgencyReport = {
     period,
     generatedAt: now.toISOString(),

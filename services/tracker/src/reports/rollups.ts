@@ -28,14 +28,89 @@ export function dayRange(from: string, until: string | null): DayRange {
   return { from, until, m0, m1 };
 }
 
+/** The histogram grains (migrations 1013, 1016): year, month, 旬 (days 1–10, 11–20, 21 to the end), day. */
+export type Grain = 'y' | 'm' | 'k' | 'd';
+
+/** Days [lo, hi) read at one grain; hi null: no end. */
+export interface GrainPart {
+  grain: Grain;
+  lo: string;
+  hi: string | null;
+}
+
+const ymd = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
+const parts3 = (day: string) => [Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8, 10))];
+
+/** The grain's first boundary at or after `day`, and its last at or before it. */
+const BOUNDARY: Record<
+  Exclude<Grain, 'd'>,
+  { ceil: (day: string) => string; floor: (day: string) => string }
+> = {
+  y: {
+    floor: (day) => `${day.slice(0, 4)}-01-01`,
+    ceil: (day) => (day.endsWith('-01-01') ? day : ymd(Number(day.slice(0, 4)) + 1, 1, 1)),
+  },
+  m: {
+    floor: (day) => `${day.slice(0, 7)}-01`,
+    ceil: (day) => (day.endsWith('-01') ? day : firstOfNextMonth(day)),
+  },
+  k: {
+    floor: (day) => {
+      const [y, m, d] = parts3(day);
+      return ymd(y!, m!, d! >= 21 ? 21 : d! >= 11 ? 11 : 1);
+    },
+    ceil: (day) => {
+      const [y, m, d] = parts3(day);
+      if (d === 1 || d === 11 || d === 21) return day;
+      return d! < 11 ? ymd(y!, m!, 11) : d! < 21 ? ymd(y!, m!, 21) : ymd(y!, m! + 1, 1);
+    },
+  },
+};
+
 /**
- * The predicate over `rollup_answer_hist` for a DayRange passed as $p, $p+1, $p+2, $p+3 (from, until, m0, m1).
+ * Days [from, until) (until null: no end) as the fewest histogram grains: whole years, then whole months, then whole
+ * 旬, then days, each coarser grain in the middle. The parts tile the range exactly, in order.
  */
-export function histRangeSql(p: number): string {
-  const [from, until, m0, m1] = [`$${p}::date`, `$${p + 1}::date`, `$${p + 2}::date`, `$${p + 3}::date`];
-  return `((month AND day >= ${m0} AND (${m1} IS NULL OR day < ${m1}))
-    OR (NOT month AND day >= ${from} AND day < ${m0})
-    OR (NOT month AND ${m1} IS NOT NULL AND day >= ${m1} AND (${until} IS NULL OR day < ${until})))`;
+export function grainParts(
+  from: string,
+  until: string | null,
+  grains: readonly Grain[] = ['y', 'm', 'k'],
+): GrainPart[] {
+  if (until !== null && from >= until) return [];
+  const [g, ...finer] = grains;
+  if (g === undefined || g === 'd') return [{ grain: 'd', lo: from, hi: until }];
+  const c0 = BOUNDARY[g].ceil(from);
+  const c1 = until === null ? null : BOUNDARY[g].floor(until);
+  if (c1 !== null && c0 >= c1) return grainParts(from, until, finer);
+  return [
+    ...grainParts(from, c0, finer),
+    { grain: g, lo: c0, hi: c1 },
+    ...(c1 === null ? [] : grainParts(c1, until, finer)),
+  ];
+}
+
+/**
+ * The histogram rows (agency, institution, bucket, count, seconds) of `basis` over `parts`, their days passed from
+ * $p on: one index range per part, days and months from `rollup_answer_hist`, 旬 and years from
+ * `rollup_answer_hist_grains`.
+ */
+export function histRowsSql(basis: 'd' | 'a', parts: readonly GrainPart[], p: number) {
+  const args: string[] = [];
+  const arg = (day: string) => {
+    args.push(day);
+    return `$${p + args.length - 1}::date`;
+  };
+  const branches = parts.map(({ grain, lo, hi }) => {
+    const from =
+      grain === 'd' || grain === 'm'
+        ? `rollup_answer_hist WHERE basis = '${basis}' AND month = ${grain === 'm'}`
+        : `rollup_answer_hist_grains WHERE basis = '${basis}' AND grain = '${grain}'`;
+    return `SELECT agency, institution, bucket, count, seconds FROM ${from}
+    AND day >= ${arg(lo)}${hi === null ? '' : ` AND day < ${arg(hi)}`}`;
+  });
+  // No part (an empty period): no rows, in the same shape.
+  const none = `SELECT agency, institution, bucket, count, seconds FROM rollup_answer_hist WHERE false`;
+  return { sql: `(${branches.length > 0 ? branches.join('\n  UNION ALL ') : none})`, args };
 }
 
 export const dayRangeArgs = (r: DayRange) => [r.from, r.until, r.m0, r.m1];

@@ -1,6 +1,6 @@
 import type { Queryable } from '@hub/store';
 import { exactPercentiles, type HistRow } from '../../reports/percentiles.js';
-import { dayRange, dayRangeArgs, histRangeSql, nextShanghaiMidnight } from '../../reports/rollups.js';
+import { grainParts, histRowsSql, nextShanghaiMidnight } from '../../reports/rollups.js';
 import { LATE } from './request-summary.js';
 
 export interface AgencyStats {
@@ -41,7 +41,8 @@ FULL JOIN (
 ) w ON w.agency = b.agency AND w.institution = b.institution
 ORDER BY 1, 2`;
 
-const HIST_SQL = `
+// The whole days from $3 on as the fewest histogram grains (rollups.ts grainParts): the current year, months, 旬.
+const histSql = (rows: string) => `
 SELECT agency, institution, bucket, sum(count)::int AS count, sum(seconds)::float8 AS seconds
 FROM (
   SELECT agency, institution, tracker_answer_bucket(s) AS bucket, count(*) AS count, sum(s) AS seconds
@@ -50,8 +51,7 @@ FROM (
   WHERE s IS NOT NULL
   GROUP BY 1, 2, 3
   UNION ALL
-  SELECT agency, institution, bucket, count, seconds FROM rollup_answer_hist
-  WHERE basis = 'a' AND ${histRangeSql(3)}
+  SELECT agency, institution, bucket, count, seconds FROM ${rows} h
 ) x
 GROUP BY agency, institution, bucket
 HAVING sum(count) > 0`;
@@ -64,11 +64,8 @@ export async function agencyStats(db: Queryable, since: Date): Promise<AgencySta
     midnight.at,
     midnight.day,
   ]);
-  const hist = await db.query<HistRow>(HIST_SQL, [
-    since,
-    midnight.at,
-    ...dayRangeArgs(dayRange(midnight.day, null)),
-  ]);
+  const grains = histRowsSql('a', grainParts(midnight.day, null), 3);
+  const hist = await db.query<HistRow>(histSql(grains.sql), [since, midnight.at, ...grains.args]);
   const groups = new Map<string, HistRow[]>();
   for (const h of hist.rows) {
     const key = `${h.agency}\u0000${h.institution}`;
