@@ -8,47 +8,55 @@
 --
 -- The same statements, generated once here from the same templates (tracker_request_rollup_sql,
 -- tracker_notice_rollup_sql, tracker_month_rollup_sql), become the static bodies of one trigger function per table
--- and operation; PL/pgSQL prepares a static statement once per session and keeps its plan. The rebuild still runs
--- the templates dynamically (once, over whole tables). Trigger names do not change.
+-- and operation (named as its trigger); PL/pgSQL prepares a static statement once per session and keeps its plan.
+-- The rebuild still runs the templates dynamically (once, over whole tables). Trigger names do not change.
 
-DO $$
+-- For table `tbl`: one AFTER … FOR EACH STATEMENT trigger per operation, `<name>_insert`, `_update`, `_delete`, each
+-- running a function of the same name whose body is the statement `make` builds: an SQL expression, a format()
+-- pattern whose one %L is the operation's rows (columns sign, then the table's, from the transition tables).
+CREATE FUNCTION tracker_static_rollup_triggers(tbl text, name text, make text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   ops text[][] := ARRAY[
     ARRAY['insert', 'INSERT', 'NEW TABLE AS new_rows', 'SELECT 1 AS sign, * FROM new_rows'],
     ARRAY['update', 'UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
           'SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows'],
     ARRAY['delete', 'DELETE', 'OLD TABLE AS old_rows', 'SELECT -1 AS sign, * FROM old_rows']];
-  request_vals text := 'received,ack_on_time,answered,answered_on_time,answered_late,answer_seconds,refused,'
-    'cannot_assist,done,partial,failed,open,breached,money_fen,money_unreadable';
-  twins text[][] := ARRAY[
-    ARRAY['rollup_requests_daily', 'rollup_requests_monthly', 'agency,institution,measure', request_vals],
-    ARRAY['rollup_requests_court_daily', 'rollup_requests_court_monthly', 'court_code,agency,measure', request_vals],
-    ARRAY['rollup_notices_daily', 'rollup_notices_monthly', 'court_code,measure', 'notices'],
-    ARRAY['rollup_notice_agencies', 'rollup_notice_agencies_monthly', 'court_code,agency', 'notices']];
   op text[];
-  t text[];
-  -- (table, trigger, function, body) of every rollup trigger.
-  triggers text[][] := ARRAY[]::text[][];
-  tr text[];
+  body text;
 BEGIN
   FOREACH op SLICE 1 IN ARRAY ops LOOP
-    -- The request and notice statements end in a SELECT of how many rows they wrote: PL/pgSQL wants a target.
-    triggers := triggers || ARRAY[
-      ARRAY['requests', 'requests_rollup_' || op[1], 'tracker_requests_rollup_' || op[1], op[2], op[3],
-            tracker_request_rollup_sql(op[4]) || ' INTO written'],
-      ARRAY['notices', 'notices_rollup_' || op[1], 'tracker_notices_rollup_' || op[1], op[2], op[3],
-            tracker_notice_rollup_sql(op[4], true) || ' INTO written']];
-    FOREACH t SLICE 1 IN ARRAY twins LOOP
-      triggers := triggers || ARRAY[ARRAY[t[1], t[1] || '_month_' || op[1], t[1] || '_month_' || op[1], op[2], op[3],
-        tracker_month_rollup_sql(op[4], t[2], t[3], t[4])]];
-    END LOOP;
-  END LOOP;
-  FOREACH tr SLICE 1 IN ARRAY triggers LOOP
-    EXECUTE format('CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L', tr[3],
-      format(E'DECLARE\n  written bigint;\nBEGIN\n%s;\nRETURN NULL;\nEND', tr[6]));
-    EXECUTE format('DROP TRIGGER %I ON %I', tr[2], tr[1]);
+    EXECUTE format('SELECT ' || make, op[4]) INTO body;
+    -- `written`: a statement that ends in a SELECT (how many rows it wrote) needs a target in PL/pgSQL.
+    EXECUTE format('CREATE OR REPLACE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L', name || '_' || op[1],
+      format(E'DECLARE\n  written bigint;\nBEGIN\n%s;\nRETURN NULL;\nEND', body));
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', name || '_' || op[1], tbl);
     EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION %I()',
-      tr[2], tr[4], tr[1], tr[5], tr[3]);
+      name || '_' || op[1], op[2], tbl, op[3], name || '_' || op[1]);
+  END LOOP;
+END $$;
+
+SELECT tracker_static_rollup_triggers('requests', 'requests_rollup', 'tracker_request_rollup_sql(%L) || '' INTO written''');
+SELECT tracker_static_rollup_triggers('notices', 'notices_rollup',
+  'tracker_notice_rollup_sql(%L, true) || '' INTO written''');
+
+-- The monthly twins: every trigger of 1014 on a day rollup, its arguments (monthly table, keys, summed columns) read
+-- back from the catalogue.
+DO $$
+DECLARE
+  twin record;
+  a text[];
+BEGIN
+  FOR twin IN
+    SELECT c.relname AS tbl, t.tgargs FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid
+    JOIN pg_proc p ON p.oid = t.tgfoid
+    WHERE p.proname = 'tracker_month_rollup' AND c.relnamespace = current_schema()::regnamespace
+      AND t.tgname = c.relname || '_month_insert'
+    ORDER BY 1
+  LOOP
+    a := array_remove(string_to_array(encode(twin.tgargs, 'escape'), '\000'), '');
+    PERFORM tracker_static_rollup_triggers(twin.tbl, twin.tbl || '_month',
+      format('tracker_month_rollup_sql(%%L, %L, %L, %L)', a[1], a[2], a[3]));
   END LOOP;
 END $$;
 

@@ -10,17 +10,10 @@
 -- A period is read as whole years, then whole months, then whole dekads, then days (reports/rollups.ts grainParts):
 -- the years between, and at most 11 months, 2 旬 and 10 days at either end; a year is one grain.
 
-CREATE TABLE rollup_answer_hist_grains (
-  basis       "char"  NOT NULL,
-  grain       "char"  NOT NULL CHECK (grain IN ('k', 'y')),
-  day         date    NOT NULL,
-  agency      text    NOT NULL,
-  institution text    NOT NULL,
-  bucket      integer NOT NULL,
-  count       bigint  NOT NULL,
-  seconds     numeric NOT NULL,
-  PRIMARY KEY (basis, grain, day, agency, institution, bucket)
-);
+CREATE TABLE rollup_answer_hist_grains (LIKE rollup_answer_hist INCLUDING DEFAULTS);
+ALTER TABLE rollup_answer_hist_grains DROP COLUMN month,
+  ADD COLUMN grain "char" NOT NULL CHECK (grain IN ('k', 'y')),
+  ADD PRIMARY KEY (basis, grain, day, agency, institution, bucket);
 
 -- The first day of d's 旬.
 CREATE FUNCTION tracker_dekad(d date) RETURNS date
@@ -46,23 +39,7 @@ ON CONFLICT (basis, grain, day, agency, institution, bucket) DO UPDATE SET
   count = t.count + EXCLUDED.count, seconds = t.seconds + EXCLUDED.seconds
 $sql$, src) $fn$;
 
-DO $$
-DECLARE
-  ops text[][] := ARRAY[
-    ARRAY['insert', 'INSERT', 'NEW TABLE AS new_rows', 'SELECT 1 AS sign, * FROM new_rows'],
-    ARRAY['update', 'UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
-          'SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows'],
-    ARRAY['delete', 'DELETE', 'OLD TABLE AS old_rows', 'SELECT -1 AS sign, * FROM old_rows']];
-  op text[];
-BEGIN
-  FOREACH op SLICE 1 IN ARRAY ops LOOP
-    EXECUTE format('CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L',
-      'rollup_answer_hist_grains_' || op[1],
-      format(E'BEGIN\n%s;\nRETURN NULL;\nEND', tracker_hist_grains_sql(op[4])));
-    EXECUTE format('CREATE TRIGGER %I AFTER %s ON rollup_answer_hist REFERENCING %s FOR EACH STATEMENT
-      EXECUTE FUNCTION %I()', 'rollup_answer_hist_grains_' || op[1], op[2], op[3], 'rollup_answer_hist_grains_' || op[1]);
-  END LOOP;
-END $$;
+SELECT tracker_static_rollup_triggers('rollup_answer_hist', 'rollup_answer_hist_grains', 'tracker_hist_grains_sql(%L)');
 
 -- The grains of the rows already there.
 DO $$ BEGIN EXECUTE tracker_hist_grains_sql('SELECT 1 AS sign, * FROM rollup_answer_hist'); END $$;
