@@ -38,23 +38,28 @@ export async function searchNotices(
   db: Queryable,
   options: { q: string; now: Date; limit: number },
 ): Promise<NoticeHit[]> {
+  // The page first, then whether each of its notices has a breach: the EXISTS on the outer query runs once per hit.
+  // (On the same query, the planner may choose to evaluate it hashed over every request: 2.7 s at 10 million.)
   const { rows } = await db.query<NoticeHit>(
     `SELECT n.id, COALESCE(n.notice_no, '') AS "noticeNo", COALESCE(n.case_no, '') AS "caseNo",
             COALESCE(n.court_code, '') AS "courtCode", COALESCE(n.measure, '') AS "measure", n.status,
             n.issued_at AS "issuedAt", COALESCE(n.debtor_masked, '') AS "debtorMasked",
             EXISTS (SELECT 1 FROM requests r WHERE r.notice_id = n.id AND ${breachedSql('r', '$4')}
                    ) AS "breached"
-     FROM notices n
-     WHERE ${
-       // Spelled apart so that each is planned for what it is: the newest from the index notices_newest, or the
-       // matches from the trigram and subject indexes (migration 1013), then sorted.
-       options.q === ''
-         ? `$1::text = '' AND $2::text IS NOT NULL AND $3::text[] IS NOT NULL`
-         : `$1::text <> '' AND (n.case_no ILIKE $2 OR n.notice_no ILIKE $2 OR n.debtor_masked ILIKE $2
-                                OR n.subject_key = ANY($3::text[]))`
-     }
-     ORDER BY n.issued_at DESC NULLS LAST, n.id
-     LIMIT $5`,
+     FROM (
+       SELECT n.* FROM notices n
+       WHERE ${
+         // Spelled apart so that each is planned for what it is: the newest from the index notices_newest, or the
+         // matches from the trigram and subject indexes (migration 1013), then sorted.
+         options.q === ''
+           ? `$1::text = '' AND $2::text IS NOT NULL AND $3::text[] IS NOT NULL`
+           : `$1::text <> '' AND (n.case_no ILIKE $2 OR n.notice_no ILIKE $2 OR n.debtor_masked ILIKE $2
+                                  OR n.subject_key = ANY($3::text[]))`
+       }
+       ORDER BY n.issued_at DESC NULLS LAST, n.id
+       LIMIT $5
+     ) n
+     ORDER BY n.issued_at DESC NULLS LAST, n.id`,
     [options.q, likePattern(options.q), subjectKeysOf(options.q), options.now, options.limit],
   );
   return rows;
