@@ -1,6 +1,12 @@
 import { NoticeSubmission } from '@hub/contracts';
 import { canonicalJson, HubError, isErrorCode, OPEN_REQUEST_STATUSES } from '@hub/domain';
-import { conditionalEvents, type EventFactory, isRefusedData, isRetryable } from '@hub/messaging';
+import {
+  conditionalEvents,
+  type EventFactory,
+  isRefusedData,
+  isRetryable,
+  outboxWritten,
+} from '@hub/messaging';
 import { sealedBytes } from '@hub/seal';
 import type { Pool, Queryable } from '@hub/store';
 import type { Answer } from './answers.js';
@@ -198,6 +204,7 @@ export class Inbox {
          SELECT * FROM leased ORDER BY received_at, id`,
         [free.map((r) => r.id), institution, worker, leaseSeconds, OPEN, this.now(), ...events.params],
       );
+      if (firsts.length > 0) outboxWritten(this.pool);
       for (const r of rows) this.cache.set(institution, r.id, r.notice_id, r.measure);
       if (rows.length > 0 || attempt >= LEASE_ATTEMPTS)
         return rows.map((r) => ({
@@ -309,6 +316,7 @@ export class Inbox {
          SELECT id FROM acked`,
         [acking.map(([id]) => id), institution, this.now(), ...events.params],
       );
+      outboxWritten(this.pool);
       changed = new Set(rows.map((r) => r.id));
     }
     // One that another call moved between the read and the change is read again: its result is its state now.
@@ -434,6 +442,7 @@ export class Inbox {
         ...events.params,
       ],
     );
+    if (open.length > 0) outboxWritten(this.pool);
     const changed = new Set(rows.map((r) => r.id));
     const applied = (a: { requestId: string }) =>
       changed.has(requestKey(a.requestId)) && first.get(requestKey(a.requestId)) === a;

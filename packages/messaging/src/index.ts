@@ -1,4 +1,5 @@
 export * from './consumer.js';
+export * from './doorbell.js';
 export * from './kafka.js';
 export { applyKafkajsIdleFix } from './kafkajs-idle-fix.js';
 export * from './migrations.js';

@@ -9,6 +9,7 @@ import {
   topicName,
 } from '@hub/contracts';
 import type { Queryable } from '@hub/store';
+import { outboxWritten } from './doorbell.js';
 
 /** One event ready for the outbox: where it goes, its key, and the envelope. */
 export interface OutboxMessage {
@@ -60,6 +61,7 @@ export async function enqueue(tx: Queryable, messages: OutboxMessage[]): Promise
      SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::bytea[])`,
     outboxColumns(messages),
   );
+  outboxWritten(tx);
 }
 
 /** The outbox columns of `messages` as five array parameters (topic, key, event id, type, encoded envelope). */
@@ -90,6 +92,7 @@ function outboxColumns(
  *
  *   const events = conditionalEvents(messages, ids, 9);
  *   `WITH upd AS (UPDATE … RETURNING id), ev AS (${events.sql('upd')}) SELECT id FROM upd`, [...params, ...events.params]
+ *   outboxWritten(db); // once the statement has run: wakes the relay (doorbell.ts)
  */
 export function conditionalEvents(
   messages: readonly OutboxMessage[],

@@ -3,6 +3,7 @@ import type { Logger } from '@hub/service-kit';
 import { type Pool, type PoolClient, withTransaction } from '@hub/store';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
+import { onOutboxCommitted } from './doorbell.js';
 import { backoffMs, sleep } from './retry.js';
 
 export interface RelayOptions {
@@ -14,9 +15,9 @@ export interface RelayOptions {
   registry?: Registry;
   batchSize?: number;
   /**
-   * Real milliseconds between rounds when no NOTIFY came, while the relay listens (default 30 s): only a safety
-   * net, since every committed outbox row wakes the relay through its trigger at once; an idle relay costs a
-   * round every 30 s.
+   * Real milliseconds between rounds when no wake-up came, while the relay listens (default 30 s): only a safety
+   * net, since every committed outbox row wakes the relay at once (doorbell.ts: from this process after its
+   * commit, or a NOTIFY from another); an idle relay costs a round every 30 s.
    */
   pollMs?: number;
   /** The same while the LISTEN connection is lost and being re-established (default 1 s). */
@@ -49,6 +50,8 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   /** A NOTIFY came since the last round began: go again at once (it may have come while a round ran). */
   private notified = false;
+  /** Stops the wake-ups from commits in this process (doorbell.ts). */
+  private unsubscribe: (() => void) | undefined;
   private readonly published: Counter;
   private readonly failures: Counter;
 
@@ -78,6 +81,11 @@ export class OutboxRelay {
     });
     await this.producer.connect();
     await this.listen();
+    // Woken by this process's commits (doorbell.ts), and by NOTIFYs from elsewhere.
+    this.unsubscribe = onOutboxCommitted(this.options.schema, () => {
+      this.notified = true;
+      this.wake?.();
+    });
     this.running = true;
     this.loop = this.run();
   }
@@ -113,6 +121,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.unsubscribe?.();
     this.wake?.();
     await this.loop;
     await this.flush();

@@ -4,7 +4,11 @@ import { createPool, migrate, type Pool } from '@hub/store';
 import type { Registry } from 'prom-client';
 import { type Accepts, type BatchHandler, IdempotentConsumer, type Screen } from './consumer.js';
 import { createKafka, ensureTopics, type Kafka } from './kafka.js';
-import { MESSAGING_MIGRATIONS_DIR } from './migrations.js';
+import {
+  MESSAGING_AFTER_MIGRATIONS_DIR,
+  MESSAGING_AFTER_MIGRATIONS_TABLE,
+  MESSAGING_MIGRATIONS_DIR,
+} from './migrations.js';
 import { type EventFactory, eventFactory } from './outbox.js';
 import { type RawBatchHandler, RawConsumer } from './raw-consumer.js';
 import { OutboxRelay } from './relay.js';
@@ -131,6 +135,14 @@ export class MessagingRuntime {
       schema: this.options.schema,
       dirs: [MESSAGING_MIGRATIONS_DIR, this.options.migrationsDir],
     });
+    ran.push(
+      ...(await migrate({
+        url: this.options.databaseUrl,
+        schema: this.options.schema,
+        dirs: [MESSAGING_AFTER_MIGRATIONS_DIR],
+        table: MESSAGING_AFTER_MIGRATIONS_TABLE,
+      })),
+    );
     if (ran.length > 0) this.options.logger.info({ migrations: ran }, 'migrated');
   }
 

@@ -37,15 +37,28 @@ export function assertSchemaName(schema: string): string {
   return schema;
 }
 
+/** The pool, and its schema, of each pool and of each client in a `withTransaction` (see `poolOf`). */
+const owners = new WeakMap<object, { pool: pg.Pool; schema: string }>();
+
 export function createPool(options: PoolOptions): pg.Pool {
   const schema = assertSchemaName(options.schema);
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? schema,
     options: `-c search_path=${schema}`,
     types,
   });
+  owners.set(pool, { pool, schema });
+  return pool;
+}
+
+/**
+ * The pool `q` is (or whose `withTransaction` client it is), and that pool's schema; undefined for a client or
+ * pool made otherwise. For signals after a commit, sent through the pool once the client is released.
+ */
+export function poolOf(q: Queryable): { pool: pg.Pool; schema: string } | undefined {
+  return owners.get(q);
 }
 
 /**
@@ -100,6 +113,8 @@ export async function withTransaction<T>(
   try {
     await client.query('BEGIN');
     commitHooks.set(client, hooks);
+    const owner = owners.get(pool);
+    if (owner) owners.set(client, owner);
     const result = await fn(client);
     await client.query('COMMIT');
     commitHooks.delete(client);
@@ -116,6 +131,7 @@ export async function withTransaction<T>(
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
+    owners.delete(client);
     client.release();
   }
 }

@@ -1,7 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { noticeToProto } from '@hub/contracts';
 import { canonicalJson, HubError, type NoticeSubmission } from '@hub/domain';
-import { conditionalEvents, type EventFactory, isRefusedData, isRetryable } from '@hub/messaging';
+import {
+  conditionalEvents,
+  type EventFactory,
+  isRefusedData,
+  isRetryable,
+  outboxWritten,
+} from '@hub/messaging';
 import type { Sealer } from '@hub/seal';
 import type { Logger } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
@@ -156,6 +162,7 @@ export class NoticeWriter {
         ...events.params,
       ],
     );
+    outboxWritten(this.pool);
     const fresh = new Set(inserted.rows.map((r) => r.id));
     // A number stored before keeps its notice for ever (id and content hash never change): read after is exact.
     const existing = new Map<string, { id: string; hash: string }>();
