@@ -21,6 +21,7 @@ import {
   OutboxRelay,
   outboxWritten,
 } from '../src/index.js';
+import { noticeCompleted } from './fixtures.js';
 
 const iso = isolate();
 const schema = `${iso.namespace}_bell`;
@@ -29,16 +30,7 @@ const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, no
 let pool: Pool;
 let kafka: Kafka;
 
-const completed = (noticeId: string) =>
-  events.event('notices', noticeId, 'noticeCompleted', {
-    noticeId,
-    requests: 1,
-    done: 1,
-    partial: 0,
-    cannotAssist: 0,
-    refused: 0,
-    failed: 0,
-  });
+const completed = (noticeId: string) => noticeCompleted(events, noticeId);
 
 beforeAll(async () => {
   const { databaseUrl, kafkaBrokers } = endpoints();

@@ -15,6 +15,7 @@ import {
   MESSAGING_MIGRATIONS_DIR,
   OutboxRelay,
 } from '../src/index.js';
+import { noticeCompleted } from './fixtures.js';
 
 const iso = isolate();
 const schema = `${iso.namespace}_msg`;
@@ -66,16 +67,7 @@ function consumer(
   });
 }
 
-const completed = (noticeId: string) =>
-  events.event('notices', noticeId, 'noticeCompleted', {
-    noticeId,
-    requests: 1,
-    done: 1,
-    partial: 0,
-    cannotAssist: 0,
-    refused: 0,
-    failed: 0,
-  });
+const completed = (noticeId: string) => noticeCompleted(events, noticeId);
 
 describe('outbox relay and idempotent consumer', () => {
   it('publishes only committed outbox rows, in batches, and applies each event once', async () => {
