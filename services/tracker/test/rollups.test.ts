@@ -292,8 +292,11 @@ describe('read rollups', () => {
             const db = pool();
 
             // Besides the random periods: a quarter, a whole year and two (the histograms' year grain), and
-            // periods across the new year made of 旬 and days.
+            // periods across the new year made of 旬 and days; a year less its first and last day, a month less
+            // some days at either end (grains taken away: rollups.ts grainParts).
             const fixed: [number, number][] = [
+              [NEW_YEAR - 364 * DAY, NEW_YEAR - 2 * DAY],
+              [NEW_YEAR + 33 * DAY, NEW_YEAR + 55 * DAY],
               [NEW_YEAR, NEW_YEAR + 89 * DAY],
               [NEW_YEAR - 365 * DAY, NEW_YEAR - DAY],
               [NEW_YEAR - 365 * DAY, NEW_YEAR + 364 * DAY],

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from './period.js';
-import { type GrainPart, grainParts, histRowsSql } from './rollups.js';
+import { type GrainPart, grainParts, grainUnits, histRowsSql, tileGrains } from './rollups.js';
 
 const DAY = 86_400_000;
 const BASE = Date.UTC(2023, 0, 1);
@@ -34,7 +34,7 @@ const holdsWhole = (grain: 'k' | 'm' | 'y', lo: string, hi: string) => {
   return false;
 };
 
-describe('a period as histogram grains (years, months, 旬, days)', () => {
+describe('a period tiled by histogram grains (years, months, 旬, days)', () => {
   it.each([
     ['2025-01-01', '2026-01-01', [['y', '2025-01-01', '2026-01-01']]],
     ['2025-03-01', '2025-04-01', [['m', '2025-03-01', '2025-04-01']]],
@@ -62,15 +62,15 @@ describe('a period as histogram grains (years, months, 旬, days)', () => {
     ],
     ['2025-05-17', '2025-05-17', []],
   ])('[%s, %s)', (from, until, want) => {
-    expect(grainParts(from, until).map((p) => [p.grain, p.lo, p.hi])).toEqual(want);
+    expect(tileGrains(from, until).map((p) => [p.grain, p.lo, p.hi])).toEqual(want);
   });
 
   it('with no end: days and 旬 to the next month, months to the next year, then that year on', () => {
-    expect(grainParts('2026-11-04', null)).toEqual([
-      { grain: 'd', lo: '2026-11-04', hi: '2026-11-11' },
-      { grain: 'k', lo: '2026-11-11', hi: '2026-12-01' },
-      { grain: 'm', lo: '2026-12-01', hi: '2027-01-01' },
-      { grain: 'y', lo: '2027-01-01', hi: null },
+    expect(tileGrains('2026-11-04', null)).toEqual([
+      { grain: 'd', lo: '2026-11-04', hi: '2026-11-11', sign: 1 },
+      { grain: 'k', lo: '2026-11-11', hi: '2026-12-01', sign: 1 },
+      { grain: 'm', lo: '2026-12-01', hi: '2027-01-01', sign: 1 },
+      { grain: 'y', lo: '2027-01-01', hi: null, sign: 1 },
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('a period as histogram grains (years, months, 旬, days)', () => {
     fc.assert(
       fc.property(dayArb, dayArb, fc.boolean(), (a, b, open) => {
         const [from, until] = a <= b ? [a, open ? null : b] : [b, open ? null : a];
-        const parts = grainParts(from, until);
+        const parts = tileGrains(from, until);
         if (until === from) {
           expect(parts).toEqual([]);
           return;
@@ -113,7 +113,7 @@ describe('a period as histogram grains (years, months, 旬, days)', () => {
   });
 
   it('reads each part as one index range of its table, its days as parameters', () => {
-    const { sql, args } = histRowsSql('d', grainParts('2025-01-02', '2025-03-15'), 3);
+    const { sql, args } = histRowsSql('d', tileGrains('2025-01-02', '2025-03-15'), 3);
     expect(args).toEqual([
       '2025-01-02',
       '2025-01-11',
@@ -131,5 +131,90 @@ describe('a period as histogram grains (years, months, 旬, days)', () => {
     expect(sql).toContain(`FROM rollup_answer_hist_grains WHERE basis = 'd' AND grain = 'k'`);
     expect(sql).toContain('$12::date');
     expect(histRowsSql('a', [], 1)).toEqual({ sql: expect.stringContaining('WHERE false'), args: [] });
+  });
+  it('negates the count and seconds of a part taken away', () => {
+    const { sql, args } = histRowsSql('d', grainParts('2025-01-02', '2025-12-31'), 1);
+    expect(args).toEqual([
+      '2025-01-01',
+      '2026-01-01',
+      '2025-01-01',
+      '2025-01-02',
+      '2025-12-31',
+      '2026-01-01',
+    ]);
+    const [year, jan1, dec31] = sql.split('UNION ALL');
+    expect(year).toContain(
+      'SELECT agency, institution, bucket, count, seconds FROM rollup_answer_hist_grains',
+    );
+    for (const day of [jan1, dec31]) {
+      expect(day).toContain('-count AS count, -seconds AS seconds FROM rollup_answer_hist WHERE');
+      expect(day).toContain('month = false');
+    }
+  });
+});
+
+describe('a period as the fewest histogram units, less what lies outside it', () => {
+  it.each([
+    // The year less its first and last day: 3 units where the tiling reads 33.
+    [
+      '2025-01-02',
+      '2025-12-31',
+      [
+        [1, 'y', '2025-01-01', '2026-01-01'],
+        [-1, 'd', '2025-01-01', '2025-01-02'],
+        [-1, 'd', '2025-12-31', '2026-01-01'],
+      ],
+    ],
+    // A month less its first two and last five days (8 units, the tiling 15).
+    [
+      '2025-03-03',
+      '2025-03-27',
+      [
+        [1, 'm', '2025-03-01', '2025-04-01'],
+        [-1, 'd', '2025-03-01', '2025-03-03'],
+        [-1, 'd', '2025-03-27', '2025-04-01'],
+      ],
+    ],
+    // With no end: December less three days, then the year on.
+    [
+      '2025-12-04',
+      null,
+      [
+        [1, 'm', '2025-12-01', '2026-01-01'],
+        [1, 'y', '2026-01-01', null],
+        [-1, 'd', '2025-12-01', '2025-12-04'],
+      ],
+    ],
+    // What tiles best stays a tiling.
+    ['2025-01-01', '2026-01-01', [[1, 'y', '2025-01-01', '2026-01-01']]],
+    ['2026-10-01', '2027-01-01', [[1, 'm', '2026-10-01', '2027-01-01']]],
+    ['2025-05-17', '2025-05-17', []],
+  ] as const)('[%s, %s)', (from, until, want) => {
+    expect(grainParts(from, until).map((p) => [p.sign, p.grain, p.lo, p.hi])).toEqual(want);
+  });
+
+  it('counts each day of the range once and no other day, aligned, never more units than the tiling', () => {
+    fc.assert(
+      fc.property(dayArb, dayArb, fc.boolean(), (a, b, open) => {
+        const [from, until] = a <= b ? [a, open ? null : b] : [b, open ? null : a];
+        const parts = grainParts(from, until);
+        const tiled = tileGrains(from, until);
+        const units = (ps: GrainPart[]) => ps.reduce((n, p) => n + grainUnits(p), 0);
+        expect(units(parts)).toBeLessThanOrEqual(units(tiled));
+        expect(units(parts)).toBeLessThanOrEqual(26);
+        for (const p of parts) {
+          expect(p.hi === null || p.lo < p.hi).toBe(true);
+          expect(aligned(p.grain, p.lo)).toBe(true);
+          if (p.hi !== null) expect(aligned(p.grain, p.hi)).toBe(true);
+        }
+        // Every day from 400 before the range to 40 after it (400 after its start when it has no end): the signed count of parts holding it.
+        const last = until ?? addDays(from, 400);
+        for (let d = addDays(from, -400); d < addDays(last, 40); d = addDays(d, 1)) {
+          const n = parts.reduce((s, p) => s + (p.lo <= d && (p.hi === null || d < p.hi) ? p.sign : 0), 0);
+          expect(n).toBe(d >= from && (until === null || d < until) ? 1 : 0);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

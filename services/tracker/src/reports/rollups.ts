@@ -31,11 +31,12 @@ export function dayRange(from: string, until: string | null): DayRange {
 /** The histogram grains (migrations 1013, 1016): year, month, 旬 (days 1–10, 11–20, 21 to the end), day. */
 export type Grain = 'y' | 'm' | 'k' | 'd';
 
-/** Days [lo, hi) read at one grain; hi null: no end. */
+/** Days [lo, hi) read at one grain, added (sign 1) or taken away (sign -1); hi null: no end. */
 export interface GrainPart {
   grain: Grain;
   lo: string;
   hi: string | null;
+  sign: 1 | -1;
 }
 
 const ymd = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
@@ -68,31 +69,113 @@ const BOUNDARY: Record<
 };
 
 /**
- * Days [from, until) (until null: no end) as the fewest histogram grains: whole years, then whole months, then whole
- * 旬, then days, each coarser grain in the middle. The parts tile the range exactly, in order.
+ * Days [from, until) (until null: no end) tiled by histogram grains: whole years, then whole months, then whole
+ * 旬, then days, each coarser grain in the middle. The parts are consecutive, all added.
  */
-export function grainParts(
+export function tileGrains(
   from: string,
   until: string | null,
   grains: readonly Grain[] = ['y', 'm', 'k'],
 ): GrainPart[] {
   if (until !== null && from >= until) return [];
   const [g, ...finer] = grains;
-  if (g === undefined || g === 'd') return [{ grain: 'd', lo: from, hi: until }];
+  if (g === undefined || g === 'd') return [{ grain: 'd', lo: from, hi: until, sign: 1 }];
   const c0 = BOUNDARY[g].ceil(from);
   const c1 = until === null ? null : BOUNDARY[g].floor(until);
-  if (c1 !== null && c0 >= c1) return grainParts(from, until, finer);
+  if (c1 !== null && c0 >= c1) return tileGrains(from, until, finer);
   return [
-    ...grainParts(from, c0, finer),
-    { grain: g, lo: c0, hi: c1 },
-    ...(c1 === null ? [] : grainParts(c1, until, finer)),
+    ...tileGrains(from, c0, finer),
+    { grain: g, lo: c0, hi: c1, sign: 1 },
+    ...(c1 === null ? [] : tileGrains(c1, until, finer)),
   ];
+}
+
+/** Grain units (days, 旬, months, years) a part reads: each is about the same number of histogram rows. */
+export function grainUnits(p: Pick<GrainPart, 'grain' | 'lo' | 'hi'>): number {
+  if (p.hi === null) return 1;
+  const [y0, m0, d0] = parts3(p.lo);
+  const [y1, m1, d1] = parts3(p.hi);
+  const months = (y1! - y0!) * 12 + (m1! - m0!);
+  const tenth = (d: number) => (d >= 21 ? 2 : d >= 11 ? 1 : 0);
+  switch (p.grain) {
+    case 'y':
+      return y1! - y0!;
+    case 'm':
+      return months;
+    case 'k':
+      return months * 3 + tenth(d1!) - tenth(d0!);
+    case 'd':
+      return (Date.parse(p.hi) - Date.parse(p.lo)) / 86_400_000;
+  }
+}
+
+const cost = (parts: readonly GrainPart[]) => parts.reduce((n, p) => n + grainUnits(p), 0);
+const cheaper = (a: GrainPart[], b: GrainPart[]) => (cost(b) < cost(a) ? b : a);
+const negated = (parts: readonly GrainPart[]) => parts.map((p) => ({ ...p, sign: -p.sign as 1 | -1 }));
+
+/**
+ * Days [from, until) (until null: no end) as the fewest histogram units, counts being additive: each end is read
+ * either as finer grains or as the whole coarser unit it lies in less the days of that unit outside the range.
+ * Jan 2 – Dec 30 is the year less Jan 1 and Dec 31 (3 units, not 9 days, 4 旬, 10 months and 10 days); a month
+ * less its first two days is 3 units, not 8 days and 2 旬. The parts' signed sum is exactly the range's days.
+ */
+export function grainParts(
+  from: string,
+  until: string | null,
+  grains: readonly Grain[] = ['y', 'm', 'k'],
+): GrainPart[] {
+  return merged(cover(from, until, grains));
+}
+
+function cover(from: string, until: string | null, grains: readonly Grain[]): GrainPart[] {
+  if (until !== null && from >= until) return [];
+  const [g, ...finer] = grains;
+  if (g === undefined || g === 'd') return [{ grain: 'd', lo: from, hi: until, sign: 1 }];
+  const { ceil, floor } = BOUNDARY[g];
+  const c0 = ceil(from);
+  const c1 = until === null ? null : floor(until);
+  // The whole unit [lo, hi) of this grain, less what of it lies outside the range.
+  const unitLess = (lo: string, hi: string, outside: GrainPart[]) => [
+    { grain: g, lo, hi, sign: 1 as const },
+    ...negated(outside),
+  ];
+  if (c1 !== null && c0 > c1) {
+    // Inside one unit of this grain.
+    const lo = floor(from);
+    const hi = ceil(until!);
+    return cheaper(
+      cover(from, until, finer),
+      unitLess(lo, hi, [...cover(lo, from, finer), ...cover(until!, hi, finer)]),
+    );
+  }
+  const left =
+    from === c0
+      ? []
+      : cheaper(cover(from, c0, finer), unitLess(floor(from), c0, cover(floor(from), from, finer)));
+  const right =
+    c1 === null || c1 === until
+      ? []
+      : cheaper(cover(c1, until!, finer), unitLess(c1, ceil(until!), cover(until!, ceil(until!), finer)));
+  const middle: GrainPart[] = c1 !== null && c0 >= c1 ? [] : [{ grain: g, lo: c0, hi: c1, sign: 1 }];
+  return [...left, ...middle, ...right];
+}
+
+/** Parts of one grain and sign that touch read as one (one index range), added ones first, each by its days. */
+function merged(parts: readonly GrainPart[]): GrainPart[] {
+  const sorted = [...parts].sort((a, b) => b.sign - a.sign || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const out: GrainPart[] = [];
+  for (const p of sorted) {
+    const last = out.findLast((q) => q.grain === p.grain && q.sign === p.sign && q.hi === p.lo);
+    if (last) last.hi = p.hi;
+    else out.push({ ...p });
+  }
+  return out;
 }
 
 /**
  * The histogram rows (agency, institution, bucket, count, seconds) of `basis` over `parts`, their days passed from
  * $p on: one index range per part, days and months from `rollup_answer_hist`, 旬 and years from
- * `rollup_answer_hist_grains`.
+ * `rollup_answer_hist_grains`, a part taken away with its count and seconds negated (sum them, HAVING sum(count) > 0).
  */
 export function histRowsSql(basis: 'd' | 'a', parts: readonly GrainPart[], p: number) {
   const args: string[] = [];
@@ -100,12 +183,13 @@ export function histRowsSql(basis: 'd' | 'a', parts: readonly GrainPart[], p: nu
     args.push(day);
     return `$${p + args.length - 1}::date`;
   };
-  const branches = parts.map(({ grain, lo, hi }) => {
+  const branches = parts.map(({ grain, lo, hi, sign }) => {
     const from =
       grain === 'd' || grain === 'm'
         ? `rollup_answer_hist WHERE basis = '${basis}' AND month = ${grain === 'm'}`
         : `rollup_answer_hist_grains WHERE basis = '${basis}' AND grain = '${grain}'`;
-    return `SELECT agency, institution, bucket, count, seconds FROM ${from}
+    const counts = sign === 1 ? 'count, seconds' : '-count AS count, -seconds AS seconds';
+    return `SELECT agency, institution, bucket, ${counts} FROM ${from}
     AND day >= ${arg(lo)}${hi === null ? '' : ` AND day < ${arg(hi)}`}`;
   });
   // No part (an empty period): no rows, in the same shape.
