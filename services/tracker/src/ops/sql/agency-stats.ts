@@ -20,7 +20,7 @@ export interface AgencyStats {
 }
 
 // The window [since, ∞) is the answers from `since` to the next Shanghai midnight, read live ($1, $2: partial index
-// requests_answered_at), then whole days from the rollups of migration 1013 ($3 on). The backlog is as of now.
+// requests_answered_live, covering), then whole days from the rollups of migration 1013 ($3 on). The backlog is as of now.
 const COUNTS_SQL = `
 SELECT COALESCE(b.agency, w.agency) AS agency, COALESCE(b.institution, w.institution) AS institution,
        COALESCE(b.open, 0)::int AS "backlog", COALESCE(b.open_breached, 0)::int AS "openBreaches",
