@@ -400,6 +400,14 @@ async function applyRates(pool: Pool) {
     // reuses it instead of filling it again.
     await client.query(`DELETE FROM requests WHERE id >= '30000000-0000-0000-0000-000000000000'`);
     await client.query(`DELETE FROM notices WHERE id >= '30000000-0000-0000-0000-000000000000'`);
+    // And vacuumed as autovacuum would in service, with the tables their triggers changed: their dead rows lie in
+    // the newest days, which the console panel reads live (its 366 days took 338 ms right after these deletes and
+    // 159 ms the run before, with 46,800 dead requests in that range).
+    const { rows: tables } = await client.query<{ t: string }>(
+      `SELECT quote_ident(relname) AS t FROM pg_stat_user_tables
+       WHERE schemaname = current_schema() AND n_dead_tup > 0 ORDER BY 1`,
+    );
+    for (const { t } of tables) await client.query(`VACUUM (ANALYZE) ${t}`);
   } finally {
     client.release();
   }
