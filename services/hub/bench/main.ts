@@ -4,7 +4,7 @@
  *
  *   npm run bench -- [--workload inquiry,freeze-plan] [--mode one|separate|one,separate]
  *                    [--request-rates 300,600,900,1200,1500,1800] [--step-seconds 60] [--hold-seconds 60]
- *                    [--idle-seconds 20] [--idle-settle-seconds 30] [--sample 0.2]
+ *                    [--idle-seconds 20] [--idle-settle-seconds 30] [--warmup-seconds 15] [--sample 0.2]
  *   npm run bench -- --workload inquiry-burst [--notices 2000] [--batch 100] [--concurrency 4]
  *   npm run bench -- --workload freeze-plan [--cases 200] [--mode separate]
  *   npm run bench -- --workload interception [--subjects 100000] [--rates 1000,2500,5000,7500,10000]
@@ -46,6 +46,8 @@ const { values } = parseArgs({
     'idle-seconds': { type: 'string', default: '20' },
     /** Seconds the hub runs idle before the idle phase is measured (start-up compilation is not idling). */
     'idle-settle-seconds': { type: 'string', default: '30' },
+    /** Seconds of load at the first rate after the idle phase, not measured (the hot paths' first compilation). */
+    'warmup-seconds': { type: 'string', default: '15' },
     /** Share of inquiries whose every stage is traced. */
     sample: { type: 'string', default: '0.2' },
     /** Interception: subjects in the projection (a tenth restricted), offered rates, seconds per rate. */
@@ -93,6 +95,7 @@ if (workloads.includes('inquiry')) {
     holdSeconds: Number(values['hold-seconds']),
     idleSeconds: Number(values['idle-seconds']),
     idleSettleSeconds: Number(values['idle-settle-seconds']),
+    warmupSeconds: Number(values['warmup-seconds']),
     targets: String(values.targets).split(','),
     sample: Number(values.sample),
     outDir: 'bench-results',

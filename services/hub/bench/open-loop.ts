@@ -32,6 +32,12 @@ export interface OpenLoopOptions {
   idleSeconds: number;
   /** Seconds idle before measuring: V8 keeps compiling what start-up ran for a while, which is not idling. */
   idleSettleSeconds: number;
+  /**
+   * Seconds of load at the first rate after the idle phase, then drained, not measured: the request path's code is
+   * compiled by V8 on its first thousands of calls, which is start-up, not the steady state a step measures (every
+   * process of the separate mode compiles it on its own: its first 150/s step began with a p50 of 3.9 s).
+   */
+  warmupSeconds: number;
   targets: string[];
   /** Share of notices whose every stage is traced (decoding every event would load the machine). */
   sample: number;
@@ -374,6 +380,11 @@ async function runMode(
       return run.submittedRequests <= run.completedRequests;
     };
 
+    if (o.warmupSeconds > 0 && o.rates.length > 0) {
+      console.log(`bench: warming up at ${o.rates[0]} req/s for ${o.warmupSeconds} s (not measured) …`);
+      await phase('warm-up', o.rates[0]!, o.warmupSeconds);
+      await drain();
+    }
     for (const rate of o.rates) {
       const step = await phase('step', rate, o.stepSeconds);
       figures.steps.push(step);
