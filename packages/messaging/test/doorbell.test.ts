@@ -58,10 +58,13 @@ describe('the outbox doorbell', () => {
     );
     expect(rows[0]!.n).toBe(0);
 
-    // Every NOTIFY on the channel, as another process's relay would hear it.
+    // Every NOTIFY on the channel for this schema, as another process's relay would hear it. The channel is shared:
+    // other test files' writers with no relay in their process NOTIFY their own schemas on it meanwhile.
     const listener = await connectClient({ url: endpoints().databaseUrl, schema });
     const heard: string[] = [];
-    listener.on('notification', (n: Notification) => heard.push(n.payload ?? ''));
+    listener.on('notification', (n: Notification) => {
+      if (n.payload === schema) heard.push(n.payload);
+    });
     await listener.query('LISTEN hub_outbox');
 
     // A minute between safety rounds: only the doorbell can publish within the waits below.
