@@ -757,6 +757,15 @@ describe('yearly linkage statistics over the simulated events', () => {
     expect(html.body).toContain(`<td>${formatYuan(want.money.deductedFen)}</td>`);
   });
 
+  it('refuses a period beyond the years it reports on with 400, not a 500 from the database', async () => {
+    const res = await get('/v1/ops/reports/agencies?from=9999-01-02&to=9999-12-31');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.map((d: { path: string; code: string }) => [d.path, d.code])).toEqual([
+      ['from', 'DATE_OUT_OF_RANGE'],
+      ['to', 'DATE_OUT_OF_RANGE'],
+    ]);
+  });
+
   it('rejects a bad year and court with their paths', async () => {
     const res = await get('/v1/ops/reports/yearly?year=twenty&court=nowhere');
     expect(res.statusCode).toBe(400);

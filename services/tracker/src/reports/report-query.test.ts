@@ -41,6 +41,14 @@ describe('report query strings', () => {
 
   it.each([
     [{ from: '2026-02-30' }, [{ path: 'from', code: 'INVALID_DATE' }]],
+    [
+      { from: '9999-01-02', to: '9999-12-31' },
+      [
+        { path: 'from', code: 'DATE_OUT_OF_RANGE' },
+        { path: 'to', code: 'DATE_OUT_OF_RANGE' },
+      ],
+    ],
+    [{ to: '1999-12-31' }, [{ path: 'to', code: 'DATE_OUT_OF_RANGE' }]],
     [{ from: '2026-03-01', to: '2026-02-01' }, [{ path: 'to', code: 'PERIOD_REVERSED' }]],
     [{ format: 'xlsx' }, [{ path: 'format', code: 'INVALID_VALUE' }]],
     [{ from: ['2026-01-01', '2026-02-01'] }, [{ path: 'from', code: 'INVALID_TYPE' }]],

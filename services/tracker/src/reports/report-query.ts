@@ -14,9 +14,15 @@ const REPORT_ISSUE_TEXT = {
   INVALID_DATE: 'not a calendar day written YYYY-MM-DD',
   PERIOD_REVERSED: 'the period ends before it starts',
   INVALID_YEAR: 'not a year between 2000 and 2100',
+  DATE_OUT_OF_RANGE: 'not a day between 2000-01-01 and 2100-12-31',
 } as const;
 
-const day = z.string().refine(isCalendarDate, { message: 'INVALID_DATE' });
+// The years a report can be about, as for the yearly statistics: a day of year 9999 passed as a date and its next day
+// (the period's exclusive end) overflowed to "+010000-01-01", which PostgreSQL refused with a 500.
+const day = z
+  .string()
+  .refine(isCalendarDate, { message: 'INVALID_DATE', abort: true })
+  .refine((d) => d >= '2000-01-01' && d <= '2100-12-31', { message: 'DATE_OUT_OF_RANGE' });
 const format = z.enum(REPORT_FORMATS).default('json');
 
 const agencyReportQuery = z
