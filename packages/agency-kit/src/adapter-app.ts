@@ -123,14 +123,15 @@ export function buildAdapterApp(
     { screen },
   );
 
-  // Auto-pipelining: the commands of every call handled in one turn of the event loop (an interception check is
-  // one command, its nonce and its read in one script) go out in one socket write, not one write each. At 5,000
-  // checks/s on 2 cores (2026-12-02, four runs each way) it kept up every time, with 129–148 µs of adapter CPU per
-  // call and p50 2–8 ms; without it, 149–167 µs, two runs of four fell behind and p50 was 10–880 ms.
+  // No auto-pipelining: ioredis's per-turn pipelines keep their commands, replies and promises alive for well
+  // over one young-generation cycle, so they are copied and promoted rather than freed young. At 5,000 checks/s
+  // (2026-12-03, adapter in its own process) about 1 MB survived each scavenge with it and 48 KB without;
+  // scavenges paused 7.7 ms against 2.7, and a check cost 133–139 µs of adapter CPU against 111–123. (On
+  // 2026-12-02, with the adapter sharing the benchmark's process, auto-pipelining had looked the better choice.)
   const redis = new Redis(config.REDIS_URL, {
     lazyConnect: true,
     maxRetriesPerRequest: 2,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
   });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   const http = createHttpServer({

@@ -1,5 +1,6 @@
 /**
- * The interception workload (自动比对、拦截): one bank adapter in this process over a Redis projection of
+ * The interception workload (自动比对、拦截): bank adapter processes (one by default; `--adapters N` runs N
+ * replicas, the load spread over them as a balancer would) over a Redis projection of
  * `subjects` subjects (a tenth restricted, filled through InterceptionProjection.apply as the punishment
  * service writes it), driven by a separate load process: signed single-ID checks open-loop at increasing
  * rates, then batched checks of 1,000 IDs. Prints sustained calls/s with latency percentiles and IDs/s.
@@ -7,10 +8,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { buildAdapterApp, loadAdapterConfig } from '@hub/agency-kit';
-import { systemClock } from '@hub/domain';
+import { loadAdapterConfig } from '@hub/agency-kit';
 import { type InterceptionEntry, InterceptionProjection, subjectHash } from '@hub/interception';
-import { ANY_FREE_PORTS, createLogger } from '@hub/service-kit';
+import { ANY_FREE_PORTS } from '@hub/service-kit';
 import { Redis } from 'ioredis';
 import type { BatchResult, LoadPlan, StepResult } from './interception-load.js';
 import { benchSubjectId, isRestrictedSubject } from './interception-subjects.js';
@@ -23,9 +23,50 @@ export interface InterceptionBenchOptions {
   connections: number;
   batchConnections: number;
   batchSeconds: number;
+  /** Adapter instances, each its own process (replicas behind a balancer); the load spreads its connections. */
+  adapters: number;
 }
 
 const LOAD = fileURLToPath(new URL('./interception-load.ts', import.meta.url));
+const ADAPTER = fileURLToPath(new URL('./interception-adapter.ts', import.meta.url));
+
+interface AdapterProcess {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts one adapter process and waits for its port. */
+function startAdapter(env: NodeJS.ProcessEnv): Promise<AdapterProcess> {
+  return new Promise((resolve, reject) => {
+    const flags = (env.BENCH_ADAPTER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', ADAPTER], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += String(d);
+      const m = /^PORT (\d+)$/m.exec(out);
+      if (!m) return;
+      child.stdout.off('data', onData);
+      // Whatever it writes later (warnings) is passed on, never left to fill the pipe and stall it.
+      child.stdout.pipe(process.stderr);
+      resolve({
+        port: Number(m[1]),
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.once('error', reject);
+    void exited.then(() =>
+      reject(new Error(`an adapter process exited before listening: ${out.slice(-300)}`)),
+    );
+  });
+}
 
 function entriesOf(i: number): InterceptionEntry[] {
   const base = {
@@ -94,24 +135,29 @@ export async function runInterceptionBench(o: InterceptionBenchOptions): Promise
     LOG_LEVEL: 'warn',
     ...ANY_FREE_PORTS,
   };
-  const logger = createLogger({ service: 'bench', level: 'warn' });
   const config = loadAdapterConfig('bank', env);
-  const adapter = buildAdapterApp('bank', config, { logger, clock: systemClock });
   const redis = new Redis(config.REDIS_URL);
   const projection = new InterceptionProjection(redis, ns);
-  console.log(`bench: interception, bank adapter in this process (namespace ${ns}) …`);
-  await adapter.start();
+  console.log(
+    `bench: interception, ${o.adapters} bank adapter process${o.adapters === 1 ? '' : 'es'} (namespace ${ns}) …`,
+  );
+  const started = await Promise.allSettled(Array.from({ length: o.adapters }, () => startAdapter(env)));
+  const adapters = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(adapters.map((a) => a.stop()));
+    redis.disconnect();
+    throw failed.reason;
+  }
   try {
     const t = performance.now();
     await fill(projection, o);
     console.log(
       `bench: ${o.subjects} subjects in Redis (${Math.round(o.subjects * o.restrictedShare)} restricted) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
-    const address = adapter.http.server.address();
-    if (!address || typeof address === 'string') throw new Error('the adapter is not listening');
     console.log('bench: single-ID checks, open loop (latency from when each call was due):');
     const { steps, batch } = await runLoad({
-      url: `http://127.0.0.1:${address.port}`,
+      urls: adapters.map((a) => `http://127.0.0.1:${a.port}`),
       subjects: o.subjects,
       rates: o.rates,
       seconds: o.seconds,
@@ -123,7 +169,7 @@ export async function runInterceptionBench(o: InterceptionBenchOptions): Promise
     });
     printInterception(steps, batch);
   } finally {
-    await adapter.stop();
+    await Promise.all(adapters.map((a) => a.stop()));
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${ns}:*`, 'COUNT', 5000);

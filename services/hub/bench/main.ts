@@ -8,14 +8,15 @@
  *   npm run bench -- --workload inquiry-burst [--notices 2000] [--batch 100] [--concurrency 4]
  *   npm run bench -- --workload freeze-plan [--cases 200] [--mode separate]
  *   npm run bench -- --workload interception [--subjects 100000] [--rates 1000,2500,5000,7500,10000]
- *                    [--seconds 10] [--connections 64] [--batch-connections 4]
+ *                    [--seconds 10] [--connections 64] [--batch-connections 4] [--adapters 1]
  *   npm run bench -- --data 10000000 [--data-runs 7] [--data-refill]
  *
  * `inquiry` is the open-loop benchmark (open-loop.ts: baselines, idle CPU, rising rates until the backlog
  * grows, latency by stage at 70 % of the sustained rate; JSON and an SVG plot in bench-results/); the hub runs
  * in its own process(es). `inquiry-burst` files everything at once (closed loop: throughput only).
- * The interception workload needs no hub: one bank adapter over a filled Redis projection, driven by a
- * separate load process (interception.ts). `--data N` fills the tracker's read model to N requests and times
+ * The interception workload needs no hub: bank adapter process(es) over a filled Redis projection, driven by a
+ * separate load process (interception.ts; BENCH_ADAPTER_TRACE=1 prints each adapter's event-loop delay and
+ * GC pauses per second, BENCH_ADAPTER_NODE_OPTIONS passes node flags to the adapters). `--data N` fills the tracker's read model to N requests and times
  * every ops read over it (read-model.ts); it runs alone.
  */
 import { parseArgs } from 'node:util';
@@ -56,6 +57,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     'batch-connections': { type: 'string', default: '4' },
+    adapters: { type: 'string', default: '1' },
     /** The tracker's read model filled to this many requests, then every ops read timed (read-model.ts). */
     data: { type: 'string' },
     'data-runs': { type: 'string', default: '7' },
@@ -83,6 +85,7 @@ if (workloads.includes('interception')) {
     connections: Number(values.connections),
     batchConnections: Number(values['batch-connections']),
     batchSeconds: Number(values.seconds),
+    adapters: Number(values.adapters),
   });
 }
 if (workloads.includes('inquiry')) {
