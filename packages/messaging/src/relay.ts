@@ -36,8 +36,8 @@ interface OutboxRow {
 /**
  * Publishes committed outbox rows to Kafka in batches: claim and delete up to `batchSize` rows in one
  * statement (FOR UPDATE SKIP LOCKED: several relays never send the same row), send them in one producer
- * call, commit. A failed send rolls the deletion back; a crash between send and commit re-sends: consumers
- * are idempotent.
+ * call, commit (without waiting for the WAL flush). A failed send rolls the deletion back; a crash between
+ * send and commit, or a PostgreSQL crash that loses the commit, re-sends: consumers are idempotent.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -186,6 +186,11 @@ export class OutboxRelay {
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
+      // The deletion commits without waiting for its WAL flush (0.19 ms of fdatasync per commit here): were it
+      // lost in a PostgreSQL crash, its rows come back and are sent again under the same event ids, which every
+      // consumer absorbs. Sent now, answered while the batch goes to Kafka; it applies to this commit only.
+      const asynchronous = client.query('SET LOCAL synchronous_commit = off');
+      asynchronous.catch(() => undefined); // awaited below; a failed send must not leave it unhandled
       rows.sort((a, b) => Number(a.id) - Number(b.id)); // RETURNING keeps no order; a key's events keep theirs
       const byTopic = new Map<string, Message[]>();
       for (const row of rows) {
@@ -201,6 +206,7 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
+      await asynchronous;
       return rows.length;
     });
     if (sent > 0) this.published.inc({ schema: this.options.schema }, sent);
