@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AGENCY_KINDS, agencySupports, MEASURES, type Measure, REQUIRED_ASSET_PARAM } from './glossary.ts';
+import {
+  AGENCY_KINDS,
+  agencySupports,
+  isPunishmentMeasure,
+  MEASURES,
+  type Measure,
+  REQUIRED_ASSET_PARAM,
+} from './glossary.ts';
 import { formatCaseNo } from './ids/case-number.ts';
 import { needsConfirmationOnly, noticeSubmissionSchema, validateNotice } from './notice.ts';
 import { caseNoArb, creditCodeArb, residentIdArb } from './test-support/arbitraries.ts';
@@ -378,7 +385,7 @@ describe('required details of holds and deductions', () => {
       ...base,
       measure,
       targets: [{ agency }],
-      params: { ...params, ...punishmentParams(measure) },
+      params: paramsOf(measure, params),
     });
   };
 
@@ -421,7 +428,7 @@ describe('required details of holds and deductions', () => {
     );
     fc.assert(
       fc.property(pairs, ({ measure, agency }) => {
-        const params = { ...base.params, ...punishmentParams(measure) };
+        const params = paramsOf(measure, base.params);
         expect(validateNotice({ ...base, measure, targets: [{ agency }], params }).ok).toBe(true);
         const needed = REQUIRED_ASSET_PARAM[agency][measure];
         if (needed) expect(without(measure, agency, needed).map((i) => i.path)).toEqual([`params.${needed}`]);
@@ -548,7 +555,7 @@ describe('generated notices', () => {
       debtor,
       measure: mt.measure,
       targets: mt.targets.map((agency) => ({ agency })),
-      params: { amountFen, termDays: 30, ...assetParams, ...punishmentParams(mt.measure) },
+      params: paramsOf(mt.measure, { amountFen, termDays: 30, ...assetParams }),
     }));
 
   it('valid ones all pass', () => {
@@ -615,6 +622,16 @@ describe('an organisation is restricted from exit through its persons (民事诉
   });
 });
 
+/**
+ * A measure's params from a full set of asset details: a punishment notice carries none of them (no term, amount
+ * or asset: PARAM_NOT_FOR_MEASURE), only what punishmentParams gives it.
+ */
+function paramsOf(measure: string, assetDetails: Record<string, unknown>): Record<string, unknown> {
+  return isPunishmentMeasure(measure as Measure)
+    ? punishmentParams(measure)
+    : { ...assetDetails, ...punishmentParams(measure) };
+}
+
 /** What a punishment notice must carry besides the rest: a listing its ground, a removal its reason. */
 function punishmentParams(measure: string): Record<string, string> {
   if (measure === 'dishonest-list') return { ground: 'able-but-refuses' };
@@ -638,5 +655,22 @@ describe('punishment params', () => {
     ]);
     const fine = { ground: 'evades-enforcement', otherGrounds: ['breaches-settlement'], extensionYears: 2 };
     expect(validateNotice({ ...listing, params: fine }).ok).toBe(true);
+  });
+
+  it('refuses a term, an amount or an asset on every punishment measure: the rules set its term', () => {
+    const details = { termDays: 30, amountFen: 1, ...assetParams }; // owedFen: OWED_NOT_FOR_MEASURE
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MEASURES.filter((m) => isPunishmentMeasure(m))),
+        fc.constantFrom(...Object.keys(details)),
+        (measure, key) => {
+          const params = { ...punishmentParams(measure), [key]: details[key as keyof typeof details] };
+          const person = { kind: 'person', name: '张某', idNumber: '110000197001010006' };
+          expect(issuesOf({ ...example, measure, targets: [], debtor: person, params })).toEqual([
+            { path: `params.${key}`, code: 'PARAM_NOT_FOR_MEASURE' },
+          ]);
+        },
+      ),
+    );
   });
 });

@@ -366,6 +366,14 @@ function punishmentParamIssues(
     if (!listing && params[key] !== undefined)
       out.push({ code: 'PARAM_NOT_FOR_MEASURE', path: ['params', key] });
   }
+  // A punishment's term is the rules' (a listing's 2 years plus extensionYears; restrictions until lifted), never
+  // the court's termDays, and it moves no money or property: these would be sealed and sent to the agencies,
+  // which would act on a term or an account the hub itself ignores.
+  if (isPunishmentMeasure(measure)) {
+    for (const key of ['termDays', 'amountFen', 'accountNo', 'unitNo', 'plate'] as const) {
+      if (params[key] !== undefined) out.push({ code: 'PARAM_NOT_FOR_MEASURE', path: ['params', key] });
+    }
+  }
   if (measure !== 'dishonest-list-removal' && params.removalReason !== undefined) {
     out.push({ code: 'PARAM_NOT_FOR_MEASURE', path: ['params', 'removalReason'] });
   }

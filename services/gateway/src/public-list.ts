@@ -20,7 +20,8 @@ export const PUBLIC_LIST_MAX = 50;
 
 /** The query string of `GET /v1/public/dishonest` (documented in the OpenAPI from this schema). */
 export const publicListQuerySchema = z.strictObject({
-  name: z.string().trim().min(1).max(64).describe('the exact name of the person or organisation'),
+  // As long as a debtor's name may be (a person's 128 characters, an organisation's 256): every listing is findable.
+  name: z.string().trim().min(1).max(256).describe('the exact name of the person or organisation'),
   idPrefix: z
     .string()
     .transform((s) => s.toUpperCase())

@@ -238,6 +238,30 @@ describe('validation of punishment notices', () => {
       'params.groundAroseAt',
       'GROUND_AROSE_AFTER_ISSUE',
     ],
+    [
+      'a term on an exit restriction (the rules set it, not the court)',
+      notice({ measure: 'restrict-exit', targets: [], params: { termDays: 2147483647 } }),
+      'params.termDays',
+      'PARAM_NOT_FOR_MEASURE',
+    ],
+    [
+      'a term on a listing (2 years and its extension, never termDays)',
+      listing({ ground: 'evades-enforcement', termDays: 3650 }),
+      'params.termDays',
+      'PARAM_NOT_FOR_MEASURE',
+    ],
+    [
+      'an amount on an exit restriction',
+      notice({ measure: 'restrict-exit', targets: [], params: { amountFen: 5 } }),
+      'params.amountFen',
+      'PARAM_NOT_FOR_MEASURE',
+    ],
+    [
+      'an account on a consumption restriction',
+      notice({ measure: 'restrict-consumption', targets: [], params: { accountNo: '6222020200112233445' } }),
+      'params.accountNo',
+      'PARAM_NOT_FOR_MEASURE',
+    ],
     ['an inquiry without targets', notice({ targets: [] }), 'targets', 'TOO_SHORT'],
   ])(
     'refuses %s with 400 at its field path, asks no one and stores nothing',

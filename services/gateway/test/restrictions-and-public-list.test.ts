@@ -274,10 +274,21 @@ describe('GET /v1/public/dishonest', () => {
   });
 
   it.each([
+    ['a person', 128],
+    ['an organisation', 256],
+  ])('finds %s by the longest name a notice may give it (%i characters)', async (_who, length) => {
+    const name = '长'.repeat(length);
+    double.listings = [listed()];
+    const res = await search(`name=${encodeURIComponent(name)}`);
+    expect(res.statusCode).toBe(200);
+    expect(double.searches.at(-1)).toEqual({ name, idPrefix: '', limit: 20 });
+  });
+
+  it.each([
     ['no name', '', 'name', 'REQUIRED'],
     ['an empty name', 'name=', 'name', 'TOO_SHORT'],
     ['a blank name', 'name=%20%20', 'name', 'TOO_SHORT'],
-    ['a name of 65 characters', `name=${'李'.repeat(65)}`, 'name', 'TOO_LONG'],
+    ['a name longer than any debtor’s (257 characters)', `name=${'李'.repeat(257)}`, 'name', 'TOO_LONG'],
     ['a name given twice', 'name=a&name=b', 'name', 'INVALID_TYPE'],
     ['letters in the ID prefix', 'name=李某&idPrefix=11A', 'idPrefix', 'INVALID_ID_PREFIX'],
     ['an ID prefix of 9 characters', 'name=李某&idPrefix=110105194', 'idPrefix', 'INVALID_ID_PREFIX'],
