@@ -85,6 +85,7 @@ describe('the error catalog', () => {
         case 'NO_HOLD':
         case 'UNKNOWN_ACCOUNT':
         case 'RELISTING_BARRED':
+        case 'PUNISHMENT_PENDING':
         case 'ALREADY_LISTED':
         case 'LISTING_NOT_FOUND':
         case 'LISTING_OF_ANOTHER_COURT':

@@ -149,6 +149,12 @@ export const ERROR_CATALOG = {
     message:
       'Within 6 months of a deletion at the applicant’s request the debtor may not be listed again on the same ground (法释〔2017〕7号 第十条第四款).',
   },
+  PUNISHMENT_PENDING: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message:
+      'Another notice of this measure for this debtor in this case was accepted moments ago and is still being taken in: send this one once the case’s restrictions show it.',
+  },
   NO_PROPERTY_REPORT: {
     http: 409,
     grpc: G.FAILED_PRECONDITION,

@@ -331,6 +331,49 @@ describe('punishment through the whole hub', () => {
     expect(view.status).toBe(404);
   });
 
+  it('a removal right behind its listing is refused while the listing is being taken in, never stored to fail', async () => {
+    const debtor = { kind: 'person', name: '钱某', idNumber: personAt(SEED, 18).idNumber };
+    const c = caseNo();
+    // In one batch: the listing is accepted, its removal refused (intake might read it first).
+    const res = await fetch(`${gateway}/v1/notices/batch`, {
+      method: 'POST',
+      headers: court,
+      body: JSON.stringify({
+        notices: [
+          notice(c, debtor, 'dishonest-list', { ground: 'evades-enforcement' }),
+          notice(c, debtor, 'dishonest-list-removal', { removalReason: 'performed' }),
+        ],
+      }),
+    });
+    const { results } = (await res.json()) as {
+      results: { ok: boolean; id?: string; error?: { code: string } }[];
+    };
+    expect(results.map((r) => r.ok || r.error?.code)).toEqual([true, 'PUNISHMENT_PENDING']);
+    // Sent at once after the batch's answer: refused the same way, or, if intake was quicker, admitted; never
+    // a 202 that then fails at intake.
+    const soon = await submit(notice(c, debtor, 'dishonest-list-removal', { removalReason: 'performed' }));
+    if (soon.status === 202) {
+      const view = await completed(soon.json.id);
+      expect(view.requests.every((r) => r.status === 'done')).toBe(true);
+    } else {
+      expect(soon).toMatchObject({ status: 409, json: { error: { code: 'PUNISHMENT_PENDING' } } });
+      await completed(results[0]!.id!);
+      const removed = await submit(
+        notice(c, debtor, 'dishonest-list-removal', { removalReason: 'performed' }),
+      );
+      expect(removed.status).toBe(202);
+      const view = await completed(removed.json.id);
+      expect(view.requests.every((r) => r.status === 'done')).toBe(true);
+    }
+    // The same removal again, sent right after: pending behind the first, or nothing left to remove.
+    const twice = await submit(notice(c, debtor, 'dishonest-list-removal', { removalReason: 'performed' }));
+    expect(twice.status).toBeGreaterThanOrEqual(400);
+    expect(['PUNISHMENT_PENDING', 'LISTING_NOT_FOUND']).toContain(twice.json.error.code);
+    // Other families of the same debtor are never held up: an exit restriction goes in beside it.
+    const exit = await submit(notice(c, debtor, 'restrict-exit'));
+    expect(exit.status).toBe(202);
+  });
+
   it('bars relisting on the same ground within 6 months of a deletion at the applicant’s request', async () => {
     const debtor = { kind: 'person', name: '孙某', idNumber: personAt(SEED, 12).idNumber };
     const c = caseNo();

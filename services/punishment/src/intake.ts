@@ -21,12 +21,15 @@ import { subjectHash } from '@hub/interception';
 import type { HookTarget, IntakeNotice, MeasureHooks, RequestFailure } from '@hub/measure-kit';
 import { type EventFactory, enqueue, type OutboxMessage } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
-import type { Queryable } from '@hub/store';
+import { type Pool, type Queryable, withTransaction } from '@hub/store';
 import { scheduleTimers } from '@hub/timers';
 import {
   type Admission,
+  admitBeside,
   admitPunishments,
   type DebtorEntry,
+  familyOf,
+  type PendingAdmission,
   type PunishmentNotice,
 } from './domain/admission.js';
 import { debtorIdOf, entriesPlacedBy, groundsOf } from './domain/entries.js';
@@ -55,22 +58,114 @@ export function punishmentNoticeOf(n: NoticeSubmission): PunishmentNotice {
   };
 }
 
+/** How long an admitted notice counts as pending when intake never takes it in (it was not stored after all). */
+export const PENDING_ADMISSION_MS = 5 * 60_000;
+
+const familyOfNotice = (n: PunishmentNotice) => familyOf(n.measure);
+
 /**
- * The gateway's question, against what is stored and in the order asked: a court's batch is judged as intake
- * would take it in one after another, so a second listing of one debtor in the same batch is refused
- * (ALREADY_LISTED) before it is stored, not left to whichever Kafka partition intake reads first.
+ * The gateway's question, against what is stored and what was admitted and not yet taken in, in the order asked:
+ * a court's batch is judged as intake would take it in one after another (a second listing of one debtor is
+ * ALREADY_LISTED), and a notice following another of its measure family for the same debtor and case before
+ * intake has that one is PUNISHMENT_PENDING (see admitBeside), not left to whichever Kafka partition intake reads
+ * first. Each admitted notice is recorded as pending until intake takes it in; concurrent questions about one
+ * debtor, and intake, take the debtor's lock, so two courts' clerks cannot both be admitted.
  */
 export async function checkPunishments(
-  db: Queryable,
+  pool: Pool,
   submissions: readonly NoticeSubmission[],
   now: Date,
 ): Promise<Admission[]> {
   const notices = submissions.map(punishmentNoticeOf);
-  const stored = await debtorEntries(db, notices);
-  return admitPunishments(
-    notices.map((notice, i) => ({ id: `check-${i}`, notice })),
-    stored,
-    now,
+  return withTransaction(pool, async (tx) => {
+    await lockDebtors(
+      tx,
+      notices.map((n) => n.subjectHash),
+    );
+    const [stored, before] = await Promise.all([
+      debtorEntries(tx, notices),
+      pendingAdmissions(tx, notices, new Date(now.getTime() - PENDING_ADMISSION_MS)),
+    ]);
+    const items = notices.map((notice, i) => ({
+      id: `check-${i}`,
+      notice,
+      noticeNo: submissions[i]!.noticeNo,
+    }));
+    const admissions = admitBeside(items, stored, before, now);
+    await recordPending(
+      tx,
+      items.filter((_, i) => admissions[i]!.ok),
+      now,
+    );
+    return admissions;
+  });
+}
+
+/** The notices admitted since `since` and not yet taken in, for these notices' debtors, cases and families. */
+async function pendingAdmissions(
+  q: Queryable,
+  notices: readonly PunishmentNotice[],
+  since: Date,
+): Promise<PendingAdmission[]> {
+  const { rows } = await q.query<{
+    court_code: string;
+    notice_no: string;
+    subject_hash: string;
+    case_no: string;
+    family: string;
+    admitted_at: Date;
+  }>(
+    `SELECT p.court_code, p.notice_no, p.subject_hash, p.case_no, p.family, p.admitted_at
+       FROM pending_admissions p
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(subject_hash, case_no, family)
+         USING (subject_hash, case_no, family)
+      WHERE p.admitted_at > $4`,
+    [notices.map((n) => n.subjectHash), notices.map((n) => n.caseNo), notices.map(familyOfNotice), since],
+  );
+  return rows.map((r) => ({
+    courtCode: r.court_code,
+    noticeNo: r.notice_no,
+    subjectHash: r.subject_hash,
+    caseNo: r.case_no,
+    family: r.family,
+    admittedAt: r.admitted_at,
+  }));
+}
+
+async function recordPending(
+  q: Queryable,
+  admitted: readonly { notice: PunishmentNotice; noticeNo: string }[],
+  now: Date,
+): Promise<void> {
+  if (admitted.length === 0) return;
+  await q.query(
+    `INSERT INTO pending_admissions (court_code, notice_no, subject_hash, case_no, family, admitted_at)
+     SELECT u.*, $6::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u
+     ON CONFLICT (court_code, notice_no) DO UPDATE
+       SET subject_hash = EXCLUDED.subject_hash, case_no = EXCLUDED.case_no, family = EXCLUDED.family,
+           admitted_at = EXCLUDED.admitted_at`,
+    [
+      admitted.map((a) => a.notice.courtCode),
+      admitted.map((a) => a.noticeNo),
+      admitted.map((a) => a.notice.subjectHash),
+      admitted.map((a) => a.notice.caseNo),
+      admitted.map((a) => familyOfNotice(a.notice)),
+      now,
+    ],
+  );
+}
+
+/** Intake has these notices (admitted or refused): they are pending no more; nor is anything long expired. */
+async function takenIn(q: Queryable, notices: readonly IntakeNotice[], now: Date): Promise<void> {
+  await q.query(
+    `DELETE FROM pending_admissions
+      WHERE (court_code, notice_no) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+         OR admitted_at < $3`,
+    [
+      notices.map((n) => n.submission.court?.code ?? ''),
+      notices.map((n) => n.submission.noticeNo),
+      new Date(now.getTime() - PENDING_ADMISSION_MS),
+    ],
   );
 }
 
@@ -118,6 +213,7 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
       tx,
       batch.map((b) => b.notice.subjectHash),
     );
+    await takenIn(tx, notices, now);
     const admissions = admitPunishments(
       batch,
       await debtorEntries(

@@ -1,5 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admitPunishment, admitPunishments, type DebtorEntry, type PunishmentNotice } from './admission.js';
+import {
+  admitBeside,
+  admitPunishment,
+  admitPunishments,
+  type DebtorEntry,
+  familyOf,
+  type PendingAdmission,
+  type PunishmentNotice,
+} from './admission.js';
 import { fitsVisibleId } from './public-list.js';
 
 const NOW = new Date('2026-11-20T10:00:00+08:00');
@@ -136,5 +145,95 @@ describe('fitsVisibleId', () => {
       ok: false,
       code: 'LISTING_NOT_FOUND',
     });
+  });
+});
+
+describe('admitBeside: notices admitted and not yet taken in', () => {
+  const removal: PunishmentNotice = {
+    ...base,
+    measure: 'dishonest-list-removal',
+    grounds: [],
+    removalReason: 'performed',
+  };
+  const exit: PunishmentNotice = { ...base, measure: 'restrict-exit', grounds: [] };
+  const item = (notice: PunishmentNotice, noticeNo: string) => ({ id: noticeNo, notice, noticeNo });
+  const pendingOf = (notice: PunishmentNotice, noticeNo: string): PendingAdmission => ({
+    courtCode: notice.courtCode,
+    noticeNo,
+    subjectHash: notice.subjectHash,
+    caseNo: notice.caseNo,
+    family: familyOf(notice.measure),
+    admittedAt: new Date('2026-11-20T09:59:59+08:00'),
+  });
+
+  it('a removal in the batch of its listing is pending behind it; another family of the debtor is not', () => {
+    const out = admitBeside([item(base, 'A'), item(removal, 'B'), item(exit, 'C')], [], [], NOW);
+    expect(out.map((a) => (a.ok ? 'ok' : a.code))).toEqual(['ok', 'PUNISHMENT_PENDING', 'ok']);
+  });
+
+  it('a removal asked right after its listing was admitted is pending, until intake has the listing', () => {
+    const [a] = admitBeside([item(removal, 'B')], [], [pendingOf(base, 'A')], NOW);
+    expect(a).toMatchObject({
+      ok: false,
+      code: 'PUNISHMENT_PENDING',
+      details: [{ path: 'caseNo', pendingSince: '2026-11-20T01:59:59.000Z' }],
+    });
+    // Taken in: stored, no longer pending.
+    expect(admitBeside([item(removal, 'B')], [entry({})], [], NOW)[0]).toMatchObject({ ok: true });
+  });
+
+  it('a notice re-sent under its own number is never pending behind itself', () => {
+    expect(admitBeside([item(base, 'A')], [], [pendingOf(base, 'A')], NOW)[0]).toEqual({ ok: true });
+  });
+
+  it('another case, another debtor or another family is never pending', () => {
+    const others = [{ ...base, caseNo: '(2026)川0104执2号' }, { ...base, subjectHash: 'h2' }, exit];
+    for (const o of others)
+      expect(admitBeside([item(o, 'X')], [], [pendingOf(base, 'A')], NOW)[0]).toMatchObject({ ok: true });
+  });
+
+  it('of any batch, at most one notice per debtor, case and family is admitted, and only where none is pending', () => {
+    const measures = [
+      'dishonest-list',
+      'dishonest-list-removal',
+      'restrict-consumption',
+      'restrict-consumption-lift',
+      'restrict-exit',
+      'restrict-exit-lift',
+    ] as const;
+    const arb = fc.record({
+      batch: fc.array(
+        fc.record({
+          measure: fc.constantFrom(...measures),
+          subject: fc.constantFrom('h1', 'h2'),
+          caseNo: fc.constantFrom('c1', 'c2'),
+        }),
+        { maxLength: 12 },
+      ),
+      pending: fc.array(
+        fc.record({ measure: fc.constantFrom(...measures), subject: fc.constantFrom('h1', 'h2') }),
+        { maxLength: 3 },
+      ),
+    });
+    fc.assert(
+      fc.property(arb, ({ batch, pending }) => {
+        const notice = (b: { measure: (typeof measures)[number]; subject: string; caseNo?: string }) => ({
+          ...base,
+          measure: b.measure,
+          subjectHash: b.subject,
+          caseNo: b.caseNo ?? 'c1',
+          grounds: b.measure === 'dishonest-list' ? base.grounds : [],
+          removalReason: b.measure === 'dishonest-list-removal' ? ('performed' as const) : undefined,
+        });
+        const before = pending.map((p, i) => pendingOf(notice(p), `P${i}`));
+        const items = batch.map((b, i) => item(notice(b), `N${i}`));
+        const out = admitBeside(items, [], before, NOW);
+        const key = (n: PunishmentNotice) => `${n.subjectHash}/${n.caseNo}/${familyOf(n.measure)}`;
+        const admitted = items.filter((_, i) => out[i]!.ok).map((it) => key(it.notice));
+        expect(new Set(admitted).size).toBe(admitted.length);
+        const busy = new Set(before.map((p) => `${p.subjectHash}/${p.caseNo}/${p.family}`));
+        for (const k of admitted) expect(busy.has(k)).toBe(false);
+      }),
+    );
   });
 });

@@ -141,3 +141,66 @@ export function admitPunishments(
     return a;
   });
 }
+
+/** The measure family a punishment notice acts in: a withdrawal's is the measure it withdraws. */
+export const familyOf = (m: PunishmentMeasure): PunishmentMeasure => WITHDRAWAL_OF[m] ?? m;
+
+/** A notice admitted for storage and not yet taken in by intake (table pending_admissions). */
+export interface PendingAdmission {
+  courtCode: string;
+  noticeNo: string;
+  subjectHash: string;
+  caseNo: string;
+  family: string;
+  admittedAt: Date;
+}
+
+const familyKey = (subject: string, caseNo: string, family: string) =>
+  `${subject}\u0000${caseNo}\u0000${family}`;
+const noticeKey = (court: string, noticeNo: string) => `${court}\u0000${noticeNo}`;
+
+const pending = (since: Date): Admission =>
+  refuse('PUNISHMENT_PENDING', { path: 'caseNo', pendingSince: since.toISOString() });
+
+/**
+ * The gateway's question, with the notices admitted before and not yet taken in: intake reads notices from Kafka
+ * partitions in any order, so a notice of the same measure family for the same debtor in the same case as one of
+ * those (a removal right behind its listing, a second listing) is refused with PUNISHMENT_PENDING rather than
+ * stored to fail at intake, or to be taken in before the notice it follows. Within the batch, likewise: the
+ * first such notice is admitted (as `admitPunishments` judges it), the next ones of its family are pending. A
+ * notice re-sent under its own number is never pending behind itself.
+ */
+export function admitBeside(
+  notices: readonly { id: string; notice: PunishmentNotice; noticeNo: string }[],
+  stored: readonly DebtorEntry[],
+  admittedBefore: readonly PendingAdmission[],
+  now: Date,
+): Admission[] {
+  const keyOf = (n: PunishmentNotice) => familyKey(n.subjectHash, n.caseNo, familyOf(n.measure));
+  const before = new Map<string, PendingAdmission[]>();
+  for (const p of admittedBefore) {
+    const k = familyKey(p.subjectHash, p.caseNo, p.family);
+    before.set(k, [...(before.get(k) ?? []), p]);
+  }
+  const blockedBy = notices.map(({ notice, noticeNo }) =>
+    (before.get(keyOf(notice)) ?? []).find(
+      (p) => noticeKey(p.courtCode, p.noticeNo) !== noticeKey(notice.courtCode, noticeNo),
+    ),
+  );
+  const free = notices.filter((_, i) => !blockedBy[i]);
+  const judged = new Map(free.map((n, i) => [n, i]));
+  const admissions = admitPunishments(free, stored, now);
+  const first = new Map<string, string>();
+  return notices.map((n, i) => {
+    const blocker = blockedBy[i];
+    if (blocker) return pending(blocker.admittedAt);
+    const a = admissions[judged.get(n)!]!;
+    if (!a.ok) return a;
+    const key = keyOf(n.notice);
+    const own = noticeKey(n.notice.courtCode, n.noticeNo);
+    const earlier = first.get(key);
+    if (earlier !== undefined && earlier !== own) return pending(now);
+    first.set(key, own);
+    return a;
+  });
+}
