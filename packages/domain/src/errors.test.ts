@@ -86,6 +86,7 @@ describe('the error catalog', () => {
         case 'UNKNOWN_ACCOUNT':
         case 'RELISTING_BARRED':
         case 'PUNISHMENT_PENDING':
+        case 'LISTING_NOT_EXPIRED':
         case 'ALREADY_LISTED':
         case 'LISTING_NOT_FOUND':
         case 'LISTING_OF_ANOTHER_COURT':

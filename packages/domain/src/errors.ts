@@ -149,6 +149,12 @@ export const ERROR_CATALOG = {
     message:
       'Within 6 months of a deletion at the applicant’s request the debtor may not be listed again on the same ground (法释〔2017〕7号 第十条第四款).',
   },
+  LISTING_NOT_EXPIRED: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message:
+      'A listing is deleted as expired only once its term has ended (法释〔2017〕7号 第十条第二款); a listing without a term never expires.',
+  },
   PUNISHMENT_PENDING: {
     http: 409,
     grpc: G.FAILED_PRECONDITION,

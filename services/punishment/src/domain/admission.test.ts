@@ -237,3 +237,37 @@ describe('admitBeside: notices admitted and not yet taken in', () => {
     );
   });
 });
+
+describe('deletion as expired (法释〔2017〕7号 第十条第二款)', () => {
+  const expiredRemoval: PunishmentNotice = {
+    ...base,
+    measure: 'dishonest-list-removal',
+    grounds: [],
+    removalReason: 'expired',
+  };
+  it('is refused while the term runs, and for a listing without a term', () => {
+    const running = entry({ endsAt: new Date('2028-11-20T10:00:00+08:00') });
+    expect(admitPunishment(expiredRemoval, [running], NOW)).toMatchObject({
+      ok: false,
+      code: 'LISTING_NOT_EXPIRED',
+      details: [{ path: 'params.removalReason', endsAt: '2028-11-20T02:00:00.000Z' }],
+    });
+    expect(admitPunishment(expiredRemoval, [entry({ endsAt: null })], NOW)).toMatchObject({
+      ok: false,
+      code: 'LISTING_NOT_EXPIRED',
+      details: [{ endsAt: null }],
+    });
+  });
+  it('is admitted once the term has ended, marked expired or not yet', () => {
+    const ended = entry({ endsAt: new Date('2026-11-20T09:00:00+08:00') });
+    expect(admitPunishment(expiredRemoval, [ended], NOW)).toEqual({ ok: true, withdraws: ended });
+    const marked = entry({ state: 'expired', endsAt: new Date('2026-11-19T10:00:00+08:00') });
+    expect(admitPunishment(expiredRemoval, [marked], NOW)).toEqual({ ok: true, withdraws: marked });
+    // Any other reason withdraws a running listing as before.
+    const running = entry({ endsAt: new Date('2028-11-20T10:00:00+08:00') });
+    expect(admitPunishment({ ...expiredRemoval, removalReason: 'performed' }, [running], NOW)).toEqual({
+      ok: true,
+      withdraws: running,
+    });
+  });
+});

@@ -8,6 +8,7 @@ import {
   type ErrorCode,
   type PunishmentMeasure,
   RELISTING_BAR,
+  REMOVAL_REASONS,
   type RemovalReasonCode,
   relistingBarEnds,
   WITHDRAWAL_OF,
@@ -71,6 +72,13 @@ export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEnt
       (e) => e.measure === withdrawn && (e.state === 'live' || (listing && e.state === 'expired')),
     );
     const own = live.find((e) => e.courtCode === n.courtCode);
+    // Deleted as expired (第二款) only once its term has ended: not a listing still running, nor one without a term.
+    if (own && n.removalReason === 'expired' && own.state !== 'expired' && !(own.endsAt && own.endsAt <= now))
+      return refuse('LISTING_NOT_EXPIRED', {
+        path: 'params.removalReason',
+        endsAt: own.endsAt ? own.endsAt.toISOString() : null,
+        source: REMOVAL_REASONS.expired.source,
+      });
     if (own) return { ok: true, withdraws: own };
     if (live.length > 0)
       return refuse(listing ? 'LISTING_OF_ANOTHER_COURT' : 'RESTRICTION_OF_ANOTHER_COURT', {
