@@ -382,9 +382,12 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
       }
     },
 
-    // Every institution confirmed the deletion or lifting: its entries are removed (art. 10).
+    // Every institution confirmed the deletion or lifting: its entries are removed (art. 10). A withdrawal one
+    // institution refused, could not assist with or never got completes as a notice (each request has its
+    // answer) but is not confirmed: its entries stay `removing`, the refusal shown with its confirmations.
     onCompleted: async (tx, completed, { now }) => {
-      const ids = completed.map((c) => c.noticeId);
+      const ids = completed.filter((c) => c.counts.done === c.counts.requests).map((c) => c.noticeId);
+      if (ids.length === 0) return;
       const { rows } = await tx.query<{ id: string; measure: PunishmentMeasure }>(
         'SELECT id, measure FROM notices WHERE id = ANY($1::uuid[])',
         [ids],

@@ -218,6 +218,25 @@ async function requestsOf(noticeId: string, count: number) {
   });
 }
 
+/** These institutions refuse the notice's requests instead of confirming them. */
+async function refuse(noticeId: string, only: (institution: string) => boolean) {
+  await publish(
+    ...dispatchedOf(noticeId)
+      .filter((r) => only(r.institution))
+      .map((r) =>
+        events.event('progress', noticeId, 'requestAnswered', {
+          requestId: r.requestId,
+          noticeId,
+          agency: r.agency,
+          institution: r.institution,
+          outcome: 'refused',
+          reason: 'not ours to lift',
+          resultJson: '',
+        }),
+      ),
+  );
+}
+
 /** Every institution the notice reached confirms it (done), or only those `only` picks. */
 async function confirm(noticeId: string, only: (institution: string) => boolean = () => true) {
   const answers = dispatchedOf(noticeId)
@@ -649,6 +668,23 @@ describe('removal (删除): exactly where the listing went, due within 3 working
       limit: 10,
     });
     expect(publicList.listings).toEqual([]);
+  });
+
+  it('a lifting one institution refuses completes as a notice, but its entries are not removed', async () => {
+    const debtor = person('周某');
+    const caseNo5 = '(2026)川0104执2006号';
+    const placed = await file(submission(caseNo5, 'restrict-consumption', debtor));
+    await requestsOf(placed, everyInstitution(DIRECTORY).length);
+    await confirm(placed);
+    await waitFor(() => completed(placed), { what: 'the restriction confirmed' });
+    const lift = await file(submission(caseNo5, 'restrict-consumption-lift', debtor));
+    await requestsOf(lift, everyInstitution(DIRECTORY).length);
+    await refuse(lift, (i) => i === 'CDGJJ');
+    await confirm(lift, (i) => i !== 'CDGJJ');
+    await waitFor(() => completed(lift), { what: 'the lifting completed' });
+    // Every request has its answer, one of them a refusal: not every institution confirmed the lifting.
+    expect(of('noticeCompleted', (c) => c.noticeId === lift)[0]).toMatchObject({ refused: 1, done: 4 });
+    expect((await entriesOfCase(caseNo5)).map((r) => [r.state, r.removed_at])).toEqual([['removing', null]]);
   });
 });
 
