@@ -62,8 +62,8 @@ export class AgencyAuth {
     const expected = hmac(secret, canonicalRequest(method, path, timestamp, nonce, body));
     if (!signaturesEqual(expected, signature)) throw new HubError('SIGNATURE_INVALID');
     const at = Date.parse(timestamp);
-    if (nonce.length < 16 || nonce.length > 128)
-      throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_TOO_SHORT' }]);
+    if (nonce.length < 16) throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_TOO_SHORT' }]);
+    if (nonce.length > 128) throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_TOO_LONG' }]);
     if (!Number.isFinite(at) || Math.abs(this.realNow() - at) > SIGNATURE_WINDOW_MS) {
       throw new HubError('REQUEST_REPLAYED', [{ code: 'TIMESTAMP_OUT_OF_WINDOW' }]);
     }

@@ -8,7 +8,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
  * with HMAC-SHA256 under its institution's secret and sends
  *   x-agency-id: ICBC
  *   x-agency-timestamp: 2026-11-23T09:00:00.000Z   (within ±5 minutes of the adapter's real clock)
- *   x-agency-nonce: 16+ random characters, never reused
+ *   x-agency-nonce: 16–128 random characters, never reused (NONCE_TOO_SHORT, NONCE_TOO_LONG)
  *   x-agency-signature: base64(HMAC)
  * The adapter recomputes the HMAC, refuses stale timestamps and remembers nonces (Redis, SET NX) for the
  * whole window, so a captured request cannot be replayed.

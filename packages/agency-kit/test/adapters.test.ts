@@ -308,6 +308,14 @@ describe.concurrent.each(KINDS.map((k) => [k.agency, k] as const))('%s adapter',
         expect(errorOf(res), `${minutes} min`).toEqual([401, 'REQUEST_REPLAYED']);
         expect(detailsOf(res)).toMatchObject([{ code: 'TIMESTAMP_OUT_OF_WINDOW' }]);
       }
+      for (const [nonce, code] of [
+        ['a'.repeat(15), 'NONCE_TOO_SHORT'],
+        ['a'.repeat(129), 'NONCE_TOO_LONG'],
+      ] as const) {
+        const res = await call(sign({ nonce }));
+        expect(errorOf(res), code).toEqual([401, 'REQUEST_REPLAYED']);
+        expect(detailsOf(res)).toMatchObject([{ code }]);
+      }
       // Not even pulled: the anonymous inbox call leased nothing.
       expect(await api.statusOf(s.id)).toBe('pending');
 
