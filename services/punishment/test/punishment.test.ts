@@ -218,27 +218,8 @@ async function requestsOf(noticeId: string, count: number) {
   });
 }
 
-/** These institutions refuse the notice's requests instead of confirming them. */
-async function refuse(noticeId: string, only: (institution: string) => boolean) {
-  await publish(
-    ...dispatchedOf(noticeId)
-      .filter((r) => only(r.institution))
-      .map((r) =>
-        events.event('progress', noticeId, 'requestAnswered', {
-          requestId: r.requestId,
-          noticeId,
-          agency: r.agency,
-          institution: r.institution,
-          outcome: 'refused',
-          reason: 'not ours to lift',
-          resultJson: '',
-        }),
-      ),
-  );
-}
-
-/** Every institution the notice reached confirms it (done), or only those `only` picks. */
-async function confirm(noticeId: string, only: (institution: string) => boolean = () => true) {
+/** The institutions `only` picks answer the notice's requests with `outcome`. */
+async function answer(noticeId: string, outcome: 'done' | 'refused', only: (institution: string) => boolean) {
   const answers = dispatchedOf(noticeId)
     .filter((r) => only(r.institution))
     .map((r) =>
@@ -247,13 +228,21 @@ async function confirm(noticeId: string, only: (institution: string) => boolean 
         noticeId,
         agency: r.agency,
         institution: r.institution,
-        outcome: 'done',
-        reason: '',
+        outcome,
+        reason: outcome === 'refused' ? 'not ours to lift' : '',
         resultJson: '',
       }),
     );
   await publish(...answers);
 }
+
+/** Every institution the notice reached confirms it (done), or only those `only` picks. */
+const confirm = (noticeId: string, only: (institution: string) => boolean = () => true) =>
+  answer(noticeId, 'done', only);
+
+/** These institutions refuse the notice's requests instead of confirming them. */
+const refuse = (noticeId: string, only: (institution: string) => boolean) =>
+  answer(noticeId, 'refused', only);
 
 const db = () => app.runtime.pool;
 async function entriesOfCase(caseNo: string) {

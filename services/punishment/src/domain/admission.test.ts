@@ -1,3 +1,4 @@
+import { PUNISHMENT_MEASURES } from '@hub/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -193,14 +194,7 @@ describe('admitBeside: notices admitted and not yet taken in', () => {
   });
 
   it('of any batch, at most one notice per debtor, case and family is admitted, and only where none is pending', () => {
-    const measures = [
-      'dishonest-list',
-      'dishonest-list-removal',
-      'restrict-consumption',
-      'restrict-consumption-lift',
-      'restrict-exit',
-      'restrict-exit-lift',
-    ] as const;
+    const measures = PUNISHMENT_MEASURES;
     const arb = fc.record({
       batch: fc.array(
         fc.record({
