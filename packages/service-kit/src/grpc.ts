@@ -68,3 +68,14 @@ export function unary<Req, Res>(
     );
   };
 }
+
+/**
+ * Channel options for the hub's internal gRPC clients. grpc-js backs off between reconnects up to 120 s by
+ * default, and a call on a channel in backoff fails at once: after the punishment service was killed (-9) and
+ * restarted, the gateway kept answering 503 UNAVAILABLE for every punishment notice well after the service was
+ * ready again. Reconnecting within 2 s at most bounds that to the restart itself.
+ */
+export const GRPC_CLIENT_OPTIONS = {
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 2000,
+} as const;

@@ -10,13 +10,14 @@ import {
   type ReconcileCaseResponse,
 } from '@hub/contracts';
 import { HubError, isErrorCode } from '@hub/domain';
+import { GRPC_CLIENT_OPTIONS } from '@hub/service-kit';
 
 /** The freeze-deduct service's read API over gRPC: a case's holds and pending control requests (控制措施). */
 export class ControlsClient {
   private readonly client: FreezeDeductServiceClient;
 
   constructor(url: string) {
-    this.client = new FreezeDeductServiceClient(url, credentials.createInsecure());
+    this.client = new FreezeDeductServiceClient(url, credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
   }
 
   caseControls(caseNo: string, courtCode: string, deadlineMs = 5000): Promise<CaseControls> {

@@ -9,6 +9,7 @@ import {
   type SearchPublicListRequest,
 } from '@hub/contracts';
 import { HubError, isErrorCode } from '@hub/domain';
+import { GRPC_CLIENT_OPTIONS } from '@hub/service-kit';
 
 const DEPENDENCY = [{ dependency: 'punishment' }];
 
@@ -17,7 +18,7 @@ export class PunishmentClient {
   private readonly client: PunishmentServiceClient;
 
   constructor(url: string) {
-    this.client = new PunishmentServiceClient(url, credentials.createInsecure());
+    this.client = new PunishmentServiceClient(url, credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
   }
 
   /** Whether each punishment notice may be accepted, in order (PunishmentService.CheckPunishments). */

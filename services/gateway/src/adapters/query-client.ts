@@ -1,13 +1,14 @@
 import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { type PropertyReport, QueryServiceClient } from '@hub/contracts';
 import { HubError, isOpenRequest } from '@hub/domain';
+import { GRPC_CLIENT_OPTIONS } from '@hub/service-kit';
 
 /** The query service's read API over gRPC: a case's property report (财产报告). */
 export class QueryClient {
   private readonly client: QueryServiceClient;
 
   constructor(url: string) {
-    this.client = new QueryServiceClient(url, credentials.createInsecure());
+    this.client = new QueryServiceClient(url, credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
   }
 
   propertyReport(caseNo: string, courtCode: string, deadlineMs = 5000): Promise<PropertyReport> {

@@ -1,12 +1,13 @@
 import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { type NoticeView, TrackerServiceClient } from '@hub/contracts';
+import { GRPC_CLIENT_OPTIONS } from '@hub/service-kit';
 
 /** The tracker's read API over gRPC: a notice's status, requests and timeline. */
 export class TrackerClient {
   private readonly client: TrackerServiceClient;
 
   constructor(url: string) {
-    this.client = new TrackerServiceClient(url, credentials.createInsecure());
+    this.client = new TrackerServiceClient(url, credentials.createInsecure(), GRPC_CLIENT_OPTIONS);
   }
 
   /** The tracker's view, or undefined when it has not seen the notice yet. */
