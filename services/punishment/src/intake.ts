@@ -28,6 +28,7 @@ import {
   admitBeside,
   admitPunishments,
   type DebtorEntry,
+  deletionRunsFrom,
   familyOf,
   type PendingAdmission,
   type PunishmentNotice,
@@ -228,17 +229,18 @@ export function punishmentHooks(deps: PunishmentHookDeps): MeasureHooks {
   }
   /**
    * When a deletion is due: 3 working days from its ground (法释〔2017〕7号 art. 10) — as the court states it,
-   * else the end of the listing's term for a listing that expired (第二款), else when the court issued it.
+   * else the end of the listing's term for a listing that expired (第二款), else when the court issued it —
+   * but never from before the listing took effect (`deletionRunsFrom`).
    */
-  const removalDue = (n: IntakeNotice, withdrawn: DebtorEntry | undefined): Date | null => {
+  const removalDue = (n: IntakeNotice, withdrawn: DebtorEntry): Date | null => {
     if (n.measure !== 'dishonest-list-removal') return null;
     const arose =
-      n.submission.params?.groundAroseAt || withdrawn?.state !== 'expired' || !withdrawn.endsAt
+      n.submission.params?.groundAroseAt || withdrawn.state !== 'expired' || !withdrawn.endsAt
         ? groundAroseAt(n.submission)
         : withdrawn.endsAt;
     if (Number.isNaN(arose.getTime())) return null;
     try {
-      return dishonestDeletionDeadline(arose, deps.calendar);
+      return dishonestDeletionDeadline(deletionRunsFrom(arose, withdrawn), deps.calendar);
     } catch (err) {
       // A year the calendar does not cover (HUB_CALENDAR_FILE): the SLA policy's deadline stands, and ops hear.
       deps.logger.warn({ err, noticeId: n.id }, 'deletion deadline not computable: calendar year missing');

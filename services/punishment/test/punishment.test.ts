@@ -573,6 +573,9 @@ describe('removal (删除): exactly where the listing went, due within 3 working
   let removal = '';
 
   it('a removal reaches exactly the institutions that received the listing, even after the directory changed and the service restarted', async () => {
+    // Listed before National Day (hub time moved back for it, then on again).
+    const resume = clock.now();
+    clock.jumpTo(new Date('2026-09-25T10:00:00+08:00'));
     listing = await file(
       submission(caseNo, 'dishonest-list', debtor, { ground: 'breaches-property-report' }),
     );
@@ -580,6 +583,7 @@ describe('removal (删除): exactly where the listing went, due within 3 working
     await restricted(debtor.idNumber);
     await confirm(listing);
     await waitFor(() => completed(listing));
+    clock.jumpTo(resume);
 
     // CCB leaves the hub and ABC joins; the service comes back with the new directory.
     await app.stop();
@@ -674,6 +678,36 @@ describe('removal (删除): exactly where the listing went, due within 3 working
     // Every request has its answer, one of them a refusal: not every institution confirmed the lifting.
     expect(of('noticeCompleted', (c) => c.noticeId === lift)[0]).toMatchObject({ refused: 1, done: 4 });
     expect((await entriesOfCase(caseNo5)).map((r) => [r.state, r.removed_at])).toEqual([['removing', null]]);
+  });
+
+  it('a ground stated before the listing took effect makes the deletion due 3 working days from the listing, not before it existed', async () => {
+    // Filed on Friday 2026-11-20 (hub time): due by the end of Wednesday 11-25, whatever the stated ground.
+    const due = new Date('2026-11-25T23:59:59.999+08:00');
+    expect(clock.now().toISOString().slice(0, 10)).toBe('2026-11-20');
+    for (const [i, groundAroseAt] of ['2025-01-01T10:00:00+08:00', '2006-03-01T10:00:00+08:00'].entries()) {
+      const debtor = person('郑某');
+      const caseNo6 = `(2026)川0104执221${i}号`;
+      const listing = await file(
+        submission(caseNo6, 'dishonest-list', debtor, { ground: 'evades-enforcement' }),
+      );
+      await requestsOf(listing, everyInstitution(DIRECTORY).length);
+      await confirm(listing);
+      await waitFor(() => completed(listing), { what: 'the listing confirmed' });
+      const removal = await file(
+        submission(caseNo6, 'dishonest-list-removal', debtor, { removalReason: 'performed', groundAroseAt }),
+      );
+      const requests = await requestsOf(removal, everyInstitution(DIRECTORY).length);
+      // Not due before they got it: the policy's time to answer, capped by the listing's deletion deadline.
+      for (const r of requests) {
+        expect(r.answerBy!.getTime()).toBeGreaterThan(clock.now().getTime());
+        expect(r.answerBy!.getTime()).toBeLessThanOrEqual(due.getTime());
+      }
+      const rows = await entriesOfCase(caseNo6);
+      expect(rows.map((r) => [r.state, r.removal_due_at])).toEqual([
+        ['removing', due],
+        ['removing', due],
+      ]);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import {
   admitPunishment,
   admitPunishments,
   type DebtorEntry,
+  deletionRunsFrom,
   familyOf,
   type PendingAdmission,
   type PunishmentNotice,
@@ -33,6 +34,7 @@ const entry = (over: Partial<DebtorEntry>): DebtorEntry => ({
   removalReason: null,
   removalStartedAt: null,
   endsAt: null,
+  since: new Date('2026-06-01T10:00:00+08:00'),
   ...over,
 });
 
@@ -263,5 +265,17 @@ describe('deletion as expired (法释〔2017〕7号 第十条第二款)', () => 
       ok: true,
       withdraws: running,
     });
+  });
+});
+
+describe('deletionRunsFrom (法释〔2017〕7号 art. 10)', () => {
+  const listing = { since: new Date('2026-06-01T10:00:00+08:00') };
+  it('runs from the ground when it arose while the listing stood', () => {
+    const arose = new Date('2026-07-01T09:00:00+08:00');
+    expect(deletionRunsFrom(arose, listing)).toEqual(arose);
+  });
+  it('never from before the listing took effect', () => {
+    expect(deletionRunsFrom(new Date('2025-01-01T00:00:00+08:00'), listing)).toEqual(listing.since);
+    expect(deletionRunsFrom(new Date('2006-03-01T00:00:00+08:00'), listing)).toEqual(listing.since);
   });
 });

@@ -45,6 +45,8 @@ export interface DebtorEntry {
   removalStartedAt: Date | null;
   /** A listing's decided term end (null: no fixed term). */
   endsAt: Date | null;
+  /** When the entry took effect (its notice taken in). */
+  since: Date;
 }
 
 export type Admission =
@@ -144,6 +146,7 @@ export function admitPunishments(
         removalReason: null,
         removalStartedAt: null,
         endsAt: null,
+        since: now,
       });
     }
     return a;
@@ -211,4 +214,15 @@ export function admitBeside(
     first.set(key, own);
     return a;
   });
+}
+
+/**
+ * The moment a deletion's 3 working days (法释〔2017〕7号 art. 10) run from: when its ground arose, but never
+ * before the listing itself took effect. A ground that arose earlier (the debtor had paid before the listing
+ * was published, or the court states a date years back) cannot make the deletion due before there was
+ * anything to delete: it is due 3 working days from the listing's start, which a court sending it later is
+ * already past (breached at once, as the court's lateness).
+ */
+export function deletionRunsFrom(groundArose: Date, listing: Pick<DebtorEntry, 'since'>): Date {
+  return groundArose < listing.since ? listing.since : groundArose;
 }

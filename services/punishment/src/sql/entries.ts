@@ -40,6 +40,7 @@ export async function debtorEntries(
     removal_reason: string | null;
     removal_started_at: Date | null;
     ends_at: Date | null;
+    since: Date;
   }>(
     `SELECT * FROM (
        SELECT DISTINCT ON (e.notice_id, e.measure)
@@ -65,6 +66,7 @@ export async function debtorEntries(
     removalReason: r.removal_reason,
     removalStartedAt: r.removal_started_at,
     endsAt: r.ends_at,
+    since: r.since,
   }));
 }
 
