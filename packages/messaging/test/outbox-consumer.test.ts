@@ -221,4 +221,38 @@ describe('outbox relay and idempotent consumer', () => {
       await pool2.end();
     }
   });
+
+  it('a round whose send fails deletes nothing and leaves its connection in the pool; the rows go out on the next round', async () => {
+    const { databaseUrl } = endpoints();
+    const schema3 = `${iso.namespace}_msg3`;
+    await migrate({ url: databaseUrl, schema: schema3, dirs: [MESSAGING_MIGRATIONS_DIR] });
+    const pool3 = createPool({ url: databaseUrl, schema: schema3 });
+    const relay3 = new OutboxRelay({ pool: pool3, kafka, schema: schema3, logger, pollMs: 60_000 });
+    const left = async () =>
+      (await pool3.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
+    await relay3.start();
+    // Stopped while its first round runs: it stops then, not after its 60 s idle wait (it used to wait it out).
+    const stopped = relay3.stop().then(() => 'stopped');
+    const waiting = new Promise((r) => setTimeout(r, 10_000, 'still waiting'));
+    expect(await Promise.race([stopped, waiting])).toBe('stopped');
+    try {
+      await withTransaction(pool3, (tx) => enqueue(tx, [completed('r1'), completed('r2'), completed('r3')]));
+      // Its producer is disconnected, so the send fails: the claim is rolled back, the connection kept.
+      await expect(relay3.relayOnce()).rejects.toThrow();
+      expect(await left()).toBe(3);
+      expect(pool3.totalCount).toBe(pool3.idleCount);
+      const producer = kafka.producer();
+      await producer.connect();
+      Reflect.set(relay3, 'producer', producer);
+      expect(await relay3.relayOnce()).toBe(3);
+      expect(await left()).toBe(0);
+      expect(await relay3.relayOnce()).toBe(0);
+      await producer.disconnect();
+    } finally {
+      await pool3.end();
+    }
+    expect(() => new OutboxRelay({ pool, kafka, schema, logger, batchSize: 1.5 })).toThrow(
+      /positive integer/,
+    );
+  });
 });
