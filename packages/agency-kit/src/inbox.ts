@@ -159,20 +159,50 @@ export class Inbox {
     limit: number,
     leaseSeconds: number,
   ): Promise<InboxItem[]> {
+    return (await this.leaseOrExpiry(institution, worker, limit, leaseSeconds, false)).items;
+  }
+
+  /**
+   * `lease`, and when it finds nothing free, what `nextLeaseExpiryMs` would say, read by the same statement (a
+   * waiting lease needs it before it waits: one read fewer per empty lease, and most long polls end with one).
+   */
+  async leaseOrExpiry(
+    institution: string,
+    worker: string,
+    limit: number,
+    leaseSeconds: number,
+    withExpiry = true,
+  ): Promise<{ items: InboxItem[]; nextExpiryMs: number | null }> {
     for (let attempt = 1; ; attempt++) {
-      const { rows: free } = await this.pool.query<{
-        id: string;
+      const { rows: found } = await this.pool.query<{
+        id: string | null;
         notice_id: string;
         measure: string;
         first: boolean;
+        expiry_ms: number | null;
       }>(
-        `SELECT id, notice_id, measure, delivered_at IS NULL AS first FROM requests
-         WHERE institution = $1 AND status = ANY($3::text[]) AND (lease_until IS NULL OR lease_until < now())
-           AND sealed_notice IS NOT NULL
-         ORDER BY received_at, id LIMIT $2`,
-        [institution, limit, OPEN],
+        `WITH free AS (
+           SELECT id, notice_id, measure, delivered_at IS NULL AS first FROM requests
+           WHERE institution = $1 AND status = ANY($3::text[]) AND (lease_until IS NULL OR lease_until < now())
+             AND sealed_notice IS NOT NULL
+           ORDER BY received_at, id LIMIT $2)
+         SELECT id, notice_id, measure, first, NULL::float8 AS expiry_ms FROM free
+         UNION ALL
+         SELECT NULL, NULL, NULL, NULL, (extract(epoch FROM min(lease_until) - now()) * 1000)::float8
+         FROM requests
+         WHERE $4 AND NOT EXISTS (SELECT 1 FROM free)
+           AND institution = $1 AND status = ANY($3::text[]) AND lease_until >= now() AND sealed_notice IS NOT NULL`,
+        [institution, limit, OPEN, withExpiry],
       );
-      if (free.length === 0) return [];
+      const free = found.filter((r): r is typeof r & { id: string } => r.id !== null);
+      if (free.length === 0) {
+        const ms = found[0]?.expiry_ms;
+        return {
+          items: [],
+          nextExpiryMs: ms === null || ms === undefined ? null : Math.max(0, Math.ceil(ms)),
+        };
+      }
+
       const firsts = free.filter((r) => r.first);
       const events = conditionalEvents(
         firsts.map((r) =>
@@ -207,11 +237,15 @@ export class Inbox {
       if (firsts.length > 0) outboxWritten(this.pool);
       for (const r of rows) this.cache.set(institution, r.id, r.notice_id, r.measure);
       if (rows.length > 0 || attempt >= LEASE_ATTEMPTS)
-        return rows.map((r) => ({
-          ...sealedItemOf(r),
-          status: r.status,
-          leaseUntil: r.lease_until.toISOString(),
-        }));
+        return {
+          items: rows.map((r) => ({
+            ...sealedItemOf(r),
+            status: r.status,
+            leaseUntil: r.lease_until.toISOString(),
+          })),
+          // Others took what was found: a lease of theirs ends at the earliest then (the caller reads it again).
+          nextExpiryMs: rows.length > 0 ? null : 0,
+        };
     }
   }
 

@@ -134,8 +134,15 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     if (!isWireSafeText(worker)) {
       throw new HubError('VALIDATION_FAILED', [{ path: 'x-agency-worker', code: 'INVALID_VALUE' }]);
     }
-    const lease = () => deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds);
-    if (q.wait === 0) return { requests: await lease() };
+    if (q.wait === 0)
+      return { requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds) };
+    // An empty lease also reads when the institution's next lease expires: the wait that follows needs it.
+    let expiry: number | null | undefined;
+    const lease = async () => {
+      const found = await deps.inbox.leaseOrExpiry(institution, worker, q.limit, q.leaseSeconds);
+      expiry = found.items.length === 0 ? found.nextExpiryMs : undefined;
+      return found.items;
+    };
     // The client leaving ends the wait: nothing is leased to a socket nobody reads.
     const gone = new AbortController();
     const onClose = () => {
@@ -148,7 +155,8 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
         institution,
         waitMs: q.wait * 1000,
         lease,
-        nextLeaseExpiryMs: () => deps.inbox.nextLeaseExpiryMs(institution),
+        nextLeaseExpiryMs: async () =>
+          expiry === undefined ? deps.inbox.nextLeaseExpiryMs(institution) : expiry,
         signal: gone.signal,
       });
       return { requests };
