@@ -1,6 +1,6 @@
 import { type EventEnvelope, encodeEnvelope } from '@hub/contracts';
 import type { Logger } from '@hub/service-kit';
-import { type Pool, type PoolClient, withTransaction } from '@hub/store';
+import { type Pool, type PoolClient, withTransaction, withTransactionOpening } from '@hub/store';
 import {
   type EachBatchPayload,
   type IHeaders,
@@ -11,7 +11,7 @@ import {
 } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { type BatchConsumer, startBatchConsumer } from './kafka.js';
-import { readEnvelope } from './read-envelope.js';
+import { readEnvelope, UUID } from './read-envelope.js';
 import { isRetryable, withRetries } from './retry.js';
 
 export interface ConsumedEvent {
@@ -222,7 +222,7 @@ export class IdempotentConsumer {
 
   private async apply(events: ConsumedEvent[]): Promise<void> {
     try {
-      await withRetries(() => withTransaction(this.options.pool, (tx) => this.applyOnce(tx, events)), {
+      await withRetries(() => this.applyOnce(events), {
         maxAttempts: this.options.maxAttempts ?? 8,
         onRetry: (err, attempt) =>
           this.options.logger.warn({ err, attempt }, 'retryable failure applying events; backing off'),
@@ -276,18 +276,38 @@ export class IdempotentConsumer {
     }
   }
 
-  private async applyOnce(tx: PoolClient, events: ConsumedEvent[]): Promise<void> {
-    const { rows } = await tx.query<{ event_id: string }>(
-      `INSERT INTO processed_events (event_id) SELECT unnest($1::uuid[])
+  /**
+   * One transaction: record the events' ids in processed_events (what was recorded before is not applied
+   * again), then hand the fresh ones to the handler. The insert goes with the BEGIN, ids written as literals:
+   * every one was matched against the UUID pattern when its envelope was read, and is again here.
+   */
+  private applyOnce(events: ConsumedEvent[]): Promise<void> {
+    const ids = events.map((e) => e.envelope.eventId);
+    const apply = async (tx: PoolClient, recorded: { event_id: string }[]) => {
+      const fresh = new Set(recorded.map((r) => r.event_id));
+      // A redelivered event (or the same event twice in one batch) is applied once.
+      const todo = events.filter((e) => fresh.delete(e.envelope.eventId));
+      if (todo.length === 0) return;
+      await this.options.handle(tx, todo);
+      for (const e of todo) this.consumed.inc({ group: this.options.groupId, topic: e.topic });
+    };
+    if (!ids.every((id) => UUID.test(id))) {
+      // Not reached (read-envelope refuses such events): the parameterised statement, which refuses them too.
+      return withTransaction(this.options.pool, async (tx) => {
+        const { rows } = await tx.query<{ event_id: string }>(
+          `INSERT INTO processed_events (event_id) SELECT unnest($1::uuid[])
+           ON CONFLICT DO NOTHING RETURNING event_id`,
+          [ids],
+        );
+        await apply(tx, rows);
+      });
+    }
+    return withTransactionOpening<void, { event_id: string }>(
+      this.options.pool,
+      `INSERT INTO processed_events (event_id) VALUES ${ids.map((id) => `('${id}'::uuid)`).join(', ')}
        ON CONFLICT DO NOTHING RETURNING event_id`,
-      [events.map((e) => e.envelope.eventId)],
+      (tx, opened) => apply(tx, opened.rows),
     );
-    const fresh = new Set(rows.map((r) => r.event_id));
-    // A redelivered event (or the same event twice in one batch) is applied once.
-    const todo = events.filter((e) => fresh.delete(e.envelope.eventId));
-    if (todo.length === 0) return;
-    await this.options.handle(tx, todo);
-    for (const e of todo) this.consumed.inc({ group: this.options.groupId, topic: e.topic });
   }
 
   private async deadLetter(item: Undecodable & { envelope?: EventEnvelope }): Promise<void> {

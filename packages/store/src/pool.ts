@@ -104,18 +104,40 @@ export function afterCommit(tx: Queryable, fn: () => void): void {
 }
 
 /** Run `fn` in one transaction: commit on success, roll back on any error and rethrow it. */
-export async function withTransaction<T>(
+export function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return transaction(pool, undefined, (client) => fn(client));
+}
+
+/**
+ * `withTransaction` whose first statement travels with its BEGIN, in one round trip instead of two: `opening` is
+ * sent as a simple query, so it takes no parameters and the caller writes into it only values it has checked
+ * (integers, UUIDs matched against their pattern). Its result is handed to `fn`. For the transactions that run
+ * for every batch of every consumer, where BEGIN alone was one statement in every six.
+ */
+export function withTransactionOpening<T, R extends pg.QueryResultRow = pg.QueryResultRow>(
   pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
+  opening: string,
+  fn: (client: pg.PoolClient, opened: pg.QueryResult<R>) => Promise<T>,
+): Promise<T> {
+  return transaction(pool, opening, (client, opened) => fn(client, opened as pg.QueryResult<R>));
+}
+
+async function transaction<T>(
+  pool: pg.Pool,
+  opening: string | undefined,
+  fn: (client: pg.PoolClient, opened: pg.QueryResult | undefined) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
   const hooks: (() => void)[] = [];
   try {
-    await client.query('BEGIN');
+    const begun = await client.query(opening === undefined ? 'BEGIN' : `BEGIN; ${opening}`);
     commitHooks.set(client, hooks);
     const owner = owners.get(pool);
     if (owner) owners.set(client, owner);
-    const result = await fn(client);
+    const result = await fn(
+      client,
+      opening === undefined ? undefined : (begun as unknown as pg.QueryResult[])[1],
+    );
     await client.query('COMMIT');
     commitHooks.delete(client);
     for (const hook of hooks) {
