@@ -5,6 +5,7 @@
  *   npm run bench -- [--workload inquiry,freeze-plan] [--mode one|separate|one,separate]
  *                    [--request-rates 300,600,900,1200,1500,1800] [--step-seconds 60] [--hold-seconds 60]
  *                    [--idle-seconds 20] [--idle-settle-seconds 30] [--warmup-seconds 15] [--sample 0.2]
+ *                    [--agencies apart|in]   (the mock agencies in their own process, or in the hub's)
  *   npm run bench -- --workload inquiry-burst [--notices 2000] [--batch 100] [--concurrency 4]
  *   npm run bench -- --workload freeze-plan [--cases 200] [--mode separate]
  *   npm run bench -- --workload interception [--subjects 100000] [--rates 1000,2500,5000,7500,10000]
@@ -58,6 +59,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     'batch-connections': { type: 'string', default: '4' },
     adapters: { type: 'string', default: '1' },
+    /** Open-loop inquiry, one-process mode: the mock agencies `apart` (their own process) or `in` the hub's. */
+    agencies: { type: 'string', default: 'apart' },
     /** The tracker's read model filled to this many requests, then every ops read timed (read-model.ts). */
     data: { type: 'string' },
     'data-runs': { type: 'string', default: '7' },
@@ -102,6 +105,7 @@ if (workloads.includes('inquiry')) {
     targets: String(values.targets).split(','),
     sample: Number(values.sample),
     outDir: 'bench-results',
+    agenciesApart: values.agencies !== 'in',
   });
 }
 const hubWorkloads = workloads.filter((w) => w !== 'interception' && w !== 'inquiry');

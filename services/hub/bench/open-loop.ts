@@ -42,6 +42,12 @@ export interface OpenLoopOptions {
   /** Share of notices whose every stage is traced (decoding every event would load the machine). */
   sample: number;
   outDir: string;
+  /**
+   * The mock agencies (agency-sim) in a process of their own in the one-process mode, as partners are never
+   * in the hub's process (default). Either way "hub CPU" counts the hub's processes only, and the agencies'
+   * CPU is printed beside it; `--agencies in` runs them inside the hub's process, whose CPU then includes theirs.
+   */
+  agenciesApart: boolean;
 }
 
 const STAGES = ['stored', 'published', 'dispatched', 'delivered', 'answered', 'completed'] as const;
@@ -76,11 +82,16 @@ interface StepFigures {
   errors: number;
   sustained: boolean;
   cpuPercent: number;
+  /** The mock agencies' process (absent when they run inside the hub's). */
+  agenciesCpuPercent: number;
 }
 
 interface ModeFigures {
   mode: string;
+  /** Where the mock agencies ran: their own process, or inside the one-process hub. */
+  agencies: 'apart' | 'in';
   idleCpuPercent: number;
+  idleAgenciesCpuPercent: number;
   idleCpuByProcess: Record<string, number>;
   steps: StepFigures[];
   sustained: number;
@@ -265,15 +276,22 @@ async function runMode(
   console.log(
     `bench: starting the hub (${mode === 'one' ? 'one process' : 'one process per service'}, namespace ${ns}) …`,
   );
-  const hub: RunningProcesses = await startProcesses(hubEnvOf(ns), { oneProcess: mode === 'one' });
+  const hub: RunningProcesses = await startProcesses(hubEnvOf(ns), {
+    oneProcess: mode === 'one',
+    agenciesApart: o.agenciesApart,
+  });
   const pids = [...hub.processes].map(([name, p]) => [name, p.child.pid!] as const);
-  const cpu = () => pids.reduce((s, [, pid]) => s + cpuSecondsOf(pid), 0);
+  const SIM = 'agency-sim';
+  const cpu = () => pids.reduce((s, [name, pid]) => s + (name === SIM ? 0 : cpuSecondsOf(pid)), 0);
+  const agenciesCpu = () => pids.reduce((s, [name, pid]) => s + (name === SIM ? cpuSecondsOf(pid) : 0), 0);
   const gateway = new Pool(hub.gateway, { connections: 32 });
   const run = new Run(ns, gateway, o, 0);
   const consumer = await observe(run, brokers);
   const figures: ModeFigures = {
     mode,
+    agencies: mode === 'one' && !o.agenciesApart ? 'in' : 'apart',
     idleCpuPercent: 0,
+    idleAgenciesCpuPercent: 0,
     idleCpuByProcess: {},
     steps: [],
     sustained: 0,
@@ -305,13 +323,21 @@ async function runMode(
       const pid = pids.find(([n]) => n === name)![1];
       figures.idleCpuByProcess[name] = ((cpuSecondsOf(pid) - before) / idleSeconds) * 100;
     }
-    figures.idleCpuPercent = Object.values(figures.idleCpuByProcess).reduce((s, v) => s + v, 0);
-    console.log(`bench: idle, the hub used ${figures.idleCpuPercent.toFixed(1)} % of one core`);
+    const idleOf = (agencies: boolean) =>
+      Object.entries(figures.idleCpuByProcess)
+        .filter(([name]) => (name === SIM) === agencies)
+        .reduce((s, [, v]) => s + v, 0);
+    figures.idleCpuPercent = idleOf(false);
+    figures.idleAgenciesCpuPercent = idleOf(true);
+    console.log(
+      `bench: idle, the hub used ${figures.idleCpuPercent.toFixed(1)} % of one core${figures.agencies === 'in' ? ' (the mock agencies inside it)' : `, the mock agencies ${figures.idleAgenciesCpuPercent.toFixed(1)} %`}`,
+    );
 
     const phase = async (label: string, rate: number, seconds: number) => {
       const noticeRate = rate / run.perNotice;
       const t0 = performance.now();
       const cpu0 = cpu();
+      const agencies0 = agenciesCpu();
       const errors0 = run.errors;
       let filed = 0;
       const total = Math.round(noticeRate * seconds);
@@ -371,6 +397,7 @@ async function runMode(
           backlogMean <= Math.max(rate, run.perNotice) &&
           completedPerSecond >= 0.95 * rate,
         cpuPercent: ((cpu() - cpu0) / elapsed) * 100,
+        agenciesCpuPercent: ((agenciesCpu() - agencies0) / elapsed) * 100,
       };
     };
 
@@ -389,7 +416,7 @@ async function runMode(
       const step = await phase('step', rate, o.stepSeconds);
       figures.steps.push(step);
       console.log(
-        `bench: step ${rate} req/s: ${step.completedPerSecond.toFixed(0)} completed/s, backlog slope ${step.backlogSlope.toFixed(1)}/s, mean ${step.backlogMean.toFixed(0)}, errors ${step.errors}, hub CPU ${step.cpuPercent.toFixed(0)} % → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
+        `bench: step ${rate} req/s: ${step.completedPerSecond.toFixed(0)} completed/s, backlog slope ${step.backlogSlope.toFixed(1)}/s, mean ${step.backlogMean.toFixed(0)}, errors ${step.errors}, hub CPU ${step.cpuPercent.toFixed(0)} % (agencies ${step.agenciesCpuPercent.toFixed(0)} %) → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
       );
       const drained = await drain();
       if (!step.sustained || !drained) break;
@@ -494,12 +521,14 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
   console.log('\nopen loop, inquiries to every agency kind, mock agencies answering at once:');
   for (const m of modes) {
     console.log(
-      `\n[${m.mode === 'one' ? 'one process' : 'separate processes'}] idle hub CPU ${m.idleCpuPercent.toFixed(1)} % of one core`,
+      `\n[${m.mode === 'one' ? 'one process' : 'separate processes'}${m.agencies === 'in' ? ', mock agencies inside it' : ', mock agencies in their own process'}] idle hub CPU ${m.idleCpuPercent.toFixed(1)} % of one core${m.agencies === 'apart' ? ` (mock agencies ${m.idleAgenciesCpuPercent.toFixed(1)} %)` : ''}`,
     );
-    console.log(' offered req/s  completed/s  backlog slope/s  backlog mean  errors  hub CPU %  sustained');
+    console.log(
+      ' offered req/s  completed/s  backlog slope/s  backlog mean  errors  hub CPU %  agencies CPU %  sustained',
+    );
     for (const s of m.steps)
       console.log(
-        `${String(s.offered).padStart(14)}${s.completedPerSecond.toFixed(0).padStart(13)}${s.backlogSlope.toFixed(1).padStart(17)}${s.backlogMean.toFixed(0).padStart(14)}${String(s.errors).padStart(8)}${s.cpuPercent.toFixed(0).padStart(11)}  ${s.sustained ? 'yes' : 'no'}`,
+        `${String(s.offered).padStart(14)}${s.completedPerSecond.toFixed(0).padStart(13)}${s.backlogSlope.toFixed(1).padStart(17)}${s.backlogMean.toFixed(0).padStart(14)}${String(s.errors).padStart(8)}${s.cpuPercent.toFixed(0).padStart(11)}${s.agenciesCpuPercent.toFixed(0).padStart(16)}  ${s.sustained ? 'yes' : 'no'}`,
       );
     console.log(
       `sustained: ${m.sustained} agency requests/s = ${((m.sustained / kafkaRoundTripsPerSecond) * 100).toFixed(0)} % of the raw kafkajs round-trip rate, ${(m.sustained / postgresCommitsPerSecond).toFixed(2)}× PostgreSQL's commit rate`,

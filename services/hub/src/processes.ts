@@ -54,7 +54,14 @@ export type SeparateService = (typeof SEPARATE_SERVICES)[number];
  */
 export async function startProcesses(
   env: Record<string, string | undefined>,
-  options: { oneProcess?: boolean } = {},
+  options: {
+    oneProcess?: boolean;
+    /**
+     * With oneProcess: the mock agencies (agency-sim) in a process of their own, as partners are never in the
+     * hub's: the hub's process then holds only the hub's services, and its CPU is the hub's alone.
+     */
+    agenciesApart?: boolean;
+  } = {},
 ): Promise<RunningProcesses> {
   const keys = [
     'gw',
@@ -106,23 +113,34 @@ export async function startProcesses(
     AGENCY_SIM_PORT: String(ports.sim),
   };
   const processes = new Map<string, { child: ChildProcess; output: string[] }>();
-  const launch = (name: SeparateService | 'hub', extra: Record<string, string | undefined> = {}) => {
+  const launch = (
+    name: SeparateService | 'hub',
+    extra: Record<string, string | undefined> = {},
+    args: readonly string[] = [],
+  ) => {
     // HUB_CPU_PROFILE_DIR: each process writes a V8 CPU profile there when it exits (profiling the bench).
     const profile = env.HUB_CPU_PROFILE_DIR
       ? ['--cpu-prof', `--cpu-prof-dir=${env.HUB_CPU_PROFILE_DIR}`]
       : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', `services/${name}/src/main.ts`], {
-      cwd: ROOT,
-      env: { ...all, ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...profile, '--import', 'tsx', `services/${name}/src/main.ts`, ...args],
+      {
+        cwd: ROOT,
+        env: { ...all, ...extra },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const output: string[] = [];
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
     processes.set(name, { child, output });
   };
   // One process (services/hub/src/main.ts: every service in one event loop, on the same ports) or one each.
-  if (options.oneProcess) launch('hub');
+  if (options.oneProcess && options.agenciesApart) {
+    launch('hub', {}, ['--services', SEPARATE_SERVICES.filter((n) => n !== 'agency-sim').join(',')]);
+    launch('agency-sim');
+  } else if (options.oneProcess) launch('hub');
   else for (const name of SEPARATE_SERVICES) launch(name);
   const httpPort: Record<SeparateService, number> = {
     tracker: ports.tr,
