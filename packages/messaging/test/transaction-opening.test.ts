@@ -1,10 +1,12 @@
 /**
- * `withTransactionOpening` (@hub/store): the first statement of a transaction sent with its BEGIN, as every
- * consumer batch now records its event ids. On the real database: one transaction, rolled back whole.
+ * Two round-trip savers of @hub/store, on the real database: `withTransactionOpening` (the first statement of a
+ * transaction sent with its BEGIN, as every consumer batch records its event ids: one transaction, rolled back
+ * whole) and the pool's prepared statements (each text with parameters parsed once per connection).
  */
 import { afterCommit, createPool, type Pool, withTransactionOpening } from '@hub/store';
 import { endpoints, isolate } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRetryable } from '../src/index.js';
 
 const iso = isolate();
 const schema = `${iso.namespace}_open`;
@@ -78,5 +80,45 @@ describe('withTransactionOpening', () => {
       );
     }
     expect((await ids()).length).toBe(14);
+  });
+});
+
+describe('prepared statements', () => {
+  it('a statement with parameters is prepared once per connection and reused; one without is not', async () => {
+    const client = await pool.connect();
+    try {
+      const text = 'SELECT id FROM seen WHERE id = ANY($1::int[]) ORDER BY id';
+      expect((await client.query(text, [[1, 2, 99]])).rows).toEqual([{ id: 1 }, { id: 2 }]);
+      expect((await client.query(text, [[2]])).rows).toEqual([{ id: 2 }]);
+      const prepared = await client.query<{ name: string; statement: string }>(
+        'SELECT name, statement FROM pg_prepared_statements WHERE statement = $1',
+        [text],
+      );
+      expect(prepared.rows).toHaveLength(1);
+      expect(prepared.rows[0]!.name).toMatch(/^hub_\d+$/);
+      await client.query('SELECT count(*) FROM seen');
+      const all = await client.query('SELECT statement FROM pg_prepared_statements WHERE $1', [true]);
+      expect(all.rows.map((r) => r.statement)).not.toContain('SELECT count(*) FROM seen');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('after a column is added under a prepared SELECT *, one call fails retriable and the next is prepared again', async () => {
+    const client = await pool.connect();
+    try {
+      const text = 'SELECT * FROM seen WHERE id = $1';
+      expect((await client.query(text, [1])).rows).toEqual([{ id: 1, note: 'body' }]);
+      await pool.query('ALTER TABLE seen ADD COLUMN extra int');
+      const err = await client.query(text, [1]).catch((e: unknown) => e);
+      // PostgreSQL refuses the statement prepared before (0A000); the caller's retry gets a fresh one.
+      expect(err).toMatchObject({ code: '0A000' });
+      expect(isRetryable(err)).toBe(true);
+      expect((await client.query(text, [1])).rows).toEqual([{ id: 1, note: 'body', extra: null }]);
+      // The pool's own form (a callback inside pg) takes the same path.
+      expect((await pool.query(text, [2])).rows).toEqual([{ id: 2, note: 'body', extra: null }]);
+    } finally {
+      client.release();
+    }
   });
 });
