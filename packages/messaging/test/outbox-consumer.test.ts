@@ -69,6 +69,21 @@ function consumer(
 
 const completed = (noticeId: string) => noticeCompleted(events, noticeId);
 
+/**
+ * A relay on a schema of its own (`suffix`), a minute between safety rounds (only a NOTIFY, the fallback poll or
+ * a round called by the test publishes within a test's waits), not started; `left` counts its outbox.
+ */
+async function relayOfItsOwn(suffix: string) {
+  const { databaseUrl } = endpoints();
+  const own = `${iso.namespace}_${suffix}`;
+  await migrate({ url: databaseUrl, schema: own, dirs: [MESSAGING_MIGRATIONS_DIR] });
+  const ownPool = createPool({ url: databaseUrl, schema: own });
+  const ownRelay = new OutboxRelay({ pool: ownPool, kafka, schema: own, logger, pollMs: 60_000 });
+  const left = async () =>
+    (await ownPool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
+  return { pool: ownPool, relay: ownRelay, left };
+}
+
 describe('outbox relay and idempotent consumer', () => {
   it('publishes only committed outbox rows, in batches, and applies each event once', async () => {
     const messages = Array.from({ length: 1200 }, (_, i) => completed(`n${i}`));
@@ -191,15 +206,8 @@ describe('outbox relay and idempotent consumer', () => {
   });
 
   it('the relay wakes on NOTIFY alone (no short poll), polls while its LISTEN connection is lost, and listens again', async () => {
-    const { databaseUrl } = endpoints();
-    const schema2 = `${iso.namespace}_msg2`;
-    await migrate({ url: databaseUrl, schema: schema2, dirs: [MESSAGING_MIGRATIONS_DIR] });
-    const pool2 = createPool({ url: databaseUrl, schema: schema2 });
-    // A minute between safety rounds: only a NOTIFY, or the fallback poll, can publish within the waits below.
-    const relay2 = new OutboxRelay({ pool: pool2, kafka, schema: schema2, logger, pollMs: 60_000 });
+    const { pool: pool2, relay: relay2, left } = await relayOfItsOwn('msg2');
     await relay2.start();
-    const left = async () =>
-      (await pool2.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
     const published = (what: string) => waitFor(async () => (await left()) === 0, { what, timeoutMs: 5000 });
     const listenerPid = () =>
       (Reflect.get(relay2, 'listener') as { processID?: number } | undefined)?.processID;
@@ -223,13 +231,7 @@ describe('outbox relay and idempotent consumer', () => {
   });
 
   it('a round whose send fails deletes nothing and leaves its connection in the pool; the rows go out on the next round', async () => {
-    const { databaseUrl } = endpoints();
-    const schema3 = `${iso.namespace}_msg3`;
-    await migrate({ url: databaseUrl, schema: schema3, dirs: [MESSAGING_MIGRATIONS_DIR] });
-    const pool3 = createPool({ url: databaseUrl, schema: schema3 });
-    const relay3 = new OutboxRelay({ pool: pool3, kafka, schema: schema3, logger, pollMs: 60_000 });
-    const left = async () =>
-      (await pool3.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
+    const { pool: pool3, relay: relay3, left } = await relayOfItsOwn('msg3');
     await relay3.start();
     // Stopped while its first round runs: it stops then, not after its 60 s idle wait (it used to wait it out).
     const stopped = relay3.stop().then(() => 'stopped');
