@@ -6,6 +6,7 @@
  *                    [--request-rates 300,600,900,1200,1500,1800] [--step-seconds 60] [--hold-seconds 60]
  *                    [--idle-seconds 20] [--idle-settle-seconds 30] [--warmup-seconds 15] [--sample 0.2]
  *                    [--agencies apart|in]   (the mock agencies in their own process, or in the hub's)
+ *                    [--vacuum auto|off]     (auto: vacuum the run's tables when the server's autovacuum is off)
  *   npm run bench -- --workload inquiry-burst [--notices 2000] [--batch 100] [--concurrency 4]
  *   npm run bench -- --workload freeze-plan [--cases 200] [--mode separate]
  *   npm run bench -- --workload interception [--subjects 100000] [--rates 1000,2500,5000,7500,10000]
@@ -61,6 +62,8 @@ const { values } = parseArgs({
     adapters: { type: 'string', default: '1' },
     /** Open-loop inquiry, one-process mode: the mock agencies `apart` (their own process) or `in` the hub's. */
     agencies: { type: 'string', default: 'apart' },
+    /** Open-loop inquiry: `auto` stands in for the server's autovacuum when it is off (vacuum.ts), `off` never. */
+    vacuum: { type: 'string', default: 'auto' },
     /** The tracker's read model filled to this many requests, then every ops read timed (read-model.ts). */
     data: { type: 'string' },
     'data-runs': { type: 'string', default: '7' },
@@ -106,6 +109,7 @@ if (workloads.includes('inquiry')) {
     sample: Number(values.sample),
     outDir: 'bench-results',
     agenciesApart: values.agencies !== 'in',
+    vacuumStandIn: values.vacuum !== 'off',
   });
 }
 const hubWorkloads = workloads.filter((w) => w !== 'interception' && w !== 'inquiry');

@@ -22,6 +22,7 @@ import { type RunningProcesses, startProcesses } from '../src/processes.js';
 import { measureKafkaRoundTrips, measurePostgresCommits } from './baselines.js';
 import { COURT_HEADERS, percentile } from './harness.js';
 import { inquiry } from './inquiries.js';
+import { startVacuumStandIn } from './vacuum.js';
 
 export interface OpenLoopOptions {
   modes: ('one' | 'separate')[];
@@ -48,6 +49,8 @@ export interface OpenLoopOptions {
    * CPU is printed beside it; `--agencies in` runs them inside the hub's process, whose CPU then includes theirs.
    */
   agenciesApart: boolean;
+  /** On a PostgreSQL with autovacuum off, vacuum and analyze the run's tables as autovacuum would (vacuum.ts). */
+  vacuumStandIn: boolean;
 }
 
 const STAGES = ['stored', 'published', 'dispatched', 'delivered', 'answered', 'completed'] as const;
@@ -90,6 +93,8 @@ interface ModeFigures {
   mode: string;
   /** Where the mock agencies ran: their own process, or inside the one-process hub. */
   agencies: 'apart' | 'in';
+  /** Whether the bench stood in for the server's autovacuum (off on the server), and how many tables it vacuumed. */
+  vacuumStandIn: { running: boolean; tablesVacuumed: number };
   idleCpuPercent: number;
   idleAgenciesCpuPercent: number;
   idleCpuByProcess: Record<string, number>;
@@ -287,9 +292,17 @@ async function runMode(
   const gateway = new Pool(hub.gateway, { connections: 32 });
   const run = new Run(ns, gateway, o, 0);
   const consumer = await observe(run, brokers);
+  const vacuum = o.vacuumStandIn
+    ? await startVacuumStandIn(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', ns)
+    : undefined;
+  if (vacuum?.running)
+    console.log(
+      "bench: the server's autovacuum is off: the bench vacuums and analyzes the run's tables as autovacuum would (--vacuum off: not)",
+    );
   const figures: ModeFigures = {
     mode,
     agencies: mode === 'one' && !o.agenciesApart ? 'in' : 'apart',
+    vacuumStandIn: { running: false, tablesVacuumed: 0 },
     idleCpuPercent: 0,
     idleAgenciesCpuPercent: 0,
     idleCpuByProcess: {},
@@ -468,6 +481,10 @@ async function runMode(
       console.error(`--- ${name} (last output) ---\n${p.output.join('').split('\n').slice(-30).join('\n')}`);
     throw err;
   } finally {
+    if (vacuum) {
+      figures.vacuumStandIn = { running: vacuum.running, tablesVacuumed: vacuum.vacuumed() };
+      await vacuum.stop();
+    }
     await consumer.disconnect();
     await gateway.close();
     await hub.stop();
