@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { payloadAs, requestTopicKey } from '@hub/contracts';
+import { payloadAs, type RequestDispatched, requestTopicKey } from '@hub/contracts';
 import { resultSchemaFor } from '@hub/contracts/answers';
 import type { AgencyKind, Clock, Measure } from '@hub/domain';
 import { InterceptionProjection } from '@hub/interception';
@@ -25,7 +25,7 @@ import { InterceptionReports } from './interception-reports.js';
 import { LeaseWaiters } from './long-poll.js';
 import { registerOpenApi } from './openapi.js';
 import { registerAgencyRoutes } from './routes.js';
-import { checkSealedRequest, type SealedRequest } from './sealed-request.js';
+import { checkSealedRequest, type SealedRequest, type SealedRequestCheck } from './sealed-request.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -79,10 +79,21 @@ export function buildAdapterApp(
   // 法释〔2013〕20号: only what its court sealed reaches an agency. A request whose seal fails, or whose
   // routing or copies disagree with the sealed notice, is dead-lettered with the reason (the screen runs
   // before the transaction) and never stored; it also fails visibly, so the notice never hangs.
+  // Checked once per event: the screen's result is what the handler takes (keyed by the decoded request, which
+  // the consumer hands to both). Checking twice re-encoded and hashed the sealed notice twice per request.
+  const checks = new WeakMap<RequestDispatched, SealedRequestCheck>();
+  const checkOf = (r: RequestDispatched) => {
+    let check = checks.get(r);
+    if (!check) {
+      check = checkSealedRequest(spec.agency, r, (n, s) => verifier.check(n, s));
+      checks.set(r, check);
+    }
+    return check;
+  };
   const screen = (e: ConsumedEvent) => {
     const r = payloadAs(e.envelope, 'requestDispatched');
     if (!r) return undefined; // other event types on the topic are not this consumer's
-    const check = checkSealedRequest(spec.agency, r, (n, s) => verifier.check(n, s));
+    const check = checkOf(r);
     return check.ok ? undefined : { code: check.code, reason: check.reason };
   };
   runtime.consume(
@@ -95,7 +106,7 @@ export function buildAdapterApp(
         const r = payloadAs(e.envelope, 'requestDispatched');
         if (!r) continue;
         if (!e.rejected) {
-          const check = checkSealedRequest(spec.agency, r, (n, s) => verifier.check(n, s));
+          const check = checkOf(r);
           if (check.ok) sealed.push(check.request);
           continue;
         }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { NoticeSubmission, RequestDispatched } from '@hub/contracts';
+import { Debtor, type NoticeSubmission, type RequestDispatched } from '@hub/contracts';
 import { Sealer, SealVerifier } from '@hub/seal';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSealedRequest } from './sealed-request.js';
 
@@ -133,5 +134,46 @@ describe('checkSealedRequest', () => {
     expect(broadcast('restrict-exit', 'bank', 'ICBC')).toMatchObject({ ok: false, code: 'NOT_ADDRESSED' });
     // A query is never broadcast: no target, nobody addressed.
     expect(broadcast('query', 'bank', 'ICBC')).toMatchObject({ ok: false, code: 'NOT_ADDRESSED' });
+  });
+});
+
+describe('the debtor copy against the sealed debtor', () => {
+  // Few distinct values, so generated pairs are often equal, equal but for an absent legal representative
+  // against an empty one, or different in one field.
+  const text = fc.constantFrom('', '李某', '张某', '11010519491231002X');
+  const person = fc.record({ name: text, idNumber: text });
+  const debtor = fc.record(
+    {
+      kind: fc.constantFrom('person', 'organisation'),
+      name: text,
+      idNumber: text,
+      creditCode: text,
+      legalRepresentative: fc.option(person, { nil: undefined }),
+      responsiblePersons: fc.array(
+        fc.record({ role: fc.constantFrom('principal', 'directly-responsible'), name: text, idNumber: text }),
+        { maxLength: 2 },
+      ),
+    },
+    { requiredKeys: ['kind', 'name', 'idNumber', 'creditCode', 'responsiblePersons'] },
+  );
+
+  it('is taken exactly when it encodes to the sealed bytes (defaults and absent fields alike)', () => {
+    fc.assert(
+      fc.property(debtor, debtor, fc.boolean(), (sealedDebtor, other, same) => {
+        const copy = same ? structuredClone(sealedDebtor) : other;
+        const notice = { ...NOTICE, debtor: sealedDebtor };
+        const seal = new Sealer('demo').seal('川0104', notice);
+        const check = checkSealedRequest('bank', genuine({ notice, seal, debtor: copy }), verify);
+        const bytes = (d: Debtor) => Buffer.from(Debtor.encode(d).finish());
+        const equal = bytes(copy).equals(bytes(sealedDebtor));
+        expect(check.ok).toBe(equal);
+        if (!check.ok)
+          expect(check).toMatchObject({
+            code: 'SEAL_MISMATCH',
+            reason: 'debtor differs from the sealed notice',
+          });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

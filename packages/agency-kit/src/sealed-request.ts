@@ -125,12 +125,37 @@ export function checkSealedRequest(
   };
 }
 
-/** Equal as the seal sees them: the same protobuf bytes (defaults and absent fields alike). */
+/**
+ * Equal as the seal sees them: the same protobuf bytes (defaults and absent fields alike). Two decoded copies
+ * with the same values encode to the same bytes, so a structural match answers without encoding; only a
+ * mismatch (which may still be a default against an absent field) is settled by the bytes.
+ */
 function sameMessage<T>(
   codec: { encode(m: T): { finish(): Uint8Array }; fromPartial(o: object): T },
   a: T | undefined,
   b: T | undefined,
 ): boolean {
+  if (sameValue(a, b)) return true;
   const bytes = (m: T | undefined) => Buffer.from(codec.encode(m ?? codec.fromPartial({})).finish());
   return bytes(a).equals(bytes(b));
+}
+
+/** Plain decoded values (primitives, bytes, arrays, objects) equal field by field. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    return a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]))
+    );
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every(
+    (k) =>
+      Object.hasOwn(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }
