@@ -19,8 +19,6 @@ export interface ConsumedEvent {
   topic: string;
   partition: number;
   offset: string;
-  /** Kafka headers as text (e.g. the dead-letter topic's `dlq-*` reasons). */
-  headers?: Record<string, string>;
   /**
    * Set when the consumer's screen refused the event: it has been dead-lettered with this reason and
    * must not be applied. The handler still sees it, in the same transaction, so that it can announce the
@@ -176,8 +174,8 @@ export class IdempotentConsumer {
             topic: batch.topic,
             partition: batch.partition,
             offset: raw.offset,
-            headers: headersAsText(raw.headers),
           });
+          if (raw.headers) kafkaHeaders.set(events.at(-1)!, raw.headers);
         } catch (error) {
           await this.deadLetter({ raw, topic: batch.topic, partition: batch.partition, error });
         }
@@ -358,7 +356,7 @@ function deadLetterOf(event: ConsumedEvent, error: unknown): Undecodable & { env
       key: Buffer.from(event.envelope.noticeId),
       value: null,
       offset: event.offset,
-      headers: event.headers,
+      headers: kafkaHeaders.get(event) ?? {},
     } as KafkaMessage,
     envelope: event.envelope,
     topic: event.topic,
@@ -367,9 +365,8 @@ function deadLetterOf(event: ConsumedEvent, error: unknown): Undecodable & { env
   };
 }
 
-/** Kafka headers as text, the first value of a repeated one. */
-function headersAsText(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v ?? '')]),
-  );
-}
+/**
+ * Each consumed event's Kafka headers as they came (event-id, event-type, …), for the dead-letter copy only:
+ * kept aside rather than converted to text for every event (1 % of the hub's CPU at 150 requests/s).
+ */
+const kafkaHeaders = new WeakMap<ConsumedEvent, IHeaders>();
