@@ -57,19 +57,35 @@ export type SealCheck =
 
 const VERIFIED_CACHE = 10_000;
 
-export class SealVerifier {
-  private readonly cache = new Map<string, KeyObject>();
-  /** One notice fans out to many requests carrying the same seal: verify each (seal, bytes) pair once. */
-  private readonly verified = new Map<string, boolean>();
+/**
+ * Verdicts of Ed25519 verifications, shared by every verifier of the process: a verdict depends only on the
+ * public key, the bytes and the signature, which its memo key names (the key by its SPKI encoding, so two
+ * services that each parsed the same configured key share it). One notice fans out to many requests carrying
+ * the same seal, and in the one-process hub four adapters and the measure services check each of them.
+ */
+const verdicts = new Map<string, boolean>();
+const spkiOf = new WeakMap<KeyObject, string>();
+/** Demo public keys, derived once per court for the whole process. */
+const demoPublicKeys = new Map<string, KeyObject>();
 
+function spki(key: KeyObject): string {
+  let der = spkiOf.get(key);
+  if (der === undefined) {
+    der = key.export({ format: 'der', type: 'spki' }).toString('base64');
+    spkiOf.set(key, der);
+  }
+  return der;
+}
+
+export class SealVerifier {
   constructor(private readonly keys: ReadonlyMap<string, KeyObject> | 'demo') {}
 
   publicKeyOf(court: string): KeyObject | undefined {
     if (this.keys !== 'demo') return this.keys.get(court);
-    let key = this.cache.get(court);
+    let key = demoPublicKeys.get(court);
     if (!key) {
       key = createPublicKey(demoPrivateKey(court));
-      this.cache.set(court, key);
+      demoPublicKeys.set(court, key);
     }
     return key;
   }
@@ -81,12 +97,12 @@ export class SealVerifier {
     const key = seal.keyId === sealKeyId(court) ? this.publicKeyOf(court) : undefined;
     if (!key || seal.algorithm !== SEAL_ALGORITHM) return { ok: false, code: 'SEAL_UNKNOWN_KEY' };
     const bytes = sealedBytes(notice);
-    const memo = `${court}|${Buffer.from(seal.signature).toString('base64')}|${createHash('sha256').update(bytes).digest('base64')}`;
-    let ok = this.verified.get(memo);
+    const memo = `${spki(key)}|${Buffer.from(seal.signature).toString('base64')}|${createHash('sha256').update(bytes).digest('base64')}`;
+    let ok = verdicts.get(memo);
     if (ok === undefined) {
       ok = verify(null, bytes, key, Buffer.from(seal.signature));
-      if (this.verified.size >= VERIFIED_CACHE) this.verified.clear();
-      this.verified.set(memo, ok);
+      if (verdicts.size >= VERIFIED_CACHE) verdicts.clear();
+      verdicts.set(memo, ok);
     }
     return ok ? { ok: true } : { ok: false, code: 'SEAL_INVALID' };
   }

@@ -47,4 +47,17 @@ describe('court seals', () => {
     expect(configured.check(notice(), realSealer.seal('川0104', notice()))).toEqual({ ok: true });
     expect(() => sealKeysFrom('X', 'garbage', 'public')).toThrow(/X/);
   });
+
+  it('shares verdicts between verifiers only under the same public key', () => {
+    const seal = sealer.seal('川0104', notice());
+    // A second demo verifier (another service of the same process) gets the first one's verdict.
+    expect(new SealVerifier('demo').check(notice(), seal)).toEqual({ ok: true });
+    expect(verifier.check(notice(), seal)).toEqual({ ok: true });
+    // The same seal and bytes, already found valid under the demo key, are checked afresh under another key.
+    const pub = createPublicKey(demoPrivateKey('a third seed')).export({ format: 'der', type: 'spki' });
+    const other = new SealVerifier(sealKeysFrom('K', `川0104=${pub.toString('base64')}`, 'public'));
+    expect(other.check(notice(), seal)).toEqual({ ok: false, code: 'SEAL_INVALID' });
+    // And a verdict of invalid under that key does not stick to the demo key.
+    expect(new SealVerifier('demo').check(notice(), seal)).toEqual({ ok: true });
+  });
 });
