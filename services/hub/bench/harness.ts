@@ -68,6 +68,7 @@ export async function startBenchHub(mode: 'one' | 'separate'): Promise<BenchHub>
   await consumer.connect();
   await consumer.subscribe({ topic: topicName('notices', `${ns}.`), fromBeginning: true });
   await consumer.run({
+    autoCommit: false, // a throwaway group read from the beginning: nothing to resume
     eachBatch: async ({ batch }) => {
       const at = performance.now();
       for (const m of batch.messages) {
