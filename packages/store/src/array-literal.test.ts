@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+// @ts-expect-error pg's own value preparation has no type declarations; it is the reference here
+import pgUtils from 'pg/lib/utils.js';
+import { describe, expect, it } from 'vitest';
+import { arrayLiteral, withArrayLiterals } from './array-literal.js';
+
+const prepareValue = (pgUtils as { prepareValue: (v: unknown) => unknown }).prepareValue;
+
+describe('array parameters as literals', () => {
+  const element = fc.oneof(
+    fc.string(),
+    fc.string({ unit: fc.constantFrom('\\', '"', ',', '{', '}', ' ', 'a', '执', "'", 'N') }),
+    fc.uuid(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+  );
+
+  it('writes exactly what pg writes for flat arrays of strings, numbers, booleans and nulls', () => {
+    fc.assert(
+      fc.property(fc.array(element, { maxLength: 20 }), (values) => {
+        expect(arrayLiteral(values)).toBe(prepareValue(values));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves dates, buffers, nested arrays and objects to pg', () => {
+    for (const odd of [new Date(0), Buffer.from('x'), ['a'], { a: 1 }]) {
+      expect(arrayLiteral(['a', odd])).toBeUndefined();
+    }
+    const values = [['a', new Date(0)], ['b"c', null], 'plain', 7];
+    const mapped = withArrayLiterals(values);
+    expect(mapped).toEqual([values[0], '{"b\\"c",NULL}', 'plain', 7]);
+    expect(values[1]).toEqual(['b"c', null]); // the caller's values are not changed
+    expect(withArrayLiterals(['x', 1])).toEqual(['x', 1]);
+  });
+});
