@@ -16,9 +16,11 @@ describe('array parameters as literals', () => {
     fc.boolean(),
     fc.constant(null),
     fc.constant(undefined),
+    fc.date(),
+    fc.uint8Array({ maxLength: 8 }).map((a) => Buffer.from(a)),
   );
 
-  it('writes exactly what pg writes for flat arrays of strings, numbers, booleans and nulls', () => {
+  it('writes exactly what pg writes for flat arrays of strings, numbers, booleans, dates, buffers and nulls', () => {
     fc.assert(
       fc.property(fc.array(element, { maxLength: 20 }), (values) => {
         expect(arrayLiteral(values)).toBe(prepareValue(values));
@@ -27,11 +29,11 @@ describe('array parameters as literals', () => {
     );
   });
 
-  it('leaves dates, buffers, nested arrays and objects to pg', () => {
-    for (const odd of [new Date(0), Buffer.from('x'), ['a'], { a: 1 }]) {
+  it('leaves nested arrays and objects to pg', () => {
+    for (const odd of [['a'], { a: 1 }, new Uint16Array(2)]) {
       expect(arrayLiteral(['a', odd])).toBeUndefined();
     }
-    const values = [['a', new Date(0)], ['b"c', null], 'plain', 7];
+    const values = [['a', ['b']], ['b"c', null], 'plain', 7];
     const mapped = withArrayLiterals(values);
     expect(mapped).toEqual([values[0], '{"b\\"c",NULL}', 'plain', 7]);
     expect(values[1]).toEqual(['b"c', null]); // the caller's values are not changed
