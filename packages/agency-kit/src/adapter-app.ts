@@ -116,7 +116,7 @@ export function buildAdapterApp(
         );
         if (r.requestId && r.noticeId && !r.reusedFromRequestId) {
           failed.push(
-            runtime.events.event('progress', r.noticeId, 'requestFailed', {
+            runtime.events.event('answers', r.noticeId, 'requestFailed', {
               requestId: r.requestId,
               noticeId: r.noticeId,
               agency: r.agency || spec.agency,

@@ -441,7 +441,7 @@ export class Inbox {
     });
     const events = conditionalEvents(
       open.map(({ a, ref, result }) =>
-        this.events.event('progress', ref.noticeId, 'requestAnswered', {
+        this.events.event('answers', ref.noticeId, 'requestAnswered', {
           requestId: requestKey(a.requestId),
           noticeId: ref.noticeId,
           agency: this.agency,

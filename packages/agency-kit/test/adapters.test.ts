@@ -125,7 +125,7 @@ const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, no
 let kafka: Kafka;
 let send: ReturnType<Kafka['producer']>;
 let progressReader: ReturnType<Kafka['consumer']>;
-/** Everything the adapters published on the progress topic, as the measure services would see it. */
+/** Everything the adapters published on the progress and answers topics. */
 const progress: { key: string; envelope: EventEnvelope }[] = [];
 
 beforeAll(async () => {
@@ -136,7 +136,10 @@ beforeAll(async () => {
   await send.connect();
   progressReader = kafka.consumer({ groupId: `${iso.namespace}.test-progress`, maxWaitTimeInMs: 100 });
   await progressReader.connect();
-  await progressReader.subscribe({ topic: topicName('progress', iso.topicPrefix), fromBeginning: true });
+  await progressReader.subscribe({
+    topics: [topicName('progress', iso.topicPrefix), topicName('answers', iso.topicPrefix)],
+    fromBeginning: true,
+  });
   const record = (key: unknown, value: Buffer) =>
     progress.push({ key: String(key), envelope: decodeEnvelope(value) });
   await progressReader.run({ eachMessage: async ({ message: m }) => void record(m.key, m.value!) });
@@ -422,7 +425,7 @@ describe.concurrent.each(KINDS.map((k) => [k.agency, k] as const))('%s adapter',
       expect(JSON.parse((answered[0] as { resultJson: string }).resultJson)).toEqual(example(measure));
     });
 
-    it('accepts a valid query answer and publishes RequestAnswered on the progress topic', async ({
+    it('accepts a valid query answer and publishes RequestAnswered on the answers topic', async ({
       expect,
     }) => {
       const [institution] = institutions;

@@ -54,5 +54,6 @@ describe('topic catalog', () => {
     expect(new Set(names).size).toBe(Object.keys(TOPICS).length);
     expect(names.every((n) => n.startsWith('t1.enforcement.'))).toBe(true);
     expect(topicName('progress', 'p.')).toBe('p.enforcement.request-progress.v1');
+    expect(topicName('answers', 'p.')).toBe('p.enforcement.request-answers.v1');
   });
 });

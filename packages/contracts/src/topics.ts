@@ -54,13 +54,17 @@ export const TOPICS = {
    * topic `enforcement.requests.<kind>.v1` (`requestsBank`, `requestsRealEstate`, …).
    */
   ...REQUEST_TOPICS,
-  /** adapters (and measure services for undeliverable requests) → measure services, tracker. */
-  progress: topic('enforcement.request-progress.v1', [
-    'requestDelivered',
-    'requestAcknowledged',
-    'requestAnswered',
-    'requestFailed',
-  ]),
+  /**
+   * adapters → tracker: a request's way to its answer (送达, 签收). No measure service reads it: they act on
+   * answers only, and each of the three decoded and skipped two of every three progress events when this topic
+   * carried the answers too.
+   */
+  progress: topic('enforcement.request-progress.v1', ['requestDelivered', 'requestAcknowledged']),
+  /**
+   * adapters (and measure services for undeliverable requests) → measure services, tracker: a request's
+   * answer or failure, the events that fold into the notice's outcome.
+   */
+  answers: topic('enforcement.request-answers.v1', ['requestAnswered', 'requestFailed']),
   /** tracker → ops, alerting, courts' command centres: SLA breaches and escalations. */
   breaches: topic('enforcement.sla-breaches.v1', ['requestBreached', 'requestEscalated']),
   /** freeze-deduct → gateway: release the excess of an over-frozen case as the court's notice. */
@@ -87,6 +91,8 @@ export const TOPICS = {
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
+/** The event cases topic `K` carries: what a producer may write there (the factory in @hub/messaging checks it). */
+export type EventsOf<K extends TopicKey> = (typeof TOPICS)[K] extends TopicSpec<infer C> ? C : never;
 
 /** The catalog key of an agency kind's request topic. */
 export function requestTopicKey<A extends AgencyKind>(agency: A): RequestTopicKey<A> {

@@ -12,7 +12,7 @@ import type { AnsweredRow, MeasureServiceSpec } from './spec.js';
 import { lockRequests } from './sql/lock-requests.js';
 import { recordAnswers } from './sql/record-answers.js';
 
-/** An answer or failure of some request, as read off the progress topic. */
+/** An answer or failure of some request, as read off the answers topic. */
 export interface IncomingAnswer {
   requestId: string;
   status: AnswerOutcome | 'failed';

@@ -24,7 +24,7 @@ export function requestEvents(
     measure: notice.submission.measure,
   };
   if (plan.failure) {
-    return [events.event('progress', notice.id, 'requestFailed', { ...base, ...plan.failure })];
+    return [events.event('answers', notice.id, 'requestFailed', { ...base, ...plan.failure })];
   }
   const { deadlines } = plan;
   if (!deadlines) throw new Error(`request ${plan.id} is routed but has no deadlines`);
@@ -54,7 +54,7 @@ export function requestEvents(
   if (!reuse) return [dispatched];
   return [
     dispatched,
-    events.event('progress', notice.id, 'requestAnswered', {
+    events.event('answers', notice.id, 'requestAnswered', {
       ...base,
       outcome: reuse.outcome,
       reason: `reused: answered ${reuse.answeredAt.toISOString()} (request ${reuse.fromRequestId})`,

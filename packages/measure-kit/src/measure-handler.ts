@@ -42,7 +42,7 @@ export function measureEventFilter(spec: Pick<MeasureServiceSpec, 'measures' | '
 }
 
 /**
- * The batch handler of a measure service's consumer (topics `notices` and `progress`): the notices of its
+ * The batch handler of a measure service's consumer (topics `notices` and `answers`): the notices of its
  * measures in, one request per institution out; answers in, each notice's completion out. One transaction
  * per batch: the rows, what the hooks write and the events announcing them commit together.
  */

@@ -112,7 +112,7 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
     hooks: def.hooks({ logger, events: runtime.events }),
     logger,
   };
-  runtime.consume(def.consumer, ['notices', 'progress'], createMeasureHandler(spec), {
+  runtime.consume(def.consumer, ['notices', 'answers'], createMeasureHandler(spec), {
     accepts: measureEventFilter(spec),
   });
   def.consumers?.({ runtime, logger, registry, clock: deps.clock });

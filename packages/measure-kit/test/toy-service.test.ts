@@ -102,7 +102,7 @@ function asBureau(method: 'GET' | 'POST', url: string, payload?: object) {
 }
 
 /** Wait until the toy service has consumed everything now on `topics`. */
-async function caughtUp(topics: ('notices' | 'progress')[]) {
+async function caughtUp(topics: ('notices' | 'answers')[]) {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -163,19 +163,19 @@ describe('a measure service built only on the skeleton', () => {
     // The first terminal answer wins: a different answer and a failure published later change nothing.
     const about = { requestId: request.id, noticeId, agency: 'public-security', institution: PSB };
     const late = [
-      events.event('progress', noticeId, 'requestAnswered', {
+      events.event('answers', noticeId, 'requestAnswered', {
         ...about,
         outcome: 'refused',
         reason: '迟到的答复',
         resultJson: '',
       }),
-      events.event('progress', noticeId, 'requestFailed', { ...about, code: 'SEAL_INVALID', reason: 'late' }),
+      events.event('answers', noticeId, 'requestFailed', { ...about, code: 'SEAL_INVALID', reason: 'late' }),
     ];
     await producer.send({
-      topic: topicName('progress', iso.topicPrefix),
+      topic: topicName('answers', iso.topicPrefix),
       messages: late.map((m) => ({ key: m.key, value: encodeEnvelope(m.envelope) })),
     });
-    await caughtUp(['progress', 'notices']);
+    await caughtUp(['answers', 'notices']);
     const stored = await toy.pool.query('SELECT status FROM requests WHERE id = $1', [request.id]);
     expect(stored.rows).toEqual([{ status: 'done' }]);
     const completions = seen.filter((e) => payloadAs(e, 'noticeCompleted')?.noticeId === noticeId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type EventCase,
   type EventEnvelope,
+  type EventsOf,
   encodeEnvelope,
   eventTypeOf,
   type PayloadOf,
@@ -20,8 +20,8 @@ export interface OutboxMessage {
 
 export interface EventFactory {
   /** Build an envelope for `topic` (a catalog key); the notice id is the Kafka key. */
-  event<C extends EventCase>(
-    topic: TopicKey,
+  event<K extends TopicKey, C extends EventsOf<K>>(
+    topic: K,
     noticeId: string,
     c: C,
     value: PayloadOf<C>,

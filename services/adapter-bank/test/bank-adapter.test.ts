@@ -31,7 +31,7 @@ let kafka: Kafka;
 let send: ReturnType<Kafka['producer']>;
 let progressReader: ReturnType<Kafka['consumer']>;
 let deadLetterReader: ReturnType<Kafka['consumer']>;
-/** Everything the adapter published on the progress topic, as a partner's tracker would see it. */
+/** Everything the adapter published on the progress and answers topics, as the tracker sees it. */
 const progress: { key: string; envelope: EventEnvelope }[] = [];
 /** Everything on the dead-letter topic, with its `dlq-*` reasons. */
 const deadLetters: { envelope: EventEnvelope; headers: Record<string, string> }[] = [];
@@ -44,7 +44,10 @@ beforeAll(async () => {
   await send.connect();
   progressReader = kafka.consumer({ groupId: `${iso.namespace}.test-progress`, maxWaitTimeInMs: 100 });
   await progressReader.connect();
-  await progressReader.subscribe({ topic: topicName('progress', iso.topicPrefix), fromBeginning: true });
+  await progressReader.subscribe({
+    topics: [topicName('progress', iso.topicPrefix), topicName('answers', iso.topicPrefix)],
+    fromBeginning: true,
+  });
   const record = (key: unknown, value: Buffer) =>
     progress.push({ key: String(key), envelope: decodeEnvelope(value) });
   await progressReader.run({ eachMessage: async ({ message: m }) => void record(m.key, m.value!) });

@@ -4,7 +4,7 @@
  * and waits to be killed. Unset (always, outside those tests) the hooks are returned unchanged.
  *
  *   before-send    a deduct notice taken in, its requests planned: nothing committed, nothing dispatched
- *   before-answer  a deduct answer read off the progress topic, its hold not yet touched: nothing committed
+ *   before-answer  a deduct answer read off the answers topic, its hold not yet touched: nothing committed
  *   before-commit  a deduct answer folded into its hold and recorded: nothing committed, the answer not taken
  */
 import type { MeasureHooks } from '@hub/measure-kit';

@@ -156,7 +156,7 @@ async function filedAndAnswered(caseNo: string, measure: string, result: object)
     },
   );
   await publish(
-    events.event('progress', noticeId, 'requestAnswered', {
+    events.event('answers', noticeId, 'requestAnswered', {
       requestId: request!.requestId,
       noticeId,
       agency: 'bank',
@@ -376,7 +376,7 @@ describe('an agency’s hold-change report that overtakes the answer placing its
     });
     await publish(promoted);
     await publish(
-      events.event('progress', noticeId, 'requestAnswered', {
+      events.event('answers', noticeId, 'requestAnswered', {
         requestId,
         noticeId,
         agency: 'bank',

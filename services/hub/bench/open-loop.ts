@@ -215,6 +215,7 @@ async function observe(run: Run, brokers: string[]) {
     topics: [
       noticesTopic,
       topicName('progress', `${run.ns}.`),
+      topicName('answers', `${run.ns}.`),
       ...REQUEST_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
     ],
     fromBeginning: true,

@@ -333,7 +333,7 @@ async function applyRates(pool: Pool) {
         );
         push(at.event('progress', noticeId, 'requestDelivered', who));
         push(
-          at.event('progress', noticeId, 'requestAnswered', {
+          at.event('answers', noticeId, 'requestAnswered', {
             ...who,
             outcome: 'done',
             reason: '',

@@ -79,7 +79,7 @@ type Op =
   | { kind: 'deduct'; party: number; asset: number; amountFen: number }
   /** The agency's back office takes a request the hub sent (again, if it had already). */
   | { kind: 'deliver'; pick: number }
-  /** The hub takes one answer off the progress topic, in any order. */
+  /** The hub takes one answer off the answers topic, in any order. */
   | { kind: 'consume'; pick: number }
   /** An answer the hub took comes again (its offset was not committed). */
   | { kind: 'reconsume'; pick: number }

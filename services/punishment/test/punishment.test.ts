@@ -85,6 +85,7 @@ const WATCHED: TopicKey[] = [
   'requestsPublicSecurity',
   'requestsProvidentFund',
   'progress',
+  'answers',
   'notices',
   'restrictions',
 ];
@@ -223,7 +224,7 @@ async function answer(noticeId: string, outcome: 'done' | 'refused', only: (inst
   const answers = dispatchedOf(noticeId)
     .filter((r) => only(r.institution))
     .map((r) =>
-      events.event('progress', noticeId, 'requestAnswered', {
+      events.event('answers', noticeId, 'requestAnswered', {
         requestId: r.requestId,
         noticeId,
         agency: r.agency,

@@ -26,7 +26,7 @@ const app = buildApp(
   { logger, clock: systemClock },
 );
 const BANKS = ['ICBC', 'CCB', 'ABC', 'BOC', 'BOCOM', 'CMB'];
-const WATCHED: TopicKey[] = ['notices', 'requestsBank', 'progress'];
+const WATCHED: TopicKey[] = ['notices', 'requestsBank', 'progress', 'answers'];
 const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });
 let kafka: Kafka;
 let producer: ReturnType<Kafka['producer']>;
@@ -100,9 +100,9 @@ async function settled() {
     (await app.runtime.pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n === 0;
   await waitFor(
     async () =>
-      (await caughtUp(['notices', 'progress'], queryCommitted)) &&
+      (await caughtUp(['notices', 'answers'], queryCommitted)) &&
       (await outboxEmpty()) &&
-      (await caughtUp(['notices', 'progress'], queryCommitted)) &&
+      (await caughtUp(['notices', 'answers'], queryCommitted)) &&
       caughtUp(WATCHED, readerCommitted),
     { what: 'the query service and this test to consume everything', intervalMs: 100 },
   );
@@ -163,7 +163,7 @@ const answer = (
   outcome: string,
   resultJson = outcome === 'done' || outcome === 'partial' ? '{"accounts":[]}' : '',
 ) =>
-  events.event('progress', r.noticeId, 'requestAnswered', {
+  events.event('answers', r.noticeId, 'requestAnswered', {
     requestId: r.requestId,
     noticeId: r.noticeId,
     agency: r.agency,
@@ -199,7 +199,7 @@ describe('query service fan-out', () => {
       expect(r.debtor).toMatchObject({ kind: 'person', idNumber: '11010519491231002X' });
     }
     expect(of('requestDispatched', n)).toHaveLength(BANKS.length); // nothing on any other topic
-    expect(of('requestFailed', n, 'progress')).toEqual([
+    expect(of('requestFailed', n, 'answers')).toEqual([
       expect.objectContaining({ agency: 'real-estate', institution: '*', code: 'AGENCY_NOT_CONNECTED' }),
     ]);
     // Every message of the notice is keyed by its id, so its events stay in order.

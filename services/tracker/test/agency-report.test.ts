@@ -478,7 +478,7 @@ function progressEvents(q: SimRequest): OutboxMessage[] {
     out.push(at(q.acknowledgedAt).event('progress', q.noticeId, 'requestAcknowledged', who));
   if (q.answer) {
     out.push(
-      at(q.answer.at).event('progress', q.noticeId, 'requestAnswered', {
+      at(q.answer.at).event('answers', q.noticeId, 'requestAnswered', {
         ...who,
         outcome: q.answer.outcome,
         reason:
@@ -489,7 +489,7 @@ function progressEvents(q: SimRequest): OutboxMessage[] {
   }
   if (q.failedAt) {
     out.push(
-      at(q.failedAt).event('progress', q.noticeId, 'requestFailed', {
+      at(q.failedAt).event('answers', q.noticeId, 'requestFailed', {
         ...who,
         code: 'NO_ADAPTER',
         reason: 'down',
@@ -513,7 +513,7 @@ function dispatchedEvent(q: SimRequest, n: SimNotice): OutboxMessage {
   });
 }
 
-const TRACKED: TopicKey[] = ['notices', 'progress', ...REQUEST_TOPIC_KEYS];
+const TRACKED: TopicKey[] = ['notices', 'progress', 'answers', ...REQUEST_TOPIC_KEYS];
 
 /** Publish in batches, then wait until the tracker's consumer group has committed past all of it. */
 async function publish(messages: OutboxMessage[]) {

@@ -18,7 +18,7 @@ const logger = createLogger({ service: 'tracker-console-test', level: 'warn' });
 const clock = manualClock(new Date());
 const T0 = clock.now().getTime();
 const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock });
-const SENT_TO: TopicKey[] = ['notices', 'requestsBank', 'requestsRealEstate', 'progress'];
+const SENT_TO: TopicKey[] = ['notices', 'requestsBank', 'requestsRealEstate', 'progress', 'answers'];
 const ID_NUMBER = '11010519491231002X';
 const CASE_NO = '(2026)川0104执1234号';
 const NOTICE_NO = '(2026)川0104执1234号-协01';
@@ -127,7 +127,7 @@ function answered(
   ms: number,
   outcome: string,
 ) {
-  return at(ms).event('progress', noticeId, 'requestAnswered', {
+  return at(ms).event('answers', noticeId, 'requestAnswered', {
     requestId,
     noticeId,
     agency,

@@ -18,7 +18,7 @@ const iso = isolate();
 const logger = createLogger({ service: 'tracker-test', level: 'warn' });
 const app = buildApp(loadConfig(hubEnv(iso)), { logger, clock: systemClock });
 const HOUR = 3_600_000;
-const SENT_TO: TopicKey[] = ['notices', 'requestsBank', 'progress'];
+const SENT_TO: TopicKey[] = ['notices', 'requestsBank', 'progress', 'answers'];
 let kafka: Kafka;
 let producer: ReturnType<Kafka['producer']>;
 let admin: ReturnType<Kafka['admin']>;
@@ -79,7 +79,7 @@ function progress(noticeId: string, requestId: string, institution: string) {
   return { requestId, noticeId, agency: 'bank', institution };
 }
 const answered = (noticeId: string, requestId: string, institution: string, when: Date) =>
-  at(when).event('progress', noticeId, 'requestAnswered', {
+  at(when).event('answers', noticeId, 'requestAnswered', {
     ...progress(noticeId, requestId, institution),
     outcome: 'done',
     reason: '',

@@ -132,7 +132,7 @@ function dispatched(
 }
 
 function answered(noticeId: string, requestId: string, agency: AgencyKind, institution: string, when: Date) {
-  return at(when).event('progress', noticeId, 'requestAnswered', {
+  return at(when).event('answers', noticeId, 'requestAnswered', {
     requestId,
     noticeId,
     agency,
@@ -251,7 +251,7 @@ const standing = (subjectHash: string, version: number, entries: ReturnType<type
   });
 const LISTING_ENDS = new Date('2028-12-01T10:00:00+08:00');
 
-const LIFECYCLE: TopicKey[] = ['notices', 'progress', ...REQUEST_TOPIC_KEYS];
+const LIFECYCLE: TopicKey[] = ['notices', 'progress', 'answers', ...REQUEST_TOPIC_KEYS];
 
 async function publish(messages: OutboxMessage[]) {
   await producer.sendBatch({

@@ -189,7 +189,7 @@ function eventsOf(h: History): OutboxMessage[] {
               ? '{"frozenFen":'
               : '';
         out.push(
-          at(t(q.answer.in)).event('progress', noticeId, 'requestAnswered', {
+          at(t(q.answer.in)).event('answers', noticeId, 'requestAnswered', {
             ...who,
             outcome: q.answer.outcome,
             reason: '',
@@ -199,7 +199,7 @@ function eventsOf(h: History): OutboxMessage[] {
       }
       if (q.failedIn !== null)
         out.push(
-          at(t(q.failedIn)).event('progress', noticeId, 'requestFailed', {
+          at(t(q.failedIn)).event('answers', noticeId, 'requestFailed', {
             ...who,
             code: 'NO_ADAPTER',
             reason: '',

@@ -163,7 +163,7 @@ describe('SLA deadlines', () => {
 
       // A late answer is kept and marked late; the request stays on record as breached.
       await send(
-        at(clock.now()).event('progress', noticeId, 'requestAnswered', {
+        at(clock.now()).event('answers', noticeId, 'requestAnswered', {
           requestId: soon,
           noticeId,
           agency: 'bank',

@@ -14,7 +14,7 @@ export interface LockedRequest {
 }
 
 /**
- * This service's requests among `ids` (the progress topic carries every service's), locked until the batch
+ * This service's requests among `ids` (the answers topic carries every service's), locked until the batch
  * commits, with their notice's details. Ids of other services' requests are simply not found.
  */
 export async function lockRequests(tx: Queryable, ids: readonly string[]): Promise<LockedRequest[]> {
