@@ -25,7 +25,16 @@ describe('request topics and the tracker subscription', () => {
 
   it('the tracker reads every topic that carries a request or its progress', () => {
     const keys = Object.keys(TOPICS) as TopicKey[];
-    const lifecycle: EventCase[] = ['noticeIssued', 'requestDispatched', 'requestAnswered', 'requestFailed'];
+    // Every event the projection folds (projection.ts), wherever the catalog puts it.
+    const lifecycle: EventCase[] = [
+      'noticeIssued',
+      'requestDispatched',
+      'requestDelivered',
+      'requestAcknowledged',
+      'requestAnswered',
+      'requestFailed',
+      'noticeCompleted',
+    ];
     const needed = keys.filter((k) => lifecycle.some((e) => carries(k, e)));
     expect([...LIFECYCLE_TOPICS].sort()).toEqual(needed.sort());
   });
