@@ -15,8 +15,11 @@ import { createRequire } from 'node:module';
  *
  * Second, each connection's queue checks its requests for timeouts on an interval of its own (every 100 ms);
  * fifty-odd connections make that hundreds of wake-ups a second, never coalesced since each interval started at
- * its own moment. One interval of the same period now checks every live queue, exactly as each did its own:
- * a request past its timeout is timed out, a queue whose connection is gone is destroyed.
+ * its own moment. One interval now checks every live queue, as each did its own: a request past its timeout is
+ * timed out, a queue whose connection is gone is destroyed. It runs every tenth of the shortest request timeout
+ * of the queues it watches, between 100 ms and 1 s: with kafkajs's default of 30 s (the hub's), once a second,
+ * so a request times out at most a second after its 30 s instead of 0.1 s, and a process with consumers (whose
+ * fetches are always in flight) no longer wakes ten times a second for it.
  *
  * Applied to the exact version it was written for; any other version is left alone (and the test that
  * guards this fails, so a kafkajs upgrade is a decision, not an accident).
@@ -39,7 +42,10 @@ interface RequestQueueLike {
 /** Queues whose requests are checked for timeouts, and the one interval that checks them. */
 const watched = new Set<RequestQueueLike>();
 let ticker: NodeJS.Timeout | undefined;
-const TIMEOUT_CHECK_MS = 100; // kafkajs: Math.min(requestTimeout, 100), and requestTimeout is never below 100 here
+let tickerMs = Number.POSITIVE_INFINITY;
+/** How often a queue with this request timeout needs checking: a tenth of it, within 100 ms (kafkajs's) and 1 s. */
+const timeoutCheckMs = (requestTimeout: number) =>
+  Math.min(1000, Math.max(100, Math.floor(requestTimeout / 10)));
 
 function checkTimeouts(): void {
   const now = Date.now();
@@ -85,13 +91,18 @@ export function applyKafkajsIdleFix(): boolean {
     if (watched.size === 0 && ticker) {
       clearInterval(ticker);
       ticker = undefined;
+      tickerMs = Number.POSITIVE_INFINITY;
     }
   };
   proto.scheduleRequestTimeoutCheck = function (this: RequestQueueLike) {
     if (!this.enforceRequestTimeout) return;
     this.destroy();
     watched.add(this);
-    ticker ??= setInterval(checkTimeouts, Math.min(this.requestTimeout, TIMEOUT_CHECK_MS));
+    const everyMs = timeoutCheckMs(this.requestTimeout);
+    if (ticker && everyMs >= tickerMs) return;
+    if (ticker) clearInterval(ticker);
+    tickerMs = everyMs;
+    ticker = setInterval(checkTimeouts, everyMs);
   };
   proto[PATCHED] = true;
   return true;

@@ -115,4 +115,30 @@ describe('kafkajs idle timer fix (kafkajs#1556)', () => {
     await sleep(300);
     expect(destroy).toHaveBeenCalled();
   });
+
+  it('queues with the default 30 s request timeout are checked once a second, not ten times', async () => {
+    applyKafkajsIdleFix();
+    let checks = 0;
+    const queue = new RequestQueue({
+      maxInFlightRequests: null,
+      requestTimeout: 30_000,
+      enforceRequestTimeout: true,
+      clientId: 'test',
+      broker: 'b',
+      logger: { debug() {}, warn() {}, info() {}, error() {} },
+      isConnected: () => {
+        checks += 1;
+        return true;
+      },
+    }) as Queue & { scheduleRequestTimeoutCheck(): void };
+    queue.scheduleRequestTimeoutCheck();
+    try {
+      await sleep(2500);
+      // Every 100 ms (kafkajs's period) would be about 25 checks.
+      expect(checks).toBeGreaterThanOrEqual(2);
+      expect(checks).toBeLessThanOrEqual(3);
+    } finally {
+      queue.destroy();
+    }
+  });
 });

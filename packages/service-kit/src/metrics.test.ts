@@ -18,11 +18,24 @@ describe('metrics registries in one process', () => {
     for (const text of [ta, tb]) {
       expect(text).toMatch(/^process_cpu_seconds_total \d/m);
       expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+      expect(text).toMatch(/^nodejs_eventloop_utilization_ratio (0(\.\d+)?|1)(e-\d+)?$/m);
       const types = typeLines(text);
       expect(new Set(types).size).toBe(types.length); // no metric twice
     }
     // Process metrics are not any one service's: they carry no service label, and none are in the registries.
     expect(await a.getSingleMetric('process_cpu_seconds_total')).toBeUndefined();
     expect(tc).not.toContain('process_cpu_seconds_total');
+  });
+
+  it('event-loop utilisation covers the time since the previous scrape', async () => {
+    const r = createMetricsRegistry('svc-elu');
+    await metricsText(r); // the window starts here
+    const until = Date.now() + 200;
+    while (Date.now() < until); // the loop runs the whole window
+    const busy = Number(/^nodejs_eventloop_utilization_ratio (\S+)$/m.exec(await metricsText(r))?.[1]);
+    expect(busy).toBeGreaterThan(0.9);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the loop waits the whole window
+    const idle = Number(/^nodejs_eventloop_utilization_ratio (\S+)$/m.exec(await metricsText(r))?.[1]);
+    expect(idle).toBeLessThan(0.5);
   });
 });
