@@ -441,7 +441,7 @@ async function runMode(
     }
     await drain();
 
-    if (figures.sustained > 0) {
+    if (figures.sustained > 0 && o.holdSeconds > 0) {
       const rate = Math.round(figures.sustained * 0.7);
       const firstTrace = run.traces.size;
       const holdFrom = performance.now();
@@ -552,9 +552,17 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
         `${String(s.offered).padStart(14)}${s.completedPerSecond.toFixed(0).padStart(13)}${s.backlogSlope.toFixed(1).padStart(17)}${s.backlogMean.toFixed(0).padStart(14)}${String(s.errors).padStart(8)}${s.cpuPercent.toFixed(0).padStart(11)}${s.agenciesCpuPercent.toFixed(0).padStart(16)}  ${s.sustained ? 'yes' : 'no'}`,
       );
     console.log(
-      `sustained: ${m.sustained} agency requests/s = ${((m.sustained / kafkaRoundTripsPerSecond) * 100).toFixed(0)} % of the raw kafkajs round-trip rate, ${(m.sustained / postgresCommitsPerSecond).toFixed(2)}× PostgreSQL's commit rate`,
+      `sustained: ${m.sustained} agency requests/s = ${((m.sustained / kafkaRoundTripsPerSecond) * 100).toFixed(1)} % of the raw kafkajs round-trip rate, ${(m.sustained / postgresCommitsPerSecond).toFixed(2)}× PostgreSQL's commit rate`,
     );
-    if (m.hold) {
+    if (!m.hold) {
+      console.log(
+        m.sustained > 0
+          ? 'at 70 %: not measured (--hold-seconds 0)'
+          : 'at 70 %: not measured (no rate was sustained)',
+      );
+    } else if (m.hold.notices === 0 || Number.isNaN(m.hold.latencyMs.p50)) {
+      console.log(`at 70 % (${m.hold.offered} req/s): no inquiry filed in the hold completed`);
+    } else {
       const h = m.hold;
       console.log(
         `at 70 % (${h.offered} req/s, ${h.notices} inquiries): submission → completion per agency request p50 ${h.latencyMs.p50.toFixed(0)} ms, p95 ${h.latencyMs.p95.toFixed(0)} ms, p99 ${h.latencyMs.p99.toFixed(0)} ms; hub CPU ${h.cpuPercent.toFixed(0)} % (${h.cpuUsPerRequest.toFixed(0)} µs per request)`,
