@@ -141,7 +141,7 @@ function sameMessage<T>(
 }
 
 /** Plain decoded values (primitives, bytes, arrays, objects) equal field by field. */
-export function sameValue(a: unknown, b: unknown): boolean {
+function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
