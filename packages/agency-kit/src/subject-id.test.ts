@@ -1,4 +1,4 @@
-import { creditCodeCheckChar, residentIdCheckChar } from '@hub/domain';
+import { checkCreditCode, creditCodeCheckChar, residentIdCheckChar } from '@hub/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSubjectId } from './subject-id.js';
@@ -44,6 +44,40 @@ describe('parseSubjectId', () => {
     );
   });
 
+  it("refuses a mistyped resident ID that also has a credit code's parts, rather than reading it as one", () => {
+    // 511302 (南充 顺庆区): "51" reads as authority 5, type 1 and "1302…" as a division, so every typo of
+    // such an ID was taken for a credit code failing its check, and answered "not restricted".
+    expect(parseSubjectId('511302198507071235')).toEqual({ ok: true, id: '511302198507071235' });
+    expect(parseSubjectId('511302198507071230')).toEqual({ ok: false, code: 'INVALID_RESIDENT_ID' });
+    expect(parseSubjectId('511302198507081235')).toEqual({ ok: false, code: 'INVALID_RESIDENT_ID' });
+    const regions = ['511302', '321102', '331102', '341102', '411102', '130102', '620102', '110105'];
+    const id = fc
+      .tuple(
+        fc.constantFrom(...regions),
+        fc.integer({ min: 1950, max: 2005 }),
+        fc.integer({ min: 1, max: 12 }),
+      )
+      .chain(([region, y, m]) =>
+        fc.tuple(fc.integer({ min: 1, max: 28 }), fc.integer({ min: 0, max: 999 })).map(([d, seq]) => {
+          const first17 = `${region}${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${String(seq).padStart(3, '0')}`;
+          return first17 + residentIdCheckChar(first17);
+        }),
+      );
+    fc.assert(
+      fc.property(id, fc.integer({ min: 0, max: 17 }), fc.integer({ min: 1, max: 9 }), (good, at, shift) => {
+        // One character typed wrong (GB 11643's MOD 11-2 catches every such typo of a resident ID).
+        const chars = at === 17 ? '0123456789X' : '0123456789';
+        const typo =
+          good.slice(0, at) + chars[(chars.indexOf(good[at]!) + shift) % chars.length] + good.slice(at + 1);
+        const r = parseSubjectId(typo);
+        // Refused, or taken as a credit code only when its own check character holds (about 1 in 31 by chance).
+        if (r.ok) expect(checkCreditCode(r.id)).toBe('valid');
+        else expect(r.code).toBe('INVALID_RESIDENT_ID');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('accepts a credit code, including one failing the GB 32100 check (early pilots), but not a malformed one', () => {
     const first17 = '91510100MA6CGUQ23';
     const good = first17 + creditCodeCheckChar(first17);
@@ -52,6 +86,12 @@ describe('parseSubjectId', () => {
     const other = first17 + (good[17] === '0' ? '1' : '0');
     expect(parseSubjectId(other)).toEqual({ ok: true, id: other });
     expect(parseSubjectId('91510100MA6CGUQ2OI')).toEqual({ ok: false, code: 'INVALID_ID' });
+    // Digits only: a credit code whose check holds is one; failing it, it is refused as a mistyped resident ID.
+    const digits17 = '91110000100000001';
+    const digits = digits17 + creditCodeCheckChar(digits17);
+    expect(parseSubjectId(digits)).toEqual({ ok: true, id: digits });
+    const digitsWrong = digits17 + (digits[17] === '0' ? '1' : '0');
+    expect(parseSubjectId(digitsWrong)).toEqual({ ok: false, code: 'INVALID_RESIDENT_ID' });
   });
 
   it('never throws, and answers ok only with an 18-character ID', () => {

@@ -12,6 +12,8 @@ export type SubjectIdResult =
 
 /** Digits (perhaps with a check character X): meant as a resident ID, whatever its length. */
 const DIGITS_LIKE = /^\d+[Xx]?$/;
+/** A resident ID's shape (GB 11643): 17 digits and a digit or X. */
+const RESIDENT_SHAPE = /^\d{17}[\dX]$/;
 
 export function parseSubjectId(value: unknown): SubjectIdResult {
   if (typeof value !== 'string') return { ok: false, code: 'INVALID_TYPE' };
@@ -19,10 +21,16 @@ export function parseSubjectId(value: unknown): SubjectIdResult {
     const normal = normaliseResidentId(value);
     if (validateResidentId(normal).ok) return { ok: true, id: normal };
     // Some legitimate early pilot codes fail the GB 32100 check (DESIGN §4): a partner cannot confirm a
-    // warning mid-transaction, and a code that is not on the list is simply not restricted, so only a
-    // malformed code is refused.
+    // warning mid-transaction, and a code that is not on the list is simply not restricted, so a code with
+    // letters is refused only when malformed. One of digits alone (and perhaps a final X) has a resident ID's
+    // shape too: unless its GB 32100 check character holds, it is a resident ID with a typo (many resident IDs,
+    // 5113… or 3211… say, also have a credit code's parts), and answering "not restricted" for it would wave a
+    // listed debtor through, so it is refused as one.
     const upper = value.toUpperCase();
-    if (value.length === 18 && checkCreditCode(upper) !== 'malformed') return { ok: true, id: upper };
+    const credit = value.length === 18 ? checkCreditCode(upper) : 'malformed';
+    if (credit === 'valid' || (credit === 'check-failed' && !RESIDENT_SHAPE.test(upper))) {
+      return { ok: true, id: upper };
+    }
   }
   return { ok: false, code: DIGITS_LIKE.test(value) ? 'INVALID_RESIDENT_ID' : 'INVALID_ID' };
 }
