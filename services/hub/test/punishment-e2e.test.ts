@@ -374,6 +374,37 @@ describe('punishment through the whole hub', () => {
     expect(exit.status).toBe(202);
   });
 
+  it('one notice number twice in a batch sinks nothing: the repeat is a duplicate, another debtor under it a conflict', async () => {
+    const c = caseNo();
+    const person = (i: number) => ({
+      kind: 'person',
+      name: '孙某',
+      idNumber: personAt(SEED, 40 + i).idNumber,
+    });
+    const first = notice(c, person(0), 'restrict-consumption');
+    const clash = { ...notice(c, person(1), 'restrict-consumption'), noticeNo: first.noticeNo };
+    const good = notice(caseNo(), person(2), 'restrict-consumption');
+    const res = await fetch(`${gateway}/v1/notices/batch`, {
+      method: 'POST',
+      headers: court,
+      body: JSON.stringify({ notices: [first, clash, good, first] }),
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as {
+      results: { ok: boolean; id?: string; duplicate?: boolean; error?: { code: string } }[];
+    };
+    // Before: the punishment check recorded two admissions under one key, failed, and every punishment notice
+    // of the batch came back UNAVAILABLE.
+    expect(results.map((r) => r.ok || r.error?.code)).toEqual([true, 'NOTICE_CONFLICT', true, true]);
+    expect(results[3]).toMatchObject({ id: results[0]!.id, duplicate: true });
+    const view = await completed(results[2]!.id!);
+    expect(view.requests.every((r) => r.status === 'done')).toBe(true);
+    // Only the first debtor is restricted under that number; the clashing one was never stored.
+    await completed(results[0]!.id!);
+    expect(await checkAt('bank', 'ICBC', person(0).idNumber)).toMatchObject({ restricted: true });
+    expect(await checkAt('bank', 'ICBC', person(1).idNumber)).toMatchObject({ restricted: false });
+  });
+
   it('bars relisting on the same ground within 6 months of a deletion at the applicant’s request', async () => {
     const debtor = { kind: 'person', name: '孙某', idNumber: personAt(SEED, 12).idNumber };
     const c = caseNo();

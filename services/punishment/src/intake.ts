@@ -93,9 +93,16 @@ export async function checkPunishments(
       noticeNo: submissions[i]!.noticeNo,
     }));
     const admissions = admitBeside(items, stored, before, now);
+    // A notice number asked about twice is one notice (admitBeside): recorded once.
+    const recorded = new Set<string>();
     await recordPending(
       tx,
-      items.filter((_, i) => admissions[i]!.ok),
+      items.filter((item, i) => {
+        const key = `${item.notice.courtCode}\u0000${item.noticeNo}`;
+        if (!admissions[i]!.ok || recorded.has(key)) return false;
+        recorded.add(key);
+        return true;
+      }),
       now,
     );
     return admissions;

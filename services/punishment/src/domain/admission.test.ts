@@ -189,6 +189,28 @@ describe('admitBeside: notices admitted and not yet taken in', () => {
     expect(admitBeside([item(base, 'A')], [], [pendingOf(base, 'A')], NOW)[0]).toEqual({ ok: true });
   });
 
+  it('one notice number twice in a batch is one notice: judged once, the repeat answered alike', () => {
+    const restriction: PunishmentNotice = { ...base, measure: 'restrict-consumption', grounds: [] };
+    // The same notice twice: both admitted (the gateway stores it once, the repeat a duplicate), not the
+    // repeat ALREADY_RESTRICTED behind itself.
+    const same = admitBeside([item(restriction, 'A'), item(restriction, 'A')], [], [], NOW);
+    expect(same).toEqual([{ ok: true }, { ok: true }]);
+    // Another debtor under the same number: answered as the first (the gateway refuses it as NOTICE_CONFLICT),
+    // and the notices around it are judged as ever.
+    const other = { ...restriction, subjectHash: 'h2' };
+    const mixed = admitBeside(
+      [item(restriction, 'A'), item(other, 'A'), item(exit, 'C'), item(restriction, 'D')],
+      [],
+      [],
+      NOW,
+    );
+    expect(mixed.map((a) => (a.ok ? 'ok' : a.code))).toEqual(['ok', 'ok', 'ok', 'ALREADY_RESTRICTED']);
+    // A refused first notice: its repeat is refused alike.
+    const listed = entry({ measure: 'restrict-consumption', grounds: [] });
+    const refused = admitBeside([item(restriction, 'A'), item(other, 'A')], [listed], [], NOW);
+    expect(refused.map((a) => (a.ok ? 'ok' : a.code))).toEqual(['ALREADY_RESTRICTED', 'ALREADY_RESTRICTED']);
+  });
+
   it('another case, another debtor or another family is never pending', () => {
     const others = [{ ...base, caseNo: '(2026)川0104执2号' }, { ...base, subjectHash: 'h2' }, exit];
     for (const o of others)

@@ -180,8 +180,33 @@ const pending = (since: Date): Admission =>
  * stored to fail at intake, or to be taken in before the notice it follows. Within the batch, likewise: the
  * first such notice is admitted (as `admitPunishments` judges it), the next ones of its family are pending. A
  * notice re-sent under its own number is never pending behind itself.
+ *
+ * One notice number twice in one question (a court's batch repeating a notice, or two notices under one number)
+ * is one notice: judged once, where it first stands, and every repeat gets that answer. The gateway then stores
+ * it once: the same content again is a duplicate of it, other content a NOTICE_CONFLICT. Judged one after the
+ * other, the repeat of a restriction was ALREADY_RESTRICTED behind itself, and two different debtors under one
+ * number were both admitted and recorded under one key, which failed the whole question.
  */
 export function admitBeside(
+  notices: readonly { id: string; notice: PunishmentNotice; noticeNo: string }[],
+  stored: readonly DebtorEntry[],
+  admittedBefore: readonly PendingAdmission[],
+  now: Date,
+): Admission[] {
+  const keys = notices.map((n) => noticeKey(n.notice.courtCode, n.noticeNo));
+  const firstAt = new Map<string, number>();
+  keys.forEach((k, i) => {
+    if (!firstAt.has(k)) firstAt.set(k, i);
+  });
+  const firsts = notices.filter((_, i) => firstAt.get(keys[i]!) === i);
+  if (firsts.length === notices.length) return admitDistinct(notices, stored, admittedBefore, now);
+  const judged = admitDistinct(firsts, stored, admittedBefore, now);
+  const answerOf = new Map(firsts.map((n, i) => [noticeKey(n.notice.courtCode, n.noticeNo), judged[i]!]));
+  return keys.map((k) => answerOf.get(k)!);
+}
+
+/** `admitBeside` for notices of distinct numbers. */
+function admitDistinct(
   notices: readonly { id: string; notice: PunishmentNotice; noticeNo: string }[],
   stored: readonly DebtorEntry[],
   admittedBefore: readonly PendingAdmission[],
