@@ -157,7 +157,7 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
     if (!entry)
       throw new HubError(
         'RESTRICTION_NOT_FOUND',
-        [{ path: 'entryId', code: 'NOT_IN_FORCE' }],
+        [{ path: `${at}entryId`, code: 'NOT_IN_FORCE' }],
         'No restriction with this entryId binds this subject now, or it is not one your agency kind acts on.',
       );
     // Nor is a block before the restriction existed (a year-0000 date, a block from last year): it would count

@@ -444,7 +444,12 @@ describe.sequential('interception reports', () => {
     expect(batch.json().results).toMatchObject([
       { ok: true, reportRef: 'B-1', status: 'accepted' },
       { ok: false, reportRef: 'B-2', code: 'VALIDATION_FAILED', details: [{ path: 'reports.1.id' }] },
-      { ok: false, reportRef: 'B-3', code: 'RESTRICTION_NOT_FOUND' },
+      {
+        ok: false,
+        reportRef: 'B-3',
+        code: 'RESTRICTION_NOT_FOUND',
+        details: [{ path: 'reports.2.entryId' }],
+      },
       { ok: true, reportRef: 'LOAN-2026-0001', status: 'duplicate' },
     ]);
   });

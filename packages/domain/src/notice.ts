@@ -67,9 +67,9 @@ export const NOTICE_ISSUE_TEXT = {
   TERM_EXCEEDS_LIMIT: 'termDays exceeds the legal maximum term for this asset',
   DUPLICATE_TARGET: 'the same agency and institution is targeted twice',
   MEASURE_NOT_SUPPORTED: 'this agency kind cannot carry out this measure',
-  // The code zod gave an empty list before punishment notices could leave targets out: kept for clients.
+  // The code zod gave an empty list before punishment notices could send theirs empty: kept for clients.
   TOO_SHORT:
-    'targets are required: only the punishment measures, which go to every institution acting on them, may leave them out',
+    'targets must name at least one institution: only the punishment measures, which go to every institution acting on them, may send them empty',
   UNKNOWN_GROUND:
     'not a ground of 法释〔2017〕7号 art. 1: able-but-refuses, obstructs-enforcement, evades-enforcement, breaches-property-report, breaches-consumption-restriction, breaches-settlement',
   GROUND_REQUIRED: 'a dishonest-list notice names its ground (法释〔2017〕7号 art. 1)',
@@ -188,7 +188,7 @@ const noticeShape = z.strictObject({
   officer: officerSchema,
   debtor: debtorSchema,
   measure: z.enum(MEASURES),
-  // Punishment measures go to every institution acting on them: their targets may be left out.
+  // Punishment measures go to every institution acting on them: their targets may be empty.
   targets: z.array(targetSchema).max(20),
   params: paramsSchema,
   legalBasis: text(256),

@@ -33,7 +33,7 @@ import {
   type PendingAdmission,
   type PunishmentNotice,
 } from './domain/admission.js';
-import { debtorIdOf, entriesPlacedBy, groundsOf } from './domain/entries.js';
+import { debtorIdOf, entriesPlacedBy, groundPathsOf, groundsOf } from './domain/entries.js';
 import { EXPIRY_TIMER } from './expiry.js';
 import { holdRebuildOff } from './projection.js';
 import {
@@ -55,6 +55,7 @@ export function punishmentNoticeOf(n: NoticeSubmission): PunishmentNotice {
     courtCode: n.court?.code ?? '',
     measure: n.measure as PunishmentMeasure,
     grounds: groundsOf(n),
+    groundPaths: groundPathsOf(n),
     removalReason: isRemovalReason(reason) ? reason : undefined,
   };
 }

@@ -228,8 +228,9 @@ export const NOTICE_DOCS = {
   description: [
     'Validated (400 with field paths), then judged by the measure service where it has rules to judge by:',
     'control notices by freeze-deduct, punishment notices (dishonest-list, dishonest-list-removal,',
-    'restrict-consumption[-lift], restrict-exit[-lift]) by the punishment service. Punishment notices may',
-    'leave targets out: every institution acting on the measure is told. Stored with its NoticeIssued event',
+    'restrict-consumption[-lift], restrict-exit[-lift]) by the punishment service. A punishment notice may',
+    'send targets empty ([]): every institution acting on the measure is told, whatever targets it names.',
+    'Stored with its NoticeIssued event',
     'and the court seal, or not at all. Re-submitting the same (court, noticeNo) returns the same id.',
   ].join(' '),
   body: noticeBodyDoc(),

@@ -94,6 +94,22 @@ describe('admitPunishment', () => {
         { rule: 'RELISTING_BAR_2017_ART10', path: 'params.ground', until: '2027-02-01T02:00:00.000Z' },
       ],
     });
+    // The barred ground given among otherGrounds: the refusal names where.
+    const among = admitPunishment(
+      {
+        ...base,
+        grounds: ['breaches-settlement', 'evades-enforcement'],
+        groundPaths: {
+          'breaches-settlement': 'params.ground',
+          'evades-enforcement': 'params.otherGrounds.0',
+        },
+      },
+      [removed],
+      NOW,
+    );
+    expect(among).toMatchObject({
+      details: [{ path: 'params.otherGrounds.0', ground: 'evades-enforcement' }],
+    });
     expect(admitPunishment({ ...base, grounds: ['breaches-settlement'] }, [removed], NOW)).toEqual({
       ok: true,
     });

@@ -23,6 +23,8 @@ export interface PunishmentNotice {
   measure: PunishmentMeasure;
   /** A listing's grounds (params.ground and otherGrounds); empty for other measures. */
   grounds: readonly DishonestGroundCode[];
+  /** Where each ground was given (`params.ground`, `params.otherGrounds.1`), for a refusal's field path. */
+  groundPaths?: Readonly<Partial<Record<DishonestGroundCode, string>>>;
   removalReason?: RemovalReasonCode | undefined;
 }
 
@@ -100,7 +102,7 @@ export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEnt
       const ground = n.grounds.find((g) => e.grounds.includes(g));
       if (until && ground && now < until)
         return refuse('RELISTING_BARRED', {
-          path: 'params.ground',
+          path: n.groundPaths?.[ground] ?? 'params.ground',
           ground,
           rule: RELISTING_BAR.rule,
           source: RELISTING_BAR.source,

@@ -3,7 +3,7 @@ import { subjectHash } from '@hub/interception';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admitPunishments, type DebtorEntry, type PunishmentNotice } from './admission.js';
-import { entriesPlacedBy, publicIdOf } from './entries.js';
+import { entriesPlacedBy, groundPathsOf, groundsOf, publicIdOf } from './entries.js';
 
 const NOW = new Date('2026-11-20T02:00:00Z');
 const REP = { name: '王总', idNumber: '110105194912310011' };
@@ -157,5 +157,19 @@ describe('admission over any sequence of notices (property)', () => {
         },
       ),
     );
+  });
+});
+
+describe('groundPathsOf', () => {
+  it('names where each ground was first given, in the order groundsOf lists them', () => {
+    const n = notice('dishonest-list', company, {
+      ground: 'evades-enforcement',
+      otherGrounds: ['nope', 'breaches-settlement', 'evades-enforcement', 'breaches-settlement'],
+    });
+    expect(groundsOf(n)).toEqual(['evades-enforcement', 'breaches-settlement']);
+    expect(groundPathsOf(n)).toEqual({
+      'evades-enforcement': 'params.ground',
+      'breaches-settlement': 'params.otherGrounds.1',
+    });
   });
 });

@@ -52,6 +52,17 @@ export function groundsOf(n: NoticeSubmission): DishonestGroundCode[] {
   return [...new Set(all)];
 }
 
+/** Where each of a listing's grounds was first given: `params.ground`, or `params.otherGrounds.<i>`. */
+export function groundPathsOf(n: NoticeSubmission): Partial<Record<DishonestGroundCode, string>> {
+  const paths: Partial<Record<DishonestGroundCode, string>> = {};
+  const given = [
+    [n.params?.ground, 'params.ground'],
+    ...(n.params?.otherGrounds ?? []).map((g, i) => [g, `params.otherGrounds.${i}`]),
+  ] as const;
+  for (const [g, path] of given) if (isDishonestGround(g) && !(g in paths)) paths[g] = path;
+  return paths;
+}
+
 /** As the public list shows an ID: first 6 and last 4 of a resident ID; a credit code in full. */
 export const publicIdOf = (kind: string, id: string) => (kind === 'organisation' ? id : maskIdNumber(id));
 
