@@ -664,7 +664,7 @@ describe('removal (删除): exactly where the listing went, due within 3 working
     expect(publicList.listings).toEqual([]);
   });
 
-  it('a lifting one institution refuses completes as a notice, but its entries are not removed', async () => {
+  it('a lifting one institution refuses completes as a notice, but its entries are not removed until it is sent again and confirmed', async () => {
     const debtor = person('周某');
     const caseNo5 = '(2026)川0104执2006号';
     const placed = await file(submission(caseNo5, 'restrict-consumption', debtor));
@@ -679,6 +679,24 @@ describe('removal (删除): exactly where the listing went, due within 3 working
     // Every request has its answer, one of them a refusal: not every institution confirmed the lifting.
     expect(of('noticeCompleted', (c) => c.noticeId === lift)[0]).toMatchObject({ refused: 1, done: 4 });
     expect((await entriesOfCase(caseNo5)).map((r) => [r.state, r.removed_at])).toEqual([['removing', null]]);
+    // Not a dead end: the court sends the lifting again (admitted, where before it was RESTRICTION_NOT_FOUND),
+    // it goes to the same institutions, and once each has confirmed the entries are removed.
+    const again = submission(caseNo5, 'restrict-consumption-lift', debtor);
+    expect(await check(again)).toMatchObject({ ok: true });
+    const resent = await file(again);
+    await requestsOf(resent, everyInstitution(DIRECTORY).length);
+    expect(institutionsOf(resent)).toEqual(institutionsOf(placed));
+    // While it is out, a third one is refused: a withdrawal in flight is not sent twice.
+    expect(await check(submission(caseNo5, 'restrict-consumption-lift', debtor))).toMatchObject({
+      ok: false,
+      errorCode: 'RESTRICTION_NOT_FOUND',
+    });
+    await confirm(resent);
+    await waitFor(() => completed(resent), { what: 'the lifting sent again completed' });
+    await waitFor(
+      async () => (await entriesOfCase(caseNo5)).every((r) => r.state === 'removed' && r.removed_at !== null),
+      { what: 'the entries removed' },
+    );
   });
 
   it('a ground stated before the listing took effect makes the deletion due 3 working days from the listing, not before it existed', async () => {

@@ -80,6 +80,36 @@ describe('admitPunishment', () => {
     ).toMatchObject({ ok: false, code: 'RESTRICTION_NOT_FOUND' });
   });
 
+  it('a withdrawal some institution did not confirm may be sent again once it completed, not while it is out', () => {
+    const removal = {
+      ...base,
+      measure: 'dishonest-list-removal' as const,
+      grounds: [],
+      removalReason: 'performed' as const,
+    };
+    const started = new Date('2026-11-10T10:00:00+08:00');
+    const removing = entry({ state: 'removing', removalReason: 'performed', removalStartedAt: started });
+    expect(admitPunishment(removal, [removing], NOW)).toMatchObject({ ok: false, code: 'LISTING_NOT_FOUND' });
+    const settled = { ...removing, removalSettled: true };
+    expect(admitPunishment(removal, [settled], NOW)).toEqual({ ok: true, withdraws: settled });
+    // Twice in one batch: the second is not sent beside the first; the deletion still started when it first did.
+    const [first, second] = admitPunishments(
+      [
+        { id: 'a', notice: removal },
+        { id: 'b', notice: removal },
+      ],
+      [settled],
+      NOW,
+    );
+    expect(first).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: false, code: 'LISTING_NOT_FOUND' });
+    // Another court still cannot withdraw it.
+    expect(admitPunishment({ ...removal, courtCode: '川0105' }, [settled], NOW)).toMatchObject({
+      ok: false,
+      code: 'LISTING_OF_ANOTHER_COURT',
+    });
+  });
+
   it('bars relisting on the same ground for 6 months after a deletion at the applicant’s request', () => {
     const removed = entry({
       state: 'removed',

@@ -45,6 +45,11 @@ export interface DebtorEntry {
   removalReason: string | null;
   /** When its removal was taken in (the bar runs from the deletion, 法释〔2017〕7号 art. 10). */
   removalStartedAt: Date | null;
+  /**
+   * `removing`, and its withdrawal completed without every institution confirming it (one refused, could not
+   * assist, or failed): the court may send the withdrawal again.
+   */
+  removalSettled?: boolean;
   /** A listing's decided term end (null: no fixed term). */
   endsAt: Date | null;
   /** When the entry took effect (its notice taken in). */
@@ -71,9 +76,14 @@ export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEnt
   if (withdrawn) {
     const listing = withdrawn === 'dishonest-list';
     // A listing whose term ended still stands at the institutions until the court deletes it, within 3
-    // working days of the end (法释〔2017〕7号 art. 10 第二款): it may be withdrawn like a live one.
+    // working days of the end (法释〔2017〕7号 art. 10 第二款): it may be withdrawn like a live one. So may one
+    // whose withdrawal some institution did not confirm: sent again, to the same institutions, until each has.
     const live = mine.filter(
-      (e) => e.measure === withdrawn && (e.state === 'live' || (listing && e.state === 'expired')),
+      (e) =>
+        e.measure === withdrawn &&
+        (e.state === 'live' ||
+          (listing && e.state === 'expired') ||
+          (e.state === 'removing' && e.removalSettled)),
     );
     const own = live.find((e) => e.courtCode === n.courtCode);
     // Deleted as expired (第二款) only once its term has ended: not a listing still running, nor one without a term.
@@ -132,7 +142,9 @@ export function admitPunishments(
         ...a.withdraws,
         state: 'removing',
         removalReason: n.removalReason ?? null,
-        removalStartedAt: now,
+        // A withdrawal sent again: the deletion started with the first one.
+        removalStartedAt: a.withdraws.removalStartedAt ?? now,
+        removalSettled: false,
       };
     } else {
       entries.push({

@@ -41,13 +41,16 @@ export async function debtorEntries(
     removal_started_at: Date | null;
     ends_at: Date | null;
     since: Date;
+    removal_settled: boolean;
   }>(
     `SELECT * FROM (
        SELECT DISTINCT ON (e.notice_id, e.measure)
               e.id, e.notice_id, e.debtor_hash AS subject_hash, e.case_no, e.court_code, e.measure, e.state,
-              e.grounds, e.implied_by, e.removal_reason, e.removal_started_at, e.ends_at, e.since
+              e.grounds, e.implied_by, e.removal_reason, e.removal_started_at, e.ends_at, e.since,
+              (e.state = 'removing' AND rn.completed_at IS NOT NULL) AS removal_settled
        FROM entries e
        JOIN unnest($1::text[], $2::text[]) AS k(h, c) ON e.debtor_hash = k.h AND e.case_no = k.c
+       LEFT JOIN notices rn ON rn.id = e.removal_notice_id
        ORDER BY e.notice_id, e.measure, (e.role = 'debtor') DESC, e.id
      ) d
      ORDER BY d.since, d.id`,
@@ -67,6 +70,7 @@ export async function debtorEntries(
     removalStartedAt: r.removal_started_at,
     endsAt: r.ends_at,
     since: r.since,
+    removalSettled: r.removal_settled,
   }));
 }
 
@@ -120,10 +124,14 @@ export async function markRemoving(tx: Queryable, rows: readonly Removal[], now:
   if (rows.length === 0) return [];
   const { rows: moved } = await tx.query<{ subject_hash: string }>(
     `UPDATE entries e SET state = 'removing', removal_notice_id = u.removal, removal_reason = u.reason,
-       ground_arose_at = u.arose, removal_due_at = u.due, removal_started_at = $6
+       ground_arose_at = u.arose, removal_due_at = u.due, removal_started_at = COALESCE(e.removal_started_at, $6)
      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[])
        AS u(placed_by, removal, reason, arose, due)
-     WHERE e.notice_id = u.placed_by AND e.state IN ('live', 'expired')
+     WHERE e.notice_id = u.placed_by
+       AND (e.state IN ('live', 'expired')
+            -- sent again: only once the withdrawal before it completed unconfirmed (admission's removalSettled)
+            OR (e.state = 'removing'
+                AND EXISTS (SELECT 1 FROM notices rn WHERE rn.id = e.removal_notice_id AND rn.completed_at IS NOT NULL)))
      RETURNING e.subject_hash`,
     [
       rows.map((r) => r.placedBy),
