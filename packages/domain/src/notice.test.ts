@@ -60,6 +60,11 @@ describe('validateNotice accepts', () => {
     expect(validateNotice({ ...example, debtor: organisation }).ok).toBe(true);
   });
 
+  it('a name written decomposed, stored in NFC (the public list and partners match one spelling)', () => {
+    const r = validateNotice({ ...example, debtor: { ...example.debtor, name: 'Zoe\u0301 李' } });
+    expect(r.ok && r.value.debtor.name).toBe('Zo\u00e9 李');
+  });
+
   it('a bank freeze with amount, term and account, and a pre-2016 case number', () => {
     expect(validateNotice(freeze).ok).toBe(true);
     expect(validateNotice({ ...freeze, caseNo: '(2015)锦江执字第00033号' }).ok).toBe(true);
@@ -101,6 +106,26 @@ describe('validateNotice rejects, with dotted paths and stable codes', () => {
       'a bad legal representative ID',
       { debtor: { ...organisation, legalRepresentative: { name: '张某', idNumber: '510104198001010015' } } },
       [{ path: 'debtor.legalRepresentative.idNumber', code: 'INVALID_RESIDENT_ID' }],
+    ],
+    [
+      'a name with a zero-width space',
+      { debtor: { ...example.debtor, name: '杨\u200b廿三' } },
+      [{ path: 'debtor.name', code: 'INVISIBLE_CHARACTERS' }],
+    ],
+    [
+      'a legal representative named with a direction override',
+      {
+        debtor: {
+          ...organisation,
+          legalRepresentative: { ...organisation.legalRepresentative, name: '张\u202e某' },
+        },
+      },
+      [{ path: 'debtor.legalRepresentative.name', code: 'INVISIBLE_CHARACTERS' }],
+    ],
+    [
+      'a name with a tab inside',
+      { debtor: { ...example.debtor, name: '张\t三' } },
+      [{ path: 'debtor.name', code: 'INVISIBLE_CHARACTERS' }],
     ],
     [
       'a malformed credit code',

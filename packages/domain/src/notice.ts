@@ -38,6 +38,8 @@ import { INT32_MAX, wireSafetyIssues } from './wire-safe.ts';
 /** Codes of custom issues; the zod issue's message is the code itself, the text below is for people. */
 export const NOTICE_ISSUE_TEXT = {
   INVALID_RESIDENT_ID: 'not a valid 18-digit resident ID (GB 11643)',
+  INVISIBLE_CHARACTERS:
+    'a name carries no control or invisible formatting characters (tab, zero-width space, direction override)',
   INVALID_CREDIT_CODE: 'not an 18-character unified social credit code (GB 32100)',
   CREDIT_CODE_CHECK_FAILED:
     'the credit code fails its GB 32100 check character; resubmit with confirmWarnings ["CREDIT_CODE_CHECK_FAILED"] if it is a genuine early pilot code',
@@ -95,6 +97,18 @@ export type ConfirmableWarning = (typeof CONFIRMABLE_WARNINGS)[number];
 const issue = (code: NoticeIssueCode) => ({ message: code });
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** Control and format characters (tab, zero-width space, direction overrides): no part of a name, they make one read as another. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+/**
+ * A debtor's or bound person's name, as the public list shows it and partners match it: in Unicode NFC (a
+ * decomposed "é" is the name written with the composed one; stored and sealed in that form), and without
+ * invisible characters, which no one searching for the name would type.
+ */
+const personName = (max: number) =>
+  text(max)
+    .overwrite((s) => s.normalize('NFC'))
+    .refine((s) => !INVISIBLE.test(s), issue('INVISIBLE_CHARACTERS'));
+
 // GB 11643: normalised here (x → X, 15 digits → 18) so the stored and sealed notice carries the 18-digit form.
 const residentId = z
   .string()
@@ -116,19 +130,19 @@ export const officerSchema = z.strictObject({
 
 export const personDebtorSchema = z.strictObject({
   kind: z.literal('person'),
-  name: text(128),
+  name: personName(128),
   idNumber: residentId,
 });
 
 export const organisationDebtorSchema = z.strictObject({
   kind: z.literal('organisation'),
-  name: text(256),
+  name: personName(256),
   // check-failed is decided at the notice level, where confirmWarnings is visible.
   creditCode: z.string().refine((s) => checkCreditCode(s) !== 'malformed', issue('INVALID_CREDIT_CODE')),
-  legalRepresentative: z.strictObject({ name: text(128), idNumber: residentId }).optional(),
+  legalRepresentative: z.strictObject({ name: personName(128), idNumber: residentId }).optional(),
   // 法释〔2015〕17号 art. 3: a consumption restriction of an organisation binds these persons too.
   responsiblePersons: z
-    .array(z.strictObject({ role: z.enum(RESPONSIBLE_ROLES), name: text(128), idNumber: residentId }))
+    .array(z.strictObject({ role: z.enum(RESPONSIBLE_ROLES), name: personName(128), idNumber: residentId }))
     .max(20)
     .optional(),
 });

@@ -21,7 +21,14 @@ export const PUBLIC_LIST_MAX = 50;
 /** The query string of `GET /v1/public/dishonest` (documented in the OpenAPI from this schema). */
 export const publicListQuerySchema = z.strictObject({
   // As long as a debtor's name may be (a person's 128 characters, an organisation's 256): every listing is findable.
-  name: z.string().trim().min(1).max(256).describe('the exact name of the person or organisation'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    // As names are stored (NFC): a decomposed spelling finds the listing too.
+    .overwrite((s) => s.normalize('NFC'))
+    .describe('the exact name of the person or organisation'),
   idPrefix: z
     .string()
     .transform((s) => s.toUpperCase())
