@@ -45,6 +45,10 @@ describe('toValidationIssues', () => {
     expect(issues({ n: 1, tags: ['a', 'b', 'c'], kind: 'a', code: 'ok', free: 'ok' })).toMatchObject([
       { path: 'tags', code: 'TOO_LONG' },
     ]);
+    // A string where a list of at most 2 belongs is mistyped, not also too long (zod checks its length too).
+    expect(
+      issues({ n: 1, tags: 'abc', kind: 'a', code: 'ok', free: 'ok' }).map((i) => [i.path, i.code]),
+    ).toEqual([['tags', 'INVALID_TYPE']]);
   });
 
   it('joins paths with dots', () => {

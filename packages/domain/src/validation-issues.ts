@@ -52,7 +52,10 @@ export function toValidationIssues(
     const message = own ? texts[code]! : issue.message;
     out.push({ path: dottedPath(issue.path), code, message });
   }
-  return out;
+  // A value of the wrong type is that one issue: zod also runs a schema's size checks on whatever has a length,
+  // so a string where a list of at most 6 belongs was also "Too big: expected string to have <=6 characters".
+  const mistyped = new Set(out.filter((i) => i.code === 'INVALID_TYPE').map((i) => i.path));
+  return mistyped.size === 0 ? out : out.filter((i) => i.code === 'INVALID_TYPE' || !mistyped.has(i.path));
 }
 
 function stableCode(issue: z.core.$ZodIssue, value: unknown): string {
