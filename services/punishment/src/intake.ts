@@ -30,6 +30,7 @@ import {
   type DebtorEntry,
   deletionRunsFrom,
   familyOf,
+  noticeKey,
   type PendingAdmission,
   type PunishmentNotice,
 } from './domain/admission.js';
@@ -99,7 +100,7 @@ export async function checkPunishments(
     await recordPending(
       tx,
       items.filter((item, i) => {
-        const key = `${item.notice.courtCode}\u0000${item.noticeNo}`;
+        const key = noticeKey(item.notice.courtCode, item.noticeNo);
         if (!admissions[i]!.ok || recorded.has(key)) return false;
         recorded.add(key);
         return true;

@@ -182,7 +182,8 @@ export interface PendingAdmission {
 
 const familyKey = (subject: string, caseNo: string, family: string) =>
   `${subject}\u0000${caseNo}\u0000${family}`;
-const noticeKey = (court: string, noticeNo: string) => `${court}\u0000${noticeNo}`;
+/** A notice by its court and number: what the gateway stores it under. */
+export const noticeKey = (court: string, noticeNo: string) => `${court}\u0000${noticeNo}`;
 
 const pending = (since: Date): Admission =>
   refuse('PUNISHMENT_PENDING', { path: 'caseNo', pendingSince: since.toISOString() });
