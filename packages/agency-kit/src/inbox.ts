@@ -5,10 +5,11 @@ import {
   type EventFactory,
   isRefusedData,
   isRetryable,
+  type OutboxMessage,
   outboxWritten,
 } from '@hub/messaging';
 import { sealedBytes } from '@hub/seal';
-import type { Pool, Queryable } from '@hub/store';
+import { GroupCommit, type Pool, type Queryable } from '@hub/store';
 import type { Answer } from './answers.js';
 import type { SealedRequest } from './sealed-request.js';
 
@@ -97,13 +98,30 @@ export type ItemResult =
  */
 export class Inbox {
   private readonly cache = new RefCache();
+  /**
+   * Acknowledgements and answers of all institutions that arrive together are written by one statement (group
+   * commit): a notice's requests reach several institutions of an agency at once, and their workers lease,
+   * acknowledge and answer at once, so one statement and one relay round serve them all instead of one each.
+   */
+  private readonly acks: GroupCommit<AckCall, Set<string>>;
+  private readonly answers: GroupCommit<AnswerCall, Set<string>>;
+  /** Leases likewise: the free requests of each are read by one statement, and claimed by one. */
+  private readonly freeReads: GroupCommit<FreeRead, { free: FreeRow[]; expiryMs: number | null }>;
+  private readonly claims: GroupCommit<Claim, LeasedRow[]>;
 
   constructor(
     private readonly pool: Pool,
     private readonly agency: string,
     private readonly events: EventFactory,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    // A group fails whole only when the database is unavailable; any other failure is looked for call by call.
+    const isolate = (err: unknown) => !isRetryable(err);
+    this.acks = new GroupCommit((calls) => this.ackGroup(calls), { isolate });
+    this.answers = new GroupCommit((calls) => this.answerGroup(calls), { isolate });
+    this.freeReads = new GroupCommit((calls) => this.freeGroup(calls), { isolate });
+    this.claims = new GroupCommit((calls) => this.claimGroup(calls), { isolate });
+  }
 
   /**
    * Store requests whose seal and contents were checked (sealed-request.ts). Every column an agency sees is
@@ -174,67 +192,9 @@ export class Inbox {
     withExpiry = true,
   ): Promise<{ items: InboxItem[]; nextExpiryMs: number | null }> {
     for (let attempt = 1; ; attempt++) {
-      const { rows: found } = await this.pool.query<{
-        id: string | null;
-        notice_id: string;
-        measure: string;
-        first: boolean;
-        expiry_ms: number | null;
-      }>(
-        `WITH free AS (
-           SELECT id, notice_id, measure, delivered_at IS NULL AS first FROM requests
-           WHERE institution = $1 AND status = ANY($3::text[]) AND (lease_until IS NULL OR lease_until < now())
-             AND sealed_notice IS NOT NULL
-           ORDER BY received_at, id LIMIT $2)
-         SELECT id, notice_id, measure, first, NULL::float8 AS expiry_ms FROM free
-         UNION ALL
-         SELECT NULL, NULL, NULL, NULL, (extract(epoch FROM min(lease_until) - now()) * 1000)::float8
-         FROM requests
-         WHERE $4 AND NOT EXISTS (SELECT 1 FROM free)
-           AND institution = $1 AND status = ANY($3::text[]) AND lease_until >= now() AND sealed_notice IS NOT NULL`,
-        [institution, limit, OPEN, withExpiry],
-      );
-      const free = found.filter((r): r is typeof r & { id: string } => r.id !== null);
-      if (free.length === 0) {
-        const ms = found[0]?.expiry_ms;
-        return {
-          items: [],
-          nextExpiryMs: ms === null || ms === undefined ? null : Math.max(0, Math.ceil(ms)),
-        };
-      }
-
-      const firsts = free.filter((r) => r.first);
-      const events = conditionalEvents(
-        firsts.map((r) =>
-          this.events.event('progress', r.notice_id, 'requestDelivered', {
-            requestId: r.id,
-            noticeId: r.notice_id,
-            agency: this.agency,
-            institution,
-            measure: r.measure,
-          }),
-        ),
-        firsts.map((r) => r.id),
-        7,
-      );
-      const { rows } = await this.pool.query(
-        `WITH claimed AS (
-           SELECT id FROM requests
-           WHERE id = ANY($1::uuid[]) AND institution = $2 AND status = ANY($5::text[])
-             AND (lease_until IS NULL OR lease_until < now()) AND sealed_notice IS NOT NULL
-           FOR UPDATE SKIP LOCKED),
-         leased AS (
-           UPDATE requests r SET lease_owner = $3, lease_until = now() + make_interval(secs => $4),
-             status = CASE WHEN r.status = 'pending' THEN 'delivered' ELSE r.status END,
-             delivered_at = COALESCE(r.delivered_at, $6)
-           FROM claimed c WHERE r.id = c.id
-           RETURNING r.*, (r.delivered_at = $6) AS first_delivery),
-         delivered AS (SELECT id FROM leased WHERE first_delivery),
-         announced AS (${events.sql('delivered')})
-         SELECT * FROM leased ORDER BY received_at, id`,
-        [free.map((r) => r.id), institution, worker, leaseSeconds, OPEN, this.now(), ...events.params],
-      );
-      if (firsts.length > 0) outboxWritten(this.pool);
+      const { free, expiryMs } = await this.freeReads.submit({ institution, limit, withExpiry });
+      if (free.length === 0) return { items: [], nextExpiryMs: expiryMs };
+      const rows = await this.claims.submit({ institution, worker, leaseSeconds, free });
       for (const r of rows) this.cache.set(institution, r.id, r.notice_id, r.measure);
       if (rows.length > 0 || attempt >= LEASE_ATTEMPTS)
         return {
@@ -247,6 +207,113 @@ export class Inbox {
           nextExpiryMs: rows.length > 0 ? null : 0,
         };
     }
+  }
+
+  /**
+   * The oldest free requests of each lease that came together (`freeReads`), by one statement; for a lease that
+   * finds nothing and asked for it, when the earliest live lease of its institution ends (ms, by the database
+   * clock), or null if none is leased.
+   */
+  private async freeGroup(
+    calls: readonly FreeRead[],
+  ): Promise<{ free: FreeRow[]; expiryMs: number | null }[]> {
+    const { rows } = await this.pool.query<FreeRow & { ask: number; expiry_ms: number | null }>(
+      `WITH asks AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::bool[]) WITH ORDINALITY AS a(institution, lim, with_expiry, ask)),
+       free AS (
+         SELECT a.ask, f.* FROM asks a CROSS JOIN LATERAL (
+           SELECT id, notice_id, measure, delivered_at IS NULL AS first FROM requests
+           WHERE institution = a.institution AND status = ANY($4::text[])
+             AND (lease_until IS NULL OR lease_until < now()) AND sealed_notice IS NOT NULL
+           ORDER BY received_at, id LIMIT a.lim) f)
+       SELECT ask::int, id, notice_id, measure, first, NULL::float8 AS expiry_ms FROM free
+       UNION ALL
+       SELECT a.ask::int, NULL, NULL, NULL, NULL,
+         (SELECT (extract(epoch FROM min(lease_until) - now()) * 1000)::float8 FROM requests
+          WHERE institution = a.institution AND status = ANY($4::text[]) AND lease_until >= now()
+            AND sealed_notice IS NOT NULL)
+       FROM asks a WHERE a.with_expiry AND NOT EXISTS (SELECT 1 FROM free f WHERE f.ask = a.ask)`,
+      [calls.map((c) => c.institution), calls.map((c) => c.limit), calls.map((c) => c.withExpiry), OPEN],
+    );
+    const out = calls.map(() => ({ free: [] as FreeRow[], expiryMs: null as number | null }));
+    for (const r of rows) {
+      const o = out[r.ask - 1]!;
+      if (r.id !== null)
+        o.free.push({ id: r.id, notice_id: r.notice_id, measure: r.measure, first: r.first });
+      else if (r.expiry_ms !== null) o.expiryMs = Math.max(0, Math.ceil(r.expiry_ms));
+    }
+    return out;
+  }
+
+  /**
+   * The claims of leases that came together (`claims`), by one statement: each claims, for its own institution,
+   * those of the requests it found that are still free (FOR UPDATE SKIP LOCKED: two workers never take the same
+   * request; a request two leases of the group found goes to the first), leases them to its worker for its
+   * seconds and writes the events of their first deliveries, built beforehand (`conditionalEvents`).
+   */
+  private async claimGroup(calls: readonly Claim[]): Promise<LeasedRow[][]> {
+    const ids: string[] = [];
+    const asks: number[] = [];
+    const institutions: string[] = [];
+    const events: OutboxMessage[] = [];
+    const firsts: string[] = [];
+    const seen = new Set<string>();
+    calls.forEach((c, i) => {
+      for (const r of c.free) {
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        ids.push(r.id);
+        asks.push(i + 1);
+        institutions.push(c.institution);
+        if (!r.first) continue;
+        firsts.push(r.id);
+        events.push(
+          this.events.event('progress', r.notice_id, 'requestDelivered', {
+            requestId: r.id,
+            noticeId: r.notice_id,
+            agency: this.agency,
+            institution: c.institution,
+            measure: r.measure,
+          }),
+        );
+      }
+    });
+    const delivered = conditionalEvents(events, firsts, 8);
+    const { rows } = await this.pool.query<LeasedRow & { ask: number }>(
+      `WITH asks AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[]) AS a(id, institution, ask)),
+       workers AS (
+         SELECT * FROM unnest($4::text[], $5::float8[]) WITH ORDINALITY AS w(worker, secs, ask)),
+       claimed AS (
+         SELECT r.id, a.ask FROM requests r JOIN asks a ON r.id = a.id AND r.institution = a.institution
+         WHERE r.status = ANY($6::text[]) AND (r.lease_until IS NULL OR r.lease_until < now())
+           AND r.sealed_notice IS NOT NULL
+         FOR UPDATE OF r SKIP LOCKED),
+       leased AS (
+         UPDATE requests r SET lease_owner = w.worker, lease_until = now() + make_interval(secs => w.secs),
+           status = CASE WHEN r.status = 'pending' THEN 'delivered' ELSE r.status END,
+           delivered_at = COALESCE(r.delivered_at, $7)
+         FROM claimed c JOIN workers w ON w.ask = c.ask
+         WHERE r.id = c.id
+         RETURNING r.*, c.ask, (r.delivered_at = $7) AS first_delivery),
+       delivered AS (SELECT id FROM leased WHERE first_delivery),
+       announced AS (${delivered.sql('delivered')})
+       SELECT * FROM leased ORDER BY received_at, id`,
+      [
+        ids,
+        institutions,
+        asks,
+        calls.map((c) => c.worker),
+        calls.map((c) => c.leaseSeconds),
+        OPEN,
+        this.now(),
+        ...delivered.params,
+      ],
+    );
+    if (events.length > 0) outboxWritten(this.pool);
+    const out = calls.map(() => [] as LeasedRow[]);
+    for (const r of rows) out[r.ask - 1]!.push(r);
+    return out;
   }
 
   /**
@@ -325,34 +392,22 @@ export class Inbox {
     const acking = [...before].filter(
       ([, r]) => r.status === undefined || r.status === 'pending' || r.status === 'delivered',
     );
-    let changed = new Set<string>();
-    if (acking.length > 0) {
-      const events = conditionalEvents(
-        acking.map(([id, r]) =>
-          this.events.event('progress', r.noticeId, 'requestAcknowledged', {
-            requestId: id,
-            noticeId: r.noticeId,
-            agency: this.agency,
+    const changed =
+      acking.length > 0
+        ? await this.acks.submit({
             institution,
-            measure: r.measure,
-          }),
-        ),
-        acking.map(([id]) => id),
-        4,
-      );
-      const { rows } = await this.pool.query<{ id: string }>(
-        `WITH acked AS (
-           UPDATE requests SET status = 'acknowledged', acknowledged_at = $3,
-             delivered_at = COALESCE(delivered_at, $3)
-           WHERE id = ANY($1::uuid[]) AND institution = $2 AND status IN ('pending', 'delivered')
-           RETURNING id),
-         announced AS (${events.sql('acked')})
-         SELECT id FROM acked`,
-        [acking.map(([id]) => id), institution, this.now(), ...events.params],
-      );
-      outboxWritten(this.pool);
-      changed = new Set(rows.map((r) => r.id));
-    }
+            ids: acking.map(([id]) => id),
+            events: acking.map(([id, r]) =>
+              this.events.event('progress', r.noticeId, 'requestAcknowledged', {
+                requestId: id,
+                noticeId: r.noticeId,
+                agency: this.agency,
+                institution,
+                measure: r.measure,
+              }),
+            ),
+          })
+        : new Set<string>();
     // One that another call moved between the read and the change is read again: its result is its state now.
     const moved = acking.map(([id]) => id).filter((id) => !changed.has(id));
     const now = await this.statuses(this.pool, institution, moved);
@@ -364,6 +419,90 @@ export class Inbox {
       if (status === 'acknowledged') return { requestId: id, ok: true, status };
       return { requestId: id, ok: false, code: 'ILLEGAL_TRANSITION' };
     });
+  }
+
+  /**
+   * The acknowledgements of calls that came together (`acks`), by one statement that acknowledges the requests
+   * still pending or delivered, each only for its own institution, and writes their events. A request in two
+   * calls is acknowledged (and announced) once; each call learns which of its requests this group changed.
+   */
+  private async ackGroup(calls: readonly AckCall[]): Promise<Set<string>[]> {
+    const ids: string[] = [];
+    const institutions: string[] = [];
+    const events: OutboxMessage[] = [];
+    const seen = new Set<string>();
+    for (const c of calls)
+      c.ids.forEach((id, i) => {
+        if (seen.has(id)) return;
+        seen.add(id);
+        ids.push(id);
+        institutions.push(c.institution);
+        events.push(c.events[i]!);
+      });
+    const announced = conditionalEvents(events, ids, 4);
+    const { rows } = await this.pool.query<{ id: string }>(
+      `WITH acked AS (
+         UPDATE requests r SET status = 'acknowledged', acknowledged_at = $3,
+           delivered_at = COALESCE(r.delivered_at, $3)
+         FROM unnest($1::uuid[], $2::text[]) AS a(id, institution)
+         WHERE r.id = a.id AND r.institution = a.institution AND r.status IN ('pending', 'delivered')
+         RETURNING r.id),
+       announced AS (${announced.sql('acked')})
+       SELECT id FROM acked`,
+      [ids, institutions, this.now(), ...announced.params],
+    );
+    outboxWritten(this.pool);
+    const changed = new Set(rows.map((r) => r.id));
+    return calls.map((c) => new Set(c.ids.filter((id) => changed.has(id))));
+  }
+
+  /**
+   * The answers of calls that came together (`answers`), by one statement that records those of requests still
+   * open, each only for its own institution and with its own call's signature, and writes their events. The
+   * first answer to a request, in the order the calls came, is the one recorded; each call learns which of its
+   * answers (by request key) this group applied.
+   */
+  private async answerGroup(calls: readonly AnswerCall[]): Promise<Set<string>[]> {
+    const rows: { call: number; key: string; institution: string; a: AnswerRow; event: OutboxMessage }[] = [];
+    const seen = new Set<string>();
+    for (const [call, c] of calls.entries())
+      for (const [i, a] of c.rows.entries()) {
+        if (seen.has(a.key)) continue;
+        seen.add(a.key);
+        rows.push({ call, key: a.key, institution: c.institution, a, event: c.events[i]! });
+      }
+    const events = conditionalEvents(
+      rows.map((r) => r.event),
+      rows.map((r) => r.key),
+      9,
+    );
+    const { rows: changed } = await this.pool.query<{ id: string }>(
+      `WITH answered AS (
+         UPDATE requests r SET status = a.outcome, outcome = a.outcome, reason = a.reason, result = a.result,
+           answered_at = $6, lease_until = NULL, answer_signature = a.signature
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $8::jsonb[])
+           AS a(id, outcome, reason, result, institution, signature)
+         WHERE r.id = a.id AND r.institution = a.institution AND r.status = ANY($7::text[])
+         RETURNING r.id),
+       announced AS (${events.sql('answered')})
+       SELECT id FROM answered`,
+      [
+        rows.map((r) => r.key),
+        rows.map((r) => r.a.outcome),
+        rows.map((r) => r.a.reason),
+        rows.map((r) => r.a.result),
+        rows.map((r) => r.institution),
+        this.now(),
+        OPEN,
+        rows.map((r) => calls[r.call]!.signature),
+        ...events.params,
+      ],
+    );
+    outboxWritten(this.pool);
+    const applied = new Set(changed.map((r) => r.id));
+    const out = calls.map(() => new Set<string>());
+    for (const r of rows) if (applied.has(r.key)) out[r.call]!.add(r.key);
+    return out;
   }
 
   /**
@@ -439,47 +578,33 @@ export class Inbox {
       const ref = refs.get(requestKey(a.requestId));
       return ref && (ref.status === undefined || isOpen(ref.status)) ? [{ a, ref, result: results[i]! }] : [];
     });
-    const events = conditionalEvents(
-      open.map(({ a, ref, result }) =>
-        this.events.event('answers', ref.noticeId, 'requestAnswered', {
-          requestId: requestKey(a.requestId),
-          noticeId: ref.noticeId,
-          agency: this.agency,
-          institution,
-          outcome: a.answer.outcome,
-          reason: a.answer.reason ?? '',
-          resultJson: result === null || result === 'null' ? '' : result,
-          measure: ref.measure,
-        }),
-      ),
-      open.map(({ a }) => requestKey(a.requestId)),
-      9,
-    );
-    const { rows } = await this.pool.query<{ id: string }>(
-      `WITH answered AS (
-         UPDATE requests r SET status = a.outcome, outcome = a.outcome, reason = a.reason, result = a.result,
-           answered_at = $6, lease_until = NULL, answer_signature = $8
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS a(id, outcome, reason, result)
-         WHERE r.id = a.id AND r.institution = $5 AND r.status = ANY($7::text[])
-         RETURNING r.id),
-       announced AS (${events.sql('answered')})
-       SELECT id FROM answered`,
-      [
-        open.map(({ a }) => requestKey(a.requestId)),
-        open.map(({ a }) => a.answer.outcome),
-        open.map(({ a }) => a.answer.reason ?? null),
-        open.map(({ result }) => result),
-        institution,
-        this.now(),
-        OPEN,
-        signature === null ? null : JSON.stringify(signature),
-        ...events.params,
-      ],
-    );
-    if (open.length > 0) outboxWritten(this.pool);
-    const changed = new Set(rows.map((r) => r.id));
+    const appliedKeys =
+      open.length > 0
+        ? await this.answers.submit({
+            institution,
+            signature: signature === null ? null : JSON.stringify(signature),
+            rows: open.map(({ a, result }) => ({
+              key: requestKey(a.requestId),
+              outcome: a.answer.outcome,
+              reason: a.answer.reason ?? null,
+              result,
+            })),
+            events: open.map(({ a, ref, result }) =>
+              this.events.event('answers', ref.noticeId, 'requestAnswered', {
+                requestId: requestKey(a.requestId),
+                noticeId: ref.noticeId,
+                agency: this.agency,
+                institution,
+                outcome: a.answer.outcome,
+                reason: a.answer.reason ?? '',
+                resultJson: result === null || result === 'null' ? '' : result,
+                measure: ref.measure,
+              }),
+            ),
+          })
+        : new Set<string>();
     const applied = (a: { requestId: string }) =>
-      changed.has(requestKey(a.requestId)) && first.get(requestKey(a.requestId)) === a;
+      appliedKeys.has(requestKey(a.requestId)) && first.get(requestKey(a.requestId)) === a;
     const stored = await this.answersOf(
       this.pool,
       institution,
@@ -537,6 +662,64 @@ function sealedItemOf(row: {
     seal: row.seal,
     sealedNotice: row.sealed_notice.toString('base64'),
   };
+}
+
+/** One lease's read of its institution's free requests (`freeReads`). */
+interface FreeRead {
+  institution: string;
+  limit: number;
+  withExpiry: boolean;
+}
+
+/** A free request as a lease found it: `first` if it was never delivered. */
+interface FreeRow {
+  id: string;
+  notice_id: string;
+  measure: string;
+  first: boolean;
+}
+
+/** One lease's claim of the free requests it found (`claims`). */
+interface Claim {
+  institution: string;
+  worker: string;
+  leaseSeconds: number;
+  free: FreeRow[];
+}
+
+/** A leased request's row as the claim returns it. */
+interface LeasedRow {
+  id: string;
+  notice_id: string;
+  measure: string;
+  status: string;
+  lease_until: Date;
+  received_at: Date;
+  seal: unknown;
+  sealed_notice: Buffer;
+}
+
+/** One call's acknowledgements for a group commit: its requests to acknowledge and their events, in order. */
+interface AckCall {
+  institution: string;
+  ids: string[];
+  events: OutboxMessage[];
+}
+
+/** An answer as written: the request's key, and the result as JSON text (or null). */
+interface AnswerRow {
+  key: string;
+  outcome: string;
+  reason: string | null;
+  result: string | null;
+}
+
+/** One call's answers for a group commit, each with its RequestAnswered event, and the call's signature. */
+interface AnswerCall {
+  institution: string;
+  signature: string | null;
+  rows: AnswerRow[];
+  events: OutboxMessage[];
 }
 
 interface StoredAnswer {

@@ -466,3 +466,127 @@ describe.concurrent.each(KINDS.map((k) => [k.agency, k] as const))('%s adapter',
     });
   });
 });
+
+/**
+ * Group commit (issue 13): acknowledgements and answers of several institutions made at once are written by one
+ * statement. Each call must still get exactly its own results, touch only its own institution's requests, keep
+ * its own signature, and fail alone when the database refuses its data; a request is announced once.
+ */
+describe('bank adapter, institutions acknowledging and answering at once', () => {
+  const inbox = apps.bank.inbox;
+  const api = apiOf('bank');
+  const institutions = KINDS[0]!.institutions;
+  const answerOf = (reason: string) => ({ outcome: 'cannot-assist' as const, reason });
+  const column = async (id: string, name: 'status' | 'reason' | 'answer_signature') =>
+    (await apps.bank.runtime.pool.query(`SELECT ${name} AS v FROM requests WHERE id = $1`, [id])).rows[0]?.v;
+
+  it("leases made at once: each worker gets only its own institution's requests, none twice, each delivered once", async ({
+    expect,
+  }) => {
+    const sent = [...(await dispatch('bank', institutions)), ...(await dispatch('bank', institutions))];
+    const leases = await Promise.all([
+      ...institutions.map((i) => inbox.lease(i, `w1-${i}`, 500, 60)),
+      // A second worker of ICBC in the same group: it never gets what the first one took.
+      inbox.lease('ICBC', 'w2-ICBC', 500, 60),
+    ]);
+    for (const [k, i] of institutions.entries())
+      for (const item of leases[k]!) expect(sent.find((s) => s.id === item.id)?.institution).toBe(i);
+    const taken = leases.flat().map((r) => r.id);
+    expect(new Set(taken).size).toBe(taken.length);
+    expect(new Set(taken)).toEqual(new Set(sent.map((s) => s.id)));
+    const owners = await apps.bank.runtime.pool.query<{ id: string; lease_owner: string }>(
+      'SELECT id, lease_owner FROM requests WHERE id = ANY($1::uuid[])',
+      [taken],
+    );
+    for (const [k, lease] of leases.entries())
+      for (const item of lease)
+        expect(owners.rows.find((r) => r.id === item.id)?.lease_owner).toBe(
+          k < institutions.length ? `w1-${institutions[k]}` : 'w2-ICBC',
+        );
+    await waitFor(() => sent.every((s) => progressOf(s.id, 'RequestDelivered').length > 0), {
+      what: 'RequestDelivered of every leased request',
+    });
+    for (const s of sent) expect(progressOf(s.id, 'RequestDelivered')).toHaveLength(1);
+    // Leased now: another lease at once finds nothing, and learns when the earliest lease ends.
+    const again = await Promise.all(institutions.map((i) => inbox.leaseOrExpiry(i, 'w3', 500, 60)));
+    for (const r of again) {
+      expect(r.items).toEqual([]);
+      expect(r.nextExpiryMs).toBeGreaterThan(50_000);
+    }
+  });
+
+  it('each call gets its own results, changes only its own requests, and each request is announced once', async ({
+    expect,
+  }) => {
+    // Two requests per institution; leased first, so the calls below read nothing and submit in one turn.
+    const sent = [...(await dispatch('bank', institutions)), ...(await dispatch('bank', institutions))];
+    for (const institution of institutions) await api.pull(institution);
+    const own = (institution: string) => sent.filter((s) => s.institution === institution).map((s) => s.id);
+    const [icbc, ccb, boc] = [own('ICBC'), own('CCB'), own('BOC')];
+
+    const acks = await Promise.all([
+      ...institutions.map((i) => inbox.acknowledge(i, own(i))),
+      inbox.acknowledge('ICBC', [icbc[0]!]), // the same request again, in the same group
+      inbox.acknowledge('CCB', [icbc[1]!]), // another institution's request
+    ]);
+    for (const [k, i] of institutions.entries())
+      expect(acks[k]).toEqual(own(i).map((requestId) => ({ requestId, ok: true, status: 'acknowledged' })));
+    expect(acks[institutions.length]).toEqual([{ requestId: icbc[0], ok: true, status: 'acknowledged' }]);
+    expect(acks[institutions.length + 1]).toEqual([
+      { requestId: icbc[1], ok: false, code: 'REQUEST_NOT_FOUND' },
+    ]);
+
+    const signatureOf = (institution: string) => ({ by: institution });
+    const answers = await Promise.all([
+      ...institutions.map((i) =>
+        inbox.answer(
+          i,
+          own(i).map((requestId) => ({
+            requestId,
+            // BOC's second answer holds a NUL the database refuses (past validation): it alone is not stored.
+            answer: answerOf(i === 'BOC' && requestId === boc[1] ? '无\u0000' : `查无此人 ${i}`),
+          })),
+          signatureOf(i),
+        ),
+      ),
+      inbox.answer('ICBC', [{ requestId: icbc[0]!, answer: answerOf('另一个答复') }], signatureOf('ICBC')),
+      inbox.answer('CCB', [{ requestId: icbc[1]!, answer: answerOf('not mine') }], signatureOf('CCB')),
+    ]);
+    for (const [k, i] of institutions.entries())
+      expect(answers[k]!.map((r) => (r.ok ? r.status : r.code))).toEqual(
+        own(i).map((id) => (id === boc[1] ? 'VALIDATION_FAILED' : 'cannot-assist')),
+      );
+    // The first answer to a request wins; a different second one is refused, not silently dropped.
+    expect(answers[institutions.length]!.map((r) => (r.ok ? r.status : r.code))).toEqual([
+      'ILLEGAL_TRANSITION',
+    ]);
+    expect(answers[institutions.length + 1]!.map((r) => (r.ok ? r.status : r.code))).toEqual([
+      'REQUEST_NOT_FOUND',
+    ]);
+
+    for (const s of sent) {
+      if (s.id === boc[1]) {
+        expect(await column(s.id, 'status')).toBe('acknowledged');
+        continue;
+      }
+      expect(await column(s.id, 'status')).toBe('cannot-assist');
+      expect(await column(s.id, 'reason')).toBe(`查无此人 ${s.institution}`);
+      expect(await column(s.id, 'answer_signature')).toEqual(signatureOf(s.institution));
+    }
+    const answered = sent.filter((s) => s.id !== boc[1]);
+    await waitFor(() => answered.every((s) => progressOf(s.id, 'RequestAnswered').length > 0), {
+      what: 'RequestAnswered of every stored answer',
+    });
+    for (const s of sent) {
+      expect(progressOf(s.id, 'RequestAcknowledged')).toHaveLength(1);
+      const events = progressOf(s.id, 'RequestAnswered');
+      expect(events).toHaveLength(s.id === boc[1] ? 0 : 1);
+      for (const e of events)
+        expect(e.envelope.payload!.value).toMatchObject({
+          institution: s.institution,
+          outcome: 'cannot-assist',
+        });
+    }
+    expect(ccb).toHaveLength(2);
+  });
+});

@@ -1,2 +1,3 @@
+export * from './group-commit.js';
 export * from './migrate.js';
 export * from './pool.js';
