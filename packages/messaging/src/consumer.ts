@@ -10,7 +10,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
-import { type BatchConsumer, startBatchConsumer } from './kafka.js';
+import { type BatchConsumer, type Gather, startBatchConsumer } from './kafka.js';
 import { readEnvelope, UUID } from './read-envelope.js';
 import { isRetryable, withRetries } from './retry.js';
 
@@ -89,6 +89,8 @@ export interface ConsumerOptions {
   /** Tries for a retryable failure before the consumer gives the batch back to Kafka. */
   maxAttempts?: number;
   partitionsConsumedConcurrently?: number;
+  /** Larger batches gathered by the broker, for a consumer nobody waits on (kafka.ts). */
+  gather?: Gather;
 }
 
 type Undecodable = { raw: KafkaMessage; topic: string; partition: number; error: unknown };
@@ -150,6 +152,7 @@ export class IdempotentConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8,
       eachBatch: (payload) => this.eachBatch(payload),
       logger: this.options.logger,
+      ...(this.options.gather ? { gather: this.options.gather } : {}),
     });
   }
 

@@ -104,6 +104,18 @@ export interface BatchConsumer {
  * offsets topic: a consumer that silently stops is a hub that silently stops, so it is restarted here too,
  * with backoff, until `disconnect` is called. The crash is logged, never swallowed.
  */
+/**
+ * Batches gathered by the broker: a fetch returns once `minBytes` of records wait or `maxWaitMs` has passed since
+ * the first ask (Kafka's fetch.min.bytes and fetch.max.wait), whichever comes first. For consumers whose events
+ * nobody waits on (a read model): each batch costs a transaction and the statements it runs whatever its size, so
+ * a few larger batches cost far less than many of one or two events, and the events are at most `maxWaitMs` late.
+ * Not for a consumer on the path from a court's notice to its completion.
+ */
+export interface Gather {
+  minBytes: number;
+  maxWaitMs: number;
+}
+
 export async function startBatchConsumer(
   kafka: Kafka,
   options: {
@@ -114,6 +126,8 @@ export async function startBatchConsumer(
     logger?: Logger;
     /** Resolved offsets wait at most this long to be committed (default 250 ms). */
     commitIntervalMs?: number;
+    /** A consumer off the notices' critical path gathers larger batches; see {@link Gather}. */
+    gather?: Gather;
   },
 ): Promise<BatchConsumer> {
   const consumer = kafka.consumer({
@@ -126,7 +140,8 @@ export async function startBatchConsumer(
     // A fetch returns as soon as one record arrives (minBytes 1), so this long wait adds no latency; it only
     // sets how often an idle consumer asks (once a second, not ten times: with some fifteen consumers in one
     // process, the idle hub's largest cost). A stopping consumer may wait for its fetch that long.
-    maxWaitTimeInMs: 1000,
+    maxWaitTimeInMs: options.gather?.maxWaitMs ?? 1000,
+    ...(options.gather ? { minBytes: options.gather.minBytes } : {}),
     allowAutoTopicCreation: false,
   });
   const committer = new OffsetCommitter(consumer, options.commitIntervalMs ?? 250, options.logger);

@@ -10,6 +10,7 @@ import {
   enqueue,
   ensureTopics,
   eventFactory,
+  type Gather,
   IdempotentConsumer,
   type Kafka,
   MESSAGING_MIGRATIONS_DIR,
@@ -256,5 +257,68 @@ describe('outbox relay and idempotent consumer', () => {
     expect(() => new OutboxRelay({ pool, kafka, schema, logger, batchSize: 1.5 })).toThrow(
       /positive integer/,
     );
+  });
+});
+
+describe('gathered batches (a consumer nobody waits on, such as the read model)', () => {
+  /**
+   * A consumer of its own group, counting the events of each batch it applies once `counting` is set. Starts
+   * at the topic's beginning: a first event sent after it runs, and seen, tells the test it is fetching.
+   */
+  async function trickle(gather?: Gather) {
+    const sizes: number[] = [];
+    const seen = new Set<string>();
+    let counting = false;
+    const c = new IdempotentConsumer({
+      kafka,
+      pool,
+      groupId: `${iso.namespace}-gather-${randomUUID()}`,
+      topics: [topicName('notices', iso.topicPrefix)],
+      deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
+      logger,
+      ...(gather ? { gather } : {}),
+      handle: async (_tx, batch) => {
+        if (counting) sizes.push(batch.length);
+        for (const e of batch) seen.add(e.envelope.noticeId);
+      },
+    });
+    await c.start();
+    const producer = kafka.producer();
+    await producer.connect();
+    const send = (noticeId: string) =>
+      producer.send({
+        topic: topicName('notices', iso.topicPrefix),
+        messages: [{ key: noticeId, value: encodeEnvelope(completed(noticeId).envelope) }],
+      });
+    try {
+      const first = `gather-first-${randomUUID()}`;
+      await send(first);
+      await waitFor(async () => seen.has(first), { what: 'the first event', timeoutMs: 30_000 });
+      counting = true;
+      const ids = Array.from({ length: 20 }, () => `gather-${randomUUID()}`);
+      for (const id of ids) {
+        await send(id);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // Far fewer bytes than minBytes wait at the end: the window's end still delivers them.
+      await waitFor(async () => ids.every((id) => seen.has(id)), {
+        what: '20 trickled events',
+        timeoutMs: 30_000,
+      });
+      return sizes;
+    } finally {
+      await producer.disconnect();
+      await c.stop();
+    }
+  }
+
+  it('folds events that trickle in as a few larger batches, each event once, the last not held past the window', async () => {
+    const gathered = await trickle({ minBytes: 1024 * 1024, maxWaitMs: 400 });
+    const asTheyCome = await trickle();
+    expect(gathered.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(asTheyCome.reduce((a, b) => a + b, 0)).toBe(20);
+    // 20 events 25 ms apart: about two windows gathered, against a batch per event or so as they come.
+    expect(gathered.length).toBeLessThanOrEqual(5);
+    expect(asTheyCome.length).toBeGreaterThanOrEqual(2 * gathered.length);
   });
 });

@@ -58,10 +58,17 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     buckets: [60, 600, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600],
     registers: [registry],
   });
-  runtime.consume('lifecycle', [...LIFECYCLE_TOPICS], async (tx, events) => {
-    const { answered } = await project(tx, events, sla, calendar);
-    for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
-  });
+  runtime.consume(
+    'lifecycle',
+    [...LIFECYCLE_TOPICS],
+    async (tx, events) => {
+      const { answered } = await project(tx, events, sla, calendar);
+      for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
+    },
+    config.TRACKER_GATHER_MS > 0
+      ? { gather: { minBytes: config.TRACKER_GATHER_BYTES, maxWaitMs: config.TRACKER_GATHER_MS } }
+      : {},
+  );
   // Three low-volume streams share one consumer group (each group fetches and heartbeats on its own, the idle
   // hub's main cost): holds running out and lapsed (freeze-deduct: the console's list, the timeline, the webhook),
   // what partners blocked on an interception check (issue 12: kept once, on the timeline, counted per day), and
