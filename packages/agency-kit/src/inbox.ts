@@ -117,10 +117,17 @@ export class Inbox {
   ) {
     // A group fails whole only when the database is unavailable; any other failure is looked for call by call.
     const isolate = (err: unknown) => !isRetryable(err);
-    this.acks = new GroupCommit((calls) => this.ackGroup(calls), { isolate });
-    this.answers = new GroupCommit((calls) => this.answerGroup(calls), { isolate });
-    this.freeReads = new GroupCommit((calls) => this.freeGroup(calls), { isolate });
-    this.claims = new GroupCommit((calls) => this.claimGroup(calls), { isolate });
+    // A group's statement carries at most some 5,000 requests (a call carries up to 500).
+    this.acks = new GroupCommit((calls) => this.ackGroup(calls), { isolate, weight: (c) => c.ids.length });
+    this.answers = new GroupCommit((calls) => this.answerGroup(calls), {
+      isolate,
+      weight: (c) => c.rows.length,
+    });
+    this.freeReads = new GroupCommit((calls) => this.freeGroup(calls), { isolate, weight: (c) => c.limit });
+    this.claims = new GroupCommit((calls) => this.claimGroup(calls), {
+      isolate,
+      weight: (c) => c.free.length,
+    });
   }
 
   /**

@@ -59,6 +59,19 @@ describe('GroupCommit', () => {
     );
   });
 
+  it('a group carries at most maxWeight rows, and a call heavier than that goes alone', async () => {
+    const groups: number[][] = [];
+    const g = new GroupCommit<number, number>(
+      async (items) => {
+        groups.push([...items]);
+        return items.map((i) => i);
+      },
+      { isolate: () => false, weight: (i) => i, maxWeight: 10 },
+    );
+    expect(await Promise.all([4, 5, 2, 12, 3, 3].map((i) => g.submit(i)))).toEqual([4, 5, 2, 12, 3, 3]);
+    expect(groups).toEqual([[4, 5], [2], [12], [3, 3]]);
+  });
+
   it('a failure not isolated (the database unavailable) fails every call of the group, once', async () => {
     const groups: number[][] = [];
     const g = doubler(groups, true);

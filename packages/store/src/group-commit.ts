@@ -15,7 +15,14 @@ export class GroupCommit<I, R> {
 
   constructor(
     private readonly run: (items: readonly I[]) => Promise<R[]>,
-    private readonly options: { isolate: (err: unknown) => boolean; maxGroup?: number },
+    private readonly options: {
+      isolate: (err: unknown) => boolean;
+      /** Calls per group (default 500). */
+      maxGroup?: number;
+      /** With `weight` (a call's rows): rows per group, at least one call whatever its weight (default 5,000). */
+      maxWeight?: number;
+      weight?: (item: I) => number;
+    },
   ) {}
 
   submit(item: I): Promise<R> {
@@ -34,11 +41,23 @@ export class GroupCommit<I, R> {
     });
   }
 
+  /** How many of the queued calls the next group takes: by count, then by weight (always the first). */
+  private groupLength(): number {
+    const n = Math.min(this.queue.length, this.options.maxGroup ?? 500);
+    const weight = this.options.weight;
+    if (!weight) return n;
+    const max = this.options.maxWeight ?? 5_000;
+    let total = weight(this.queue[0]!.item);
+    let k = 1;
+    while (k < n && total + weight(this.queue[k]!.item) <= max) total += weight(this.queue[k++]!.item);
+    return k;
+  }
+
   private async drain(): Promise<void> {
     this.running = true;
     try {
       while (this.queue.length > 0) {
-        const group = this.queue.splice(0, this.options.maxGroup ?? 500);
+        const group = this.queue.splice(0, this.groupLength());
         try {
           const results = await this.run(group.map((g) => g.item));
           for (const [i, g] of group.entries()) g.resolve(results[i]!);
