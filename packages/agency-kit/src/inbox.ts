@@ -176,7 +176,8 @@ export class Inbox {
    * statement claims those still free (FOR UPDATE SKIP LOCKED: two workers never take the same request),
    * leases them and writes the events of their first deliveries, built beforehand (`conditionalEvents`). An
    * empty inbox costs one read. If other workers took every request found meanwhile, it looks again, a few
-   * times, rather than answer "nothing" while work waits.
+   * times, rather than answer "nothing" while work waits. Both statements are shared with the leases of other
+   * institutions made at the same moment (`freeReads`, `claims`: group commit).
    */
   async lease(
     institution: string,
@@ -391,8 +392,9 @@ export class Inbox {
   }
 
   /**
-   * 签收: acknowledge requests; repeating an acknowledgement is harmless. One statement acknowledges those
-   * still pending or delivered and writes their events, built beforehand from `refs` (no transaction needed).
+   * 签收: acknowledge requests; repeating an acknowledgement is harmless. One statement, shared with the
+   * acknowledgements made at the same moment (`acks`), acknowledges those still pending or delivered and writes
+   * their events, built beforehand from `refs` (no transaction needed).
    */
   async acknowledge(institution: string, ids: string[]): Promise<ItemResult[]> {
     const before = await this.refs(institution, ids);
@@ -564,7 +566,8 @@ export class Inbox {
   }
 
   /**
-   * One statement records the answers of the requests still open among those `refs` knows and writes their
+   * One statement (shared with the answers made at the same moment: `answers`, group commit) records the
+   * answers of the requests still open among those `refs` knows and writes their
    * RequestAnswered events, built beforehand from `refs` (no transaction needed: the statement is atomic, and it
    * changes only requests whose event it was given). What it did not apply (a request
    * answered before, or by another call meanwhile) is then read to say whether it was the same answer.
