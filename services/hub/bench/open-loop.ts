@@ -13,7 +13,7 @@
  *     by stage (stored, published, dispatched, delivered, answered, completed), seen on Kafka.
  * Prints progress while it runs, a table at the end, and writes JSON and an SVG plot to bench-results/.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { decodeEnvelope, eventTypeOf, REQUEST_TOPIC_KEYS, topicName } from '@hub/contracts';
 import { createKafka } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
@@ -87,6 +87,22 @@ interface StepFigures {
   cpuPercent: number;
   /** The mock agencies' process (absent when they run inside the hub's). */
   agenciesCpuPercent: number;
+  /** The rest of the machine over the step (% of one core): see {@link MachineCpu}. */
+  machine: MachineCpu;
+}
+
+/**
+ * What the whole machine spent over a phase, % of one core: PostgreSQL (every `postgres` process: the hub's
+ * backends, and the server's own), the Kafka broker, this benchmark's process (filing, observing), and every
+ * CPU's busy time from /proc/stat (all processes and the kernel). The hub's work costs all of these, and on two
+ * cores they compete with it: `usPerRequest` is the machine's busy time per completed agency request.
+ */
+interface MachineCpu {
+  postgresPercent: number;
+  kafkaPercent: number;
+  benchPercent: number;
+  busyPercent: number;
+  usPerRequest: number;
 }
 
 interface ModeFigures {
@@ -105,6 +121,7 @@ interface ModeFigures {
     completedPerSecond: number;
     cpuPercent: number;
     cpuUsPerRequest: number;
+    machine: MachineCpu;
     latencyMs: { p50: number; p95: number; p99: number; max: number };
     stagesMs: Record<Stage, { p50: number; p95: number; p99: number }>;
     notices: number;
@@ -122,6 +139,62 @@ function cpuSecondsOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Pids of the processes whose command name is `comm` (e.g. postgres), or whose command line holds `arg`. */
+function pidsOf(match: { comm?: string; arg?: string }): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      if (match.comm && readFileSync(`/proc/${name}/comm`, 'utf8').trim() === match.comm)
+        out.push(Number(name));
+      else if (match.arg && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(match.arg))
+        out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Busy CPU seconds of every CPU together so far (user, nice, system, irq, softirq, steal), from /proc/stat. */
+function machineBusySeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f as [number, ...number[]];
+  return (user + nice! + system! + irq! + softirq! + steal!) / CLK_TCK;
+}
+
+/** A snapshot for {@link MachineCpu}: CPU seconds so far per process of each group, and the machine's. */
+function machineSnapshot() {
+  const of = (pids: number[]) => new Map(pids.map((pid) => [pid, cpuSecondsOf(pid)]));
+  return {
+    at: performance.now(),
+    postgres: of(pidsOf({ comm: 'postgres' })),
+    kafka: of(pidsOf({ arg: 'kafka.Kafka' })),
+    bench: cpuSecondsOf(process.pid),
+    busy: machineBusySeconds(),
+  };
+}
+
+/**
+ * From two snapshots: a process in both counts its difference, one born between counts all its time (all of it
+ * within the phase), one that ended between is lost (a pool's connections live through a run).
+ */
+function machineBetween(a: ReturnType<typeof machineSnapshot>, completedPerSecond: number): MachineCpu {
+  const b = machineSnapshot();
+  const seconds = (b.at - a.at) / 1000;
+  const delta = (before: Map<number, number>, after: Map<number, number>) =>
+    [...after].reduce((sum, [pid, cpu]) => sum + cpu - (before.get(pid) ?? 0), 0);
+  const pct = (cpuSeconds: number) => (cpuSeconds / seconds) * 100;
+  const busyPercent = pct(b.busy - a.busy);
+  return {
+    postgresPercent: pct(delta(a.postgres, b.postgres)),
+    kafkaPercent: pct(delta(a.kafka, b.kafka)),
+    benchPercent: pct(b.bench - a.bench),
+    busyPercent,
+    usPerRequest: ((busyPercent / 100) * 1e6) / Math.max(1, completedPerSecond),
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -355,6 +428,7 @@ async function runMode(
       const t0 = performance.now();
       const cpu0 = cpu();
       const agencies0 = agenciesCpu();
+      const machine0 = machineSnapshot();
       const errors0 = run.errors;
       let filed = 0;
       const total = Math.round(noticeRate * seconds);
@@ -415,6 +489,7 @@ async function runMode(
           completedPerSecond >= 0.95 * rate,
         cpuPercent: ((cpu() - cpu0) / elapsed) * 100,
         agenciesCpuPercent: ((agenciesCpu() - agencies0) / elapsed) * 100,
+        machine: machineBetween(machine0, completedPerSecond),
       };
     };
 
@@ -433,7 +508,7 @@ async function runMode(
       const step = await phase('step', rate, o.stepSeconds);
       figures.steps.push(step);
       console.log(
-        `bench: step ${rate} req/s: ${step.completedPerSecond.toFixed(0)} completed/s, backlog slope ${step.backlogSlope.toFixed(1)}/s, mean ${step.backlogMean.toFixed(0)}, errors ${step.errors}, hub CPU ${step.cpuPercent.toFixed(0)} % (agencies ${step.agenciesCpuPercent.toFixed(0)} %) → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
+        `bench: step ${rate} req/s: ${step.completedPerSecond.toFixed(0)} completed/s, backlog slope ${step.backlogSlope.toFixed(1)}/s, mean ${step.backlogMean.toFixed(0)}, errors ${step.errors}, hub CPU ${step.cpuPercent.toFixed(0)} % (agencies ${step.agenciesCpuPercent.toFixed(0)} %, PostgreSQL ${step.machine.postgresPercent.toFixed(0)} %, Kafka ${step.machine.kafkaPercent.toFixed(0)} %, machine ${step.machine.busyPercent.toFixed(0)} % of one core: ${step.machine.usPerRequest.toFixed(0)} µs per request) → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
       );
       const drained = await drain();
       if (!step.sustained || !drained) break;
@@ -472,6 +547,7 @@ async function runMode(
         completedPerSecond: hold.completedPerSecond,
         cpuPercent: hold.cpuPercent,
         cpuUsPerRequest: ((hold.cpuPercent / 100) * 1e6) / Math.max(1, hold.completedPerSecond),
+        machine: hold.machine,
         latencyMs: { ...pcts(perRequest), max: perRequest.at(-1) ?? Number.NaN },
         stagesMs: Object.fromEntries(STAGES.map((s) => [s, pcts(stages[s])])) as Record<
           Stage,
@@ -545,11 +621,11 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
       `\n[${m.mode === 'one' ? 'one process' : 'separate processes'}${m.agencies === 'in' ? ', mock agencies inside it' : ', mock agencies in their own process'}] idle hub CPU ${m.idleCpuPercent.toFixed(1)} % of one core${m.agencies === 'apart' ? ` (mock agencies ${m.idleAgenciesCpuPercent.toFixed(1)} %)` : ''}`,
     );
     console.log(
-      ' offered req/s  completed/s  backlog slope/s  backlog mean  errors  hub CPU %  agencies CPU %  sustained',
+      ' offered req/s  completed/s  backlog slope/s  backlog mean  errors  hub CPU %  agencies CPU %  PostgreSQL %  Kafka %  machine %  machine µs/req  sustained',
     );
     for (const s of m.steps)
       console.log(
-        `${String(s.offered).padStart(14)}${s.completedPerSecond.toFixed(0).padStart(13)}${s.backlogSlope.toFixed(1).padStart(17)}${s.backlogMean.toFixed(0).padStart(14)}${String(s.errors).padStart(8)}${s.cpuPercent.toFixed(0).padStart(11)}${s.agenciesCpuPercent.toFixed(0).padStart(16)}  ${s.sustained ? 'yes' : 'no'}`,
+        `${String(s.offered).padStart(14)}${s.completedPerSecond.toFixed(0).padStart(13)}${s.backlogSlope.toFixed(1).padStart(17)}${s.backlogMean.toFixed(0).padStart(14)}${String(s.errors).padStart(8)}${s.cpuPercent.toFixed(0).padStart(11)}${s.agenciesCpuPercent.toFixed(0).padStart(16)}${s.machine.postgresPercent.toFixed(0).padStart(14)}${s.machine.kafkaPercent.toFixed(0).padStart(9)}${s.machine.busyPercent.toFixed(0).padStart(11)}${s.machine.usPerRequest.toFixed(0).padStart(16)}  ${s.sustained ? 'yes' : 'no'}`,
       );
     console.log(
       `sustained: ${m.sustained} agency requests/s = ${((m.sustained / kafkaRoundTripsPerSecond) * 100).toFixed(1)} % of the raw kafkajs round-trip rate, ${(m.sustained / postgresCommitsPerSecond).toFixed(2)}× PostgreSQL's commit rate`,
@@ -565,7 +641,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
     } else {
       const h = m.hold;
       console.log(
-        `at 70 % (${h.offered} req/s, ${h.notices} inquiries): submission → completion per agency request p50 ${h.latencyMs.p50.toFixed(0)} ms, p95 ${h.latencyMs.p95.toFixed(0)} ms, p99 ${h.latencyMs.p99.toFixed(0)} ms; hub CPU ${h.cpuPercent.toFixed(0)} % (${h.cpuUsPerRequest.toFixed(0)} µs per request)`,
+        `at 70 % (${h.offered} req/s, ${h.notices} inquiries): submission → completion per agency request p50 ${h.latencyMs.p50.toFixed(0)} ms, p95 ${h.latencyMs.p95.toFixed(0)} ms, p99 ${h.latencyMs.p99.toFixed(0)} ms; hub CPU ${h.cpuPercent.toFixed(0)} % (${h.cpuUsPerRequest.toFixed(0)} µs per request); the machine ${h.machine.busyPercent.toFixed(0)} % of one core (${h.machine.usPerRequest.toFixed(0)} µs per request; PostgreSQL ${h.machine.postgresPercent.toFixed(0)} %, Kafka ${h.machine.kafkaPercent.toFixed(0)} %, this benchmark ${h.machine.benchPercent.toFixed(0)} %)`,
       );
       console.log('  stage (ms from submission)   p50     p95     p99');
       for (const s of STAGES)
