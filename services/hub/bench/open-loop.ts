@@ -11,6 +11,8 @@
  *     further, not one that keeps up) and completions keep up; stepping stops at the first that is not.
  *  5. A hold at 70 % of the highest sustained rate: latency per agency request, submission → completion, and
  *     by stage (stored, published, dispatched, delivered, answered, completed), seen on Kafka.
+ * Every step and the hold also count the CPU of the hub's processes, the mock agencies, PostgreSQL, the broker,
+ * this process and the whole machine (MachineCpu): on two shared cores they all compete for the same time.
  * Prints progress while it runs, a table at the end, and writes JSON and an SVG plot to bench-results/.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
