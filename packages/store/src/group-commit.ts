@@ -5,13 +5,15 @@
  * schedules the group with setImmediate, which runs once the turn's I/O callbacks are done.
  *
  * One caller's bad input must not fail another's: when a group of several fails and `isolate(err)` says the
- * failure may belong to one call's data (not the database being unavailable), each call runs again alone and
- * gets its own result or error. Otherwise every call of the group gets the group's error.
+ * failure may belong to one call's data (not the database being unavailable), the group is split in halves and
+ * each half run again, in order, down to the single call that fails, which alone gets the error. Otherwise every
+ * call of the group gets the group's error.
  */
 export class GroupCommit<I, R> {
   private queue: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
   private running = false;
+  private inFlight = 0;
 
   constructor(
     private readonly run: (items: readonly I[]) => Promise<R[]>,
@@ -24,6 +26,11 @@ export class GroupCommit<I, R> {
       weight?: (item: I) => number;
     },
   ) {}
+
+  /** Calls waiting or in flight (a caller's back-pressure measure). */
+  get pending(): number {
+    return this.queue.length + this.inFlight;
+  }
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -58,26 +65,31 @@ export class GroupCommit<I, R> {
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, this.groupLength());
+        this.inFlight = group.length;
         try {
-          const results = await this.run(group.map((g) => g.item));
-          for (const [i, g] of group.entries()) g.resolve(results[i]!);
-        } catch (err) {
-          if (group.length === 1 || !this.options.isolate(err)) {
-            for (const g of group) g.reject(err);
-            continue;
-          }
-          // Each alone, in order: a failure lands only on the call whose data causes it.
-          for (const g of group) {
-            try {
-              g.resolve((await this.run([g.item]))[0]!);
-            } catch (alone) {
-              g.reject(alone);
-            }
-          }
+          await this.settle(group);
+        } finally {
+          this.inFlight = 0;
         }
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Run `group`; on a failure `isolate` accepts, its halves in turn, so the failure lands on its own call. */
+  private async settle(group: typeof this.queue): Promise<void> {
+    try {
+      const results = await this.run(group.map((g) => g.item));
+      for (const [i, g] of group.entries()) g.resolve(results[i]!);
+    } catch (err) {
+      if (group.length === 1 || !this.options.isolate(err)) {
+        for (const g of group) g.reject(err);
+        return;
+      }
+      const half = Math.ceil(group.length / 2);
+      await this.settle(group.slice(0, half));
+      await this.settle(group.slice(half));
     }
   }
 }

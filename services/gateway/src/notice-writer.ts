@@ -10,7 +10,7 @@ import {
 } from '@hub/messaging';
 import type { Sealer } from '@hub/seal';
 import type { Logger } from '@hub/service-kit';
-import type { Pool } from '@hub/store';
+import { GroupCommit, type Pool } from '@hub/store';
 
 export interface Accepted {
   id: string;
@@ -22,14 +22,12 @@ interface Pending {
   notice: NoticeSubmission;
   warnings: string[];
   traceparent: string;
-  resolve: (a: Accepted) => void;
-  reject: (e: unknown) => void;
 }
 
 /**
- * Stores notices and their NoticeIssued events with group commit: submissions that arrive while a
- * transaction is in flight wait for the next one, which writes them all with multi-row statements.
- * Under load one transaction carries hundreds of notices; alone, a notice waits for nobody.
+ * Stores notices and their NoticeIssued events with group commit (`GroupCommit` of @hub/store): submissions that
+ * arrive while a transaction is in flight wait for the next one, which writes them all with multi-row
+ * statements. Under load one transaction carries hundreds of notices; alone, a notice waits for nobody.
  *
  * One notice never sinks the others sharing its transaction: if the group's transaction fails, the group
  * is split in halves and each half written again on its own, down to the single notice that cannot be
@@ -37,9 +35,7 @@ interface Pending {
  * so what a submitter is told is exactly what was stored and published.
  */
 export class NoticeWriter {
-  private queue: Pending[] = [];
-  private flushing = false;
-  private inFlight = 0;
+  private readonly group: GroupCommit<Pending, Accepted | HubError>;
 
   constructor(
     private readonly pool: Pool,
@@ -47,69 +43,38 @@ export class NoticeWriter {
     private readonly now: () => Date,
     private readonly sealer: Sealer,
     private readonly logger: Logger,
-    private readonly maxBatch = 500,
-  ) {}
-
-  /** Notices waiting for storage (the back-pressure measure). */
-  get pending(): number {
-    return this.queue.length + this.inFlight;
-  }
-
-  submit(notice: NoticeSubmission, warnings: string[], traceparent = ''): Promise<Accepted> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ notice, warnings, traceparent, resolve, reject });
-      if (!this.flushing) void this.drain();
+    maxBatch = 500,
+  ) {
+    // The database itself unwell: splitting would only multiply the load; everyone retries later.
+    this.group = new GroupCommit((batch) => this.write(batch), {
+      isolate: (err) => !isRetryable(err),
+      maxGroup: maxBatch,
     });
   }
 
-  private async drain(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        this.inFlight = batch.length;
-        try {
-          const results = await this.writeIsolated(batch);
-          batch.forEach((p, i) => {
-            const r = results[i]!;
-            if (r instanceof HubError) p.reject(r);
-            else p.resolve(r);
-          });
-        } catch (err) {
-          for (const p of batch) p.reject(err);
-        } finally {
-          this.inFlight = 0;
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+  /** Notices waiting for storage (the back-pressure measure). */
+  get pending(): number {
+    return this.group.pending;
   }
 
-  /** `write`, retried in halves when it fails, so a failure lands only on the notices that cause it. */
-  private async writeIsolated(batch: Pending[]): Promise<(Accepted | HubError)[]> {
+  async submit(notice: NoticeSubmission, warnings: string[], traceparent = ''): Promise<Accepted> {
+    let result: Accepted | HubError;
     try {
-      return await this.write(batch);
+      result = await this.group.submit({ notice, warnings, traceparent });
     } catch (err) {
-      // The database itself is unwell: splitting would only multiply the load; everyone retries later.
       if (isRetryable(err)) {
-        this.logger.warn({ err, notices: batch.length }, 'notice batch not stored: database unavailable');
-        return batch.map(() => unavailable(err));
+        this.logger.warn({ err }, 'notice not stored: database unavailable');
+        throw unavailable(err);
       }
-      if (batch.length === 1) {
-        const refused = unstorable(err);
-        this.logger[refused.code === 'INTERNAL' ? 'error' : 'warn']({ err }, 'notice not stored');
-        return [refused];
-      }
-      const half = Math.ceil(batch.length / 2);
-      return [
-        ...(await this.writeIsolated(batch.slice(0, half))),
-        ...(await this.writeIsolated(batch.slice(half))),
-      ];
+      const refused = unstorable(err);
+      this.logger[refused.code === 'INTERNAL' ? 'error' : 'warn']({ err }, 'notice not stored');
+      throw refused;
     }
+    if (result instanceof HubError) throw result;
+    return result;
   }
 
-  private async write(batch: Pending[]): Promise<(Accepted | HubError)[]> {
+  private async write(batch: readonly Pending[]): Promise<(Accepted | HubError)[]> {
     const receivedAt = this.now();
     const rows = batch.map((p) => {
       const body = canonicalJson(p.notice);
