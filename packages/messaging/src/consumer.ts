@@ -86,12 +86,25 @@ export interface ConsumerOptions {
   registry?: Registry;
   /** Events per database transaction. */
   chunkSize?: number;
+  /**
+   * Where an event goes among the events of one fetch, lowest first (then as they came): by default its
+   * topic's position in `topics`. A consumer whose events of one fetch span more than one chunk puts an
+   * effect after its causes, so that no transaction commits the effect without them.
+   */
+  order?: (event: ConsumedEvent) => number;
   /** Tries for a retryable failure before the consumer gives the batch back to Kafka. */
   maxAttempts?: number;
   partitionsConsumedConcurrently?: number;
   /** Larger batches gathered by the broker, for a consumer nobody waits on (kafka.ts). */
   gather?: Gather;
 }
+
+/**
+ * Workers kafkajs runs at once, one per partition batch: more than any consumer here reads (the read model's
+ * seven topics of eight partitions each), so every batch of a fetch is handed over in the same turn and
+ * applied together, in order. A worker costs nothing while there is no batch for it.
+ */
+export const PARTITIONS_AT_ONCE = 256;
 
 type Undecodable = { raw: KafkaMessage; topic: string; partition: number; error: unknown };
 
@@ -149,7 +162,7 @@ export class IdempotentConsumer {
       groupId,
       topics,
       // Every partition of a fetch at once, their events applied together (applyTogether).
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? PARTITIONS_AT_ONCE,
       eachBatch: (payload) => this.eachBatch(payload),
       logger: this.options.logger,
       ...(this.options.gather ? { gather: this.options.gather } : {}),
@@ -165,55 +178,61 @@ export class IdempotentConsumer {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    const chunkSize = this.options.chunkSize ?? 500;
-    for (let i = 0; i < batch.messages.length; i += chunkSize) {
-      if (!isRunning() || isStale()) break;
-      const chunk = batch.messages.slice(i, i + chunkSize);
-      const events: ConsumedEvent[] = [];
-      for (const raw of chunk) {
-        try {
-          events.push({
-            envelope: readEnvelope(raw.value),
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: raw.offset,
-          });
-          if (raw.headers) kafkaHeaders.set(events.at(-1)!, raw.headers);
-        } catch (error) {
-          await this.deadLetter({ raw, topic: batch.topic, partition: batch.partition, error });
-        }
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const events: ConsumedEvent[] = [];
+    for (const raw of batch.messages) {
+      try {
+        events.push({
+          envelope: readEnvelope(raw.value),
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: raw.offset,
+        });
+        if (raw.headers) kafkaHeaders.set(events.at(-1)!, raw.headers);
+      } catch (error) {
+        await this.deadLetter({ raw, topic: batch.topic, partition: batch.partition, error });
       }
-      const kept = this.accepted(events);
-      if (kept.length > 0) {
-        await this.screen(kept);
-        await this.applyTogether(kept);
-      }
-      resolveOffset(chunk[chunk.length - 1]!.offset);
-      await heartbeat();
     }
+    const kept = this.accepted(events);
+    if (kept.length > 0) {
+      await this.screen(kept);
+      await this.applyTogether(kept, heartbeat);
+    }
+    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    await heartbeat();
     await commitOffsetsIfNecessary();
   }
 
   /**
-   * Batch every hop: kafkajs hands each partition's batch over separately, all of a fetch at the same moment.
-   * Their events are gathered until this turn of the event loop ends (setImmediate) and applied in as few
-   * transactions as the chunk size allows, instead of one transaction (and one commit) per partition: at a
-   * moderate rate, eight partitions of a few events each cost one commit, not eight. Each partition's order
-   * is kept (kafkajs gives a partition's next batch only after this one resolves); across topics, events are
-   * applied in the order the consumer lists its topics (notices before the requests and progress they cause).
+   * Batch every hop: kafkajs hands each partition's batch over separately, all of a fetch at the same moment
+   * (one worker per partition, {@link PARTITIONS_AT_ONCE}). Their events are gathered until this turn of the
+   * event loop ends (setImmediate), put in order, and applied in as few transactions as the chunk size allows,
+   * instead of one transaction (and one commit) per partition: at a moderate rate, eight partitions of a few
+   * events each cost one commit, not eight.
+   *
+   * Order: each partition's order is kept (kafkajs gives a partition's next batch only after this one
+   * resolves). Across topics, a fetch is applied as a whole in the consumer's {@link ConsumerOptions.order},
+   * by default the order it lists its topics in. A fetch that was applied in several parts, as the partitions
+   * a few workers took first, could apply an effect before its cause when both landed in one fetch: the read
+   * model showed a notice completed before any of its requests (seen in CI once the read model gathered
+   * half-second fetches).
    */
-  private applyTogether(events: ConsumedEvent[]): Promise<void> {
+  private applyTogether(events: ConsumedEvent[], heartbeat: () => Promise<void>): Promise<void> {
     if (!this.gathering) {
       const gathering = { events: [] as ConsumedEvent[], applied: Promise.resolve() };
       gathering.applied = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         if (this.gathering === gathering) this.gathering = undefined;
-        const order = this.options.topics;
+        const topics = this.options.topics;
+        const rank = this.options.order ?? ((e: ConsumedEvent) => topics.indexOf(e.topic));
         const all = gathering.events
-          .map((e, i) => ({ e, i, t: order.indexOf(e.topic) }))
-          .sort((a, b) => a.t - b.t || a.i - b.i)
+          .map((e, i) => ({ e, i, r: rank(e) }))
+          .sort((a, b) => a.r - b.r || a.i - b.i)
           .map((x) => x.e);
         const chunkSize = this.options.chunkSize ?? 500;
-        for (let i = 0; i < all.length; i += chunkSize) await this.apply(all.slice(i, i + chunkSize));
+        for (let i = 0; i < all.length; i += chunkSize) {
+          if (i > 0) await heartbeat();
+          await this.apply(all.slice(i, i + chunkSize));
+        }
       });
       this.gathering = gathering;
     }

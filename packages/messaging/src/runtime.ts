@@ -2,8 +2,8 @@ import { allTopics, type TopicKey, topicName } from '@hub/contracts';
 import { type Logger, schemaName } from '@hub/service-kit';
 import { createPool, migrate, type Pool } from '@hub/store';
 import type { Registry } from 'prom-client';
-import { type Accepts, type BatchHandler, IdempotentConsumer, type Screen } from './consumer.js';
-import { createKafka, ensureTopics, type Gather, type Kafka } from './kafka.js';
+import { type BatchHandler, type ConsumerOptions, IdempotentConsumer } from './consumer.js';
+import { createKafka, ensureTopics, type Kafka } from './kafka.js';
 import {
   MESSAGING_AFTER_MIGRATIONS_DIR,
   MESSAGING_AFTER_MIGRATIONS_TABLE,
@@ -88,7 +88,7 @@ export class MessagingRuntime {
     name: string,
     topics: TopicKey[],
     handle: BatchHandler,
-    options: { screen?: Screen; accepts?: Accepts; gather?: Gather } = {},
+    options: Pick<ConsumerOptions, 'screen' | 'accepts' | 'gather' | 'order'> = {},
   ): void {
     this.consumers.push(
       new IdempotentConsumer({

@@ -322,3 +322,84 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
     expect(asTheyCome.length).toBeGreaterThanOrEqual(2 * gathered.length);
   });
 });
+
+describe('one fetch over many partitions (causes before effects across topics)', () => {
+  // Topics of their own, so that a fetch from their beginning holds exactly what this test sent.
+  const prefix = `${iso.topicPrefix}fetch.`;
+  const notices = topicName('notices', prefix);
+  const progress = topicName('progress', prefix);
+  // Both topics have eight partitions: 32 keys cover (nearly) all sixteen, more than kafkajs's default of
+  // one worker per partition up to eight would hand over at once.
+  const keys = Array.from({ length: 32 }, (_, i) => `fetch-${i}-${randomUUID()}`);
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, [
+      { topic: notices, numPartitions: 8 },
+      { topic: progress, numPartitions: 8 },
+    ]);
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      // Everything is on the broker before a consumer starts: its first fetch holds all of it.
+      for (const topic of [notices, progress]) {
+        await producer.send({
+          topic,
+          messages: keys.map((key) => ({
+            key,
+            value: encodeEnvelope(completed(`${topic === notices ? 'effect' : 'cause'}:${key}`).envelope),
+          })),
+        });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  /** The handler's calls of a new group reading both topics from their beginning, with `chunkSize`. */
+  async function callsOf(chunkSize?: number) {
+    const calls: ConsumedEvent[][] = [];
+    const c = new IdempotentConsumer({
+      kafka,
+      pool,
+      groupId: `${iso.namespace}-fetch-${randomUUID()}`,
+      // The effects' topic is listed first, as the tracker lists notices (where completions travel) first.
+      topics: [notices, progress],
+      deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
+      logger,
+      ...(chunkSize ? { chunkSize } : {}),
+      order: (e) => (e.envelope.noticeId.startsWith('effect:') ? 1 : 0),
+      // Only this run's events (a topic left by an interrupted earlier run may hold others).
+      handle: async (_tx, batch) => {
+        const ours = batch.filter((e) => keys.some((k) => e.envelope.noticeId.endsWith(k)));
+        if (ours.length > 0) calls.push(ours);
+      },
+    });
+    await c.start();
+    try {
+      await waitFor(async () => calls.flat().length >= 64, { what: '64 events', timeoutMs: 30_000 });
+    } finally {
+      await c.stop();
+      // The next group reads the same events: forget that this one processed them (one schema for all).
+      await pool.query('DELETE FROM processed_events WHERE event_id = ANY($1::uuid[])', [
+        calls.flat().map((e) => e.envelope.eventId),
+      ]);
+    }
+    return calls;
+  }
+
+  const kinds = (batch: ConsumedEvent[]) => batch.map((e) => e.envelope.noticeId.split(':')[0]);
+  const causesThenEffects = [...Array(32).fill('cause'), ...Array(32).fill('effect')];
+
+  it('applies every partition of a fetch in one transaction, in the consumer order', async () => {
+    const [first] = await callsOf();
+    expect(new Set(first!.map((e) => `${e.topic}/${e.partition}`)).size).toBeGreaterThan(8);
+    expect(kinds(first!)).toEqual(causesThenEffects);
+  });
+
+  it('keeps that order across transactions when a fetch is larger than one chunk', async () => {
+    const calls = await callsOf(20);
+    // Four transactions at least (64 events, 20 a chunk), each cause in one before every effect.
+    expect(calls.length).toBeGreaterThanOrEqual(4);
+    expect(calls.flatMap(kinds)).toEqual(causesThenEffects);
+  });
+});

@@ -26,7 +26,7 @@ import { project } from './projection.js';
 import { registerReportRoutes } from './reports/routes.js';
 import { alertHandler } from './sla/alerts.js';
 import { slaDeadlineHandlers } from './sla/detector.js';
-import { LIFECYCLE_TOPICS } from './subscriptions.js';
+import { LIFECYCLE_TOPICS, lifecycleOrder } from './subscriptions.js';
 
 export { loadConfig } from './config.js';
 
@@ -65,9 +65,12 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
       const { answered } = await project(tx, events, sla, calendar);
       for (const a of answered) answerLatency.observe({ agency: a.agency }, a.seconds);
     },
-    config.TRACKER_GATHER_MS > 0
-      ? { gather: { minBytes: config.TRACKER_GATHER_BYTES, maxWaitMs: config.TRACKER_GATHER_MS } }
-      : {},
+    {
+      order: lifecycleOrder((key) => runtime.topic(key)),
+      ...(config.TRACKER_GATHER_MS > 0
+        ? { gather: { minBytes: config.TRACKER_GATHER_BYTES, maxWaitMs: config.TRACKER_GATHER_MS } }
+        : {}),
+    },
   );
   // Three low-volume streams share one consumer group (each group fetches and heartbeats on its own, the idle
   // hub's main cost): holds running out and lapsed (freeze-deduct: the console's list, the timeline, the webhook),

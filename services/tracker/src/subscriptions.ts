@@ -1,4 +1,5 @@
 import { REQUEST_TOPIC_KEYS, type TopicKey } from '@hub/contracts';
+import type { ConsumedEvent } from '@hub/messaging';
 
 /**
  * What the lifecycle projection reads: notices, every agency kind's requests (derived from AGENCY_KINDS,
@@ -10,3 +11,16 @@ export const LIFECYCLE_TOPICS: readonly TopicKey[] = [
   'progress',
   'answers',
 ];
+
+/**
+ * The order the projection applies one fetch of lifecycle events in: notices issued, then the requests they
+ * caused, their progress and their answers, and a notice's completion last of all. A fetch larger than one
+ * transaction's chunk is applied in several, and none may show a notice completed before its requests and
+ * answers are in (the consumer applies a fetch in this order: IdempotentConsumer's `order`).
+ */
+export function lifecycleOrder(topicName: (key: TopicKey) => string): (event: ConsumedEvent) => number {
+  const position = new Map(LIFECYCLE_TOPICS.map((key, i) => [topicName(key), i]));
+  const last = LIFECYCLE_TOPICS.length;
+  return (event) =>
+    event.envelope.payload?.$case === 'noticeCompleted' ? last : (position.get(event.topic) ?? last);
+}
