@@ -57,7 +57,7 @@ export async function project(
   const issued: Parameters<typeof upsertNotices>[1] = [];
   const dispatched: Parameters<typeof upsertDispatched>[1] = [];
   const changes = new Map<string, StatusChange>();
-  const completed: { id: string; at: Date }[] = [];
+  const completed: { id: string; at: Date; requests: number }[] = [];
   const timeline: {
     noticeId: string;
     at: Date;
@@ -113,7 +113,7 @@ export async function project(
         break;
       }
       case 'noticeCompleted':
-        completed.push({ id: p.value.noticeId, at });
+        completed.push({ id: p.value.noticeId, at, requests: p.value.requests });
         timeline.push(entry(envelope, at, null, null));
         break;
     }
@@ -153,10 +153,11 @@ export async function project(
         ).rows;
   if (completed.length > 0) {
     await tx.query(
-      `UPDATE notices n SET status = 'completed', completed_at = c.at, updated_at = now()
-       FROM unnest($1::uuid[], $2::timestamptz[]) AS c(id, at)
+      `UPDATE notices n SET status = 'completed', completed_at = c.at, requests_expected = c.requests,
+         updated_at = now()
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::integer[]) AS c(id, at, requests)
        WHERE n.id = c.id AND n.status <> 'cancelled'`,
-      [completed.map((c) => c.id), completed.map((c) => c.at)],
+      [completed.map((c) => c.id), completed.map((c) => c.at), completed.map((c) => c.requests)],
     );
   }
   if (timeline.length > 0) {

@@ -158,6 +158,25 @@ describe('tracker projection', () => {
     ]);
   });
 
+  it('shows a notice completed only once the requests its completion counted are in and answered', async () => {
+    const n = randomUUID();
+    const [r1, r2] = [randomUUID(), randomUUID()];
+    const t = new Date(Date.now() - HOUR);
+    const counts = { requests: 2, done: 2, partial: 0, cannotAssist: 0, refused: 0, failed: 0 };
+    // The completion first, as a backlogged fetch can deliver it: the requests it counts come later.
+    await publish(dispatched(n, r1, 'ICBC', t));
+    await publish(at(t).event('notices', n, 'noticeCompleted', { noticeId: n, ...counts }));
+    const early = await view(n);
+    expect(early).toMatchObject({ status: 'in-progress', requests: [{ id: r1, status: 'pending' }] });
+    expect(early.completedAt).toBeUndefined();
+    await publish(answered(n, r1, 'ICBC', t), dispatched(n, r2, 'CCB', t));
+    expect((await view(n)).status).toBe('in-progress');
+    await publish(answered(n, r2, 'CCB', t));
+    const v = await view(n);
+    expect(v).toMatchObject({ status: 'completed', completedAt: t.toISOString() });
+    expect(v.requests.map((q) => q.status)).toEqual(['done', 'done']);
+  });
+
   it('marks a request unanswered past its due time, or answered late, as breached', async () => {
     const n = randomUUID();
     const [open, late, fresh] = [randomUUID(), randomUUID(), randomUUID()];
