@@ -134,12 +134,19 @@ export async function project(
   const terminal = [...changes.values()].filter((c) => c.rank === TERMINAL_RANK).map((c) => c.id);
   await disarmDeadlines(tx, terminal);
   const ended = new Set(terminal);
-  const armed = await upsertDispatched(tx, dispatched);
+  // A request dispatched and moved on in this batch (a gathered fetch often holds its whole life) is inserted in its
+  // final state: one row version and one pass through the indexes and the rollup triggers, not an insert and an
+  // update. Where its row was already there (events out of order, a replay), the change is applied as any other.
+  const armed = await upsertDispatched(tx, dispatched, changes);
   await armDeadlines(
     tx,
     armed.filter((r) => r.open && !ended.has(r.id)),
   );
-  await upsertChanges(tx, [...changes.values()]);
+  const insertedWithChange = new Set(armed.filter((r) => r.inserted).map((r) => r.id));
+  await upsertChanges(
+    tx,
+    [...changes.values()].filter((c) => !insertedWithChange.has(c.id)),
+  );
   await readAnswerAmounts(tx, [...new Set([...dispatched.map((d) => d.requestId), ...changes.keys()])]);
   const answered =
     terminal.length === 0
@@ -228,15 +235,19 @@ function statusOf(
 }
 
 /** Two changes of one request in one batch become one row: the higher status, every timestamp. */
+/**
+ * Two changes of one request in one batch, as applying them one after the other would leave it (upsertChanges):
+ * the higher rank decides the status and the answer, and of two answers or failures the first, each whole: no
+ * field of the other mixes in (a failure's reason beside an answer's result). The times it was delivered and
+ * acknowledged are the first ones seen.
+ */
 function merge(a: StatusChange | undefined, b: StatusChange): StatusChange {
   if (!a) return b;
-  const [hi, lo] = b.rank > a.rank ? [b, a] : [a, b];
+  const hi = b.rank > a.rank ? b : a;
   return {
-    ...lo,
     ...hi,
     deliveredAt: a.deliveredAt ?? b.deliveredAt,
     acknowledgedAt: a.acknowledgedAt ?? b.acknowledgedAt,
-    answeredAt: hi.answeredAt ?? lo.answeredAt,
   };
 }
 
@@ -291,11 +302,15 @@ async function upsertDispatched(
     escalate: Date;
     policyVersion: string;
   }[],
+  changes: ReadonlyMap<string, StatusChange>,
 ) {
   if (rows.length === 0) return [];
   const unique = [...new Map(rows.map((r) => [r.requestId, r])).values()];
+  const change = unique.map((r) => changes.get(r.requestId));
+  const amounts = unique.map((r, i) => answerAmountOf(r.agency, r.measure, change[i]?.resultJson || null));
   const { rows: stored } = await tx.query<{
     id: string;
+    inserted: boolean;
     open: boolean;
     due_at: Date | null;
     escalate_at: Date | null;
@@ -303,18 +318,25 @@ async function upsertDispatched(
     escalated: boolean;
   }>(
     `INSERT INTO requests (id, notice_id, agency, institution, measure, status, status_rank, dispatched_at,
-                           ack_due_at, due_at, escalate_at, case_no, court_code, sla_policy_version)
-     SELECT id, notice_id, agency, institution, measure, 'pending', 0, at, ack_due, due, esc, case_no, court, v
+                           ack_due_at, due_at, escalate_at, case_no, court_code, sla_policy_version,
+                           delivered_at, acknowledged_at, answered_at, outcome, reason, result_json, late,
+                           answer_read, answer_fen)
+     SELECT id, notice_id, agency, institution, measure, COALESCE(status, 'pending'), COALESCE(rank, 0), at,
+            ack_due, due, esc, case_no, court, v, delivered, acknowledged, answered, outcome, reason, result, late,
+            answer_read, answer_fen
      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[])
-       AS t(id, notice_id, agency, institution, measure, at, ack_due, due, esc, case_no, court, v)
+                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[],
+                 $13::text[], $14::smallint[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[],
+                 $18::text[], $19::text[], $20::text[], $21::boolean[], $22::boolean[], $23::bigint[])
+       AS t(id, notice_id, agency, institution, measure, at, ack_due, due, esc, case_no, court, v,
+            status, rank, delivered, acknowledged, answered, outcome, reason, result, late, answer_read, answer_fen)
      ON CONFLICT (id) DO UPDATE SET measure = EXCLUDED.measure, dispatched_at = EXCLUDED.dispatched_at,
        ack_due_at = EXCLUDED.ack_due_at, due_at = EXCLUDED.due_at, escalate_at = EXCLUDED.escalate_at,
        case_no = EXCLUDED.case_no, court_code = EXCLUDED.court_code,
        sla_policy_version = EXCLUDED.sla_policy_version,
        late = requests.answered_at IS NOT NULL AND requests.answered_at > EXCLUDED.due_at,
        updated_at = now()
-     RETURNING id, ${openSql('requests')} AS open, due_at, escalate_at,
+     RETURNING id, xmax = 0 AS inserted, ${openSql('requests')} AS open, due_at, escalate_at,
        breached_at IS NOT NULL AS breached, escalated_at IS NOT NULL AS escalated`,
     [
       unique.map((r) => r.requestId),
@@ -329,6 +351,21 @@ async function upsertDispatched(
       unique.map((r) => r.caseNo),
       unique.map((r) => r.court?.code ?? ''),
       unique.map((r) => r.policyVersion),
+      // The change folded in, as upsertChanges would have applied it to the pending row: late when answered after due.
+      change.map((c) => c?.status ?? null),
+      change.map((c) => c?.rank ?? null),
+      change.map((c) => c?.deliveredAt ?? null),
+      change.map((c) => c?.acknowledgedAt ?? null),
+      change.map((c) => c?.answeredAt ?? null),
+      change.map((c) => c?.outcome ?? null),
+      change.map((c) => c?.reason || null),
+      change.map((c) => c?.resultJson || null),
+      change.map((c, i) =>
+        Boolean(c && c.rank >= TERMINAL_RANK && c.answeredAt && c.answeredAt > unique[i]!.due),
+      ),
+      // What readAnswerAmounts would then write on a new row, written with it.
+      amounts.map((a) => a.read),
+      amounts.map((a) => a.fen),
     ],
   );
   return stored;
@@ -373,6 +410,13 @@ async function upsertChanges(tx: Queryable, rows: StatusChange[]) {
   );
 }
 
+/** What a request's row keeps of its answer's amount: read and its fen for a money measure, nulls otherwise. */
+function answerAmountOf(agency: string, measure: string | null, resultJson: string | null) {
+  const money = measure !== null && isMeasure(measure) && isMoneyMeasure(measure);
+  const fen = money ? (amountOfAnswer({ agency, measure: measure!, resultJson }) ?? null) : null;
+  return { read: money ? true : null, fen };
+}
+
 /**
  * The amount each money answer among `ids` moved, read once here (in JS, as the yearly statistics read it) and kept
  * on the row for the rollups (migration 1013): `answer_read` true with `answer_fen` null when it does not parse.
@@ -394,11 +438,7 @@ async function readAnswerAmounts(tx: Queryable, ids: string[]) {
   );
   const changed: { id: string; read: boolean | null; fen: number | null }[] = [];
   for (const r of rows) {
-    const money = r.measure !== null && isMeasure(r.measure) && isMoneyMeasure(r.measure);
-    const fen = money
-      ? (amountOfAnswer({ agency: r.agency, measure: r.measure!, resultJson: r.result_json }) ?? null)
-      : null;
-    const read = money ? true : null;
+    const { read, fen } = answerAmountOf(r.agency, r.measure, r.result_json);
     const had = r.answer_fen === null ? null : Number(r.answer_fen);
     if (read !== r.answer_read || fen !== had) changed.push({ id: r.id, read, fen });
   }
