@@ -88,7 +88,7 @@ export class MessagingRuntime {
     name: string,
     topics: TopicKey[],
     handle: BatchHandler,
-    options: Pick<ConsumerOptions, 'screen' | 'accepts' | 'gather' | 'order'> = {},
+    options: Pick<ConsumerOptions, 'screen' | 'accepts' | 'gather' | 'order' | 'chunkSize'> = {},
   ): void {
     this.consumers.push(
       new IdempotentConsumer({

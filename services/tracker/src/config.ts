@@ -21,6 +21,13 @@ const schema = z.object({
    */
   TRACKER_GATHER_MS: z.coerce.number().int().min(0).max(5000).default(500),
   TRACKER_GATHER_BYTES: env.positiveInt(256 * 1024),
+  /**
+   * Events the projection applies in one transaction. A gathered fetch (about 650 events at 256 KiB) is applied
+   * whole, so a request dispatched and answered within it is written once, in its final state: in chunks of 500,
+   * its dispatch went into the first and its answer into the next (a fetch is applied causes first), and each
+   * row was written twice. Larger fetches, from a backlog, are applied in chunks of this many.
+   */
+  TRACKER_BATCH_EVENTS: env.positiveInt(4000),
 });
 
 export type TrackerConfig = z.infer<typeof schema>;
