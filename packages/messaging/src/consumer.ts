@@ -94,17 +94,19 @@ export interface ConsumerOptions {
   order?: (event: ConsumedEvent) => number;
   /** Tries for a retryable failure before the consumer gives the batch back to Kafka. */
   maxAttempts?: number;
+  /** Partitions this consumer reads in all: one kafkajs worker each (default {@link PARTITIONS_PER_TOPIC} a topic). */
   partitionsConsumedConcurrently?: number;
   /** Larger batches gathered by the broker, for a consumer nobody waits on (kafka.ts). */
   gather?: Gather;
 }
 
 /**
- * Workers kafkajs runs at once, one per partition batch: more than any consumer here reads (the read model's
- * seven topics of eight partitions each), so every batch of a fetch is handed over in the same turn and
- * applied together, in order. A worker costs nothing while there is no batch for it.
+ * Partitions of a topic when a consumer is not told how many it reads (the catalog's default, @hub/contracts
+ * TOPICS): kafkajs runs one worker per partition batch of a fetch, so that every batch of a fetch is handed over
+ * in the same turn and applied together, in order. kafkajs wakes each worker once per fetch, so there are as
+ * many as the consumer's partitions, not a round number above any of them.
  */
-export const PARTITIONS_AT_ONCE = 256;
+export const PARTITIONS_PER_TOPIC = 8;
 
 type Undecodable = { raw: KafkaMessage; topic: string; partition: number; error: unknown };
 
@@ -162,7 +164,8 @@ export class IdempotentConsumer {
       groupId,
       topics,
       // Every partition of a fetch at once, their events applied together (applyTogether).
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? PARTITIONS_AT_ONCE,
+      partitionsConsumedConcurrently:
+        this.options.partitionsConsumedConcurrently ?? PARTITIONS_PER_TOPIC * topics.length,
       eachBatch: (payload) => this.eachBatch(payload),
       logger: this.options.logger,
       ...(this.options.gather ? { gather: this.options.gather } : {}),
@@ -205,7 +208,7 @@ export class IdempotentConsumer {
 
   /**
    * Batch every hop: kafkajs hands each partition's batch over separately, all of a fetch at the same moment
-   * (one worker per partition, {@link PARTITIONS_AT_ONCE}). Their events are gathered until this turn of the
+   * (one worker per partition, {@link PARTITIONS_PER_TOPIC}). Their events are gathered until this turn of the
    * event loop ends (setImmediate), put in order, and applied in as few transactions as the chunk size allows,
    * instead of one transaction (and one commit) per partition: at a moderate rate, eight partitions of a few
    * events each cost one commit, not eight.

@@ -1,4 +1,4 @@
-import { allTopics, type TopicKey, topicName } from '@hub/contracts';
+import { allTopics, TOPICS, type TopicKey, topicName } from '@hub/contracts';
 import { type Logger, schemaName } from '@hub/service-kit';
 import { createPool, migrate, type Pool } from '@hub/store';
 import type { Registry } from 'prom-client';
@@ -97,6 +97,8 @@ export class MessagingRuntime {
         groupId: this.groupId(name),
         topics: topics.map((t) => this.topic(t)),
         deadLetterTopic: this.topic('deadLetters'),
+        // One kafkajs worker per partition it reads, as the catalog sets them: a fetch is applied whole.
+        partitionsConsumedConcurrently: topics.reduce((n, t) => n + TOPICS[t].partitions, 0),
         handle,
         ...options,
         logger: this.options.logger.child({ consumer: name }),
