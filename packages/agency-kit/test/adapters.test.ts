@@ -460,7 +460,13 @@ describe.concurrent.each(KINDS.map((k) => [k.agency, k] as const))('%s adapter',
       });
       expect(answers.json().results).toEqual([{ requestId: upper, ok: true, status: 'done' }]);
       expect(await api.statusOf(s.id)).toBe('done');
-      await waitFor(() => progressOf(s.id, 'RequestAnswered').length > 0, { what: 'RequestAnswered' });
+      // Two topics (progress, answers): the reader may see the answer first.
+      await waitFor(
+        () =>
+          progressOf(s.id, 'RequestAnswered').length > 0 &&
+          progressOf(s.id, 'RequestAcknowledged').length > 0,
+        { what: 'RequestAcknowledged and RequestAnswered' },
+      );
       expect(progressOf(s.id, 'RequestAcknowledged')).toHaveLength(1);
       expect(progressOf(s.id, 'RequestAnswered')).toHaveLength(1);
     });
@@ -574,9 +580,13 @@ describe('bank adapter, institutions acknowledging and answering at once', () =>
       expect(await column(s.id, 'answer_signature')).toEqual(signatureOf(s.institution));
     }
     const answered = sent.filter((s) => s.id !== boc[1]);
-    await waitFor(() => answered.every((s) => progressOf(s.id, 'RequestAnswered').length > 0), {
-      what: 'RequestAnswered of every stored answer',
-    });
+    // Two topics (progress, answers): the reader may see an answer before its acknowledgement.
+    await waitFor(
+      () =>
+        answered.every((s) => progressOf(s.id, 'RequestAnswered').length > 0) &&
+        sent.every((s) => progressOf(s.id, 'RequestAcknowledged').length > 0),
+      { what: 'RequestAcknowledged of every request and RequestAnswered of every stored answer' },
+    );
     for (const s of sent) {
       expect(progressOf(s.id, 'RequestAcknowledged')).toHaveLength(1);
       const events = progressOf(s.id, 'RequestAnswered');
