@@ -142,12 +142,18 @@ export async function project(
     tx,
     armed.filter((r) => r.open && !ended.has(r.id)),
   );
-  const insertedWithChange = new Set(armed.filter((r) => r.inserted).map((r) => r.id));
+  // A row inserted here carries its final state and its answer's amount: neither is written again.
+  const inserted = new Set(armed.filter((r) => r.inserted).map((r) => r.id));
   await upsertChanges(
     tx,
-    [...changes.values()].filter((c) => !insertedWithChange.has(c.id)),
+    [...changes.values()].filter((c) => !inserted.has(c.id)),
   );
-  await readAnswerAmounts(tx, [...new Set([...dispatched.map((d) => d.requestId), ...changes.keys()])]);
+  await readAnswerAmounts(
+    tx,
+    [...new Set([...dispatched.map((d) => d.requestId), ...changes.keys()])].filter(
+      (id) => !inserted.has(id),
+    ),
+  );
   const answered =
     terminal.length === 0
       ? []
@@ -234,7 +240,6 @@ function statusOf(
   }
 }
 
-/** Two changes of one request in one batch become one row: the higher status, every timestamp. */
 /**
  * Two changes of one request in one batch, as applying them one after the other would leave it (upsertChanges):
  * the higher rank decides the status and the answer, and of two answers or failures the first, each whole: no
