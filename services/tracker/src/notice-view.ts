@@ -11,7 +11,6 @@ interface NoticeRow {
   status: string;
   issued_at: Date | null;
   completed_at: Date | null;
-  requests_expected: number | null;
 }
 
 interface RequestRow {
@@ -52,20 +51,18 @@ export async function readNotice(db: Queryable, id: string, now: Date): Promise<
     resultJson: r.result_json ?? '',
     answeredAt: r.answered_at ?? undefined,
   }));
-  // Completed once the requests its completion counted are all here and answered (migration 1019): until the read
-  // model has caught up with them, the notice reads as in progress, never as completed with requests missing.
-  const answered = views.filter((v) => !isOpenRequest(v.status)).length;
-  const complete = n.status === 'completed' && answered >= (n.requests_expected ?? 0);
   return {
     id: n.id,
     noticeNo: n.notice_no ?? '',
     caseNo: n.case_no ?? '',
     courtCode: n.court_code ?? '',
     measure: n.measure ?? '',
-    status: n.status === 'completed' && !complete ? 'in-progress' : n.status,
+    // Completed only once the requests its completion counted are here and answered (projection.ts,
+    // settleCompletions): the same status the console's lists show.
+    status: n.status,
     breached: views.some((v) => v.breached),
     issuedAt: n.issued_at ?? undefined,
-    completedAt: complete ? (n.completed_at ?? undefined) : undefined,
+    completedAt: n.completed_at ?? undefined,
     requests: views,
     timeline: timeline.rows.map((t) => ({
       at: t.at,

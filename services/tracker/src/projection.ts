@@ -164,15 +164,11 @@ export async function project(
             [terminal],
           )
         ).rows;
-  if (completed.length > 0) {
-    await tx.query(
-      `UPDATE notices n SET status = 'completed', completed_at = c.at, requests_expected = c.requests,
-         updated_at = now()
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::integer[]) AS c(id, at, requests)
-       WHERE n.id = c.id AND n.status <> 'cancelled'`,
-      [completed.map((c) => c.id), completed.map((c) => c.at), completed.map((c) => c.requests)],
-    );
-  }
+  await settleCompletions(
+    tx,
+    completed,
+    [...changes.values()].filter((c) => c.rank === TERMINAL_RANK).map((c) => c.noticeId),
+  );
   if (timeline.length > 0) {
     await tx.query(
       `INSERT INTO timeline (notice_id, at, event, request_id, detail)
@@ -187,6 +183,44 @@ export async function project(
     );
   }
   return { answered };
+}
+
+/**
+ * A notice is completed in the read model once its measure service has completed it (NoticeCompleted, with the
+ * number of requests it counted) and that many of its requests are here and answered. The completion may be applied
+ * before those requests: they travel on other topics, and a fetch under a backlog returns at most a megabyte of each
+ * partition. It is then kept as pending (`completion_seen_at`, `requests_expected`) and the notice reads as in
+ * progress, in its view and in every list alike, until an answer that makes the count is applied. `answeredNotices`:
+ * the notices of requests answered in this batch, the only ones whose pending completion can have become due.
+ */
+async function settleCompletions(
+  tx: Queryable,
+  completed: { id: string; at: Date; requests: number }[],
+  answeredNotices: string[],
+) {
+  if (completed.length > 0) {
+    // An upsert: a completion applied before anything else of its notice is kept, not lost.
+    const last = [...new Map(completed.map((c) => [c.id, c])).values()];
+    await tx.query(
+      `INSERT INTO notices AS n (id, status, completion_seen_at, requests_expected)
+       SELECT c.id, 'in-progress', c.at, c.requests
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::integer[]) AS c(id, at, requests)
+       ON CONFLICT (id) DO UPDATE SET completion_seen_at = EXCLUDED.completion_seen_at,
+         requests_expected = EXCLUDED.requests_expected, updated_at = now()
+       WHERE n.status NOT IN ('completed', 'cancelled')`,
+      [last.map((c) => c.id), last.map((c) => c.at), last.map((c) => c.requests)],
+    );
+  }
+  const candidates = [...new Set([...completed.map((c) => c.id), ...answeredNotices])];
+  if (candidates.length === 0) return;
+  await tx.query(
+    `UPDATE notices n SET status = 'completed', completed_at = n.completion_seen_at, updated_at = now()
+     WHERE n.id = ANY($1::uuid[]) AND n.completion_seen_at IS NOT NULL
+       AND n.status NOT IN ('completed', 'cancelled')
+       AND (SELECT count(*) FROM requests r WHERE r.notice_id = n.id AND ${closedSql('r')})
+           >= COALESCE(n.requests_expected, 0)`,
+    [candidates],
+  );
 }
 
 type Dispatched = Extract<NonNullable<EventEnvelope['payload']>, { $case: 'requestDispatched' }>['value'];

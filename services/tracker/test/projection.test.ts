@@ -75,6 +75,21 @@ const dispatched = (noticeId: string, requestId: string, institution: string, wh
     noticeNo: '(2026)川0104执1234号-协01',
     legalBasis: '(2026)川0104执1234号执行裁定书',
   });
+const issuedNotice = (noticeId: string, noticeNo: string, when: Date) =>
+  at(when).event('notices', noticeId, 'noticeIssued', {
+    noticeId,
+    notice: {
+      noticeNo,
+      caseNo: noticeNo.replace(/-协01$/, ''),
+      court: { code: '川0104', name: '成都市锦江区人民法院' },
+      measure: 'query',
+      targets: [{ agency: 'bank', institution: '' }],
+      legalBasis: '(2026)川0104执1234号执行裁定书',
+      issuedAt: '2026-11-23T09:00:00+08:00',
+      confirmWarnings: [],
+    },
+    receivedAt: when,
+  });
 function progress(noticeId: string, requestId: string, institution: string) {
   return { requestId, noticeId, agency: 'bank', institution };
 }
@@ -162,19 +177,45 @@ describe('tracker projection', () => {
     const n = randomUUID();
     const [r1, r2] = [randomUUID(), randomUUID()];
     const t = new Date(Date.now() - HOUR);
+    const noticeNo = `(2026)川0104执${Math.floor(Math.random() * 1e6)}号-协01`;
     const counts = { requests: 2, done: 2, partial: 0, cannotAssist: 0, refused: 0, failed: 0 };
+    /** The notice as the console's search lists it: the same status as its view. */
+    const listed = async () => {
+      const res = await app.http.inject({ url: `/v1/ops/notices?q=${encodeURIComponent(noticeNo)}` });
+      expect(res.statusCode).toBe(200);
+      const hits = (res.json() as { notices: { id: string; status: string }[] }).notices;
+      return hits.find((h) => h.id === n)?.status;
+    };
     // The completion first, as a backlogged fetch can deliver it: the requests it counts come later.
-    await publish(dispatched(n, r1, 'ICBC', t));
+    await publish(issuedNotice(n, noticeNo, t), dispatched(n, r1, 'ICBC', t));
     await publish(at(t).event('notices', n, 'noticeCompleted', { noticeId: n, ...counts }));
     const early = await view(n);
     expect(early).toMatchObject({ status: 'in-progress', requests: [{ id: r1, status: 'pending' }] });
     expect(early.completedAt).toBeUndefined();
+    expect(await listed()).toBe('in-progress');
     await publish(answered(n, r1, 'ICBC', t), dispatched(n, r2, 'CCB', t));
     expect((await view(n)).status).toBe('in-progress');
+    expect(await listed()).toBe('in-progress');
     await publish(answered(n, r2, 'CCB', t));
     const v = await view(n);
     expect(v).toMatchObject({ status: 'completed', completedAt: t.toISOString() });
     expect(v.requests.map((q) => q.status)).toEqual(['done', 'done']);
+    expect(await listed()).toBe('completed');
+  });
+
+  it('keeps a completion that arrives before anything else of its notice, and completes it when its requests are answered', async () => {
+    const n = randomUUID();
+    const r = randomUUID();
+    const t = new Date(Date.now() - HOUR);
+    const counts = { requests: 1, done: 1, partial: 0, cannotAssist: 0, refused: 0, failed: 0 };
+    await publish(at(t).event('notices', n, 'noticeCompleted', { noticeId: n, ...counts }));
+    expect(await view(n)).toMatchObject({ status: 'in-progress', requests: [] });
+    // Its request dispatched and answered in one fetch: inserted in its final state, and the notice completes.
+    await publish(dispatched(n, r, 'ICBC', t), answered(n, r, 'ICBC', t));
+    expect(await view(n)).toMatchObject({ status: 'completed', completedAt: t.toISOString() });
+    // A replay of the completion changes nothing.
+    await publish(at(new Date()).event('notices', n, 'noticeCompleted', { noticeId: n, ...counts }));
+    expect(await view(n)).toMatchObject({ status: 'completed', completedAt: t.toISOString() });
   });
 
   it('marks a request unanswered past its due time, or answered late, as breached', async () => {

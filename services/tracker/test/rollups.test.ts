@@ -110,6 +110,8 @@ const noticeArb = fc.record({
   issued: fc.integer({ min: 0, max: 9 }).map((x) => x > 0),
   seq: fc.integer({ min: 1, max: 30 }),
   requests: fc.array(requestArb, { minLength: 1, maxLength: 4 }),
+  /** Its measure service completes it (NoticeCompleted counting all its requests), in any order with the rest. */
+  completed: fc.boolean(),
 });
 const historyArb = fc.record({
   notices: fc.array(noticeArb, { minLength: 1, maxLength: 8 }),
@@ -206,6 +208,18 @@ function eventsOf(h: History): OutboxMessage[] {
           }),
         );
     }
+    if (n.completed)
+      out.push(
+        at(n.issuedAt + DAY).event('notices', noticeId, 'noticeCompleted', {
+          noticeId,
+          requests: requests.length,
+          done: 0,
+          partial: 0,
+          cannotAssist: 0,
+          refused: 0,
+          failed: 0,
+        }),
+      );
   }
   return out;
 }
@@ -367,7 +381,22 @@ describe('read rollups', () => {
            FROM requests ORDER BY id`,
         );
         const timers = await db.query('SELECT kind, subject_id, due_at FROM timers ORDER BY 1, 2, 3');
-        return { requests: requests.rows, timers: timers.rows, rollups: await rollupRows() };
+        const notices = await db.query(
+          `SELECT id, status, completed_at, completion_seen_at, requests_expected,
+                  (SELECT count(*)::int FROM requests r WHERE r.notice_id = n.id AND r.status_rank >= 3) AS closed
+           FROM notices n ORDER BY id`,
+        );
+        // Completed exactly when its completion was seen and every request it counted is here and answered.
+        for (const n of notices.rows)
+          expect(n.status === 'completed').toBe(
+            n.completion_seen_at !== null && n.closed >= n.requests_expected,
+          );
+        return {
+          requests: requests.rows,
+          timers: timers.rows,
+          rollups: await rollupRows(),
+          notices: notices.rows,
+        };
       };
       await fc.assert(
         fc.asyncProperty(historyArb, async (h) => {
