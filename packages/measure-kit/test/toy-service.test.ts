@@ -31,6 +31,7 @@ const toy = buildToyService(
     KAFKA_BROKERS: endpoints().kafkaBrokers,
     HUB_TOPIC_PREFIX: iso.topicPrefix,
     HUB_NAMESPACE: iso.namespace,
+    HUB_KAFKA_FETCH_WAIT_MS: 500,
   },
   { logger, directory: new Map([['public-security', [PSB]]]) },
 );

@@ -98,6 +98,8 @@ export interface ConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Larger batches gathered by the broker, for a consumer nobody waits on (kafka.ts). */
   gather?: Gather;
+  /** How long an idle fetch waits at the broker (kafka.ts DEFAULT_FETCH_WAIT_MS when absent). */
+  fetchWaitMs?: number;
 }
 
 /**
@@ -169,6 +171,7 @@ export class IdempotentConsumer {
       eachBatch: (payload) => this.eachBatch(payload),
       logger: this.options.logger,
       ...(this.options.gather ? { gather: this.options.gather } : {}),
+      ...(this.options.fetchWaitMs === undefined ? {} : { fetchWaitMs: this.options.fetchWaitMs }),
     });
   }
 

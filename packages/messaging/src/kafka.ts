@@ -116,6 +116,15 @@ export interface Gather {
   maxWaitMs: number;
 }
 
+/**
+ * How long an idle consumer's fetch waits at the broker for a first record (Kafka's fetch.max.wait): the idle
+ * hub's wake-ups are mostly these fetches, a dozen groups in one process. No latency rides on it (a fetch returns
+ * at its first record); what does is the time a stopping consumer waits for its fetch in flight, and the time an
+ * idle member takes to notice a rebalance (its heartbeat goes between fetches). Kept under the 10 s session.
+ * Services read it from HUB_KAFKA_FETCH_WAIT_MS (service-kit commonEnv).
+ */
+export const DEFAULT_FETCH_WAIT_MS = 3000;
+
 export async function startBatchConsumer(
   kafka: Kafka,
   options: {
@@ -128,6 +137,8 @@ export async function startBatchConsumer(
     commitIntervalMs?: number;
     /** A consumer off the notices' critical path gathers larger batches; see {@link Gather}. */
     gather?: Gather;
+    /** How long an idle fetch waits at the broker (default {@link DEFAULT_FETCH_WAIT_MS}); see below. */
+    fetchWaitMs?: number;
   },
 ): Promise<BatchConsumer> {
   const consumer = kafka.consumer({
@@ -138,9 +149,9 @@ export async function startBatchConsumer(
     // on the next heartbeat, so a member joins a changed group up to 3 s later.
     heartbeatInterval: 3000,
     // A fetch returns as soon as one record arrives (minBytes 1), so this long wait adds no latency; it only
-    // sets how often an idle consumer asks (once a second, not ten times: with some fifteen consumers in one
-    // process, the idle hub's largest cost). A stopping consumer may wait for its fetch that long.
-    maxWaitTimeInMs: options.gather?.maxWaitMs ?? 1000,
+    // sets how often an idle consumer asks (every 3 s by default, not ten times a second: with a dozen consumer
+    // groups in one process, the idle hub's largest cost). A stopping consumer may wait for its fetch that long.
+    maxWaitTimeInMs: options.gather?.maxWaitMs ?? options.fetchWaitMs ?? DEFAULT_FETCH_WAIT_MS,
     ...(options.gather ? { minBytes: options.gather.minBytes } : {}),
     allowAutoTopicCreation: false,
   });

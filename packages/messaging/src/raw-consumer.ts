@@ -32,6 +32,8 @@ export interface RawConsumerOptions {
   logger: Logger;
   chunkSize?: number;
   maxAttempts?: number;
+  /** How long an idle fetch waits at the broker (kafka.ts DEFAULT_FETCH_WAIT_MS when absent). */
+  fetchWaitMs?: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export class RawConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.eachBatch(payload),
       logger: this.options.logger,
+      ...(this.options.fetchWaitMs === undefined ? {} : { fetchWaitMs: this.options.fetchWaitMs }),
     });
   }
 

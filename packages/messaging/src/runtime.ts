@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   registry: Registry;
   now: () => Date;
   poolSize?: number;
+  /** How long its consumers' idle fetches wait at the broker (kafka.ts DEFAULT_FETCH_WAIT_MS when absent). */
+  fetchWaitMs?: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export class MessagingRuntime {
         partitionsConsumedConcurrently: topics.reduce((n, t) => n + TOPICS[t].partitions, 0),
         handle,
         ...options,
+        ...this.fetchWait(),
         logger: this.options.logger.child({ consumer: name }),
         registry: this.options.registry,
       }),
@@ -116,9 +119,14 @@ export class MessagingRuntime {
         groupId: this.groupId(name),
         topics: topics.map((t) => this.topic(t)),
         handle,
+        ...this.fetchWait(),
         logger: this.options.logger.child({ consumer: name }),
       }),
     );
+  }
+
+  private fetchWait(): { fetchWaitMs?: number } {
+    return this.options.fetchWaitMs === undefined ? {} : { fetchWaitMs: this.options.fetchWaitMs };
   }
 
   /** The service's schema brought up to date (package migrations first), nothing started. */
@@ -173,6 +181,8 @@ export interface RuntimeConfig {
   DATABASE_URL: string;
   /** Connections the service's pool may open (service-kit `commonEnv`; 10 when absent). */
   HUB_PG_POOL_SIZE?: number;
+  /** How long an idle consumer's fetch waits at the broker, ms (service-kit `commonEnv`; 3,000 when absent). */
+  HUB_KAFKA_FETCH_WAIT_MS?: number;
   KAFKA_BROKERS: string[];
   HUB_TOPIC_PREFIX: string;
   HUB_NAMESPACE: string;
@@ -192,6 +202,7 @@ export function serviceRuntime(
     topicPrefix: config.HUB_TOPIC_PREFIX,
     namespace: config.HUB_NAMESPACE,
     ...(config.HUB_PG_POOL_SIZE === undefined ? {} : { poolSize: config.HUB_PG_POOL_SIZE }),
+    ...(config.HUB_KAFKA_FETCH_WAIT_MS === undefined ? {} : { fetchWaitMs: config.HUB_KAFKA_FETCH_WAIT_MS }),
     ...deps,
   });
 }

@@ -58,6 +58,7 @@ function consumer(
     topics: [topicName('notices', iso.topicPrefix)],
     deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
     logger,
+    fetchWaitMs: 500, // stops wait for the fetch in flight
     handle: async (tx, batch) => {
       handle(batch);
       for (const e of batch) {
@@ -276,6 +277,7 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
       topics: [topicName('notices', iso.topicPrefix)],
       deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
       logger,
+      fetchWaitMs: 500,
       ...(gather ? { gather } : {}),
       handle: async (_tx, batch) => {
         if (counting) sizes.push(batch.length);
@@ -366,6 +368,7 @@ describe('one fetch over many partitions (causes before effects across topics)',
       topics: [notices, progress],
       deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
       logger,
+      fetchWaitMs: 500,
       ...(chunkSize ? { chunkSize } : {}),
       order: (e) => (e.envelope.noticeId.startsWith('effect:') ? 1 : 0),
       // Only this run's events (a topic left by an interrupted earlier run may hold others).

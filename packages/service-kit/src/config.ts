@@ -88,6 +88,13 @@ export const commonEnv = {
    * so with PostgreSQL's default of 100 connections a smaller size leaves room for other clients; tests set 4.
    */
   HUB_PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * How long an idle Kafka consumer's fetch waits at the broker, ms (default 3,000; Kafka's fetch.max.wait). A fetch
+   * returns at its first record, so this adds no latency: it sets how often an idle consumer asks (the idle hub's
+   * main cost) and how long a stopping one may wait for its fetch in flight. Tests set 500 (faster stops). At most
+   * 5,000: an idle member heartbeats between fetches, inside its 10 s session.
+   */
+  HUB_KAFKA_FETCH_WAIT_MS: z.coerce.number().int().min(10).max(5000).default(3000),
   KAFKA_BROKERS: env.brokers(),
   /** Prefix for topic names (tests isolate themselves with it). */
   HUB_TOPIC_PREFIX: z.string().default(''),

@@ -17,6 +17,8 @@ export function hubEnv(iso: Isolation, extra: Record<string, string> = {}): Reco
     LOG_LEVEL: 'warn',
     // Three test files may run a whole hub each at once: ten pools of 10 came within one of PostgreSQL's 100.
     HUB_PG_POOL_SIZE: '4',
+    // A test stops its services many times, and each stop may wait for the fetch in flight (3 s by default).
+    HUB_KAFKA_FETCH_WAIT_MS: '500',
     ...ANY_FREE_PORTS,
     SIM_POLL_MS: '50',
     ...extra,

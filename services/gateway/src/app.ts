@@ -119,6 +119,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
       publicPerMinute: config.GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE,
       submissions,
       reader,
+      tracker,
       query,
       controls,
       freezePlans: new FreezePlans(
@@ -137,6 +138,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     auth,
     submissions,
     reader,
+    tracker,
     logger,
     maxBatch: config.GATEWAY_MAX_BATCH,
   });

@@ -2,7 +2,9 @@ import { type Metadata, Server } from '@grpc/grpc-js';
 import { type CourtServiceServer, CourtServiceService, noticeFromProto } from '@hub/contracts';
 import { HubError } from '@hub/domain';
 import { type Logger, unary } from '@hub/service-kit';
+import type { TrackerClient } from '../adapters/tracker-client.js';
 import type { CourtAuth } from '../auth.js';
+import { listNotices } from '../notice-list.js';
 import type { NoticeReader } from '../notice-reader.js';
 import type { Submissions } from '../submissions.js';
 
@@ -15,6 +17,7 @@ export function createCourtGrpcServer(deps: {
   submissions: Submissions;
   maxBatch: number;
   reader: NoticeReader;
+  tracker: Pick<TrackerClient, 'listNotices'>;
   logger: Logger;
 }): Server {
   const authorization = (md: Metadata) => String(md.get('authorization')[0] ?? '');
@@ -69,6 +72,19 @@ export function createCourtGrpcServer(deps: {
     getNotice: unary(deps.logger, async (call) => {
       const court = deps.auth.authenticate(authorization(call.metadata));
       return { notice: await deps.reader.get(call.request.id, court) };
+    }),
+    listNotices: unary(deps.logger, async (call) => {
+      const court = deps.auth.authenticate(authorization(call.metadata));
+      const r = call.request;
+      // Validated as REST's query is: the same codes and field paths (an absent field is left out).
+      const page = await listNotices(deps.tracker, court, {
+        ...(r.caseNo ? { caseNo: r.caseNo } : {}),
+        ...(r.status ? { status: r.status } : {}),
+        ...(r.breached === undefined ? {} : { breached: String(r.breached) }),
+        ...(r.limit ? { limit: String(r.limit) } : {}),
+        ...(r.cursor ? { cursor: r.cursor } : {}),
+      });
+      return { notices: page.notices, nextCursor: page.nextCursor ?? '' };
     }),
   };
   const server = new Server();

@@ -9,6 +9,7 @@ import {
 import { docSchema, ERROR_BODY_DOC as error } from '@hub/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { freezePlanBodySchema } from '../freeze-plans.js';
+import { noticeListQuerySchema } from '../notice-list.js';
 import { publicListQuerySchema } from '../public-list.js';
 
 const plan = {
@@ -223,6 +224,51 @@ function noticeBodyDoc(): Record<string, unknown> {
 }
 
 /** `POST /v1/notices`. */
+/** `GET /v1/notices` (DESIGN §6), documented from the zod schema that validates its query. */
+export const NOTICE_LIST_DOCS = {
+  summary: "The court's notices, newest first, a page at a time",
+  description: [
+    "Only the authenticated court's notices, from the tracker's read model (a notice filed a moment ago appears",
+    'once the tracker has taken it in; GET /v1/notices/:id answers at once). Filters combine. Pages are keyset',
+    'pages: pass nextCursor back, with the same filters, for the next; it is null on the last page. Notices filed',
+    'while paging never shift a page (they are newer than every cursor). 400 INVALID_CURSOR for a cursor this API',
+    'did not give; 503 UNAVAILABLE while the tracker cannot be reached.',
+  ].join(' '),
+  querystring: docSchema(noticeListQuerySchema),
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        notices: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'string', format: 'uuid' },
+              noticeNo: { type: 'string' },
+              caseNo: { type: 'string' },
+              measure: { type: 'string' },
+              status: { type: 'string', enum: ['issued', 'in-progress', 'completed', 'cancelled'] },
+              breached: { type: 'boolean' },
+              issuedAt: { type: 'string', format: 'date-time' },
+              completedAt: { type: ['string', 'null'], format: 'date-time' },
+              requests: {
+                type: 'object',
+                description: 'requests dispatched so far, and of those not yet answered',
+                properties: { total: { type: 'integer' }, open: { type: 'integer' } },
+              },
+            },
+          },
+        },
+        nextCursor: { type: ['string', 'null'] },
+      },
+    },
+    400: error,
+    401: error,
+    503: error,
+  },
+};
+
 export const NOTICE_DOCS = {
   summary: 'Submit a notice (协助执行通知书)',
   description: [

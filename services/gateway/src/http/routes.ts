@@ -3,12 +3,20 @@ import type { FastifyInstance } from 'fastify';
 import { type ControlsClient, controlsToBody } from '../adapters/controls-client.js';
 import { type PunishmentClient, restrictionsToBody } from '../adapters/punishment-client.js';
 import { type QueryClient, reportToBody } from '../adapters/query-client.js';
+import type { TrackerClient } from '../adapters/tracker-client.js';
 import type { CourtAuth } from '../auth.js';
 import type { FreezePlans } from '../freeze-plans.js';
+import { listNotices, noticeSummaryToBody } from '../notice-list.js';
 import { type NoticeReader, toBody } from '../notice-reader.js';
 import { reconcileCase } from '../reconciliation.js';
 import type { Submissions } from '../submissions.js';
-import { FREEZE_PLAN_DOCS, NOTICE_DOCS, RECONCILIATION_DOCS, RESTRICTIONS_DOCS } from './openapi.js';
+import {
+  FREEZE_PLAN_DOCS,
+  NOTICE_DOCS,
+  NOTICE_LIST_DOCS,
+  RECONCILIATION_DOCS,
+  RESTRICTIONS_DOCS,
+} from './openapi.js';
 import { type PublicRouteDeps, registerPublicRoutes } from './public-routes.js';
 
 export interface RouteDeps {
@@ -17,6 +25,7 @@ export interface RouteDeps {
   submissions: Submissions;
   maxBatch: number;
   reader: NoticeReader;
+  tracker: TrackerClient;
   query: QueryClient;
   controls: ControlsClient;
   freezePlans: FreezePlans;
@@ -73,6 +82,12 @@ function registerCourtRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const results = await deps.submissions.many(court, notices, header(request.headers.traceparent));
     const accepted = results.filter((r) => r.ok).length;
     return { accepted, rejected: results.length - accepted, results };
+  });
+
+  /** The court's notices, newest first, a page at a time (keyset: `nextCursor`), filtered by case, status, breach. */
+  app.get('/v1/notices', { schema: NOTICE_LIST_DOCS }, async (request) => {
+    const page = await listNotices(deps.tracker, request.court, request.query);
+    return { notices: page.notices.map(noticeSummaryToBody), nextCursor: page.nextCursor };
   });
 
   app.get<{ Params: { id: string } }>('/v1/notices/:id', async (request) => {

@@ -19,11 +19,31 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { NoticeSubmission } from "./common.js";
-import { NoticeView } from "./tracking.js";
+import { NoticeSummary, NoticeView } from "./tracking.js";
 
 export const protobufPackage = "enforcement.v1";
 
 export const protobufFileName = "enforcement/v1/court.proto";
+
+export interface ListNoticesRequest {
+  /** empty: every case */
+  caseNo: string;
+  /** empty: any */
+  status: string;
+  breached?:
+    | boolean
+    | undefined;
+  /** 0: 20 */
+  limit: number;
+  /** the previous page's next_cursor */
+  cursor: string;
+}
+
+export interface ListNoticesResponse {
+  notices: NoticeSummary[];
+  /** empty on the last page */
+  nextCursor: string;
+}
 
 export interface SubmitNoticesRequest {
   notices: NoticeSubmission[];
@@ -65,6 +85,234 @@ export interface GetNoticeRequest {
 export interface GetNoticeResponse {
   notice?: NoticeView | undefined;
 }
+
+function createBaseListNoticesRequest(): ListNoticesRequest {
+  return { caseNo: "", status: "", breached: undefined, limit: 0, cursor: "" };
+}
+
+export const ListNoticesRequest: MessageFns<ListNoticesRequest> = {
+  encode(message: ListNoticesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseNo !== "") {
+      writer.uint32(10).string(message.caseNo);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    if (message.breached !== undefined) {
+      writer.uint32(24).bool(message.breached);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(32).int32(message.limit);
+    }
+    if (message.cursor !== "") {
+      writer.uint32(42).string(message.cursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListNoticesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListNoticesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.breached = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListNoticesRequest {
+    return {
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      breached: isSet(object.breached) ? globalThis.Boolean(object.breached) : undefined,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      cursor: isSet(object.cursor) ? globalThis.String(object.cursor) : "",
+    };
+  },
+
+  toJSON(message: ListNoticesRequest): unknown {
+    const obj: any = {};
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.breached !== undefined) {
+      obj.breached = message.breached;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.cursor !== "") {
+      obj.cursor = message.cursor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListNoticesRequest>, I>>(base?: I): ListNoticesRequest {
+    return ListNoticesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListNoticesRequest>, I>>(object: I): ListNoticesRequest {
+    const message = createBaseListNoticesRequest();
+    message.caseNo = object.caseNo ?? "";
+    message.status = object.status ?? "";
+    message.breached = object.breached ?? undefined;
+    message.limit = object.limit ?? 0;
+    message.cursor = object.cursor ?? "";
+    return message;
+  },
+};
+
+function createBaseListNoticesResponse(): ListNoticesResponse {
+  return { notices: [], nextCursor: "" };
+}
+
+export const ListNoticesResponse: MessageFns<ListNoticesResponse> = {
+  encode(message: ListNoticesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.notices) {
+      NoticeSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextCursor !== "") {
+      writer.uint32(18).string(message.nextCursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListNoticesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListNoticesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.notices.push(NoticeSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextCursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListNoticesResponse {
+    return {
+      notices: globalThis.Array.isArray(object?.notices)
+        ? object.notices.map((e: any) => NoticeSummary.fromJSON(e))
+        : [],
+      nextCursor: isSet(object.nextCursor)
+        ? globalThis.String(object.nextCursor)
+        : isSet(object.next_cursor)
+        ? globalThis.String(object.next_cursor)
+        : "",
+    };
+  },
+
+  toJSON(message: ListNoticesResponse): unknown {
+    const obj: any = {};
+    if (message.notices?.length) {
+      obj.notices = message.notices.map((e) => NoticeSummary.toJSON(e));
+    }
+    if (message.nextCursor !== "") {
+      obj.nextCursor = message.nextCursor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListNoticesResponse>, I>>(base?: I): ListNoticesResponse {
+    return ListNoticesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListNoticesResponse>, I>>(object: I): ListNoticesResponse {
+    const message = createBaseListNoticesResponse();
+    message.notices = object.notices?.map((e) => NoticeSummary.fromPartial(e)) || [];
+    message.nextCursor = object.nextCursor ?? "";
+    return message;
+  },
+};
 
 function createBaseSubmitNoticesRequest(): SubmitNoticesRequest {
   return { notices: [] };
@@ -754,6 +1002,16 @@ export const CourtServiceService = {
       Buffer.from(SubmitNoticesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubmitNoticesResponse => SubmitNoticesResponse.decode(value),
   },
+  /** The court's notices, newest first, a page at a time (REST GET /v1/notices: the same filters and cursor). */
+  listNotices: {
+    path: "/enforcement.v1.CourtService/ListNotices" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListNoticesRequest): Buffer => Buffer.from(ListNoticesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListNoticesRequest => ListNoticesRequest.decode(value),
+    responseSerialize: (value: ListNoticesResponse): Buffer => Buffer.from(ListNoticesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListNoticesResponse => ListNoticesResponse.decode(value),
+  },
 } as const;
 
 export interface CourtServiceServer extends UntypedServiceImplementation {
@@ -764,6 +1022,8 @@ export interface CourtServiceServer extends UntypedServiceImplementation {
    * never sinks the batch.
    */
   submitNotices: handleUnaryCall<SubmitNoticesRequest, SubmitNoticesResponse>;
+  /** The court's notices, newest first, a page at a time (REST GET /v1/notices: the same filters and cursor). */
+  listNotices: handleUnaryCall<ListNoticesRequest, ListNoticesResponse>;
 }
 
 export interface CourtServiceClient extends Client {
@@ -815,6 +1075,22 @@ export interface CourtServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SubmitNoticesResponse) => void,
+  ): ClientUnaryCall;
+  /** The court's notices, newest first, a page at a time (REST GET /v1/notices: the same filters and cursor). */
+  listNotices(
+    request: ListNoticesRequest,
+    callback: (error: ServiceError | null, response: ListNoticesResponse) => void,
+  ): ClientUnaryCall;
+  listNotices(
+    request: ListNoticesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListNoticesResponse) => void,
+  ): ClientUnaryCall;
+  listNotices(
+    request: ListNoticesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListNoticesResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -24,6 +24,48 @@ export const protobufPackage = "enforcement.v1";
 
 export const protobufFileName = "enforcement/v1/tracking.proto";
 
+export interface TrackerServiceListNoticesRequest {
+  /** required: only this court's notices */
+  courtCode: string;
+  /** empty: every case */
+  caseNo: string;
+  /** empty: any; else issued | in-progress | completed | cancelled */
+  status: string;
+  /** absent: either */
+  breached?:
+    | boolean
+    | undefined;
+  /** 1..100 */
+  limit: number;
+  /** Keyset: the page starts after this notice, as the previous page's next_after_* gave it (both or neither). */
+  afterIssuedAt: string;
+  afterId: string;
+}
+
+export interface TrackerServiceListNoticesResponse {
+  notices: NoticeSummary[];
+  /** Set when more notices may follow: the next page starts after this one. */
+  nextAfterIssuedAt: string;
+  nextAfterId: string;
+}
+
+export interface NoticeSummary {
+  id: string;
+  noticeNo: string;
+  caseNo: string;
+  measure: string;
+  status: string;
+  breached: boolean;
+  issuedAt?: Date | undefined;
+  completedAt?:
+    | Date
+    | undefined;
+  /** requests dispatched so far */
+  requests: number;
+  /** not yet answered */
+  requestsOpen: number;
+}
+
 export interface TrackerServiceGetNoticeRequest {
   id: string;
 }
@@ -128,6 +170,550 @@ export interface Fact {
   detailJson: string;
   reportedAt?: Date | undefined;
 }
+
+function createBaseTrackerServiceListNoticesRequest(): TrackerServiceListNoticesRequest {
+  return { courtCode: "", caseNo: "", status: "", breached: undefined, limit: 0, afterIssuedAt: "", afterId: "" };
+}
+
+export const TrackerServiceListNoticesRequest: MessageFns<TrackerServiceListNoticesRequest> = {
+  encode(message: TrackerServiceListNoticesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.courtCode !== "") {
+      writer.uint32(10).string(message.courtCode);
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(18).string(message.caseNo);
+    }
+    if (message.status !== "") {
+      writer.uint32(26).string(message.status);
+    }
+    if (message.breached !== undefined) {
+      writer.uint32(32).bool(message.breached);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(40).int32(message.limit);
+    }
+    if (message.afterIssuedAt !== "") {
+      writer.uint32(50).string(message.afterIssuedAt);
+    }
+    if (message.afterId !== "") {
+      writer.uint32(58).string(message.afterId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrackerServiceListNoticesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrackerServiceListNoticesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.breached = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.afterIssuedAt = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.afterId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrackerServiceListNoticesRequest {
+    return {
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      breached: isSet(object.breached) ? globalThis.Boolean(object.breached) : undefined,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      afterIssuedAt: isSet(object.afterIssuedAt)
+        ? globalThis.String(object.afterIssuedAt)
+        : isSet(object.after_issued_at)
+        ? globalThis.String(object.after_issued_at)
+        : "",
+      afterId: isSet(object.afterId)
+        ? globalThis.String(object.afterId)
+        : isSet(object.after_id)
+        ? globalThis.String(object.after_id)
+        : "",
+    };
+  },
+
+  toJSON(message: TrackerServiceListNoticesRequest): unknown {
+    const obj: any = {};
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.breached !== undefined) {
+      obj.breached = message.breached;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.afterIssuedAt !== "") {
+      obj.afterIssuedAt = message.afterIssuedAt;
+    }
+    if (message.afterId !== "") {
+      obj.afterId = message.afterId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrackerServiceListNoticesRequest>, I>>(
+    base?: I,
+  ): TrackerServiceListNoticesRequest {
+    return TrackerServiceListNoticesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrackerServiceListNoticesRequest>, I>>(
+    object: I,
+  ): TrackerServiceListNoticesRequest {
+    const message = createBaseTrackerServiceListNoticesRequest();
+    message.courtCode = object.courtCode ?? "";
+    message.caseNo = object.caseNo ?? "";
+    message.status = object.status ?? "";
+    message.breached = object.breached ?? undefined;
+    message.limit = object.limit ?? 0;
+    message.afterIssuedAt = object.afterIssuedAt ?? "";
+    message.afterId = object.afterId ?? "";
+    return message;
+  },
+};
+
+function createBaseTrackerServiceListNoticesResponse(): TrackerServiceListNoticesResponse {
+  return { notices: [], nextAfterIssuedAt: "", nextAfterId: "" };
+}
+
+export const TrackerServiceListNoticesResponse: MessageFns<TrackerServiceListNoticesResponse> = {
+  encode(message: TrackerServiceListNoticesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.notices) {
+      NoticeSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextAfterIssuedAt !== "") {
+      writer.uint32(18).string(message.nextAfterIssuedAt);
+    }
+    if (message.nextAfterId !== "") {
+      writer.uint32(26).string(message.nextAfterId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrackerServiceListNoticesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrackerServiceListNoticesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.notices.push(NoticeSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextAfterIssuedAt = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextAfterId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrackerServiceListNoticesResponse {
+    return {
+      notices: globalThis.Array.isArray(object?.notices)
+        ? object.notices.map((e: any) => NoticeSummary.fromJSON(e))
+        : [],
+      nextAfterIssuedAt: isSet(object.nextAfterIssuedAt)
+        ? globalThis.String(object.nextAfterIssuedAt)
+        : isSet(object.next_after_issued_at)
+        ? globalThis.String(object.next_after_issued_at)
+        : "",
+      nextAfterId: isSet(object.nextAfterId)
+        ? globalThis.String(object.nextAfterId)
+        : isSet(object.next_after_id)
+        ? globalThis.String(object.next_after_id)
+        : "",
+    };
+  },
+
+  toJSON(message: TrackerServiceListNoticesResponse): unknown {
+    const obj: any = {};
+    if (message.notices?.length) {
+      obj.notices = message.notices.map((e) => NoticeSummary.toJSON(e));
+    }
+    if (message.nextAfterIssuedAt !== "") {
+      obj.nextAfterIssuedAt = message.nextAfterIssuedAt;
+    }
+    if (message.nextAfterId !== "") {
+      obj.nextAfterId = message.nextAfterId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrackerServiceListNoticesResponse>, I>>(
+    base?: I,
+  ): TrackerServiceListNoticesResponse {
+    return TrackerServiceListNoticesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrackerServiceListNoticesResponse>, I>>(
+    object: I,
+  ): TrackerServiceListNoticesResponse {
+    const message = createBaseTrackerServiceListNoticesResponse();
+    message.notices = object.notices?.map((e) => NoticeSummary.fromPartial(e)) || [];
+    message.nextAfterIssuedAt = object.nextAfterIssuedAt ?? "";
+    message.nextAfterId = object.nextAfterId ?? "";
+    return message;
+  },
+};
+
+function createBaseNoticeSummary(): NoticeSummary {
+  return {
+    id: "",
+    noticeNo: "",
+    caseNo: "",
+    measure: "",
+    status: "",
+    breached: false,
+    issuedAt: undefined,
+    completedAt: undefined,
+    requests: 0,
+    requestsOpen: 0,
+  };
+}
+
+export const NoticeSummary: MessageFns<NoticeSummary> = {
+  encode(message: NoticeSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.noticeNo !== "") {
+      writer.uint32(18).string(message.noticeNo);
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(26).string(message.caseNo);
+    }
+    if (message.measure !== "") {
+      writer.uint32(34).string(message.measure);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.breached !== false) {
+      writer.uint32(48).bool(message.breached);
+    }
+    if (message.issuedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.issuedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.completedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.completedAt), writer.uint32(66).fork()).join();
+    }
+    if (message.requests !== 0) {
+      writer.uint32(72).int32(message.requests);
+    }
+    if (message.requestsOpen !== 0) {
+      writer.uint32(80).int32(message.requestsOpen);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NoticeSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNoticeSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.noticeNo = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.measure = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.breached = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.issuedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.completedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.requests = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.requestsOpen = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NoticeSummary {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      noticeNo: isSet(object.noticeNo)
+        ? globalThis.String(object.noticeNo)
+        : isSet(object.notice_no)
+        ? globalThis.String(object.notice_no)
+        : "",
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      measure: isSet(object.measure) ? globalThis.String(object.measure) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      breached: isSet(object.breached) ? globalThis.Boolean(object.breached) : false,
+      issuedAt: isSet(object.issuedAt)
+        ? fromJsonTimestamp(object.issuedAt)
+        : isSet(object.issued_at)
+        ? fromJsonTimestamp(object.issued_at)
+        : undefined,
+      completedAt: isSet(object.completedAt)
+        ? fromJsonTimestamp(object.completedAt)
+        : isSet(object.completed_at)
+        ? fromJsonTimestamp(object.completed_at)
+        : undefined,
+      requests: isSet(object.requests) ? globalThis.Number(object.requests) : 0,
+      requestsOpen: isSet(object.requestsOpen)
+        ? globalThis.Number(object.requestsOpen)
+        : isSet(object.requests_open)
+        ? globalThis.Number(object.requests_open)
+        : 0,
+    };
+  },
+
+  toJSON(message: NoticeSummary): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.noticeNo !== "") {
+      obj.noticeNo = message.noticeNo;
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.measure !== "") {
+      obj.measure = message.measure;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.breached !== false) {
+      obj.breached = message.breached;
+    }
+    if (message.issuedAt !== undefined) {
+      obj.issuedAt = message.issuedAt.toISOString();
+    }
+    if (message.completedAt !== undefined) {
+      obj.completedAt = message.completedAt.toISOString();
+    }
+    if (message.requests !== 0) {
+      obj.requests = Math.round(message.requests);
+    }
+    if (message.requestsOpen !== 0) {
+      obj.requestsOpen = Math.round(message.requestsOpen);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NoticeSummary>, I>>(base?: I): NoticeSummary {
+    return NoticeSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NoticeSummary>, I>>(object: I): NoticeSummary {
+    const message = createBaseNoticeSummary();
+    message.id = object.id ?? "";
+    message.noticeNo = object.noticeNo ?? "";
+    message.caseNo = object.caseNo ?? "";
+    message.measure = object.measure ?? "";
+    message.status = object.status ?? "";
+    message.breached = object.breached ?? false;
+    message.issuedAt = object.issuedAt ?? undefined;
+    message.completedAt = object.completedAt ?? undefined;
+    message.requests = object.requests ?? 0;
+    message.requestsOpen = object.requestsOpen ?? 0;
+    return message;
+  },
+};
 
 function createBaseTrackerServiceGetNoticeRequest(): TrackerServiceGetNoticeRequest {
   return { id: "" };
@@ -1754,10 +2340,26 @@ export const TrackerServiceService = {
     responseDeserialize: (value: Buffer): TrackerServiceGetNoticeResponse =>
       TrackerServiceGetNoticeResponse.decode(value),
   },
+  /** One court's notices, newest first, a page at a time (the court API's GET /v1/notices). */
+  listNotices: {
+    path: "/enforcement.v1.TrackerService/ListNotices" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TrackerServiceListNoticesRequest): Buffer =>
+      Buffer.from(TrackerServiceListNoticesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TrackerServiceListNoticesRequest =>
+      TrackerServiceListNoticesRequest.decode(value),
+    responseSerialize: (value: TrackerServiceListNoticesResponse): Buffer =>
+      Buffer.from(TrackerServiceListNoticesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TrackerServiceListNoticesResponse =>
+      TrackerServiceListNoticesResponse.decode(value),
+  },
 } as const;
 
 export interface TrackerServiceServer extends UntypedServiceImplementation {
   getNotice: handleUnaryCall<TrackerServiceGetNoticeRequest, TrackerServiceGetNoticeResponse>;
+  /** One court's notices, newest first, a page at a time (the court API's GET /v1/notices). */
+  listNotices: handleUnaryCall<TrackerServiceListNoticesRequest, TrackerServiceListNoticesResponse>;
 }
 
 export interface TrackerServiceClient extends Client {
@@ -1775,6 +2377,22 @@ export interface TrackerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: TrackerServiceGetNoticeResponse) => void,
+  ): ClientUnaryCall;
+  /** One court's notices, newest first, a page at a time (the court API's GET /v1/notices). */
+  listNotices(
+    request: TrackerServiceListNoticesRequest,
+    callback: (error: ServiceError | null, response: TrackerServiceListNoticesResponse) => void,
+  ): ClientUnaryCall;
+  listNotices(
+    request: TrackerServiceListNoticesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TrackerServiceListNoticesResponse) => void,
+  ): ClientUnaryCall;
+  listNotices(
+    request: TrackerServiceListNoticesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TrackerServiceListNoticesResponse) => void,
   ): ClientUnaryCall;
 }
 
