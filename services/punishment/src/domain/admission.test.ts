@@ -50,6 +50,37 @@ describe('admitPunishment', () => {
     ).toMatchObject({ ok: false, code: 'ALREADY_RESTRICTED' });
   });
 
+  it('a removal withdraws the listing in force, not an older one that ran out and was never deleted', () => {
+    const removal = { ...base, measure: 'dishonest-list-removal' as const, grounds: [] };
+    const old = entry({
+      id: 'old',
+      state: 'expired',
+      since: new Date('2024-01-01T10:00:00+08:00'),
+      endsAt: new Date('2026-01-01T10:00:00+08:00'),
+    });
+    const current = entry({ id: 'current', since: new Date('2026-06-01T10:00:00+08:00') });
+    const unconfirmed = entry({ id: 'unconfirmed', state: 'removing', removalSettled: true });
+    for (const entries of [
+      [old, current],
+      [current, old],
+      [old, unconfirmed, current],
+    ]) {
+      expect(admitPunishment({ ...removal, removalReason: 'performed' }, entries, NOW)).toMatchObject({
+        ok: true,
+        withdraws: { id: 'current' },
+      });
+      // Deleted as expired: the one whose term ended.
+      expect(admitPunishment({ ...removal, removalReason: 'expired' }, entries, NOW)).toMatchObject({
+        ok: true,
+        withdraws: { id: 'old' },
+      });
+    }
+    // With nothing in force, an unconfirmed withdrawal is sent again before the old listing is taken.
+    expect(
+      admitPunishment({ ...removal, removalReason: 'performed' }, [old, unconfirmed], NOW),
+    ).toMatchObject({ ok: true, withdraws: { id: 'unconfirmed' } });
+  });
+
   it('a listing’s implied consumption restriction does not make a restriction notice a duplicate', () => {
     const implied = entry({ id: 'e2', measure: 'restrict-consumption', impliedBy: 'e1' });
     expect(

@@ -85,7 +85,11 @@ export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEnt
           (listing && e.state === 'expired') ||
           (e.state === 'removing' && e.removalSettled)),
     );
-    const own = live.find((e) => e.courtCode === n.courtCode);
+    const own = withdrawnOf(
+      live.filter((e) => e.courtCode === n.courtCode),
+      n,
+      now,
+    );
     // Deleted as expired (第二款) only once its term has ended: not a listing still running, nor one without a term.
     if (own && n.removalReason === 'expired' && own.state !== 'expired' && !(own.endsAt && own.endsAt <= now))
       return refuse('LISTING_NOT_EXPIRED', {
@@ -121,6 +125,19 @@ export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEnt
     }
   }
   return { ok: true };
+}
+
+/**
+ * Which of the court's withdrawable entries a withdrawal takes: a listing deleted as expired, the one whose term
+ * ended; any other, the one in force (a debtor relisted after an earlier listing ran out, and that one never
+ * deleted, has both: performing deletes the live one, which interception and the public list show, not the old
+ * one, which neither does). Then one whose earlier withdrawal went unconfirmed, then the newest.
+ */
+function withdrawnOf(candidates: DebtorEntry[], n: PunishmentNotice, now: Date): DebtorEntry | undefined {
+  const ended = (e: DebtorEntry) => e.state === 'expired' || (e.endsAt !== null && e.endsAt <= now);
+  const rank = (e: DebtorEntry) =>
+    n.removalReason === 'expired' ? (ended(e) ? 0 : 1) : e.state === 'live' ? 0 : ended(e) ? 2 : 1;
+  return [...candidates].sort((a, b) => rank(a) - rank(b) || b.since.getTime() - a.since.getTime())[0];
 }
 
 /**
