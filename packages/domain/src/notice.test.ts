@@ -638,12 +638,32 @@ describe('an organisation is restricted from exit through its persons (民事诉
     },
   );
 
-  it('the text says whom to name; other measures for a bare organisation are not concerned', () => {
+  it('the text says whom to name; a lifting for a bare organisation is not concerned', () => {
     const issue = (validateNotice(exit('restrict-exit', bare)) as { issues: { message: string }[] })
       .issues[0];
     expect(issue?.message).toMatch(/legalRepresentative/);
-    for (const measure of ['restrict-consumption', 'restrict-consumption-lift'])
-      expect(validateNotice({ ...exit(measure, bare), targets: [] }).ok).toBe(true);
+    expect(validateNotice({ ...exit('restrict-consumption-lift', bare), targets: [] }).ok).toBe(true);
+  });
+
+  it('an organisation is listed or restricted in consumption only with its legal representative named', () => {
+    for (const measure of ['restrict-consumption', 'dishonest-list']) {
+      const n = { ...exit(measure, bare), targets: [], params: punishmentParams(measure) };
+      const r = validateNotice(n) as {
+        ok: boolean;
+        issues?: { path: string; code: string; message: string }[];
+      };
+      expect(r.ok).toBe(false);
+      expect(r.issues).toEqual([
+        expect.objectContaining({
+          path: 'debtor.legalRepresentative',
+          code: 'LEGAL_REPRESENTATIVE_REQUIRED',
+        }),
+      ]);
+      expect(r.issues?.[0]?.message).toMatch(/法释〔2015〕17号 art\. 3/);
+      // Named: admitted (its persons become entries of their own, bound with it).
+      const named = { ...bare, legalRepresentative: { name: '张某', idNumber: '11010519491231002X' } };
+      expect(validateNotice({ ...n, debtor: named }).ok).toBe(true);
+    }
   });
 });
 

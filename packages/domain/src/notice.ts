@@ -85,6 +85,8 @@ export const NOTICE_ISSUE_TEXT = {
   REMOVAL_REASON_REQUIRED:
     'a dishonest-list-removal notice names its reason (法释〔2017〕7号 art. 10, art. 12)',
   GROUND_AROSE_AFTER_ISSUE: 'groundAroseAt is after the notice was issued',
+  LEGAL_REPRESENTATIVE_REQUIRED:
+    'an organisation is listed or restricted together with its legal representative (法定代表人), who is bound with it and named on the list: name debtor.legalRepresentative (法释〔2015〕17号 art. 3; 法释〔2017〕7号 art. 6)',
   EXIT_RESTRICTION_NEEDS_PERSON:
     'exit restriction binds persons: for an organisation debtor name its legalRepresentative or responsiblePersons (principal, directly-responsible, actual-controller) it is imposed on (民事诉讼法 第二百六十六条; 执行程序解释 第三十七条)',
 } as const;
@@ -275,6 +277,16 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
     out.push({ code: 'TOO_SHORT', path: ['targets'] });
   }
   if (measure && params) out.push(...punishmentParamIssues(measure, params, issued));
+  // An organisation's listing or consumption restriction binds its legal representative too, an entry of its own
+  // that interception checks find: without the person named, the restriction would bind the organisation alone.
+  if (
+    (measure === 'dishonest-list' || measure === 'restrict-consumption') &&
+    isRecord(value.debtor) &&
+    value.debtor.kind === 'organisation' &&
+    value.debtor.legalRepresentative === undefined
+  ) {
+    out.push({ code: 'LEGAL_REPRESENTATIVE_REQUIRED', path: ['debtor', 'legalRepresentative'] });
+  }
   if (measure && isRecord(value.debtor) && exitRestrictionLacksPerson(measure, value.debtor)) {
     out.push({ code: 'EXIT_RESTRICTION_NEEDS_PERSON', path: ['debtor'] });
   }
