@@ -135,8 +135,9 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
   );
 
   /**
-   * One report: checked against the subject's standing now (the entry must bind it and be one this agency
-   * kind acts on), unless it repeats a stored one, which is answered as it was whatever the standing.
+   * One report: checked against the subject's standing (the entry must be one this agency kind acts on, and have
+   * bound the subject when the block was made: in force now, or ended since, within the punishment service's report
+   * window), unless it repeats a stored one, which is answered as it was whatever the standing.
    */
   const recordOne = async (
     who: VerifiedCaller,
@@ -151,14 +152,21 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
     const hash = subjectHash(report.id);
     const earlier = await deps.reports.earlier(who.institution, report, hash);
     if (earlier) return earlier;
-    const outcome = await desk.check([report.id]);
-    if (!outcome.ready) throw new HubError('INTERCEPTION_UNAVAILABLE');
-    const entry = outcome.entries[0]!.find((e) => e.entryId === report.entryId);
+    const found = await desk.entryForReport(report.id, report.entryId);
+    if (!found.ready) throw new HubError('INTERCEPTION_UNAVAILABLE');
+    const entry = found.entry;
     if (!entry)
       throw new HubError(
         'RESTRICTION_NOT_FOUND',
         [{ path: `${at}entryId`, code: 'NOT_IN_FORCE' }],
-        'No restriction with this entryId binds this subject now, or it is not one your agency kind acts on.',
+        'No restriction with this entryId binds this subject now or did lately, or it is not one your agency kind acts on.',
+      );
+    // One removed or run out since: the block counts if it was made while the restriction bound.
+    if (found.endedAt !== undefined && Date.parse(report.occurredAt) >= Date.parse(found.endedAt))
+      throw new HubError(
+        'RESTRICTION_NOT_FOUND',
+        [{ path: `${at}occurredAt`, code: 'NOT_IN_FORCE', endedAt: found.endedAt }],
+        `The restriction stopped binding this subject at ${found.endedAt}, before occurredAt.`,
       );
     // Nor is a block before the restriction existed (a year-0000 date, a block from last year): it would count
     // an interception the restriction cannot have caused.

@@ -6,7 +6,7 @@
  */
 import { AGENCY_KINDS, type AgencyKind, agencySupports, isMeasure } from '@hub/domain';
 import type { InterceptionEntry, InterceptionProjection, ProjectionRead } from '@hub/interception';
-import { subjectHash } from '@hub/interception';
+import { endedAt, subjectHash } from '@hub/interception';
 import { nonceReused } from './auth.js';
 
 /** One restriction as a partner sees it. */
@@ -91,5 +91,22 @@ export class InterceptionDesk {
       answers[i] = mine.length === 0 ? NOT_RESTRICTED : { restricted: true, entries: mine.map(visibleEntry) };
     }
     return { ready: true, at, answers, entries };
+  }
+
+  /**
+   * The entry a report names, as the subject's standing holds it, among those this agency kind acts on: in force,
+   * or ended a short while ago (`endedAt` says when), so that a block made while it bound still counts when the
+   * report comes after the removal. `ready` false while the projection is rebuilt.
+   */
+  async entryForReport(
+    id: string,
+    entryId: string,
+  ): Promise<{ ready: false } | { ready: true; entry?: InterceptionEntry; endedAt?: string }> {
+    const read = await this.projection.readWithEnded([subjectHash(id)]);
+    if (!read.ready) return { ready: false };
+    const entry = read.entries[0]!.find((e) => e.entryId === entryId && this.visible.has(e.measure));
+    if (!entry) return { ready: true };
+    const ended = endedAt(entry, this.now());
+    return ended === undefined ? { ready: true, entry } : { ready: true, entry, endedAt: ended };
   }
 }

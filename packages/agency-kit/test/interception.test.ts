@@ -402,6 +402,54 @@ describe.sequential('interception reports', () => {
     expect(rows).toEqual([]);
   });
 
+  it('takes a report of a block made before the restriction was removed, sent after; not one made after', async () => {
+    // A debtor listed on 11-23, blocked on 12-01, removed (removal taken in) on 12-03: the entry stays in the
+    // standing, marked `until`, so the bank's report sent after the removal still counts; no check finds it.
+    const id = residentId(21);
+    const listed = { ...LISTED, entryId: 'e-list-21' };
+    await projection.apply([{ hash: subjectHash(id), version: 1, entries: [listed] }]);
+    expect((await check(bank, id)).json()).toMatchObject({ restricted: true });
+    await projection.apply([
+      { hash: subjectHash(id), version: 2, entries: [{ ...listed, until: '2026-12-03T02:00:00.000Z' }] },
+    ]);
+    expect((await check(bank, id)).json()).toMatchObject({ restricted: false, entries: [] });
+    expect((await checks(bank, [id])).json().results).toMatchObject([{ restricted: false, entries: [] }]);
+    const before = await post(
+      bank,
+      '/v1/agency/interceptions',
+      report({ reportRef: 'LATE-1', id, entryId: 'e-list-21', occurredAt: '2026-12-01T10:00:00+08:00' }),
+    );
+    expect(before.statusCode).toBe(202);
+    expect(before.json()).toMatchObject({ status: 'accepted' });
+    const after = await post(
+      bank,
+      '/v1/agency/interceptions',
+      report({ reportRef: 'LATE-2', id, entryId: 'e-list-21', occurredAt: '2026-12-03T10:00:00+08:00' }),
+    );
+    expect(errorOf(after)).toEqual([404, 'RESTRICTION_NOT_FOUND']);
+    expect(detailsOf(after)).toEqual([expect.objectContaining({ path: 'occurredAt', code: 'NOT_IN_FORCE' })]);
+    // A term that ran out likewise: a block before its end counts, one after it does not.
+    const ran = residentId(22);
+    const term = { since: '2026-01-05T01:00:00.000Z', endsAt: '2026-06-01T00:00:00.000Z' };
+    await projection.apply([
+      { hash: subjectHash(ran), version: 1, entries: [{ ...LISTED, ...term, entryId: 'e-22' }] },
+    ]);
+    expect((await check(bank, ran)).json()).toMatchObject({ restricted: false });
+    const lapsed = (reportRef: string, occurredAt: string) =>
+      post(bank, '/v1/agency/interceptions', report({ reportRef, id: ran, entryId: 'e-22', occurredAt }));
+    expect((await lapsed('LATE-3', '2026-05-01T10:00:00+08:00')).json()).toMatchObject({
+      status: 'accepted',
+    });
+    expect(errorOf(await lapsed('LATE-4', '2026-06-02T10:00:00+08:00'))).toEqual([
+      404,
+      'RESTRICTION_NOT_FOUND',
+    ]);
+    const { rows } = await bank.runtime.pool.query(
+      "SELECT report_ref FROM interception_reports WHERE report_ref LIKE 'LATE-%' ORDER BY report_ref",
+    );
+    expect(rows.map((r) => r.report_ref)).toEqual(['LATE-1', 'LATE-3']);
+  });
+
   it('validates reports with field paths, and takes a batch item by item', async () => {
     const res = await post(bank, '/v1/agency/interceptions', report({ id: '123', action: 'bribe' }));
     expect(errorOf(res)).toEqual([400, 'VALIDATION_FAILED']);

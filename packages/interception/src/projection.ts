@@ -26,6 +26,11 @@ export interface InterceptionEntry {
   debtorKind: string;
   /** The entry this one follows from (a listing restricts consumption too). */
   impliedBy?: string;
+  /**
+   * ISO 8601: set once the entry no longer binds (its removal or lifting taken in, or its term's end). Kept in the
+   * standing a while only so that a report of a block made before then is still taken; no check ever finds it.
+   */
+  until?: string;
 }
 
 export interface SubjectStanding {
@@ -85,6 +90,17 @@ type WithApply = Redis & {
   interceptionReadyAfter(keys: number, ...args: string[]): Promise<number>;
   interceptionVersions(keys: number, ...args: string[]): Promise<(string | null)[]>;
 };
+
+/** Binding at `now`: not ended (`until`) and not past its term. */
+export function inForce(e: InterceptionEntry, now: Date): boolean {
+  return e.until === undefined && (e.endsAt === undefined || Date.parse(e.endsAt) > now.getTime());
+}
+
+/** When an entry stopped binding, or undefined while it binds: `until`, else its term's end once passed. */
+export function endedAt(e: InterceptionEntry, now: Date): string | undefined {
+  if (e.until !== undefined) return e.until;
+  return e.endsAt !== undefined && Date.parse(e.endsAt) <= now.getTime() ? e.endsAt : undefined;
+}
 
 export class InterceptionProjection {
   private readonly prefix: string;
@@ -150,10 +166,27 @@ export class InterceptionProjection {
       const entries = raw ? (JSON.parse(raw.slice(raw.indexOf(':') + 1)) as InterceptionEntry[]) : [];
       standings.set(
         hash,
-        entries.filter((e) => e.endsAt === undefined || Date.parse(e.endsAt) > now.getTime()),
+        entries.filter((e) => inForce(e, now)),
       );
     });
     return { ready: values[0] !== null, standings };
+  }
+
+  /**
+   * Every entry of the asked subjects' standings, those that no longer bind included (`until`, or past `endsAt`):
+   * what a report of an earlier block is checked against. Never an answer to a check.
+   */
+  async readWithEnded(
+    hashes: readonly string[],
+  ): Promise<{ ready: boolean; entries: InterceptionEntry[][] }> {
+    const values = await this.redis.mget(this.readyKey, ...hashes.map((h) => this.prefix + h));
+    return {
+      ready: values[0] !== null,
+      entries: hashes.map((_, i) => {
+        const raw = values[i + 1];
+        return raw ? (JSON.parse(raw.slice(raw.indexOf(':') + 1)) as InterceptionEntry[]) : [];
+      }),
+    };
   }
 
   /**

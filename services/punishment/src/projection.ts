@@ -67,6 +67,7 @@ export function projectionHandler(projection: InterceptionProjection): BatchHand
           role: e.role,
           debtorKind: e.debtorKind,
           ...(e.impliedBy ? { impliedBy: e.impliedBy } : {}),
+          ...(e.until ? { until: e.until.toISOString() } : {}),
         })),
       });
     }
@@ -253,7 +254,7 @@ export class ProjectionKeeper {
       result.checked += page.length;
       if (stale.length > 0) {
         // Read again with their entries, version and entries from one snapshot; written only over older.
-        const written = await this.o.projection.apply(await standingsOf(this.o.pool, stale));
+        const written = await this.o.projection.apply(await standingsOf(this.o.pool, stale, this.o.now()));
         result.repaired += written;
         this.repairs += written;
         this.metrics.repairs.inc(written);
@@ -318,7 +319,7 @@ export class ProjectionKeeper {
     let subjects = 0;
     let restricted = 0;
     for (;;) {
-      const page = await standingsPage(this.o.pool, after, this.o.pageSize ?? 1000);
+      const page = await standingsPage(this.o.pool, after, this.o.pageSize ?? 1000, this.o.now());
       if (page.length === 0) return { subjects, restricted };
       await this.o.projection.apply(page);
       subjects += page.length;

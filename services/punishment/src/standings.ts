@@ -1,6 +1,7 @@
 /**
  * After every change of a subject's entries: a new version, and one RestrictionsChanged (topic
- * `restrictions`, keyed by the subject hash) carrying its whole live standing, in the outbox of the
+ * `restrictions`, keyed by the subject hash) carrying its whole standing (live entries, and those ended within the
+ * report window, marked `until`), in the outbox of the
  * transaction that changed it. The projection applies the newest version it sees (projection.ts).
  */
 import type { SubjectStanding } from '@hub/interception';
@@ -29,7 +30,7 @@ export async function announce(
   const bySubject = new Map(changes.map((c) => [c.subjectHash, c]));
   if (bySubject.size === 0) return [];
   const versions = await bumpSubjects(tx, [...bySubject.keys()], now);
-  const live = await liveEntries(tx, [...bySubject.keys()]);
+  const live = await liveEntries(tx, [...bySubject.keys()], now);
   const standings: SubjectStanding[] = [];
   for (const [hash, c] of bySubject) {
     const version = versions.get(hash)!;
@@ -43,6 +44,7 @@ export async function announce(
           ...e,
           since: new Date(e.since),
           endsAt: e.endsAt ? new Date(e.endsAt) : undefined,
+          until: e.until ? new Date(e.until) : undefined,
           ground: e.ground ?? '',
           impliedBy: e.impliedBy ?? '',
         })),

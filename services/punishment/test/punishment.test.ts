@@ -634,6 +634,13 @@ describe('removal (删除): exactly where the listing went, due within 3 working
     await waitFor(() => completed(removal), { what: 'the removal completed' });
     await waitFor(async () => (await entriesOfCase(caseNo)).every((r) => r.state === 'removed'));
     expect((await read(debtor.idNumber)).entries).toEqual([]);
+    // Kept in the standing, marked when they stopped binding (the removal taken in), for partners' reports of
+    // blocks made before: no check finds them.
+    const kept = (await projection.readWithEnded([subjectHash(debtor.idNumber)])).entries[0]!;
+    expect(kept.map((e) => e.measure).sort()).toEqual(['dishonest-list', 'restrict-consumption']);
+    expect(kept.every((e) => e.until !== undefined && Date.parse(e.until) <= clock.now().getTime())).toBe(
+      true,
+    );
   });
 
   it('the case’s restrictions show who confirmed the listing and its removal, and that the removal was late', async () => {
@@ -893,7 +900,12 @@ describe('consistency of the interception projection', () => {
       { what: 'RestrictionsChanged (expired)' },
     );
     const last = of('restrictionsChanged', (c) => c.subjectHash === subjectHash(listed.idNumber)).at(-1)!;
-    expect(last).toMatchObject({ cause: 'expired', entries: [] });
+    expect(last.cause).toBe('expired');
+    // Both kept, marked as ended at the term's end (for partners' reports of blocks made before it).
+    expect(last.entries.map((e) => [e.measure, e.until?.getTime()]).sort()).toEqual([
+      ['dishonest-list', endsAt.getTime()],
+      ['restrict-consumption', endsAt.getTime()],
+    ]);
     const { rows: timers } = await db().query('SELECT 1 FROM timers WHERE subject_id = $1', [
       rows.find((r) => r.measure === 'dishonest-list')!.id,
     ]);

@@ -199,13 +199,27 @@ export async function bumpSubjects(
   return new Map(rows.map((r) => [r.subject_hash, Number(r.version)]));
 }
 
+/** When an entry stopped binding: its removal or lifting taken in, or its term's end, whichever came first. */
+const UNTIL = `CASE WHEN e.state = 'live' THEN NULL ELSE LEAST(e.removal_started_at, e.ends_at) END`;
+
+/**
+ * How long an entry that stopped binding stays in its subject's standing (with `until`): a partner reports a block
+ * after making it, and a block made while the entry was in force counts whenever the report arrives within this.
+ */
+export const REPORT_WINDOW_MS = 30 * 24 * 3_600_000;
+
+/** In the standing: in force, or ended within the report window before `$n` (the hub's now). */
+const IN_STANDING = (now: string) =>
+  `(e.state = 'live' OR ${UNTIL} > ${now}::timestamptz - make_interval(secs => ${REPORT_WINDOW_MS / 1000}))`;
+
 const ENTRY_JSON = `json_build_object(
   'entryId', e.id, 'measure', e.measure, 'courtCode', e.court_code, 'caseNo', e.case_no,
   'noticeId', e.notice_id, 'since', e.since, 'endsAt', e.ends_at, 'ground', e.grounds[1], 'role', e.role,
-  'debtorKind', e.debtor_kind, 'impliedBy', e.implied_by) ORDER BY e.since, e.id`;
+  'debtorKind', e.debtor_kind, 'impliedBy', e.implied_by, 'until', ${UNTIL}) ORDER BY e.since, e.id`;
 
-interface EntryJson extends Omit<InterceptionEntry, 'endsAt' | 'ground' | 'impliedBy'> {
+interface EntryJson extends Omit<InterceptionEntry, 'endsAt' | 'ground' | 'impliedBy' | 'until'> {
   endsAt: string | null;
+  until: string | null;
   ground: string | null;
   impliedBy: string | null;
 }
@@ -224,21 +238,23 @@ export function interceptionEntryOf(e: EntryJson): InterceptionEntry {
     role: e.role,
     debtorKind: e.debtorKind,
     ...(e.impliedBy ? { impliedBy: e.impliedBy } : {}),
+    ...(e.until ? { until: new Date(e.until).toISOString() } : {}),
   };
 }
 
-/** The live entries of each subject. */
+/** The standing of each subject: its live entries, and those that ended within the report window (`until`). */
 export async function liveEntries(
   db: Queryable,
   hashes: readonly string[],
+  now: Date,
 ): Promise<Map<string, InterceptionEntry[]>> {
   const out = new Map<string, InterceptionEntry[]>(hashes.map((h) => [h, []]));
   if (hashes.length === 0) return out;
   const { rows } = await db.query<{ subject_hash: string; entries: EntryJson[] }>(
     `SELECT e.subject_hash, json_agg(${ENTRY_JSON}) AS entries
-     FROM entries e WHERE e.subject_hash = ANY($1::text[]) AND e.state = 'live'
+     FROM entries e WHERE e.subject_hash = ANY($1::text[]) AND ${IN_STANDING('$2')}
      GROUP BY e.subject_hash`,
-    [hashes],
+    [hashes, now],
   );
   for (const r of rows) out.set(r.subject_hash, r.entries.map(interceptionEntryOf));
   return out;
@@ -249,13 +265,14 @@ export async function standingsPage(
   db: Queryable,
   after: string,
   limit: number,
+  now: Date,
 ): Promise<{ hash: string; version: number; entries: InterceptionEntry[] }[]> {
   const { rows } = await db.query<{ subject_hash: string; version: string; entries: EntryJson[] | null }>(
     `SELECT s.subject_hash, s.version,
             (SELECT json_agg(${ENTRY_JSON}) FROM entries e
-             WHERE e.subject_hash = s.subject_hash AND e.state = 'live') AS entries
+             WHERE e.subject_hash = s.subject_hash AND ${IN_STANDING('$3')}) AS entries
      FROM subjects s WHERE s.subject_hash > $1 ORDER BY s.subject_hash LIMIT $2`,
-    [after, limit],
+    [after, limit, now],
   );
   return rows.map((r) => ({
     hash: r.subject_hash,
@@ -268,14 +285,15 @@ export async function standingsPage(
 export async function standingsOf(
   db: Queryable,
   hashes: readonly string[],
+  now: Date,
 ): Promise<{ hash: string; version: number; entries: InterceptionEntry[] }[]> {
   if (hashes.length === 0) return [];
   const { rows } = await db.query<{ subject_hash: string; version: string; entries: EntryJson[] | null }>(
     `SELECT s.subject_hash, s.version,
             (SELECT json_agg(${ENTRY_JSON}) FROM entries e
-             WHERE e.subject_hash = s.subject_hash AND e.state = 'live') AS entries
+             WHERE e.subject_hash = s.subject_hash AND ${IN_STANDING('$2')}) AS entries
      FROM subjects s WHERE s.subject_hash = ANY($1::text[]) ORDER BY s.subject_hash`,
-    [hashes],
+    [hashes, now],
   );
   return rows.map((r) => ({
     hash: r.subject_hash,

@@ -45,7 +45,8 @@ export function restrictionEventsHandler(deps: { now: () => Date }): BatchHandle
       fresh.map((s) => s.subjectHash),
     ]);
     const entries = fresh.flatMap((s) => {
-      const unique = new Map(s.entries.map((e) => [e.entryId, e]));
+      // An entry that no longer binds (`until`) travels in the standing only for partners' late reports.
+      const unique = new Map(s.entries.filter((e) => !e.until).map((e) => [e.entryId, e]));
       return [...unique.values()].map((e) => ({ subjectHash: s.subjectHash, ...e }));
     });
     await insertEntries(tx, entries);

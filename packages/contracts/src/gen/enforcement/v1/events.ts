@@ -349,6 +349,12 @@ export interface RestrictionEntry {
   debtorKind: string;
   /** set when the entry follows from another (a listing restricts consumption): its id */
   impliedBy: string;
+  /**
+   * Set on an entry no longer in force: when it stopped binding (its removal or lifting taken in, or its term's
+   * end). Such an entry binds nobody and no check finds it; it stays in the standing for a while (REPORT_WINDOW of
+   * the punishment service) only so that a partner's report of a block made while it was in force is still taken.
+   */
+  until?: Date | undefined;
 }
 
 /**
@@ -3976,6 +3982,7 @@ function createBaseRestrictionEntry(): RestrictionEntry {
     role: "",
     debtorKind: "",
     impliedBy: "",
+    until: undefined,
   };
 }
 
@@ -4013,6 +4020,9 @@ export const RestrictionEntry: MessageFns<RestrictionEntry> = {
     }
     if (message.impliedBy !== "") {
       writer.uint32(90).string(message.impliedBy);
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -4118,6 +4128,14 @@ export const RestrictionEntry: MessageFns<RestrictionEntry> = {
             message.impliedBy = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4171,6 +4189,7 @@ export const RestrictionEntry: MessageFns<RestrictionEntry> = {
         : isSet(object.implied_by)
         ? globalThis.String(object.implied_by)
         : "",
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
     };
   },
 
@@ -4209,6 +4228,9 @@ export const RestrictionEntry: MessageFns<RestrictionEntry> = {
     if (message.impliedBy !== "") {
       obj.impliedBy = message.impliedBy;
     }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
     return obj;
   },
 
@@ -4228,6 +4250,7 @@ export const RestrictionEntry: MessageFns<RestrictionEntry> = {
     message.role = object.role ?? "";
     message.debtorKind = object.debtorKind ?? "";
     message.impliedBy = object.impliedBy ?? "";
+    message.until = object.until ?? undefined;
     return message;
   },
 };
