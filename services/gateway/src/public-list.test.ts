@@ -25,20 +25,23 @@ const listing = (idMasked: string, debtorKind = 'person') => ({
 });
 
 describe('the public list query', () => {
-  it('takes any ID prefix of 0–8 digits and X (either case), upper-cased', () => {
+  it('takes any ID prefix of 0–8 digits and X, or of a credit code’s alphabet (either case), upper-cased', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[0-9Xx]{0,8}$/), (idPrefix) => {
+      fc.property(fc.stringMatching(/^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{0,8}$/), (idPrefix) => {
         expect(parsePublicListQuery({ name: '李某', idPrefix }).idPrefix).toBe(idPrefix.toUpperCase());
       }),
     );
+    // Credit codes of the registration authorities A, N and Y begin with a letter (GB 32100).
+    expect(parsePublicListQuery({ name: '某某基金会', idPrefix: 'N2' }).idPrefix).toBe('N2');
   });
 
   it('refuses an ID prefix with anything else in it, or longer than 8, at idPrefix', () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/^[0-9Xx]*$/.test(s)),
+          fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/^[0-9A-HJ-NP-RTUW-Y]*$/i.test(s)),
           fc.stringMatching(/^[0-9X]{9,20}$/),
+          fc.constantFrom('I', 'O', 'S', 'V', 'Z', '9151O'),
         ),
         (idPrefix) => {
           expect(refusal({ name: '李某', idPrefix })).toEqual(

@@ -32,9 +32,13 @@ export const publicListQuerySchema = z.strictObject({
   idPrefix: z
     .string()
     .transform((s) => s.toUpperCase())
-    .pipe(z.string().regex(/^[0-9X]{0,8}$/, 'INVALID_ID_PREFIX'))
+    // A resident ID's digits and X, or a credit code's alphabet (GB 32100: digits and capitals but I O S V Z), whose
+    // first character may be a letter (registration authorities A, N, Y).
+    .pipe(z.string().regex(/^[0-9A-HJ-NP-RTUW-Y]{0,8}$/, 'INVALID_ID_PREFIX'))
     .optional()
-    .describe('the first 0–8 characters of the resident ID or credit code (digits and X)'),
+    .describe(
+      'the first 0–8 characters of the resident ID (digits, X) or credit code (digits, capitals but I O S V Z)',
+    ),
   limit: z.coerce
     .number()
     .int()
@@ -45,7 +49,10 @@ export const publicListQuerySchema = z.strictObject({
 });
 export type PublicListQuery = z.infer<typeof publicListQuerySchema>;
 
-const ISSUE_TEXT = { INVALID_ID_PREFIX: 'idPrefix is 0–8 characters, digits and X' };
+const ISSUE_TEXT = {
+  INVALID_ID_PREFIX:
+    'idPrefix is the first 0–8 characters of a resident ID (digits, X) or credit code (digits, capitals but I O S V Z)',
+};
 
 export function parsePublicListQuery(input: unknown): PublicListQuery {
   const parsed = publicListQuerySchema.safeParse(input ?? {});

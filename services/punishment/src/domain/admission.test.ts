@@ -11,7 +11,7 @@ import {
   type PendingAdmission,
   type PunishmentNotice,
 } from './admission.js';
-import { fitsVisibleId } from './public-list.js';
+import { fitsVisibleId, visibleIdPattern } from './public-list.js';
 
 const NOW = new Date('2026-11-20T10:00:00+08:00');
 const base: PunishmentNotice = {
@@ -197,6 +197,28 @@ describe('admitPunishment', () => {
       'ok',
       'LISTING_NOT_FOUND',
     ]);
+  });
+});
+
+describe('visibleIdPattern', () => {
+  it('matches exactly what fitsVisibleId fits (the SQL reads only what the list shows)', () => {
+    const shown = fc.oneof(
+      fc.stringMatching(/^[0-9]{6}\*{8}[0-9]{3}[0-9X]$/),
+      fc.stringMatching(/^[0-9A-HJ-NP-RTUW-Y]{18}$/),
+    );
+    fc.assert(
+      fc.property(shown, fc.stringMatching(/^[0-9A-Za-z]{0,8}$/), (id, prefix) => {
+        expect(new RegExp(visibleIdPattern(prefix)).test(id)).toBe(fitsVisibleId(id, prefix));
+      }),
+    );
+    // Prefixes that are the start of the shown ID.
+    fc.assert(
+      fc.property(shown, fc.integer({ min: 0, max: 8 }), (id, n) => {
+        const prefix = id.slice(0, n).replaceAll('*', '0');
+        expect(new RegExp(visibleIdPattern(prefix)).test(id)).toBe(true);
+      }),
+    );
+    expect(new RegExp(visibleIdPattern("1'; --")).test('110105********002X')).toBe(false);
   });
 });
 

@@ -11,3 +11,13 @@ export function fitsVisibleId(shown: string, prefix: string): boolean {
   }
   return true;
 }
+
+/**
+ * fitsVisibleId as a regular expression, so that only the page is read for a common name: each typed character
+ * matches itself or a hidden one (`*`). Anything but an ID's characters matches nothing (the gateway refuses it).
+ */
+export function visibleIdPattern(prefix: string): string {
+  const typed = prefix.trim().toUpperCase();
+  if (!/^[0-9A-Z]*$/.test(typed)) return '$.^';
+  return `^${[...typed].map((c) => `[${c}*]`).join('')}`;
+}

@@ -4,7 +4,7 @@ import { type Clock, DISHONEST_GROUNDS, HubError, isDishonestGround } from '@hub
 import { type Logger, unary } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { caseRestrictions } from '../case-restrictions.js';
-import { fitsVisibleId } from '../domain/public-list.js';
+import { fitsVisibleId, visibleIdPattern } from '../domain/public-list.js';
 import { checkPunishments, checkResultOf } from '../intake.js';
 
 const PUBLIC_LIMIT = 50;
@@ -45,9 +45,10 @@ export function createPunishmentGrpcServer(deps: { pool: Pool; clock: Clock; log
         `SELECT public_name, public_id, court_code, court_name, case_no, grounds, since, debtor_kind
          FROM entries
          WHERE public_name = $1 AND state = 'live' AND measure = 'dishonest-list' AND role = 'debtor'
-           AND (ends_at IS NULL OR ends_at > $2)
-         ORDER BY since DESC, id`,
-        [name.trim(), deps.clock.now()],
+           AND (ends_at IS NULL OR ends_at > $2) AND public_id ~ $3
+         ORDER BY since DESC, id
+         LIMIT $4`,
+        [name.trim(), deps.clock.now(), visibleIdPattern(idPrefix), limit],
       );
       const listings: PublicListing[] = rows
         .filter((r) => fitsVisibleId(r.public_id, idPrefix))
