@@ -49,6 +49,7 @@ export {
   SubmitNoticesResponse,
 } from './gen/enforcement/v1/court.js';
 export {
+  DeletionRequested,
   EventEnvelope,
   HoldChangeReported,
   HoldExpiring,

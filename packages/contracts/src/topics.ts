@@ -67,8 +67,11 @@ export const TOPICS = {
   answers: topic('enforcement.request-answers.v1', ['requestAnswered', 'requestFailed']),
   /** tracker → ops, alerting, courts' command centres: SLA breaches and escalations. */
   breaches: topic('enforcement.sla-breaches.v1', ['requestBreached', 'requestEscalated']),
-  /** freeze-deduct → gateway: release the excess of an over-frozen case as the court's notice. */
-  controlActions: topic('enforcement.control-actions.v1', ['releaseRequested']),
+  /**
+   * freeze-deduct → gateway: release the excess of an over-frozen case as the court's notice; punishment → gateway:
+   * delete a listing whose term ended, as the court's notice.
+   */
+  controlActions: topic('enforcement.control-actions.v1', ['releaseRequested', 'deletionRequested']),
   /**
    * freeze-deduct → tracker, ops, courts: holds (冻结, 查封) running out unless renewed, and holds that lapsed.
    * Keyed by the notice that set the hold's current term.

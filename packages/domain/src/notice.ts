@@ -186,6 +186,9 @@ export const paramsSchema = z.strictObject({
 /** The leading 案号 of a document number: (2026)川01执他12号决定书 → (2026)川01执他12号. */
 const leadingCaseNo = (s: string) => s.trim().slice(0, s.trim().indexOf('号') + 1);
 
+/** A notice number (通知书文号) is at most this many characters. */
+export const NOTICE_NO_MAX = 64;
+
 /**
  * A documented exception to "a court files under its own 案号": 交叉执行 (cross enforcement), 指定执行
  * (designated), 提级执行 (elevated) — each decided by a higher court (最高人民法院关于高级人民法院统一管理
@@ -198,7 +201,7 @@ export const jurisdictionSchema = z.strictObject({
 });
 
 const noticeShape = z.strictObject({
-  noticeNo: text(64),
+  noticeNo: text(NOTICE_NO_MAX),
   caseNo: z.string().refine((s) => parseCaseNo(s) !== null, issue('INVALID_CASE_NO')),
   court: courtSchema,
   officer: officerSchema,

@@ -10,6 +10,7 @@
  * sealed, under the number chosen here; it comes back as any notice and is tracked to completion.
  */
 import { randomUUID } from 'node:crypto';
+import { NOTICE_NO_MAX } from '@hub/domain';
 import { type EventFactory, enqueue } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
 import type { Queryable } from '@hub/store';
@@ -18,8 +19,6 @@ import { selectCaseDeducted } from './sql/case-held.js';
 import { type ExcessReleaseRow, insertExcessReleases, selectMoneyHolds } from './sql/excess-releases.js';
 import { lockCase } from './sql/freeze-plans.js';
 import { owedKey, selectOwed } from './sql/owed.js';
-
-const NOTICE_NO_MAX = 64;
 
 /** The release notice's number: the case's, marked as a release of excess, unique by the release id. */
 export function releaseNoticeNo(caseNo: string, releaseId: string): string {

@@ -21,6 +21,7 @@ import { Admission } from './admission.js';
 import { CourtAuth } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import { ControlGate } from './control-gate.js';
+import { deletionRequestHandler } from './deletion-requests.js';
 import { FreezePlans } from './freeze-plans.js';
 import { createCourtGrpcServer } from './grpc/court-service.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -67,12 +68,14 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
     new Sealer(seals),
     logger,
   );
-  // Releases of over-freezing, issued as the court's notices (freeze-deduct asks, the gateway seals).
-  runtime.consume(
-    'control-actions',
-    ['controlActions'],
-    releaseRequestHandler({ writer, logger, now: () => deps.clock.now() }),
-  );
+  // Releases of over-freezing and deletions of listings whose term ended, issued as the court's notices
+  // (freeze-deduct and punishment ask, the gateway seals).
+  const releases = releaseRequestHandler({ writer, logger, now: () => deps.clock.now() });
+  const deletions = deletionRequestHandler({ writer, logger, now: () => deps.clock.now() });
+  runtime.consume('control-actions', ['controlActions'], async (tx, events) => {
+    await releases(tx, events);
+    await deletions(tx, events);
+  });
   const reader = new NoticeReader(runtime.pool, tracker);
   const submissions = new Submissions(
     writer,

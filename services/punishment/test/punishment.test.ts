@@ -88,6 +88,7 @@ const WATCHED: TopicKey[] = [
   'answers',
   'notices',
   'restrictions',
+  'controlActions',
 ];
 let kafka: Kafka;
 let producer: ReturnType<Kafka['producer']>;
@@ -911,8 +912,21 @@ describe('consistency of the interception projection', () => {
     ]);
     expect(timers).toEqual([]);
     expect((await read(listed.idNumber)).entries).toEqual([]);
-    // The institutions still hold the listing until the court deletes it, within 3 working days of the term's
-    // end (法释〔2017〕7号 art. 10 第二款): the deletion is accepted and goes to every institution, due then.
+    // Its deletion asked of the gateway, once, in the expiry's transaction (the gateway issues it as the court's).
+    const listingNotice = rows.find((r) => r.measure === 'dishonest-list')!;
+    const { rows: notices } = await db().query<{ notice_id: string }>(
+      'SELECT notice_id FROM entries WHERE id = $1',
+      [listingNotice.id],
+    );
+    const asked = await waitFor(
+      () => ((d) => d.length > 0 && d)(of('deletionRequested', (d) => d.caseNo === LISTED_CASE)),
+      { what: 'DeletionRequested' },
+    );
+    expect(asked).toEqual([
+      { listingNoticeId: notices[0]!.notice_id, courtCode: '川0104', caseNo: LISTED_CASE, endsAt },
+    ]);
+    // The institutions still hold the listing until it is deleted, within 3 working days of the term's
+    // end (法释〔2017〕7号 art. 10 第二款): a deletion is accepted and goes to every institution, due then.
     const deletion = submission(LISTED_CASE, 'dishonest-list-removal', listed, { removalReason: 'expired' });
     expect(await check(deletion)).toEqual({ ok: true, errorCode: '', errorDetailsJson: '' });
     const deleted = await file(deletion);

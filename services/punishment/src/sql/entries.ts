@@ -166,16 +166,39 @@ export async function markExpired(
   tx: Queryable,
   listingIds: readonly string[],
   now: Date,
-): Promise<{ subjectHash: string; noticeId: string }[]> {
+): Promise<ExpiredEntry[]> {
   if (listingIds.length === 0) return [];
-  const { rows } = await tx.query<{ subject_hash: string; notice_id: string }>(
+  const { rows } = await tx.query<{
+    subject_hash: string;
+    notice_id: string;
+    measure: string;
+    court_code: string;
+    case_no: string;
+    ends_at: Date;
+  }>(
     `UPDATE entries SET state = 'expired'
      WHERE (id = ANY($1::uuid[]) OR implied_by = ANY($1::uuid[])) AND state = 'live'
        AND ends_at IS NOT NULL AND ends_at <= $2
-     RETURNING subject_hash, notice_id`,
+     RETURNING subject_hash, notice_id, measure, court_code, case_no, ends_at`,
     [listingIds, now],
   );
-  return rows.map((r) => ({ subjectHash: r.subject_hash, noticeId: r.notice_id }));
+  return rows.map((r) => ({
+    subjectHash: r.subject_hash,
+    noticeId: r.notice_id,
+    measure: r.measure,
+    courtCode: r.court_code,
+    caseNo: r.case_no,
+    endsAt: r.ends_at,
+  }));
+}
+
+export interface ExpiredEntry {
+  subjectHash: string;
+  noticeId: string;
+  measure: string;
+  courtCode: string;
+  caseNo: string;
+  endsAt: Date;
 }
 
 /**

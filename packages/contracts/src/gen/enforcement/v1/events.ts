@@ -41,6 +41,7 @@ export interface EventEnvelope {
     | { $case: "releaseRequested"; value: ReleaseRequested }
     | { $case: "restrictionsChanged"; value: RestrictionsChanged }
     | { $case: "interceptionReported"; value: InterceptionReported }
+    | { $case: "deletionRequested"; value: DeletionRequested }
     | undefined;
 }
 
@@ -207,6 +208,21 @@ export interface ReleaseRequested {
   owedFen: number;
   /** the release notice's number, chosen by freeze-deduct to know it when it comes back */
   noticeNo: string;
+}
+
+/**
+ * A listing's term ended (失信期限届满): the punishment service asks the gateway to delete it everywhere it was sent,
+ * as the court's own dishonest-list-removal notice with reason `expired`, due within 3 working days of the end
+ * (法释〔2017〕7号 art. 10). Raised once, in the transaction that marks the listing expired. Enveloped and keyed by
+ * the listing's notice.
+ */
+export interface DeletionRequested {
+  /** the notice that placed the listing; the deletion is made from it */
+  listingNoticeId: string;
+  courtCode: string;
+  caseNo: string;
+  /** the term's end: the deletion is due 3 working days from it */
+  endsAt?: Date | undefined;
 }
 
 /**
@@ -481,6 +497,9 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       case "interceptionReported":
         InterceptionReported.encode(message.payload.value, writer.uint32(194).fork()).join();
         break;
+      case "deletionRequested":
+        DeletionRequested.encode(message.payload.value, writer.uint32(202).fork()).join();
+        break;
     }
     return writer;
   },
@@ -678,6 +697,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             };
             continue;
           }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.payload = { $case: "deletionRequested", value: DeletionRequested.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -770,6 +797,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "interceptionReported", value: InterceptionReported.fromJSON(object.interceptionReported) }
         : isSet(object.interception_reported)
         ? { $case: "interceptionReported", value: InterceptionReported.fromJSON(object.interception_reported) }
+        : isSet(object.deletionRequested)
+        ? { $case: "deletionRequested", value: DeletionRequested.fromJSON(object.deletionRequested) }
+        : isSet(object.deletion_requested)
+        ? { $case: "deletionRequested", value: DeletionRequested.fromJSON(object.deletion_requested) }
         : undefined,
     };
   },
@@ -824,6 +855,8 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.restrictionsChanged = RestrictionsChanged.toJSON(message.payload.value);
     } else if (message.payload?.$case === "interceptionReported") {
       obj.interceptionReported = InterceptionReported.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "deletionRequested") {
+      obj.deletionRequested = DeletionRequested.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -939,6 +972,12 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
             $case: "interceptionReported",
             value: InterceptionReported.fromPartial(object.payload.value),
           };
+        }
+        break;
+      }
+      case "deletionRequested": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "deletionRequested", value: DeletionRequested.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -2953,6 +2992,139 @@ export const ReleaseRequested: MessageFns<ReleaseRequested> = {
     message.frozenFen = object.frozenFen ?? 0;
     message.owedFen = object.owedFen ?? 0;
     message.noticeNo = object.noticeNo ?? "";
+    return message;
+  },
+};
+
+function createBaseDeletionRequested(): DeletionRequested {
+  return { listingNoticeId: "", courtCode: "", caseNo: "", endsAt: undefined };
+}
+
+export const DeletionRequested: MessageFns<DeletionRequested> = {
+  encode(message: DeletionRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.listingNoticeId !== "") {
+      writer.uint32(10).string(message.listingNoticeId);
+    }
+    if (message.courtCode !== "") {
+      writer.uint32(18).string(message.courtCode);
+    }
+    if (message.caseNo !== "") {
+      writer.uint32(26).string(message.caseNo);
+    }
+    if (message.endsAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endsAt), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletionRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletionRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.listingNoticeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.courtCode = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.caseNo = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.endsAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeletionRequested {
+    return {
+      listingNoticeId: isSet(object.listingNoticeId)
+        ? globalThis.String(object.listingNoticeId)
+        : isSet(object.listing_notice_id)
+        ? globalThis.String(object.listing_notice_id)
+        : "",
+      courtCode: isSet(object.courtCode)
+        ? globalThis.String(object.courtCode)
+        : isSet(object.court_code)
+        ? globalThis.String(object.court_code)
+        : "",
+      caseNo: isSet(object.caseNo)
+        ? globalThis.String(object.caseNo)
+        : isSet(object.case_no)
+        ? globalThis.String(object.case_no)
+        : "",
+      endsAt: isSet(object.endsAt)
+        ? fromJsonTimestamp(object.endsAt)
+        : isSet(object.ends_at)
+        ? fromJsonTimestamp(object.ends_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeletionRequested): unknown {
+    const obj: any = {};
+    if (message.listingNoticeId !== "") {
+      obj.listingNoticeId = message.listingNoticeId;
+    }
+    if (message.courtCode !== "") {
+      obj.courtCode = message.courtCode;
+    }
+    if (message.caseNo !== "") {
+      obj.caseNo = message.caseNo;
+    }
+    if (message.endsAt !== undefined) {
+      obj.endsAt = message.endsAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeletionRequested>, I>>(base?: I): DeletionRequested {
+    return DeletionRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeletionRequested>, I>>(object: I): DeletionRequested {
+    const message = createBaseDeletionRequested();
+    message.listingNoticeId = object.listingNoticeId ?? "";
+    message.courtCode = object.courtCode ?? "";
+    message.caseNo = object.caseNo ?? "";
+    message.endsAt = object.endsAt ?? undefined;
     return message;
   },
 };
