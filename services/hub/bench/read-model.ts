@@ -8,6 +8,12 @@
  *   npm run bench -- --data 10000000 [--runs 7] [--refill]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import {
+  TrackerServiceClient,
+  type TrackerServiceListNoticesRequest,
+  type TrackerServiceListNoticesResponse,
+} from '@hub/contracts';
 import { EXAMPLES } from '@hub/contracts/answers/test-support';
 import { type AgencyKind, systemClock } from '@hub/domain';
 import { type ConsumedEvent, eventFactory } from '@hub/messaging';
@@ -159,6 +165,7 @@ export async function runReadModelBench(options: {
     ];
     const timings: Timing[] = [];
     for (const [read, path] of reads) timings.push(await time(app, read, path, options.runs));
+    timings.push(...(await courtListTimings(app, sample, options.runs)));
     printTimings(timings);
     figures.reads = timings;
     figures.apply = await applyRates(pool);
@@ -169,6 +176,56 @@ export async function runReadModelBench(options: {
   const file = `${options.outDir}/read-model-${options.requests}-${now.toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`read-model: figures in ${file}`);
+}
+
+/**
+ * The court API's list (GET /v1/notices) as the gateway asks the tracker for it (gRPC ListNotices): one court's
+ * newest page, its breached or completed notices, one case's, and a later page by its cursor.
+ */
+async function courtListTimings(
+  app: ReturnType<typeof buildApp>,
+  sample: { case_no: string; court_code: string },
+  runs: number,
+): Promise<Timing[]> {
+  const client = new TrackerServiceClient(`127.0.0.1:${app.grpcPort}`, credentials.createInsecure());
+  const list = (r: Partial<TrackerServiceListNoticesRequest>) =>
+    new Promise<TrackerServiceListNoticesResponse>((resolve, reject) =>
+      client.listNotices(
+        {
+          courtCode: sample.court_code,
+          caseNo: '',
+          status: '',
+          limit: 20,
+          afterIssuedAt: '',
+          afterId: '',
+          ...r,
+        },
+        new Metadata(),
+        (err, res) => (err || !res ? reject(err) : resolve(res)),
+      ),
+    );
+  try {
+    // A page deep in the court's list: after up to 50 pages of 100 (its last page where it has fewer).
+    let after = { afterIssuedAt: '', afterId: '' };
+    for (let i = 0; i < 50; i++) {
+      const page = await list({ limit: 100, ...after });
+      if (!page.nextAfterId) break;
+      after = { afterIssuedAt: page.nextAfterIssuedAt, afterId: page.nextAfterId };
+    }
+    const court = `court=${sample.court_code}`;
+    const cases: [string, string, Partial<TrackerServiceListNoticesRequest>][] = [
+      ['court list, newest (GET /v1/notices)', `ListNotices ${court}`, {}],
+      ['court list, a page deep (cursor)', `ListNotices ${court} cursor`, after],
+      ['court list, breached', `ListNotices ${court} breached=true`, { breached: true }],
+      ['court list, completed', `ListNotices ${court} status=completed`, { status: 'completed' }],
+      ['court list, one case', `ListNotices ${court} caseNo`, { caseNo: sample.case_no }],
+    ];
+    const out: Timing[] = [];
+    for (const [read, path, r] of cases) out.push(await timeCall(read, path, runs, () => list(r)));
+    return out;
+  } finally {
+    client.close();
+  }
 }
 
 type Pool = ReturnType<typeof buildApp>['runtime']['pool'];
@@ -246,13 +303,24 @@ async function time(
   path: string,
   runs: number,
 ): Promise<Timing> {
+  return timeCall(read, path, runs, async () => {
+    const res = await app.http.inject({ url: path });
+    if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  });
+}
+
+async function timeCall(
+  read: string,
+  path: string,
+  runs: number,
+  call: () => Promise<unknown>,
+): Promise<Timing> {
   const ms: number[] = [];
   // One untimed run first: the first statement of a connection plans cold.
   for (let i = 0; i <= runs; i++) {
     const t = performance.now();
-    const res = await app.http.inject({ url: path });
+    await call();
     const took = performance.now() - t;
-    if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body.slice(0, 300)}`);
     if (i > 0) ms.push(took);
   }
   ms.sort((a, b) => a - b);
