@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixedClock, manualClock, scaledClock, systemClock } from './clock.ts';
+import { fixedClock, isUtcMicros, manualClock, scaledClock, systemClock } from './clock.ts';
 
 describe('clocks', () => {
   it('a fixed clock always reads the same instant, and its dates cannot be mutated into it', () => {
@@ -38,5 +39,32 @@ describe('clocks', () => {
     const now = systemClock.now().getTime();
     expect(now).toBeGreaterThanOrEqual(before);
     expect(now).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('isUtcMicros', () => {
+  it('takes every instant written to the microsecond in UTC, and no time that does not exist', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: 0, max: 999 }),
+        (d, us) => {
+          expect(isUtcMicros(`${d.toISOString().slice(0, 23)}${String(us).padStart(3, '0')}Z`)).toBe(true);
+        },
+      ),
+    );
+    for (const s of [
+      '2026-02-30T00:00:00.000000Z',
+      '2026-13-01T00:00:00.000000Z',
+      '2026-01-01T24:00:00.000000Z',
+      '0000-01-01T00:00:00.000000Z',
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-01T00:00:00.000000+08:00',
+    ])
+      expect(isUtcMicros(s), s).toBe(false);
   });
 });

@@ -63,3 +63,18 @@ export function manualClock(start: Date): ManualClock {
     },
   };
 }
+
+/** An instant written to the microsecond in UTC (`2026-11-23T01:00:00.123456Z`), as PostgreSQL keeps timestamps. */
+const UTC_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * Whether `s` is an instant in that form that exists: no 30 February, no hour 24, no year 0 (which PostgreSQL
+ * refuses), so a position handed back by a client is checked before it reaches SQL.
+ */
+export function isUtcMicros(s: string): boolean {
+  if (!UTC_MICROS.test(s)) return false;
+  const d = new Date(`${s.slice(0, 23)}Z`);
+  return (
+    !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1 && d.toISOString().slice(0, 23) === s.slice(0, 23)
+  );
+}

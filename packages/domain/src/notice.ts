@@ -19,7 +19,7 @@ import {
   REQUIRED_ASSET_PARAM,
 } from './glossary.ts';
 import { isBankAccountNo, isFundAccountNo, isRealEstateUnitNo, isVehiclePlate } from './ids/asset-numbers.ts';
-import { caseNoBelongsTo, parseCaseNo } from './ids/case-number.ts';
+import { canonicalCaseNo, caseNoBelongsTo, parseCaseNo } from './ids/case-number.ts';
 import { isCourtCode } from './ids/court-code.ts';
 import { checkCreditCode } from './ids/credit-code.ts';
 import { normaliseResidentId, validateResidentId } from './ids/resident-id.ts';
@@ -202,7 +202,11 @@ export const jurisdictionSchema = z.strictObject({
 
 const noticeShape = z.strictObject({
   noticeNo: text(NOTICE_NO_MAX),
-  caseNo: z.string().refine((s) => parseCaseNo(s) !== null, issue('INVALID_CASE_NO')),
+  // Stored, sealed and compared in its one spelling (canonicalCaseNo): a case is one case however it was typed.
+  caseNo: z
+    .string()
+    .refine((s) => parseCaseNo(s) !== null, issue('INVALID_CASE_NO'))
+    .transform((s) => canonicalCaseNo(s) ?? s),
   court: courtSchema,
   officer: officerSchema,
   debtor: debtorSchema,

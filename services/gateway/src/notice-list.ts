@@ -5,7 +5,15 @@
  * moment ago is listed once the tracker has taken it in (milliseconds; `GET /v1/notices/:id` answers at once).
  */
 import type { NoticeSummary } from '@hub/contracts';
-import { HubError, isUuid, NOTICE_STATUSES, toValidationIssues, wireSafetyIssues } from '@hub/domain';
+import {
+  canonicalCaseNo,
+  HubError,
+  isUtcMicros,
+  isUuid,
+  NOTICE_STATUSES,
+  toValidationIssues,
+  wireSafetyIssues,
+} from '@hub/domain';
 import { z } from 'zod';
 import type { TrackerClient } from './adapters/tracker-client.js';
 
@@ -42,8 +50,6 @@ export interface NoticeListQuery {
   after?: { issuedAt: string; id: string } | undefined;
 }
 
-const POSITION_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
 /** A page's position as clients carry it: opaque, URL-safe. */
 export function encodeCursor(p: { issuedAt: string; id: string }): string {
   return Buffer.from(`${p.issuedAt}|${p.id}`).toString('base64url');
@@ -52,7 +58,7 @@ export function encodeCursor(p: { issuedAt: string; id: string }): string {
 function decodeCursor(cursor: string): { issuedAt: string; id: string } | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   const [issuedAt = '', id = '', ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  return rest.length === 0 && POSITION_TIME.test(issuedAt) && isUuid(id) ? { issuedAt, id } : undefined;
+  return rest.length === 0 && isUtcMicros(issuedAt) && isUuid(id) ? { issuedAt, id } : undefined;
 }
 
 export function parseNoticeListQuery(input: unknown): NoticeListQuery {
@@ -72,7 +78,14 @@ export function parseNoticeListQuery(input: unknown): NoticeListQuery {
     ]);
   }
   const { caseNo, status, breached, limit } = parsed.data;
-  return { caseNo, status, breached, limit, after };
+  // Notices are stored under the case number's one spelling: so is it looked up.
+  return {
+    caseNo: caseNo === undefined ? undefined : (canonicalCaseNo(caseNo) ?? caseNo),
+    status,
+    breached,
+    limit,
+    after,
+  };
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);

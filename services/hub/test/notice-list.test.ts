@@ -128,6 +128,20 @@ describe('GET /v1/notices', () => {
       'cursor',
       'INVALID_CURSOR',
     ],
+    // Forged positions of times that do not exist (PostgreSQL would refuse them: a 503 before).
+    ...[
+      '2026-02-30T00:00:00.000000Z',
+      '2026-13-45T00:00:00.000000Z',
+      '0000-01-01T00:00:00.000000Z',
+      '2026-01-01T24:00:00.000000Z',
+    ].map(
+      (t) =>
+        [
+          `cursor=${Buffer.from(`${t}|d095855f-de0f-4f64-a1b9-d2197157fdfd`).toString('base64url')}`,
+          'cursor',
+          'INVALID_CURSOR',
+        ] as [string, string, string],
+    ),
     ['sort=asc', 'sort', 'UNKNOWN_FIELD'],
     ['caseNo=%00', 'caseNo', 'NUL_CHARACTER'],
   ])('refuses ?%s with 400 and the field path', async (query, path, code) => {

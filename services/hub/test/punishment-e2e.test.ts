@@ -421,4 +421,44 @@ describe('punishment through the whole hub', () => {
     const fresh = await submit(notice(c, debtor, 'dishonest-list', { ground: 'breaches-property-report' }));
     expect(fresh.status).toBe(202);
   });
+
+  it('one case however its number is spelled: no second listing, and the deletion deletes it', async () => {
+    const idNumber = personAt(SEED, 14).idNumber;
+    const debtor = { kind: 'person', name: '周某', idNumber };
+    const c = caseNo();
+    // Full-width brackets, a zero-padded sequence, spaces around it: the same 案号 as a clerk may type it.
+    const wide = c.replace('(', '（').replace(')', '）');
+    const padded = c.replace(/执(\d+)号$/, '执0$1号');
+    const listed = await submit(notice(c, debtor, 'dishonest-list', { ground: 'evades-enforcement' }));
+    expect(listed.status).toBe(202);
+    await completed(listed.json.id);
+    for (const spelled of [wide, padded, ` ${c} `]) {
+      const again = await submit(notice(spelled, debtor, 'dishonest-list', { ground: 'evades-enforcement' }));
+      expect(again, spelled).toMatchObject({ status: 409, json: { error: { code: 'ALREADY_LISTED' } } });
+    }
+    // Read back under any spelling, stored under one.
+    const restrictions = (await (
+      await fetch(`${gateway}/v1/cases/${encodeURIComponent(padded)}/restrictions`, { headers: court })
+    ).json()) as { caseNo: string; restrictions: { measure: string }[] };
+    expect(restrictions.caseNo).toBe(c);
+    expect(restrictions.restrictions.map((r) => r.measure).sort()).toEqual([
+      'dishonest-list',
+      'restrict-consumption',
+    ]);
+    const listedUnder = (await (
+      await fetch(`${gateway}/v1/notices?caseNo=${encodeURIComponent(wide)}`, { headers: court })
+    ).json()) as { notices: { id: string; caseNo: string }[] };
+    expect(listedUnder.notices).toEqual([expect.objectContaining({ id: listed.json.id, caseNo: c })]);
+    // Deleted under another spelling: no longer restricted anywhere.
+    const removed = await submit(
+      notice(wide, debtor, 'dishonest-list-removal', { removalReason: 'performed' }),
+    );
+    expect(removed.status).toBe(202);
+    await completed(removed.json.id);
+    await waitFor(async () => !(await checkAt('bank', 'ICBC', idNumber)).restricted, {
+      what: 'the debtor no longer restricted',
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
+  });
 });

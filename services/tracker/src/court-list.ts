@@ -1,5 +1,5 @@
 import type { NoticeSummary } from '@hub/contracts';
-import type { NoticeStatus } from '@hub/domain';
+import { isUtcMicros, type NoticeStatus } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 import { breachedSql, openSql } from './sql/request-status.js';
 
@@ -22,8 +22,8 @@ export interface CourtListQuery {
   now: Date;
 }
 
-/** A position as the list hands it back and takes it in: microseconds, UTC, so no row is skipped or repeated. */
-export const LIST_POSITION_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+/** A position's time as the list hands it back and takes it in: microseconds, UTC, so no row is skipped or repeated. */
+export const isListPositionTime = isUtcMicros;
 
 interface Row {
   id: string;
@@ -49,8 +49,8 @@ export async function listCourtNotices(
   db: Queryable,
   q: CourtListQuery,
 ): Promise<{ notices: NoticeSummary[]; next: ListPosition | undefined }> {
-  if (q.after && !LIST_POSITION_TIME.test(q.after.issuedAt))
-    throw new Error('list position: not microseconds UTC');
+  if (q.after && !isListPositionTime(q.after.issuedAt))
+    throw new Error('list position: not a microsecond UTC time that exists');
   const params: unknown[] = [q.court, q.now, q.limit + 1];
   const where: string[] = ['n.court_code = $1', 'n.issued_at IS NOT NULL'];
   const breached = `EXISTS (SELECT 1 FROM requests r WHERE r.notice_id = n.id AND ${breachedSql('r', '$2')})`;

@@ -251,5 +251,8 @@ describe('tracker ListNotices (the court API’s list)', () => {
     expect(await code({ afterIssuedAt: '2026-11-23T01:00:00.000000Z', afterId: 'x' })).toBe(
       'VALIDATION_FAILED',
     );
+    // Times that do not exist are refused as input, not failed on in SQL (an internal error before).
+    for (const t of ['2026-02-30T00:00:00.000000Z', '0000-01-01T00:00:00.000000Z'])
+      expect(await code({ afterIssuedAt: t, afterId: late.id })).toBe('VALIDATION_FAILED');
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { caseNoArb, courtCodeArb, currentCaseNoArb } from '../test-support/arbitraries.ts';
-import { caseNoBelongsTo, formatCaseNo, parseCaseNo } from './case-number.ts';
+import { canonicalCaseNo, caseNoBelongsTo, formatCaseNo, parseCaseNo } from './case-number.ts';
 
 describe('parseCaseNo', () => {
   it.each([
@@ -123,5 +123,42 @@ describe('the form follows the year (法〔2015〕137号, in force 2016-01-01)',
         else expect(c.legacy).toBe(year >= 2016);
       }),
     );
+  });
+});
+
+describe('canonicalCaseNo: one spelling per case', () => {
+  /** The ways a clerk writes one case number: full-width brackets, a zero-padded sequence, spaces around it. */
+  const respelled = (s: string, wide: boolean, pad: number, space: boolean) => {
+    let t = wide ? s.replace('(', '（').replace(')', '）') : s;
+    t = t.replace(/(\d+)号$/, (_, d: string) => `${'0'.repeat(pad)}${d}号`);
+    return space ? ` ${t}\t` : t;
+  };
+
+  it('gives every spelling of a case number the same one, itself a fixed point', () => {
+    fc.assert(
+      fc.property(
+        caseNoArb,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        (c, wide, pad, space) => {
+          const s = formatCaseNo(c);
+          const variant = respelled(s, wide, pad, space);
+          if (!parseCaseNo(variant)) return; // padding beyond 8 digits is no case number
+          const canonical = canonicalCaseNo(s)!;
+          expect(canonicalCaseNo(variant)).toBe(canonical);
+          expect(canonicalCaseNo(canonical)).toBe(canonical);
+          expect(canonical).toMatch(/^\(\d{4}\)\S+号$/);
+          expect(canonical).not.toMatch(/[（）]|[执第]0/);
+        },
+      ),
+    );
+  });
+
+  it('keeps different cases apart and refuses what is no case number', () => {
+    expect(canonicalCaseNo('（2026）川0104执0207980号')).toBe('(2026)川0104执207980号');
+    expect(canonicalCaseNo('(2026)川0104执207981号')).not.toBe(canonicalCaseNo('(2026)川0104执207980号'));
+    expect(canonicalCaseNo('(2015)苏执复字第00033号')).toBe('(2015)苏执复字第33号');
+    expect(canonicalCaseNo('2026川0104执1号')).toBeNull();
   });
 });

@@ -70,6 +70,17 @@ export function formatCaseNo(c: CaseNo): string {
     : `(${c.year})${c.court}${c.caseType}${seqText}号`;
 }
 
+/**
+ * The one spelling a case number is stored, compared and looked up under: ASCII parentheses, no surrounding space,
+ * the sequence without zero padding. `（2026）川0104执0207980号 ` and `(2026)川0104执207980号` are one case, so the
+ * rules that hold per case (one listing of a debtor, never freezing beyond what is owed, a deletion reaching what
+ * was listed) hold whatever spelling a clerk typed. Null for what is no case number.
+ */
+export function canonicalCaseNo(s: string): string | null {
+  const c = parseCaseNo(s);
+  return c ? formatCaseNo({ ...c, seqText: String(c.seq) }) : null;
+}
+
 export function isCaseNo(s: string): boolean {
   return parseCaseNo(s) !== null;
 }

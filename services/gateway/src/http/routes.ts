@@ -1,4 +1,4 @@
-import { HubError, isWireSafeText } from '@hub/domain';
+import { canonicalCaseNo, HubError, isWireSafeText } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
 import { type ControlsClient, controlsToBody } from '../adapters/controls-client.js';
 import { type PunishmentClient, restrictionsToBody } from '../adapters/punishment-client.js';
@@ -158,14 +158,17 @@ function registerCourtRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
 }
 
-/** What no case number can be is refused here, before it reaches a measure service's SQL. */
+/**
+ * What no case number can be is refused here, before it reaches a measure service's SQL; a case number is looked
+ * up in the one spelling notices are stored under (canonicalCaseNo: full-width brackets, padding, spaces).
+ */
 function checkedCaseNo(caseNo: string): string {
   if (!isWireSafeText(caseNo) || caseNo.length > 64) {
     throw new HubError('VALIDATION_FAILED', [
       { path: 'caseNo', code: 'INVALID_CASE_NO', message: 'not a case number (案号)' },
     ]);
   }
-  return caseNo;
+  return canonicalCaseNo(caseNo) ?? caseNo;
 }
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';

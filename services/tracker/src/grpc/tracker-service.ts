@@ -3,7 +3,7 @@ import { type TrackerServiceServer, TrackerServiceService } from '@hub/contracts
 import { type Clock, HubError, isNoticeStatus, isUuid } from '@hub/domain';
 import { type Logger, unary } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
-import { COURT_LIST_MAX, LIST_POSITION_TIME, listCourtNotices } from '../court-list.js';
+import { COURT_LIST_MAX, isListPositionTime, listCourtNotices } from '../court-list.js';
 import { readNotice } from '../notice-view.js';
 
 /** The tracker's read API for the gateway (and any other internal reader). */
@@ -24,7 +24,7 @@ export function createTrackerGrpcServer(deps: { pool: Pool; clock: Clock; logger
       if (r.status && !isNoticeStatus(r.status)) throw bad('status');
       if (!Number.isInteger(r.limit) || r.limit < 1 || r.limit > COURT_LIST_MAX) throw bad('limit');
       const after = r.afterIssuedAt || r.afterId ? { issuedAt: r.afterIssuedAt, id: r.afterId } : undefined;
-      if (after && (!LIST_POSITION_TIME.test(after.issuedAt) || !isUuid(after.id))) throw bad('after');
+      if (after && (!isListPositionTime(after.issuedAt) || !isUuid(after.id))) throw bad('after');
       const page = await listCourtNotices(deps.pool, {
         court: r.courtCode,
         caseNo: r.caseNo || undefined,

@@ -1,4 +1,4 @@
-import { type Clock, HubError, isUuid, toValidationIssues } from '@hub/domain';
+import { type Clock, canonicalCaseNo, HubError, isUuid, toValidationIssues } from '@hub/domain';
 import type { Pool } from '@hub/store';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -49,7 +49,15 @@ const LatePunishmentsQuery = z.object({
     .optional(),
 });
 const cursorOf = (c: LatePunishmentCursor) => `${c.dueAt.toISOString()}~${c.requestId}`;
-const RestrictionsQuery = z.object({ caseNo: z.string().trim().min(1).max(100) });
+const RestrictionsQuery = z.object({
+  // In the one spelling the case's notices are stored under (canonicalCaseNo), whichever was typed.
+  caseNo: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .transform((s) => canonicalCaseNo(s) ?? s),
+});
 const AgenciesQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 const NoticesQuery = z.object({ q: z.string().trim().max(100).default(''), limit: limit(50, 200) });
 const DeadLettersQuery = z.object({

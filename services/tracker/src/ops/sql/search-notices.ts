@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalCaseNo } from '@hub/domain';
 import type { Queryable } from '@hub/store';
 import { breachedSql } from '../../sql/request-status.js';
 
@@ -38,6 +39,8 @@ export async function searchNotices(
   db: Queryable,
   options: { q: string; now: Date; limit: number },
 ): Promise<NoticeHit[]> {
+  // A whole case number in any spelling finds the notices stored under its one spelling (canonicalCaseNo).
+  options = { ...options, q: canonicalCaseNo(options.q) ?? options.q };
   // The page first, then whether each of its notices has a breach: the EXISTS on the outer query runs once per hit.
   // (On the same query, the planner may choose to evaluate it hashed over every request: 2.7 s at 10 million.)
   const { rows } = await db.query<NoticeHit>(
