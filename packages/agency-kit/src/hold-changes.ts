@@ -77,10 +77,7 @@ export const holdChangeSchema = z.discriminatedUnion('change', [
 
 export type HoldChangeReport = z.infer<typeof holdChangeSchema>;
 
-/** The batch envelope only: each report in it is checked on its own. */
+/** The batch envelope only: each report in it is checked on its own (even one that is no object at all). */
 export const holdChangeBatchSchema = z.strictObject({
-  reports: z
-    .array(z.looseObject({ reportId: z.unknown().optional() }))
-    .min(1)
-    .max(500),
+  reports: z.array(z.unknown()).min(1).max(500),
 });

@@ -21,7 +21,14 @@ interface PlacingRequest {
   status: string;
   params: Record<string, unknown> | null;
   result: Record<string, unknown> | null;
+  received_at: Date;
 }
+
+/**
+ * How far a partner's clock may run from the hub's: a change reported as happening more than this after now, or
+ * before the adapter received the request that placed the hold, cannot have happened.
+ */
+export const CLOCK_SLACK_MS = 5 * 60_000;
 
 type Checked = { report: HoldChangeReport; request: PlacingRequest; asset: HeldAsset };
 
@@ -82,6 +89,24 @@ export class HoldReports {
         refused('NOT_A_HOLD');
         continue;
       }
+      // Evidence dated when the change cannot have happened (year 0, 9999: seen probing) never reaches the holds.
+      const at = Date.parse(report.occurredAt);
+      if (at > this.now().getTime() + CLOCK_SLACK_MS) {
+        refused('VALIDATION_FAILED', [
+          { path: 'occurredAt', code: 'IN_THE_FUTURE', message: 'occurredAt is later than now' },
+        ]);
+        continue;
+      }
+      if (at < request.received_at.getTime() - CLOCK_SLACK_MS) {
+        refused('VALIDATION_FAILED', [
+          {
+            path: 'occurredAt',
+            code: 'BEFORE_HOLD',
+            message: `occurredAt is before the hold was asked for (${request.received_at.toISOString()})`,
+          },
+        ]);
+        continue;
+      }
       const moneyOnly =
         report.change === 'deducted' || (report.change === 'promoted' && report.frozenFen !== undefined);
       if (moneyOnly && asset.assetKind !== 'account') {
@@ -100,7 +125,7 @@ export class HoldReports {
 
   private async placingRequests(institution: string, ids: string[]): Promise<Map<string, PlacingRequest>> {
     const { rows } = await this.pool.query<PlacingRequest>(
-      `SELECT id, notice_id, measure, status, params, result FROM requests
+      `SELECT id, notice_id, measure, status, params, result, received_at FROM requests
        WHERE id = ANY($1::uuid[]) AND institution = $2`,
       [[...new Set(ids)], institution],
     );

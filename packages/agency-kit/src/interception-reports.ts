@@ -47,12 +47,9 @@ export const interceptionReportSchema = z.strictObject({
 });
 export type InterceptionReport = z.infer<typeof interceptionReportSchema>;
 
-/** The batch envelope only: each report in it is checked on its own. */
+/** The batch envelope only: each report in it is checked on its own (even one that is no object at all). */
 export const interceptionReportBatchSchema = z.strictObject({
-  reports: z
-    .array(z.looseObject({ reportRef: z.unknown().optional() }))
-    .min(1)
-    .max(500),
+  reports: z.array(z.unknown()).min(1).max(500),
 });
 
 export interface StoredReport {

@@ -12,7 +12,7 @@ import {
 } from './interception-reports.js';
 import { ROUTE_DOCS } from './openapi.js';
 import { parseSubjectId, SUBJECT_ID_ISSUE_TEXT } from './subject-id.js';
-import { check } from './validate.js';
+import { check, stringField } from './validate.js';
 
 export const MAX_IDS_PER_CHECK = 1000;
 /** Seconds a partner should wait before asking again while the projection is rebuilt. */
@@ -199,7 +199,7 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
     if (!r.success) throw new HubError('VALIDATION_FAILED', toValidationIssues(r.error.issues, request.body));
     const results: unknown[] = [];
     for (const [i, item] of r.data.reports.entries()) {
-      const reportRef = typeof item.reportRef === 'string' ? item.reportRef : '';
+      const reportRef = stringField(item, 'reportRef');
       const one = check(interceptionReportSchema, item, ['reports', i], SUBJECT_ID_ISSUE_TEXT);
       if (!one.ok) {
         results.push({ reportRef, ok: false, code: 'VALIDATION_FAILED', details: one.issues });

@@ -9,7 +9,7 @@ import { type Inbox, requestKey, throwIfFailed } from './inbox.js';
 import { type InterceptionRouteDeps, registerInterceptionRoutes } from './interception-routes.js';
 import { type LeaseWaiters, leaseWaiting } from './long-poll.js';
 import { ROUTE_DOCS } from './openapi.js';
-import { check } from './validate.js';
+import { check, stringField } from './validate.js';
 
 export interface AgencyRouteDeps {
   auth: AgencyAuth;
@@ -34,11 +34,9 @@ const reuseQuery = z.strictObject({
   after: z.string().regex(UUID_PATTERN).optional(),
 });
 const ackBatch = z.strictObject({ requestIds: z.array(z.string().regex(UUID_PATTERN)).min(1).max(500) });
+/** The batch envelope only: each answer in it is checked on its own (even one that is no object at all). */
 const answerBatch = z.strictObject({
-  answers: z
-    .array(z.looseObject({ requestId: z.string().regex(UUID_PATTERN) }))
-    .min(1)
-    .max(500),
+  answers: z.array(z.unknown()).min(1).max(500),
 });
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -217,16 +215,26 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   app.post('/v1/agency/answers', { schema: ROUTE_DOCS.answers }, async (request) => {
     const institution = who(request);
     const body = parseEnvelope(answerBatch, request.body);
+    const requestIds = body.answers.map((a) => stringField(a, 'requestId'));
     const refs = await deps.inbox.refs(
       institution,
-      body.answers.map((a) => a.requestId),
+      requestIds.filter((id) => isUuid(id)),
     );
     // Results by position, not by request id: the same request may appear twice in one batch.
     const results: unknown[] = new Array(body.answers.length);
     const valid: { requestId: string; answer: Answer }[] = [];
     const validAt: number[] = [];
     for (const [i, item] of body.answers.entries()) {
-      const { requestId, ...rest } = item;
+      const requestId = requestIds[i]!;
+      if (typeof item !== 'object' || item === null || Array.isArray(item) || !isUuid(requestId)) {
+        const issue =
+          typeof item !== 'object' || item === null || Array.isArray(item)
+            ? { path: `answers.${i}`, code: 'INVALID_TYPE', message: 'an answer is an object' }
+            : { path: `answers.${i}.requestId`, code: 'INVALID_FORMAT', message: 'not a request id (UUID)' };
+        results[i] = { requestId, ok: false, code: 'VALIDATION_FAILED', details: [issue] };
+        continue;
+      }
+      const { requestId: _id, ...rest } = item as Record<string, unknown>;
       const measure = refs.get(requestKey(requestId))?.measure;
       if (!measure) {
         results[i] = { requestId, ok: false, code: 'REQUEST_NOT_FOUND' };
@@ -266,7 +274,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     for (const [i, item] of body.reports.entries()) {
       const r = check(holdChangeSchema, item, ['reports', i]);
       if (!r.ok) {
-        const reportId = typeof item.reportId === 'string' ? item.reportId : '';
+        const reportId = stringField(item, 'reportId');
         results[i] = { reportId, ok: false, code: 'VALIDATION_FAILED', details: r.issues };
         continue;
       }

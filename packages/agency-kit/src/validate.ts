@@ -22,3 +22,10 @@ export function check<T>(
   }));
   return { ok: false, issues: [...unsafe, ...issues] };
 }
+
+/** A batch item's own reference (`reportId`, `requestId` …) for its result, or '' where it has none that is text. */
+export function stringField(item: unknown, key: string): string {
+  if (typeof item !== 'object' || item === null) return '';
+  const v = (item as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : '';
+}

@@ -291,7 +291,7 @@ describe('hold-change report fuzz (signed calls, mostly near-valid)', () => {
       holds.map((requestId) => ({ requestId, answer: { outcome: 'done', result: queued } })),
     );
     const aHold = () => (Math.random() < 0.8 ? holds : ids)[Math.floor(Math.random() * 40)]!;
-    const at = '2026-12-01T10:00:00+08:00';
+    const at = new Date().toISOString(); // after the holds were asked for, not ahead of now
     const reportDoc = fc.constantFrom<(id: string) => object>(
       (requestId) => ({
         requestId,

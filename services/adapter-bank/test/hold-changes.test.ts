@@ -135,7 +135,7 @@ const promoted = (requestId: string, reportId = `P-${randomUUID()}`) => ({
   reportId,
   requestId,
   change: 'promoted',
-  occurredAt: '2026-12-01T10:00:00+08:00',
+  occurredAt: new Date().toISOString(),
   queuePosition: 0,
   term: { from: '2026-12-01', until: '2027-11-30' },
   registrationNo: 'ICBC-20261201-000007',
@@ -205,7 +205,7 @@ describe('hold-change reports', () => {
       reportId: 'D-1',
       requestId: id,
       change: 'deducted',
-      occurredAt: '2026-12-01T10:00:00+08:00',
+      occurredAt: new Date().toISOString(),
       amountFen: 0,
       transferRef: 'TR-1',
     });
@@ -252,7 +252,7 @@ describe('hold-change reports', () => {
       reportId: `L-${randomUUID()}`,
       requestId: id,
       change: 'lapsed',
-      occurredAt: '2027-12-01T00:00:00Z',
+      occurredAt: new Date(Date.now() + 60_000).toISOString(), // a minute ahead: clocks differ
     };
     expect((await post('/v1/agency/hold-changes', 'ICBC', lapsed)).statusCode).toBe(202);
     await waitFor(
@@ -272,11 +272,21 @@ describe('hold-change reports', () => {
       reportId: `M-${randomUUID()}`,
       requestId: id,
       change: 'released-by-other-court',
-      occurredAt: '2026-12-01T10:00:00+08:00',
+      occurredAt: new Date().toISOString(),
       queuePosition: 1,
     };
     const res = await post('/v1/agency/hold-changes/batch', 'CCB', {
-      reports: [moved, { ...moved, reportId: 'bad', queuePosition: 0 }, promoted(icbc, 'P-other'), moved],
+      reports: [
+        moved,
+        { ...moved, reportId: 'bad', queuePosition: 0 },
+        promoted(icbc, 'P-other'),
+        moved,
+        // Items that are no report at all, or dated when the change cannot have happened: each refused alone.
+        'x',
+        null,
+        { ...moved, reportId: 'year-9999', occurredAt: '9999-12-31T23:59:59Z' },
+        { ...moved, reportId: 'year-0', occurredAt: '0000-01-01T00:00:00Z' },
+      ],
     });
     expect(res.statusCode).toBe(200);
     const results = res.json().results;
@@ -285,6 +295,20 @@ describe('hold-change reports', () => {
     expect(results[1].details.map((d: { path: string }) => d.path)).toEqual(['reports.1.queuePosition']);
     expect(results[2]).toEqual({ reportId: 'P-other', ok: false, code: 'REQUEST_NOT_FOUND' });
     expect(results[3]).toEqual({ reportId: moved.reportId, ok: true, status: 'duplicate' });
+    expect(results[4]).toMatchObject({ reportId: '', ok: false, code: 'VALIDATION_FAILED' });
+    expect(results[5]).toMatchObject({ reportId: '', ok: false, code: 'VALIDATION_FAILED' });
+    expect(results[6]).toMatchObject({
+      reportId: 'year-9999',
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      details: [expect.objectContaining({ path: 'occurredAt', code: 'IN_THE_FUTURE' })],
+    });
+    expect(results[7]).toMatchObject({
+      reportId: 'year-0',
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      details: [expect.objectContaining({ path: 'occurredAt', code: 'BEFORE_HOLD' })],
+    });
     expect(await stored()).toBe(before + 1);
     expect(errorOf(await post('/v1/agency/hold-changes/batch', 'CCB', { reports: [] }))).toEqual([
       400,
