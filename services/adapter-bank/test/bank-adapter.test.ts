@@ -480,6 +480,10 @@ describe('bank adapter answers', () => {
         { requestId: refused!.id, outcome: 'refused', reason: '无此客户' },
         { requestId: twice!.id, ...done() },
         { requestId: twice!.id, outcome: 'cannot-assist', reason: '系统维护' },
+        // A mistyped id, and items that are no answer at all: each refused alone.
+        { requestId: 'zzz', ...done() },
+        'x',
+        null,
       ],
     });
     expect(res.statusCode).toBe(200);
@@ -492,6 +496,24 @@ describe('bank adapter answers', () => {
       // The same request twice in one batch: the first answer is taken, the changed one is refused.
       { requestId: twice!.id, ok: true, status: 'done' },
       { requestId: twice!.id, ok: false, code: 'ILLEGAL_TRANSITION' },
+      {
+        requestId: 'zzz',
+        ok: false,
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ path: 'answers.6.requestId' })],
+      },
+      {
+        requestId: '',
+        ok: false,
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ path: 'answers.7' })],
+      },
+      {
+        requestId: '',
+        ok: false,
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ path: 'answers.8' })],
+      },
     ]);
     const after = await Promise.all([good, bad, refused, twice].map((r) => statusOf(r!.id)));
     expect(after).toEqual(['done', 'pending', 'refused', 'done']);
