@@ -22,6 +22,7 @@ const listing = (idMasked: string, debtorKind = 'person') => ({
   groundZh: '',
   listedAt: undefined,
   debtorKind,
+  legalRepresentative: debtorKind === 'organisation' ? '张某' : '',
 });
 
 describe('the public list query', () => {
@@ -71,5 +72,17 @@ describe('a public listing', () => {
     expect(publicListingToBody(listing('91350100M000100Y43', 'organisation')).idMasked).toBe(
       '91350100M000100Y43',
     );
+  });
+
+  it("names an organisation's legal representative (法释〔2017〕7号 art. 6), and nobody for a person", () => {
+    expect(publicListingToBody(listing('91350100M000100Y43', 'organisation')).legalRepresentative).toBe(
+      '张某',
+    );
+    expect(publicListingToBody(listing('110105********002X')).legalRepresentative).toBeNull();
+    // A representative on a person's listing (a fault upstream) is never shown.
+    expect(
+      publicListingToBody({ ...listing('110105********002X'), legalRepresentative: '张某' })
+        .legalRepresentative,
+    ).toBeNull();
   });
 });

@@ -80,5 +80,7 @@ export function publicListingToBody(l: PublicListing) {
     ground: l.ground,
     groundZh: l.groundZh || (isDishonestGround(l.ground) ? DISHONEST_GROUNDS[l.ground].zh : ''),
     listedAt: l.listedAt ? l.listedAt.toISOString() : null,
+    // 法释〔2017〕7号 art. 6: an organisation's entry names its 法定代表人 (null for a person, or when not given).
+    legalRepresentative: organisation && l.legalRepresentative ? l.legalRepresentative : null,
   };
 }

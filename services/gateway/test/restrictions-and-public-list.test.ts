@@ -211,6 +211,7 @@ const listed = (over: Partial<PublicListing> = {}): PublicListing => ({
   groundZh: '以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行',
   listedAt: new Date('2026-11-23T01:00:00Z'),
   debtorKind: 'person',
+  legalRepresentative: '',
   ...over,
 });
 
@@ -224,6 +225,7 @@ describe('GET /v1/public/dishonest', () => {
         debtorKind: 'organisation',
         ground: 'able-but-refuses',
         groundZh: '',
+        legalRepresentative: '王某',
       }),
     ];
     const res = await search(`name=${encodeURIComponent(' 李某 ')}&idPrefix=110105x&limit=10`);
@@ -240,6 +242,7 @@ describe('GET /v1/public/dishonest', () => {
           ground: 'evades-enforcement',
           groundZh: '以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行',
           listedAt: '2026-11-23T01:00:00.000Z',
+          legalRepresentative: null,
         },
         {
           name: '某某建材有限公司',
@@ -250,6 +253,8 @@ describe('GET /v1/public/dishonest', () => {
           ground: 'able-but-refuses',
           groundZh: '有履行能力而拒不履行生效法律文书确定义务',
           listedAt: '2026-11-23T01:00:00.000Z',
+          // The organisation's 法定代表人 is published with it (法释〔2017〕7号 art. 6).
+          legalRepresentative: '王某',
         },
       ],
     });

@@ -566,6 +566,31 @@ describe('organisations (法释〔2015〕17号 art. 3) and exit restrictions', (
     expect(await check(foreign)).toMatchObject({ ok: false, errorCode: 'RESTRICTION_OF_ANOTHER_COURT' });
     expect(await failedCode(await file(foreign))).toBe('RESTRICTION_OF_ANOTHER_COURT');
   });
+
+  it('a listed organisation is published with its credit code and its legal representative (法释〔2017〕7号 art. 6)', async () => {
+    const listedCompany: Debtor = { ...company, name: '某某建材有限公司', creditCode: '91510100MA6CGUGA2X' };
+    const n = await file(
+      submission('(2026)川0104执2104号', 'dishonest-list', listedCompany, { ground: 'evades-enforcement' }),
+    );
+    await requestsOf(n, everyInstitution(DIRECTORY).length);
+    const found = await waitFor(
+      async () =>
+        ((r) => r.listings.length > 0 && r.listings)(
+          await call<
+            unknown,
+            { listings: { idMasked: string; legalRepresentative: string; debtorKind: string }[] }
+          >('searchPublicList', { name: listedCompany.name, idPrefix: '9151', limit: 10 }),
+        ),
+      { what: 'the company on the public list' },
+    );
+    expect(found).toEqual([
+      expect.objectContaining({
+        idMasked: listedCompany.creditCode,
+        debtorKind: 'organisation',
+        legalRepresentative: rep.name,
+      }),
+    ]);
+  });
 });
 
 describe('removal (删除): exactly where the listing went, due within 3 working days, removed once every institution confirmed', () => {

@@ -431,6 +431,10 @@ export const PUBLIC_LIST_DOCS = {
               ground: { type: 'string', description: 'ground code of 法释〔2017〕7号 art. 1' },
               groundZh: { type: 'string' },
               listedAt: { type: ['string', 'null'], format: 'date-time' },
+              legalRepresentative: {
+                type: ['string', 'null'],
+                description: "an organisation's 法定代表人 (法释〔2017〕7号 art. 6); null for a person",
+              },
             },
           },
         },

@@ -41,6 +41,8 @@ export interface PlacedEntry {
   /** The public list's name and visible ID (dishonest-list, the debtor only). */
   publicName: string | null;
   publicId: string | null;
+  /** The public list's 法定代表人 of a listed organisation (法释〔2017〕7号 art. 6); null otherwise. */
+  publicRepresentative: string | null;
 }
 
 /** The debtor's identifier: a resident ID or a credit code. */
@@ -112,6 +114,10 @@ export function entriesPlacedBy(
     impliedBy: null,
     publicName: measure === 'dishonest-list' ? (debtor?.name ?? '') : null,
     publicId: measure === 'dishonest-list' ? publicIdOf(kind, id) : null,
+    publicRepresentative:
+      measure === 'dishonest-list' && kind === 'organisation'
+        ? (debtor?.legalRepresentative?.name ?? null)
+        : null,
   };
   // 民事诉讼法 第二百六十六条: an organisation is restricted from exit through the persons the court names, and
   // never itself (EXIT_RESTRICTION_OF_ORGANISATION); a person debtor is restricted itself.
@@ -136,6 +142,7 @@ export function entriesPlacedBy(
     impliedBy: restricting ? own.id : null,
     publicName: null,
     publicId: null,
+    publicRepresentative: null,
   });
   const bound: PlacedEntry[] = [];
   if (restricting) bound.push(boundEntry('debtor', { name: debtor?.name ?? '', idNumber: id }, kind));

@@ -41,8 +41,10 @@ export function createPunishmentGrpcServer(deps: { pool: Pool; clock: Clock; log
         grounds: string[];
         since: Date;
         debtor_kind: string;
+        public_representative: string | null;
       }>(
-        `SELECT public_name, public_id, court_code, court_name, case_no, grounds, since, debtor_kind
+        `SELECT public_name, public_id, court_code, court_name, case_no, grounds, since, debtor_kind,
+                public_representative
          FROM entries
          WHERE public_name = $1 AND state = 'live' AND measure = 'dishonest-list' AND role = 'debtor'
            AND (ends_at IS NULL OR ends_at > $2) AND public_id ~ $3
@@ -65,6 +67,7 @@ export function createPunishmentGrpcServer(deps: { pool: Pool; clock: Clock; log
             groundZh: isDishonestGround(ground) ? DISHONEST_GROUNDS[ground].zh : '',
             listedAt: r.since,
             debtorKind: r.debtor_kind,
+            legalRepresentative: r.public_representative ?? '',
           };
         });
       return { listings };

@@ -79,15 +79,15 @@ export async function insertEntries(tx: Queryable, rows: readonly PlacedEntry[])
   await tx.query(
     `INSERT INTO entries (id, subject_hash, subject_masked, debtor_kind, role, measure, court_code, court_name,
                           case_no, notice_id, grounds, since, ends_at, implied_by, state, public_name, public_id,
-                          debtor_hash)
+                          debtor_hash, public_representative)
      SELECT u.id, u.h, u.masked, u.kind, u.role, u.measure, u.court, u.court_name, u.case_no, u.notice,
             ARRAY(SELECT jsonb_array_elements_text(u.grounds)), u.since, u.ends_at, u.implied_by, 'live',
-            u.public_name, u.public_id, u.debtor
+            u.public_name, u.public_id, u.debtor, u.representative
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                  $9::text[], $10::uuid[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[], $14::uuid[],
-                 $15::text[], $16::text[], $17::text[])
+                 $15::text[], $16::text[], $17::text[], $18::text[])
        AS u(id, h, masked, kind, role, measure, court, court_name, case_no, notice, grounds, since, ends_at,
-            implied_by, public_name, public_id, debtor)`,
+            implied_by, public_name, public_id, debtor, representative)`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.subjectHash),
@@ -106,6 +106,7 @@ export async function insertEntries(tx: Queryable, rows: readonly PlacedEntry[])
       rows.map((r) => r.publicName),
       rows.map((r) => r.publicId),
       rows.map((r) => r.debtorHash),
+      rows.map((r) => r.publicRepresentative),
     ],
   );
 }

@@ -139,6 +139,8 @@ export interface PublicListing {
   groundZh: string;
   listedAt?: Date | undefined;
   debtorKind: string;
+  /** an organisation's 法定代表人 (法释〔2017〕7号 art. 6); empty for a person or not given */
+  legalRepresentative: string;
 }
 
 function createBaseCheckPunishmentsRequest(): CheckPunishmentsRequest {
@@ -1330,6 +1332,7 @@ function createBasePublicListing(): PublicListing {
     groundZh: "",
     listedAt: undefined,
     debtorKind: "",
+    legalRepresentative: "",
   };
 }
 
@@ -1361,6 +1364,9 @@ export const PublicListing: MessageFns<PublicListing> = {
     }
     if (message.debtorKind !== "") {
       writer.uint32(74).string(message.debtorKind);
+    }
+    if (message.legalRepresentative !== "") {
+      writer.uint32(82).string(message.legalRepresentative);
     }
     return writer;
   },
@@ -1450,6 +1456,14 @@ export const PublicListing: MessageFns<PublicListing> = {
             message.debtorKind = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.legalRepresentative = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1501,6 +1515,11 @@ export const PublicListing: MessageFns<PublicListing> = {
         : isSet(object.debtor_kind)
         ? globalThis.String(object.debtor_kind)
         : "",
+      legalRepresentative: isSet(object.legalRepresentative)
+        ? globalThis.String(object.legalRepresentative)
+        : isSet(object.legal_representative)
+        ? globalThis.String(object.legal_representative)
+        : "",
     };
   },
 
@@ -1533,6 +1552,9 @@ export const PublicListing: MessageFns<PublicListing> = {
     if (message.debtorKind !== "") {
       obj.debtorKind = message.debtorKind;
     }
+    if (message.legalRepresentative !== "") {
+      obj.legalRepresentative = message.legalRepresentative;
+    }
     return obj;
   },
 
@@ -1550,6 +1572,7 @@ export const PublicListing: MessageFns<PublicListing> = {
     message.groundZh = object.groundZh ?? "";
     message.listedAt = object.listedAt ?? undefined;
     message.debtorKind = object.debtorKind ?? "";
+    message.legalRepresentative = object.legalRepresentative ?? "";
     return message;
   },
 };
