@@ -323,6 +323,13 @@ describe('GET /v1/public/dishonest', () => {
     expect(limited.json().error.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.headers['cache-control']).toBe('no-store');
+    // HEAD is no way around it (it ran the same search under a limit of its own).
+    const head = await app.http.inject({
+      method: 'HEAD',
+      url: '/v1/public/dishonest?name=李某',
+      remoteAddress: ip,
+    });
+    expect(head.statusCode).not.toBe(200);
     // Counted in Redis under the gateway's namespace, so every gateway instance shares the count.
     const keys = await scanKeys(`${iso.namespace}:gateway:rl:*${ip}`);
     expect(keys).toHaveLength(1);
