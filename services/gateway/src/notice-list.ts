@@ -16,6 +16,7 @@ import {
 } from '@hub/domain';
 import { z } from 'zod';
 import type { TrackerClient } from './adapters/tracker-client.js';
+import { QUERY_INT_TEXT, queryInt } from './query-int.js';
 
 export const NOTICE_LIST_MAX = 100;
 
@@ -28,13 +29,7 @@ export const noticeListQuerySchema = z.strictObject({
     .transform((s) => s === 'true')
     .optional()
     .describe('true: only notices with a request past its deadline (open or answered late); false: none'),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(NOTICE_LIST_MAX)
-    .default(20)
-    .describe(`notices per page, 1–${NOTICE_LIST_MAX} (default 20)`),
+  limit: queryInt(1, NOTICE_LIST_MAX, 20).describe(`notices per page, 1–${NOTICE_LIST_MAX} (default 20)`),
   cursor: z
     .string()
     .max(200)
@@ -71,7 +66,7 @@ export function parseNoticeListQuery(input: unknown): NoticeListQuery {
   if (!parsed.success || unsafe.length > 0 || badCursor) {
     throw new HubError('VALIDATION_FAILED', [
       ...unsafe,
-      ...toValidationIssues(parsed.error?.issues ?? [], query),
+      ...toValidationIssues(parsed.error?.issues ?? [], query, QUERY_INT_TEXT),
       ...(badCursor
         ? [{ path: 'cursor', code: 'INVALID_CURSOR', message: 'not a nextCursor this API gave' }]
         : []),

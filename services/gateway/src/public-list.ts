@@ -15,6 +15,7 @@ import {
   wireSafetyIssues,
 } from '@hub/domain';
 import { z } from 'zod';
+import { QUERY_INT_TEXT, queryInt } from './query-int.js';
 
 export const PUBLIC_LIST_MAX = 50;
 
@@ -39,17 +40,12 @@ export const publicListQuerySchema = z.strictObject({
     .describe(
       'the first 0–8 characters of the resident ID (digits, X) or credit code (digits, capitals but I O S V Z)',
     ),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(PUBLIC_LIST_MAX)
-    .default(20)
-    .describe(`at most ${PUBLIC_LIST_MAX} listings (default 20)`),
+  limit: queryInt(1, PUBLIC_LIST_MAX, 20).describe(`at most ${PUBLIC_LIST_MAX} listings (default 20)`),
 });
 export type PublicListQuery = z.infer<typeof publicListQuerySchema>;
 
 const ISSUE_TEXT = {
+  ...QUERY_INT_TEXT,
   INVALID_ID_PREFIX:
     'idPrefix is the first 0–8 characters of a resident ID (digits, X) or credit code (digits, capitals but I O S V Z)',
 };

@@ -299,6 +299,7 @@ describe('GET /v1/public/dishonest', () => {
     ['an ID prefix of 9 characters', 'name=李某&idPrefix=110105194', 'idPrefix', 'INVALID_ID_PREFIX'],
     ['a limit above 50', 'name=李某&limit=51', 'limit', 'TOO_BIG'],
     ['a limit of 0', 'name=李某&limit=0', 'limit', 'TOO_SMALL'],
+    ['a limit in hex', 'name=李某&limit=0x10', 'limit', 'INVALID_TYPE'],
     ['a limit that is no number', 'name=李某&limit=all', 'limit', 'INVALID_TYPE'],
     ['a fractional limit', 'name=李某&limit=2.5', 'limit', 'INVALID_TYPE'],
     ['an unknown parameter', 'name=李某&court=川0104', 'court', 'UNKNOWN_FIELD'],

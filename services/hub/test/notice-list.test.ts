@@ -122,6 +122,9 @@ describe('GET /v1/notices', () => {
     ['limit=0', 'limit', 'TOO_SMALL'],
     ['limit=101', 'limit', 'TOO_BIG'],
     ['limit=2.5', 'limit', 'INVALID_TYPE'],
+    ['limit=0x10', 'limit', 'INVALID_TYPE'],
+    ['limit=1e2', 'limit', 'INVALID_TYPE'],
+    ['limit=%2B2', 'limit', 'INVALID_TYPE'],
     ['cursor=not-ours', 'cursor', 'INVALID_CURSOR'],
     [
       `cursor=${Buffer.from(`2026-11-23T01:00:00Z|${'0'.repeat(8)}`).toString('base64url')}`,

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/**
+ * A whole number in a query string, in decimal digits only: `z.coerce.number()` took `0x10`, `1e2`, `+2`, ` 2` and
+ * `2.0` as numbers. Out of range is TOO_SMALL or TOO_BIG as before; anything but digits INVALID_TYPE, the code a
+ * word or a fraction already had.
+ */
+export function queryInt(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'INVALID_TYPE')
+    .optional()
+    .transform((s) => (s === undefined ? fallback : Number(s)))
+    .pipe(z.number().int().min(min).max(max));
+}
+
+export const QUERY_INT_TEXT = { INVALID_TYPE: 'a whole number, in decimal digits' } as const;
