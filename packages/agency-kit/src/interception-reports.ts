@@ -6,7 +6,7 @@
  * notice's timeline. A repeat that says the same gets the same report id; a different one is a conflict.
  */
 import { randomUUID } from 'node:crypto';
-import { canonicalJson, HubError, maskIdNumber } from '@hub/domain';
+import { type AgencyKind, canonicalJson, HubError, maskIdNumber } from '@hub/domain';
 import type { InterceptionEntry } from '@hub/interception';
 import { type EventFactory, enqueue } from '@hub/messaging';
 import { type Pool, withTransaction } from '@hub/store';
@@ -22,6 +22,34 @@ export const INTERCEPTION_ACTIONS = [
   'high-consumption',
   'other',
 ] as const;
+
+export type InterceptionAction = (typeof INTERCEPTION_ACTIONS)[number];
+
+/**
+ * What each kind of institution can block: a bank a loan or a high spend (a card's), a registry a transfer of
+ * property, public security an exit at the border, a provident-fund centre a withdrawal or its own housing loan;
+ * any of them `other`. A report of a block its kind cannot make (public security "blocked a loan") would count in
+ * the statistics per measure and agency kind as something that never happened.
+ */
+export const ACTIONS_OF: Readonly<Record<AgencyKind, readonly InterceptionAction[]>> = {
+  bank: ['loan', 'high-consumption', 'other'],
+  'real-estate': ['property-transfer', 'other'],
+  'public-security': ['exit', 'other'],
+  'provident-fund': ['fund-withdrawal', 'loan', 'other'],
+};
+
+/** Why a report's action cannot be what this kind did because of this entry, or undefined when it can. */
+export function actionIssue(
+  agency: AgencyKind,
+  action: InterceptionAction,
+  measure: string,
+): 'ACTION_NOT_FOR_AGENCY' | 'ACTION_NOT_FOR_MEASURE' | undefined {
+  if (!ACTIONS_OF[agency].includes(action)) return 'ACTION_NOT_FOR_AGENCY';
+  // An exit is blocked because of an exit restriction, and an exit restriction blocks nothing else.
+  if (action !== 'other' && (action === 'exit') !== (measure === 'restrict-exit'))
+    return 'ACTION_NOT_FOR_MEASURE';
+  return undefined;
+}
 
 const subjectId = z.string().transform((s, ctx) => {
   const r = parseSubjectId(s);

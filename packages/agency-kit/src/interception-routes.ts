@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgencyAuth, VerifiedCaller } from './auth.js';
 import type { InterceptionDesk } from './interception.js';
 import {
+  ACTIONS_OF,
+  actionIssue,
   type InterceptionReport,
   type InterceptionReports,
   interceptionReportBatchSchema,
@@ -168,6 +170,17 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
         [{ path: `${at}occurredAt`, code: 'NOT_IN_FORCE', endedAt: found.endedAt }],
         `The restriction stopped binding this subject at ${found.endedAt}, before occurredAt.`,
       );
+    const wrongAction = actionIssue(desk.agency, report.action, entry.measure);
+    if (wrongAction)
+      throw new HubError('VALIDATION_FAILED', [
+        issue(
+          `${at}action`,
+          wrongAction,
+          wrongAction === 'ACTION_NOT_FOR_AGENCY'
+            ? `a ${desk.agency} institution reports one of: ${ACTIONS_OF[desk.agency].join(', ')}`
+            : 'an exit is blocked because of an exit restriction, and an exit restriction blocks nothing else',
+        ),
+      ]);
     // Nor is a block before the restriction existed (a year-0000 date, a block from last year): it would count
     // an interception the restriction cannot have caused.
     if (Date.parse(report.occurredAt) < Date.parse(entry.since))

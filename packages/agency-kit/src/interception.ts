@@ -60,7 +60,7 @@ export class InterceptionDesk {
 
   constructor(
     private readonly projection: InterceptionProjection,
-    agency: AgencyKind,
+    readonly agency: AgencyKind,
     /** The hub clock: entries past their end no longer bind, and reports may not come from the future. */
     readonly now: () => Date,
   ) {

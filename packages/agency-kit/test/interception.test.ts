@@ -450,6 +450,35 @@ describe.sequential('interception reports', () => {
     expect(rows.map((r) => r.report_ref)).toEqual(['LATE-1', 'LATE-3']);
   });
 
+  it('refuses a block the institution’s kind cannot make, or one the entry cannot cause', async () => {
+    const psbReport = (over: object) =>
+      post(psb, '/v1/agency/interceptions', report({ entryId: 'e-list-1', ...over }), 'PSB-510100');
+    const detail = async (res: Reply) => [errorOf(res), detailsOf(res).map((d) => [d.path, d.code])];
+    // Public security does not lend; a bank registers no property transfers.
+    expect(await detail(await psbReport({ reportRef: 'A-1', action: 'loan' }))).toEqual([
+      [400, 'VALIDATION_FAILED'],
+      [['action', 'ACTION_NOT_FOR_AGENCY']],
+    ]);
+    const atBank = await post(
+      bank,
+      '/v1/agency/interceptions',
+      report({ reportRef: 'A-2', action: 'property-transfer' }),
+    );
+    expect(await detail(atBank)).toEqual([[400, 'VALIDATION_FAILED'], [['action', 'ACTION_NOT_FOR_AGENCY']]]);
+    // An exit is stopped because of an exit restriction, not because of a listing.
+    expect(await detail(await psbReport({ reportRef: 'A-3', action: 'exit' }))).toEqual([
+      [400, 'VALIDATION_FAILED'],
+      [['action', 'ACTION_NOT_FOR_MEASURE']],
+    ]);
+    expect((await psbReport({ reportRef: 'A-4', action: 'other' })).json()).toMatchObject({
+      status: 'accepted',
+    });
+    const { rows } = await psb.runtime.pool.query(
+      "SELECT report_ref FROM interception_reports WHERE report_ref LIKE 'A-%' ORDER BY report_ref",
+    );
+    expect(rows.map((r) => r.report_ref)).toEqual(['A-4']);
+  });
+
   it('validates reports with field paths, and takes a batch item by item', async () => {
     const res = await post(bank, '/v1/agency/interceptions', report({ id: '123', action: 'bribe' }));
     expect(errorOf(res)).toEqual([400, 'VALIDATION_FAILED']);
