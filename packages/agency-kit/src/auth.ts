@@ -17,6 +17,9 @@ export interface VerifiedCaller {
   signature: { timestamp: string; nonce: string; signature: string; bodySha256Hmac: string };
 }
 
+/** A signature's timestamp: RFC 3339 date and time with fractional seconds optional, and a zone. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
 /**
  * Agency authentication by HMAC-signed requests (see signing.ts): each secret belongs to exactly one
  * institution, which then sees and answers only its own requests. Replays are refused by remembering
@@ -61,6 +64,9 @@ export class AgencyAuth {
     if (!secret) throw new HubError('UNAUTHENTICATED', [{ code: 'UNKNOWN_AGENCY' }]);
     const expected = hmac(secret, canonicalRequest(method, path, timestamp, nonce, body));
     if (!signaturesEqual(expected, signature)) throw new HubError('SIGNATURE_INVALID');
+    // RFC 3339 with its zone (Z or an offset) only: Date.parse also reads an HTTP date, and a time with no zone in
+    // the server's own zone.
+    if (!RFC3339.test(timestamp)) throw new HubError('REQUEST_REPLAYED', [{ code: 'TIMESTAMP_NOT_RFC3339' }]);
     const at = Date.parse(timestamp);
     if (nonce.length < 16) throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_TOO_SHORT' }]);
     if (nonce.length > 128) throw new HubError('REQUEST_REPLAYED', [{ code: 'NONCE_TOO_LONG' }]);

@@ -39,7 +39,8 @@ export function registerOpenApi(app: FastifyInstance, agency: AgencyKind): void 
           '/v1/agency/interceptions. IDs go in bodies only, never in URLs.',
           `Every call is signed: ${Object.values(SIGNATURE_HEADERS).join(', ')};`,
           'signature = base64 HMAC-SHA256(secret, METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))).',
-          'Timestamps must be within 5 minutes; a nonce is accepted once.',
+          'Timestamps are RFC 3339 with their zone (2026-11-23T01:00:00.000Z) and within 5 minutes; a nonce (16–128',
+          'characters) is accepted once.',
         ].join(' '),
       },
       components: {

@@ -22,7 +22,26 @@ import { Sealer } from '@hub/seal';
 import { createLogger } from '@hub/service-kit';
 import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { buildAdapterApp, loadAdapterConfig, signAgencyRequest } from '../src/index.js';
+import {
+  buildAdapterApp,
+  canonicalRequest,
+  hmac,
+  loadAdapterConfig,
+  SIGNATURE_HEADERS,
+  signAgencyRequest,
+} from '../src/index.js';
+
+const SIGNATURE_HEADER_VALUES = (
+  institution: string,
+  timestamp: string,
+  nonce: string,
+  signature: string,
+) => ({
+  [SIGNATURE_HEADERS.id]: institution,
+  [SIGNATURE_HEADERS.timestamp]: timestamp,
+  [SIGNATURE_HEADERS.nonce]: nonce,
+  [SIGNATURE_HEADERS.signature]: signature,
+});
 
 /**
  * All four agency adapters in one process, against the real broker, database and cache: what every kind
@@ -310,6 +329,22 @@ describe.concurrent.each(KINDS.map((k) => [k.agency, k] as const))('%s adapter',
         const res = await call(sign({ now: new Date(Date.now() + minutes * 60_000) }));
         expect(errorOf(res), `${minutes} min`).toEqual([401, 'REQUEST_REPLAYED']);
         expect(detailsOf(res)).toMatchObject([{ code: 'TIMESTAMP_OUT_OF_WINDOW' }]);
+      }
+      // Correctly signed, but the timestamp is no RFC 3339 time with its zone: an HTTP date, or a local time read
+      // in whatever zone the server runs in.
+      const now = new Date();
+      for (const timestamp of [now.toUTCString(), now.toISOString().slice(0, 19)]) {
+        const nonce = randomUUID().replaceAll('-', '');
+        const res = await call({
+          ...SIGNATURE_HEADER_VALUES(
+            institution,
+            timestamp,
+            nonce,
+            hmac(secretOf(institution), canonicalRequest('POST', url, timestamp, nonce, '{}')),
+          ),
+        });
+        expect(errorOf(res), timestamp).toEqual([401, 'REQUEST_REPLAYED']);
+        expect(detailsOf(res)).toMatchObject([{ code: 'TIMESTAMP_NOT_RFC3339' }]);
       }
       for (const [nonce, code] of [
         ['a'.repeat(15), 'NONCE_TOO_SHORT'],
