@@ -58,6 +58,12 @@ function parseEnvelope<T>(schema: z.ZodType<T>, input: unknown): T {
  */
 /** A request on an agency route: its raw body (for the signature's hash) and who signed it, once verified. */
 type SignedRequest = FastifyRequest & { rawBody: Buffer | null; agencyCaller: VerifiedCaller | null };
+
+/** Whether the request carries a body (a length above 0, or chunks). */
+function hasBody(headers: FastifyRequest['headers']): boolean {
+  const length = headers['content-length'];
+  return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
+}
 const EMPTY = Buffer.alloc(0);
 
 export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps): void {
@@ -95,6 +101,9 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     // By route, not by raw URL: /v1/%61gency/… routes to the same handler and must be checked too.
     if (!route.url?.startsWith('/v1/agency/')) return done();
     const raw = (request as SignedRequest).rawBody ?? EMPTY;
+    // A body sent as anything but JSON (text/plain, or no type) was never read as the signed document: say so,
+    // rather than a signature that cannot match.
+    if (raw.length === 0 && hasBody(request.headers)) return done(new HubError('UNSUPPORTED_MEDIA_TYPE'));
     // The interception checks consume the nonce in the same Redis round trip as their read.
     if ((route.config as { deferNonce?: boolean }).deferNonce === true) {
       try {

@@ -346,6 +346,16 @@ describe.concurrent.each(KINDS.map((k) => [k.agency, k] as const))('%s adapter',
         expect(errorOf(res), timestamp).toEqual([401, 'REQUEST_REPLAYED']);
         expect(detailsOf(res)).toMatchObject([{ code: 'TIMESTAMP_NOT_RFC3339' }]);
       }
+      // A signed body sent as anything but JSON is said to be so (it was a signature that could not match).
+      for (const type of ['text/plain', undefined]) {
+        const res = await apps[agency].http.inject({
+          method: 'POST',
+          url,
+          headers: { ...sign(), ...(type ? { 'content-type': type } : {}) },
+          payload: '{}',
+        });
+        expect(errorOf(res), String(type)).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+      }
       for (const [nonce, code] of [
         ['a'.repeat(15), 'NONCE_TOO_SHORT'],
         ['a'.repeat(129), 'NONCE_TOO_LONG'],
