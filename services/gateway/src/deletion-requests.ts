@@ -10,9 +10,10 @@
  * that deleted the listing itself first, or withdrew it, leaves this one refused at intake, with the reason.
  */
 import type { DeletionRequested } from '@hub/contracts';
-import { isHubError, NOTICE_NO_MAX, type NoticeSubmission, validateNotice } from '@hub/domain';
+import { NOTICE_NO_MAX, type NoticeSubmission } from '@hub/domain';
 import type { BatchHandler } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
+import { issueFromCourtNotices } from './court-actions.js';
 import type { NoticeWriter } from './notice-writer.js';
 
 /** The deletion's notice number, from the listing's notice: known again on a redelivery. */
@@ -28,45 +29,24 @@ export function deletionRequestHandler(deps: {
   now: () => Date;
 }): BatchHandler {
   return async (tx, events) => {
-    const requests = events.flatMap(({ envelope }) =>
+    const actions = events.flatMap(({ envelope }) =>
       envelope.payload?.$case === 'deletionRequested'
-        ? [{ r: envelope.payload.value, at: envelope.occurredAt ?? deps.now(), trace: envelope.traceparent }]
+        ? [
+            {
+              r: envelope.payload.value,
+              sourceNoticeId: envelope.payload.value.listingNoticeId,
+              courtCode: envelope.payload.value.courtCode,
+              at: envelope.occurredAt ?? deps.now(),
+              trace: envelope.traceparent,
+              ref: { listingNoticeId: envelope.payload.value.listingNoticeId },
+            },
+          ]
         : [],
     );
-    if (requests.length === 0) return;
-    const { rows } = await tx.query<{ id: string; court_code: string; body: NoticeSubmission }>(
-      'SELECT id, court_code, body FROM notices WHERE id = ANY($1::uuid[])',
-      [requests.map((x) => x.r.listingNoticeId)],
+    // Only from a listing: a request naming any other notice issues nothing.
+    await issueFromCourtNotices(tx, deps, 'a deletion at term end', actions, (listing, a) =>
+      listing.measure === 'dishonest-list' ? deletionNotice(listing, a.r, a.at) : undefined,
     );
-    const listings = new Map(rows.map((row) => [row.id, row]));
-    for (const { r, at, trace } of requests) {
-      const listing = listings.get(r.listingNoticeId);
-      if (!listing || listing.court_code !== r.courtCode || listing.body.measure !== 'dishonest-list') {
-        deps.logger.error(
-          { listingNoticeId: r.listingNoticeId },
-          'a deletion at term end names no listing notice of its court',
-        );
-        continue;
-      }
-      const validation = validateNotice(deletionNotice(listing.body, r, at), { now: deps.now() });
-      if (!validation.ok) {
-        deps.logger.error(
-          { listingNoticeId: r.listingNoticeId, issues: validation.issues },
-          'a deletion at term end is invalid',
-        );
-        continue;
-      }
-      try {
-        await deps.writer.submit(validation.value, validation.warnings, trace);
-      } catch (err) {
-        // The database is unwell: the batch is retried (the notice number keeps it from being issued twice).
-        if (!isHubError(err) || err.code === 'UNAVAILABLE' || err.code === 'INTERNAL') throw err;
-        deps.logger.error(
-          { err, listingNoticeId: r.listingNoticeId },
-          'a deletion at term end was not stored',
-        );
-      }
-    }
   };
 }
 

@@ -8,9 +8,10 @@
  * notice number taken by the same body (a duplicate, no second NoticeIssued).
  */
 import type { ReleaseRequested } from '@hub/contracts';
-import { isHubError, type NoticeSubmission, validateNotice } from '@hub/domain';
+import type { NoticeSubmission } from '@hub/domain';
 import type { BatchHandler } from '@hub/messaging';
 import type { Logger } from '@hub/service-kit';
+import { issueFromCourtNotices } from './court-actions.js';
 import type { NoticeWriter } from './notice-writer.js';
 
 export function releaseRequestHandler(deps: {
@@ -19,43 +20,22 @@ export function releaseRequestHandler(deps: {
   now: () => Date;
 }): BatchHandler {
   return async (tx, events) => {
-    const requests = events.flatMap(({ envelope }) =>
+    const actions = events.flatMap(({ envelope }) =>
       envelope.payload?.$case === 'releaseRequested'
-        ? [{ r: envelope.payload.value, at: envelope.occurredAt ?? deps.now(), trace: envelope.traceparent }]
+        ? [
+            {
+              r: envelope.payload.value,
+              sourceNoticeId: envelope.payload.value.freezeNoticeId,
+              courtCode: envelope.payload.value.courtCode,
+              at: envelope.occurredAt ?? deps.now(),
+              trace: envelope.traceparent,
+              ref: { releaseId: envelope.payload.value.releaseId },
+            },
+          ]
         : [],
     );
-    if (requests.length === 0) return;
-    const { rows } = await tx.query<{ id: string; court_code: string; body: NoticeSubmission }>(
-      'SELECT id, court_code, body FROM notices WHERE id = ANY($1::uuid[])',
-      [requests.map((x) => x.r.freezeNoticeId)],
-    );
-    const freezes = new Map(rows.map((row) => [row.id, row]));
-    await Promise.all(
-      requests.map(async ({ r, at, trace }) => {
-        const freeze = freezes.get(r.freezeNoticeId);
-        if (!freeze || freeze.court_code !== r.courtCode) {
-          deps.logger.error(
-            { releaseId: r.releaseId },
-            'a release of excess names no freeze notice of its court',
-          );
-          return;
-        }
-        const validation = validateNotice(releaseNotice(freeze.body, r, at), { now: deps.now() });
-        if (!validation.ok) {
-          deps.logger.error(
-            { releaseId: r.releaseId, issues: validation.issues },
-            'a release of excess is invalid',
-          );
-          return;
-        }
-        try {
-          await deps.writer.submit(validation.value, validation.warnings, trace);
-        } catch (err) {
-          // The database is unwell: the batch is retried (the notice number keeps it from being issued twice).
-          if (!isHubError(err) || err.code === 'UNAVAILABLE' || err.code === 'INTERNAL') throw err;
-          deps.logger.error({ err, releaseId: r.releaseId }, 'a release of excess was not stored');
-        }
-      }),
+    await issueFromCourtNotices(tx, deps, 'a release of excess', actions, (freeze, a) =>
+      releaseNotice(freeze, a.r, a.at),
     );
   };
 }
