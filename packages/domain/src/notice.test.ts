@@ -686,6 +686,24 @@ function punishmentParams(measure: string): Record<string, string> {
 
 describe('punishment params', () => {
   const listing = { ...example, measure: 'dishonest-list', targets: [] };
+  it('groundAroseAt: on a listing (when its conduct happened) and a withdrawal, never after issuedAt, on nothing else', () => {
+    const before = '2026-11-20T09:00:00+08:00';
+    expect(
+      validateNotice({ ...listing, params: { ground: 'evades-enforcement', groundAroseAt: before } }).ok,
+    ).toBe(true);
+    expect(
+      issuesOf({
+        ...listing,
+        params: { ground: 'evades-enforcement', groundAroseAt: '2026-11-24T09:00:00+08:00' },
+      }),
+    ).toEqual([{ path: 'params.groundAroseAt', code: 'GROUND_AROSE_AFTER_ISSUE' }]);
+    expect(issuesOf({ ...freeze, params: { ...freeze.params, groundAroseAt: before } })).toEqual([
+      { path: 'params.groundAroseAt', code: 'PARAM_NOT_FOR_MEASURE' },
+    ]);
+    expect(
+      issuesOf({ ...listing, measure: 'restrict-consumption', params: { groundAroseAt: before } }),
+    ).toEqual([{ path: 'params.groundAroseAt', code: 'PARAM_NOT_FOR_MEASURE' }]);
+  });
   it('refuses a ground named twice, in otherGrounds or as the main ground', () => {
     const twice = {
       ground: 'evades-enforcement',

@@ -410,7 +410,8 @@ function punishmentParamIssues(
   if (measure !== 'dishonest-list-removal' && params.removalReason !== undefined) {
     out.push({ code: 'PARAM_NOT_FOR_MEASURE', path: ['params', 'removalReason'] });
   }
-  if (!WITHDRAWING.includes(measure) && params.groundAroseAt !== undefined) {
+  // A listing's groundAroseAt dates the conduct it lists (a relisting on conduct after a deletion, art. 10 第三款).
+  if (!WITHDRAWING.includes(measure) && !listing && params.groundAroseAt !== undefined) {
     out.push({ code: 'PARAM_NOT_FOR_MEASURE', path: ['params', 'groundAroseAt'] });
   }
   if (listing && params.ground === undefined)

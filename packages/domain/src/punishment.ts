@@ -106,14 +106,35 @@ export function isRemovalReason(value: unknown): value is RemovalReasonCode {
 /**
  * The relisting bar (art. 10 第四款): within 6 months of a deletion at the applicant's request (第一款第三项),
  * the applicant's request to list the same debtor again is not supported. The rules allow relisting on a
- * ground the debtor commits afresh (第三款), so the bar holds for the same case and the same ground only.
+ * ground the debtor commits afresh (第三款), so the bar holds for the same case and the same ground only, and not
+ * for conduct after the deletion: a listing whose `groundAroseAt` is later than the deletion (new misconduct,
+ * 删除失信信息后被执行人具有第一条规定情形之一) is not barred (`exception`).
  */
 export const RELISTING_BAR = {
   rule: 'RELISTING_BAR_2017_ART10',
   source: `${SOURCE_2017} 第十条第四款`,
   afterReasons: ['applicant-request'] as readonly RemovalReasonCode[],
   months: DISHONEST_LIST_RULES.relistingBarMonths,
+  exception: {
+    rule: 'RELISTING_ON_NEW_CONDUCT_2017_ART10',
+    source: `${SOURCE_2017} 第十条第三款`,
+    zh: '删除失信信息后，被执行人具有本规定第一条规定情形之一的，人民法院可以重新将其纳入失信被执行人名单',
+  },
 } as const;
+
+/**
+ * Whether a listing is barred by a deletion at `deletedAt` whose bar runs `until`: within the bar, unless its
+ * ground arose after the deletion (第三款: conduct the deleted listing cannot have covered).
+ */
+export function relistingBarred(
+  until: Date | null,
+  deletedAt: Date,
+  now: Date,
+  groundAroseAt?: Date,
+): boolean {
+  if (!until || now >= until) return false;
+  return !(groundAroseAt && groundAroseAt.getTime() > deletedAt.getTime());
+}
 
 /** Until when a listing deleted for `reason` at `deletedAt` bars relisting on its ground; null when it does not. */
 export function relistingBarEnds(reason: RemovalReasonCode, deletedAt: Date): Date | null {

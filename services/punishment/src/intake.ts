@@ -58,6 +58,10 @@ export function punishmentNoticeOf(n: NoticeSubmission): PunishmentNotice {
     grounds: groundsOf(n),
     groundPaths: groundPathsOf(n),
     removalReason: isRemovalReason(reason) ? reason : undefined,
+    groundAroseAt:
+      n.measure === 'dishonest-list' && n.params?.groundAroseAt
+        ? (validDate(new Date(n.params.groundAroseAt)) ?? undefined)
+        : undefined,
   };
 }
 

@@ -814,6 +814,38 @@ describe('the relisting bar (法释〔2017〕7号 art. 10 第四款)', () => {
     const accepted = await file(other);
     await requestsOf(accepted, everyInstitution(DIRECTORY).length);
   });
+
+  it('conduct after the deletion may be listed at once, on the same ground (art. 10 第三款)', async () => {
+    const d = person();
+    const c = '(2026)川0104执2303号';
+    const listing = await file(submission(c, 'dishonest-list', d, { ground: 'evades-enforcement' }));
+    await requestsOf(listing, everyInstitution(DIRECTORY).length);
+    const removal = await file(
+      submission(c, 'dishonest-list-removal', d, { removalReason: 'applicant-request' }),
+    );
+    await requestsOf(removal, everyInstitution(DIRECTORY).length);
+    await confirm(removal);
+    await waitFor(() => completed(removal));
+    // Dated before the deletion: the conduct the deleted listing covered, still barred.
+    const old = submission(c, 'dishonest-list', d, {
+      ground: 'evades-enforcement',
+      groundAroseAt: new Date(clock.now().getTime() - 86_400_000).toISOString(),
+    });
+    const refused = await check(old);
+    expect(refused).toMatchObject({ ok: false, errorCode: 'RELISTING_BARRED' });
+    expect(JSON.parse(refused.errorDetailsJson)[0].exception).toMatchObject({
+      rule: 'RELISTING_ON_NEW_CONDUCT_2017_ART10',
+      source: expect.stringContaining('第十条第三款'),
+    });
+    const fresh = submission(c, 'dishonest-list', d, {
+      ground: 'evades-enforcement',
+      groundAroseAt: clock.now().toISOString(),
+    });
+    expect(await check(fresh)).toMatchObject({ ok: true });
+    const relisted = await file(fresh);
+    await requestsOf(relisted, everyInstitution(DIRECTORY).length);
+    await restricted(d.idNumber);
+  });
 });
 
 describe('consistency of the interception projection', () => {

@@ -218,7 +218,7 @@ function noticeBodyDoc(): Record<string, unknown> {
   params.groundAroseAt = {
     ...params.groundAroseAt,
     description:
-      'removal and lifting only: when its ground arose; the removal is due 3 working days later (法释〔2017〕7号 art. 10)',
+      'removal and lifting: when its ground arose; the removal is due 3 working days later (法释〔2017〕7号 art. 10). dishonest-list: when the listed conduct happened; conduct after a deletion at the applicant’s request is not barred by its 6 months (art. 10 第三款). Never after issuedAt',
   };
   return body;
 }

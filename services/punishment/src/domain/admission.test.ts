@@ -179,6 +179,29 @@ describe('admitPunishment', () => {
     expect(admitPunishment({ ...base, caseNo: '(2026)川0104执2号' }, [removed], NOW)).toEqual({ ok: true });
   });
 
+  it('does not bar conduct after the deletion (art. 10 第三款), and names that exception when it refuses', () => {
+    const deletedAt = new Date('2026-08-01T10:00:00+08:00');
+    const removed = entry({
+      state: 'removed',
+      removalReason: 'applicant-request',
+      removalStartedAt: deletedAt,
+    });
+    const after = new Date(deletedAt.getTime() + 1);
+    expect(admitPunishment({ ...base, groundAroseAt: after }, [removed], NOW)).toEqual({ ok: true });
+    // Conduct the deleted listing covered (at or before the deletion) stays barred.
+    for (const groundAroseAt of [deletedAt, new Date('2026-05-01T10:00:00+08:00')])
+      expect(admitPunishment({ ...base, groundAroseAt }, [removed], NOW)).toMatchObject({
+        ok: false,
+        code: 'RELISTING_BARRED',
+        details: [
+          {
+            deletedAt: deletedAt.toISOString(),
+            exception: { rule: 'RELISTING_ON_NEW_CONDUCT_2017_ART10', path: 'params.groundAroseAt' },
+          },
+        ],
+      });
+  });
+
   it('judges a batch in order: a listing then a duplicate; a removal then a second removal', () => {
     const removal = { ...base, measure: 'dishonest-list-removal' as const, grounds: [] };
     const results = admitPunishments(

@@ -11,6 +11,7 @@ import {
   REMOVAL_REASONS,
   type RemovalReasonCode,
   relistingBarEnds,
+  relistingBarred,
   WITHDRAWAL_OF,
 } from '@hub/domain';
 
@@ -26,6 +27,8 @@ export interface PunishmentNotice {
   /** Where each ground was given (`params.ground`, `params.otherGrounds.1`), for a refusal's field path. */
   groundPaths?: Readonly<Partial<Record<DishonestGroundCode, string>>>;
   removalReason?: RemovalReasonCode | undefined;
+  /** A listing's `params.groundAroseAt`: when the conduct it lists happened (a relisting's new conduct). */
+  groundAroseAt?: Date | undefined;
 }
 
 export type EntryState = 'live' | 'removing' | 'removed' | 'expired';
@@ -114,13 +117,20 @@ export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEnt
       if (e.measure !== 'dishonest-list' || !e.removalStartedAt || !e.removalReason) continue;
       const until = relistingBarEnds(e.removalReason as RemovalReasonCode, e.removalStartedAt);
       const ground = n.grounds.find((g) => e.grounds.includes(g));
-      if (until && ground && now < until)
+      if (ground && relistingBarred(until, e.removalStartedAt, now, n.groundAroseAt))
         return refuse('RELISTING_BARRED', {
           path: n.groundPaths?.[ground] ?? 'params.ground',
           ground,
           rule: RELISTING_BAR.rule,
           source: RELISTING_BAR.source,
-          until: until.toISOString(),
+          until: until!.toISOString(),
+          deletedAt: e.removalStartedAt.toISOString(),
+          // What the rules allow instead: conduct after the deletion, dated in params.groundAroseAt.
+          exception: {
+            rule: RELISTING_BAR.exception.rule,
+            source: RELISTING_BAR.exception.source,
+            path: 'params.groundAroseAt',
+          },
         });
     }
   }
