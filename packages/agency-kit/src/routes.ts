@@ -1,4 +1,13 @@
-import { HubError, isErrorCode, isUuid, isWireSafeText, toValidationIssues, UUID_PATTERN } from '@hub/domain';
+import {
+  HubError,
+  isErrorCode,
+  isUuid,
+  isWireSafeText,
+  QUERY_INT_TEXT,
+  queryInt,
+  toValidationIssues,
+  UUID_PATTERN,
+} from '@hub/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Answer, answerSchema } from './answers.js';
@@ -24,13 +33,13 @@ export interface AgencyRouteDeps {
 }
 
 const inboxQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  leaseSeconds: z.coerce.number().int().min(5).max(3600).default(60),
+  limit: queryInt(1, 500, 50),
+  leaseSeconds: queryInt(5, 3600, 60),
   /** Long poll: seconds to wait for work when there is none now (0: answer at once). */
-  wait: z.coerce.number().int().min(0).max(30).default(0),
+  wait: queryInt(0, 30, 0),
 });
 const reuseQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryInt(1, 500, 50),
   after: z.string().regex(UUID_PATTERN).optional(),
 });
 const ackBatch = z.strictObject({ requestIds: z.array(z.string().regex(UUID_PATTERN)).min(1).max(500) });
@@ -40,7 +49,7 @@ const answerBatch = z.strictObject({
 });
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = check(schema, input);
+  const r = check(schema, input, [], QUERY_INT_TEXT);
   if (!r.ok) throw new HubError('VALIDATION_FAILED', r.issues);
   return r.value;
 }

@@ -298,6 +298,31 @@ describe.concurrent.each(KINDS.map((k) => [k.agency, k] as const))('%s adapter',
       expect(new Set(back.values())).toEqual(new Set(['delivered']));
     });
 
+    it('reads inbox numbers in decimal digits only, naming the parameter, and leases nothing then', async ({
+      expect,
+    }) => {
+      const institution = institutions.at(-1)!;
+      const [s] = await dispatch(agency, [institution]);
+      const bad = (limit: string, leaseSeconds = '60') =>
+        api.inbox(institution, { limit: limit as never, leaseSeconds: leaseSeconds as never });
+      for (const [limit, leaseSeconds, path, code] of [
+        ['0x10', '60', 'limit', 'INVALID_TYPE'],
+        ['1e2', '60', 'limit', 'INVALID_TYPE'],
+        ['2.0', '60', 'limit', 'INVALID_TYPE'],
+        ['%2B2', '60', 'limit', 'INVALID_TYPE'],
+        ['0', '60', 'limit', 'TOO_SMALL'],
+        ['501', '60', 'limit', 'TOO_BIG'],
+        ['5', '6e1', 'leaseSeconds', 'INVALID_TYPE'],
+      ] as const) {
+        const res = await bad(limit, leaseSeconds);
+        expect([res.statusCode, res.json().error.details?.[0]], `${limit} ${leaseSeconds}`).toEqual([
+          400,
+          expect.objectContaining({ path, code }),
+        ]);
+      }
+      expect(await api.statusOf(s!.id)).toBe('pending');
+    });
+
     it('refuses unsigned, wrongly signed, stale and replayed requests, changing nothing', async ({
       expect,
     }) => {

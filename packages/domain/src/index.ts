@@ -14,6 +14,7 @@ export * from './ids/uuid.ts';
 export * from './money.ts';
 export * from './notice.ts';
 export * from './punishment.ts';
+export * from './query-int.ts';
 export * from './redact.ts';
 export * from './request-plan.ts';
 export * from './rules.ts';

@@ -11,12 +11,13 @@ import {
   isUtcMicros,
   isUuid,
   NOTICE_STATUSES,
+  QUERY_INT_TEXT,
+  queryInt,
   toValidationIssues,
   wireSafetyIssues,
 } from '@hub/domain';
 import { z } from 'zod';
 import type { TrackerClient } from './adapters/tracker-client.js';
-import { QUERY_INT_TEXT, queryInt } from './query-int.js';
 
 export const NOTICE_LIST_MAX = 100;
 

@@ -11,11 +11,12 @@ import {
   HubError,
   isDishonestGround,
   maskIdNumber,
+  QUERY_INT_TEXT,
+  queryInt,
   toValidationIssues,
   wireSafetyIssues,
 } from '@hub/domain';
 import { z } from 'zod';
-import { QUERY_INT_TEXT, queryInt } from './query-int.js';
 
 export const PUBLIC_LIST_MAX = 50;
 

@@ -261,6 +261,21 @@ describe('ops console', () => {
       'VALIDATION_FAILED',
       'limit',
     ]);
+    // Numbers in decimal digits only: z.coerce took hex, exponents, signs and fractions as numbers.
+    for (const [url, path] of [
+      ['/v1/ops/breaches?limit=0x10', 'limit'],
+      ['/v1/ops/agencies?days=1e2', 'days'],
+      ['/v1/ops/notices?q=x&limit=%2B5', 'limit'],
+      ['/v1/ops/dead-letters?before=2.0', 'before'],
+      ['/v1/ops/punishments/late?limit=%205', 'limit'],
+    ]) {
+      const res = await app.http.inject({ url: url! });
+      expect([res.statusCode, res.json().error.details[0]], url).toEqual([
+        400,
+        expect.objectContaining({ path, code: 'INVALID_TYPE', message: 'a whole number, in decimal digits' }),
+      ]);
+    }
+    expect((await app.http.inject({ url: '/v1/ops/agencies?days=7' })).statusCode).toBe(200);
     const page = await app.http.inject({ url: '/' });
     // No inline script: the page loads its TypeScript modules, bundled, from this origin.
     expect(page.headers['content-security-policy']).toContain("script-src 'self';");

@@ -1,4 +1,13 @@
-import { type Clock, canonicalCaseNo, HubError, isUuid, toValidationIssues } from '@hub/domain';
+import {
+  type Clock,
+  canonicalCaseNo,
+  HubError,
+  isUuid,
+  optionalQueryInt,
+  QUERY_INT_TEXT,
+  queryInt,
+  toValidationIssues,
+} from '@hub/domain';
 import type { Pool } from '@hub/store';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -30,7 +39,7 @@ const LATE_ANSWERS_SHOWN_DAYS = 7;
 /** Lapsed holds stay on the expiring list this long after their deadline. */
 const LAPSED_HOLDS_SHOWN_DAYS = 7;
 
-const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const limit = (fallback: number, max: number) => queryInt(1, max, fallback);
 const BreachesQuery = z.object({ limit: limit(200, 1000) });
 const ExpiringHoldsQuery = z.object({ limit: limit(200, 1000) });
 /** A page of late punishment confirmations resumes after `cursor`: the last row's deadline and request id. */
@@ -58,15 +67,18 @@ const RestrictionsQuery = z.object({
     .max(100)
     .transform((s) => canonicalCaseNo(s) ?? s),
 });
-const AgenciesQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
+const AgenciesQuery = z.object({ days: queryInt(1, 366, 30) });
 const NoticesQuery = z.object({ q: z.string().trim().max(100).default(''), limit: limit(50, 200) });
 const DeadLettersQuery = z.object({
   limit: limit(50, 500),
   /** A page's `nextBefore`: the dead letters older than that one. */
-  before: z.coerce.number().int().min(1).optional(),
+  before: optionalQueryInt(1, Number.MAX_SAFE_INTEGER),
 });
 
-const ISSUE_TEXT = { INVALID_CURSOR: 'not a cursor this list returned (nextCursor)' } as const;
+const ISSUE_TEXT = {
+  ...QUERY_INT_TEXT,
+  INVALID_CURSOR: 'not a cursor this list returned (nextCursor)',
+} as const;
 
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(query);

@@ -15,3 +15,13 @@ export function queryInt(min: number, max: number, fallback: number) {
 }
 
 export const QUERY_INT_TEXT = { INVALID_TYPE: 'a whole number, in decimal digits' } as const;
+
+/** As `queryInt`, for a parameter with no default: absent stays undefined. */
+export function optionalQueryInt(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'INVALID_TYPE')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional();
+}
