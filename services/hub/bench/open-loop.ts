@@ -19,6 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { decodeEnvelope, eventTypeOf, REQUEST_TOPIC_KEYS, topicName } from '@hub/contracts';
 import { createKafka } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
+import { connectClient } from '@hub/store';
 import { Pool } from 'undici';
 import { type RunningProcesses, startProcesses } from '../src/processes.js';
 import { measureKafkaRoundTrips, measurePostgresCommits } from './baselines.js';
@@ -101,6 +102,12 @@ interface StepFigures {
  */
 interface MachineCpu {
   postgresPercent: number;
+  /**
+   * PostgreSQL's share by the client its backends serve (`application_name`: each service's pool names its schema,
+   * e.g. `adapter-bank`, `query`, `tracker`; `bench-vacuum` is this benchmark's autovacuum stand-in), % of one core;
+   * the server's own processes (WAL writer, checkpointer …) under their backend type.
+   */
+  postgresByClient: Record<string, number>;
   kafkaPercent: number;
   benchPercent: number;
   busyPercent: number;
@@ -179,19 +186,61 @@ function machineSnapshot() {
   };
 }
 
+/** PostgreSQL backends by pid → the client they serve (application_name, else the backend's type). */
+async function postgresClients(): Promise<Map<number, string>> {
+  try {
+    const client = await connectClient({
+      url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      schema: 'public',
+      applicationName: 'bench-observer',
+    });
+    try {
+      const { rows } = await client.query<{ pid: number; name: string }>(
+        `SELECT pid, COALESCE(NULLIF(application_name, ''), backend_type) AS name FROM pg_stat_activity`,
+      );
+      return new Map(rows.map((r) => [r.pid, r.name]));
+    } finally {
+      await client.end();
+    }
+  } catch {
+    return new Map();
+  }
+}
+
+/** `adapter-bank 7, query 6.9, …` (% of one core), the largest first. */
+const byClientText = (m: MachineCpu) =>
+  Object.entries(m.postgresByClient)
+    .slice(0, 8)
+    .map(([name, v]) => `${name} ${v.toFixed(1)}`)
+    .join(', ');
+
 /**
  * From two snapshots: a process in both counts its difference, one born between counts all its time (all of it
  * within the phase), one that ended between is lost (a pool's connections live through a run).
  */
-function machineBetween(a: ReturnType<typeof machineSnapshot>, completedPerSecond: number): MachineCpu {
+async function machineBetween(
+  a: ReturnType<typeof machineSnapshot>,
+  completedPerSecond: number,
+): Promise<MachineCpu> {
   const b = machineSnapshot();
   const seconds = (b.at - a.at) / 1000;
   const delta = (before: Map<number, number>, after: Map<number, number>) =>
     [...after].reduce((sum, [pid, cpu]) => sum + cpu - (before.get(pid) ?? 0), 0);
   const pct = (cpuSeconds: number) => (cpuSeconds / seconds) * 100;
   const busyPercent = pct(b.busy - a.busy);
+  const byClient: Record<string, number> = {};
+  const clients = await postgresClients();
+  for (const [pid, cpu] of b.postgres) {
+    const name = clients.get(pid) ?? 'other';
+    byClient[name] = (byClient[name] ?? 0) + pct(cpu - (a.postgres.get(pid) ?? 0));
+  }
   return {
     postgresPercent: pct(delta(a.postgres, b.postgres)),
+    postgresByClient: Object.fromEntries(
+      Object.entries(byClient)
+        .filter(([, v]) => v >= 0.05)
+        .sort(([, x], [, y]) => y - x),
+    ),
     kafkaPercent: pct(delta(a.kafka, b.kafka)),
     benchPercent: pct(b.bench - a.bench),
     busyPercent,
@@ -491,7 +540,7 @@ async function runMode(
           completedPerSecond >= 0.95 * rate,
         cpuPercent: ((cpu() - cpu0) / elapsed) * 100,
         agenciesCpuPercent: ((agenciesCpu() - agencies0) / elapsed) * 100,
-        machine: machineBetween(machine0, completedPerSecond),
+        machine: await machineBetween(machine0, completedPerSecond),
       };
     };
 
@@ -512,6 +561,7 @@ async function runMode(
       console.log(
         `bench: step ${rate} req/s: ${step.completedPerSecond.toFixed(0)} completed/s, backlog slope ${step.backlogSlope.toFixed(1)}/s, mean ${step.backlogMean.toFixed(0)}, errors ${step.errors}, hub CPU ${step.cpuPercent.toFixed(0)} % (agencies ${step.agenciesCpuPercent.toFixed(0)} %, PostgreSQL ${step.machine.postgresPercent.toFixed(0)} %, Kafka ${step.machine.kafkaPercent.toFixed(0)} %, machine ${step.machine.busyPercent.toFixed(0)} % of one core: ${step.machine.usPerRequest.toFixed(0)} µs per request) → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
       );
+      console.log(`bench:   PostgreSQL by client, % of one core: ${byClientText(step.machine)}`);
       const drained = await drain();
       if (!step.sustained || !drained) break;
       figures.sustained = rate;
@@ -645,6 +695,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
       console.log(
         `at 70 % (${h.offered} req/s, ${h.notices} inquiries): submission → completion per agency request p50 ${h.latencyMs.p50.toFixed(0)} ms, p95 ${h.latencyMs.p95.toFixed(0)} ms, p99 ${h.latencyMs.p99.toFixed(0)} ms; hub CPU ${h.cpuPercent.toFixed(0)} % (${h.cpuUsPerRequest.toFixed(0)} µs per request); the machine ${h.machine.busyPercent.toFixed(0)} % of one core (${h.machine.usPerRequest.toFixed(0)} µs per request; PostgreSQL ${h.machine.postgresPercent.toFixed(0)} %, Kafka ${h.machine.kafkaPercent.toFixed(0)} %, this benchmark ${h.machine.benchPercent.toFixed(0)} %)`,
       );
+      console.log(`  PostgreSQL by client, % of one core: ${byClientText(h.machine)}`);
       console.log('  stage (ms from submission)   p50     p95     p99');
       for (const s of STAGES)
         console.log(

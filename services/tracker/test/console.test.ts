@@ -275,6 +275,8 @@ describe('ops console', () => {
         expect.objectContaining({ path, code: 'INVALID_TYPE', message: 'a whole number, in decimal digits' }),
       ]);
     }
+    const negative = await app.http.inject({ url: '/v1/ops/breaches?limit=-1' });
+    expect(negative.json().error.details[0]).toMatchObject({ path: 'limit', code: 'TOO_SMALL' });
     expect((await app.http.inject({ url: '/v1/ops/agencies?days=7' })).statusCode).toBe(200);
     const page = await app.http.inject({ url: '/' });
     // No inline script: the page loads its TypeScript modules, bundled, from this origin.
