@@ -697,6 +697,18 @@ describe('punishment params', () => {
         params: { ground: 'evades-enforcement', groundAroseAt: '2026-11-24T09:00:00+08:00' },
       }),
     ).toEqual([{ path: 'params.groundAroseAt', code: 'GROUND_AROSE_AFTER_ISSUE' }]);
+    // issuedAt may run a day ahead of the hub's clock; what groundAroseAt dates has happened.
+    const now = new Date('2026-11-23T09:00:00+08:00');
+    const ahead = { ...listing, issuedAt: '2026-11-23T20:00:00+08:00' };
+    const r = validateNotice(
+      { ...ahead, params: { ground: 'evades-enforcement', groundAroseAt: '2026-11-23T19:00:00+08:00' } },
+      { now },
+    ) as { ok: boolean; issues?: { path: string; code: string }[] };
+    expect(r.issues?.map((i) => [i.path, i.code])).toEqual([['params.groundAroseAt', 'IN_THE_FUTURE']]);
+    expect(
+      validateNotice({ ...ahead, params: { ground: 'evades-enforcement', groundAroseAt: before } }, { now })
+        .ok,
+    ).toBe(true);
     expect(issuesOf({ ...freeze, params: { ...freeze.params, groundAroseAt: before } })).toEqual([
       { path: 'params.groundAroseAt', code: 'PARAM_NOT_FOR_MEASURE' },
     ]);

@@ -85,6 +85,7 @@ export const NOTICE_ISSUE_TEXT = {
   REMOVAL_REASON_REQUIRED:
     'a dishonest-list-removal notice names its reason (法释〔2017〕7号 art. 10, art. 12)',
   GROUND_AROSE_AFTER_ISSUE: 'groundAroseAt is after the notice was issued',
+  IN_THE_FUTURE: 'groundAroseAt is later than now: it dates conduct or a ground that has happened',
   LEGAL_REPRESENTATIVE_REQUIRED:
     'an organisation is listed or restricted together with its legal representative (法定代表人), who is bound with it and named on the list: name debtor.legalRepresentative (法释〔2015〕17号 art. 3; 法释〔2017〕7号 art. 6)',
   EXIT_RESTRICTION_NEEDS_PERSON:
@@ -235,6 +236,8 @@ export interface ValidateNoticeOptions {
 
 /** How far ahead of the hub's clock a court's clock may run before issuedAt is refused. */
 const ISSUED_AT_MAX_AHEAD_MS = 86_400_000;
+/** Clock skew allowed for groundAroseAt, which states something that has happened (as for agencies' signatures). */
+const GROUND_AROSE_MAX_AHEAD_MS = 5 * 60_000;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const validDate = (v: unknown): Date | undefined => {
@@ -283,7 +286,7 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
   if (measure && targets.length === 0 && !isPunishmentMeasure(measure)) {
     out.push({ code: 'TOO_SHORT', path: ['targets'] });
   }
-  if (measure && params) out.push(...punishmentParamIssues(measure, params, issued));
+  if (measure && params) out.push(...punishmentParamIssues(measure, params, issued, options.now));
   // An organisation's listing or consumption restriction binds its legal representative too, an entry of its own
   // that interception checks find: without the person named, the restriction would bind the organisation alone.
   if (
@@ -392,6 +395,7 @@ function punishmentParamIssues(
   measure: Measure,
   params: Record<string, unknown>,
   issued: Date | undefined,
+  now?: Date,
 ): CrossIssue[] {
   const out: CrossIssue[] = [];
   const listing = measure === 'dishonest-list';
@@ -432,6 +436,10 @@ function punishmentParamIssues(
   const arose = validDate(params.groundAroseAt);
   if (arose && issued && arose.getTime() > issued.getTime()) {
     out.push({ code: 'GROUND_AROSE_AFTER_ISSUE', path: ['params', 'groundAroseAt'] });
+  } else if (arose && now && arose.getTime() > now.getTime() + GROUND_AROSE_MAX_AHEAD_MS) {
+    // issuedAt may run a day ahead of the hub's clock; conduct or a ground for deletion cannot lie in the future
+    // (it would pass the relisting bar as new conduct, or push a deletion's 3-working-day deadline back).
+    out.push({ code: 'IN_THE_FUTURE', path: ['params', 'groundAroseAt'] });
   }
   return out;
 }

@@ -618,6 +618,11 @@ describe('restrictions in force', () => {
     ]);
     const bad = await app.http.inject({ url: '/v1/ops/restrictions' });
     expect([bad.statusCode, bad.json().error.details[0].path]).toEqual([400, 'caseNo']);
+    // Not a case number (a NUL was a 500 from the database; a word an empty 200): 400 at caseNo.
+    for (const q of ['%00', 'x', '%ED%A0%80']) {
+      const res = await app.http.inject({ url: `/v1/ops/restrictions?caseNo=${q}` });
+      expect([res.statusCode, res.json().error.details[0].path], q).toEqual([400, 'caseNo']);
+    }
   });
 });
 

@@ -65,6 +65,8 @@ const RestrictionsQuery = z.object({
     .trim()
     .min(1)
     .max(100)
+    // A case number or nothing: a word, a NUL or a lone surrogate is a 400 here as at the court API, not a query.
+    .refine((s) => canonicalCaseNo(s) !== null, { message: 'INVALID_CASE_NO' })
     .transform((s) => canonicalCaseNo(s) ?? s),
 });
 const AgenciesQuery = z.object({ days: queryInt(1, 366, 30) });
