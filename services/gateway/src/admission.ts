@@ -6,8 +6,9 @@
  *
  * A notice already stored under its (court, notice number) is not judged again: its re-submission is
  * answered by the writer (same id, or NOTICE_CONFLICT), never by a service that now knows it (a listing
- * re-sent is the same listing, not ALREADY_LISTED). A judge that cannot be reached refuses its own notices
- * with 503 UNAVAILABLE; the other notices of a batch are judged and stored as usual.
+ * re-sent is the same listing, not ALREADY_LISTED), nor is one stored while it was being judged. A judge
+ * that cannot be reached refuses its own notices with 503 UNAVAILABLE; the other notices of a batch are
+ * judged and stored as usual.
  */
 import { HubError, type HubService, isErrorCode, measureService, type NoticeSubmission } from '@hub/domain';
 import type { Pool } from '@hub/store';
@@ -55,6 +56,19 @@ export class Admission {
         });
       }),
     );
+    // A refusal may be of the notice itself: sent again while its first sending was being stored, it was asked
+    // about before that one was stored and judged after the service had taken it in (ALREADY_LISTED behind
+    // itself). A notice the service has taken in is stored here first, so one stored now is a re-sending, for
+    // the writer to answer (same id, or NOTICE_CONFLICT), like any other.
+    const refused = gated.filter((i) => judged[i] !== undefined && judged[i]!.code !== 'UNAVAILABLE');
+    if (refused.length > 0) {
+      const now = await storedNoticeNos(
+        this.pool,
+        court,
+        refused.map((i) => notices[i]!.noticeNo),
+      );
+      for (const i of refused) if (now.has(notices[i]!.noticeNo)) judged[i] = undefined;
+    }
     return judged;
   }
 }

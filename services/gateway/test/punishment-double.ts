@@ -20,6 +20,8 @@ export class PunishmentDouble {
   /** Verdict per notice number; unlisted notices are accepted. */
   readonly verdicts = new Map<string, Omit<CheckPunishmentResult, 'ok'>>();
   readonly checked: NoticeSubmission[] = [];
+  /** Awaited before a question is answered (a test holds one back while another notice is stored). */
+  beforeAnswer: ((notices: readonly NoticeSubmission[]) => Promise<void>) | undefined;
   readonly restrictionCalls: GetCaseRestrictionsRequest[] = [];
   readonly searches: SearchPublicListRequest[] = [];
   restrictions: GetCaseRestrictionsResponse | { code: status; errorCode?: string } = {
@@ -30,8 +32,9 @@ export class PunishmentDouble {
 
   constructor() {
     const impl: PunishmentServiceServer = {
-      checkPunishments: (call, callback) => {
+      checkPunishments: async (call, callback) => {
         this.checked.push(...call.request.notices);
+        await this.beforeAnswer?.(call.request.notices);
         callback(null, {
           results: call.request.notices.map((n) => {
             const v = this.verdicts.get(n.noticeNo);

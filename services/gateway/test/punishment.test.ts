@@ -153,6 +153,65 @@ describe('admission of punishment notices (PunishmentService.CheckPunishments)',
     expect(double.checked.length).toBe(asked);
   });
 
+  it('answers a listing sent again while its first sending is being stored as a duplicate, not ALREADY_LISTED', async () => {
+    // Three identical listings in parallel: the one asked about first is held back until another has been
+    // stored and taken in, and the service (now knowing the listing) refuses it ALREADY_LISTED. It is the same
+    // notice, so the court gets its id, as for any re-sending (probing from outside found 202, 202, 409).
+    const body = listing();
+    let held = true;
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    double.beforeAnswer = async (asked) => {
+      if (!asked.some((n) => n.noticeNo === body.noticeNo) || !held) return;
+      held = false;
+      await released;
+      refuse(body.noticeNo, 'ALREADY_LISTED', [{ path: 'measure', code: 'ALREADY_LISTED' }]);
+    };
+    try {
+      const first = post(app, body);
+      await waitFor(() => (held ? undefined : true));
+      const second = await post(app, body);
+      expect(second.statusCode).toBe(202);
+      release();
+      const [late, third] = await Promise.all([first, post(app, body)]);
+      expect([late.statusCode, third.statusCode]).toEqual([202, 202]);
+      expect(new Set([second, late, third].map((r) => r.json().id)).size).toBe(1);
+      expect(await stored([body.noticeNo])).toEqual([body.noticeNo]);
+    } finally {
+      double.beforeAnswer = undefined;
+    }
+  });
+
+  it('still refuses a listing the service refuses when no notice of its number has been stored', async () => {
+    const body = listing();
+    double.beforeAnswer = async () => {
+      refuse(body.noticeNo, 'ALREADY_LISTED', [{ path: 'measure', code: 'ALREADY_LISTED' }]);
+    };
+    try {
+      const res = await post(app, body);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error.code).toBe('ALREADY_LISTED');
+      expect(await stored([body.noticeNo])).toEqual([]);
+    } finally {
+      double.beforeAnswer = undefined;
+    }
+  });
+
+  it.each(Object.keys(PUNISHMENTS))(
+    'a %s with params null is 400 INVALID_TYPE at params, not stored',
+    async (measure) => {
+      const body: Record<string, unknown> = { ...punishment(measure), params: null };
+      const res = await post(app, body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details).toContainEqual(
+        expect.objectContaining({ path: 'params', code: 'INVALID_TYPE' }),
+      );
+      expect(await stored([String(body.noticeNo)])).toEqual([]);
+    },
+  );
+
   it('refuses over gRPC with the same code in the error-code trailer', async () => {
     const c = new CourtServiceClient(`127.0.0.1:${app.grpcPort}`, credentials.createInsecure());
     const md = new Metadata();
