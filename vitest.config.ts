@@ -10,6 +10,9 @@ export default defineConfig({
       'services/*/{src,test}/**/*.test.ts',
     ],
     globalSetup: ['packages/testkit/src/global-setup.ts'],
+    // Tests run the local demo's credentials (HUB_DEMO: demo court key, agency secrets, seals) unless they set
+    // their own; those that test the refusal to start without credentials pass an environment without it.
+    env: { HUB_DEMO: '1' },
     pool: 'forks',
     maxWorkers: 3,
     testTimeout: 60_000,

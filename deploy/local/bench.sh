@@ -8,4 +8,6 @@ check_services
 ensure_deps
 ensure_kafka
 trap stop_kafka_if_started EXIT
+# The benchmarks run a local hub with the published demo credentials.
+export HUB_DEMO=1
 node --import tsx services/hub/bench/main.ts "$@"

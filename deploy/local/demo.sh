@@ -26,6 +26,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Demo mode: credentials left unset are the published demo keys (never outside HUB_DEMO=1).
+export HUB_DEMO=1
 # The demo court, and a second court whose freeze waits in line behind the first's (轮候).
 export GATEWAY_COURT_KEYS="${GATEWAY_COURT_KEYS:-demo-court-key=川0104,demo-court-2-key=川0105}"
 echo "hub: starting all services in one process (log: $HUB_LOG)"

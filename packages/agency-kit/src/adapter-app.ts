@@ -36,6 +36,8 @@ export interface AdapterConfig {
   DATABASE_URL: string;
   REDIS_URL: string;
   HUB_COURT_SEAL_PUBLIC_KEYS?: string | undefined;
+  /** Demo mode: unset seal keys fall back to the demo keys (HUB_DEMO, service-kit's config). */
+  HUB_DEMO: boolean;
   KAFKA_BROKERS: string[];
   HUB_TOPIC_PREFIX: string;
   HUB_NAMESPACE: string;
@@ -74,7 +76,12 @@ export function buildAdapterApp(
     waiters,
     logger,
   });
-  const seals = sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', config.HUB_COURT_SEAL_PUBLIC_KEYS, 'public');
+  const seals = sealKeysFrom(
+    'HUB_COURT_SEAL_PUBLIC_KEYS',
+    config.HUB_COURT_SEAL_PUBLIC_KEYS,
+    'public',
+    config.HUB_DEMO,
+  );
   const verifier = new SealVerifier(seals);
   // 法释〔2013〕20号: only what its court sealed reaches an agency. A request whose seal fails, or whose
   // routing or copies disagree with the sealed notice, is dead-lettered with the reason (the screen runs

@@ -1,5 +1,5 @@
 import type { AgencyKind } from '@hub/domain';
-import { commonEnv, env, parseEnv } from '@hub/service-kit';
+import { commonEnv, env, parseEnv, requireCredentials } from '@hub/service-kit';
 import { z } from 'zod';
 import type { AdapterConfig } from './adapter-app.js';
 import { agencyKeysFrom } from './auth.js';
@@ -17,7 +17,8 @@ export const ADAPTER_PORTS: Record<AgencyKind, number> = {
 
 /**
  * One adapter's configuration: the common variables plus `ADAPTER_<KIND>_HOST`, `_PORT` and `_KEYS`
- * (`INSTITUTION=secret` pairs; unset = local demo secrets for the connected institutions of that kind).
+ * (`INSTITUTION=secret` pairs; unset = local demo secrets for the connected institutions of that kind, in demo
+ * mode only: otherwise boot fails naming the variable).
  */
 export function loadAdapterConfig(
   agency: AgencyKind,
@@ -31,11 +32,17 @@ export function loadAdapterConfig(
     [`${prefix}_KEYS`]: z.string().optional(),
   });
   const c = parseEnv(schema, source) as z.infer<typeof schema> & Record<string, unknown>;
+  requireCredentials(source, [`${prefix}_KEYS`, 'HUB_COURT_SEAL_PUBLIC_KEYS'], c.HUB_DEMO);
   const institutions = c.HUB_INSTITUTIONS.get(agency) ?? [];
   return Object.freeze({
     ...c,
     host: c[`${prefix}_HOST`] as string,
     port: c[`${prefix}_PORT`] as number,
-    keys: agencyKeysFrom(`${prefix}_KEYS`, c[`${prefix}_KEYS`] as string | undefined, institutions),
+    keys: agencyKeysFrom(
+      `${prefix}_KEYS`,
+      c[`${prefix}_KEYS`] as string | undefined,
+      institutions,
+      c.HUB_DEMO,
+    ),
   });
 }

@@ -1,5 +1,5 @@
 import { HubError } from '@hub/domain';
-import { ConfigError } from '@hub/service-kit';
+import { ConfigError, credentialOrDemo } from '@hub/service-kit';
 import type { Redis } from 'ioredis';
 import {
   canonicalRequest,
@@ -120,12 +120,19 @@ export function demoAgencyKeys(institutions: readonly string[]): string {
 }
 
 /**
- * Agency secrets from a configuration variable (`INSTITUTION=secret` pairs), or the local demo secrets of
- * the connected institutions when it is unset; a malformed value fails boot naming the variable.
+ * Agency secrets from a configuration variable (`INSTITUTION=secret` pairs), or, unset in demo mode (HUB_DEMO),
+ * the local demo secrets of the connected institutions; unset outside it, or malformed, fails boot naming the
+ * variable.
  */
-export function agencyKeysFrom(variable: string, value: string | undefined, institutions: readonly string[]) {
+export function agencyKeysFrom(
+  variable: string,
+  value: string | undefined,
+  institutions: readonly string[],
+  demo: boolean,
+) {
+  const configured = credentialOrDemo(variable, value, demo);
   try {
-    return parseAgencyKeys(value ?? demoAgencyKeys(institutions));
+    return parseAgencyKeys(configured ?? demoAgencyKeys(institutions));
   } catch (err) {
     throw new ConfigError([{ variable, problem: (err as Error).message }]);
   }

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { NoticeSubmission, type Seal } from '@hub/contracts';
-import { ConfigError } from '@hub/service-kit';
+import { ConfigError, credentialOrDemo } from '@hub/service-kit';
 
 /**
  * Electronic seals (电子签章) over notices: Ed25519 signatures over the protobuf encoding of the notice.
@@ -108,16 +108,21 @@ export class SealVerifier {
   }
 }
 
-/** `court=base64DER,…` from a variable, as private (pkcs8) or public (spki) keys; unset → 'demo'. */
+/**
+ * `court=base64DER,…` from a variable, as private (pkcs8) or public (spki) keys. Unset: 'demo' in demo mode
+ * (HUB_DEMO), otherwise boot fails naming the variable.
+ */
 export function sealKeysFrom(
   variable: string,
   value: string | undefined,
   kind: 'private' | 'public',
+  demo: boolean,
 ): ReadonlyMap<string, KeyObject> | 'demo' {
-  if (!value) return 'demo';
+  const configured = credentialOrDemo(variable, value, demo);
+  if (configured === undefined) return 'demo';
   try {
     return new Map(
-      value
+      configured
         .split(',')
         .map((p) => p.trim())
         .filter(Boolean)

@@ -40,12 +40,24 @@ describe('court seals', () => {
     const priv = demoPrivateKey('other-secret-seed');
     const pub = createPublicKey(priv).export({ format: 'der', type: 'spki' }).toString('base64');
     const configured = new SealVerifier(
-      sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', `川0104=${pub}`, 'public'),
+      sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', `川0104=${pub}`, 'public', false),
     );
     expect(configured.check(notice(), sealer.seal('川0104', notice())).ok).toBe(false);
     const realSealer = new Sealer(new Map([['川0104', priv]]));
     expect(configured.check(notice(), realSealer.seal('川0104', notice()))).toEqual({ ok: true });
-    expect(() => sealKeysFrom('X', 'garbage', 'public')).toThrow(/X/);
+    expect(() => sealKeysFrom('X', 'garbage', 'public', true)).toThrow(/X/);
+  });
+
+  it('falls back to the demo keys only in demo mode: unset or blank outside it fails boot naming the variable', () => {
+    expect(sealKeysFrom('GATEWAY_SEAL_KEYS', undefined, 'private', true)).toBe('demo');
+    for (const unset of [undefined, '', '  ']) {
+      expect(() => sealKeysFrom('GATEWAY_SEAL_KEYS', unset, 'private', false)).toThrow(
+        expect.objectContaining({
+          name: 'ConfigError',
+          problems: [expect.objectContaining({ variable: 'GATEWAY_SEAL_KEYS' })],
+        }),
+      );
+    }
   });
 
   it('shares verdicts between verifiers only under the same public key', () => {
@@ -55,7 +67,7 @@ describe('court seals', () => {
     expect(verifier.check(notice(), seal)).toEqual({ ok: true });
     // The same seal and bytes, already found valid under the demo key, are checked afresh under another key.
     const pub = createPublicKey(demoPrivateKey('a third seed')).export({ format: 'der', type: 'spki' });
-    const other = new SealVerifier(sealKeysFrom('K', `川0104=${pub.toString('base64')}`, 'public'));
+    const other = new SealVerifier(sealKeysFrom('K', `川0104=${pub.toString('base64')}`, 'public', false));
     expect(other.check(notice(), seal)).toEqual({ ok: false, code: 'SEAL_INVALID' });
     // And a verdict of invalid under that key does not stick to the demo key.
     expect(new SealVerifier('demo').check(notice(), seal)).toEqual({ ok: true });

@@ -25,6 +25,44 @@ export function parseEnv<S extends z.ZodObject>(
   return Object.freeze(result.data);
 }
 
+/** Why an unset credential stops boot outside the demo (one wording for every service). */
+export const CREDENTIAL_REQUIRED =
+  'is required: set the credentials, or HUB_DEMO=1 to run the local demo with its published demo keys';
+
+/**
+ * A credential variable's value, or `undefined` for "use the published demo key" — allowed only in demo mode
+ * (HUB_DEMO). Outside it an unset or blank credential fails boot naming the variable: nothing is open by default.
+ */
+export function credentialOrDemo(
+  variable: string,
+  value: string | undefined,
+  demo: boolean,
+): string | undefined {
+  if (value !== undefined && value.trim() !== '') return value;
+  if (demo) return undefined;
+  throw new ConfigError([{ variable, problem: CREDENTIAL_REQUIRED }]);
+}
+
+/**
+ * Checks several credential variables at once (credentialOrDemo), so one boot names every one that is missing.
+ */
+export function requireCredentials(
+  source: Record<string, string | undefined>,
+  variables: readonly string[],
+  demo: boolean,
+): void {
+  const problems: ConfigError['problems'] = [];
+  for (const variable of variables) {
+    try {
+      credentialOrDemo(variable, source[variable], demo);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
 /** Shared variable shapes so every service spells them the same way. */
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
@@ -119,7 +157,14 @@ export const commonEnv = {
    * measure services stamp deadlines with. Unset: the shipped policy, version `default`.
    */
   HUB_SLA_POLICY_FILE: z.string().min(1).optional(),
-  /** Courts' seal public keys (`court=base64 SPKI DER`); unset = deterministic demo keys (not security). */
+  /**
+   * The local demo (`npm run demo`, `npm run bench`, the tests, compose): credentials left unset fall back to the
+   * published demo keys (court key `demo-court-key`, agency secrets `<institution>-demo-secret`, seals derived
+   * from the court code). Off by default: outside it a service whose credentials are unset refuses to start,
+   * naming each variable (credentialOrDemo).
+   */
+  HUB_DEMO: env.flag(false),
+  /** Courts' seal public keys (`court=base64 SPKI DER`); unset = demo keys, in demo mode only (not security). */
   HUB_COURT_SEAL_PUBLIC_KEYS: z.string().optional(),
 };
 

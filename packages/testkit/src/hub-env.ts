@@ -15,6 +15,8 @@ export function hubEnv(iso: Isolation, extra: Record<string, string> = {}): Reco
     HUB_NAMESPACE: iso.namespace,
     HUB_TOPIC_PREFIX: iso.topicPrefix,
     LOG_LEVEL: 'warn',
+    // The demo's published credentials (court key, agency secrets, seals) unless `extra` sets real ones.
+    HUB_DEMO: '1',
     // Three test files may run a whole hub each at once: ten pools of 10 came within one of PostgreSQL's 100.
     HUB_PG_POOL_SIZE: '4',
     // A test stops its services many times, and each stop may wait for the fetch in flight (3 s by default).

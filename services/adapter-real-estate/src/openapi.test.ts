@@ -5,7 +5,7 @@ import { buildApp, loadConfig } from './app.js';
 
 describe('real-estate adapter OpenAPI', () => {
   it('documents every agency route, the signature headers and the per-measure answer results', async () => {
-    const app = buildApp(loadConfig({}), {
+    const app = buildApp(loadConfig({ HUB_DEMO: '1' }), {
       logger: createLogger({ service: 't', level: 'silent' }),
       clock: systemClock,
     });

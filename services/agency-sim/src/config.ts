@@ -55,7 +55,7 @@ export type SimConfig = z.infer<typeof schema> & { agencies: SimAgency[] };
 
 /**
  * The mock agencies: every connected institution (HUB_INSTITUTIONS) of every kind, each with the secret
- * its adapter expects (ADAPTER_<KIND>_KEYS, or the local demo secrets) and its adapter's URL
+ * its adapter expects (ADAPTER_<KIND>_KEYS, or in demo mode the local demo secrets) and its adapter's URL
  * (ADAPTER_<KIND>_URL, default http://127.0.0.1:<default port>).
  */
 export function loadConfig(source: Record<string, string | undefined>): SimConfig {
@@ -64,7 +64,7 @@ export function loadConfig(source: Record<string, string | undefined>): SimConfi
   for (const kind of AGENCY_KINDS) {
     const prefix = envPrefixOf(kind);
     const institutions = c.HUB_INSTITUTIONS.get(kind) ?? [];
-    const secrets = agencyKeysFrom(`${prefix}_KEYS`, source[`${prefix}_KEYS`], institutions);
+    const secrets = agencyKeysFrom(`${prefix}_KEYS`, source[`${prefix}_KEYS`], institutions, c.HUB_DEMO);
     const url = parseEnv(
       z.object({ [`${prefix}_URL`]: env.url(`http://127.0.0.1:${ADAPTER_PORTS[kind]}`) }),
       source,

@@ -58,9 +58,11 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
   const query = new QueryClient(config.QUERY_GRPC_URL);
   const controls = new ControlsClient(config.FREEZE_DEDUCT_GRPC_URL);
   const punishment = new PunishmentClient(config.PUNISHMENT_GRPC_URL);
-  const seals = sealKeysFrom('GATEWAY_SEAL_KEYS', config.GATEWAY_SEAL_KEYS, 'private');
+  const seals = sealKeysFrom('GATEWAY_SEAL_KEYS', config.GATEWAY_SEAL_KEYS, 'private', config.HUB_DEMO);
   if (seals === 'demo')
-    logger.warn('GATEWAY_SEAL_KEYS unset: notices carry DEMO seals (fine locally, not security)');
+    logger.warn(
+      'demo mode (HUB_DEMO): notices carry DEMO seals and the demo court key is open (not security)',
+    );
   const writer = new NoticeWriter(
     runtime.pool,
     runtime.events,

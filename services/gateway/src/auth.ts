@@ -8,7 +8,7 @@ import { HubError } from '@hub/domain';
 export class CourtAuth {
   private readonly keys: { digest: Buffer; court: string }[];
 
-  constructor(keys: Map<string, string>) {
+  constructor(keys: ReadonlyMap<string, string>) {
     this.keys = [...keys].map(([key, court]) => ({ digest: digest(key), court }));
   }
 

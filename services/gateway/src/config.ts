@@ -1,6 +1,23 @@
 import { type HubService, isMeasureService, MEASURE_SERVICES } from '@hub/domain';
-import { commonEnv, env, parseEnv } from '@hub/service-kit';
+import { commonEnv, env, parseEnv, requireCredentials } from '@hub/service-kit';
 import { z } from 'zod';
+
+/** `key=courtCode` pairs separated by commas. */
+const courtKeys = z.string().transform((s, ctx) => {
+  const pairs = s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => p.split('='));
+  if (pairs.length === 0 || pairs.some((p) => p.length !== 2 || !p[0] || !p[1])) {
+    ctx.addIssue({ code: 'custom', message: 'must be key=courtCode pairs separated by commas' });
+    return z.NEVER;
+  }
+  return new Map(pairs as [string, string][]);
+});
+
+/** The local demo's court key (DEMO mode only). */
+export const DEMO_COURT_KEYS = 'demo-court-key=川0104';
 
 const schema = z.object({
   ...commonEnv,
@@ -16,25 +33,14 @@ const schema = z.object({
   /** Punishment service's gRPC API: admission of punishment notices, a case's restrictions, the public list. */
   PUNISHMENT_GRPC_URL: z.string().default('127.0.0.1:50055'),
   /**
-   * Court API keys: `key=courtCode` pairs, comma separated. A key may act only for its court.
-   * The default serves the local demo court; production sets its own.
+   * Court API keys: `key=courtCode` pairs, comma separated. A key may act only for its court. Required: unset,
+   * only demo mode (HUB_DEMO) serves the local demo court with `demo-court-key`.
    */
-  GATEWAY_COURT_KEYS: z
-    .string()
-    .default('demo-court-key=川0104')
-    .transform((s, ctx) => {
-      const pairs = s
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean)
-        .map((p) => p.split('='));
-      if (pairs.some((p) => p.length !== 2 || !p[0] || !p[1])) {
-        ctx.addIssue({ code: 'custom', message: 'must be key=courtCode pairs separated by commas' });
-        return z.NEVER;
-      }
-      return new Map(pairs as [string, string][]);
-    }),
-  /** Courts' seal private keys (`court=base64 PKCS#8 DER`); unset = deterministic demo keys (not security). */
+  GATEWAY_COURT_KEYS: courtKeys.optional(),
+  /**
+   * Courts' seal private keys (`court=base64 PKCS#8 DER`). Required: unset, only demo mode (HUB_DEMO) seals
+   * with deterministic demo keys (not security).
+   */
   GATEWAY_SEAL_KEYS: z.string().optional(),
   /**
    * The measure services this deployment runs (comma separated, from MEASURE_SERVICES). A notice whose
@@ -82,8 +88,19 @@ const schema = z.object({
     ),
 });
 
-export type GatewayConfig = z.infer<typeof schema>;
+export type GatewayConfig = Readonly<
+  Omit<z.infer<typeof schema>, 'GATEWAY_COURT_KEYS'> & { GATEWAY_COURT_KEYS: ReadonlyMap<string, string> }
+>;
 
 export function loadConfig(source: Record<string, string | undefined>): GatewayConfig {
-  return parseEnv(schema, source);
+  const credentials = ['GATEWAY_COURT_KEYS', 'GATEWAY_SEAL_KEYS'] as const;
+  // A blank credential is an unset one (named as missing), not an empty or malformed key list.
+  const given = { ...source };
+  for (const v of credentials) if (given[v]?.trim() === '') delete given[v];
+  const c = parseEnv(schema, given);
+  requireCredentials(given, credentials, c.HUB_DEMO);
+  return Object.freeze({
+    ...c,
+    GATEWAY_COURT_KEYS: c.GATEWAY_COURT_KEYS ?? courtKeys.parse(DEMO_COURT_KEYS),
+  });
 }

@@ -24,6 +24,8 @@ const targets = ['bank', 'real-estate', 'public-security', 'provident-fund'];
 
 const hub = await startProcesses(
   {
+    // A local hub with the published demo credentials unless the environment sets its own.
+    HUB_DEMO: '1',
     ...process.env,
     HUB_NAMESPACE: ns,
     HUB_TOPIC_PREFIX: `${ns}.`,

@@ -13,6 +13,8 @@ const settle = Number(process.env.IDLE_SETTLE_S ?? 20);
 const seconds = Number(process.env.IDLE_SECONDS ?? 30);
 const hub = await startProcesses(
   {
+    // A local hub with the published demo credentials unless the environment sets its own.
+    HUB_DEMO: '1',
     ...process.env,
     HUB_NAMESPACE: ns,
     HUB_TOPIC_PREFIX: `${ns}.`,

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@hub/domain';
-import type { Logger, ServiceApp } from '@hub/service-kit';
-import { DEPLOYABLE_MEASURE_SERVICES, SERVICES } from './services.js';
+import { ConfigError, type Logger, type ServiceApp } from '@hub/service-kit';
+import { DEPLOYABLE_MEASURE_SERVICES, SERVICE_MODULES, SERVICES } from './services.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -17,6 +17,23 @@ function httpUrl(app: ServiceApp): string | undefined {
   const http = (app as { http?: { server: { address(): AddressInfo | string | null } } }).http;
   const a = http?.server.address();
   return a && typeof a !== 'string' ? `http://127.0.0.1:${a.port}` : undefined;
+}
+
+/**
+ * Every selected service's configuration read before any of them starts: a missing credential or a bad value
+ * stops the whole hub at once, each problem named once, instead of after the first services are running.
+ */
+export function checkConfigs(names: readonly string[], env: Env): void {
+  const problems = new Map<string, ConfigError['problems'][number]>();
+  for (const name of names) {
+    try {
+      SERVICE_MODULES[name]!.loadConfig(env);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const p of err.problems) problems.set(`${p.variable} ${p.problem}`, p);
+    }
+  }
+  if (problems.size > 0) throw new ConfigError([...problems.values()]);
 }
 
 /**
@@ -42,6 +59,7 @@ export async function startStack(
     }
     apps.clear();
   };
+  checkConfigs(names, env);
   try {
     for (const name of names) {
       const app = SERVICES[name]!(env, deps);

@@ -8,6 +8,7 @@ describe('ANY_FREE_PORTS', () => {
   it.each(Object.keys(SERVICE_MODULES))('sets every listening port of %s to any free port', (name) => {
     const config = SERVICE_MODULES[name]!.loadConfig({
       ...ANY_FREE_PORTS,
+      HUB_DEMO: '1',
       DATABASE_URL: 'postgres://127.0.0.1:5432/test',
     }) as Record<string, unknown>;
     const ports = Object.entries(config).filter(([key]) => key.endsWith('_PORT'));

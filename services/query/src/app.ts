@@ -22,9 +22,9 @@ export interface QueryDeps {
  * folds the answers back into the case's property report, reusing fresh answers of the same court.
  */
 export function buildApp(config: QueryConfig, deps: QueryDeps) {
-  // Configured like the adapters' (court public keys, demo keys otherwise): reuse is for sealed notices only.
+  // Configured like the adapters' (court public keys; demo keys in demo mode only): reuse is for sealed notices only.
   const seals = new SealVerifier(
-    sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', config.HUB_COURT_SEAL_PUBLIC_KEYS, 'public'),
+    sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', config.HUB_COURT_SEAL_PUBLIC_KEYS, 'public', config.HUB_DEMO),
   );
   return buildMeasureService({
     service: 'query',

@@ -1,4 +1,4 @@
-import { commonEnv, env, parseEnv } from '@hub/service-kit';
+import { commonEnv, env, parseEnv, requireCredentials } from '@hub/service-kit';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -15,5 +15,8 @@ const schema = z.object({
 export type QueryConfig = z.infer<typeof schema>;
 
 export function loadConfig(source: Record<string, string | undefined>): QueryConfig {
-  return parseEnv(schema, source);
+  const c = parseEnv(schema, source);
+  // Answer reuse is for sealed notices only: the courts' public keys, or demo keys in demo mode.
+  requireCredentials(source, ['HUB_COURT_SEAL_PUBLIC_KEYS'], c.HUB_DEMO);
+  return c;
 }
