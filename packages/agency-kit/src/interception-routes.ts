@@ -56,6 +56,21 @@ function objectBody(body: unknown, allowed: string): ValidationIssue[] {
   return out;
 }
 
+/**
+ * Unverified IDs (digits failing both the resident-ID and the credit-code check) the hub holds no standing for:
+ * mistyped resident IDs, refused like any other (the call's nonce is already spent with the read). One the hub
+ * holds is a pilot credit code a court listed after confirming its failed check, and is answered.
+ */
+function unknownUnverified(indices: readonly number[], at: string): HubError {
+  return new HubError(
+    'VALIDATION_FAILED',
+    indices.map((i) => unverifiedIssue(at === 'ids' ? `ids.${i}` : at)),
+  );
+}
+
+const unverifiedIssue = (path: string) =>
+  issue(path, 'INVALID_RESIDENT_ID', SUBJECT_ID_ISSUE_TEXT.INVALID_RESIDENT_ID);
+
 function unavailable(reply: FastifyReply) {
   return reply
     .code(503)
@@ -93,6 +108,7 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
       }
       const outcome = await desk.check([id.id], auth.nonceOf(who));
       if (!outcome.ready) return unavailable(reply);
+      if (id.unverified && !outcome.known[0]) throw unknownUnverified([0], 'id');
       const answer = outcome.answers[0]!;
       deps.counted?.(1, answer.restricted ? 1 : 0);
       return { restricted: answer.restricted, checkedAt: outcome.at.toISOString(), entries: answer.entries };
@@ -117,15 +133,31 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
         return refuse(request, [issue('ids', 'TOO_LONG', `at most ${MAX_IDS_PER_CHECK} IDs per call`)]);
       const ids: string[] = new Array(raw.length);
       const bad: ValidationIssue[] = [];
+      const unverified: number[] = [];
       for (let i = 0; i < raw.length; i++) {
         const r = parseSubjectId(raw[i]);
-        if (r.ok) ids[i] = r.id;
-        else bad.push(issue(`ids.${i}`, r.code, SUBJECT_ID_ISSUE_TEXT[r.code]));
+        if (r.ok) {
+          ids[i] = r.id;
+          if (r.unverified) unverified.push(i);
+        } else bad.push(issue(`ids.${i}`, r.code, SUBJECT_ID_ISSUE_TEXT[r.code]));
       }
-      // All or nothing: a batch with one bad ID answers none, so no answer is ever taken for the wrong person.
-      if (bad.length > 0) return refuse(request, bad);
+      // All or nothing: a batch with one bad ID answers none, so no answer is ever taken for the wrong person. Its
+      // unverified IDs are looked up too, so that the refusal names every bad one.
+      if (bad.length > 0) {
+        if (unverified.length > 0) {
+          const looked = await desk.check(unverified.map((i) => ids[i]!));
+          if (looked.ready)
+            unverified.forEach((i, k) => {
+              if (!looked.known[k]) bad.push(unverifiedIssue(`ids.${i}`));
+            });
+          bad.sort((a, b) => Number(a.path.slice(4)) - Number(b.path.slice(4)));
+        }
+        return refuse(request, bad);
+      }
       const outcome = await desk.check(ids, auth.nonceOf(who));
       if (!outcome.ready) return unavailable(reply);
+      const unknown = unverified.filter((i) => !outcome.known[i]);
+      if (unknown.length > 0) throw unknownUnverified(unknown, 'ids');
       let restricted = 0;
       const results = outcome.answers.map((a, index) => {
         if (a.restricted) restricted += 1;
@@ -156,6 +188,9 @@ export function registerInterceptionRoutes(app: FastifyInstance, deps: Intercept
     if (earlier) return earlier;
     const found = await desk.entryForReport(report.id, report.entryId);
     if (!found.ready) throw new HubError('INTERCEPTION_UNAVAILABLE');
+    // An unverified ID (digits failing both checks) is a pilot credit code only when the hub holds it.
+    const parsed = parseSubjectId(report.id);
+    if (!found.known && parsed.ok && parsed.unverified) throw unknownUnverified([0], `${at}id`);
     const entry = found.entry;
     if (!entry)
       throw new HubError(

@@ -27,7 +27,14 @@ export interface SubjectAnswer {
 }
 
 export type CheckOutcome =
-  | { ready: true; at: Date; answers: SubjectAnswer[]; entries: InterceptionEntry[][] }
+  | {
+      ready: true;
+      at: Date;
+      answers: SubjectAnswer[];
+      entries: InterceptionEntry[][];
+      /** Per subject: whether the hub holds a standing for it (it was listed at some time), bound now or not. */
+      known: boolean[];
+    }
   | { ready: false };
 
 const NOT_RESTRICTED: SubjectAnswer = Object.freeze({ restricted: false, entries: [] }) as SubjectAnswer;
@@ -84,29 +91,38 @@ export class InterceptionDesk {
     if (!read.ready) return { ready: false };
     const answers: SubjectAnswer[] = new Array(hashes.length);
     const entries: InterceptionEntry[][] = new Array(hashes.length);
+    const known: boolean[] = new Array(hashes.length);
     for (let i = 0; i < hashes.length; i++) {
-      const all = read.standings.get(hashes[i]!) ?? [];
+      const held = read.standings.get(hashes[i]!);
+      known[i] = held !== undefined;
+      const all = held ?? [];
       const mine = all.length === 0 ? all : all.filter((e) => this.visible.has(e.measure));
       entries[i] = mine;
       answers[i] = mine.length === 0 ? NOT_RESTRICTED : { restricted: true, entries: mine.map(visibleEntry) };
     }
-    return { ready: true, at, answers, entries };
+    return { ready: true, at, answers, entries, known };
   }
 
   /**
    * The entry a report names, as the subject's standing holds it, among those this agency kind acts on: in force,
    * or ended a short while ago (`endedAt` says when), so that a block made while it bound still counts when the
-   * report comes after the removal. `ready` false while the projection is rebuilt.
+   * report comes after the removal. `ready` false while the projection is rebuilt; `known` whether the hub holds
+   * a standing for the subject at all.
    */
   async entryForReport(
     id: string,
     entryId: string,
-  ): Promise<{ ready: false } | { ready: true; entry?: InterceptionEntry; endedAt?: string }> {
+  ): Promise<
+    { ready: false } | { ready: true; known: boolean; entry?: InterceptionEntry; endedAt?: string }
+  > {
     const read = await this.projection.readWithEnded([subjectHash(id)]);
     if (!read.ready) return { ready: false };
+    const known = read.known[0]!;
     const entry = read.entries[0]!.find((e) => e.entryId === entryId && this.visible.has(e.measure));
-    if (!entry) return { ready: true };
+    if (!entry) return { ready: true, known };
     const ended = endedAt(entry, this.now());
-    return ended === undefined ? { ready: true, entry } : { ready: true, entry, endedAt: ended };
+    return ended === undefined
+      ? { ready: true, known, entry }
+      : { ready: true, known, entry, endedAt: ended };
   }
 }

@@ -7,7 +7,16 @@
 import { checkCreditCode, normaliseResidentId, validateResidentId } from '@hub/domain';
 
 export type SubjectIdResult =
-  | { ok: true; id: string }
+  | {
+      ok: true;
+      id: string;
+      /**
+       * Digits alone (perhaps a final X) passing neither check: a resident ID with a typo, or an early pilot
+       * credit code a court listed after confirming CREDIT_CODE_CHECK_FAILED. Answered only when the hub holds a
+       * standing under it (it was listed), refused as INVALID_RESIDENT_ID otherwise.
+       */
+      unverified?: true;
+    }
   | { ok: false; code: 'INVALID_TYPE' | 'INVALID_RESIDENT_ID' | 'INVALID_ID' };
 
 /** Digits (perhaps with a check character X): meant as a resident ID, whatever its length. */
@@ -23,14 +32,15 @@ export function parseSubjectId(value: unknown): SubjectIdResult {
     // Some legitimate early pilot codes fail the GB 32100 check (DESIGN §4): a partner cannot confirm a
     // warning mid-transaction, and a code that is not on the list is simply not restricted, so a code with
     // letters is refused only when malformed. One of digits alone (and perhaps a final X) has a resident ID's
-    // shape too: unless its GB 32100 check character holds, it is a resident ID with a typo (many resident IDs,
-    // 5113… or 3211… say, also have a credit code's parts), and answering "not restricted" for it would wave a
-    // listed debtor through, so it is refused as one.
+    // shape too: unless its GB 32100 check character holds, it may be a resident ID with a typo (many resident
+    // IDs, 5113… or 3211… say, also have a credit code's parts), and answering "not restricted" for it would wave
+    // a listed debtor through. It is marked unverified: answered when the hub knows it (a court listed it as a
+    // pilot code), refused as a resident ID otherwise.
     const upper = value.toUpperCase();
     const credit = value.length === 18 ? checkCreditCode(upper) : 'malformed';
-    if (credit === 'valid' || (credit === 'check-failed' && !RESIDENT_SHAPE.test(upper))) {
-      return { ok: true, id: upper };
-    }
+    if (credit === 'valid') return { ok: true, id: upper };
+    if (credit === 'check-failed')
+      return RESIDENT_SHAPE.test(upper) ? { ok: true, id: upper, unverified: true } : { ok: true, id: upper };
   }
   return { ok: false, code: DIGITS_LIKE.test(value) ? 'INVALID_RESIDENT_ID' : 'INVALID_ID' };
 }

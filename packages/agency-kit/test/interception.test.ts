@@ -47,6 +47,14 @@ const WITH_X = (() => {
   throw new Error('no ID with check character X');
 })();
 
+/**
+ * Digits alone failing both checks: an early pilot credit code a court listed after confirming
+ * CREDIT_CODE_CHECK_FAILED (the hub holds it), and one it does not hold (a mistyped resident ID, for all we know).
+ */
+const checkFailed = (first17: string) => first17 + (creditCodeCheckChar(first17) === '0' ? '1' : '0');
+const PILOT = checkFailed('91110000100000001');
+const UNKNOWN_PILOT = checkFailed('91110000100000002');
+
 const DEBTOR = residentId(1);
 const LEGAL_REP = residentId(2);
 const FREE = residentId(3);
@@ -129,6 +137,11 @@ beforeAll(async () => {
       entries: [{ ...LISTED, entryId: 'e-org', debtorKind: 'organisation' }],
     },
     { hash: subjectHash(EXPIRED), version: 1, entries: [LAPSED] },
+    {
+      hash: subjectHash(PILOT),
+      version: 1,
+      entries: [{ ...LISTED, entryId: 'e-pilot', debtorKind: 'organisation' }],
+    },
     { hash: subjectHash(OLD_ID_18), version: 1, entries: [CONSUMPTION] },
     { hash: subjectHash(WITH_X), version: 1, entries: [CONSUMPTION] },
   ]);
@@ -235,6 +248,28 @@ describe.sequential('interception checks', () => {
     }
     const extra = await post(bank, '/v1/agency/interception/check', { id: DEBTOR, name: '李某' });
     expect(detailsOf(extra)).toMatchObject([{ path: 'name', code: 'UNKNOWN_FIELD' }]);
+  });
+
+  it('answers a listed pilot credit code of digits alone failing its check, and refuses one the hub never held', async () => {
+    expect((await check(bank, PILOT)).json()).toMatchObject({
+      restricted: true,
+      entries: [{ entryId: 'e-pilot' }],
+    });
+    const unknown = await check(bank, UNKNOWN_PILOT);
+    expect(errorOf(unknown)).toEqual([400, 'VALIDATION_FAILED']);
+    expect(detailsOf(unknown)).toMatchObject([{ path: 'id', code: 'INVALID_RESIDENT_ID' }]);
+    const both = await checks(bank, [DEBTOR, PILOT]);
+    expect(both.statusCode).toBe(200);
+    expect(both.json().results.map((r: { restricted: boolean }) => r.restricted)).toEqual([true, true]);
+    // In a batch the unknown one is named with the other bad IDs, and nothing is answered.
+    const mixed = await checks(bank, [PILOT, UNKNOWN_PILOT, 7, FREE]);
+    expect(errorOf(mixed)).toEqual([400, 'VALIDATION_FAILED']);
+    expect(detailsOf(mixed).map((d) => [d.path, d.code])).toEqual([
+      ['ids.1', 'INVALID_RESIDENT_ID'],
+      ['ids.2', 'INVALID_TYPE'],
+    ]);
+    const unknownOnly = await checks(bank, [FREE, UNKNOWN_PILOT]);
+    expect(detailsOf(unknownOnly).map((d) => [d.path, d.code])).toEqual([['ids.1', 'INVALID_RESIDENT_ID']]);
   });
 
   it('answers a batch of 1,000 in order, each as a single check would', async () => {
@@ -477,6 +512,18 @@ describe.sequential('interception reports', () => {
       "SELECT report_ref FROM interception_reports WHERE report_ref LIKE 'A-%' ORDER BY report_ref",
     );
     expect(rows.map((r) => r.report_ref)).toEqual(['A-4']);
+  });
+
+  it('takes a report on a listed pilot credit code, and refuses one on a code the hub never held', async () => {
+    const pilot = report({ reportRef: 'PILOT-1', id: PILOT, entryId: 'e-pilot' });
+    expect((await post(bank, '/v1/agency/interceptions', pilot)).statusCode).toBe(202);
+    const unknown = await post(
+      bank,
+      '/v1/agency/interceptions',
+      report({ reportRef: 'PILOT-2', id: UNKNOWN_PILOT, entryId: 'e-pilot' }),
+    );
+    expect(errorOf(unknown)).toEqual([400, 'VALIDATION_FAILED']);
+    expect(detailsOf(unknown)).toMatchObject([{ path: 'id', code: 'INVALID_RESIDENT_ID' }]);
   });
 
   it('validates reports with field paths, and takes a batch item by item', async () => {

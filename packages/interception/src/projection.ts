@@ -42,7 +42,10 @@ export interface SubjectStanding {
 export interface ProjectionRead {
   /** False while the projection is being rebuilt (or was lost): nothing read may be taken as "not restricted". */
   ready: boolean;
-  /** Entries in force at `now` per asked hash (an entry past its `endsAt` no longer binds). */
+  /**
+   * Entries in force at `now` per asked hash the hub holds a standing for (an entry past its `endsAt` no longer
+   * binds; a lifted standing has none); a subject never listed has no key here.
+   */
   standings: Map<string, InterceptionEntry[]>;
 }
 
@@ -163,7 +166,9 @@ export class InterceptionProjection {
     const standings = new Map<string, InterceptionEntry[]>();
     hashes.forEach((hash, i) => {
       const raw = values[i + 1];
-      const entries = raw ? (JSON.parse(raw.slice(raw.indexOf(':') + 1)) as InterceptionEntry[]) : [];
+      // A subject the hub has never held a standing for has none here (a lifted one has, with nothing binding).
+      if (!raw) return;
+      const entries = JSON.parse(raw.slice(raw.indexOf(':') + 1)) as InterceptionEntry[];
       standings.set(
         hash,
         entries.filter((e) => inForce(e, now)),
@@ -178,10 +183,11 @@ export class InterceptionProjection {
    */
   async readWithEnded(
     hashes: readonly string[],
-  ): Promise<{ ready: boolean; entries: InterceptionEntry[][] }> {
+  ): Promise<{ ready: boolean; entries: InterceptionEntry[][]; known: boolean[] }> {
     const values = await this.redis.mget(this.readyKey, ...hashes.map((h) => this.prefix + h));
     return {
       ready: values[0] !== null,
+      known: hashes.map((_, i) => values[i + 1] !== null),
       entries: hashes.map((_, i) => {
         const raw = values[i + 1];
         return raw ? (JSON.parse(raw.slice(raw.indexOf(':') + 1)) as InterceptionEntry[]) : [];

@@ -35,7 +35,8 @@ describe('InterceptionProjection', () => {
     const r = await projection.read(['a', 'b', 'c'], NOW);
     expect(r.standings.get('a')).toEqual([]);
     expect(r.standings.get('b')!.map((e) => e.entryId)).toEqual(['e3']);
-    expect(r.standings.get('c')).toEqual([]);
+    // A subject never held has no standing at all, unlike a lifted one (nothing binding).
+    expect(r.standings.has('c')).toBe(false);
   });
 
   it('reports the version each subject holds, null where its key is missing', async () => {
@@ -70,7 +71,7 @@ describe('InterceptionProjection', () => {
     expect(first.fresh).toBe(true);
     expect(first.ready).toBe(true);
     expect(first.standings.get('n1')!.map((e) => e.entryId)).toEqual(['e9']);
-    expect(first.standings.get('missing')).toEqual([]);
+    expect(first.standings.has('missing')).toBe(false);
     expect(await redis.pttl(nonce.key)).toBeGreaterThan(50_000);
     const again = await projection.readConsuming(['n1'], NOW, nonce);
     expect(again.fresh).toBe(false);
