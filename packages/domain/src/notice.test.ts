@@ -9,6 +9,7 @@ import {
   REQUIRED_ASSET_PARAM,
 } from './glossary.ts';
 import { formatCaseNo } from './ids/case-number.ts';
+import { residentIdCheckChar } from './ids/resident-id.ts';
 import { needsConfirmationOnly, noticeSubmissionSchema, validateNotice } from './notice.ts';
 import { caseNoArb, creditCodeArb, residentIdArb } from './test-support/arbitraries.ts';
 
@@ -122,6 +123,13 @@ describe('validateNotice rejects, with dotted paths and stable codes', () => {
       },
       [{ path: 'debtor.legalRepresentative.name', code: 'INVISIBLE_CHARACTERS' }],
     ],
+    ...['\u200b', '\u0007', '\u202e', '\ufeff'].map(
+      (c): [string, Record<string, unknown>, { path: string; code: string }[]] => [
+        `a notice number with U+${c.codePointAt(0)!.toString(16).padStart(4, '0')} (one number would be two)`,
+        { noticeNo: `(2026)川0104执恢12${c}3号` },
+        [{ path: 'noticeNo', code: 'INVISIBLE_CHARACTERS' }],
+      ],
+    ),
     [
       'a name with a tab inside',
       { debtor: { ...example.debtor, name: '张\t三' } },
@@ -606,6 +614,38 @@ describe('generated notices', () => {
   });
 });
 
+describe('a listing’s term runs from its decision (法释〔2017〕7号 arts. 2, 5)', () => {
+  const listing = (issuedAt: string, params: object = {}) => ({
+    ...example,
+    measure: 'dishonest-list',
+    targets: [],
+    issuedAt,
+    params: { ground: 'evades-enforcement', ...params },
+  });
+  const at = (now: string) => ({ now: new Date(now) });
+  const issues = (n: object, o: { now: Date }) => {
+    const r = validateNotice(n, o);
+    return r.ok ? [] : r.issues.map((i) => [i.path, i.code]);
+  };
+
+  it('refuses a decision whose whole term has passed, at issuedAt; one with time left is listed', () => {
+    expect(issues(listing('2024-06-01T09:00:00+08:00'), at('2026-12-06T00:00:00Z'))).toEqual([
+      ['issuedAt', 'LISTING_TERM_ENDED'],
+    ]);
+    expect(issues(listing('2024-12-07T09:00:00+08:00'), at('2026-12-06T00:00:00Z'))).toEqual([]);
+    // An extension counts too: 2 + 1 years from a 2024 decision is still running.
+    const aggravated = { ground: 'obstructs-enforcement', extensionYears: 1 };
+    expect(issues(listing('2024-06-01T09:00:00+08:00', aggravated), at('2026-12-06T00:00:00Z'))).toEqual([]);
+    // Ground (1) alone has no fixed term: it stands until the debtor performs, however old the decision.
+    expect(
+      issues(
+        listing('2015-06-01T09:00:00+08:00', { ground: 'able-but-refuses' }),
+        at('2026-12-06T00:00:00Z'),
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe('an organisation is restricted from exit through its persons (民事诉讼法 第二百六十六条)', () => {
   const bare = { kind: 'organisation', name: '成都某某贸易有限公司', creditCode: '91350100M000100Y43' };
   const exit = (measure: string, debtor: unknown) => ({
@@ -637,6 +677,37 @@ describe('an organisation is restricted from exit through its persons (民事诉
       expect(validateNotice(exit(measure, { ...example.debtor })).ok).toBe(true);
     },
   );
+
+  it('checks every responsible person’s birth date, and refuses a person named twice in one notice', () => {
+    const withCheck = (first17: string) => first17 + residentIdCheckChar(first17);
+    const unborn = { role: 'principal', name: '钱某', idNumber: withCheck('51010420300101001') };
+    const tooOld = { role: 'directly-responsible', name: '孙某', idNumber: withCheck('51010418900101001') };
+    expect(
+      issuesOf(exit('restrict-exit', { ...bare, responsiblePersons: [principal, unborn, tooOld] })),
+    ).toEqual([
+      { path: 'debtor.responsiblePersons.1.idNumber', code: 'INVALID_RESIDENT_ID' },
+      { path: 'debtor.responsiblePersons.2.idNumber', code: 'INVALID_RESIDENT_ID' },
+    ]);
+    // The legal representative named again as a responsible person, and one responsible person twice (a 15-digit
+    // ID is the same person as its 18-digit form).
+    const rep = organisation.legalRepresentative;
+    const again = { role: 'principal', name: '张某', idNumber: rep.idNumber };
+    const twice = [principal, { ...principal, role: 'directly-responsible' }];
+    expect(issuesOf(exit('restrict-exit', { ...organisation, responsiblePersons: [again] }))).toEqual([
+      { path: 'debtor.responsiblePersons.0.idNumber', code: 'DUPLICATE_PERSON' },
+    ]);
+    expect(issuesOf(exit('restrict-exit', { ...bare, responsiblePersons: twice }))).toEqual([
+      { path: 'debtor.responsiblePersons.1.idNumber', code: 'DUPLICATE_PERSON' },
+    ]);
+    const old15 = '510104800101001';
+    const same = [
+      { role: 'principal', name: '周某', idNumber: old15 },
+      { role: 'directly-responsible', name: '周某', idNumber: withCheck('51010419800101001') },
+    ];
+    expect(issuesOf(exit('restrict-exit', { ...bare, responsiblePersons: same }))).toEqual([
+      { path: 'debtor.responsiblePersons.1.idNumber', code: 'DUPLICATE_PERSON' },
+    ]);
+  });
 
   it('the text says whom to name; a lifting for a bare organisation is not concerned', () => {
     const issue = (validateNotice(exit('restrict-exit', bare)) as { issues: { message: string }[] })

@@ -39,7 +39,7 @@ import { INT32_MAX, wireSafetyIssues } from './wire-safe.ts';
 export const NOTICE_ISSUE_TEXT = {
   INVALID_RESIDENT_ID: 'not a valid 18-digit resident ID (GB 11643)',
   INVISIBLE_CHARACTERS:
-    'a name carries no control or invisible formatting characters (tab, zero-width space, direction override)',
+    'a name or notice number carries no control or invisible formatting characters (tab, zero-width space, direction override)',
   INVALID_CREDIT_CODE: 'not an 18-character unified social credit code (GB 32100)',
   CREDIT_CODE_CHECK_FAILED:
     'the credit code fails its GB 32100 check character; resubmit with confirmWarnings ["CREDIT_CODE_CHECK_FAILED"] if it is a genuine early pilot code',
@@ -76,6 +76,10 @@ export const NOTICE_ISSUE_TEXT = {
     'not a ground of 法释〔2017〕7号 art. 1: able-but-refuses, obstructs-enforcement, evades-enforcement, breaches-property-report, breaches-consumption-restriction, breaches-settlement',
   GROUND_REQUIRED: 'a dishonest-list notice names its ground (法释〔2017〕7号 art. 1)',
   PARAM_NOT_FOR_MEASURE: 'this parameter does not apply to this measure',
+  LISTING_TERM_ENDED:
+    'the listing’s whole term, counted from its decision (issuedAt), has already passed (法释〔2017〕7号 art. 2): there is nothing left to list',
+  DUPLICATE_PERSON:
+    'this person is already named in the notice (legal representative and responsible persons are different persons, each bound once)',
   DUPLICATE_GROUND: 'a ground is named twice (params.ground and otherGrounds are all different grounds)',
   EXTENSION_NOT_ALLOWED:
     'a listing is extended only for the aggravated ground (obstructs-enforcement) or several grounds, and only when it has a fixed term (法释〔2017〕7号 art. 2)',
@@ -202,7 +206,8 @@ export const jurisdictionSchema = z.strictObject({
 });
 
 const noticeShape = z.strictObject({
-  noticeNo: text(NOTICE_NO_MAX),
+  // The court's document number is its idempotency key: invisible characters would make one number two.
+  noticeNo: text(NOTICE_NO_MAX).refine((s) => !INVISIBLE.test(s), issue('INVISIBLE_CHARACTERS')),
   // Stored, sealed and compared in its one spelling (canonicalCaseNo): a case is one case however it was typed.
   caseNo: z
     .string()
@@ -363,19 +368,22 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
   // GB 11643: a birth date after the notice was issued, or over 130 years before, is no real debtor's.
   const debtor = isRecord(value.debtor) ? value.debtor : undefined;
   if (issuedDay && debtor) {
-    const ids: [unknown, (string | number)[]][] = [
-      [debtor.idNumber, ['debtor', 'idNumber']],
-      [
-        isRecord(debtor.legalRepresentative) ? debtor.legalRepresentative.idNumber : undefined,
-        ['debtor', 'legalRepresentative', 'idNumber'],
-      ],
-    ];
-    for (const [raw, path] of ids) {
-      if (typeof raw !== 'string') continue;
+    for (const [raw, path] of personIds(debtor)) {
       const id = normaliseResidentId(raw);
       if (validateResidentId(id).ok && !validateResidentId(id, { asOf: issuedDay }).ok) {
         out.push({ code: 'INVALID_RESIDENT_ID', path });
       }
+    }
+  }
+  // One person named twice in one notice (legal representative and a responsible person, or two responsible
+  // persons) would be bound twice, each an entry of its own: the second naming is refused.
+  if (debtor) {
+    const seen = new Set<string>();
+    for (const [raw, path] of personIds(debtor).filter(([, p]) => p.length > 2)) {
+      const id = normaliseResidentId(raw);
+      if (!validateResidentId(id).ok) continue;
+      if (seen.has(id)) out.push({ code: 'DUPLICATE_PERSON', path });
+      seen.add(id);
     }
   }
 
@@ -387,6 +395,21 @@ function crossFieldIssues(value: Record<string, unknown>, options: ValidateNotic
       out.push({ code: 'CREDIT_CODE_CHECK_FAILED', path: ['debtor', 'creditCode'] });
     }
   }
+  return out;
+}
+
+/** Every resident ID a debtor names, with its path: the debtor's own, its legal representative's, each responsible person's. */
+function personIds(debtor: Record<string, unknown>): [string, (string | number)[]][] {
+  const out: [string, (string | number)[]][] = [];
+  if (typeof debtor.idNumber === 'string') out.push([debtor.idNumber, ['debtor', 'idNumber']]);
+  const rep = debtor.legalRepresentative;
+  if (isRecord(rep) && typeof rep.idNumber === 'string')
+    out.push([rep.idNumber, ['debtor', 'legalRepresentative', 'idNumber']]);
+  if (Array.isArray(debtor.responsiblePersons))
+    debtor.responsiblePersons.forEach((p, i) => {
+      if (isRecord(p) && typeof p.idNumber === 'string')
+        out.push([p.idNumber, ['debtor', 'responsiblePersons', i, 'idNumber']]);
+    });
   return out;
 }
 
@@ -429,9 +452,14 @@ function punishmentParamIssues(
       out.push({ code: 'DUPLICATE_GROUND', path: ['params', 'otherGrounds', i] });
   });
   const grounds = [params.ground, ...others].filter(isDishonestGround);
-  if (listing && isDishonestGround(params.ground) && typeof params.extensionYears === 'number') {
-    const term = dishonestListingTerm(grounds, issued ?? new Date(0), params.extensionYears);
+  if (listing && isDishonestGround(params.ground)) {
+    const extension = typeof params.extensionYears === 'number' ? params.extensionYears : 0;
+    const term = dishonestListingTerm(grounds, issued ?? new Date(0), extension);
     if (!term.ok) out.push({ code: term.code, path: ['params', 'extensionYears'] });
+    // The term runs from the decision (法释〔2017〕7号 arts. 2, 5: 决定书自作出之日起生效), the notice's issuedAt: a
+    // decision whose whole term has passed lists no one; listing it now would run it past its legal term.
+    else if (issued && now && term.endsAt && term.endsAt.getTime() <= now.getTime())
+      out.push({ code: 'LISTING_TERM_ENDED', path: ['issuedAt'] });
   }
   const arose = validDate(params.groundAroseAt);
   if (arose && issued && arose.getTime() > issued.getTime()) {

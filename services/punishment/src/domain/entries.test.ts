@@ -30,6 +30,29 @@ let n = 0;
 const ids = () => `id-${n++}`;
 
 describe('entriesPlacedBy', () => {
+  it('counts a listing’s term from its decision (issuedAt), never from later than now', () => {
+    const listed = (issuedAt: string) =>
+      entriesPlacedBy(
+        'N0',
+        {
+          ...notice(
+            'dishonest-list',
+            { kind: 'person', name: '李某', idNumber: REP.idNumber },
+            { ground: 'evades-enforcement' },
+          ),
+          issuedAt,
+        } as NoticeSubmission,
+        NOW,
+        ids,
+      )[0]!;
+    // Decided a year before the hub received it: two years from the decision, one left.
+    expect(listed('2025-11-20T09:00:00+08:00').endsAt).toEqual(new Date('2027-11-20T01:00:00Z'));
+    // issuedAt a little ahead of the hub's clock (allowed): from now.
+    expect(listed('2026-11-20T12:00:00+08:00').endsAt).toEqual(new Date('2028-11-20T02:00:00Z'));
+    // The entry binds from when the hub placed it.
+    expect(listed('2025-11-20T09:00:00+08:00').since).toEqual(NOW);
+  });
+
   it('an organisation’s listing: the listing, and a consumption restriction for it and every bound person, each its own', () => {
     const placed = entriesPlacedBy(
       'N1',

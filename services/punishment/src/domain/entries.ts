@@ -91,8 +91,12 @@ export function entriesPlacedBy(
   const id = debtorIdOf(n);
   const kind = debtor?.kind ?? 'person';
   const grounds = measure === 'dishonest-list' ? groundsOf(n) : [];
+  // The term runs from the decision (arts. 2, 5), the notice's issuedAt, which may run ahead of the hub's clock
+  // (never beyond now) and is checked at the gateway not to lie before its whole term.
+  const issued = Date.parse(n.issuedAt);
+  const decidedAt = Number.isFinite(issued) && issued < now.getTime() ? new Date(issued) : now;
   const endsAt =
-    measure === 'dishonest-list' ? listingEnds(grounds, now, n.params?.extensionYears ?? 0) : null;
+    measure === 'dishonest-list' ? listingEnds(grounds, decidedAt, n.params?.extensionYears ?? 0) : null;
   const base = {
     debtorHash: subjectHash(id),
     courtCode: n.court?.code ?? '',
