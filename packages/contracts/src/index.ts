@@ -1,3 +1,5 @@
+/** The protobuf wire writer, for callers that must write what ts-proto's types cannot hold (int64 beyond 2^53). */
+export { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 export * from './codec.js';
 export {
   Court,
@@ -104,5 +106,6 @@ export {
   type TrackerServiceServer,
   TrackerServiceService,
 } from './gen/enforcement/v1/tracking.js';
+export { decodeNoticeLeniently, LenientCourtServiceService } from './lenient-notice.js';
 export * from './notice-mapper.js';
 export * from './topics.js';

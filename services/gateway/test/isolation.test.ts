@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { CourtServiceClient, noticeToProto } from '@hub/contracts';
+import {
+  BinaryWriter,
+  CourtServiceClient,
+  LenientCourtServiceService,
+  noticeToProto,
+  NoticeSubmission as ProtoNotice,
+  type SubmitNoticesResponse,
+  WireType,
+} from '@hub/contracts';
 import { type NoticeSubmission, systemClock } from '@hub/domain';
 import { Sealer } from '@hub/seal';
 import { createLogger } from '@hub/service-kit';
@@ -302,6 +310,56 @@ describe('gRPC SubmitNotice and SubmitNotices', () => {
     expect(details).toContainEqual(
       expect.objectContaining({ path: 'params.unitNo', code: 'INVALID_UNIT_NO' }),
     );
+    expect((await storedWith(t)).n).toBe(0);
+    c.close();
+  });
+
+  it('answers an int64 beyond the safe integers as that notice’s NUMBER_OUT_OF_RANGE, not the call’s INTERNAL', async () => {
+    const c = client();
+    const ts = [tag(), tag(), tag()];
+    // The int64 is written by hand: no JavaScript client can hold 2^63 - 1, but a court's Java or Go client can.
+    const bytesOf = (t: string, amount?: string) => {
+      const w = new BinaryWriter();
+      const proto = noticeToProto(noticeOf('key-cd', t) as NoticeSubmission);
+      w.raw(ProtoNotice.encode({ ...proto, params: undefined }).finish());
+      const params = new BinaryWriter();
+      if (amount) params.tag(1, WireType.Varint).int64(amount);
+      return w.tag(8, WireType.LengthDelimited).bytes(params.finish()).finish();
+    };
+    const call = <R>(method: 'submitNotice' | 'submitNotices', request: Uint8Array) =>
+      new Promise<{ err: ServiceError | null; res?: R }>((resolve) =>
+        c.makeUnaryRequest(
+          LenientCourtServiceService[method].path,
+          (b: Buffer) => b,
+          (b: Buffer) => LenientCourtServiceService[method].responseDeserialize(b) as R,
+          Buffer.from(request),
+          md(),
+          (err, res) => resolve({ err, res }),
+        ),
+      );
+    const batch = new BinaryWriter();
+    batch.tag(1, WireType.LengthDelimited).bytes(bytesOf(ts[0]!));
+    batch.tag(1, WireType.LengthDelimited).bytes(bytesOf(ts[1]!, '9223372036854775807'));
+    batch.tag(1, WireType.LengthDelimited).bytes(bytesOf(ts[2]!));
+    const { err, res } = await call<SubmitNoticesResponse>('submitNotices', batch.finish());
+    expect(err).toBeNull();
+    expect(res!.results.map((r) => [r.ok, r.errorCode])).toEqual([
+      [true, ''],
+      [false, 'VALIDATION_FAILED'],
+      [true, ''],
+    ]);
+    expect(JSON.parse(res!.results[1]!.errorDetailsJson)).toContainEqual(
+      expect.objectContaining({ path: 'params.amountFen', code: 'NUMBER_OUT_OF_RANGE' }),
+    );
+    expect((await storedWith(ts[1]!)).n).toBe(0);
+    expect((await storedWith(ts[2]!)).n).toBe(1);
+    const t = tag();
+    const single = new BinaryWriter()
+      .tag(1, WireType.LengthDelimited)
+      .bytes(bytesOf(t, '-9223372036854775808'));
+    const one = await call('submitNotice', single.finish());
+    expect(one.err?.code).toBe(status.INVALID_ARGUMENT);
+    expect(String(one.err?.metadata.get('error-code')[0])).toBe('VALIDATION_FAILED');
     expect((await storedWith(t)).n).toBe(0);
     c.close();
   });

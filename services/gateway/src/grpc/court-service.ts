@@ -1,5 +1,5 @@
 import { type Metadata, Server } from '@grpc/grpc-js';
-import { type CourtServiceServer, CourtServiceService, noticeFromProto } from '@hub/contracts';
+import { type CourtServiceServer, LenientCourtServiceService, noticeFromProto } from '@hub/contracts';
 import { HubError } from '@hub/domain';
 import { type Logger, unary } from '@hub/service-kit';
 import type { TrackerClient } from '../adapters/tracker-client.js';
@@ -88,7 +88,8 @@ export function createCourtGrpcServer(deps: {
     }),
   };
   const server = new Server();
-  server.addService(CourtServiceService, impl);
+  // Lenient: an int64 beyond the safe integers is that notice's 400, not the call's INTERNAL (lenient-notice.ts).
+  server.addService(LenientCourtServiceService, impl);
   return server;
 }
 
