@@ -184,11 +184,14 @@ describe('GET /v1/cases/:caseNo/restrictions', () => {
     expect((await restrictionsOf(CASE_NO, { authorization: 'Bearer nope' })).json().error.code).toBe(
       'UNAUTHENTICATED',
     );
-    const bad = await restrictionsOf('x'.repeat(65));
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.details).toEqual([
-      expect.objectContaining({ path: 'caseNo', code: 'INVALID_CASE_NO' }),
-    ]);
+    // Too long, or no case number at all (probing found `garbage` answered 404, as a case with nothing in it).
+    for (const caseNo of ['x'.repeat(65), 'garbage', '2026川0104执1234']) {
+      const bad = await restrictionsOf(caseNo);
+      expect(bad.statusCode, caseNo).toBe(400);
+      expect(bad.json().error.details).toEqual([
+        expect.objectContaining({ path: 'caseNo', code: 'INVALID_CASE_NO' }),
+      ]);
+    }
     expect(double.restrictionCalls.length).toBe(calls);
     const down = await restrictionsOf(CASE_NO, auth, unreachable);
     expect(down.statusCode).toBe(503);

@@ -1,4 +1,4 @@
-import { canonicalCaseNo, HubError, isWireSafeText } from '@hub/domain';
+import { canonicalCaseNo, HubError, isWireSafeText, parseCaseNo } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
 import { type ControlsClient, controlsToBody } from '../adapters/controls-client.js';
 import { type PunishmentClient, restrictionsToBody } from '../adapters/punishment-client.js';
@@ -163,7 +163,9 @@ function registerCourtRoutes(app: FastifyInstance, deps: RouteDeps): void {
  * up in the one spelling notices are stored under (canonicalCaseNo: full-width brackets, padding, spaces).
  */
 function checkedCaseNo(caseNo: string): string {
-  if (!isWireSafeText(caseNo) || caseNo.length > 64) {
+  // Every stored notice's case number parses (the notice schema refuses any other), so what does not is a 400, not
+  // a case with nothing in it (404).
+  if (!isWireSafeText(caseNo) || caseNo.length > 64 || parseCaseNo(caseNo) === null) {
     throw new HubError('VALIDATION_FAILED', [
       { path: 'caseNo', code: 'INVALID_CASE_NO', message: 'not a case number (案号)' },
     ]);
