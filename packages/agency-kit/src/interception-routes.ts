@@ -1,4 +1,11 @@
-import { HubError, isWireSafeText, toErrorBody, toValidationIssues, type ValidationIssue } from '@hub/domain';
+import {
+  HubError,
+  isWireSafeText,
+  toErrorBody,
+  toValidationIssues,
+  unknownFieldIssues,
+  type ValidationIssue,
+} from '@hub/domain';
 import { subjectHash } from '@hub/interception';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgencyAuth, VerifiedCaller } from './auth.js';
@@ -46,14 +53,11 @@ const issue = (path: string, code: keyof typeof SUBJECT_ID_ISSUE_TEXT | string, 
 function objectBody(body: unknown, allowed: string): ValidationIssue[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return [issue('', 'INVALID_TYPE', 'the body must be a JSON object')];
-  const out: ValidationIssue[] = [];
+  const unknown: string[] = [];
   for (const key in body) {
-    if (key !== allowed)
-      out.push(
-        issue(isWireSafeText(key) ? key : JSON.stringify(key), 'UNKNOWN_FIELD', `unknown field ${key}`),
-      );
+    if (key !== allowed) unknown.push(isWireSafeText(key) ? key : JSON.stringify(key));
   }
-  return out;
+  return unknownFieldIssues([], unknown);
 }
 
 /**

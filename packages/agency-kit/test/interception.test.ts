@@ -272,6 +272,17 @@ describe.sequential('interception checks', () => {
     expect(detailsOf(unknownOnly).map((d) => [d.path, d.code])).toEqual([['ids.1', 'INVALID_RESIDENT_ID']]);
   });
 
+  it('keeps a refusal small whatever the body: ten unknown fields named, a long name cut short, the rest counted', async () => {
+    const body = { id: DEBTOR, ...Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i])) };
+    const res = await post(bank, '/v1/agency/interception/check', body);
+    expect(errorOf(res)).toEqual([400, 'VALIDATION_FAILED']);
+    expect(detailsOf(res)).toHaveLength(11);
+    expect(detailsOf(res).at(-1)).toMatchObject({ path: '', code: 'UNKNOWN_FIELD' });
+    const long = await post(bank, '/v1/agency/interception/check', { id: DEBTOR, ['k'.repeat(200_000)]: 1 });
+    expect(detailsOf(long)).toMatchObject([{ path: `${'k'.repeat(64)}…`, code: 'UNKNOWN_FIELD' }]);
+    expect(long.body.length).toBeLessThan(1000);
+  });
+
   it('answers a batch of 1,000 in order, each as a single check would', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => residentId(i, '19900101'));
     ids[10] = DEBTOR;

@@ -51,6 +51,20 @@ describe('toValidationIssues', () => {
     ).toEqual([['tags', 'INVALID_TYPE']]);
   });
 
+  it('names at most ten unknown fields of an object, a long name cut short, and counts the rest', () => {
+    const base = { n: 1, tags: [], kind: 'a', code: 'ok', free: 'ok' };
+    const many = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, i]));
+    const out = issues({ ...base, ...many });
+    expect(out).toHaveLength(11);
+    expect(out.slice(0, 10).map((i) => i.path)).toEqual(Array.from({ length: 10 }, (_, i) => `k${i}`));
+    expect(out[10]).toEqual({ path: '', code: 'UNKNOWN_FIELD', message: 'and 59990 more unknown fields' });
+    const long = issues({ ...base, ['x'.repeat(900_000)]: 1 });
+    expect(long).toEqual([
+      { path: `${'x'.repeat(64)}…`, code: 'UNKNOWN_FIELD', message: expect.any(String) },
+    ]);
+    expect(JSON.stringify(long).length).toBeLessThan(300);
+  });
+
   it('joins paths with dots', () => {
     expect(dottedPath(['targets', 0, 'agency'])).toBe('targets.0.agency');
     expect(dottedPath([])).toBe('');

@@ -29,6 +29,29 @@ export function dottedPath(path: readonly Key[]): string {
 }
 
 /** `texts` gives the human text of custom codes; zod's own message is used for the rest. */
+/** Unknown fields named per object at most, and the length of a field name shown (the rest: `…`). */
+export const MAX_UNKNOWN_FIELDS_SHOWN = 10;
+const MAX_FIELD_NAME_SHOWN = 64;
+
+/**
+ * UNKNOWN_FIELD issues for an object's unknown keys: the first MAX_UNKNOWN_FIELDS_SHOWN by name (a long name cut
+ * short), then one issue at the object counting the rest. A refusal stays small whatever was sent: a 650 KB body of
+ * 60,000 unknown keys was answered with 4.4 MB naming each, costing the shared process a quarter second a call.
+ */
+export function unknownFieldIssues(at: readonly PropertyKey[], keys: readonly string[]): ValidationIssue[] {
+  const out: ValidationIssue[] = keys.slice(0, MAX_UNKNOWN_FIELDS_SHOWN).map((key) => {
+    const shown = key.length > MAX_FIELD_NAME_SHOWN ? `${key.slice(0, MAX_FIELD_NAME_SHOWN)}…` : key;
+    return { path: dottedPath([...at, shown]), code: 'UNKNOWN_FIELD', message: `unknown field ${shown}` };
+  });
+  if (keys.length > MAX_UNKNOWN_FIELDS_SHOWN)
+    out.push({
+      path: dottedPath(at),
+      code: 'UNKNOWN_FIELD',
+      message: `and ${keys.length - MAX_UNKNOWN_FIELDS_SHOWN} more unknown fields`,
+    });
+  return out;
+}
+
 export function toValidationIssues(
   issues: readonly z.core.$ZodIssue[],
   input: unknown,
@@ -37,13 +60,7 @@ export function toValidationIssues(
   const out: ValidationIssue[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        out.push({
-          path: dottedPath([...issue.path, key]),
-          code: 'UNKNOWN_FIELD',
-          message: `unknown field ${key}`,
-        });
-      }
+      out.push(...unknownFieldIssues(issue.path, issue.keys));
       continue;
     }
     // Our own refinements put their code in the message; texts[code] is then the human text.
