@@ -130,15 +130,16 @@ export class NoticeWriter {
     outboxWritten(this.pool);
     const fresh = new Set(inserted.rows.map((r) => r.id));
     // A number stored before keeps its notice for ever (id and content hash never change): read after is exact.
-    const existing = new Map<string, { id: string; hash: string }>();
+    const existing = new Map<string, { id: string; hash: string; body: unknown }>();
     if (fresh.size < rows.length) {
       const { rows: found } = await this.pool.query<{
         id: string;
         court_code: string;
         notice_no: string;
         body_hash: string;
+        body: unknown;
       }>(
-        `SELECT n.id, n.court_code, n.notice_no, n.body_hash FROM notices n
+        `SELECT n.id, n.court_code, n.notice_no, n.body_hash, n.body FROM notices n
          JOIN unnest($1::text[], $2::text[]) AS k(court, notice_no)
            ON n.court_code = k.court AND n.notice_no = k.notice_no`,
         [
@@ -147,17 +148,31 @@ export class NoticeWriter {
         ],
       );
       for (const f of found)
-        existing.set(`${f.court_code}\u0000${f.notice_no}`, { id: f.id, hash: f.body_hash });
+        existing.set(`${f.court_code}\u0000${f.notice_no}`, { id: f.id, hash: f.body_hash, body: f.body });
     }
-    return rows.map((r) => {
+    return rows.map((r, i) => {
       if (fresh.has(r.id)) return { id: r.id, duplicate: false };
       const prior = existing.get(`${r.court}\u0000${r.noticeNo}`);
       if (!prior) return new HubError('INTERNAL');
-      // Same court and notice number but different content: a second document under a used number.
-      if (prior.hash !== r.hash) return new HubError('NOTICE_CONFLICT', [{ path: 'noticeNo', id: prior.id }]);
+      // Same court and notice number but different content: a second document under a used number. The same
+      // instant spelt another way (UTC for +08:00, with milliseconds or without) is the same document.
+      if (prior.hash !== r.hash && sameInstants(prior.body) !== sameInstants(batch[i]!.notice))
+        return new HubError('NOTICE_CONFLICT', [{ path: 'noticeNo', id: prior.id }]);
       return { id: prior.id, duplicate: true };
     });
   }
+}
+
+/** A notice's canonical JSON with each instant it carries (issuedAt, params.groundAroseAt) written one way. */
+function sameInstants(notice: unknown): string {
+  const instant = (v: unknown) => {
+    const t = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+    return Number.isFinite(t) ? new Date(t).toISOString() : v;
+  };
+  if (typeof notice !== 'object' || notice === null) return canonicalJson(notice);
+  const n = notice as { issuedAt?: unknown; params?: Record<string, unknown> };
+  const params = n.params && { ...n.params, groundAroseAt: instant(n.params.groundAroseAt) };
+  return canonicalJson({ ...n, issuedAt: instant(n.issuedAt), ...(params ? { params } : {}) });
 }
 
 /**

@@ -182,6 +182,22 @@ describe('POST /v1/notices', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('takes a retry that writes the same issuedAt another way as the same notice; another instant is a conflict', async () => {
+    const body = { ...notice(), issuedAt: '2026-11-23T09:00:00+08:00' };
+    const first = (await submit(body)).json();
+    for (const issuedAt of [
+      '2026-11-23T01:00:00Z',
+      '2026-11-23T01:00:00.000Z',
+      '2026-11-23T09:00:00.000+08:00',
+    ]) {
+      const again = await submit({ ...body, issuedAt });
+      expect(again.statusCode, issuedAt).toBe(202);
+      expect(again.json()).toMatchObject({ id: first.id, duplicate: true });
+    }
+    const later = await submit({ ...body, issuedAt: '2026-11-23T09:00:01+08:00' });
+    expect(later.json().error.code).toBe('NOTICE_CONFLICT');
+  });
+
   it('stores each of many concurrent submissions once, duplicates included', async () => {
     const bodies = Array.from({ length: 150 }, () => notice());
     const all = [...bodies, ...bodies.slice(0, 50)];
