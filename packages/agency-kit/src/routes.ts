@@ -66,7 +66,15 @@ function parseEnvelope<T>(schema: z.ZodType<T>, input: unknown): T {
  * hold-change reports, sent on the agency's own initiative (single and batch).
  */
 /** A request on an agency route: its raw body (for the signature's hash) and who signed it, once verified. */
-type SignedRequest = FastifyRequest & { rawBody: Buffer | null; agencyCaller: VerifiedCaller | null };
+type SignedRequest = FastifyRequest & {
+  rawBody: Buffer | null;
+  agencyCaller: VerifiedCaller | null;
+  /** The body is not JSON: refused once the signature is verified, so an unsigned caller learns nothing first. */
+  malformedBody: boolean;
+};
+
+const malformedBody = () =>
+  new HubError('VALIDATION_FAILED', [{ path: '', code: 'MALFORMED_BODY', message: 'body is not JSON' }]);
 
 /** Whether the request carries a body (a length above 0, or chunks). */
 function hasBody(headers: FastifyRequest['headers']): boolean {
@@ -90,6 +98,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   // its hidden class nor needs a side table: the interception checks run thousands of times a second.
   app.decorateRequest('rawBody', null);
   app.decorateRequest('agencyCaller', null);
+  app.decorateRequest('malformedBody', false);
   // Every agency call is a signed document: the raw body is kept for its hash, then parsed.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     (request as SignedRequest).rawBody = body as Buffer;
@@ -97,40 +106,43 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     try {
       done(null, JSON.parse(String(body)));
     } catch {
-      done(
-        new HubError('VALIDATION_FAILED', [
-          { path: '', code: 'MALFORMED_BODY', message: 'body is not JSON' },
-        ]),
-      );
+      // Not refused here, before the signature is checked: an unsigned call is 401 whatever its body.
+      (request as SignedRequest).malformedBody = true;
+      done(null, undefined);
     }
   });
   // Callback style, not async: the interception checks run this thousands of times a second.
   app.addHook('preHandler', (request, _reply, done) => {
     const route = request.routeOptions; // a getter that builds an object: read once
     // By route, not by raw URL: /v1/%61gency/… routes to the same handler and must be checked too.
-    if (!route.url?.startsWith('/v1/agency/')) return done();
+    if (!route.url?.startsWith('/v1/agency/'))
+      return done((request as SignedRequest).malformedBody ? malformedBody() : undefined);
     const raw = (request as SignedRequest).rawBody ?? EMPTY;
     // A body sent as anything but JSON (text/plain, or no type) was never read as the signed document: say so,
     // rather than a signature that cannot match.
     if (raw.length === 0 && hasBody(request.headers)) return done(new HubError('UNSUPPORTED_MEDIA_TYPE'));
+    const malformed = (request as SignedRequest).malformedBody;
     // The interception checks consume the nonce in the same Redis round trip as their read.
     if ((route.config as { deferNonce?: boolean }).deferNonce === true) {
+      let c: VerifiedCaller;
       try {
-        (request as SignedRequest).agencyCaller = deps.auth.authenticate(
-          request.method,
-          request.url,
-          request.headers,
-          raw,
-        );
+        c = deps.auth.authenticate(request.method, request.url, request.headers, raw);
       } catch (err) {
         return done(err as Error);
       }
-      return done();
+      (request as SignedRequest).agencyCaller = c;
+      if (!malformed) return done();
+      // A refused call still spends its nonce: its replay is a replay, whatever its body.
+      deps.auth.consumeNonce(c).then(
+        () => done(malformedBody()),
+        (err: Error) => done(err),
+      );
+      return;
     }
     deps.auth.verify(request.method, request.url, request.headers, raw).then(
       (c) => {
         (request as SignedRequest).agencyCaller = c;
-        done();
+        done(malformed ? malformedBody() : undefined);
       },
       (err: Error) => done(err),
     );

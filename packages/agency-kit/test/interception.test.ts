@@ -283,6 +283,36 @@ describe.sequential('interception checks', () => {
     expect(long.body.length).toBeLessThan(1000);
   });
 
+  it('checks the signature before the body: unsigned malformed JSON is 401, signed it is 400 and spends its nonce', async () => {
+    for (const url of ['/v1/agency/interception/check', '/v1/agency/interceptions', '/v1/agency/acks']) {
+      const unsigned = await bank.http.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: '{"id":',
+      });
+      expect(errorOf(unsigned), url).toEqual([401, 'UNAUTHENTICATED']);
+      const headers = signAgencyRequest({
+        institution: 'ICBC',
+        secret: secretOf('ICBC'),
+        method: 'POST',
+        path: url,
+        body: '{"id":',
+      });
+      const send = () =>
+        bank.http.inject({
+          method: 'POST',
+          url,
+          headers: { ...headers, 'content-type': 'application/json' },
+          payload: '{"id":',
+        });
+      const signed = await send();
+      expect(errorOf(signed), url).toEqual([400, 'VALIDATION_FAILED']);
+      expect(detailsOf(signed)).toMatchObject([{ path: '', code: 'MALFORMED_BODY' }]);
+      expect((await send()).statusCode, `${url} replayed`).toBe(401);
+    }
+  });
+
   it('answers a batch of 1,000 in order, each as a single check would', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => residentId(i, '19900101'));
     ids[10] = DEBTOR;
