@@ -73,6 +73,18 @@ export class NoticeReader {
   }
 }
 
+/**
+ * The status of a notice just answered as a re-submission: the tracker's, where it can say (a notice sent again
+ * after it completed is `completed`, not `issued`); `issued` while the tracker has not taken it in or cannot answer.
+ */
+export async function statusOfResubmitted(reader: NoticeReader, id: string, court: string): Promise<string> {
+  try {
+    return (await reader.get(id, court)).status;
+  } catch {
+    return 'issued';
+  }
+}
+
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
 export function toBody(v: NoticeView): NoticeStatusBody {

@@ -108,9 +108,16 @@ describe('punishment through the whole hub', () => {
     const idNumber = personAt(SEED, 3).idNumber;
     const debtor = { kind: 'person', name: '张某', idNumber };
     const c = caseNo();
-    const listed = await submit(notice(c, debtor, 'dishonest-list', { ground: 'evades-enforcement' }));
+    const listingBody = notice(c, debtor, 'dishonest-list', { ground: 'evades-enforcement' });
+    const listed = await submit(listingBody);
     expect(listed.status).toBe(202);
     const listing = await completed(listed.json.id);
+    // Sent again once completed: the same notice, and its answer says where it stands (it said `issued`).
+    const resent = await submit(listingBody);
+    expect(resent).toMatchObject({
+      status: 202,
+      json: { id: listed.json.id, duplicate: true, status: 'completed' },
+    });
     // Broadcast: every connected institution of every kind, each confirming.
     expect(listing.requests.map((r) => r.institution).sort()).toEqual(ALL);
     expect(listing.requests.every((r) => r.status === 'done')).toBe(true);

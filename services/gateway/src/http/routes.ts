@@ -7,7 +7,7 @@ import type { TrackerClient } from '../adapters/tracker-client.js';
 import type { CourtAuth } from '../auth.js';
 import type { FreezePlans } from '../freeze-plans.js';
 import { listNotices, noticeSummaryToBody } from '../notice-list.js';
-import { type NoticeReader, toBody } from '../notice-reader.js';
+import { type NoticeReader, statusOfResubmitted, toBody } from '../notice-reader.js';
 import { reconcileCase } from '../reconciliation.js';
 import type { Submissions } from '../submissions.js';
 import {
@@ -63,7 +63,7 @@ function registerCourtRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const accepted = await deps.submissions.one(court, request.body, header(request.headers.traceparent));
     return reply.code(202).send({
       id: accepted.id,
-      status: 'issued',
+      status: accepted.duplicate ? await statusOfResubmitted(deps.reader, accepted.id, court) : 'issued',
       duplicate: accepted.duplicate,
       warnings: accepted.warnings,
     });
