@@ -87,6 +87,7 @@ describe('the error catalog', () => {
         case 'RELISTING_BARRED':
         case 'PUNISHMENT_PENDING':
         case 'LISTING_NOT_EXPIRED':
+        case 'WITHDRAWAL_BEFORE_DECISION':
         case 'ALREADY_LISTED':
         case 'LISTING_NOT_FOUND':
         case 'LISTING_OF_ANOTHER_COURT':

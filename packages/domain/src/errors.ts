@@ -149,6 +149,12 @@ export const ERROR_CATALOG = {
     message:
       'Within 6 months of a deletion at the applicant’s request the debtor may not be listed again on the same ground (法释〔2017〕7号 第十条第四款).',
   },
+  WITHDRAWAL_BEFORE_DECISION: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message:
+      'A deletion or lifting cannot be decided before the listing or restriction it withdraws: its issuedAt is earlier than that decision (details: decidedAt).',
+  },
   LISTING_NOT_EXPIRED: {
     http: 409,
     grpc: G.FAILED_PRECONDITION,

@@ -62,6 +62,7 @@ export function punishmentNoticeOf(n: NoticeSubmission): PunishmentNotice {
       n.measure === 'dishonest-list' && n.params?.groundAroseAt
         ? (validDate(new Date(n.params.groundAroseAt)) ?? undefined)
         : undefined,
+    issuedAt: n.issuedAt ? (validDate(new Date(n.issuedAt)) ?? undefined) : undefined,
   };
 }
 

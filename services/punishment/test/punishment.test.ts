@@ -332,6 +332,24 @@ describe('listings (失信名单): terms, broadcast and the consumption restrict
     expect(changed.entries).toHaveLength(2);
   });
 
+  it('keeps when the listing was decided, and refuses a removal decided before it (WITHDRAWAL_BEFORE_DECISION)', async () => {
+    const rows = await waitFor(async () => ((r) => r.length === 2 && r)(await entriesOfCase(caseNo)));
+    const { rows: decided } = await db().query<{ decided_at: Date }>(
+      'SELECT decided_at FROM entries WHERE id = $1',
+      [rows.find((r) => r.measure === 'dishonest-list')!.id],
+    );
+    expect(decided[0]!.decided_at).toBeInstanceOf(Date);
+    const early = {
+      ...submission(caseNo, 'dishonest-list-removal', listed, { removalReason: 'performed' }),
+      issuedAt: '2005-01-02T10:00:00+08:00',
+    } as NoticeSubmission;
+    const refused = await check(early);
+    expect(refused).toMatchObject({ ok: false, errorCode: 'WITHDRAWAL_BEFORE_DECISION' });
+    expect(JSON.parse(refused.errorDetailsJson)).toEqual([
+      expect.objectContaining({ path: 'issuedAt', decidedAt: decided[0]!.decided_at.toISOString() }),
+    ]);
+  });
+
   it('ground (1) alone lists with no fixed term, and arms no expiry', async () => {
     const debtor = person();
     const caseNo1 = '(2026)川0104执2002号';

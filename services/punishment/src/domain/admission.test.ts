@@ -50,6 +50,39 @@ describe('admitPunishment', () => {
     ).toMatchObject({ ok: false, code: 'ALREADY_RESTRICTED' });
   });
 
+  it('refuses a withdrawal decided before the listing or restriction it withdraws (WITHDRAWAL_BEFORE_DECISION)', () => {
+    const decidedAt = new Date('2026-11-01T10:00:00+08:00');
+    const live = entry({ decidedAt });
+    const removal = { ...base, measure: 'dishonest-list-removal' as const, grounds: [] };
+    expect(
+      admitPunishment({ ...removal, issuedAt: new Date('2005-01-02T10:00:00+08:00') }, [live], NOW),
+    ).toEqual({
+      ok: false,
+      code: 'WITHDRAWAL_BEFORE_DECISION',
+      details: [{ code: 'WITHDRAWAL_BEFORE_DECISION', path: 'issuedAt', decidedAt: decidedAt.toISOString() }],
+    });
+    expect(admitPunishment({ ...removal, issuedAt: decidedAt }, [live], NOW)).toEqual({
+      ok: true,
+      withdraws: live,
+    });
+    // A lifting too; and an entry placed before decisions were kept is not judged on it.
+    const lift = {
+      ...removal,
+      measure: 'restrict-consumption-lift' as const,
+      issuedAt: new Date('2026-10-01'),
+    };
+    expect(admitPunishment(lift, [entry({ measure: 'restrict-consumption', decidedAt })], NOW)).toMatchObject(
+      {
+        code: 'WITHDRAWAL_BEFORE_DECISION',
+      },
+    );
+    const old = entry({ decidedAt: null });
+    expect(admitPunishment({ ...removal, issuedAt: new Date('2005-01-02') }, [old], NOW)).toEqual({
+      ok: true,
+      withdraws: old,
+    });
+  });
+
   it('a removal withdraws the listing in force, not an older one that ran out and was never deleted', () => {
     const removal = { ...base, measure: 'dishonest-list-removal' as const, grounds: [] };
     const old = entry({

@@ -29,6 +29,8 @@ export interface PunishmentNotice {
   removalReason?: RemovalReasonCode | undefined;
   /** A listing's `params.groundAroseAt`: when the conduct it lists happened (a relisting's new conduct). */
   groundAroseAt?: Date | undefined;
+  /** When the court decided it (issuedAt): a withdrawal is not decided before what it withdraws. */
+  issuedAt?: Date | undefined;
 }
 
 export type EntryState = 'live' | 'removing' | 'removed' | 'expired';
@@ -57,6 +59,8 @@ export interface DebtorEntry {
   endsAt: Date | null;
   /** When the entry took effect (its notice taken in). */
   since: Date;
+  /** When the court decided it (its notice's issuedAt); null for entries placed before this was kept. */
+  decidedAt?: Date | null;
 }
 
 export type Admission =
@@ -99,6 +103,13 @@ export function admitPunishment(n: PunishmentNotice, entries: readonly DebtorEnt
         path: 'params.removalReason',
         endsAt: own.endsAt ? own.endsAt.toISOString() : null,
         source: REMOVAL_REASONS.expired.source,
+      });
+    // A deletion or lifting decided before the listing or restriction it withdraws was (a 2005 removal of a
+    // listing decided this year) is no withdrawal of it.
+    if (own?.decidedAt && n.issuedAt && n.issuedAt.getTime() < own.decidedAt.getTime())
+      return refuse('WITHDRAWAL_BEFORE_DECISION', {
+        path: 'issuedAt',
+        decidedAt: own.decidedAt.toISOString(),
       });
     if (own) return { ok: true, withdraws: own };
     if (live.length > 0)

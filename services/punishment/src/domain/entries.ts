@@ -36,6 +36,8 @@ export interface PlacedEntry {
   noticeId: string;
   grounds: DishonestGroundCode[];
   since: Date;
+  /** When the court decided it: the notice's issuedAt, never later than `since` (its term runs from here). */
+  decidedAt: Date;
   endsAt: Date | null;
   impliedBy: string | null;
   /** The public list's name and visible ID (dishonest-list, the debtor only). */
@@ -104,6 +106,7 @@ export function entriesPlacedBy(
     caseNo: n.caseNo,
     noticeId,
     since: now,
+    decidedAt,
   };
   const own: PlacedEntry = {
     ...base,

@@ -41,12 +41,13 @@ export async function debtorEntries(
     removal_started_at: Date | null;
     ends_at: Date | null;
     since: Date;
+    decided_at: Date | null;
     removal_settled: boolean;
   }>(
     `SELECT * FROM (
        SELECT DISTINCT ON (e.notice_id, e.measure)
               e.id, e.notice_id, e.debtor_hash AS subject_hash, e.case_no, e.court_code, e.measure, e.state,
-              e.grounds, e.implied_by, e.removal_reason, e.removal_started_at, e.ends_at, e.since,
+              e.grounds, e.implied_by, e.removal_reason, e.removal_started_at, e.ends_at, e.since, e.decided_at,
               (e.state = 'removing' AND rn.completed_at IS NOT NULL) AS removal_settled
        FROM entries e
        JOIN unnest($1::text[], $2::text[]) AS k(h, c) ON e.debtor_hash = k.h AND e.case_no = k.c
@@ -70,6 +71,7 @@ export async function debtorEntries(
     removalStartedAt: r.removal_started_at,
     endsAt: r.ends_at,
     since: r.since,
+    decidedAt: r.decided_at,
     removalSettled: r.removal_settled,
   }));
 }
@@ -79,15 +81,15 @@ export async function insertEntries(tx: Queryable, rows: readonly PlacedEntry[])
   await tx.query(
     `INSERT INTO entries (id, subject_hash, subject_masked, debtor_kind, role, measure, court_code, court_name,
                           case_no, notice_id, grounds, since, ends_at, implied_by, state, public_name, public_id,
-                          debtor_hash, public_representative)
+                          debtor_hash, public_representative, decided_at)
      SELECT u.id, u.h, u.masked, u.kind, u.role, u.measure, u.court, u.court_name, u.case_no, u.notice,
             ARRAY(SELECT jsonb_array_elements_text(u.grounds)), u.since, u.ends_at, u.implied_by, 'live',
-            u.public_name, u.public_id, u.debtor, u.representative
+            u.public_name, u.public_id, u.debtor, u.representative, u.decided_at
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                  $9::text[], $10::uuid[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[], $14::uuid[],
-                 $15::text[], $16::text[], $17::text[], $18::text[])
+                 $15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[])
        AS u(id, h, masked, kind, role, measure, court, court_name, case_no, notice, grounds, since, ends_at,
-            implied_by, public_name, public_id, debtor, representative)`,
+            implied_by, public_name, public_id, debtor, representative, decided_at)`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.subjectHash),
@@ -107,6 +109,7 @@ export async function insertEntries(tx: Queryable, rows: readonly PlacedEntry[])
       rows.map((r) => r.publicId),
       rows.map((r) => r.debtorHash),
       rows.map((r) => r.publicRepresentative),
+      rows.map((r) => r.decidedAt),
     ],
   );
 }
