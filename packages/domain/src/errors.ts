@@ -82,6 +82,12 @@ export const ERROR_CATALOG = {
     grpc: G.FAILED_PRECONDITION,
     message: 'The freeze and what the case already holds frozen would exceed the amount still owed.',
   },
+  RENEWAL_EXCEEDS_HOLD: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message:
+      'A renewal (续冻) continues what the hold has frozen and names no more than that (details: limitFen); freezing more is a new freeze.',
+  },
   HOLD_OF_ANOTHER_COURT: {
     http: 403,
     grpc: G.PERMISSION_DENIED,

@@ -185,6 +185,23 @@ describe('admitControl', () => {
   });
 });
 
+describe('renewals (续冻)', () => {
+  it('name no more than the hold has frozen (RENEWAL_EXCEEDS_HOLD), or nothing, which renews what is frozen', () => {
+    expect(admitControl(notice('renew-freeze', { amountFen: 5_000_000 }), facts([hold()]))).toEqual({
+      ok: false,
+      code: 'RENEWAL_EXCEEDS_HOLD',
+      details: [{ path: 'params.amountFen', code: 'RENEWAL_EXCEEDS_HOLD', limitFen: 10_000 }],
+    });
+    expect(admitControl(notice('renew-freeze', { amountFen: 10_000 }), facts([hold()]))).toEqual({
+      ok: true,
+    });
+    expect(admitControl(notice('renew-freeze', { amountFen: 4_000 }), facts([hold()]))).toEqual({ ok: true });
+    expect(admitControl(notice('renew-freeze', { amountFen: undefined }), facts([hold()]))).toEqual({
+      ok: true,
+    });
+  });
+});
+
 describe('admitControls', () => {
   it('judges each notice of a batch with the ones admitted before it in flight', () => {
     const f = facts([hold()], { owedFen: 50_000 });

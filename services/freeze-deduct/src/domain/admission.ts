@@ -67,6 +67,7 @@ export type AdmissionCode =
   | 'DEDUCT_EXCEEDS_FROZEN'
   | 'DEDUCT_EXCEEDS_OWED'
   | 'FREEZE_EXCEEDS_OWED'
+  | 'RENEWAL_EXCEEDS_HOLD'
   | 'HOLD_OF_ANOTHER_COURT'
   | 'HOLD_NOT_LIVE'
   | 'NO_HOLD';
@@ -178,7 +179,15 @@ export function admitControl(n: ControlNotice, facts: AdmissionFacts): Admission
     case 'release':
     case 'renew-seal':
     case 'unseal': {
-      if (mine.some((h) => inForce(h, facts.today))) return { ok: true };
+      const live = mine.filter((h) => inForce(h, facts.today));
+      // 续冻 continues what is frozen: naming more would have the agency freeze beyond the hold (and, unchecked,
+      // beyond what is owed) while the case's ledger still shows the hold. More is a new freeze, checked as one.
+      if (n.measure === 'renew-freeze' && live.length > 0 && n.amountFen !== undefined) {
+        const limitFen = live.reduce((t, h) => t + h.frozenFen, 0);
+        if (n.amountFen > limitFen)
+          return refuse('RENEWAL_EXCEEDS_HOLD', { path: 'params.amountFen', limitFen });
+      }
+      if (live.length > 0) return { ok: true };
       if (mine.length > 0) {
         const ended = mine[0]!;
         const state = isLive(ended.state) ? 'lapsed' : ended.state;
