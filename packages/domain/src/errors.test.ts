@@ -81,6 +81,7 @@ describe('the error catalog', () => {
         case 'DEDUCT_WITHOUT_FREEZE':
         case 'FREEZE_EXCEEDS_OWED':
         case 'RENEWAL_EXCEEDS_HOLD':
+        case 'OWED_BELOW_DEDUCTED':
         case 'HOLD_OF_ANOTHER_COURT':
         case 'HOLD_NOT_LIVE':
         case 'NO_HOLD':

@@ -82,6 +82,12 @@ export const ERROR_CATALOG = {
     grpc: G.FAILED_PRECONDITION,
     message: 'The freeze and what the case already holds frozen would exceed the amount still owed.',
   },
+  OWED_BELOW_DEDUCTED: {
+    http: 409,
+    grpc: G.FAILED_PRECONDITION,
+    message:
+      'What is owed cannot be stated below what was already deducted for the case (details: deductedFen): the deducted money would exceed the debt.',
+  },
   RENEWAL_EXCEEDS_HOLD: {
     http: 409,
     grpc: G.FAILED_PRECONDITION,

@@ -7,6 +7,7 @@ import { refusesAtIntake } from './control-admission.js';
 import { controlHooks } from './control-holds.js';
 import { createFreezeDeductGrpcServer } from './grpc/freeze-deduct-service.js';
 import { holdReportHandler } from './hold-change-reports.js';
+import { holdTargets } from './hold-targets.js';
 import { holdTimerHandlers } from './hold-timers.js';
 import { withTestPause } from './test-pause.js';
 
@@ -39,7 +40,7 @@ export function buildApp(config: FreezeDeductConfig, deps: FreezeDeductDeps) {
     deps,
     hooks: ({ logger, events }) =>
       withTestPause(
-        { ...controlHooks(logger, events, calendar), refuses: refusesAtIntake },
+        { ...controlHooks(logger, events, calendar), refuses: refusesAtIntake, targets: holdTargets },
         config.FREEZE_DEDUCT_TEST_PAUSE,
         logger,
       ),

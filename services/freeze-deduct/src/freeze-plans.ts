@@ -38,11 +38,17 @@ export async function makeFreezePlan(
         throw new HubError('PLAN_CONFLICT', [{ path: 'Idempotency-Key', code: 'PLAN_CONFLICT' }]);
       return toResponse(before, true);
     }
+    const deductedFen = await selectCaseDeducted(tx, req.courtCode, req.caseNo);
+    // Stating less owed than was already deducted would put the deductions above the debt: nothing is recorded.
+    if (req.owedFen < deductedFen)
+      throw new HubError('OWED_BELOW_DEDUCTED', [
+        { path: 'owedFen', code: 'OWED_BELOW_DEDUCTED', deductedFen },
+      ]);
     const plan = planFreeze({
       owedFen: req.owedFen,
       found,
       held: await selectCaseHeld(tx, req.courtCode, req.caseNo),
-      deductedFen: await selectCaseDeducted(tx, req.courtCode, req.caseNo),
+      deductedFen,
       sealProperty: req.sealProperty,
     });
     const stored: StoredPlan = {

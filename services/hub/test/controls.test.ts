@@ -181,14 +181,22 @@ describe('controls (冻结, 解冻)', () => {
     // Another court sees nothing of this case.
     expect((await controls(caseNo, other)).status).toBe(404);
 
+    // Naming only the agency kind: the release goes to the bank holding the account, not to every bank with the
+    // debtor's ID and account number (DESIGN §5).
     const release = await post({
       ...notice,
       noticeNo: `${notice.noticeNo}-解`,
       measure: 'release',
+      targets: [{ agency: 'bank' }],
       params: { accountNo: found.accountNo, owedFen: amountFen },
     });
     expect(release.status).toBe(202);
-    await completed(release.body.id, 'release completed');
+    const releasedView = (await completed(release.body.id, 'release completed')) as unknown as {
+      requests: { institution: string; status: string }[];
+    };
+    expect(releasedView.requests.map((r) => [r.institution, r.status])).toEqual([
+      [found.institution, 'done'],
+    ]);
     const released = await controls(caseNo);
     expect(released.body.holds).toEqual([
       expect.objectContaining({

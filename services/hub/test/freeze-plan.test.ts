@@ -207,7 +207,7 @@ describe('freeze plan (查冻扣一体)', () => {
 
   it('a debtor with three banks: the plan freezes no more than owed, largest balances first, and /controls shows exactly owed frozen', async () => {
     const caseNo = '(2026)川0104执8102号';
-    const { free } = await inquire(caseNo, 0);
+    const { free, idNumber } = await inquire(caseNo, 0);
     expect(new Set(free.map((f) => f.institution))).toEqual(new Set(BANKS));
     const freeTotal = free.reduce((t, f) => t + f.freeFen, 0);
     // More than the largest account holds, less than all of them: at least two accounts, not all money.
@@ -267,6 +267,39 @@ describe('freeze plan (查冻扣一体)', () => {
     expect(rows.map((r) => [r.from_fen, Number(r.to_fen), r.source, r.officer])).toEqual([
       [null, owedFen, 'freeze-plan', officer.name],
     ]);
+
+    // Part deducted; then what is owed may not be stated below it, by a plan or by a notice: nothing recorded.
+    const held = after.holds[0]!;
+    const stamp = Date.now().toString(36);
+    const deduct = await postJson('/v1/notices', {
+      ...queryNotice(idNumber, stamp),
+      noticeNo: `${caseNo}-扣${stamp}`,
+      caseNo,
+      legalBasis: `${caseNo}执行裁定书`,
+      measure: 'deduct',
+      targets: [{ agency: 'bank', institution: held.institution }],
+      params: { amountFen: 5_000, accountNo: held.asset.key },
+    });
+    expect(deduct.status).toBe(202);
+    await completed(deduct.body.id as string, 'the deduction completed');
+    const below = await plan(caseNo, { ...body, owedFen: 4_999 }, `${key}-below`);
+    expect(below.status).toBe(409);
+    expect(below.body.error).toMatchObject({
+      code: 'OWED_BELOW_DEDUCTED',
+      details: [{ path: 'owedFen', deductedFen: 5_000 }],
+    });
+    const stated = await postJson('/v1/notices', {
+      ...queryNotice(idNumber, `${stamp}b`),
+      noticeNo: `${caseNo}-冻${stamp}b`,
+      caseNo,
+      legalBasis: `${caseNo}执行裁定书`,
+      measure: 'freeze',
+      targets: [{ agency: 'bank', institution: held.institution }],
+      params: { amountFen: 1, termDays: 30, accountNo: held.asset.key, owedFen: 4_999 },
+    });
+    expect(stated.status).toBe(409);
+    expect(stated.body.error).toMatchObject({ code: 'OWED_BELOW_DEDUCTED' });
+    expect((await controls(caseNo)).totals.owedFen).toBe(owedFen);
   });
 
   it('money frozen beyond what is owed, once the court states it, is released automatically, latest holds first, once', async () => {

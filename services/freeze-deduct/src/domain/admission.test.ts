@@ -202,6 +202,19 @@ describe('renewals (续冻)', () => {
   });
 });
 
+describe('what is owed', () => {
+  it('may not be stated below what the case had deducted (OWED_BELOW_DEDUCTED), whatever the measure', () => {
+    const f = facts([hold()], { owedFen: 50_000, deductedFen: 20_000 });
+    for (const measure of ['freeze', 'deduct', 'renew-freeze'] as const)
+      expect(admitControl(notice(measure, { amountFen: 1, owedFen: 19_999 }), f)).toEqual({
+        ok: false,
+        code: 'OWED_BELOW_DEDUCTED',
+        details: [{ path: 'params.owedFen', code: 'OWED_BELOW_DEDUCTED', limitFen: 20_000 }],
+      });
+    expect(admitControl(notice('renew-freeze', { amountFen: 1, owedFen: 20_000 }), f)).toEqual({ ok: true });
+  });
+});
+
 describe('admitControls', () => {
   it('judges each notice of a batch with the ones admitted before it in flight', () => {
     const f = facts([hold()], { owedFen: 50_000 });

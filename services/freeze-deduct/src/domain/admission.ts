@@ -68,6 +68,7 @@ export type AdmissionCode =
   | 'DEDUCT_EXCEEDS_OWED'
   | 'FREEZE_EXCEEDS_OWED'
   | 'RENEWAL_EXCEEDS_HOLD'
+  | 'OWED_BELOW_DEDUCTED'
   | 'HOLD_OF_ANOTHER_COURT'
   | 'HOLD_NOT_LIVE'
   | 'NO_HOLD';
@@ -149,6 +150,9 @@ const refuse = (code: AdmissionCode, detail: Omit<AdmissionDetail, 'code'>): Adm
 export function admitControl(n: ControlNotice, facts: AdmissionFacts): Admission {
   const c = facts.cases.get(caseKey(n.courtCode, n.caseNo)) ?? NO_CASE;
   const owedFen = n.owedFen ?? c.owedFen;
+  // A statement of what is owed below what the case already had deducted would put the deductions above the debt.
+  if (n.owedFen !== undefined && n.owedFen < c.deductedFen)
+    return refuse('OWED_BELOW_DEDUCTED', { path: 'params.owedFen', limitFen: c.deductedFen });
   const { path, holds } = holdsOnTargets(n, facts);
   const mine = holds.filter((h) => h.courtCode === n.courtCode && h.caseNo === n.caseNo);
   switch (n.measure) {
