@@ -20,6 +20,7 @@ import {
   isWireSafeText,
   maskIdNumber,
   maxTermDays,
+  NOTICE_ISSUE_TEXT,
   type NoticeSubmission,
   officerSchema,
   termRulesAt,
@@ -192,7 +193,8 @@ function parseBody(input: unknown, now: Date): FreezePlanBody {
   const parsed = freezePlanBodySchema.safeParse(input);
   const unsafe = wireSafetyIssues(input);
   if (!parsed.success || unsafe.length > 0) {
-    const issues = [...unsafe, ...toValidationIssues(parsed.error?.issues ?? [], input)];
+    // The notice schema's parts (officer) carry their codes in their messages: NOTICE_ISSUE_TEXT turns them back.
+    const issues = [...unsafe, ...toValidationIssues(parsed.error?.issues ?? [], input, NOTICE_ISSUE_TEXT)];
     // zod may report one fault twice (an integer beyond the safe range is both not safe and too big).
     const once = new Map(issues.map((i) => [`${i.path}\u0000${i.code}`, i]));
     throw new HubError('VALIDATION_FAILED', [...once.values()]);

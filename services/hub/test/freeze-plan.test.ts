@@ -172,6 +172,19 @@ describe('freeze plan (查冻扣一体)', () => {
     expect(bad.body.error?.details.map((d) => d.path).sort()).toEqual(
       ['legalBasis', 'officer.name', 'owedFen', 'seal'].sort(),
     );
+    // The officer's phone refused with its own code and words (it read code INVALID_FORMAT, message INVALID_PHONE).
+    const phone = await plan(caseNo, {
+      owedFen: 100,
+      officer: { ...officer, phone: 'call me' },
+      legalBasis: `${caseNo}执行裁定书`,
+    });
+    expect(phone.body.error?.details).toEqual([
+      expect.objectContaining({
+        path: 'officer.phone',
+        code: 'INVALID_PHONE',
+        message: 'not a phone number',
+      }),
+    ]);
     const beyond = await plan(caseNo, {
       owedFen: 2 ** 53,
       termDays: 400,
