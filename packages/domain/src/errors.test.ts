@@ -67,6 +67,7 @@ describe('the error catalog', () => {
         case 'UNSUPPORTED_MEDIA_TYPE':
         case 'CONFIRMATION_REQUIRED':
         case 'MEASURE_NOT_DEPLOYED': // the deployment lacks the service; the court learns it at once
+        case 'INSTITUTION_NOT_CONNECTED':
         case 'UNAUTHENTICATED':
         case 'SIGNATURE_INVALID':
         case 'REQUEST_REPLAYED':

@@ -34,6 +34,12 @@ export const ERROR_CATALOG = {
     grpc: G.FAILED_PRECONDITION,
     message: 'The request raised warnings the officer must confirm (confirmWarnings).',
   },
+  INSTITUTION_NOT_CONNECTED: {
+    http: 422,
+    grpc: G.FAILED_PRECONDITION,
+    message:
+      'The notice names an institution that is not connected to the hub for that agency kind (details: the target); the notice was not stored.',
+  },
   MEASURE_NOT_DEPLOYED: {
     http: 422,
     grpc: G.FAILED_PRECONDITION,

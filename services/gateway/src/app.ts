@@ -92,6 +92,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps) {
       ),
       punishment: new PunishmentGate(punishment),
     }),
+    config.HUB_INSTITUTIONS,
   );
 
   const http = createHttpServer({

@@ -1,7 +1,9 @@
 import {
+  type AgencyKind,
   HubError,
   type HubService,
   isHubError,
+  isPunishmentMeasure,
   measureService,
   type NoticeSubmission,
   needsConfirmationOnly,
@@ -29,6 +31,11 @@ export class Submissions {
     private readonly deployed: ReadonlySet<HubService>,
     /** Notices a measure service already knows it cannot carry out are refused before storage. */
     private readonly gate: Pick<Admission, 'check' | 'judged'>,
+    /**
+     * The connected institutions by agency kind (HUB_INSTITUTIONS, as the measure services have it): a notice
+     * naming one that is not connected is refused before storage, not stored to fail at once. Unset: not checked.
+     */
+    private readonly directory?: ReadonlyMap<AgencyKind, readonly string[]>,
   ) {}
 
   /** One notice; throws the HubError a single submission answers with. */
@@ -118,6 +125,21 @@ export class Submissions {
       throw new HubError('MEASURE_NOT_DEPLOYED', [
         { path: 'measure', code: 'MEASURE_NOT_DEPLOYED', measure, service },
       ]);
+    }
+    // Punishment measures go to every institution acting on them, whatever the targets name.
+    if (this.directory && !isPunishmentMeasure(measure)) {
+      const unknown = validation.value.targets.flatMap((t, i) =>
+        t.institution && !(this.directory!.get(t.agency as AgencyKind) ?? []).includes(t.institution)
+          ? [
+              {
+                path: `targets.${i}.institution`,
+                code: 'INSTITUTION_NOT_CONNECTED',
+                institution: t.institution,
+              },
+            ]
+          : [],
+      );
+      if (unknown.length > 0) throw new HubError('INSTITUTION_NOT_CONNECTED', unknown);
     }
     return validation;
   }

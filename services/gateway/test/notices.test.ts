@@ -182,6 +182,42 @@ describe('POST /v1/notices', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('refuses a notice naming an institution that is not connected (422, nothing stored); a batch fails that item alone', async () => {
+    const body = {
+      ...notice(),
+      targets: [
+        { agency: 'bank', institution: 'ICBC' },
+        { agency: 'bank', institution: 'NOPE' },
+      ],
+    };
+    const res = await submit(body);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toMatchObject({
+      code: 'INSTITUTION_NOT_CONNECTED',
+      details: [{ path: 'targets.1.institution', code: 'INSTITUTION_NOT_CONNECTED', institution: 'NOPE' }],
+    });
+    // A real-estate registry is no bank: the directory is per agency kind.
+    const wrongKind = await submit({ ...notice(), targets: [{ agency: 'bank', institution: 'REC-510100' }] });
+    expect(wrongKind.json().error.code).toBe('INSTITUTION_NOT_CONNECTED');
+    const good = notice();
+    const batch = await app.http.inject({
+      method: 'POST',
+      url: '/v1/notices/batch',
+      headers: auth,
+      payload: { notices: [good, body] },
+    });
+    expect(
+      batch.json().results.map((r: { ok: boolean; error?: { code: string } }) => [r.ok, r.error?.code]),
+    ).toEqual([
+      [true, undefined],
+      [false, 'INSTITUTION_NOT_CONNECTED'],
+    ]);
+    const { rows } = await app.runtime.pool.query('SELECT notice_no FROM notices WHERE notice_no = ANY($1)', [
+      [body.noticeNo, good.noticeNo],
+    ]);
+    expect(rows.map((r) => r.notice_no)).toEqual([good.noticeNo]);
+  });
+
   it('takes a retry that writes the same issuedAt another way as the same notice; another instant is a conflict', async () => {
     const body = { ...notice(), issuedAt: '2026-11-23T09:00:00+08:00' };
     const first = (await submit(body)).json();
