@@ -183,13 +183,12 @@ describe('POST /v1/notices', () => {
   });
 
   it('refuses a notice naming an institution that is not connected (422, nothing stored); a batch fails that item alone', async () => {
-    const body = {
-      ...notice(),
+    const body = notice({
       targets: [
         { agency: 'bank', institution: 'ICBC' },
         { agency: 'bank', institution: 'NOPE' },
       ],
-    };
+    });
     const res = await submit(body);
     expect(res.statusCode).toBe(422);
     expect(res.json().error).toMatchObject({
@@ -197,7 +196,7 @@ describe('POST /v1/notices', () => {
       details: [{ path: 'targets.1.institution', code: 'INSTITUTION_NOT_CONNECTED', institution: 'NOPE' }],
     });
     // A real-estate registry is no bank: the directory is per agency kind.
-    const wrongKind = await submit({ ...notice(), targets: [{ agency: 'bank', institution: 'REC-510100' }] });
+    const wrongKind = await submit(notice({ targets: [{ agency: 'bank', institution: 'REC-510100' }] }));
     expect(wrongKind.json().error.code).toBe('INSTITUTION_NOT_CONNECTED');
     const good = notice();
     const batch = await app.http.inject({
