@@ -1,4 +1,5 @@
 import type { AgencyKind } from '@hub/domain';
+import { sealKeysFrom } from '@hub/seal';
 import { commonEnv, env, parseEnv, requireCredentials } from '@hub/service-kit';
 import { z } from 'zod';
 import type { AdapterConfig } from './adapter-app.js';
@@ -33,6 +34,8 @@ export function loadAdapterConfig(
   });
   const c = parseEnv(schema, source) as z.infer<typeof schema> & Record<string, unknown>;
   requireCredentials(source, [`${prefix}_KEYS`, 'HUB_COURT_SEAL_PUBLIC_KEYS'], c.HUB_DEMO);
+  // Parsed here too, so a malformed key stops the hub before any service starts (checkConfigs), naming it.
+  sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', source.HUB_COURT_SEAL_PUBLIC_KEYS, 'public', c.HUB_DEMO);
   const institutions = c.HUB_INSTITUTIONS.get(agency) ?? [];
   return Object.freeze({
     ...c,

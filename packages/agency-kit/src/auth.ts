@@ -132,7 +132,11 @@ export function agencyKeysFrom(
 ) {
   const configured = credentialOrDemo(variable, value, demo);
   try {
-    return parseAgencyKeys(configured ?? demoAgencyKeys(institutions));
+    const keys = parseAgencyKeys(configured ?? demoAgencyKeys(institutions));
+    // `,` parses to no key at all: refused like a missing one, not started as an adapter no one can call.
+    if (configured !== undefined && keys.size === 0)
+      throw new Error('names no key (INSTITUTION=secret pairs)');
+    return keys;
   } catch (err) {
     throw new ConfigError([{ variable, problem: (err as Error).message }]);
   }

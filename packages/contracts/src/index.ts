@@ -106,6 +106,6 @@ export {
   type TrackerServiceServer,
   TrackerServiceService,
 } from './gen/enforcement/v1/tracking.js';
-export { decodeNoticeLeniently, LenientCourtServiceService } from './lenient-notice.js';
+export { decodeNoticeLeniently, isMalformed, LenientCourtServiceService } from './lenient-notice.js';
 export * from './notice-mapper.js';
 export * from './topics.js';

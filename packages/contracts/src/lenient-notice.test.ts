@@ -2,7 +2,7 @@ import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NoticeSubmission } from './gen/enforcement/v1/common.js';
-import { decodeNoticeLeniently, LenientCourtServiceService } from './lenient-notice.js';
+import { decodeNoticeLeniently, isMalformed, LenientCourtServiceService } from './lenient-notice.js';
 
 const base = NoticeSubmission.fromPartial({
   noticeNo: '(2026)川0104执1号-1',
@@ -60,8 +60,33 @@ describe('decodeNoticeLeniently', () => {
     );
   });
 
-  it('still refuses bytes that are no notice at all', () => {
+  it('still refuses bytes that are no notice at all; the service marks them rather than failing the call', () => {
     expect(() => decodeNoticeLeniently(Uint8Array.from([0x0a, 0xff]))).toThrow();
+    const { submitNotice, submitNotices } = LenientCourtServiceService;
+    for (const bytes of [
+      [0xff, 0xff, 0xff, 0xff, 0x0f],
+      [0x0a, 0x05, 0xff, 0xff],
+    ])
+      expect(isMalformed(submitNotice.requestDeserialize(Buffer.from(bytes)))).toBe(true);
+    // In a batch, a broken item is marked in its place; a broken framing marks the request.
+    const good = NoticeSubmission.encode(base).finish();
+    const batch = new BinaryWriter();
+    batch.tag(1, WireType.LengthDelimited).bytes(good);
+    batch.tag(1, WireType.LengthDelimited).bytes(Uint8Array.from([0x0a, 0x05, 0xff]));
+    const decoded = submitNotices.requestDeserialize(Buffer.from(batch.finish()));
+    expect(isMalformed(decoded)).toBe(false);
+    expect(decoded.notices.map(isMalformed)).toEqual([false, true]);
+    expect(isMalformed(submitNotices.requestDeserialize(Buffer.from([0x0a, 0x09, 0x01])))).toBe(true);
+  });
+
+  it('takes a params sent twice as the decoder does: the later one whole, its numbers, not the earlier unsafe one', () => {
+    const first = new BinaryWriter().tag(1, WireType.Varint).int64('9007199254740993').finish();
+    const second = new BinaryWriter().tag(1, WireType.Varint).int64(100).finish();
+    const w = new BinaryWriter();
+    w.raw(NoticeSubmission.encode(base).finish());
+    w.tag(8, WireType.LengthDelimited).bytes(first);
+    w.tag(8, WireType.LengthDelimited).bytes(second);
+    expect(decodeNoticeLeniently(w.finish()).params?.amountFen).toBe(100);
   });
 
   it('serves SubmitNotices with every notice, the one with the bad number included, in order', () => {

@@ -25,8 +25,8 @@ export function decodeNoticeLeniently(bytes: Uint8Array): NoticeSubmission {
     return NoticeSubmission.decode(bytes);
   } catch (err) {
     const unsafe: Partial<Record<'amountFen' | 'owedFen', number>> = {};
-    const kept = withoutUnsafeParams(bytes, unsafe);
-    if (Object.keys(unsafe).length === 0) throw err;
+    const { kept, lifted } = withoutUnsafeParams(bytes, unsafe);
+    if (!lifted) throw err;
     const notice = NoticeSubmission.decode(kept);
     notice.params = { ...(notice.params ?? NoticeParams.fromPartial({})), ...unsafe };
     return notice;
@@ -37,10 +37,13 @@ export function decodeNoticeLeniently(bytes: Uint8Array): NoticeSubmission {
 function withoutUnsafeParams(bytes: Uint8Array, unsafe: Partial<Record<'amountFen' | 'owedFen', number>>) {
   const reader = new BinaryReader(bytes);
   const out = new BinaryWriter();
+  let lifted = false;
   while (reader.pos < reader.len) {
     const start = reader.pos;
     const [no, wireType] = reader.tag();
     if (no === PARAMS_FIELD && wireType === WireType.LengthDelimited) {
+      // A later params replaces an earlier one whole (as the decoder does): its unsafe values go with it.
+      for (const k of Object.keys(unsafe)) delete unsafe[k as keyof typeof unsafe];
       const params = reader.bytes();
       const pr = new BinaryReader(params);
       const pw = new BinaryWriter();
@@ -52,6 +55,7 @@ function withoutUnsafeParams(bytes: Uint8Array, unsafe: Partial<Record<'amountFe
           const value = BigInt(pr.int64());
           if (value > MAX_SAFE || value < MIN_SAFE) {
             unsafe[name] = Number(value);
+            lifted = true;
             continue;
           }
         } else pr.skip(pt, pn);
@@ -63,25 +67,45 @@ function withoutUnsafeParams(bytes: Uint8Array, unsafe: Partial<Record<'amountFe
     reader.skip(wireType, no);
     out.raw(bytes.subarray(start, reader.pos));
   }
-  return out.finish();
+  return { kept: out.finish(), lifted };
 }
 
+/**
+ * Marks a request, or one notice of a batch, whose bytes are no protobuf at all: the handler answers it as the
+ * caller's bad input (INVALID_ARGUMENT, VALIDATION_FAILED / MALFORMED_BODY), where a throwing deserializer made
+ * grpc-js answer INTERNAL.
+ */
+const MALFORMED = Symbol('malformed protobuf');
+type Malformed = { [MALFORMED]: true };
+export const isMalformed = (v: unknown): boolean => typeof v === 'object' && v !== null && MALFORMED in v;
+const malformed = <T extends object>(v: T): T => Object.assign(v, { [MALFORMED]: true as const });
+
 /** The notices of a request whose field 1 holds them (once for SubmitNotice, repeated for SubmitNotices). */
-function noticesOf(bytes: Uint8Array): NoticeSubmission[] {
+function noticesOf(bytes: Uint8Array): (NoticeSubmission | Malformed)[] | undefined {
   const reader = new BinaryReader(bytes);
-  const notices: NoticeSubmission[] = [];
-  while (reader.pos < reader.len) {
-    const [no, wireType] = reader.tag();
-    if (no === 1 && wireType === WireType.LengthDelimited)
-      notices.push(decodeNoticeLeniently(reader.bytes()));
-    else reader.skip(wireType, no);
+  const notices: (NoticeSubmission | Malformed)[] = [];
+  try {
+    while (reader.pos < reader.len) {
+      const [no, wireType] = reader.tag();
+      if (no === 1 && wireType === WireType.LengthDelimited) {
+        const item = reader.bytes();
+        try {
+          notices.push(decodeNoticeLeniently(item));
+        } catch {
+          notices.push({ [MALFORMED]: true });
+        }
+      } else reader.skip(wireType, no);
+    }
+  } catch {
+    return undefined; // the request's own framing is broken: nothing in it can be told apart
   }
   return notices;
 }
 
 /**
  * The court service's definition with lenient deserializers for the two calls that carry notices: serve this one.
- * (A notice field sent twice is taken as the last one, where protobuf would merge the two.)
+ * (A notice field sent twice is taken as the last one, where protobuf would merge the two.) What is no protobuf
+ * comes out marked (isMalformed): the whole request, or in a batch the one notice.
  */
 export const LenientCourtServiceService = {
   ...CourtServiceService,
@@ -89,11 +113,17 @@ export const LenientCourtServiceService = {
     ...CourtServiceService.submitNotice,
     requestDeserialize: (value: Buffer): SubmitNoticeRequest => {
       const notices = noticesOf(value);
-      return notices.length === 0 ? SubmitNoticeRequest.fromPartial({}) : { notice: notices.at(-1) };
+      const last = notices?.at(-1);
+      if (notices === undefined || isMalformed(last)) return malformed(SubmitNoticeRequest.fromPartial({}));
+      return last === undefined ? SubmitNoticeRequest.fromPartial({}) : { notice: last as NoticeSubmission };
     },
   },
   submitNotices: {
     ...CourtServiceService.submitNotices,
-    requestDeserialize: (value: Buffer): SubmitNoticesRequest => ({ notices: noticesOf(value) }),
+    requestDeserialize: (value: Buffer): SubmitNoticesRequest => {
+      const notices = noticesOf(value);
+      // A marked item stays in its place: the handler refuses it alone.
+      return notices === undefined ? malformed({ notices: [] }) : { notices: notices as NoticeSubmission[] };
+    },
   },
 } as const;

@@ -92,7 +92,7 @@ export const ERROR_CATALOG = {
     http: 409,
     grpc: G.FAILED_PRECONDITION,
     message:
-      'What is owed cannot be stated below what was already deducted for the case (details: deductedFen): the deducted money would exceed the debt.',
+      'What is owed cannot be stated below what was already deducted for the case (details: what was deducted, as limitFen on a notice and deductedFen on a freeze plan): the deducted money would exceed the debt.',
   },
   RENEWAL_EXCEEDS_HOLD: {
     http: 409,

@@ -120,8 +120,9 @@ export function sealKeysFrom(
 ): ReadonlyMap<string, KeyObject> | 'demo' {
   const configured = credentialOrDemo(variable, value, demo);
   if (configured === undefined) return 'demo';
+  let keys: Map<string, KeyObject>;
   try {
-    return new Map(
+    keys = new Map(
       configured
         .split(',')
         .map((p) => p.trim())
@@ -140,4 +141,7 @@ export function sealKeysFrom(
   } catch (err) {
     throw new ConfigError([{ variable, problem: (err as Error).message }]);
   }
+  // `,` parses to no key at all: a service that could seal or verify nothing must not start as if configured.
+  if (keys.size === 0) throw new ConfigError([{ variable, problem: 'names no key (court=base64DER pairs)' }]);
+  return keys;
 }

@@ -1,4 +1,5 @@
 import { type HubService, isMeasureService, MEASURE_SERVICES } from '@hub/domain';
+import { sealKeysFrom } from '@hub/seal';
 import { commonEnv, env, parseEnv, requireCredentials } from '@hub/service-kit';
 import { z } from 'zod';
 
@@ -99,6 +100,8 @@ export function loadConfig(source: Record<string, string | undefined>): GatewayC
   for (const v of credentials) if (given[v]?.trim() === '') delete given[v];
   const c = parseEnv(schema, given);
   requireCredentials(given, credentials, c.HUB_DEMO);
+  // Parsed here too, so a malformed key stops the hub before any service starts (checkConfigs), naming it.
+  sealKeysFrom('GATEWAY_SEAL_KEYS', given.GATEWAY_SEAL_KEYS, 'private', c.HUB_DEMO);
   return Object.freeze({
     ...c,
     GATEWAY_COURT_KEYS: c.GATEWAY_COURT_KEYS ?? courtKeys.parse(DEMO_COURT_KEYS),

@@ -353,6 +353,22 @@ describe('gRPC SubmitNotice and SubmitNotices', () => {
     );
     expect((await storedWith(ts[1]!)).n).toBe(0);
     expect((await storedWith(ts[2]!)).n).toBe(1);
+    // Bytes that are no protobuf: the caller's bad input (INVALID_ARGUMENT), the call's or that one notice's.
+    const garbage = await call('submitNotice', Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]));
+    expect(garbage.err?.code).toBe(status.INVALID_ARGUMENT);
+    expect(JSON.parse(String(garbage.err?.metadata.get('error-details')[0]))).toEqual([
+      expect.objectContaining({ path: '', code: 'MALFORMED_BODY' }),
+    ]);
+    const tm = tag();
+    const mixed = new BinaryWriter();
+    mixed.tag(1, WireType.LengthDelimited).bytes(Uint8Array.from([0x0a, 0x05, 0xff]));
+    mixed.tag(1, WireType.LengthDelimited).bytes(bytesOf(tm));
+    const partly = await call<SubmitNoticesResponse>('submitNotices', mixed.finish());
+    expect(partly.res!.results.map((r) => [r.index, r.ok, r.errorCode])).toEqual([
+      [0, false, 'VALIDATION_FAILED'],
+      [1, true, ''],
+    ]);
+    expect((await storedWith(tm)).n).toBe(1);
     const t = tag();
     const single = new BinaryWriter()
       .tag(1, WireType.LengthDelimited)

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadAdapterConfig } from '@hub/agency-kit';
 import { loadConfig as loadGatewayConfig } from '@hub/gateway';
@@ -67,10 +68,35 @@ describe('credentials outside demo mode', () => {
     expect(problemsOf(() => checkConfigs(Object.keys(SERVICE_MODULES), { HUB_DEMO: '1' }))).toEqual([]);
   });
 
+  it('a credential that names no key (`,`) or a malformed one stops the hub before any service starts, each named', () => {
+    const all = Object.keys(SERVICE_MODULES);
+    const env = {
+      GATEWAY_COURT_KEYS: 'a-real-court-key-0001=川0104',
+      GATEWAY_SEAL_KEYS: ',',
+      HUB_COURT_SEAL_PUBLIC_KEYS: '=',
+      ADAPTER_BANK_KEYS: ',',
+      ADAPTER_REAL_ESTATE_KEYS: 'REC-510100=a-real-secret-0002',
+      ADAPTER_PUBLIC_SECURITY_KEYS: 'PSB-510100=a-real-secret-0003',
+      ADAPTER_PROVIDENT_FUND_KEYS: 'PF-510100=a-real-secret-0004',
+    };
+    expect(problemsOf(() => checkConfigs(all, env))).toEqual([
+      'ADAPTER_BANK_KEYS',
+      'GATEWAY_SEAL_KEYS',
+      'HUB_COURT_SEAL_PUBLIC_KEYS',
+    ]);
+    // Even in demo mode a key list given is a key list: `,` is not "use the demo keys".
+    expect(problemsOf(() => checkConfigs(['gateway'], { ...env, HUB_DEMO: '1' }))).toEqual([
+      'GATEWAY_SEAL_KEYS',
+    ]);
+  });
+
   it('configured credentials replace the demo ones, which then open nothing', async () => {
+    const seal = generateKeyPairSync('ed25519');
+    const der = (k: KeyObject, type: 'pkcs8' | 'spki') =>
+      `川0104=${k.export({ format: 'der', type } as never).toString('base64')}`;
     const gateway = loadGatewayConfig({
       GATEWAY_COURT_KEYS: 'a-real-court-key-0001=川0104',
-      GATEWAY_SEAL_KEYS: 'x=y',
+      GATEWAY_SEAL_KEYS: der(seal.privateKey, 'pkcs8'),
     });
     expect([...gateway.GATEWAY_COURT_KEYS]).toEqual([['a-real-court-key-0001', '川0104']]);
     expect([...loadGatewayConfig({ HUB_DEMO: '1' }).GATEWAY_COURT_KEYS]).toEqual([
@@ -78,7 +104,7 @@ describe('credentials outside demo mode', () => {
     ]);
     const bank = loadAdapterConfig('bank', {
       ADAPTER_BANK_KEYS: 'ICBC=a-real-bank-secret-1',
-      HUB_COURT_SEAL_PUBLIC_KEYS: 'x=y',
+      HUB_COURT_SEAL_PUBLIC_KEYS: der(seal.publicKey, 'spki'),
     });
     expect([...bank.keys]).toEqual([['ICBC', 'a-real-bank-secret-1']]);
   });

@@ -1,3 +1,4 @@
+import { sealKeysFrom } from '@hub/seal';
 import { commonEnv, env, parseEnv, requireCredentials } from '@hub/service-kit';
 import { z } from 'zod';
 
@@ -18,5 +19,6 @@ export function loadConfig(source: Record<string, string | undefined>): QueryCon
   const c = parseEnv(schema, source);
   // Answer reuse is for sealed notices only: the courts' public keys, or demo keys in demo mode.
   requireCredentials(source, ['HUB_COURT_SEAL_PUBLIC_KEYS'], c.HUB_DEMO);
+  sealKeysFrom('HUB_COURT_SEAL_PUBLIC_KEYS', source.HUB_COURT_SEAL_PUBLIC_KEYS, 'public', c.HUB_DEMO);
   return c;
 }

@@ -1,5 +1,10 @@
 import { type Metadata, Server } from '@grpc/grpc-js';
-import { type CourtServiceServer, LenientCourtServiceService, noticeFromProto } from '@hub/contracts';
+import {
+  type CourtServiceServer,
+  isMalformed,
+  LenientCourtServiceService,
+  noticeFromProto,
+} from '@hub/contracts';
 import { HubError } from '@hub/domain';
 import { type Logger, unary } from '@hub/service-kit';
 import type { TrackerClient } from '../adapters/tracker-client.js';
@@ -25,6 +30,7 @@ export function createCourtGrpcServer(deps: {
   const impl: CourtServiceServer = {
     submitNotice: unary(deps.logger, async (call) => {
       const court = deps.auth.authenticate(authorization(call.metadata));
+      if (isMalformed(call.request)) throw malformedBody();
       const traceparent = String(call.metadata.get('traceparent')[0] ?? '');
       const input = noticeFromProto(call.request.notice ?? emptyNotice());
       const accepted = await deps.submissions.one(court, input, traceparent);
@@ -32,15 +38,28 @@ export function createCourtGrpcServer(deps: {
     }),
     submitNotices: unary(deps.logger, async (call) => {
       const court = deps.auth.authenticate(authorization(call.metadata));
+      if (isMalformed(call.request)) throw malformedBody();
       const n = call.request.notices.length;
       if (n === 0 || n > deps.maxBatch) {
         throw new HubError('VALIDATION_FAILED', [{ path: 'notices', code: 'INVALID_BATCH' }]);
       }
       const traceparent = String(call.metadata.get('traceparent')[0] ?? '');
-      const results = await deps.submissions.many(
+      // A notice whose bytes are no protobuf is refused alone; the others are submitted as usual.
+      const decoded = call.request.notices.map((notice, index) => ({ notice, index }));
+      const good = decoded.filter((d) => !isMalformed(d.notice));
+      const submitted = await deps.submissions.many(
         court,
-        call.request.notices.map(noticeFromProto),
+        good.map((d) => noticeFromProto(d.notice)),
         traceparent,
+      );
+      const byIndex = new Map(submitted.map((r, k) => [good[k]!.index, { ...r, index: good[k]!.index }]));
+      const results = decoded.map(
+        (d) =>
+          byIndex.get(d.index) ?? {
+            index: d.index,
+            ok: false as const,
+            error: { code: 'VALIDATION_FAILED', message: '', details: malformedBody().details },
+          },
       );
       const accepted = results.filter((r) => r.ok).length;
       return {
@@ -92,6 +111,11 @@ export function createCourtGrpcServer(deps: {
   server.addService(LenientCourtServiceService, impl);
   return server;
 }
+
+const malformedBody = () =>
+  new HubError('VALIDATION_FAILED', [
+    { path: '', code: 'MALFORMED_BODY', message: 'the request is not a protobuf message of its type' },
+  ]);
 
 const emptyNotice = () => ({
   noticeNo: '',
