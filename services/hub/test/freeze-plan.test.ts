@@ -125,6 +125,26 @@ function debtorWithThreeBanks(nth: number): string {
 }
 
 /** A debtor with money at all three connected banks, inquired about for `caseNo` as a court would. */
+/** Files one control notice of the case at one bank (its number `<caseNo>-<mark>`). */
+function fileAtBank(
+  caseNo: string,
+  idNumber: string,
+  mark: string,
+  measure: string,
+  institution: string,
+  params: Record<string, unknown>,
+) {
+  return postJson('/v1/notices', {
+    ...queryNotice(idNumber, mark),
+    noticeNo: `${caseNo}-${mark}`,
+    caseNo,
+    legalBasis: `${caseNo}执行裁定书`,
+    measure,
+    targets: [{ agency: 'bank', institution }],
+    params,
+  });
+}
+
 async function inquire(caseNo: string, nth: number) {
   const idNumber = debtorWithThreeBanks(nth);
   const inquiry = await postJson('/v1/notices', {
@@ -284,14 +304,9 @@ describe('freeze plan (查冻扣一体)', () => {
     // Part deducted; then what is owed may not be stated below it, by a plan or by a notice: nothing recorded.
     const held = after.holds[0]!;
     const stamp = Date.now().toString(36);
-    const deduct = await postJson('/v1/notices', {
-      ...queryNotice(idNumber, stamp),
-      noticeNo: `${caseNo}-扣${stamp}`,
-      caseNo,
-      legalBasis: `${caseNo}执行裁定书`,
-      measure: 'deduct',
-      targets: [{ agency: 'bank', institution: held.institution }],
-      params: { amountFen: 5_000, accountNo: held.asset.key },
+    const deduct = await fileAtBank(caseNo, idNumber, `扣${stamp}`, 'deduct', held.institution, {
+      amountFen: 5_000,
+      accountNo: held.asset.key,
     });
     expect(deduct.status).toBe(202);
     await completed(deduct.body.id as string, 'the deduction completed');
@@ -301,14 +316,11 @@ describe('freeze plan (查冻扣一体)', () => {
       code: 'OWED_BELOW_DEDUCTED',
       details: [{ path: 'owedFen', deductedFen: 5_000 }],
     });
-    const stated = await postJson('/v1/notices', {
-      ...queryNotice(idNumber, `${stamp}b`),
-      noticeNo: `${caseNo}-冻${stamp}b`,
-      caseNo,
-      legalBasis: `${caseNo}执行裁定书`,
-      measure: 'freeze',
-      targets: [{ agency: 'bank', institution: held.institution }],
-      params: { amountFen: 1, termDays: 30, accountNo: held.asset.key, owedFen: 4_999 },
+    const stated = await fileAtBank(caseNo, idNumber, `冻${stamp}b`, 'freeze', held.institution, {
+      amountFen: 1,
+      termDays: 30,
+      accountNo: held.asset.key,
+      owedFen: 4_999,
     });
     expect(stated.status).toBe(409);
     expect(stated.body.error).toMatchObject({ code: 'OWED_BELOW_DEDUCTED' });
@@ -327,14 +339,10 @@ describe('freeze plan (查冻扣一体)', () => {
     const stamp = Date.now().toString(36);
     const filed = await Promise.all(
       perBank.map((f, i) =>
-        postJson('/v1/notices', {
-          ...queryNotice(idNumber, stamp),
-          noticeNo: `${caseNo}-冻${stamp}-${i}`,
-          caseNo,
-          legalBasis: `${caseNo}执行裁定书`,
-          measure: 'freeze',
-          targets: [{ agency: 'bank', institution: f.institution }],
-          params: { amountFen: amounts[i], termDays: 30, accountNo: f.accountNo },
+        fileAtBank(caseNo, idNumber, `冻${stamp}-${i}`, 'freeze', f.institution, {
+          amountFen: amounts[i],
+          termDays: 30,
+          accountNo: f.accountNo,
         }),
       ),
     );
@@ -457,14 +465,10 @@ describe('freeze plan (查冻扣一体)', () => {
     const accountNo = (
       expectedQuery(SEED, 'bank', BANKS[0]!, idNumber).accounts as { accountNo: string }[]
     )[0]!.accountNo;
-    const filed = await postJson('/v1/notices', {
-      ...queryNotice(idNumber, stamp),
-      noticeNo: `${caseNo}-冻${stamp}`,
-      caseNo,
-      legalBasis: `${caseNo}执行裁定书`,
-      measure: 'freeze',
-      targets: [{ agency: 'bank', institution: BANKS[0] }],
-      params: { amountFen: 1, termDays: 30, accountNo },
+    const filed = await fileAtBank(caseNo, idNumber, `冻${stamp}`, 'freeze', BANKS[0]!, {
+      amountFen: 1,
+      termDays: 30,
+      accountNo,
     });
     expect(filed.status).toBe(202);
     const path = `${gateway}/v1/cases/${encoded(caseNo)}/reconciliation`;
