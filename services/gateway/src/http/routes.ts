@@ -1,4 +1,4 @@
-import { canonicalCaseNo, HubError, isWireSafeText, parseCaseNo } from '@hub/domain';
+import { canonicalCaseNo, HubError, isWireSafeText } from '@hub/domain';
 import type { FastifyInstance } from 'fastify';
 import { type ControlsClient, controlsToBody } from '../adapters/controls-client.js';
 import { type PunishmentClient, restrictionsToBody } from '../adapters/punishment-client.js';
@@ -165,12 +165,14 @@ function registerCourtRoutes(app: FastifyInstance, deps: RouteDeps): void {
 function checkedCaseNo(caseNo: string): string {
   // Every stored notice's case number parses (the notice schema refuses any other), so what does not is a 400, not
   // a case with nothing in it (404).
-  if (!isWireSafeText(caseNo) || caseNo.length > 64 || parseCaseNo(caseNo) === null) {
+  // canonicalCaseNo is null exactly for what does not parse as a case number (one parse, not two).
+  const canonical = isWireSafeText(caseNo) && caseNo.length <= 64 ? canonicalCaseNo(caseNo) : null;
+  if (canonical === null) {
     throw new HubError('VALIDATION_FAILED', [
       { path: 'caseNo', code: 'INVALID_CASE_NO', message: 'not a case number (案号)' },
     ]);
   }
-  return canonicalCaseNo(caseNo) ?? caseNo;
+  return canonical;
 }
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
