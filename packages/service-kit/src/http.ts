@@ -1,4 +1,4 @@
-import { HubError, toErrorBody } from '@hub/domain';
+import { HubError, isWireSafeText, textIssue, toErrorBody } from '@hub/domain';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
@@ -39,6 +39,24 @@ export function createHttpServer(options: {
         .code(hub.httpStatus)
         .send(toErrorBody(hub));
     },
+  });
+  // A query string no database can hold (a NUL, a lone surrogate) is the caller's input on every route: a 400 naming
+  // the parameter, before any handler builds SQL from it (a NUL in an ops search reached PostgreSQL: a 500).
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.url.includes('?')) return done();
+    const issues: { path: string; code: string; message: string }[] = [];
+    for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
+      const bad = [key, ...(Array.isArray(value) ? value : [value])]
+        .map((v) => (typeof v === 'string' ? textIssue(v) : undefined))
+        .find(Boolean);
+      if (bad)
+        issues.push({
+          path: isWireSafeText(key) ? key : JSON.stringify(key),
+          code: bad,
+          message: 'a query parameter carries no NUL or lone surrogate',
+        });
+    }
+    done(issues.length > 0 ? new HubError('VALIDATION_FAILED', issues) : undefined);
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -239,6 +239,12 @@ describe('ops console', () => {
     }
     const wildcard = await app.http.inject({ url: '/v1/ops/notices?q=%25' });
     expect(wildcard.json().notices).toEqual([]); // LIKE wildcards are searched for, not expanded
+    // A NUL is the caller's input, not a query PostgreSQL refuses (it was a 500).
+    const nul = await app.http.inject({ url: '/v1/ops/notices?q=%00' });
+    expect([nul.statusCode, nul.json().error.details[0]]).toEqual([
+      400,
+      expect.objectContaining({ path: 'q', code: 'NUL_CHARACTER' }),
+    ]);
     const unknown = await app.http.inject({ url: '/v1/ops/notices/not-a-uuid' });
     expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'NOTICE_NOT_FOUND']);
     expect((await app.http.inject({ url: '/v1/ops/breaches' })).json().breaches).toEqual([]);
