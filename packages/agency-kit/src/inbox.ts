@@ -184,8 +184,9 @@ export class Inbox {
     worker: string,
     limit: number,
     leaseSeconds: number,
+    acknowledge = false,
   ): Promise<InboxItem[]> {
-    return (await this.leaseOrExpiry(institution, worker, limit, leaseSeconds, false)).items;
+    return (await this.leaseOrExpiry(institution, worker, limit, leaseSeconds, false, acknowledge)).items;
   }
 
   /**
@@ -198,11 +199,17 @@ export class Inbox {
     limit: number,
     leaseSeconds: number,
     withExpiry = true,
+    /**
+     * 签收 with the lease: the requests it takes that are still pending or delivered are acknowledged by the same
+     * statement (one RequestAcknowledged each, which implies delivery), sparing the partner the acknowledgement
+     * call and the hub its statement and event, for a partner that acknowledges whatever it receives.
+     */
+    acknowledge = false,
   ): Promise<{ items: InboxItem[]; nextExpiryMs: number | null }> {
     for (let attempt = 1; ; attempt++) {
       const { free, expiryMs } = await this.freeReads.submit({ institution, limit, withExpiry });
       if (free.length === 0) return { items: [], nextExpiryMs: expiryMs };
-      const rows = await this.claims.submit({ institution, worker, leaseSeconds, free });
+      const rows = await this.claims.submit({ institution, worker, leaseSeconds, free, acknowledge });
       for (const r of rows) this.cache.set(institution, r.id, r.notice_id, r.measure);
       if (rows.length > 0 || attempt >= LEASE_ATTEMPTS)
         return {
@@ -264,7 +271,8 @@ export class Inbox {
     const asks: number[] = [];
     const institutions: string[] = [];
     const events: OutboxMessage[] = [];
-    const firsts: string[] = [];
+    // Each event's subject: the request id and what the claim did to it (`:d` first delivered, `:a` acknowledged).
+    const subjects: string[] = [];
     const seen = new Set<string>();
     calls.forEach((c, i) => {
       for (const r of c.free) {
@@ -273,39 +281,51 @@ export class Inbox {
         ids.push(r.id);
         asks.push(i + 1);
         institutions.push(c.institution);
-        if (!r.first) continue;
-        firsts.push(r.id);
+        // An acknowledging lease announces the acknowledgement only (if the claim made one): it implies delivery.
+        if (!r.first && !c.acknowledge) continue;
+        subjects.push(`${r.id}${c.acknowledge ? ':a' : ':d'}`);
         events.push(
-          this.events.event('progress', r.notice_id, 'requestDelivered', {
-            requestId: r.id,
-            noticeId: r.notice_id,
-            agency: this.agency,
-            institution: c.institution,
-            measure: r.measure,
-          }),
+          this.events.event(
+            'progress',
+            r.notice_id,
+            c.acknowledge ? 'requestAcknowledged' : 'requestDelivered',
+            {
+              requestId: r.id,
+              noticeId: r.notice_id,
+              agency: this.agency,
+              institution: c.institution,
+              measure: r.measure,
+            },
+          ),
         );
       }
     });
-    const delivered = conditionalEvents(events, firsts, 8);
+    const announced = conditionalEvents(events, subjects, 9);
     const { rows } = await this.pool.query<LeasedRow & { ask: number }>(
       `WITH asks AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[]) AS a(id, institution, ask)),
        workers AS (
-         SELECT * FROM unnest($4::text[], $5::float8[]) WITH ORDINALITY AS w(worker, secs, ask)),
+         SELECT * FROM unnest($4::text[], $5::float8[], $8::bool[]) WITH ORDINALITY AS w(worker, secs, ack, ask)),
        claimed AS (
-         SELECT r.id, a.ask FROM requests r JOIN asks a ON r.id = a.id AND r.institution = a.institution
+         SELECT r.id, a.ask, w.ack AND r.status IN ('pending', 'delivered') AS acking
+         FROM requests r JOIN asks a ON r.id = a.id AND r.institution = a.institution
+           JOIN workers w ON w.ask = a.ask
          WHERE r.status = ANY($6::text[]) AND (r.lease_until IS NULL OR r.lease_until < now())
            AND r.sealed_notice IS NOT NULL
          FOR UPDATE OF r SKIP LOCKED),
        leased AS (
          UPDATE requests r SET lease_owner = w.worker, lease_until = now() + make_interval(secs => w.secs),
-           status = CASE WHEN r.status = 'pending' THEN 'delivered' ELSE r.status END,
+           status = CASE WHEN c.acking THEN 'acknowledged' WHEN r.status = 'pending' THEN 'delivered'
+                         ELSE r.status END,
+           acknowledged_at = CASE WHEN c.acking THEN $7 ELSE r.acknowledged_at END,
            delivered_at = COALESCE(r.delivered_at, $7)
          FROM claimed c JOIN workers w ON w.ask = c.ask
          WHERE r.id = c.id
-         RETURNING r.*, c.ask, (r.delivered_at = $7) AS first_delivery),
-       delivered AS (SELECT id FROM leased WHERE first_delivery),
-       announced AS (${delivered.sql('delivered')})
+         RETURNING r.*, c.ask, (r.delivered_at = $7) AS first_delivery, c.acking),
+       changed AS (
+         SELECT id::text || ':d' AS id FROM leased WHERE first_delivery AND NOT acking
+         UNION ALL SELECT id::text || ':a' FROM leased WHERE acking),
+       announced AS (${announced.sql('changed')})
        SELECT * FROM leased ORDER BY received_at, id`,
       [
         ids,
@@ -315,7 +335,8 @@ export class Inbox {
         calls.map((c) => c.leaseSeconds),
         OPEN,
         this.now(),
-        ...delivered.params,
+        calls.map((c) => c.acknowledge),
+        ...announced.params,
       ],
     );
     if (events.length > 0) outboxWritten(this.pool);
@@ -695,6 +716,8 @@ interface Claim {
   worker: string;
   leaseSeconds: number;
   free: FreeRow[];
+  /** Acknowledge (签收) what it takes that is still pending or delivered. */
+  acknowledge: boolean;
 }
 
 /** A leased request's row as the claim returns it. */

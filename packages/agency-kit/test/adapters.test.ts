@@ -238,9 +238,10 @@ function apiOf(agency: AgencyKind) {
   };
   const inbox = (
     institution: string | undefined,
-    { worker = 'w1', leaseSeconds = 3600, limit = 500 } = {},
+    { worker = 'w1', leaseSeconds = 3600, limit = 500, acknowledge = undefined as string | undefined } = {},
   ) => {
-    const url = `/v1/agency/inbox?limit=${limit}&leaseSeconds=${leaseSeconds}`;
+    const ack = acknowledge === undefined ? '' : `&acknowledge=${acknowledge}`;
+    const url = `/v1/agency/inbox?limit=${limit}&leaseSeconds=${leaseSeconds}${ack}`;
     const headers = { ...signed(institution, 'GET', url), 'x-agency-worker': worker };
     return app.http.inject({ url, headers });
   };
@@ -668,5 +669,60 @@ describe('bank adapter, institutions acknowledging and answering at once', () =>
         });
     }
     expect(ccb).toHaveLength(2);
+  });
+
+  it('a lease that acknowledges (acknowledge=true): one statement, one RequestAcknowledged a request, never twice', async ({
+    expect,
+  }) => {
+    const [icbc, ccb] = [await dispatch('bank', ['ICBC', 'ICBC']), await dispatch('bank', ['CCB', 'CCB'])];
+    const ids = (xs: { id: string }[]) => xs.map((x) => x.id).sort();
+    // Not a word of the boolean but `true` or `false`: refused naming the parameter, nothing leased.
+    for (const value of ['yes', '1', 'TRUE', ''])
+      expect(detailsOf(await api.inbox('ICBC', { acknowledge: value })), value).toEqual([
+        expect.objectContaining({ path: 'acknowledge' }),
+      ]);
+    expect(await api.statusOf(icbc[0].id)).toBe('pending');
+    // ICBC leases and acknowledges; CCB, at the same moment, only leases: each gets what it asked for.
+    const [acked, leased] = await Promise.all([
+      api.pull('ICBC', { acknowledge: 'true', leaseSeconds: 5 }),
+      api.pull('CCB', { acknowledge: 'false', leaseSeconds: 5 }),
+    ]);
+    expect(ids(acked)).toEqual(ids(icbc));
+    expect(new Set(acked.map((r) => r.status))).toEqual(new Set(['acknowledged']));
+    expect(ids(leased)).toEqual(ids(ccb));
+    expect(new Set(leased.map((r) => r.status))).toEqual(new Set(['delivered']));
+    const stamps = await apps.bank.runtime.pool.query<{ id: string; d: Date | null; a: Date | null }>(
+      'SELECT id, delivered_at AS d, acknowledged_at AS a FROM requests WHERE id = ANY($1::uuid[])',
+      [[...ids(icbc), ...ids(ccb)]],
+    );
+    for (const r of stamps.rows) {
+      expect(r.d).not.toBeNull();
+      expect(r.a === null).toBe(ccb.some((c) => c.id === r.id));
+    }
+    // Acknowledging again, by the call or by another acknowledging lease once the lease ran out, changes nothing
+    // and announces nothing; CCB's delivered requests leased again with acknowledge=true are acknowledged then.
+    expect((await api.ack('ICBC', icbc[0].id)).json()).toMatchObject({ ok: true, status: 'acknowledged' });
+    await apps.bank.runtime.pool.query(
+      "UPDATE requests SET lease_until = now() - interval '1 second' WHERE id = ANY($1::uuid[])",
+      [[...ids(icbc), ...ids(ccb)]],
+    );
+    expect(ids(await api.pull('ICBC', { acknowledge: 'true' }))).toEqual(ids(icbc));
+    const later = await api.pull('CCB', { acknowledge: 'true' });
+    expect(ids(later)).toEqual(ids(ccb));
+    expect(new Set(later.map((r) => r.status))).toEqual(new Set(['acknowledged']));
+    const all = [...icbc, ...ccb];
+    await waitFor(() => all.every((s) => progressOf(s.id, 'RequestAcknowledged').length > 0), {
+      what: 'RequestAcknowledged of every request',
+    });
+    // The answer is taken as after any acknowledgement.
+    const answered = await apps.bank.inbox.answer('ICBC', [
+      { requestId: icbc[0].id, answer: answerOf('查无此人') },
+    ]);
+    expect(answered).toEqual([{ requestId: icbc[0].id, ok: true, status: 'cannot-assist' }]);
+    await new Promise((r) => setTimeout(r, 500)); // nothing more is on its way
+    for (const s of all) expect(progressOf(s.id, 'RequestAcknowledged'), s.institution).toHaveLength(1);
+    // ICBC's acknowledgement implied the delivery (no event of its own); CCB's leases announced it first.
+    for (const s of icbc) expect(progressOf(s.id, 'RequestDelivered')).toHaveLength(0);
+    for (const s of ccb) expect(progressOf(s.id, 'RequestDelivered')).toHaveLength(1);
   });
 });

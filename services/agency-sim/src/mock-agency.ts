@@ -123,15 +123,17 @@ export class MockAgency {
   }
 
   private async answerRound(wait: number): Promise<number> {
+    // A silent institution takes requests but never acknowledges nor answers them (to show breaches); the others
+    // acknowledge (签收) what they take with the lease itself: one call fewer per batch.
+    const ack = this.o.silent ? '' : '&acknowledge=true';
     const { requests } = await this.call<{ requests: InboxItem[] }>(
       'GET',
-      `/v1/agency/inbox?limit=${this.o.batch}&leaseSeconds=60${wait > 0 ? `&wait=${wait}` : ''}`,
+      `/v1/agency/inbox?limit=${this.o.batch}&leaseSeconds=60${wait > 0 ? `&wait=${wait}` : ''}${ack}`,
       undefined,
-      // Only a waiting lease is cut short at stop: acks and answers in flight still complete.
+      // Only a waiting lease is cut short at stop: answers in flight still complete.
       this.stopping.signal,
     );
     if (requests.length === 0 || this.o.silent) return requests.length;
-    await this.call('POST', '/v1/agency/acks', { requestIds: requests.map((r) => r.id) });
     const think = this.o.latencyMs + Math.floor(Math.random() * this.o.jitterMs);
     if (think > 0) await new Promise((r) => setTimeout(r, think));
     const answers = requests.map((r) => this.answerFor(r));

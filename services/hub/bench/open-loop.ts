@@ -332,6 +332,8 @@ async function observe(run: Run, brokers: string[]) {
   const stageOfType: Record<string, Stage> = {
     [eventTypeOf('requestDispatched')]: 'dispatched',
     [eventTypeOf('requestDelivered')]: 'delivered',
+    // The mock agencies acknowledge with the lease: the acknowledgement is the delivery's only event.
+    [eventTypeOf('requestAcknowledged')]: 'delivered',
     [eventTypeOf('requestAnswered')]: 'answered',
   };
   const [COMPLETED, ISSUED] = [eventTypeOf('noticeCompleted'), eventTypeOf('noticeIssued')];

@@ -96,10 +96,11 @@ describe('one notice end to end, all services in one process', () => {
     expect(centres.map((r) => r.institution).sort()).toEqual(['REC-110000', 'REC-440300', 'REC-510100']);
     expect(centres.every((r) => r.status === 'done')).toBe(true);
     const events = new Set(done.timeline.map((t) => t.event));
+    // The mock agencies acknowledge (签收) with the lease: the acknowledgement is the delivery's only event.
+    expect(events).not.toContain('RequestDelivered');
     for (const e of [
       'NoticeIssued',
       'RequestDispatched',
-      'RequestDelivered',
       'RequestAcknowledged',
       'RequestAnswered',
       'NoticeCompleted',

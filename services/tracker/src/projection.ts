@@ -251,7 +251,13 @@ function statusOf(
     case 'requestDelivered':
       return { status: 'delivered', rank: requestStatusRank('delivered'), deliveredAt: at };
     case 'requestAcknowledged':
-      return { status: 'acknowledged', rank: requestStatusRank('acknowledged'), acknowledgedAt: at };
+      // An acknowledgement implies delivery: one made with the lease (inbox `acknowledge=true`) is announced alone.
+      return {
+        status: 'acknowledged',
+        rank: requestStatusRank('acknowledged'),
+        deliveredAt: at,
+        acknowledgedAt: at,
+      };
     case 'requestAnswered':
       return {
         status: p.value.outcome,

@@ -173,6 +173,32 @@ describe('tracker projection', () => {
     ]);
   });
 
+  it('takes an acknowledgement with no delivery before it (acknowledged with the lease) as the delivery too', async () => {
+    const n = randomUUID();
+    const [r1, r2] = [randomUUID(), randomUUID()];
+    const t0 = Date.now() - HOUR;
+    const t = (s: number) => new Date(t0 + s * 1000);
+    const noticeNo = `(2026)川0104执${Math.floor(Math.random() * 1e6)}号-协01`;
+    await publish(
+      issuedNotice(n, noticeNo, t(0)),
+      dispatched(n, r1, 'ICBC', t(1)),
+      dispatched(n, r2, 'CCB', t(1)),
+    );
+    // r1 acknowledged with its lease (one event); r2 delivered first, acknowledged later (two).
+    await publish(
+      at(t(2)).event('progress', n, 'requestAcknowledged', progress(n, r1, 'ICBC')),
+      at(t(3)).event('progress', n, 'requestDelivered', progress(n, r2, 'CCB')),
+      at(t(4)).event('progress', n, 'requestAcknowledged', progress(n, r2, 'CCB')),
+    );
+    const { rows } = await app.runtime.pool.query<{ id: string; d: Date; a: Date; status: string }>(
+      'SELECT id, delivered_at AS d, acknowledged_at AS a, status FROM requests WHERE id = ANY($1::uuid[])',
+      [[r1, r2]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(r1)).toMatchObject({ status: 'acknowledged', d: t(2), a: t(2) });
+    expect(byId.get(r2)).toMatchObject({ status: 'acknowledged', d: t(3), a: t(4) });
+  });
+
   it('shows a notice completed only once the requests its completion counted are in and answered', async () => {
     const n = randomUUID();
     const [r1, r2] = [randomUUID(), randomUUID()];
