@@ -268,6 +268,8 @@ function slope(points: readonly [number, number][]): number {
 class Run {
   readonly traces = new Map<string, NoticeTrace>();
   readonly byNoticeNo = new Map<string, string>();
+  /** Whether notices are sampled for their stages: only once the stage observer listens (the hold). */
+  tracing = false;
   submittedRequests = 0;
   completedRequests = 0;
   errors = 0;
@@ -304,7 +306,7 @@ class Run {
       const trace: NoticeTrace = known ?? { due };
       trace.due = due;
       trace.stored = performance.now();
-      if (Math.random() < this.options.sample) trace.perRequest ??= new Map();
+      if (this.tracing && Math.random() < this.options.sample) trace.perRequest ??= new Map();
       this.traces.set(id, trace);
       this.submittedRequests += this.perNotice;
       if (trace.completed !== undefined) this.complete(trace);
@@ -322,30 +324,20 @@ class Run {
   }
 }
 
+/**
+ * Completions (and publications) on the notices topic, for every phase. Stages of sampled notices are read by a
+ * second consumer during the hold only ({@link observeStages}): reading the request, progress and answer topics
+ * decodes every request event, full sealed notices included, and took a tenth of a core from the two the hub runs
+ * on through every step, where no stage is reported.
+ */
 async function observe(run: Run, brokers: string[]) {
   const logger = createLogger({ service: 'bench', level: 'warn' });
   const kafka = createKafka({ brokers, clientId: 'bench-observer', logger });
   const consumer = kafka.consumer({ groupId: `${run.ns}.bench-observer`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   const noticesTopic = topicName('notices', `${run.ns}.`);
-  // Stages by the event-type header (no decoding of events of notices not traced).
-  const stageOfType: Record<string, Stage> = {
-    [eventTypeOf('requestDispatched')]: 'dispatched',
-    [eventTypeOf('requestDelivered')]: 'delivered',
-    // The mock agencies acknowledge with the lease: the acknowledgement is the delivery's only event.
-    [eventTypeOf('requestAcknowledged')]: 'delivered',
-    [eventTypeOf('requestAnswered')]: 'answered',
-  };
   const [COMPLETED, ISSUED] = [eventTypeOf('noticeCompleted'), eventTypeOf('noticeIssued')];
-  await consumer.subscribe({
-    topics: [
-      noticesTopic,
-      topicName('progress', `${run.ns}.`),
-      topicName('answers', `${run.ns}.`),
-      ...REQUEST_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
-    ],
-    fromBeginning: true,
-  });
+  await consumer.subscribe({ topics: [noticesTopic], fromBeginning: true });
   await consumer.run({
     partitionsConsumedConcurrently: 4,
     // A group of its own that reads from the beginning and never resumes: committing its offsets (kafkajs
@@ -357,23 +349,60 @@ async function observe(run: Run, brokers: string[]) {
         const id = m.key?.toString() ?? '';
         const type = m.headers?.['event-type']?.toString() ?? '';
         let trace = run.traces.get(id);
-        if (batch.topic === noticesTopic) {
-          if (type === COMPLETED) {
-            const env = decodeEnvelope(m.value!);
-            if (env.payload?.$case !== 'noticeCompleted') continue;
-            if (!trace) {
-              // Completed before its filer read the reply: kept until the reply lands.
-              trace = { due: at };
-              run.traces.set(id, trace);
-            }
-            if (trace.completed !== undefined) continue;
-            trace.completed = at;
-            trace.requests = env.payload.value.requests;
-            run.complete(trace);
-          } else if (type === ISSUED && trace) trace.published ??= at;
-          continue;
-        }
-        const stage = stageOfType[type];
+        if (type === COMPLETED) {
+          const env = decodeEnvelope(m.value!);
+          if (env.payload?.$case !== 'noticeCompleted') continue;
+          if (!trace) {
+            // Completed before its filer read the reply: kept until the reply lands.
+            trace = { due: at };
+            run.traces.set(id, trace);
+          }
+          if (trace.completed !== undefined) continue;
+          trace.completed = at;
+          trace.requests = env.payload.value.requests;
+          run.complete(trace);
+        } else if (type === ISSUED && trace) trace.published ??= at;
+      }
+    },
+  });
+  return consumer;
+}
+
+/**
+ * The stages of each request of the sampled notices (dispatched, delivered, answered), seen on the request,
+ * progress and answer topics from the moment this consumer has joined its group: notices are sampled only once
+ * it has (`run.tracing`), so none of their events went by before it listened.
+ */
+async function observeStages(run: Run, brokers: string[]) {
+  const logger = createLogger({ service: 'bench', level: 'warn' });
+  const kafka = createKafka({ brokers, clientId: 'bench-stages', logger });
+  const consumer = kafka.consumer({ groupId: `${run.ns}.bench-stages`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  // Stages by the event-type header (no decoding of events of notices not traced).
+  const stageOfType: Record<string, Stage> = {
+    [eventTypeOf('requestDispatched')]: 'dispatched',
+    [eventTypeOf('requestDelivered')]: 'delivered',
+    // The mock agencies acknowledge with the lease: the acknowledgement is the delivery's only event.
+    [eventTypeOf('requestAcknowledged')]: 'delivered',
+    [eventTypeOf('requestAnswered')]: 'answered',
+  };
+  await consumer.subscribe({
+    topics: [
+      topicName('progress', `${run.ns}.`),
+      topicName('answers', `${run.ns}.`),
+      ...REQUEST_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
+    ],
+    fromBeginning: false,
+  });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    partitionsConsumedConcurrently: 4,
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      const at = performance.now();
+      for (const m of batch.messages) {
+        const stage = stageOfType[m.headers?.['event-type']?.toString() ?? ''];
+        const trace = run.traces.get(m.key?.toString() ?? '');
         if (!trace?.perRequest || !stage) continue;
         const env = decodeEnvelope(m.value!);
         const value = env.payload?.value as { requestId?: string } | undefined;
@@ -384,6 +413,10 @@ async function observe(run: Run, brokers: string[]) {
       }
     },
   });
+  await joined;
+  // Offsets are fixed at the join (the end of each partition then); a second for them to be fetched from.
+  await sleep(1000);
+  run.tracing = true;
   return consumer;
 }
 
@@ -422,6 +455,7 @@ async function runMode(
   const gateway = new Pool(hub.gateway, { connections: 32 });
   const run = new Run(ns, gateway, o, 0);
   const consumer = await observe(run, brokers);
+  let stageObserver: Awaited<ReturnType<typeof observeStages>> | undefined;
   const vacuum = o.vacuumStandIn
     ? await startVacuumStandIn(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', ns)
     : undefined;
@@ -572,6 +606,7 @@ async function runMode(
 
     if (figures.sustained > 0 && o.holdSeconds > 0) {
       const rate = Math.round(figures.sustained * 0.7);
+      stageObserver = await observeStages(run, brokers);
       const firstTrace = run.traces.size;
       const holdFrom = performance.now();
       const hold = await phase('hold', rate, o.holdSeconds);
@@ -620,6 +655,7 @@ async function runMode(
       await vacuum.stop();
     }
     await consumer.disconnect();
+    await stageObserver?.disconnect();
     await gateway.close();
     await hub.stop();
   }
