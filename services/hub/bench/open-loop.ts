@@ -325,47 +325,69 @@ class Run {
 }
 
 /**
+ * A consumer of the run's `topics` in a group of its own (`<ns>.<name>`), handing each fetched message to `each`
+ * with the time its batch arrived. It never resumes, so it commits no offsets: kafkajs commits after every batch,
+ * which only spent the machine's CPU (~100 OffsetCommits a second at 150 requests/s). Resolves once it has joined
+ * its group (from then on it reads what is published; `fromBeginning` reads what was before too).
+ */
+async function observer(
+  run: Run,
+  brokers: string[],
+  name: string,
+  topics: string[],
+  fromBeginning: boolean,
+  each: (value: Buffer | null, type: string, key: string, at: number) => void,
+) {
+  const logger = createLogger({ service: 'bench', level: 'warn' });
+  const kafka = createKafka({ brokers, clientId: name, logger });
+  const consumer = kafka.consumer({ groupId: `${run.ns}.${name}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    partitionsConsumedConcurrently: 4,
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      const at = performance.now();
+      for (const m of batch.messages)
+        each(m.value, m.headers?.['event-type']?.toString() ?? '', m.key?.toString() ?? '', at);
+    },
+  });
+  await joined;
+  return consumer;
+}
+
+/**
  * Completions (and publications) on the notices topic, for every phase. Stages of sampled notices are read by a
  * second consumer during the hold only ({@link observeStages}): reading the request, progress and answer topics
  * decodes every request event, full sealed notices included, and took a tenth of a core from the two the hub runs
  * on through every step, where no stage is reported.
  */
-async function observe(run: Run, brokers: string[]) {
-  const logger = createLogger({ service: 'bench', level: 'warn' });
-  const kafka = createKafka({ brokers, clientId: 'bench-observer', logger });
-  const consumer = kafka.consumer({ groupId: `${run.ns}.bench-observer`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  const noticesTopic = topicName('notices', `${run.ns}.`);
+function observe(run: Run, brokers: string[]) {
   const [COMPLETED, ISSUED] = [eventTypeOf('noticeCompleted'), eventTypeOf('noticeIssued')];
-  await consumer.subscribe({ topics: [noticesTopic], fromBeginning: true });
-  await consumer.run({
-    partitionsConsumedConcurrently: 4,
-    // A group of its own that reads from the beginning and never resumes: committing its offsets (kafkajs
-    // commits after every batch) only spent the machine's CPU, ~100 OffsetCommits a second at 150 requests/s.
-    autoCommit: false,
-    eachBatch: async ({ batch }) => {
-      const at = performance.now();
-      for (const m of batch.messages) {
-        const id = m.key?.toString() ?? '';
-        const type = m.headers?.['event-type']?.toString() ?? '';
-        let trace = run.traces.get(id);
-        if (type === COMPLETED) {
-          const env = decodeEnvelope(m.value!);
-          if (env.payload?.$case !== 'noticeCompleted') continue;
-          if (!trace) {
-            // Completed before its filer read the reply: kept until the reply lands.
-            trace = { due: at };
-            run.traces.set(id, trace);
-          }
-          if (trace.completed !== undefined) continue;
-          trace.completed = at;
-          trace.requests = env.payload.value.requests;
-          run.complete(trace);
-        } else if (type === ISSUED && trace) trace.published ??= at;
-      }
+  return observer(
+    run,
+    brokers,
+    'bench-observer',
+    [topicName('notices', `${run.ns}.`)],
+    true,
+    (value, type, id, at) => {
+      let trace = run.traces.get(id);
+      if (type === COMPLETED) {
+        const env = decodeEnvelope(value!);
+        if (env.payload?.$case !== 'noticeCompleted') return;
+        if (!trace) {
+          // Completed before its filer read the reply: kept until the reply lands.
+          trace = { due: at };
+          run.traces.set(id, trace);
+        }
+        if (trace.completed !== undefined) return;
+        trace.completed = at;
+        trace.requests = env.payload.value.requests;
+        run.complete(trace);
+      } else if (type === ISSUED && trace) trace.published ??= at;
     },
-  });
-  return consumer;
+  );
 }
 
 /**
@@ -374,10 +396,6 @@ async function observe(run: Run, brokers: string[]) {
  * it has (`run.tracing`), so none of their events went by before it listened.
  */
 async function observeStages(run: Run, brokers: string[]) {
-  const logger = createLogger({ service: 'bench', level: 'warn' });
-  const kafka = createKafka({ brokers, clientId: 'bench-stages', logger });
-  const consumer = kafka.consumer({ groupId: `${run.ns}.bench-stages`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
   // Stages by the event-type header (no decoding of events of notices not traced).
   const stageOfType: Record<string, Stage> = {
     [eventTypeOf('requestDispatched')]: 'dispatched',
@@ -386,34 +404,22 @@ async function observeStages(run: Run, brokers: string[]) {
     [eventTypeOf('requestAcknowledged')]: 'delivered',
     [eventTypeOf('requestAnswered')]: 'answered',
   };
-  await consumer.subscribe({
-    topics: [
-      topicName('progress', `${run.ns}.`),
-      topicName('answers', `${run.ns}.`),
-      ...REQUEST_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
-    ],
-    fromBeginning: false,
+  const topics = [
+    topicName('progress', `${run.ns}.`),
+    topicName('answers', `${run.ns}.`),
+    ...REQUEST_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
+  ];
+  const consumer = await observer(run, brokers, 'bench-stages', topics, false, (bytes, type, id, at) => {
+    const stage = stageOfType[type];
+    const trace = run.traces.get(id);
+    if (!trace?.perRequest || !stage) return;
+    const env = decodeEnvelope(bytes!);
+    const value = env.payload?.value as { requestId?: string } | undefined;
+    if (!value?.requestId) return;
+    const r = trace.perRequest.get(value.requestId) ?? {};
+    r[stage] ??= at;
+    trace.perRequest.set(value.requestId, r);
   });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.run({
-    partitionsConsumedConcurrently: 4,
-    autoCommit: false,
-    eachBatch: async ({ batch }) => {
-      const at = performance.now();
-      for (const m of batch.messages) {
-        const stage = stageOfType[m.headers?.['event-type']?.toString() ?? ''];
-        const trace = run.traces.get(m.key?.toString() ?? '');
-        if (!trace?.perRequest || !stage) continue;
-        const env = decodeEnvelope(m.value!);
-        const value = env.payload?.value as { requestId?: string } | undefined;
-        if (!value?.requestId) continue;
-        const r = trace.perRequest.get(value.requestId) ?? {};
-        r[stage] ??= at;
-        trace.perRequest.set(value.requestId, r);
-      }
-    },
-  });
-  await joined;
   // Offsets are fixed at the join (the end of each partition then); a second for them to be fetched from.
   await sleep(1000);
   run.tracing = true;
