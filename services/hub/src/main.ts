@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, clockFromConfig, createLogger, runUntilSignal } from '@hub/service-kit';
+import {
+  ConfigError,
+  clockFromConfig,
+  configProblemsText,
+  createLogger,
+  runUntilSignal,
+} from '@hub/service-kit';
 import { selectServices } from './services.js';
 import { startStack } from './stack.js';
 
@@ -19,9 +25,6 @@ try {
   runUntilSignal([...stack.apps.values()], logger);
 } catch (err) {
   logger.fatal({ err }, 'hub failed to start');
-  if (err instanceof ConfigError)
-    process.stderr.write(
-      `hub: cannot start, the configuration is incomplete:\n${err.problems.map((p) => `  ${p.variable} ${p.problem}\n`).join('')}`,
-    );
+  if (err instanceof ConfigError) process.stderr.write(configProblemsText('hub', err));
   process.exit(1);
 }

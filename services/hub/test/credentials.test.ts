@@ -41,6 +41,28 @@ const problemsOf = (f: () => unknown): string[] => {
   return [];
 };
 
+/** Runs a main (relative to this file) with no credential and outside demo mode, until it exits. */
+async function runWithoutCredentials(relative: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, HUB_NAMESPACE: 'credcheck', LOG_LEVEL: 'info' };
+  delete env.HUB_DEMO;
+  for (const v of Object.values(NEEDED).flat()) delete env[v];
+  const main = fileURLToPath(new URL(relative, import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr.on('data', (d) => {
+    err += String(d);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, out, err };
+}
+
 describe('credentials outside demo mode', () => {
   it('covers every service the hub runs', () => {
     expect(Object.keys(NEEDED).sort()).toEqual(Object.keys(SERVICE_MODULES).sort());
@@ -110,26 +132,22 @@ describe('credentials outside demo mode', () => {
   });
 
   it('npm start without credentials exits 1 naming them, and starts nothing', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, HUB_NAMESPACE: 'credcheck', LOG_LEVEL: 'info' };
-    delete env.HUB_DEMO;
-    for (const v of Object.values(NEEDED).flat()) delete env[v];
-    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', main], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += String(d);
-    });
-    child.stderr.on('data', (d) => {
-      err += String(d);
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, out, err } = await runWithoutCredentials('../src/main.ts');
     expect(code).toBe(1);
     expect(err).toContain('hub: cannot start, the configuration is incomplete');
     for (const v of new Set(Object.values(NEEDED).flat())) expect(err).toContain(`  ${v} is required`);
     expect(out).not.toMatch(/listening|migrated/);
   });
+
+  it.each(['gateway', 'adapter-bank'])(
+    "%s's own process without credentials says the same, without a stack trace, and starts nothing",
+    async (service) => {
+      const { code, out, err } = await runWithoutCredentials(`../../${service}/src/main.ts`);
+      expect(code).toBe(1);
+      expect(err).toContain(`${service}: cannot start, the configuration is incomplete:\n`);
+      for (const v of NEEDED[service]!) expect(err).toContain(`  ${v} is required`);
+      expect(err).not.toMatch(/^\s+at /m);
+      expect(out).not.toMatch(/listening|migrated/);
+    },
+  );
 });
