@@ -184,9 +184,11 @@ export class Inbox {
     worker: string,
     limit: number,
     leaseSeconds: number,
-    acknowledge = false,
+    options: { acknowledge?: boolean | undefined } = {},
   ): Promise<InboxItem[]> {
-    return (await this.leaseOrExpiry(institution, worker, limit, leaseSeconds, false, acknowledge)).items;
+    return (
+      await this.leaseOrExpiry(institution, worker, limit, leaseSeconds, { ...options, withExpiry: false })
+    ).items;
   }
 
   /**
@@ -198,13 +200,19 @@ export class Inbox {
     worker: string,
     limit: number,
     leaseSeconds: number,
-    withExpiry = true,
-    /**
-     * 签收 with the lease: the requests it takes that are still pending or delivered are acknowledged by the same
-     * statement (one RequestAcknowledged each, which implies delivery), sparing the partner the acknowledgement
-     * call and the hub its statement and event, for a partner that acknowledges whatever it receives.
-     */
-    acknowledge = false,
+    {
+      withExpiry = true,
+      acknowledge = false,
+    }: {
+      /** Read when the earliest live lease ends if nothing is free (the default). */
+      withExpiry?: boolean;
+      /**
+       * 签收 with the lease: the requests it takes that are still pending or delivered are acknowledged by the same
+       * statement (one RequestAcknowledged each, which implies delivery), sparing the partner the acknowledgement
+       * call and the hub its statement and event, for a partner that acknowledges whatever it receives.
+       */
+      acknowledge?: boolean | undefined;
+    } = {},
   ): Promise<{ items: InboxItem[]; nextExpiryMs: number | null }> {
     for (let attempt = 1; ; attempt++) {
       const { free, expiryMs } = await this.freeReads.submit({ institution, limit, withExpiry });

@@ -4,6 +4,7 @@ import {
   isUuid,
   isWireSafeText,
   QUERY_INT_TEXT,
+  queryBool,
   queryInt,
   toValidationIssues,
   UUID_PATTERN,
@@ -38,7 +39,7 @@ const inboxQuery = z.strictObject({
   /** Long poll: seconds to wait for work when there is none now (0: answer at once). */
   wait: queryInt(0, 30, 0),
   /** 签收 with the lease: what it takes that is still pending or delivered is acknowledged by the same call. */
-  acknowledge: z.enum(['true', 'false']).default('false'),
+  acknowledge: queryBool(false),
 });
 const reuseQuery = z.strictObject({
   limit: queryInt(1, 500, 50),
@@ -164,22 +165,18 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     if (!isWireSafeText(worker)) {
       throw new HubError('VALIDATION_FAILED', [{ path: 'x-agency-worker', code: 'INVALID_VALUE' }]);
     }
-    const acknowledge = q.acknowledge === 'true';
     if (q.wait === 0)
       return {
-        requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds, acknowledge),
+        requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds, {
+          acknowledge: q.acknowledge,
+        }),
       };
     // An empty lease also reads when the institution's next lease expires: the wait that follows needs it.
     let expiry: number | null | undefined;
     const lease = async () => {
-      const found = await deps.inbox.leaseOrExpiry(
-        institution,
-        worker,
-        q.limit,
-        q.leaseSeconds,
-        true,
-        acknowledge,
-      );
+      const found = await deps.inbox.leaseOrExpiry(institution, worker, q.limit, q.leaseSeconds, {
+        acknowledge: q.acknowledge,
+      });
       expiry = found.items.length === 0 ? found.nextExpiryMs : undefined;
       return found.items;
     };

@@ -25,3 +25,15 @@ export function optionalQueryInt(min: number, max: number) {
     .pipe(z.number().int().min(min).max(max))
     .optional();
 }
+
+/**
+ * A yes/no query parameter, written `true` or `false` and nothing else (`1`, `yes`, `TRUE` and an empty value are
+ * refused, naming the parameter), read as a boolean; absent: `fallback`, or undefined without one.
+ */
+export function queryBool(fallback?: boolean) {
+  const word = z.enum(['true', 'false']);
+  const read = (s: 'true' | 'false') => s === 'true';
+  return fallback === undefined
+    ? word.transform(read).optional()
+    : word.default(fallback ? 'true' : 'false').transform(read);
+}

@@ -5,9 +5,9 @@ import { runUntilSignal, type ServiceApp } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** What a process says when its configuration stops it: one line per variable, no stack trace. */
-export function configProblemsText(process: string, err: ConfigError): string {
+export function configProblemsText(name: string, err: ConfigError): string {
   const lines = err.problems.map((p) => `  ${p.variable} ${p.problem}\n`).join('');
-  return `${process}: cannot start, the configuration is incomplete:\n${lines}`;
+  return `${name}: cannot start, the configuration is incomplete:\n${lines}`;
 }
 
 /** The settings every service's configuration carries that its main needs (service-kit commonEnv). */

@@ -12,6 +12,7 @@ import {
   isUuid,
   NOTICE_STATUSES,
   QUERY_INT_TEXT,
+  queryBool,
   queryInt,
   toValidationIssues,
   wireSafetyIssues,
@@ -25,11 +26,9 @@ export const NOTICE_LIST_MAX = 100;
 export const noticeListQuerySchema = z.strictObject({
   caseNo: z.string().trim().min(1).max(64).optional().describe('only this case (案号)'),
   status: z.enum(NOTICE_STATUSES).optional().describe('only notices in this status'),
-  breached: z
-    .enum(['true', 'false'])
-    .transform((s) => s === 'true')
-    .optional()
-    .describe('true: only notices with a request past its deadline (open or answered late); false: none'),
+  breached: queryBool().describe(
+    'true: only notices with a request past its deadline (open or answered late); false: none',
+  ),
   limit: queryInt(1, NOTICE_LIST_MAX, 20).describe(`notices per page, 1–${NOTICE_LIST_MAX} (default 20)`),
   cursor: z
     .string()
