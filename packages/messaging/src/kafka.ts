@@ -105,18 +105,6 @@ export interface BatchConsumer {
  * with backoff, until `disconnect` is called. The crash is logged, never swallowed.
  */
 /**
- * Batches gathered by the broker: a fetch returns once `minBytes` of records wait or `maxWaitMs` has passed since
- * the first ask (Kafka's fetch.min.bytes and fetch.max.wait), whichever comes first. For consumers whose events
- * nobody waits on (a read model): each batch costs a transaction and the statements it runs whatever its size, so
- * a few larger batches cost far less than many of one or two events, and the events are at most `maxWaitMs` late.
- * Not for a consumer on the path from a court's notice to its completion.
- */
-export interface Gather {
-  minBytes: number;
-  maxWaitMs: number;
-}
-
-/**
  * How long an idle consumer's fetch waits at the broker for a first record (Kafka's fetch.max.wait): the idle
  * hub's wake-ups are mostly these fetches, a dozen groups in one process. No latency rides on it (a fetch returns
  * at its first record); what does is the time a stopping consumer waits for its fetch in flight, and the time an
@@ -135,8 +123,6 @@ export async function startBatchConsumer(
     logger?: Logger;
     /** Resolved offsets wait at most this long to be committed (default 250 ms). */
     commitIntervalMs?: number;
-    /** A consumer off the notices' critical path gathers larger batches; see {@link Gather}. */
-    gather?: Gather;
     /** How long an idle fetch waits at the broker (default {@link DEFAULT_FETCH_WAIT_MS}); see below. */
     fetchWaitMs?: number;
   },
@@ -151,8 +137,7 @@ export async function startBatchConsumer(
     // A fetch returns as soon as one record arrives (minBytes 1), so this long wait adds no latency; it only
     // sets how often an idle consumer asks (every 3 s by default, not ten times a second: with a dozen consumer
     // groups in one process, the idle hub's largest cost). A stopping consumer may wait for its fetch that long.
-    maxWaitTimeInMs: options.gather?.maxWaitMs ?? options.fetchWaitMs ?? DEFAULT_FETCH_WAIT_MS,
-    ...(options.gather ? { minBytes: options.gather.minBytes } : {}),
+    maxWaitTimeInMs: options.fetchWaitMs ?? DEFAULT_FETCH_WAIT_MS,
     allowAutoTopicCreation: false,
   });
   const committer = new OffsetCommitter(consumer, options.commitIntervalMs ?? 250, options.logger);

@@ -90,7 +90,7 @@ export class MessagingRuntime {
     name: string,
     topics: TopicKey[],
     handle: BatchHandler,
-    options: Pick<ConsumerOptions, 'screen' | 'accepts' | 'gather' | 'order' | 'chunkSize'> = {},
+    options: Pick<ConsumerOptions, 'screen' | 'accepts' | 'gatherMs' | 'order' | 'chunkSize'> = {},
   ): void {
     this.consumers.push(
       new IdempotentConsumer({

@@ -10,7 +10,6 @@ import {
   enqueue,
   ensureTopics,
   eventFactory,
-  type Gather,
   IdempotentConsumer,
   type Kafka,
   MESSAGING_MIGRATIONS_DIR,
@@ -266,7 +265,7 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
    * A consumer of its own group, counting the events of each batch it applies once `counting` is set. Starts
    * at the topic's beginning: a first event sent after it runs, and seen, tells the test it is fetching.
    */
-  async function trickle(gather?: Gather) {
+  async function trickle(gatherMs?: number) {
     const sizes: number[] = [];
     const seen = new Set<string>();
     // Only this call's own events are counted: the topic is the file's, and a relay of an earlier test may still
@@ -281,7 +280,7 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
       deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
       logger,
       fetchWaitMs: 500,
-      ...(gather ? { gather } : {}),
+      ...(gatherMs ? { gatherMs } : {}),
       handle: async (_tx, batch) => {
         const counted = batch.filter((e) => own.has(e.envelope.noticeId)).length;
         if (counted > 0) sizes.push(counted);
@@ -304,7 +303,7 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
         await send(id);
         await new Promise((r) => setTimeout(r, 25));
       }
-      // Far fewer bytes than minBytes wait at the end: the window's end still delivers them.
+      // The last ones come within a window: its end still delivers them.
       await waitFor(async () => ids.every((id) => seen.has(id)), {
         what: '20 trickled events',
         timeoutMs: 30_000,
@@ -317,13 +316,56 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
   }
 
   it('folds events that trickle in as a few larger batches, each event once, the last not held past the window', async () => {
-    const gathered = await trickle({ minBytes: 1024 * 1024, maxWaitMs: 400 });
+    const gathered = await trickle(400);
     const asTheyCome = await trickle();
     expect(gathered.reduce((a, b) => a + b, 0)).toBe(20);
     expect(asTheyCome.reduce((a, b) => a + b, 0)).toBe(20);
     // 20 events 25 ms apart: about two windows gathered, against a batch per event or so as they come.
     expect(gathered.length).toBeLessThanOrEqual(5);
     expect(asTheyCome.length).toBeGreaterThanOrEqual(2 * gathered.length);
+  });
+  it('applies the first event after a quiet spell at once, and a stop does not sit out the window', async () => {
+    const seen = new Map<string, number>();
+    const c = new IdempotentConsumer({
+      kafka,
+      pool,
+      groupId: `${iso.namespace}-gather-quiet-${randomUUID()}`,
+      topics: [topicName('notices', iso.topicPrefix)],
+      deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
+      logger,
+      fetchWaitMs: 500,
+      gatherMs: 3000,
+      handle: async (_tx, batch) => {
+        for (const e of batch) seen.set(e.envelope.noticeId, performance.now());
+      },
+    });
+    await c.start();
+    const producer = kafka.producer();
+    await producer.connect();
+    const send = (noticeId: string) =>
+      producer.send({
+        topic: topicName('notices', iso.topicPrefix),
+        messages: [{ key: noticeId, value: encodeEnvelope(completed(noticeId).envelope) }],
+      });
+    try {
+      // Whatever the topic already held comes first, as a batch with its window; then a quiet spell.
+      const warm = `gather-warm-${randomUUID()}`;
+      await send(warm);
+      await waitFor(async () => seen.has(warm), { what: 'the warm-up event', timeoutMs: 30_000 });
+      await new Promise((r) => setTimeout(r, 3500));
+      const first = `gather-quiet-${randomUUID()}`;
+      const sent = performance.now();
+      await send(first);
+      await waitFor(async () => seen.has(first), { what: 'the first event after quiet', timeoutMs: 30_000 });
+      // Not held for the 3 s window (a wait at the broker held it that long): a long poll returns at once.
+      expect(seen.get(first)! - sent).toBeLessThan(2000);
+    } finally {
+      await producer.disconnect();
+      // Stopping in the window that event opened: the pause ends at once, not after 3 s.
+      const stopping = performance.now();
+      await c.stop();
+      expect(performance.now() - stopping).toBeLessThan(2500);
+    }
   });
 });
 

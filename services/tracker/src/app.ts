@@ -68,9 +68,7 @@ export function buildApp(config: TrackerConfig, deps: TrackerDeps) {
     {
       order: lifecycleOrder((key) => runtime.topic(key)),
       chunkSize: config.TRACKER_BATCH_EVENTS,
-      ...(config.TRACKER_GATHER_MS > 0
-        ? { gather: { minBytes: config.TRACKER_GATHER_BYTES, maxWaitMs: config.TRACKER_GATHER_MS } }
-        : {}),
+      gatherMs: config.TRACKER_GATHER_MS,
     },
   );
   // Three low-volume streams share one consumer group (each group fetches and heartbeats on its own, the idle

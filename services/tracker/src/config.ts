@@ -14,16 +14,17 @@ const schema = z.object({
    */
   TRACKER_SLA_SWEEP_MS: env.positiveInt(5000),
   /**
-   * The read model's projection gathers its batches (issue 13): a fetch of lifecycle events returns once this many
-   * bytes wait or TRACKER_GATHER_MS has passed, so under light load it folds every half second what it folded
-   * event by event, one transaction (and one firing of each rollup trigger) for many. Nobody waits on it: a
-   * notice completes without it. 0 ms folds each event as it comes.
+   * The read model's projection gathers its batches in time (issue 13): after a fetch that brought events, the next
+   * is asked for no sooner than TRACKER_GATHER_MS after it, so under load it folds every half second what came
+   * meanwhile, one transaction (and one firing of each rollup trigger) for many, and a request dispatched and
+   * answered within the window is written once. The first events after a quiet spell are folded at once; an idle
+   * projection long-polls like every consumer. Nobody waits on it: a notice completes without it. 0 folds each
+   * fetch as it comes.
    */
   TRACKER_GATHER_MS: z.coerce.number().int().min(0).max(5000).default(500),
-  TRACKER_GATHER_BYTES: env.positiveInt(256 * 1024),
   /**
-   * Events the projection applies in one transaction. A gathered fetch (about 650 events at 256 KiB) is applied
-   * whole, so a request dispatched and answered within it is written once, in its final state: in chunks of 500,
+   * Events the projection applies in one transaction. A gathered fetch (about 1,700 events for half a second at 500
+   * agency requests/s) is applied whole, so a request dispatched and answered within it is written once, in its final state: in chunks of 500,
    * its dispatch went into the first and its answer into the next (a fetch is applied causes first), and each
    * row was written twice. Larger fetches, from a backlog, are applied in chunks of this many.
    */
