@@ -4,9 +4,15 @@
  * every dead row version: on 2026-12-03 at 300 agency requests/s a bank adapter's open-inbox index held 779 entries
  * for one institution's 2 open requests after a minute, its lease read 348 heap pages per call (0.5 ms) instead of
  * a few, and nothing was ever ANALYZEd, so the planner estimated from empty tables. Every `everyMs` it runs
- * `VACUUM (ANALYZE)` on the tables of the run's schemas that changed enough since, as autovacuum would (its
- * default thresholds: 50 rows + 20 % for vacuum, 50 + 10 % for analyze), in a connection of its own; PostgreSQL's
- * CPU for it counts in the run like any other. Off when the server's own autovacuum runs.
+ * `VACUUM (ANALYZE)` on the tables of the run's schemas that changed enough since, as autovacuum would with its
+ * defaults: thresholds 50 rows + 20 % for vacuum, 50 + 10 % for analyze; a round a minute (autovacuum_naptime, one
+ * database); throttled by its cost delay (2 ms after each 200 units of work: autovacuum_vacuum_cost_delay and
+ * vacuum_cost_limit), in a connection of its own. PostgreSQL's CPU for it counts in the run like any other. Off when
+ * the server's own autovacuum runs.
+ *
+ * It ran every 10 s unthrottled until 2026-12-07: each VACUUM of a table with dead rows scans every index of it
+ * whole, so six rounds a minute did up to six times the index scanning of autovacuum's one, in bursts: 8–19 % of a
+ * core through the hold at 350 agency requests/s, competing with the hub as no real deployment's autovacuum would.
  */
 import { connectClient } from '@hub/store';
 
@@ -21,7 +27,7 @@ export interface VacuumStandIn {
 export async function startVacuumStandIn(
   databaseUrl: string,
   namespace: string,
-  everyMs = 10_000,
+  everyMs = 60_000,
 ): Promise<VacuumStandIn> {
   const client = await connectClient({ url: databaseUrl, schema: 'public', applicationName: 'bench-vacuum' });
   const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
@@ -29,6 +35,8 @@ export async function startVacuumStandIn(
     await client.end();
     return { running: false, vacuumed: () => 0, stop: async () => undefined };
   }
+  // Autovacuum's throttle (its defaults), which a VACUUM command does not have unless asked.
+  await client.query(`SET vacuum_cost_delay = '2ms'; SET vacuum_cost_limit = 200`);
   let count = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
