@@ -12,7 +12,7 @@ import {
 import { Counter, type Registry } from 'prom-client';
 import { type BatchConsumer, startBatchConsumer } from './kafka.js';
 import { readEnvelope, UUID } from './read-envelope.js';
-import { isRetryable, withRetries } from './retry.js';
+import { isRetryable, wakeableSleep, withRetries } from './retry.js';
 
 export interface ConsumedEvent {
   envelope: EventEnvelope;
@@ -264,14 +264,10 @@ export class IdempotentConsumer {
   private pauseUntil(at: number): Promise<void> {
     const ms = at - performance.now();
     if (ms <= 0 || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const end = () => {
-        clearTimeout(timer);
-        if (this.endPause === end) this.endPause = undefined;
-        resolve();
-      };
-      const timer = setTimeout(end, ms);
-      this.endPause = end;
+    const pause = wakeableSleep(ms);
+    this.endPause = pause.wake;
+    return pause.done.finally(() => {
+      if (this.endPause === pause.wake) this.endPause = undefined;
     });
   }
 

@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from '@hub/store';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { onOutboxCommitted } from './doorbell.js';
-import { backoffMs, sleep } from './retry.js';
+import { backoffMs, sleep, wakeableSleep } from './retry.js';
 
 export interface RelayOptions {
   pool: Pool;
@@ -168,14 +168,10 @@ export class OutboxRelay {
   private idle(ms: number): Promise<void> {
     // Stopped while a round ran (its wake-up found no idle wait to end): no wait, or stop() waits out pollMs.
     if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (this.wake === done) this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
+    const pause = wakeableSleep(ms);
+    this.wake = pause.wake;
+    return pause.done.finally(() => {
+      if (this.wake === pause.wake) this.wake = undefined;
     });
   }
 

@@ -45,6 +45,19 @@ export function backoffMs(attempt: number, baseMs = 100, capMs = 5000): number {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A sleep that `wake()` ends at once (a stop must not sit out an idle pause); waking it after it ended does nothing. */
+export function wakeableSleep(ms: number): { done: Promise<void>; wake: () => void } {
+  let wake = () => {};
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(() => wake(), ms);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return { done, wake };
+}
+
 /**
  * Run `fn` until it succeeds, backing off between tries of a retryable failure; throws the first
  * non-retryable failure, or the last retryable one after `maxAttempts` tries.

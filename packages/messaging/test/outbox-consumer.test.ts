@@ -5,6 +5,7 @@ import { createPool, migrate, type Pool, withTransaction } from '@hub/store';
 import { endpoints, isolate, waitFor } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type BatchHandler,
   type ConsumedEvent,
   createKafka,
   enqueue,
@@ -261,6 +262,34 @@ describe('outbox relay and idempotent consumer', () => {
 });
 
 describe('gathered batches (a consumer nobody waits on, such as the read model)', () => {
+  /** A consumer of a group of its own on the file's notices topic, started, and a way to send it events. */
+  async function consumerOfNotices(name: string, gatherMs: number | undefined, handle: BatchHandler) {
+    const c = new IdempotentConsumer({
+      kafka,
+      pool,
+      groupId: `${iso.namespace}-${name}-${randomUUID()}`,
+      topics: [topicName('notices', iso.topicPrefix)],
+      deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
+      logger,
+      fetchWaitMs: 500,
+      ...(gatherMs ? { gatherMs } : {}),
+      handle,
+    });
+    await c.start();
+    const producer = kafka.producer();
+    await producer.connect();
+    const send = (noticeId: string) =>
+      producer.send({
+        topic: topicName('notices', iso.topicPrefix),
+        messages: [{ key: noticeId, value: encodeEnvelope(completed(noticeId).envelope) }],
+      });
+    const stop = async () => {
+      await producer.disconnect();
+      await c.stop();
+    };
+    return { send, stop };
+  }
+
   /**
    * A consumer of its own group, counting the events of each batch it applies once `counting` is set. Starts
    * at the topic's beginning: a first event sent after it runs, and seen, tells the test it is fetching.
@@ -272,29 +301,11 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
     // send what it had left (CI once counted 22 of 20).
     const ids = Array.from({ length: 20 }, () => `gather-${randomUUID()}`);
     const own = new Set(ids);
-    const c = new IdempotentConsumer({
-      kafka,
-      pool,
-      groupId: `${iso.namespace}-gather-${randomUUID()}`,
-      topics: [topicName('notices', iso.topicPrefix)],
-      deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
-      logger,
-      fetchWaitMs: 500,
-      ...(gatherMs ? { gatherMs } : {}),
-      handle: async (_tx, batch) => {
-        const counted = batch.filter((e) => own.has(e.envelope.noticeId)).length;
-        if (counted > 0) sizes.push(counted);
-        for (const e of batch) seen.add(e.envelope.noticeId);
-      },
+    const { send, stop } = await consumerOfNotices('gather', gatherMs, async (_tx, batch) => {
+      const counted = batch.filter((e) => own.has(e.envelope.noticeId)).length;
+      if (counted > 0) sizes.push(counted);
+      for (const e of batch) seen.add(e.envelope.noticeId);
     });
-    await c.start();
-    const producer = kafka.producer();
-    await producer.connect();
-    const send = (noticeId: string) =>
-      producer.send({
-        topic: topicName('notices', iso.topicPrefix),
-        messages: [{ key: noticeId, value: encodeEnvelope(completed(noticeId).envelope) }],
-      });
     try {
       const first = `gather-first-${randomUUID()}`;
       await send(first);
@@ -310,8 +321,7 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
       });
       return sizes;
     } finally {
-      await producer.disconnect();
-      await c.stop();
+      await stop();
     }
   }
 
@@ -326,27 +336,9 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
   });
   it('applies the first event after a quiet spell at once, and a stop does not sit out the window', async () => {
     const seen = new Map<string, number>();
-    const c = new IdempotentConsumer({
-      kafka,
-      pool,
-      groupId: `${iso.namespace}-gather-quiet-${randomUUID()}`,
-      topics: [topicName('notices', iso.topicPrefix)],
-      deadLetterTopic: topicName('deadLetters', iso.topicPrefix),
-      logger,
-      fetchWaitMs: 500,
-      gatherMs: 3000,
-      handle: async (_tx, batch) => {
-        for (const e of batch) seen.set(e.envelope.noticeId, performance.now());
-      },
+    const { send, stop } = await consumerOfNotices('gather-quiet', 3000, async (_tx, batch) => {
+      for (const e of batch) seen.set(e.envelope.noticeId, performance.now());
     });
-    await c.start();
-    const producer = kafka.producer();
-    await producer.connect();
-    const send = (noticeId: string) =>
-      producer.send({
-        topic: topicName('notices', iso.topicPrefix),
-        messages: [{ key: noticeId, value: encodeEnvelope(completed(noticeId).envelope) }],
-      });
     try {
       // Whatever the topic already held comes first, as a batch with its window; then a quiet spell.
       const warm = `gather-warm-${randomUUID()}`;
@@ -360,10 +352,9 @@ describe('gathered batches (a consumer nobody waits on, such as the read model)'
       // Not held for the 3 s window (a wait at the broker held it that long): a long poll returns at once.
       expect(seen.get(first)! - sent).toBeLessThan(2000);
     } finally {
-      await producer.disconnect();
       // Stopping in the window that event opened: the pause ends at once, not after 3 s.
       const stopping = performance.now();
-      await c.stop();
+      await stop();
       expect(performance.now() - stopping).toBeLessThan(2500);
     }
   });
