@@ -238,7 +238,8 @@ export class IdempotentConsumer {
   private applyTogether(events: ConsumedEvent[], heartbeat: () => Promise<void>): Promise<void> {
     if (!this.gathering) {
       const gathering = { events: [] as ConsumedEvent[], applied: Promise.resolve() };
-      const came = performance.now();
+      const gatherMs = this.options.gatherMs ?? 0;
+      const came = gatherMs > 0 ? performance.now() : 0;
       gathering.applied = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         if (this.gathering === gathering) this.gathering = undefined;
         const topics = this.options.topics;
@@ -252,7 +253,8 @@ export class IdempotentConsumer {
           if (i > 0) await heartbeat();
           await this.apply(all.slice(i, i + chunkSize));
         }
-        await this.pauseUntil(came + (this.options.gatherMs ?? 0));
+        // Only a gathering consumer holds its fetch; the others hand the next fetch over at once, as before.
+        if (gatherMs > 0) await this.pauseUntil(came + gatherMs);
       });
       this.gathering = gathering;
     }
