@@ -2,7 +2,8 @@
  * Interception checks (自动比对、拦截, DESIGN §6): a partner asks whether a person or organisation is
  * restricted before it lends, registers a transfer, pays out a fund or lets someone board. Answered from
  * the interception projection in Redis (written by the punishment service), never from PostgreSQL: one
- * round trip that carries the nonce of the signed call too, so a check costs one Redis call.
+ * round trip that carries the nonce of the signed call too, so a check costs one Redis call at most (the checks of
+ * one event-loop turn share one: InterceptionProjection.readConsuming).
  */
 import { AGENCY_KINDS, type AgencyKind, agencySupports, isMeasure } from '@hub/domain';
 import type { InterceptionEntry, InterceptionProjection, ProjectionRead } from '@hub/interception';
@@ -77,7 +78,7 @@ export class InterceptionDesk {
 
   /**
    * Reads the subjects (valid, normalised identifiers) and, with `nonce`, takes the signed call's nonce in the
-   * same Redis command (one command, one reply per check); a nonce seen before is a replay and nothing is read.
+   * same Redis command (one command and one reply, shared with the other checks of the turn); a nonce seen before is a replay and nothing is read.
    */
   async check(ids: readonly string[], nonce?: { key: string; ttlMs: number }): Promise<CheckOutcome> {
     const hashes = ids.map(subjectHash);

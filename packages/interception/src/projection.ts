@@ -6,6 +6,7 @@
  * complete: after a Redis loss it is missing until the punishment service has rebuilt everything from
  * PostgreSQL, and readers answer "unavailable" meanwhile instead of "not restricted".
  */
+import { GroupCommit } from '@hub/store';
 import type { Redis } from 'ioredis';
 
 /** One restriction as the interception API shows it (RestrictionEntry on the wire). */
@@ -80,16 +81,36 @@ for i, key in ipairs(KEYS) do
 end
 return out`;
 
-// KEYS[1]: a signed call's nonce key, then the ready key and the subject keys; ARGV[1]: the nonce's lifetime
-// (ms). One command: the nonce is taken (SET NX) and the subjects read (MGET) together, so a check is one
-// command and one reply, with no pipeline to assemble.
+// KEYS[1]: the ready key, then the nonce keys of the N signed calls of one group, then every subject key they
+// read; ARGV[1]: N, then each nonce's lifetime (ms). One command for the group: each nonce is taken (SET NX, in
+// the order the calls came, so a nonce twice in a group is fresh once) and the ready key and the subjects read
+// (MGET) together; a call whose nonce was not fresh is a replay and its caller discards what was read.
 const READ_CONSUMING = `
-local fresh = redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
-return { fresh and 1 or 0, redis.call('MGET', unpack(KEYS, 2)) }`;
+local n = tonumber(ARGV[1])
+local fresh = {}
+for i = 1, n do
+  fresh[i] = redis.call('SET', KEYS[1 + i], '1', 'PX', ARGV[1 + i], 'NX') and 1 or 0
+end
+return { fresh, redis.call('MGET', KEYS[1], unpack(KEYS, n + 2)) }`;
+
+/** One signed call's read in a group: its subjects' hashes and its nonce. */
+interface ConsumingRead {
+  hashes: readonly string[];
+  nonce: { key: string; ttlMs: number };
+}
+
+/**
+ * Reads of up to GROUPED_READ subjects are grouped (single-ID checks, small batches); a larger batch is a command
+ * of its own, as many are in flight as callers send: grouped, large batches queued behind each other's command
+ * and checked 110,000 IDs a second instead of 160,000–180,000 (2026-12-07).
+ */
+const GROUPED_READ = 64;
+/** Keys per group command: well inside Lua's unpack limit (about 8,000 values). */
+const GROUP_KEYS = 4_000;
 
 type WithApply = Redis & {
   interceptionApply(keys: number, ...args: string[]): Promise<number>;
-  interceptionReadConsuming(keys: number, ...args: string[]): Promise<[number, (string | null)[]]>;
+  interceptionReadConsuming(keys: number, ...args: string[]): Promise<[number[], (string | null)[]]>;
   interceptionReadyAfter(keys: number, ...args: string[]): Promise<number>;
   interceptionVersions(keys: number, ...args: string[]): Promise<(string | null)[]>;
 };
@@ -109,6 +130,11 @@ export class InterceptionProjection {
   private readonly prefix: string;
   private readonly readyKey: string;
   private readonly rebuildKey: string;
+  /**
+   * The checks of one event-loop turn (and those that come while a group is in flight) read in one command: at
+   * 5,000 single-ID checks a second one socket write and one script run serve every check of a turn.
+   */
+  private readonly consumingReads: GroupCommit<ConsumingRead, { fresh: boolean; values: (string | null)[] }>;
 
   /** `namespace` isolates deployments (and test files) sharing one Redis (HUB_NAMESPACE). */
   constructor(
@@ -128,6 +154,12 @@ export class InterceptionProjection {
     if (!('interceptionVersions' in redis)) {
       redis.defineCommand('interceptionVersions', { lua: VERSIONS });
     }
+    this.consumingReads = new GroupCommit((reads) => this.readConsumingGroup(reads), {
+      // Nothing in one call's keys can fail the command: a failure is Redis's, and every call of the group gets it.
+      isolate: () => false,
+      weight: (r) => r.hashes.length + 1,
+      maxWeight: GROUP_KEYS,
+    });
   }
 
   /** Writes standings where they are newer than what Redis holds; returns how many were written. */
@@ -153,13 +185,33 @@ export class InterceptionProjection {
     now: Date,
     nonce: { key: string; ttlMs: number },
   ): Promise<ProjectionRead & { fresh: boolean }> {
-    const keys = [nonce.key, this.readyKey, ...hashes.map((h) => this.prefix + h)];
+    const read = { hashes, nonce };
+    const { fresh, values } =
+      hashes.length <= GROUPED_READ
+        ? await this.consumingReads.submit(read)
+        : (await this.readConsumingGroup([read]))[0]!;
+    return { fresh, ...this.standingsOf(hashes, values, now) };
+  }
+
+  /** One command for a group of reads; each gets its freshness and `[ready, ...its subjects]` back. */
+  private async readConsumingGroup(
+    reads: readonly ConsumingRead[],
+  ): Promise<{ fresh: boolean; values: (string | null)[] }[]> {
+    const keys = [this.readyKey, ...reads.map((r) => r.nonce.key)];
+    for (const r of reads) for (const h of r.hashes) keys.push(this.prefix + h);
     const [fresh, values] = await (this.redis as WithApply).interceptionReadConsuming(
       keys.length,
       ...keys,
-      String(nonce.ttlMs),
+      String(reads.length),
+      ...reads.map((r) => String(r.nonce.ttlMs)),
     );
-    return { fresh: fresh === 1, ...this.standingsOf(hashes, values, now) };
+    const ready = values[0] ?? null;
+    let at = 1;
+    return reads.map((r, i) => {
+      const mine: (string | null)[] = [ready];
+      for (let j = 0; j < r.hashes.length; j++) mine.push(values[at++] ?? null);
+      return { fresh: fresh[i] === 1, values: mine };
+    });
   }
 
   private standingsOf(hashes: readonly string[], values: (string | null)[], now: Date): ProjectionRead {

@@ -1,6 +1,6 @@
 import { endpoints, isolate } from '@hub/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { InterceptionProjection } from '../src/projection.js';
 
 const iso = isolate();
@@ -75,5 +75,69 @@ describe('InterceptionProjection', () => {
     expect(await redis.pttl(nonce.key)).toBeGreaterThan(50_000);
     const again = await projection.readConsuming(['n1'], NOW, nonce);
     expect(again.fresh).toBe(false);
+  });
+
+  it('reads the checks of one turn in one command, each with its own subjects and nonce', async () => {
+    await projection.apply(
+      Array.from({ length: 30 }, (_, i) => ({ hash: `g${i}`, version: 1, entries: [entry(`eg${i}`)] })),
+    );
+    await projection.markReady('test', NOW);
+    const sent = vi.spyOn(redis, 'sendCommand');
+    const nonce = (k: string) => ({ key: `${iso.namespace}:nonce:test:group-${k}`, ttlMs: 60_000 });
+    try {
+      // 30 single-subject reads, a 1,000-subject batch (a command of its own) and a 60-subject one among them, and
+      // one nonce used twice in the same turn.
+      const big = Array.from({ length: 1000 }, (_, i) => (i % 100 === 0 ? `g${i / 100}` : `none${i}`));
+      const small = Array.from({ length: 60 }, (_, i) => (i % 20 === 0 ? `g${i / 20}` : `none${i}`));
+      const reads = [
+        ...Array.from({ length: 30 }, (_, i) => projection.readConsuming([`g${i}`], NOW, nonce(`s${i}`))),
+        projection.readConsuming(big, NOW, nonce('big')),
+        projection.readConsuming(small, NOW, nonce('small')),
+        projection.readConsuming(['g3', 'missing'], NOW, nonce('twice')),
+        projection.readConsuming(['g4'], NOW, nonce('twice')),
+      ];
+      const results = await Promise.all(reads);
+      const evals = sent.mock.calls.filter(([c]) => /^eval/i.test((c as { name: string }).name));
+      expect(evals.length).toBe(2);
+      for (let i = 0; i < 30; i++) {
+        expect(results[i]!.fresh).toBe(true);
+        expect(results[i]!.ready).toBe(true);
+        expect([...results[i]!.standings.keys()]).toEqual([`g${i}`]);
+        expect(results[i]!.standings.get(`g${i}`)!.map((e) => e.entryId)).toEqual([`eg${i}`]);
+      }
+      const batch = results[30]!;
+      expect(batch.fresh).toBe(true);
+      expect([...batch.standings.keys()]).toEqual(Array.from({ length: 10 }, (_, i) => `g${i}`));
+      expect(results[31]!.fresh).toBe(true);
+      expect([...results[31]!.standings.keys()]).toEqual(['g0', 'g1', 'g2']);
+      // The first use of a nonce is fresh, the second (later in the same group) a replay.
+      expect(results[32]!.fresh).toBe(true);
+      expect([...results[32]!.standings.keys()]).toEqual(['g3']);
+      expect(results[33]!.fresh).toBe(false);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
+  it('splits a turn heavier than one command may carry, and still answers each read its own', async () => {
+    const nonce = (k: string) => ({ key: `${iso.namespace}:nonce:test:split-${k}`, ttlMs: 60_000 });
+    // 100 reads of 60 subjects: 6,100 keys, more than one command carries.
+    const batches = Array.from({ length: 100 }, (_, b) =>
+      Array.from({ length: 60 }, (_, i) => (i === b % 60 ? `g${b % 30}` : `split${b}-${i}`)),
+    );
+    const sent = vi.spyOn(redis, 'sendCommand');
+    try {
+      const results = await Promise.all(
+        batches.map((h, b) => projection.readConsuming(h, NOW, nonce(`${b}`))),
+      );
+      const evals = sent.mock.calls.filter(([c]) => /^eval/i.test((c as { name: string }).name));
+      expect(evals.length).toBeGreaterThan(1);
+      results.forEach((r, b) => {
+        expect(r.fresh).toBe(true);
+        expect([...r.standings.keys()]).toEqual([`g${b % 30}`]);
+      });
+    } finally {
+      sent.mockRestore();
+    }
   });
 });
