@@ -4,10 +4,10 @@
 die() { echo "hub: $*" >&2; exit 1; }
 
 require_tools() {
-  command -v node >/dev/null 2>&1 || die "node not found: install Node.js >= 20.11"
-  local major
-  major=$(node -p 'process.versions.node.split(".")[0]')
-  ((major >= 20)) || die "node $(node -v) found; the hub needs Node.js >= 20.11"
+  command -v node >/dev/null 2>&1 || die "node not found: install Node.js >= 20.12"
+  # crypto.hash (one-shot hashing on the interception and signature paths) came in Node.js 20.12.
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 12) ? 0 : 1)' ||
+    die "node $(node -v) found; the hub needs Node.js >= 20.12"
   command -v npm >/dev/null 2>&1 || die "npm not found: install npm (it comes with Node.js)"
 }
 
