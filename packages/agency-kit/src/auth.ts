@@ -17,6 +17,12 @@ export interface VerifiedCaller {
   signature: { timestamp: string; nonce: string; signature: string; bodySha256Hmac: string };
 }
 
+/** A header's value when it is a non-empty string, else undefined (a module function, not a closure made per signed call). */
+function header(headers: Headers, name: string): string | undefined {
+  const v = headers[name];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
 /** A signature's timestamp: RFC 3339 date and time with fractional seconds optional, and a zone. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -49,14 +55,10 @@ export class AgencyAuth {
    * `consumeNonce` before acting (the interception routes send it in the same Redis round trip as their read).
    */
   authenticate(method: string, path: string, headers: Headers, body: Buffer | string): VerifiedCaller {
-    const h = (name: string) => {
-      const v = headers[name];
-      return typeof v === 'string' && v.length > 0 ? v : undefined;
-    };
-    const institution = h(SIGNATURE_HEADERS.id);
-    const timestamp = h(SIGNATURE_HEADERS.timestamp);
-    const nonce = h(SIGNATURE_HEADERS.nonce);
-    const signature = h(SIGNATURE_HEADERS.signature);
+    const institution = header(headers, SIGNATURE_HEADERS.id);
+    const timestamp = header(headers, SIGNATURE_HEADERS.timestamp);
+    const nonce = header(headers, SIGNATURE_HEADERS.nonce);
+    const signature = header(headers, SIGNATURE_HEADERS.signature);
     if (!institution || !timestamp || !nonce || !signature) {
       throw new HubError('UNAUTHENTICATED', [{ code: 'SIGNATURE_HEADERS_MISSING' }]);
     }
