@@ -101,8 +101,7 @@ interface ConsumingRead {
 
 /**
  * Reads of up to GROUPED_READ subjects are grouped (single-ID checks, small batches); a larger batch is a command
- * of its own, as many are in flight as callers send: grouped, large batches queued behind each other's command
- * and checked 110,000 IDs a second instead of 160,000–180,000 (2026-12-07).
+ * of its own, in flight beside the others, rather than waiting behind a group (one group is in flight at a time).
  */
 const GROUPED_READ = 64;
 /** Keys per group command: well inside Lua's unpack limit (about 8,000 values). */
