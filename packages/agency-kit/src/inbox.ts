@@ -137,11 +137,10 @@ export class Inbox {
   async store(tx: Queryable, requests: SealedRequest[]): Promise<void> {
     if (requests.length === 0) return;
     await tx.query(
-      `INSERT INTO requests (id, notice_id, institution, measure, notice_no, case_no, court, debtor, params,
-                             legal_basis, sealed_notice, seal, reused_from, status, received_at)
-       SELECT *, $15::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                   $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[], $11::bytea[], $12::jsonb[],
-                                   $13::uuid[], $14::text[])
+      `INSERT INTO requests (id, notice_id, institution, measure, notice_no, case_no, params, sealed_notice, seal,
+                             reused_from, status, received_at)
+       SELECT *, $12::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                   $7::jsonb[], $8::bytea[], $9::jsonb[], $10::uuid[], $11::text[])
        ON CONFLICT (id) DO NOTHING`,
       [
         requests.map((r) => r.requestId),
@@ -150,10 +149,7 @@ export class Inbox {
         requests.map((r) => r.notice.measure),
         requests.map((r) => r.notice.noticeNo),
         requests.map((r) => r.notice.caseNo),
-        requests.map((r) => JSON.stringify(r.notice.court ?? {})),
-        requests.map((r) => JSON.stringify(r.notice.debtor ?? {})),
         requests.map((r) => JSON.stringify(r.notice.params ?? {})),
-        requests.map((r) => r.notice.legalBasis),
         requests.map((r) => sealedBytes(r.notice)),
         requests.map((r) =>
           JSON.stringify({
