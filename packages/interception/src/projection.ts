@@ -204,6 +204,8 @@ export class InterceptionProjection {
       String(reads.length),
       ...reads.map((r) => String(r.nonce.ttlMs)),
     );
+    // A read alone (a large batch, or a quiet turn's one check) takes the reply as it is, not a copy of it.
+    if (reads.length === 1) return [{ fresh: fresh[0] === 1, values }];
     const ready = values[0] ?? null;
     let at = 1;
     return reads.map((r, i) => {
