@@ -190,13 +190,11 @@ describe('query service fan-out', () => {
     expect(requests.map((r) => r.institution).sort()).toEqual([...BANKS].sort());
     expect(new Set(requests.map((r) => r.requestId)).size).toBe(BANKS.length);
     for (const r of requests) {
-      expect(r).toMatchObject({
-        noticeId: n,
-        agency: 'bank',
-        measure: 'query',
-        caseNo: '(2026)川0104执1234号',
-      });
-      expect(r.debtor).toMatchObject({ kind: 'person', idNumber: '11010519491231002X' });
+      expect(r).toMatchObject({ noticeId: n, agency: 'bank', measure: 'query' });
+      // The sealed notice travels whole; no copies of its fields beside it (readers take them from it).
+      expect(r.notice).toMatchObject({ caseNo: '(2026)川0104执1234号' });
+      expect(r.notice!.debtor).toMatchObject({ kind: 'person', idNumber: '11010519491231002X' });
+      expect([r.caseNo, r.noticeNo, r.legalBasis, r.court, r.debtor, r.params].filter(Boolean)).toEqual([]);
     }
     expect(of('requestDispatched', n)).toHaveLength(BANKS.length); // nothing on any other topic
     expect(of('requestFailed', n, 'answers')).toEqual([
@@ -330,7 +328,8 @@ describe('answer reuse (查询结果复用)', () => {
     await publish(sealedIssued(other, '川0105', debtor));
     await settled();
     const [asked] = of('requestDispatched', other);
-    expect(asked).toMatchObject({ institution: 'ICBC', caseNo: '(2026)川0104执1234号' });
+    expect(asked).toMatchObject({ institution: 'ICBC' });
+    expect(asked!.notice).toMatchObject({ caseNo: '(2026)川0104执1234号' });
     expect(asked!.reusedFromRequestId).toBeUndefined();
     expect(of('requestAnswered', other)).toEqual([]);
     expect(of('noticeCompleted', other)).toEqual([]);

@@ -90,7 +90,14 @@ export async function project(
       }
       case 'requestDispatched': {
         const r = p.value;
-        dispatched.push({ ...r, at, ...stampedOrComputed(r, at, sla, calendar) });
+        // The case and court come from the sealed notice (events written before 2026-12-07 also carried copies).
+        dispatched.push({
+          ...r,
+          caseNo: r.notice?.caseNo || r.caseNo,
+          court: r.notice?.court ?? r.court,
+          at,
+          ...stampedOrComputed(r, at, sla, calendar),
+        });
         timeline.push(entry(envelope, at, r.requestId, r.institution));
         break;
       }

@@ -63,6 +63,10 @@ export interface RequestDispatched {
   agency: string;
   institution: string;
   measure: string;
+  /**
+   * 6–11: copies of the sealed notice's fields, written by producers before 2026-12-07 and no longer (readers take
+   * them from `notice`). An adapter still refuses an event whose copy, when present, differs from the sealed one.
+   */
   caseNo: string;
   court?: Court | undefined;
   debtor?: Debtor | undefined;
