@@ -159,11 +159,35 @@ export const ROUTE_DOCS = {
     response: { 400: error, 404: error, 409: error },
   },
   answers: {
-    summary: 'Answer many requests; each item stands alone',
-    description:
-      'Each item is validated and stored on its own, all or nothing: its result says exactly whether it was ' +
-      'stored (ok) or why not (code, details with field paths). Text must be well-formed Unicode without ' +
+    summary:
+      'Answer many requests; each item stands alone; with `lease=true`, lease the next batch in the same call',
+    description: [
+      'Each item is validated and stored on its own, all or nothing: its result says exactly whether it was',
+      'stored (ok) or why not (code, details with field paths). Text must be well-formed Unicode without',
       'NUL (U+0000), in values and field names (NUL_CHARACTER, LONE_SURROGATE).',
+      'With `lease=true` and the parameters of GET /v1/agency/inbox (`limit`, `leaseSeconds`, `wait`,',
+      '`acknowledge`), the call then leases your next batch exactly as that call would (waiting up to `wait`',
+      'seconds for work) and returns it as `requests` beside `results`: one call per round instead of two for a',
+      'back office that answers a batch and takes the next. The answers are stored before the lease; where your',
+      'institution already has its most waiting calls, the lease does not wait (no 429 for a call whose answers',
+      'went in). Those parameters without `lease=true` are refused (400, path naming each). Sending the same',
+      'answers again is harmless (each result `ok`), so a call cut off while it waited can simply be repeated.',
+    ].join(' '),
+    querystring: {
+      type: 'object',
+      properties: {
+        lease: {
+          type: 'string',
+          enum: ['true', 'false'],
+          default: 'false',
+          description: 'Also lease the next batch (as GET /v1/agency/inbox) after storing the answers',
+        },
+        limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+        leaseSeconds: { type: 'integer', minimum: 5, maximum: 3600, default: 60 },
+        wait: { type: 'integer', minimum: 0, maximum: 30, default: 0 },
+        acknowledge: { type: 'string', enum: ['true', 'false'], default: 'false' },
+      },
+    },
     body: {
       type: 'object',
       properties: {

@@ -9,7 +9,7 @@ import {
   toValidationIssues,
   UUID_PATTERN,
 } from '@hub/domain';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Answer, answerSchema } from './answers.js';
 import type { AgencyAuth, VerifiedCaller } from './auth.js';
@@ -50,6 +50,24 @@ const ackBatch = z.strictObject({ requestIds: z.array(z.string().regex(UUID_PATT
 const answerBatch = z.strictObject({
   answers: z.array(z.unknown()).min(1).max(500),
 });
+
+/** POST /v1/agency/answers's query: `lease=true` with the inbox's parameters leases the next batch too. */
+const answersQuery = inboxQuery.extend({ lease: queryBool(false) });
+const LEASE_PARAMS = ['limit', 'leaseSeconds', 'wait', 'acknowledge'] as const;
+
+/** The lease an answers call asks for, or undefined; a lease parameter without `lease=true` is refused. */
+function parseAnswersQuery(query: unknown): z.infer<typeof inboxQuery> | undefined {
+  const { lease, ...q } = parse(answersQuery, query);
+  if (lease) return q;
+  const given = LEASE_PARAMS.filter((k) => Object.hasOwn((query ?? {}) as object, k));
+  if (given.length > 0) {
+    throw new HubError(
+      'VALIDATION_FAILED',
+      given.map((k) => ({ path: k, code: 'INVALID_VALUE', message: 'applies only with lease=true' })),
+    );
+  }
+  return undefined;
+}
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = check(schema, input, [], QUERY_INT_TEXT);
@@ -158,19 +176,24 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   const who = (request: FastifyRequest) => caller(request).institution;
   if (deps.interception) registerInterceptionRoutes(app, { ...deps.interception, auth: deps.auth, caller });
 
-  app.get('/v1/agency/inbox', { schema: ROUTE_DOCS.inbox }, async (request, reply) => {
-    const institution = who(request);
-    const q = parse(inboxQuery, request.query);
+  /** The worker a lease is taken for (X-Agency-Worker), checked. */
+  const workerOf = (request: FastifyRequest) => {
     const worker = String(request.headers['x-agency-worker'] ?? 'default').slice(0, 64);
     if (!isWireSafeText(worker)) {
       throw new HubError('VALIDATION_FAILED', [{ path: 'x-agency-worker', code: 'INVALID_VALUE' }]);
     }
+    return worker;
+  };
+
+  /** Lease for `institution` as GET /v1/agency/inbox does, waiting up to `q.wait` seconds when nothing is open. */
+  const leaseFor = async (
+    reply: FastifyReply,
+    institution: string,
+    worker: string,
+    q: z.infer<typeof inboxQuery>,
+  ) => {
     if (q.wait === 0)
-      return {
-        requests: await deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds, {
-          acknowledge: q.acknowledge,
-        }),
-      };
+      return deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds, { acknowledge: q.acknowledge });
     // An empty lease also reads when the institution's next lease expires: the wait that follows needs it.
     let expiry: number | null | undefined;
     const lease = async () => {
@@ -187,7 +210,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     };
     reply.raw.once('close', onClose);
     try {
-      const requests = await leaseWaiting({
+      return await leaseWaiting({
         waiters: deps.waiters,
         institution,
         waitMs: q.wait * 1000,
@@ -196,12 +219,20 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
           expiry === undefined ? deps.inbox.nextLeaseExpiryMs(institution) : expiry,
         signal: gone.signal,
       });
-      return { requests };
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  };
+
+  app.get('/v1/agency/inbox', { schema: ROUTE_DOCS.inbox }, async (request, reply) => {
+    const institution = who(request);
+    const q = parse(inboxQuery, request.query);
+    const worker = workerOf(request);
+    try {
+      return { requests: await leaseFor(reply, institution, worker, q) };
     } catch (err) {
       if (err instanceof HubError && err.code === 'TOO_MANY_WAITERS') reply.header('retry-after', '1');
       throw err;
-    } finally {
-      reply.raw.off('close', onClose);
     }
   });
 
@@ -251,8 +282,11 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
    * Many answers at once; each item stands alone: one bad answer never sinks the others. Each item is
    * all-or-nothing (its answer and its RequestAnswered event commit together): `ok` means stored.
    */
-  app.post('/v1/agency/answers', { schema: ROUTE_DOCS.answers }, async (request) => {
+  app.post('/v1/agency/answers', { schema: ROUTE_DOCS.answers }, async (request, reply) => {
     const institution = who(request);
+    // Checked before anything is stored: a bad lease parameter refuses the call whole.
+    const next = parseAnswersQuery(request.query);
+    const worker = next ? workerOf(request) : '';
     const body = parseEnvelope(answerBatch, request.body);
     const requestIds = body.answers.map((a) => stringField(a, 'requestId'));
     const refs = await deps.inbox.refs(
@@ -290,7 +324,18 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     const stored =
       valid.length > 0 ? await deps.inbox.answer(institution, valid, caller(request).signature, refs) : [];
     for (const [j, s] of stored.entries()) results[validAt[j]!] = s;
-    return { results };
+    if (!next) return { results };
+    // `lease=true`: the next batch in the same call (one call per round instead of two). The answers are stored
+    // whatever follows: where this institution already has its most waiting calls, the lease does not wait
+    // rather than refuse a call whose answers went in.
+    let requests: unknown[];
+    try {
+      requests = await leaseFor(reply, institution, worker, next);
+    } catch (err) {
+      if (!(err instanceof HubError && err.code === 'TOO_MANY_WAITERS')) throw err;
+      requests = await leaseFor(reply, institution, worker, { ...next, wait: 0 });
+    }
+    return { results, requests };
   });
 
   /** One hold-change report: 202 when stored (or already stored, the same), else the error it names. */

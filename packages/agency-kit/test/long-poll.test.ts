@@ -204,6 +204,99 @@ describe('a long-poll lease (wait=N)', () => {
   });
 });
 
+/** POST /v1/agency/answers with `query`, signed by `institution`'s worker w1. */
+async function answerAndLease(institution: string, query: string, answers: unknown[]) {
+  const url = `/v1/agency/answers${query ? `?${query}` : ''}`;
+  const body = JSON.stringify({ answers });
+  const headers = {
+    ...signAgencyRequest({ institution, secret: secretOf(institution), method: 'POST', path: url, body }),
+    'x-agency-worker': 'w1',
+    'content-type': 'application/json',
+  };
+  const startedAt = performance.now();
+  const res = await app.http.inject({ method: 'POST', url, headers, payload: body });
+  return { res, startedAt, answeredAt: performance.now() };
+}
+const noAccount = (requestId: string) => ({ requestId, outcome: 'cannot-assist', reason: '查无此人' });
+const statusOf = async (id: string) =>
+  (await writer.query<{ status: string }>('SELECT status FROM requests WHERE id = $1', [id])).rows[0]?.status;
+
+describe('answering and leasing the next batch in one call (POST /v1/agency/answers?lease=true)', () => {
+  it('stores the answers, then leases and acknowledges the next batch as the inbox would', async () => {
+    const a = await store('ICBC');
+    const b = await store('ICBC');
+    const c = await store('CCB');
+    const one = '/v1/agency/inbox?limit=1&acknowledge=true';
+    const [taken] = idsOf(await app.http.inject({ url: one, headers: headersFor('ICBC', one) }));
+    const other = taken === a.id ? b.id : a.id;
+    const { res } = await answerAndLease('ICBC', 'lease=true&limit=50&acknowledge=true', [noAccount(taken!)]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results).toEqual([expect.objectContaining({ requestId: taken, ok: true })]);
+    // The next batch is the institution's other open request, acknowledged by the same call; never CCB's.
+    expect(res.json().requests.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      [other, 'acknowledged'],
+    ]);
+    expect(await statusOf(taken!)).toBe('cannot-assist');
+    expect(await statusOf(other)).toBe('acknowledged');
+    expect(await statusOf(c.id)).toBe('pending');
+    // Without `lease`, the answer call is what it always was: results only.
+    const plain = await answerAndLease('ICBC', '', [noAccount(other)]);
+    expect(plain.res.json()).toEqual({ results: [expect.objectContaining({ requestId: other, ok: true })] });
+  });
+
+  it('waits for the next request like a long-poll lease, answering as soon as it commits', async () => {
+    const a = await store('ICBC');
+    expect(idsOf((await lease('ICBC', '')).res)).toEqual([a.id]);
+    const pending = answerAndLease('ICBC', 'lease=true&wait=20', [noAccount(a.id)]);
+    await asleep('ICBC');
+    // The answer went in before the wait began.
+    expect(await statusOf(a.id)).toBe('cannot-assist');
+    const next = await store('ICBC');
+    const { res, startedAt, answeredAt } = await pending;
+    expect(res.json().requests.map((r: { id: string }) => r.id)).toEqual([next.id]);
+    expect(answeredAt).toBeGreaterThan(next.committedAt);
+    expect(answeredAt - startedAt).toBeLessThan(20_000);
+    expect(app.waiters.waiting()).toBe(0);
+  });
+
+  it('does not wait, and does not refuse answers it stored, where the institution already has 8 waiting calls', async () => {
+    const a = await store('ICBC');
+    expect(idsOf((await lease('ICBC', '')).res)).toEqual([a.id]);
+    const eight = Array.from({ length: 8 }, (_, i) => lease('ICBC', 'wait=2', `w${i}`));
+    await asleep('ICBC', 8);
+    const { res, startedAt, answeredAt } = await answerAndLease('ICBC', 'lease=true&wait=20', [
+      noAccount(a.id),
+    ]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ results: [expect.objectContaining({ ok: true })], requests: [] });
+    expect(answeredAt - startedAt).toBeLessThan(1_500);
+    expect(await statusOf(a.id)).toBe('cannot-assist');
+    await Promise.all(eight);
+  });
+
+  it.each([
+    ['lease=true&wait=31', [['wait', 'TOO_BIG']]],
+    ['lease=maybe', [['lease', 'INVALID_VALUE']]],
+    ['lease=true&limit=0', [['limit', 'TOO_SMALL']]],
+    ['lease=true&next=1', [['next', 'UNKNOWN_FIELD']]],
+    [
+      'wait=5&acknowledge=true',
+      [
+        ['wait', 'INVALID_VALUE'],
+        ['acknowledge', 'INVALID_VALUE'],
+      ],
+    ],
+  ])('refuses %s whole with 400 naming each parameter, storing no answer', async (query, issues) => {
+    const a = await store('ICBC');
+    expect(idsOf((await lease('ICBC', '')).res)).toEqual([a.id]);
+    const { res } = await answerAndLease('ICBC', query, [noAccount(a.id)]);
+    expect([res.statusCode, res.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const details = res.json().error.details as { path: string; code: string }[];
+    expect(details.map((d) => [d.path, d.code])).toEqual(issues);
+    expect(await statusOf(a.id)).toBe('delivered');
+  });
+});
+
 describe('stopping an adapter', () => {
   it('answers every waiting lease at once (empty) instead of holding the stop for their wait', async () => {
     // A second replica of the same adapter (same schema): stopping it must not wait 30 s for its long polls.

@@ -95,6 +95,7 @@ export function buildApp(config: SimConfig, deps: { logger: Logger; clock: Clock
       kind: agency.kind,
       institution: agency.institution,
       answered: sim.answered,
+      calls: sim.calls,
       holdChangesReported: sim.reporter.reported,
       holdChangesPending: sim.reporter.pending,
     })),

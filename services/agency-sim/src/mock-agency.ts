@@ -18,6 +18,9 @@ export type AgencyAnswer =
   | { outcome: 'done' | 'partial'; result: unknown; reason?: string }
   | { outcome: 'cannot-assist' | 'refused'; reason: string };
 
+/** Seconds an answers call waits for the next batch (`lease=true`): short, since a stop lets it finish. */
+const ANSWER_LEASE_WAIT_S = 1;
+
 export interface MockAgencyOptions {
   agency: SimAgency;
   /** The back office's decision for one request (ledgers, registers: see agencies/). */
@@ -53,8 +56,12 @@ export class MockAgency {
   private readonly given = new Map<string, AgencyAnswer>();
   /** Aborts the waiting lease at stop: the loop must not hold a stop for up to leaseWaitS. */
   private readonly stopping = new AbortController();
+  /** The batch leased by the last answers call (`lease=true`), to be answered next round without another call. */
+  private carried: InboxItem[] | undefined;
   readonly reporter: HoldReporter;
   answered = 0;
+  /** Signed calls that took or answered requests, and the batches that came back with answers (`lease=true`). */
+  readonly calls = { inbox: 0, answers: 0, leasedWithAnswers: 0 };
 
   constructor(private readonly o: MockAgencyOptions) {
     this.reporter = new HoldReporter(o.agency.institution, o.logger, o.batch);
@@ -81,7 +88,7 @@ export class MockAgency {
         failures = 0;
         // A full batch: more may be waiting, lease again at once. A lease that waited (long poll) returned
         // because work came or its wait was over: lease again at once too; the next one waits.
-        if (taken < this.o.batch && !waited) await this.pause(this.o.pollMs);
+        if (taken < this.o.batch && !waited && !this.carried) await this.pause(this.o.pollMs);
       } catch (err) {
         if (!this.running) break;
         failures += 1;
@@ -126,19 +133,37 @@ export class MockAgency {
     // A silent institution takes requests but never acknowledges nor answers them (to show breaches); the others
     // acknowledge (签收) what they take with the lease itself: one call fewer per batch.
     const ack = this.o.silent ? '' : '&acknowledge=true';
-    const { requests } = await this.call<{ requests: InboxItem[] }>(
-      'GET',
-      `/v1/agency/inbox?limit=${this.o.batch}&leaseSeconds=60${wait > 0 ? `&wait=${wait}` : ''}${ack}`,
-      undefined,
-      // Only a waiting lease is cut short at stop: answers in flight still complete.
-      this.stopping.signal,
-    );
+    const leaseQuery = (w: number) =>
+      `limit=${this.o.batch}&leaseSeconds=60${w > 0 ? `&wait=${w}` : ''}${ack}`;
+    let requests = this.carried;
+    this.carried = undefined;
+    if (!requests) {
+      this.calls.inbox += 1;
+      ({ requests } = await this.call<{ requests: InboxItem[] }>(
+        'GET',
+        `/v1/agency/inbox?${leaseQuery(wait)}`,
+        undefined,
+        // Only a waiting lease is cut short at stop: answers in flight still complete.
+        this.stopping.signal,
+      ));
+    }
     if (requests.length === 0 || this.o.silent) return requests.length;
     const think = this.o.latencyMs + Math.floor(Math.random() * this.o.jitterMs);
     if (think > 0) await new Promise((r) => setTimeout(r, think));
     const answers = requests.map((r) => this.answerFor(r));
-    await this.call('POST', '/v1/agency/answers', { answers });
+    // The next batch comes back with the answers (`lease=true`): one call a round instead of two. That call is not
+    // cut short at stop (its answers must complete), so it waits for work at most a second; an institution left
+    // with nothing goes back to the long-waiting GET above. At stop it only answers.
+    const path = this.running
+      ? `/v1/agency/answers?lease=true&${leaseQuery(Math.min(wait, ANSWER_LEASE_WAIT_S))}`
+      : '/v1/agency/answers';
+    this.calls.answers += 1;
+    const answered = await this.call<{ requests?: InboxItem[] }>('POST', path, { answers });
     this.answered += answers.length;
+    if (answered.requests && answered.requests.length > 0) {
+      this.carried = answered.requests;
+      this.calls.leasedWithAnswers += 1;
+    }
     return requests.length;
   }
 

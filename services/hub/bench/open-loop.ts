@@ -92,6 +92,41 @@ interface StepFigures {
   agenciesCpuPercent: number;
   /** The rest of the machine over the step (% of one core): see {@link MachineCpu}. */
   machine: MachineCpu;
+  /** The mock agencies' signed calls over the step (their /v1/sim/status), per completed agency request too. */
+  agencyCalls?: AgencyCalls & { perRequest: number };
+}
+
+interface AgencyCalls {
+  inbox: number;
+  answers: number;
+  leasedWithAnswers: number;
+}
+
+function callsBetween(a: AgencyCalls | undefined, b: AgencyCalls | undefined, requests: number) {
+  if (!a || !b || requests <= 0) return undefined;
+  const d = {
+    inbox: b.inbox - a.inbox,
+    answers: b.answers - a.answers,
+    leasedWithAnswers: b.leasedWithAnswers - a.leasedWithAnswers,
+  };
+  return { ...d, perRequest: (d.inbox + d.answers) / requests };
+}
+
+/** The mock agencies' call counters summed over every institution; undefined if their status cannot be read. */
+async function agencyCallsOf(simUrl: string): Promise<AgencyCalls | undefined> {
+  try {
+    const res = await fetch(`${simUrl}/v1/sim/status`);
+    const { agencies } = (await res.json()) as { agencies: { calls?: AgencyCalls }[] };
+    const sum: AgencyCalls = { inbox: 0, answers: 0, leasedWithAnswers: 0 };
+    for (const a of agencies) {
+      sum.inbox += a.calls?.inbox ?? 0;
+      sum.answers += a.calls?.answers ?? 0;
+      sum.leasedWithAnswers += a.calls?.leasedWithAnswers ?? 0;
+    }
+    return sum;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -535,6 +570,8 @@ async function runMode(
       const t0 = performance.now();
       const cpu0 = cpu();
       const agencies0 = agenciesCpu();
+      const calls0 = await agencyCallsOf(hub.url('agency-sim'));
+      const completed0 = run.completedRequests;
       const machine0 = machineSnapshot();
       const errors0 = run.errors;
       let filed = 0;
@@ -597,6 +634,11 @@ async function runMode(
         cpuPercent: ((cpu() - cpu0) / elapsed) * 100,
         agenciesCpuPercent: ((agenciesCpu() - agencies0) / elapsed) * 100,
         machine: await machineBetween(machine0, completedPerSecond),
+        agencyCalls: callsBetween(
+          calls0,
+          await agencyCallsOf(hub.url('agency-sim')),
+          run.completedRequests - completed0,
+        ),
       };
     };
 
@@ -618,6 +660,10 @@ async function runMode(
         `bench: step ${rate} req/s: ${step.completedPerSecond.toFixed(0)} completed/s, backlog slope ${step.backlogSlope.toFixed(1)}/s, mean ${step.backlogMean.toFixed(0)}, errors ${step.errors}, hub CPU ${step.cpuPercent.toFixed(0)} % (agencies ${step.agenciesCpuPercent.toFixed(0)} %, PostgreSQL ${step.machine.postgresPercent.toFixed(0)} %, Kafka ${step.machine.kafkaPercent.toFixed(0)} %, machine ${step.machine.busyPercent.toFixed(0)} % of one core: ${step.machine.usPerRequest.toFixed(0)} µs per request) → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
       );
       console.log(`bench:   PostgreSQL by client, % of one core: ${byClientText(step.machine)}`);
+      if (step.agencyCalls)
+        console.log(
+          `bench:   mock agencies' signed calls per agency request: ${step.agencyCalls.perRequest.toFixed(2)} (${step.agencyCalls.inbox} leases, ${step.agencyCalls.answers} answer calls, of which ${step.agencyCalls.leasedWithAnswers} brought the next batch)`,
+        );
       const drained = await drain();
       if (!step.sustained || !drained) break;
       figures.sustained = rate;
