@@ -236,22 +236,9 @@ export class Inbox {
   private async freeGroup(
     calls: readonly FreeRead[],
   ): Promise<{ free: FreeRow[]; expiryMs: number | null }[]> {
+    // inbox_free_requests (migration 1007): read by index scans only, which mark the dead entries they pass.
     const { rows } = await this.pool.query<FreeRow & { ask: number; expiry_ms: number | null }>(
-      `WITH asks AS (
-         SELECT * FROM unnest($1::text[], $2::int[], $3::bool[]) WITH ORDINALITY AS a(institution, lim, with_expiry, ask)),
-       free AS (
-         SELECT a.ask, f.* FROM asks a CROSS JOIN LATERAL (
-           SELECT id, notice_id, measure, delivered_at IS NULL AS first FROM requests
-           WHERE institution = a.institution AND status = ANY($4::text[])
-             AND (lease_until IS NULL OR lease_until < now()) AND sealed_notice IS NOT NULL
-           ORDER BY received_at, id LIMIT a.lim) f)
-       SELECT ask::int, id, notice_id, measure, first, NULL::float8 AS expiry_ms FROM free
-       UNION ALL
-       SELECT a.ask::int, NULL, NULL, NULL, NULL,
-         (SELECT (extract(epoch FROM min(lease_until) - now()) * 1000)::float8 FROM requests
-          WHERE institution = a.institution AND status = ANY($4::text[]) AND lease_until >= now()
-            AND sealed_notice IS NOT NULL)
-       FROM asks a WHERE a.with_expiry AND NOT EXISTS (SELECT 1 FROM free f WHERE f.ask = a.ask)`,
+      'SELECT * FROM inbox_free_requests($1::text[], $2::int[], $3::bool[], $4::text[])',
       [calls.map((c) => c.institution), calls.map((c) => c.limit), calls.map((c) => c.withExpiry), OPEN],
     );
     const out = calls.map(() => ({ free: [] as FreeRow[], expiryMs: null as number | null }));
