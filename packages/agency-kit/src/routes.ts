@@ -192,6 +192,9 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     worker: string,
     q: z.infer<typeof inboxQuery>,
   ) => {
+    // A client already gone (an answers call cut off while its answers were stored) is leased nothing: what it took
+    // would be hidden from the institution's other workers for the lease's length.
+    if (reply.raw.socket?.destroyed) return [];
     if (q.wait === 0)
       return deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds, { acknowledge: q.acknowledge });
     // An empty lease also reads when the institution's next lease expires: the wait that follows needs it.

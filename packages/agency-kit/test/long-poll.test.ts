@@ -274,6 +274,37 @@ describe('answering and leasing the next batch in one call (POST /v1/agency/answ
     await Promise.all(eight);
   });
 
+  it('ends its wait when the client goes away, keeping the answers and leasing nothing to it', async () => {
+    const a = await store('ICBC');
+    expect(idsOf((await lease('ICBC', '')).res)).toEqual([a.id]);
+    const url = '/v1/agency/answers?lease=true&wait=30';
+    const body = JSON.stringify({ answers: [noAccount(a.id)] });
+    const gone = new AbortController();
+    const call = fetch(`http://127.0.0.1:${portOf(app.http)}${url}`, {
+      method: 'POST',
+      headers: {
+        ...signAgencyRequest({
+          institution: 'ICBC',
+          secret: secretOf('ICBC'),
+          method: 'POST',
+          path: url,
+          body,
+        }),
+        'x-agency-worker': 'w1',
+        'content-type': 'application/json',
+      },
+      body,
+      signal: gone.signal,
+    }).catch((err: Error) => err);
+    await asleep('ICBC');
+    gone.abort();
+    expect(await call).toBeInstanceOf(Error);
+    await waitFor(() => app.waiters.waiting('ICBC') === 0, { what: 'the waiter released' });
+    expect(await statusOf(a.id)).toBe('cannot-assist');
+    const { id } = await store('ICBC');
+    expect(idsOf((await lease('ICBC', 'wait=0')).res)).toEqual([id]);
+  });
+
   it.each([
     ['lease=true&wait=31', [['wait', 'TOO_BIG']]],
     ['lease=maybe', [['lease', 'INVALID_VALUE']]],
