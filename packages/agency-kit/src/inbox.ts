@@ -374,7 +374,8 @@ export class Inbox {
   async nextLeaseExpiryMs(institution: string): Promise<number | null> {
     const { rows } = await this.pool.query<{ ms: number | null }>(
       `SELECT (extract(epoch FROM min(lease_until) - now()) * 1000)::float8 AS ms FROM requests
-       WHERE institution = $1 AND status = ANY($2::text[]) AND lease_until >= now() AND sealed_notice IS NOT NULL`,
+       WHERE institution = $1 AND answered_at IS NULL AND reused_from IS NULL AND status = ANY($2::text[])
+         AND lease_until >= now() AND sealed_notice IS NOT NULL`,
       [institution, OPEN],
     );
     const ms = rows[0]?.ms;
