@@ -37,16 +37,28 @@ export interface ServiceApp {
 }
 
 /**
- * Run apps until SIGINT/SIGTERM, then stop them in reverse order and exit. A second signal exits at once.
+ * A second signal this soon after the first is the same request to stop, delivered twice: a terminal's Ctrl-C
+ * reaches the whole process group, and the script that started the process (deploy/local/demo.sh) forwards its own
+ * stop a few milliseconds later. It must not cut the graceful stop short.
+ */
+export const DUPLICATE_SIGNAL_MS = 1000;
+
+/**
+ * Run apps until SIGINT/SIGTERM, then stop them in reverse order and exit. A second signal exits at once, unless it
+ * came within {@link DUPLICATE_SIGNAL_MS} of the first (the same stop, delivered twice: ignored).
  */
 export function runUntilSignal(apps: ServiceApp[], logger: Logger, onStopped?: () => Promise<void>): void {
-  let stopping = false;
+  let stopping: number | undefined;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stopping !== undefined) {
+      if (performance.now() - stopping < DUPLICATE_SIGNAL_MS) {
+        logger.info({ signal }, 'signal again while stopping: the same stop, still stopping gracefully');
+        return;
+      }
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    stopping = performance.now();
     logger.info({ signal }, 'stopping');
     let code = 0;
     for (const app of [...apps].reverse()) {
