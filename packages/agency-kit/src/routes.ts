@@ -57,7 +57,7 @@ const LEASE_PARAMS = ['limit', 'leaseSeconds', 'wait', 'acknowledge'] as const;
 
 /** The lease an answers call asks for, or undefined; a lease parameter without `lease=true` is refused. */
 function parseAnswersQuery(query: unknown): z.infer<typeof inboxQuery> | undefined {
-  const { lease, ...q } = parse(answersQuery, query);
+  const { lease, ...q } = parseQuery(answersQuery, query);
   if (lease) return q;
   const given = LEASE_PARAMS.filter((k) => Object.hasOwn((query ?? {}) as object, k));
   if (given.length > 0) {
@@ -67,6 +67,20 @@ function parseAnswersQuery(query: unknown): z.infer<typeof inboxQuery> | undefin
     );
   }
   return undefined;
+}
+
+/**
+ * A query string's parameters: each given once. A repeated one (`limit=1&limit=2`) arrives as an array, which the
+ * schema would call a wrong type; it is named as repeated instead, with whatever else is wrong.
+ */
+function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const repeated = Object.entries((query ?? {}) as Record<string, unknown>)
+    .filter(([, v]) => Array.isArray(v))
+    .map(([k]) => ({ path: k, code: 'REPEATED', message: 'given more than once: give each parameter once' }));
+  if (repeated.length === 0) return parse(schema, query);
+  const rest = check(schema, query, [], QUERY_INT_TEXT);
+  const others = rest.ok ? [] : rest.issues.filter((i) => !repeated.some((r) => r.path === i.path));
+  throw new HubError('VALIDATION_FAILED', [...repeated, ...others]);
 }
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -229,7 +243,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
 
   app.get('/v1/agency/inbox', { schema: ROUTE_DOCS.inbox }, async (request, reply) => {
     const institution = who(request);
-    const q = parse(inboxQuery, request.query);
+    const q = parseQuery(inboxQuery, request.query);
     const worker = workerOf(request);
     try {
       return { requests: await leaseFor(reply, institution, worker, q) };
@@ -242,7 +256,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
   /** Inquiries answered from this institution's earlier answer: it is not asked again, but it is told. */
   app.get('/v1/agency/reuse-records', { schema: ROUTE_DOCS.reuseRecords }, async (request) => {
     const institution = who(request);
-    const q = parse(reuseQuery, request.query);
+    const q = parseQuery(reuseQuery, request.query);
     return { records: await deps.inbox.reuseRecords(institution, q.after, q.limit) };
   });
 

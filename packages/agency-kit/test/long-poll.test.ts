@@ -317,6 +317,14 @@ describe('answering and leasing the next batch in one call (POST /v1/agency/answ
         ['acknowledge', 'INVALID_VALUE'],
       ],
     ],
+    [
+      'lease=true&limit=1&limit=2&wait=99',
+      [
+        ['limit', 'REPEATED'],
+        ['wait', 'TOO_BIG'],
+      ],
+    ],
+    ['lease=true&lease=true', [['lease', 'REPEATED']]],
   ])('refuses %s whole with 400 naming each parameter, storing no answer', async (query, issues) => {
     const a = await store('ICBC');
     expect(idsOf((await lease('ICBC', '')).res)).toEqual([a.id]);
