@@ -259,6 +259,58 @@ describe('outbox relay and idempotent consumer', () => {
       /positive integer/,
     );
   });
+
+  it('a row committed late under a lower id than rows already relayed still goes out, by the next round from the start', async () => {
+    const { databaseUrl } = endpoints();
+    const own = `${iso.namespace}_msg5`;
+    await migrate({ url: databaseUrl, schema: own, dirs: [MESSAGING_MIGRATIONS_DIR] });
+    const pool5 = createPool({ url: databaseUrl, schema: own });
+    // Rounds read above what the last round relayed at once (stragglerMs 0); a round from the start every 400 ms.
+    const relay5 = new OutboxRelay({
+      pool: pool5,
+      kafka,
+      schema: own,
+      logger,
+      pollMs: 60_000,
+      stragglerMs: 0,
+      fullRoundMs: 400,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    Reflect.set(relay5, 'producer', producer); // not started: only the rounds this test calls run
+    const left = async () =>
+      (await pool5.query<{ id: string }>('SELECT id FROM outbox ORDER BY id')).rows.map((r) => Number(r.id));
+    const late = await pool5.connect();
+    try {
+      expect(await relay5.relayOnce()).toBe(0); // the first round reads from the start
+      // A transaction takes its outbox id, then commits only after a later transaction's row was relayed.
+      await late.query('BEGIN');
+      await enqueue(late, [completed('late')]);
+      await withTransaction(pool5, (tx) => enqueue(tx, [completed('early')]));
+      expect(await relay5.relayOnce()).toBe(1); // the early row; the late one is not committed yet
+      await late.query('COMMIT');
+      const [lateId] = await left();
+      // Below the id just relayed: the next rounds read above it, and leave it …
+      expect(await relay5.relayOnce()).toBe(0);
+      expect(await left()).toEqual([lateId]);
+      // … until the next round from the start, at most 400 ms on.
+      await new Promise((r) => setTimeout(r, 450));
+      expect(await relay5.relayOnce()).toBe(1);
+      expect(await left()).toEqual([]);
+      // A flush (a stop) always reads from the start.
+      await late.query('BEGIN');
+      await enqueue(late, [completed('late-2')]);
+      await withTransaction(pool5, (tx) => enqueue(tx, [completed('early-2')]));
+      expect(await relay5.relayOnce()).toBe(1);
+      await late.query('COMMIT');
+      await relay5.flush();
+      expect(await left()).toEqual([]);
+    } finally {
+      late.release();
+      await producer.disconnect();
+      await pool5.end();
+    }
+  });
 });
 
 describe('gathered batches (a consumer nobody waits on, such as the read model)', () => {
