@@ -236,9 +236,26 @@ export class Inbox {
   private async freeGroup(
     calls: readonly FreeRead[],
   ): Promise<{ free: FreeRow[]; expiryMs: number | null }[]> {
-    // inbox_free_requests (migration 1007): read by index scans only, which mark the dead entries they pass.
+    // By the open-inbox index in lease order (migration 1007). Only an answer leaves a dead entry in it (claims
+    // and acknowledgements are HOT updates), so PostgreSQL may read it as it likes (migration 1008: the function
+    // that forbade bitmap scans cost more in planning than it saved).
     const { rows } = await this.pool.query<FreeRow & { ask: number; expiry_ms: number | null }>(
-      'SELECT * FROM inbox_free_requests($1::text[], $2::int[], $3::bool[], $4::text[])',
+      `WITH asks AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::bool[]) WITH ORDINALITY AS a(institution, lim, expiry, ask)),
+       free AS (
+         SELECT a.ask, f.* FROM asks a CROSS JOIN LATERAL (
+           SELECT r.id, r.notice_id, r.measure, r.delivered_at IS NULL AS first FROM requests r
+           WHERE r.institution = a.institution AND r.answered_at IS NULL AND r.reused_from IS NULL
+             AND r.status = ANY($4::text[])
+             AND (r.lease_until IS NULL OR r.lease_until < now()) AND r.sealed_notice IS NOT NULL
+           ORDER BY r.received_at, r.id LIMIT a.lim) f)
+       SELECT f.ask::int, f.id, f.notice_id, f.measure, f.first, NULL::float8 AS expiry_ms FROM free f
+       UNION ALL
+       SELECT a.ask::int, NULL::uuid, NULL::uuid, NULL::text, NULL::boolean,
+         (SELECT (extract(epoch FROM min(r.lease_until) - now()) * 1000)::float8 FROM requests r
+          WHERE r.institution = a.institution AND r.answered_at IS NULL AND r.reused_from IS NULL
+            AND r.status = ANY($4::text[]) AND r.lease_until >= now() AND r.sealed_notice IS NOT NULL)
+       FROM asks a WHERE a.expiry AND NOT EXISTS (SELECT 1 FROM free f WHERE f.ask = a.ask)`,
       [calls.map((c) => c.institution), calls.map((c) => c.limit), calls.map((c) => c.withExpiry), OPEN],
     );
     const out = calls.map(() => ({ free: [] as FreeRow[], expiryMs: null as number | null }));
