@@ -13,6 +13,24 @@ import { startStack } from '../src/stack.js';
 
 export const COURT_HEADERS = { authorization: 'Bearer demo-court-key', 'content-type': 'application/json' };
 
+/**
+ * The environment of a hub started for a diagnostic (hops.ts, kill-probe.ts) in namespace `ns`: the published demo
+ * credentials unless the environment sets its own, every request sent to its institution (no answer reused), no
+ * rate limit on filing, and no interception checks from the mock agencies.
+ */
+export function diagnosticHubEnv(ns: string): Record<string, string | undefined> {
+  return {
+    HUB_DEMO: '1',
+    ...process.env,
+    HUB_NAMESPACE: ns,
+    HUB_TOPIC_PREFIX: `${ns}.`,
+    LOG_LEVEL: 'warn',
+    QUERY_REUSE_WINDOW_HOURS: '0',
+    GATEWAY_RATE_LIMIT_PER_MINUTE: '10000000',
+    AGENCY_SIM_INTERCEPTION_CHECKS_PER_S: '0',
+  };
+}
+
 export interface Completion {
   /** Agency requests the notice had. */
   requests: number;

@@ -12,7 +12,7 @@ import { decodeEnvelope } from '@hub/contracts';
 import { createKafka } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
 import { startProcesses } from '../src/processes.js';
-import { COURT_HEADERS, percentile } from './harness.js';
+import { COURT_HEADERS, diagnosticHubEnv, percentile } from './harness.js';
 import { inquiry } from './inquiries.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,20 +22,7 @@ const n = Number(process.env.HOPS_NOTICES ?? 20);
 const gapMs = Number(process.env.HOPS_GAP_MS ?? 500);
 const targets = ['bank', 'real-estate', 'public-security', 'provident-fund'];
 
-const hub = await startProcesses(
-  {
-    // A local hub with the published demo credentials unless the environment sets its own.
-    HUB_DEMO: '1',
-    ...process.env,
-    HUB_NAMESPACE: ns,
-    HUB_TOPIC_PREFIX: `${ns}.`,
-    LOG_LEVEL: 'warn',
-    QUERY_REUSE_WINDOW_HOURS: '0',
-    GATEWAY_RATE_LIMIT_PER_MINUTE: '10000000',
-    AGENCY_SIM_INTERCEPTION_CHECKS_PER_S: '0',
-  },
-  { oneProcess: process.env.HOPS_MODE !== 'separate' },
-);
+const hub = await startProcesses(diagnosticHubEnv(ns), { oneProcess: process.env.HOPS_MODE !== 'separate' });
 const filed = new Map<string, number>();
 try {
   for (let i = 0; i < n; i++) {

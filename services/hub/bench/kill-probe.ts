@@ -13,7 +13,7 @@
 import { schemaName } from '@hub/service-kit';
 import { connectClient } from '@hub/store';
 import { type SeparateService, startProcesses } from '../src/processes.js';
-import { COURT_HEADERS } from './harness.js';
+import { COURT_HEADERS, diagnosticHubEnv } from './harness.js';
 import { inquiry } from './inquiries.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,18 +25,8 @@ const victims = (process.env.KILL_SERVICES ?? 'query,adapter-bank,adapter-real-e
 const ns = `kill${Math.random().toString(16).slice(2, 8)}`;
 const targets = ['bank', 'real-estate', 'public-security', 'provident-fund'];
 
-const hub = await startProcesses({
-  // A local hub with the published demo credentials unless the environment sets its own.
-  HUB_DEMO: '1',
-  ...process.env,
-  HUB_NAMESPACE: ns,
-  HUB_TOPIC_PREFIX: `${ns}.`,
-  LOG_LEVEL: 'warn',
-  // Every request goes to its institution (no answer reused), so every inbox holds one row per request.
-  QUERY_REUSE_WINDOW_HOURS: '0',
-  GATEWAY_RATE_LIMIT_PER_MINUTE: '10000000',
-  AGENCY_SIM_INTERCEPTION_CHECKS_PER_S: '0',
-});
+// No answer reused: every request goes to its institution, so every inbox holds one row per request.
+const hub = await startProcesses(diagnosticHubEnv(ns));
 const db = await connectClient({
   url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   schema: 'public',
