@@ -6,6 +6,7 @@ export * from './http.js';
 export * from './http-errors.js';
 export * from './lifecycle.js';
 export * from './logger.js';
+export * from './loop-trace.js';
 export * from './main.js';
 export * from './metrics.js';
 export * from './openapi.js';

@@ -3,6 +3,7 @@ import { clockFromConfig } from './clock.js';
 import { ConfigError } from './config.js';
 import { runUntilSignal, type ServiceApp } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
+import { startLoopTrace } from './loop-trace.js';
 
 /** What a process says when its configuration stops it: one line per variable, no stack trace. */
 export function configProblemsText(name: string, err: ConfigError): string {
@@ -42,5 +43,7 @@ export async function runMain<C extends MainConfig>(
   const clock = clockFromConfig(config.HUB_TIME_SCALE, config.HUB_CLOCK_EPOCH);
   const app = module.buildApp(config, { logger, clock });
   await app.start();
+  // HUB_LOOP_TRACE=<file>: a diagnostic for benchmarks (loop-trace.ts), never on by default.
+  if (process.env.HUB_LOOP_TRACE) startLoopTrace(process.env.HUB_LOOP_TRACE, service);
   runUntilSignal([app], logger);
 }

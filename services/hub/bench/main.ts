@@ -7,6 +7,7 @@
  *                    [--idle-seconds 20] [--idle-settle-seconds 30] [--warmup-seconds 15] [--sample 0.2]
  *                    [--agencies apart|in]   (the mock agencies in their own process, or in the hub's)
  *                    [--vacuum auto|off]     (auto: vacuum the run's tables when the server's autovacuum is off)
+ *                    [--trace-loop]          (each hub process's event-loop delay and GC over the hold)
  *   npm run bench -- --workload inquiry-burst [--notices 2000] [--batch 100] [--concurrency 4]
  *   npm run bench -- --workload freeze-plan [--cases 200] [--mode separate]
  *   npm run bench -- --workload interception [--subjects 100000] [--rates 1000,2500,5000,7500,10000]
@@ -64,6 +65,11 @@ const { values } = parseArgs({
     agencies: { type: 'string', default: 'apart' },
     /** Open-loop inquiry: `auto` stands in for the server's autovacuum when it is off (vacuum.ts), `off` never. */
     vacuum: { type: 'string', default: 'auto' },
+    /**
+     * Open-loop inquiry: every hub process traces its event loop (HUB_LOOP_TRACE, service-kit loop-trace.ts) and the
+     * hold prints each one's delay and GC. Off by default: its 1 ms timer costs an idle process CPU of its own.
+     */
+    'trace-loop': { type: 'boolean', default: false },
     /** The tracker's read model filled to this many requests, then every ops read timed (read-model.ts). */
     data: { type: 'string' },
     'data-runs': { type: 'string', default: '7' },
@@ -110,6 +116,7 @@ if (workloads.includes('inquiry')) {
     outDir: 'bench-results',
     agenciesApart: values.agencies !== 'in',
     vacuumStandIn: values.vacuum !== 'off',
+    traceLoop: values['trace-loop'] ?? false,
   });
 }
 const hubWorkloads = workloads.filter((w) => w !== 'interception' && w !== 'inquiry');

@@ -15,10 +15,10 @@
  * this process and the whole machine (MachineCpu): on two shared cores they all compete for the same time.
  * Prints progress while it runs, a table at the end, and writes JSON and an SVG plot to bench-results/.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { decodeEnvelope, eventTypeOf, REQUEST_TOPIC_KEYS, topicName } from '@hub/contracts';
 import { createKafka } from '@hub/messaging';
-import { createLogger } from '@hub/service-kit';
+import { createLogger, type LoopSummary, parseLoopTrace, summarizeLoopTrace } from '@hub/service-kit';
 import { connectClient } from '@hub/store';
 import { Pool } from 'undici';
 import { type RunningProcesses, startProcesses } from '../src/processes.js';
@@ -54,6 +54,12 @@ export interface OpenLoopOptions {
   agenciesApart: boolean;
   /** On a PostgreSQL with autovacuum off, vacuum and analyze the run's tables as autovacuum would (vacuum.ts). */
   vacuumStandIn: boolean;
+  /**
+   * Every hub process writes its event loop's delay and GC each second (HUB_LOOP_TRACE), summarised over the hold:
+   * on a shared loop, the wait every callback has before it runs is part of every hop's latency. Its 1 ms timer
+   * costs CPU of its own, so the idle figure of such a run is not the hub's.
+   */
+  traceLoop?: boolean;
 }
 
 const STAGES = ['stored', 'published', 'dispatched', 'delivered', 'answered', 'completed'] as const;
@@ -169,6 +175,8 @@ interface ModeFigures {
     latencyMs: { p50: number; p95: number; p99: number; max: number };
     stagesMs: Record<Stage, { p50: number; p95: number; p99: number }>;
     notices: number;
+    /** Each hub process's event loop over the hold (--trace-loop), the one waited on longest first. */
+    loop?: LoopSummary[];
   };
   timeline: Second[];
 }
@@ -499,10 +507,18 @@ async function runMode(
   console.log(
     `bench: starting the hub (${mode === 'one' ? 'one process' : 'one process per service'}, namespace ${ns}) …`,
   );
-  const hub: RunningProcesses = await startProcesses(hubEnvOf(ns), {
-    oneProcess: mode === 'one',
-    agenciesApart: o.agenciesApart,
-  });
+  let loopTrace: string | undefined;
+  if (o.traceLoop) {
+    mkdirSync(o.outDir, { recursive: true });
+    loopTrace = `${o.outDir}/loop-trace-${ns}.jsonl`;
+  }
+  const hub: RunningProcesses = await startProcesses(
+    { ...hubEnvOf(ns), ...(loopTrace ? { HUB_LOOP_TRACE: loopTrace } : {}) },
+    {
+      oneProcess: mode === 'one',
+      agenciesApart: o.agenciesApart,
+    },
+  );
   const pids = [...hub.processes].map(([name, p]) => [name, p.child.pid!] as const);
   const SIM = 'agency-sim';
   const cpu = () => pids.reduce((s, [name, pid]) => s + (name === SIM ? 0 : cpuSecondsOf(pid)), 0);
@@ -675,7 +691,9 @@ async function runMode(
       stageObserver = await observeStages(run, brokers);
       const firstTrace = run.traces.size;
       const holdFrom = performance.now();
+      const holdFromWall = Date.now();
       const hold = await phase('hold', rate, o.holdSeconds);
+      const holdToWall = Date.now();
       await drain();
       const held = [...run.traces.values()].slice(firstTrace).filter((t) => t.due >= holdFrom);
       const perRequest: number[] = [];
@@ -710,6 +728,12 @@ async function runMode(
         >,
         notices: held.length,
       };
+      if (loopTrace && existsSync(loopTrace))
+        figures.hold.loop = summarizeLoopTrace(
+          parseLoopTrace(readFileSync(loopTrace, 'utf8')),
+          holdFromWall + 1000,
+          holdToWall,
+        ).filter((l) => l.process !== 'agency-sim');
     }
   } catch (err) {
     for (const [name, p] of hub.processes)
@@ -774,7 +798,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
   console.log('\nopen loop, inquiries to every agency kind, mock agencies answering at once:');
   for (const m of modes) {
     console.log(
-      `\n[${m.mode === 'one' ? 'one process' : 'separate processes'}${m.agencies === 'in' ? ', mock agencies inside it' : ', mock agencies in their own process'}] idle hub CPU ${m.idleCpuPercent.toFixed(1)} % of one core${m.agencies === 'apart' ? ` (mock agencies ${m.idleAgenciesCpuPercent.toFixed(1)} %)` : ''}`,
+      `\n[${m.mode === 'one' ? 'one process' : 'separate processes'}${m.agencies === 'in' ? ', mock agencies inside it' : ', mock agencies in their own process'}] idle hub CPU ${m.idleCpuPercent.toFixed(1)} % of one core${m.agencies === 'apart' ? ` (mock agencies ${m.idleAgenciesCpuPercent.toFixed(1)} %)` : ''}${o.traceLoop ? " (with --trace-loop's 1 ms timer in every process: not the hub's idle cost)" : ''}`,
     );
     console.log(
       ' offered req/s  completed/s  backlog slope/s  backlog mean  errors  hub CPU %  agencies CPU %  PostgreSQL %  Kafka %  machine %  machine µs/req  sustained',
@@ -804,6 +828,16 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
       for (const s of STAGES)
         console.log(
           `  ${s.padEnd(26)}${h.stagesMs[s].p50.toFixed(0).padStart(6)}${h.stagesMs[s].p95.toFixed(0).padStart(8)}${h.stagesMs[s].p99.toFixed(0).padStart(8)}`,
+        );
+      if (h.loop?.length)
+        console.log(
+          `  event loop over the hold (--trace-loop; the median second's delay of a 1 ms timer, the GC per second):\n${h.loop
+            .slice(0, 4)
+            .map(
+              (l) =>
+                `    ${l.process}: delay p50 ${l.delayP50Ms.toFixed(1)} ms, p99 ${l.delayP99Ms.toFixed(1)} ms, worst ${l.delayMaxMs.toFixed(0)} ms; GC ${l.gcMsPerSecond.toFixed(0)} ms/s (${(l.gcShare * 100).toFixed(1)} % of the time), longest pause ${l.gcMaxMs.toFixed(0)} ms`,
+            )
+            .join('\n')}`,
         );
     }
   }

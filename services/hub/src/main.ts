@@ -5,6 +5,7 @@ import {
   configProblemsText,
   createLogger,
   runUntilSignal,
+  startLoopTrace,
 } from '@hub/service-kit';
 import { selectServices } from './services.js';
 import { startStack } from './stack.js';
@@ -22,6 +23,8 @@ const clock = clockFromConfig(Number(env.HUB_TIME_SCALE ?? '1'), Number(env.HUB_
 try {
   const stack = await startStack(names, env, { logger, clock });
   logger.info({ services: names, urls: Object.fromEntries(stack.urls) }, 'hub running');
+  // HUB_LOOP_TRACE=<file>: each second's event-loop delay and GC, for benchmarks (service-kit loop-trace.ts).
+  if (env.HUB_LOOP_TRACE) startLoopTrace(env.HUB_LOOP_TRACE, names.length === 1 ? names[0]! : 'hub');
   runUntilSignal([...stack.apps.values()], logger);
 } catch (err) {
   logger.fatal({ err }, 'hub failed to start');
