@@ -96,6 +96,8 @@ interface StepFigures {
   cpuPercent: number;
   /** The mock agencies' process (absent when they run inside the hub's). */
   agenciesCpuPercent: number;
+  /** Each hub process's share, % of one core (separate processes: where the hub's CPU goes by service). */
+  cpuByProcess: Record<string, number>;
   /** The rest of the machine over the step (% of one core): see {@link MachineCpu}. */
   machine: MachineCpu;
   /** The mock agencies' signed calls over the step (their /v1/sim/status), per completed agency request too. */
@@ -175,6 +177,8 @@ interface ModeFigures {
     latencyMs: { p50: number; p95: number; p99: number; max: number };
     stagesMs: Record<Stage, { p50: number; p95: number; p99: number }>;
     notices: number;
+    /** Each hub process's share, % of one core. */
+    cpuByProcess: Record<string, number>;
     /** Each hub process's event loop over the hold (--trace-loop), the one waited on longest first. */
     loop?: LoopSummary[];
   };
@@ -251,11 +255,14 @@ async function postgresClients(): Promise<Map<number, string>> {
 }
 
 /** `adapter-bank 7, query 6.9, …` (% of one core), the largest first. */
-const byClientText = (m: MachineCpu) =>
-  Object.entries(m.postgresByClient)
-    .slice(0, 8)
+/** `name share, …`, the largest first (at most `limit`). */
+const shareText = (shares: Record<string, number>, limit = 11) =>
+  Object.entries(shares)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
     .map(([name, v]) => `${name} ${v.toFixed(1)}`)
     .join(', ');
+const byClientText = (m: MachineCpu) => shareText(m.postgresByClient, 8);
 
 /**
  * From two snapshots: a process in both counts its difference, one born between counts all its time (all of it
@@ -523,6 +530,8 @@ async function runMode(
   const SIM = 'agency-sim';
   const cpu = () => pids.reduce((s, [name, pid]) => s + (name === SIM ? 0 : cpuSecondsOf(pid)), 0);
   const agenciesCpu = () => pids.reduce((s, [name, pid]) => s + (name === SIM ? cpuSecondsOf(pid) : 0), 0);
+  const cpuByProcess = (): Record<string, number> =>
+    Object.fromEntries(pids.filter(([name]) => name !== SIM).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
   const gateway = new Pool(hub.gateway, { connections: 32 });
   const run = new Run(ns, gateway, o, 0);
   const consumer = await observe(run, brokers);
@@ -586,6 +595,7 @@ async function runMode(
       const t0 = performance.now();
       const cpu0 = cpu();
       const agencies0 = agenciesCpu();
+      const byProcess0 = cpuByProcess();
       const calls0 = await agencyCallsOf(hub.url('agency-sim'));
       const completed0 = run.completedRequests;
       const machine0 = machineSnapshot();
@@ -649,6 +659,12 @@ async function runMode(
           completedPerSecond >= 0.95 * rate,
         cpuPercent: ((cpu() - cpu0) / elapsed) * 100,
         agenciesCpuPercent: ((agenciesCpu() - agencies0) / elapsed) * 100,
+        cpuByProcess: Object.fromEntries(
+          Object.entries(cpuByProcess()).map(([name, s]) => [
+            name,
+            ((s - (byProcess0[name] ?? 0)) / elapsed) * 100,
+          ]),
+        ),
         machine: await machineBetween(machine0, completedPerSecond),
         agencyCalls: callsBetween(
           calls0,
@@ -676,6 +692,8 @@ async function runMode(
         `bench: step ${rate} req/s: ${step.completedPerSecond.toFixed(0)} completed/s, backlog slope ${step.backlogSlope.toFixed(1)}/s, mean ${step.backlogMean.toFixed(0)}, errors ${step.errors}, hub CPU ${step.cpuPercent.toFixed(0)} % (agencies ${step.agenciesCpuPercent.toFixed(0)} %, PostgreSQL ${step.machine.postgresPercent.toFixed(0)} %, Kafka ${step.machine.kafkaPercent.toFixed(0)} %, machine ${step.machine.busyPercent.toFixed(0)} % of one core: ${step.machine.usPerRequest.toFixed(0)} µs per request) → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
       );
       console.log(`bench:   PostgreSQL by client, % of one core: ${byClientText(step.machine)}`);
+      if (mode === 'separate')
+        console.log(`bench:   hub processes, % of one core: ${shareText(step.cpuByProcess)}`);
       if (step.agencyCalls)
         console.log(
           `bench:   mock agencies' signed calls per agency request: ${step.agencyCalls.perRequest.toFixed(2)} (${step.agencyCalls.inbox} leases, ${step.agencyCalls.answers} answer calls, of which ${step.agencyCalls.leasedWithAnswers} brought the next batch)`,
@@ -719,6 +737,7 @@ async function runMode(
         offered: rate,
         completedPerSecond: hold.completedPerSecond,
         cpuPercent: hold.cpuPercent,
+        cpuByProcess: hold.cpuByProcess,
         cpuUsPerRequest: ((hold.cpuPercent / 100) * 1e6) / Math.max(1, hold.completedPerSecond),
         machine: hold.machine,
         latencyMs: { ...pcts(perRequest), max: perRequest.at(-1) ?? Number.NaN },
@@ -824,6 +843,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<void> {
         `at 70 % (${h.offered} req/s, ${h.notices} inquiries): submission → completion per agency request p50 ${h.latencyMs.p50.toFixed(0)} ms, p95 ${h.latencyMs.p95.toFixed(0)} ms, p99 ${h.latencyMs.p99.toFixed(0)} ms; hub CPU ${h.cpuPercent.toFixed(0)} % (${h.cpuUsPerRequest.toFixed(0)} µs per request); the machine ${h.machine.busyPercent.toFixed(0)} % of one core (${h.machine.usPerRequest.toFixed(0)} µs per request; PostgreSQL ${h.machine.postgresPercent.toFixed(0)} %, Kafka ${h.machine.kafkaPercent.toFixed(0)} %, this benchmark ${h.machine.benchPercent.toFixed(0)} %)`,
       );
       console.log(`  PostgreSQL by client, % of one core: ${byClientText(h.machine)}`);
+      if (m.mode === 'separate') console.log(`  hub processes, % of one core: ${shareText(h.cpuByProcess)}`);
       console.log('  stage (ms from submission)   p50     p95     p99');
       for (const s of STAGES)
         console.log(
