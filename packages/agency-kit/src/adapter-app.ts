@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { payloadAs, type RequestDispatched, requestTopicKey } from '@hub/contracts';
+import { answerTopicFor, payloadAs, type RequestDispatched, requestTopicKey } from '@hub/contracts';
 import { resultSchemaFor } from '@hub/contracts/answers';
 import type { AgencyKind, Clock, Measure } from '@hub/domain';
 import { InterceptionProjection } from '@hub/interception';
@@ -123,7 +123,7 @@ export function buildAdapterApp(
         );
         if (r.requestId && r.noticeId && !r.reusedFromRequestId) {
           failed.push(
-            runtime.events.event('answers', r.noticeId, 'requestFailed', {
+            runtime.events.event(answerTopicFor(r.measure), r.noticeId, 'requestFailed', {
               requestId: r.requestId,
               noticeId: r.noticeId,
               agency: r.agency || spec.agency,

@@ -1,4 +1,4 @@
-import { NoticeSubmission } from '@hub/contracts';
+import { answerTopicFor, NoticeSubmission } from '@hub/contracts';
 import { canonicalJson, HubError, isErrorCode, OPEN_REQUEST_STATUSES } from '@hub/domain';
 import {
   conditionalEvents,
@@ -632,7 +632,7 @@ export class Inbox {
               result,
             })),
             events: open.map(({ a, ref, result }) =>
-              this.events.event('answers', ref.noticeId, 'requestAnswered', {
+              this.events.event(answerTopicFor(ref.measure), ref.noticeId, 'requestAnswered', {
                 requestId: requestKey(a.requestId),
                 noticeId: ref.noticeId,
                 agency: this.agency,

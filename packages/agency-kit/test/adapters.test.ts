@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ANSWER_TOPIC_KEYS,
   decodeEnvelope,
   type EventEnvelope,
   encodeEnvelope,
@@ -156,7 +157,10 @@ beforeAll(async () => {
   progressReader = kafka.consumer({ groupId: `${iso.namespace}.test-progress`, maxWaitTimeInMs: 100 });
   await progressReader.connect();
   await progressReader.subscribe({
-    topics: [topicName('progress', iso.topicPrefix), topicName('answers', iso.topicPrefix)],
+    topics: [
+      topicName('progress', iso.topicPrefix),
+      ...ANSWER_TOPIC_KEYS.map((k) => topicName(k, iso.topicPrefix)),
+    ],
     fromBeginning: true,
   });
   const record = (key: unknown, value: Buffer) =>

@@ -1,6 +1,15 @@
+import { MEASURE_SERVICES, MEASURES, measureService } from '@hub/domain';
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope, eventTypeOf, payloadAs } from './codec.js';
-import { allTopics, TOPICS, topicName } from './topics.js';
+import {
+  ANSWER_TOPIC_KEYS,
+  allTopics,
+  answerTopicFor,
+  answerTopicKey,
+  answerTopicsFor,
+  TOPICS,
+  topicName,
+} from './topics.js';
 
 describe('event envelope codec', () => {
   it('round-trips a notice event with money as integer fen', () => {
@@ -55,5 +64,29 @@ describe('topic catalog', () => {
     expect(names.every((n) => n.startsWith('t1.enforcement.'))).toBe(true);
     expect(topicName('progress', 'p.')).toBe('p.enforcement.request-progress.v1');
     expect(topicName('answers', 'p.')).toBe('p.enforcement.request-answers.v1');
+  });
+
+  it('sends an answer to the topic of the service that owns its measure, and reads every answer topic', () => {
+    for (const measure of MEASURES) {
+      const key = answerTopicFor(measure);
+      expect(topicName(key)).toBe(`enforcement.request-answers.${measureService(measure)}.v1`);
+      expect(TOPICS[key].events).toEqual(['requestAnswered', 'requestFailed']);
+    }
+    expect(answerTopicFor('query')).toBe('answersQuery');
+    expect(answerTopicFor('deduct')).toBe('answersFreezeDeduct');
+    expect(answerTopicFor('restrict-exit-lift')).toBe('answersPunishment');
+    // A measure this build cannot name goes where every measure service still reads: the shared topic.
+    expect(answerTopicFor('')).toBe('answers');
+    expect(answerTopicFor('confiscate')).toBe('answers');
+    // A measure service reads the shared topic and its measures' own, each once.
+    expect(answerTopicsFor(['freeze', 'deduct', 'renew-freeze'])).toEqual(['answers', 'answersFreezeDeduct']);
+    expect(answerTopicsFor(['query', 'restrict-exit'])).toEqual([
+      'answers',
+      'answersQuery',
+      'answersPunishment',
+    ]);
+    expect([...ANSWER_TOPIC_KEYS].sort()).toEqual(
+      ['answers', ...MEASURE_SERVICES.map((s) => answerTopicKey(s))].sort(),
+    );
   });
 });

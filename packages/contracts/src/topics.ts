@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { AGENCY_KINDS, type AgencyKind } from '@hub/domain';
+import {
+  AGENCY_KINDS,
+  type AgencyKind,
+  type HubService,
+  isMeasure,
+  MEASURE_SERVICES,
+  measureService,
+} from '@hub/domain';
 import type { EventEnvelope } from './gen/enforcement/v1/events.js';
 
 /** The payload cases of the event envelope, e.g. `noticeIssued`. */
@@ -15,6 +22,11 @@ type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Ca
 /** The catalog key of an agency kind's request topic: `bank` → `requestsBank`. */
 export type RequestTopicKey<A extends AgencyKind = AgencyKind> = A extends AgencyKind
   ? `requests${Capitalize<CamelCase<A>>}`
+  : never;
+
+/** The catalog key of a measure service's answer topic: `freeze-deduct` → `answersFreezeDeduct`. */
+export type AnswerTopicKey<S extends HubService = HubService> = S extends HubService
+  ? `answers${Capitalize<CamelCase<S>>}`
   : never;
 
 interface TopicSpec<C extends EventCase> {
@@ -42,6 +54,19 @@ const REQUEST_TOPICS = Object.fromEntries(
   AGENCY_KINDS.map((agency) => [requestTopicKey(agency), requestTopic(agency)]),
 ) as { readonly [K in RequestTopicKey]: TopicSpec<'requestDispatched'> };
 
+const answerTopic = (service: HubService) =>
+  topic(`enforcement.request-answers.${service}.v1`, ['requestAnswered', 'requestFailed']);
+
+/**
+ * One answer topic per measure service (MEASURE_SERVICES): an answer goes to the service whose measure it answers,
+ * so that a service is woken only by answers it folds. On one shared topic each of the three read every answer and
+ * skipped two in three; as processes of their own, the two with nothing to fold in an inquiry workload took 7 % of
+ * a core each doing that (docs/performance.md, 2026-12-07).
+ */
+const ANSWER_TOPICS = Object.fromEntries(
+  MEASURE_SERVICES.map((service) => [answerTopicKey(service), answerTopic(service)]),
+) as { readonly [K in AnswerTopicKey]: TopicSpec<'requestAnswered' | 'requestFailed'> };
+
 /**
  * The topic catalog: every hub topic, what it carries, and who writes it. All messages are keyed by
  * notice id, so one notice's events stay ordered within their partition.
@@ -65,6 +90,13 @@ export const TOPICS = {
    * answer or failure, the events that fold into the notice's outcome.
    */
   answers: topic('enforcement.request-answers.v1', ['requestAnswered', 'requestFailed']),
+  /**
+   * adapters, measure services → that measure service, tracker: the answers to one measure service's requests
+   * (`answersQuery`, `answersFreezeDeduct`, `answersPunishment`; {@link answerTopicFor}). `answers` above is where
+   * they all went before 2026-12-07: no producer of this build writes there (except for an event whose measure it
+   * cannot name), and every reader of answers still reads it, so nothing written before an upgrade is left behind.
+   */
+  ...ANSWER_TOPICS,
   /** tracker → ops, alerting, courts' command centres: SLA breaches and escalations. */
   breaches: topic('enforcement.sla-breaches.v1', ['requestBreached', 'requestEscalated']),
   /**
@@ -102,6 +134,35 @@ export function requestTopicKey<A extends AgencyKind>(agency: A): RequestTopicKe
   const camel = agency.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   return `requests${camel[0]!.toUpperCase()}${camel.slice(1)}` as RequestTopicKey<A>;
 }
+
+/** The catalog key of a measure service's answer topic. */
+export function answerTopicKey<S extends HubService>(service: S): AnswerTopicKey<S> {
+  const camel = service.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return `answers${camel[0]!.toUpperCase()}${camel.slice(1)}` as AnswerTopicKey<S>;
+}
+
+/**
+ * Where an answer to a request of `measure` goes: the answer topic of the service that owns the measure, or the shared
+ * `answers` topic (which every measure service still reads) for a measure this build does not know.
+ */
+export function answerTopicFor(measure: string): AnswerTopicKey | 'answers' {
+  return isMeasure(measure) ? answerTopicKey(measureService(measure)) : 'answers';
+}
+
+/**
+ * What a measure service reads answers from: the shared topic of earlier builds (an upgrade may leave answers there
+ * to fold), then the answer topic of each of its measures.
+ */
+export function answerTopicsFor(measures: readonly string[]): (AnswerTopicKey | 'answers')[] {
+  const keys: (AnswerTopicKey | 'answers')[] = ['answers', ...measures.map(answerTopicFor)];
+  return keys.filter((k, i) => keys.indexOf(k) === i);
+}
+
+/** What a reader of every answer subscribes to: the shared topic of earlier builds, then each service's. */
+export const ANSWER_TOPIC_KEYS: readonly (AnswerTopicKey | 'answers')[] = [
+  'answers',
+  ...MEASURE_SERVICES.map((s) => answerTopicKey(s)),
+];
 
 /** Every agency kind's request topic, in AGENCY_KINDS order: what a reader of all requests subscribes to. */
 export const REQUEST_TOPIC_KEYS: readonly RequestTopicKey[] = AGENCY_KINDS.map((a) => requestTopicKey(a));

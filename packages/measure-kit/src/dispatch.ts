@@ -1,4 +1,4 @@
-import { type AgencyTopicKind, requestTopicKey } from '@hub/contracts';
+import { type AgencyTopicKind, answerTopicFor, requestTopicKey } from '@hub/contracts';
 import type { EventFactory, OutboxMessage } from '@hub/messaging';
 import type { IntakeNotice, PlannedRow, Reuse } from './spec.js';
 
@@ -27,7 +27,12 @@ export function requestEvents(
     measure: notice.submission.measure,
   };
   if (plan.failure) {
-    return [events.event('answers', notice.id, 'requestFailed', { ...base, ...plan.failure })];
+    return [
+      events.event(answerTopicFor(notice.submission.measure), notice.id, 'requestFailed', {
+        ...base,
+        ...plan.failure,
+      }),
+    ];
   }
   const { deadlines } = plan;
   if (!deadlines) throw new Error(`request ${plan.id} is routed but has no deadlines`);
@@ -54,7 +59,7 @@ export function requestEvents(
   if (!reuse) return [dispatched];
   return [
     dispatched,
-    events.event('answers', notice.id, 'requestAnswered', {
+    events.event(answerTopicFor(notice.submission.measure), notice.id, 'requestAnswered', {
       ...base,
       outcome: reuse.outcome,
       reason: `reused: answered ${reuse.answeredAt.toISOString()} (request ${reuse.fromRequestId})`,

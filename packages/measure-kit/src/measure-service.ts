@@ -1,3 +1,4 @@
+import { answerTopicsFor } from '@hub/contracts';
 import type { AgencyKind, Clock, HubService } from '@hub/domain';
 import { MEASURES, measureService } from '@hub/domain';
 import { type EventFactory, type MessagingRuntime, type RuntimeConfig, serviceRuntime } from '@hub/messaging';
@@ -112,7 +113,8 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
     hooks: def.hooks({ logger, events: runtime.events }),
     logger,
   };
-  runtime.consume(def.consumer, ['notices', 'answers'], createMeasureHandler(spec), {
+  // Its measures' answer topic, and the shared one of earlier builds (an upgrade leaves answers there to fold).
+  runtime.consume(def.consumer, ['notices', ...answerTopicsFor(spec.measures)], createMeasureHandler(spec), {
     accepts: measureEventFilter(spec),
   });
   def.consumers?.({ runtime, logger, registry, clock: deps.clock });

@@ -1,6 +1,7 @@
 import { randomUUID, verify } from 'node:crypto';
 import { signAgencyRequest } from '@hub/agency-kit';
 import {
+  ANSWER_TOPIC_KEYS,
   decodeEnvelope,
   type EventEnvelope,
   encodeEnvelope,
@@ -45,7 +46,10 @@ beforeAll(async () => {
   progressReader = kafka.consumer({ groupId: `${iso.namespace}.test-progress`, maxWaitTimeInMs: 100 });
   await progressReader.connect();
   await progressReader.subscribe({
-    topics: [topicName('progress', iso.topicPrefix), topicName('answers', iso.topicPrefix)],
+    topics: [
+      topicName('progress', iso.topicPrefix),
+      ...ANSWER_TOPIC_KEYS.map((k) => topicName(k, iso.topicPrefix)),
+    ],
     fromBeginning: true,
   });
   const record = (key: unknown, value: Buffer) =>

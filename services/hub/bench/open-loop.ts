@@ -16,7 +16,13 @@
  * Prints progress while it runs, a table at the end, and writes JSON and an SVG plot to bench-results/.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { decodeEnvelope, eventTypeOf, REQUEST_TOPIC_KEYS, topicName } from '@hub/contracts';
+import {
+  ANSWER_TOPIC_KEYS,
+  decodeEnvelope,
+  eventTypeOf,
+  REQUEST_TOPIC_KEYS,
+  topicName,
+} from '@hub/contracts';
 import { createKafka } from '@hub/messaging';
 import { createLogger, type LoopSummary, parseLoopTrace, summarizeLoopTrace } from '@hub/service-kit';
 import { connectClient } from '@hub/store';
@@ -470,7 +476,7 @@ async function observeStages(run: Run, brokers: string[]) {
   };
   const topics = [
     topicName('progress', `${run.ns}.`),
-    topicName('answers', `${run.ns}.`),
+    ...ANSWER_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
     ...REQUEST_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
   ];
   const consumer = await observer(run, brokers, 'bench-stages', topics, false, (bytes, type, id, at) => {

@@ -86,6 +86,7 @@ const WATCHED: TopicKey[] = [
   'requestsProvidentFund',
   'progress',
   'answers',
+  'answersPunishment',
   'notices',
   'restrictions',
   'controlActions',

@@ -26,7 +26,7 @@ const app = buildApp(
   { logger, clock: systemClock },
 );
 const BANKS = ['ICBC', 'CCB', 'ABC', 'BOC', 'BOCOM', 'CMB'];
-const WATCHED: TopicKey[] = ['notices', 'requestsBank', 'progress', 'answers'];
+const WATCHED: TopicKey[] = ['notices', 'requestsBank', 'progress', 'answers', 'answersQuery'];
 const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });
 let kafka: Kafka;
 let producer: ReturnType<Kafka['producer']>;
@@ -100,9 +100,9 @@ async function settled() {
     (await app.runtime.pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n === 0;
   await waitFor(
     async () =>
-      (await caughtUp(['notices', 'answers'], queryCommitted)) &&
+      (await caughtUp(['notices', 'answers', 'answersQuery'], queryCommitted)) &&
       (await outboxEmpty()) &&
-      (await caughtUp(['notices', 'answers'], queryCommitted)) &&
+      (await caughtUp(['notices', 'answers', 'answersQuery'], queryCommitted)) &&
       caughtUp(WATCHED, readerCommitted),
     { what: 'the query service and this test to consume everything', intervalMs: 100 },
   );
@@ -197,7 +197,7 @@ describe('query service fan-out', () => {
       expect([r.caseNo, r.noticeNo, r.legalBasis, r.court, r.debtor, r.params].filter(Boolean)).toEqual([]);
     }
     expect(of('requestDispatched', n)).toHaveLength(BANKS.length); // nothing on any other topic
-    expect(of('requestFailed', n, 'answers')).toEqual([
+    expect(of('requestFailed', n, 'answersQuery')).toEqual([
       expect.objectContaining({ agency: 'real-estate', institution: '*', code: 'AGENCY_NOT_CONNECTED' }),
     ]);
     // Every message of the notice is keyed by its id, so its events stay in order.
