@@ -86,10 +86,12 @@ export const TOPICS = {
    */
   progress: topic('enforcement.request-progress.v1', ['requestDelivered', 'requestAcknowledged']),
   /**
-   * adapters (and measure services for undeliverable requests) → measure services, tracker: a request's
-   * answer or failure, the events that fold into the notice's outcome.
+   * The shared answer topic of builds before 2026-12-07 (every answer went here; now only one whose measure its
+   * producer cannot name), still read by every measure service and the tracker. One partition where it is created
+   * now: it carries next to nothing, and each of its partitions is one more in every fetch of four consumer groups.
+   * Where it already exists with eight, it keeps them (a service never changes an existing topic).
    */
-  answers: topic('enforcement.request-answers.v1', ['requestAnswered', 'requestFailed']),
+  answers: topic('enforcement.request-answers.v1', ['requestAnswered', 'requestFailed'], 1),
   /**
    * adapters, measure services → that measure service, tracker: the answers to one measure service's requests
    * (`answersQuery`, `answersFreezeDeduct`, `answersPunishment`; {@link answerTopicFor}). `answers` above is where
