@@ -3,8 +3,8 @@ import {
   AGENCY_KINDS,
   type AgencyKind,
   type HubService,
-  isMeasure,
   MEASURE_SERVICES,
+  MEASURES,
   measureService,
 } from '@hub/domain';
 import type { EventEnvelope } from './gen/enforcement/v1/events.js';
@@ -133,22 +133,31 @@ export type EventsOf<K extends TopicKey> = (typeof TOPICS)[K] extends TopicSpec<
 
 /** The catalog key of an agency kind's request topic. */
 export function requestTopicKey<A extends AgencyKind>(agency: A): RequestTopicKey<A> {
-  const camel = agency.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  return `requests${camel[0]!.toUpperCase()}${camel.slice(1)}` as RequestTopicKey<A>;
+  return catalogKey('requests', agency) as RequestTopicKey<A>;
+}
+
+/** `requests` + `real-estate` → `requestsRealEstate`: how a family of topics names its members in the catalog. */
+function catalogKey(family: string, member: string): string {
+  const camel = member.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return `${family}${camel[0]!.toUpperCase()}${camel.slice(1)}`;
 }
 
 /** The catalog key of a measure service's answer topic. */
 export function answerTopicKey<S extends HubService>(service: S): AnswerTopicKey<S> {
-  const camel = service.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  return `answers${camel[0]!.toUpperCase()}${camel.slice(1)}` as AnswerTopicKey<S>;
+  return catalogKey('answers', service) as AnswerTopicKey<S>;
 }
+
+/** Each measure's answer topic, worked out once: every answer an adapter or a measure service sends asks. */
+const ANSWER_TOPIC_OF_MEASURE: ReadonlyMap<string, AnswerTopicKey> = new Map(
+  MEASURES.map((m) => [m, answerTopicKey(measureService(m))]),
+);
 
 /**
  * Where an answer to a request of `measure` goes: the answer topic of the service that owns the measure, or the shared
  * `answers` topic (which every measure service still reads) for a measure this build does not know.
  */
 export function answerTopicFor(measure: string): AnswerTopicKey | 'answers' {
-  return isMeasure(measure) ? answerTopicKey(measureService(measure)) : 'answers';
+  return ANSWER_TOPIC_OF_MEASURE.get(measure) ?? 'answers';
 }
 
 /**
