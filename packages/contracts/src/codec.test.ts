@@ -7,6 +7,10 @@ import {
   answerTopicFor,
   answerTopicKey,
   answerTopicsFor,
+  NOTICE_TOPIC_KEYS,
+  noticeTopicFor,
+  noticeTopicKey,
+  noticeTopicsFor,
   TOPICS,
   topicName,
 } from './topics.js';
@@ -88,5 +92,27 @@ describe('topic catalog', () => {
     expect([...ANSWER_TOPIC_KEYS].sort()).toEqual(
       ['answers', ...MEASURE_SERVICES.map((s) => answerTopicKey(s))].sort(),
     );
+  });
+
+  it('issues a notice on the topic of the service that owns its measure, and reads every notice topic', () => {
+    for (const measure of MEASURES) {
+      const key = noticeTopicFor(measure);
+      expect(topicName(key)).toBe(`enforcement.notices.${measureService(measure)}.v1`);
+      expect(TOPICS[key].events).toEqual(['noticeIssued', 'noticeCompleted']);
+    }
+    expect(noticeTopicFor('query')).toBe('noticesQuery');
+    expect(noticeTopicFor('renew-seal')).toBe('noticesFreezeDeduct');
+    expect(noticeTopicFor('dishonest-list-removal')).toBe('noticesPunishment');
+    expect(noticeTopicFor('confiscate')).toBe('notices');
+    expect(noticeTopicsFor(['dishonest-list', 'restrict-consumption'])).toEqual([
+      'notices',
+      'noticesPunishment',
+    ]);
+    expect([...NOTICE_TOPIC_KEYS].sort()).toEqual(
+      ['notices', ...MEASURE_SERVICES.map((s) => noticeTopicKey(s))].sort(),
+    );
+    // The shared topics of earlier builds carry next to nothing now: one partition where they are created.
+    expect(TOPICS.notices.partitions).toBe(1);
+    expect(TOPICS.noticesQuery.partitions).toBe(8);
   });
 });

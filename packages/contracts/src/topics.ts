@@ -24,6 +24,11 @@ export type RequestTopicKey<A extends AgencyKind = AgencyKind> = A extends Agenc
   ? `requests${Capitalize<CamelCase<A>>}`
   : never;
 
+/** The catalog key of a measure service's notice topic: `freeze-deduct` → `noticesFreezeDeduct`. */
+export type NoticeTopicKey<S extends HubService = HubService> = S extends HubService
+  ? `notices${Capitalize<CamelCase<S>>}`
+  : never;
+
 /** The catalog key of a measure service's answer topic: `freeze-deduct` → `answersFreezeDeduct`. */
 export type AnswerTopicKey<S extends HubService = HubService> = S extends HubService
   ? `answers${Capitalize<CamelCase<S>>}`
@@ -54,6 +59,19 @@ const REQUEST_TOPICS = Object.fromEntries(
   AGENCY_KINDS.map((agency) => [requestTopicKey(agency), requestTopic(agency)]),
 ) as { readonly [K in RequestTopicKey]: TopicSpec<'requestDispatched'> };
 
+const noticeTopic = (service: HubService) =>
+  topic(`enforcement.notices.${service}.v1`, ['noticeIssued', 'noticeCompleted']);
+
+/**
+ * One notice topic per measure service (MEASURE_SERVICES): a notice is issued, and announced completed, on the topic
+ * of the service that owns its measure, so that a service is woken only by the notices it carries out. On one
+ * shared topic each of the three read every notice and skipped two in three; as processes of their own, the two
+ * with nothing to do in an inquiry workload took 5 % of a core each doing that (docs/performance.md, 2026-12-07).
+ */
+const NOTICE_TOPICS = Object.fromEntries(
+  MEASURE_SERVICES.map((service) => [noticeTopicKey(service), noticeTopic(service)]),
+) as { readonly [K in NoticeTopicKey]: TopicSpec<'noticeIssued' | 'noticeCompleted'> };
+
 const answerTopic = (service: HubService) =>
   topic(`enforcement.request-answers.${service}.v1`, ['requestAnswered', 'requestFailed']);
 
@@ -72,8 +90,17 @@ const ANSWER_TOPICS = Object.fromEntries(
  * notice id, so one notice's events stay ordered within their partition.
  */
 export const TOPICS = {
-  /** gateway → measure services, tracker: a notice accepted; measure service → tracker: completed. */
-  notices: topic('enforcement.notices.v1', ['noticeIssued', 'noticeCompleted']),
+  /**
+   * The shared notice topic of builds before 2026-12-07 (every notice went here; now only one whose measure its
+   * producer cannot name), still read by every measure service and the tracker, so that a notice issued before an
+   * upgrade is still carried out. One partition where it is created now, as for `answers` below.
+   */
+  notices: topic('enforcement.notices.v1', ['noticeIssued', 'noticeCompleted'], 1),
+  /**
+   * gateway → that measure service, tracker: a notice accepted; the measure service → tracker (and the benchmark): the
+   * notice completed (`noticesQuery`, `noticesFreezeDeduct`, `noticesPunishment`; {@link noticeTopicFor}).
+   */
+  ...NOTICE_TOPICS,
   /**
    * measure services → adapter-<agency>, tracker: one request for one institution, on its agency kind's
    * topic `enforcement.requests.<kind>.v1` (`requestsBank`, `requestsRealEstate`, …).
@@ -141,6 +168,40 @@ function catalogKey(family: string, member: string): string {
   const camel = member.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   return `${family}${camel[0]!.toUpperCase()}${camel.slice(1)}`;
 }
+
+/** The catalog key of a measure service's notice topic. */
+export function noticeTopicKey<S extends HubService>(service: S): NoticeTopicKey<S> {
+  return catalogKey('notices', service) as NoticeTopicKey<S>;
+}
+
+/** Each measure's notice topic, worked out once. */
+const NOTICE_TOPIC_OF_MEASURE: ReadonlyMap<string, NoticeTopicKey> = new Map(
+  MEASURES.map((m) => [m, noticeTopicKey(measureService(m))]),
+);
+
+/**
+ * Where a notice of `measure` is issued and announced completed: the notice topic of the service that owns the
+ * measure, or the shared `notices` topic (which every measure service still reads) for a measure this build does
+ * not know.
+ */
+export function noticeTopicFor(measure: string): NoticeTopicKey | 'notices' {
+  return NOTICE_TOPIC_OF_MEASURE.get(measure) ?? 'notices';
+}
+
+/**
+ * What a measure service reads notices from: the shared topic of earlier builds (an upgrade may leave notices there
+ * to carry out), then the notice topic of each of its measures.
+ */
+export function noticeTopicsFor(measures: readonly string[]): (NoticeTopicKey | 'notices')[] {
+  const keys: (NoticeTopicKey | 'notices')[] = ['notices', ...measures.map(noticeTopicFor)];
+  return keys.filter((k, i) => keys.indexOf(k) === i);
+}
+
+/** What a reader of every notice (the tracker, a court's view of completions) subscribes to. */
+export const NOTICE_TOPIC_KEYS: readonly (NoticeTopicKey | 'notices')[] = [
+  'notices',
+  ...MEASURE_SERVICES.map((s) => noticeTopicKey(s)),
+];
 
 /** The catalog key of a measure service's answer topic. */
 export function answerTopicKey<S extends HubService>(service: S): AnswerTopicKey<S> {

@@ -1,3 +1,4 @@
+import { noticeTopicFor } from '@hub/contracts';
 import { isTerminalNotice, noticeStatusFrom, type RequestStatus } from '@hub/domain';
 import type { OutboxMessage } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
@@ -40,8 +41,10 @@ export async function settleNotices(
       throw new Error(`notice ${n.id} cannot become ${status} by its requests`);
   }
   await updateNoticeStatuses(tx, moved);
+  // The service's own notice topic (all its measures share it): where its notices were issued, beside them.
+  const topic = noticeTopicFor(spec.measures[0] ?? '');
   for (const { noticeId, counts } of completed) {
-    out.push(spec.events.event('notices', noticeId, 'noticeCompleted', { noticeId, ...counts }));
+    out.push(spec.events.event(topic, noticeId, 'noticeCompleted', { noticeId, ...counts }));
   }
   if (completed.length > 0) await spec.hooks?.onCompleted?.(tx, completed, { now });
 }

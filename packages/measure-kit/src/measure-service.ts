@@ -1,4 +1,4 @@
-import { answerTopicsFor } from '@hub/contracts';
+import { answerTopicsFor, noticeTopicsFor } from '@hub/contracts';
 import type { AgencyKind, Clock, HubService } from '@hub/domain';
 import { MEASURES, measureService } from '@hub/domain';
 import { type EventFactory, type MessagingRuntime, type RuntimeConfig, serviceRuntime } from '@hub/messaging';
@@ -113,10 +113,14 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
     hooks: def.hooks({ logger, events: runtime.events }),
     logger,
   };
-  // Its measures' answer topic, and the shared one of earlier builds (an upgrade leaves answers there to fold).
-  runtime.consume(def.consumer, ['notices', ...answerTopicsFor(spec.measures)], createMeasureHandler(spec), {
-    accepts: measureEventFilter(spec),
-  });
+  // Its measures' notice and answer topics, and the shared ones of earlier builds (an upgrade leaves notices there to
+  // carry out and answers to fold).
+  runtime.consume(
+    def.consumer,
+    [...noticeTopicsFor(spec.measures), ...answerTopicsFor(spec.measures)],
+    createMeasureHandler(spec),
+    { accepts: measureEventFilter(spec) },
+  );
   def.consumers?.({ runtime, logger, registry, clock: deps.clock });
   const http = createHttpServer({
     logger,

@@ -3,8 +3,10 @@ import {
   decodeEnvelope,
   type EventEnvelope,
   encodeEnvelope,
+  NOTICE_TOPIC_KEYS,
   type NoticeSubmission,
   payloadAs,
+  type TopicKey,
   topicName,
 } from '@hub/contracts';
 import { systemClock } from '@hub/domain';
@@ -52,7 +54,11 @@ beforeAll(async () => {
   producer = kafka.producer();
   reader = kafka.consumer({ groupId: `${iso.namespace}.test-reader`, maxWaitTimeInMs: 100 });
   await Promise.all([producer.connect(), reader.connect()]);
-  await reader.subscribe({ topics: [topicName('notices', iso.topicPrefix)], fromBeginning: true });
+  // Completions come on the notice topic of the service that owns its measure (punishment's, for restrict-exit).
+  await reader.subscribe({
+    topics: NOTICE_TOPIC_KEYS.map((k) => topicName(k, iso.topicPrefix)),
+    fromBeginning: true,
+  });
   await reader.run({ eachMessage: async ({ message }) => void seen.push(decodeEnvelope(message.value!)) });
 });
 
@@ -103,7 +109,7 @@ function asBureau(method: 'GET' | 'POST', url: string, payload?: object) {
 }
 
 /** Wait until the toy service has consumed everything now on `topics`. */
-async function caughtUp(topics: ('notices' | 'answers')[]) {
+async function caughtUp(topics: TopicKey[]) {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { noticeToProto } from '@hub/contracts';
+import { noticeToProto, noticeTopicFor } from '@hub/contracts';
 import { canonicalJson, HubError, type NoticeSubmission } from '@hub/domain';
 import {
   conditionalEvents,
@@ -94,7 +94,7 @@ export class NoticeWriter {
         const notice = noticeToProto(p.notice);
         const seal = this.sealer.seal(p.notice.court.code, notice);
         return this.events.event(
-          'notices',
+          noticeTopicFor(p.notice.measure),
           id,
           'noticeIssued',
           { noticeId: id, notice, receivedAt, seal },

@@ -1,5 +1,12 @@
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { CourtServiceClient, decodeEnvelope, noticeToProto, payloadAs, topicName } from '@hub/contracts';
+import {
+  CourtServiceClient,
+  decodeEnvelope,
+  NOTICE_TOPIC_KEYS,
+  noticeToProto,
+  payloadAs,
+  topicName,
+} from '@hub/contracts';
 import { type NoticeSubmission, systemClock } from '@hub/domain';
 import { createLogger } from '@hub/service-kit';
 import { hubEnv, isolate, waitFor } from '@hub/testkit';
@@ -45,17 +52,28 @@ describe('POST /v1/notices', () => {
     expect(duplicate).toBe(false);
     const consumer = app.runtime.kafka.consumer({ groupId: `${iso.namespace}-reader` });
     const seen: string[] = [];
+    const on = new Map<string, string>();
     await consumer.connect();
-    await consumer.subscribe({ topic: topicName('notices', iso.topicPrefix), fromBeginning: true });
+    // Every notice topic: the notice must land on its measure service's (an inquiry: query's), and only there.
+    await consumer.subscribe({
+      topics: NOTICE_TOPIC_KEYS.map((k) => topicName(k, iso.topicPrefix)),
+      fromBeginning: true,
+    });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ topic, message }) => {
         const issued = payloadAs(decodeEnvelope(message.value!), 'noticeIssued');
-        if (issued) seen.push(issued.noticeId);
+        if (issued) {
+          seen.push(issued.noticeId);
+          on.set(issued.noticeId, topic);
+        }
         expect(message.key?.toString()).toBe(issued?.noticeId);
       },
     });
     try {
       await waitFor(() => seen.includes(id), { what: 'NoticeIssued on Kafka' });
+      expect(body.measure).toBe('query');
+      expect(on.get(id)).toBe(topicName('noticesQuery', iso.topicPrefix));
+      expect(seen.filter((s) => s === id)).toHaveLength(1);
     } finally {
       await consumer.disconnect();
     }

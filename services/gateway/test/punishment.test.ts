@@ -391,7 +391,7 @@ async function noticeIssued(noticeId: string): Promise<NoticeIssued> {
   let found: NoticeIssued | undefined;
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic: topicName('notices', iso.topicPrefix), fromBeginning: true });
+    await consumer.subscribe({ topic: topicName('noticesPunishment', iso.topicPrefix), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const issued = payloadAs(decodeEnvelope(message.value!), 'noticeIssued');

@@ -3,7 +3,7 @@
  * filing through the gateway's REST API, and completion observed as NoticeCompleted on Kafka.
  */
 import { randomBytes } from 'node:crypto';
-import { decodeEnvelope, payloadAs, topicName } from '@hub/contracts';
+import { decodeEnvelope, NOTICE_TOPIC_KEYS, payloadAs, topicName } from '@hub/contracts';
 import { systemClock } from '@hub/domain';
 import { createKafka } from '@hub/messaging';
 import { ANY_FREE_PORTS, createLogger } from '@hub/service-kit';
@@ -84,7 +84,10 @@ export async function startBenchHub(mode: 'one' | 'separate'): Promise<BenchHub>
   });
   const consumer = kafka.consumer({ groupId: `${ns}.bench`, maxWaitTimeInMs: 50 });
   await consumer.connect();
-  await consumer.subscribe({ topic: topicName('notices', `${ns}.`), fromBeginning: true });
+  await consumer.subscribe({
+    topics: NOTICE_TOPIC_KEYS.map((k) => topicName(k, `${ns}.`)),
+    fromBeginning: true,
+  });
   await consumer.run({
     autoCommit: false, // a throwaway group read from the beginning: nothing to resume
     eachBatch: async ({ batch }) => {

@@ -20,6 +20,7 @@ import {
   ANSWER_TOPIC_KEYS,
   decodeEnvelope,
   eventTypeOf,
+  NOTICE_TOPIC_KEYS,
   REQUEST_TOPIC_KEYS,
   topicName,
 } from '@hub/contracts';
@@ -439,7 +440,7 @@ function observe(run: Run, brokers: string[]) {
     run,
     brokers,
     'bench-observer',
-    [topicName('notices', `${run.ns}.`)],
+    NOTICE_TOPIC_KEYS.map((k) => topicName(k, `${run.ns}.`)),
     true,
     (value, type, id, at) => {
       let trace = run.traces.get(id);

@@ -88,6 +88,7 @@ const WATCHED: TopicKey[] = [
   'answers',
   'answersPunishment',
   'notices',
+  'noticesPunishment',
   'restrictions',
   'controlActions',
 ];

@@ -26,7 +26,14 @@ const app = buildApp(
   { logger, clock: systemClock },
 );
 const BANKS = ['ICBC', 'CCB', 'ABC', 'BOC', 'BOCOM', 'CMB'];
-const WATCHED: TopicKey[] = ['notices', 'requestsBank', 'progress', 'answers', 'answersQuery'];
+const WATCHED: TopicKey[] = [
+  'notices',
+  'noticesQuery',
+  'requestsBank',
+  'progress',
+  'answers',
+  'answersQuery',
+];
 const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });
 let kafka: Kafka;
 let producer: ReturnType<Kafka['producer']>;
@@ -100,9 +107,9 @@ async function settled() {
     (await app.runtime.pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n === 0;
   await waitFor(
     async () =>
-      (await caughtUp(['notices', 'answers', 'answersQuery'], queryCommitted)) &&
+      (await caughtUp(['notices', 'noticesQuery', 'answers', 'answersQuery'], queryCommitted)) &&
       (await outboxEmpty()) &&
-      (await caughtUp(['notices', 'answers', 'answersQuery'], queryCommitted)) &&
+      (await caughtUp(['notices', 'noticesQuery', 'answers', 'answersQuery'], queryCommitted)) &&
       caughtUp(WATCHED, readerCommitted),
     { what: 'the query service and this test to consume everything', intervalMs: 100 },
   );
@@ -246,7 +253,7 @@ describe('query service fan-out', () => {
     // A late, conflicting answer and a redelivered one change nothing.
     await publish(answer(requests[0]!, 'refused'), answers.at(-1)!);
     await settled();
-    expect(of('noticeCompleted', n, 'notices')).toEqual([
+    expect(of('noticeCompleted', n, 'noticesQuery')).toEqual([
       { noticeId: n, requests: 7, done: 3, partial: 1, cannotAssist: 1, refused: 1, failed: 1 },
     ]);
   });

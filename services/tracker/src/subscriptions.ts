@@ -1,13 +1,13 @@
-import { ANSWER_TOPIC_KEYS, REQUEST_TOPIC_KEYS, type TopicKey } from '@hub/contracts';
+import { ANSWER_TOPIC_KEYS, NOTICE_TOPIC_KEYS, REQUEST_TOPIC_KEYS, type TopicKey } from '@hub/contracts';
 import type { ConsumedEvent } from '@hub/messaging';
 
 /**
- * What the lifecycle projection reads: notices, every agency kind's requests (derived from AGENCY_KINDS,
- * so a new kind's requests are tracked against their SLA from the start), their progress and their answers (every
- * measure service's topic, and the shared one of earlier builds).
+ * What the lifecycle projection reads: notices, every agency kind's requests (derived from AGENCY_KINDS, so a new
+ * kind's requests are tracked against their SLA from the start), their progress and their answers (notices and
+ * answers on every measure service's topic, and on the shared one of earlier builds).
  */
 export const LIFECYCLE_TOPICS: readonly TopicKey[] = [
-  'notices',
+  ...NOTICE_TOPIC_KEYS,
   ...REQUEST_TOPIC_KEYS,
   'progress',
   ...ANSWER_TOPIC_KEYS,
