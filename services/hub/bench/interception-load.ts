@@ -15,6 +15,8 @@ import { RawHttpClient, requestBytes } from './raw-http.js';
 export interface LoadPlan {
   /** The adapter instances: connections are spread over them in turn, as a balancer would. */
   urls: string[];
+  /** A bare node:http server (bare-http-server.ts): the machine's floor, driven the same way at each rate. */
+  bareUrl?: string;
   subjects: number;
   rates: number[];
   seconds: number;
@@ -69,6 +71,15 @@ const raw = await RawHttpClient.connect(
     return { host: t.hostname, port: Number(t.port) };
   }),
 );
+const bareTarget = plan.bareUrl ? new URL(plan.bareUrl) : undefined;
+const bareClient = bareTarget
+  ? await RawHttpClient.connect(
+      Array.from({ length: plan.connections }, () => ({
+        host: bareTarget.hostname,
+        port: Number(bareTarget.port),
+      })),
+    )
+  : undefined;
 const ids = Array.from({ length: plan.subjects }, (_, i) => benchSubjectId(i));
 
 async function post(path: string, body: string): Promise<number> {
@@ -112,7 +123,12 @@ const pct = (sorted: ArrayLike<number>, p: number) =>
  * `total` calls open-loop at `rate`: each sent when due on the raw client (or queued behind busy sockets), its
  * latency counted from when it was due. `prepare` builds every call's bytes before the clock starts.
  */
-async function openLoop(rate: number, seconds: number, prepare = signedChecks): Promise<StepResult> {
+async function openLoop(
+  rate: number,
+  seconds: number,
+  prepare = signedChecks,
+  client = raw,
+): Promise<StepResult> {
   const total = Math.round(rate * seconds);
   const calls = prepare(total);
   const latencies = new Float64Array(total);
@@ -122,7 +138,7 @@ async function openLoop(rate: number, seconds: number, prepare = signedChecks): 
   let sent = 0;
   let done = 0;
   let lastDone = 0;
-  const cpu0 = await serverCpuSeconds();
+  const cpu0 = client === raw ? await serverCpuSeconds() : 0;
   const own0 = process.cpuUsage();
   const start = performance.now();
   await new Promise<void>((resolve) => {
@@ -134,7 +150,7 @@ async function openLoop(rate: number, seconds: number, prepare = signedChecks): 
         sent += 1;
         const sentAt = performance.now();
         lateness[i] = sentAt - dueAt;
-        raw.send(calls[i]!, (status) => {
+        client.send(calls[i]!, (status) => {
           const now = performance.now();
           latencies[i] = now - dueAt;
           sentLatencies[i] = now - sentAt;
@@ -149,7 +165,7 @@ async function openLoop(rate: number, seconds: number, prepare = signedChecks): 
     fire();
   });
   const own = process.cpuUsage(own0);
-  const cpu = (await serverCpuSeconds()) - cpu0;
+  const cpu = client === raw ? (await serverCpuSeconds()) - cpu0 : Number.NaN;
   latencies.sort();
   sentLatencies.sort();
   lateness.sort();
@@ -206,6 +222,18 @@ function healthz(n: number): Buffer[] {
   return new Array<Buffer>(n).fill(requestBytes('GET', '/healthz', targets[0]!.host, {}));
 }
 
+/** A check-sized POST to the bare server `n` times (it reads and ignores the body). */
+function barePosts(n: number): Buffer[] {
+  const bytes = requestBytes(
+    'POST',
+    CHECK_PATH,
+    bareTarget!.host,
+    { 'content-type': 'application/json' },
+    `{"id":"${ids[0]}"}`,
+  );
+  return new Array<Buffer>(n).fill(bytes);
+}
+
 async function batched(): Promise<BatchResult> {
   const latencies: number[] = [];
   let calls = 0;
@@ -243,17 +271,22 @@ async function batched(): Promise<BatchResult> {
 await openLoop(Math.min(500, plan.rates[0] ?? 500), 2);
 const steps: StepResult[] = [];
 const floor: StepResult[] = [];
+const bare: StepResult[] = [];
+if (bareClient) await openLoop(Math.min(500, plan.rates[0] ?? 500), 2, barePosts, bareClient);
 for (const rate of plan.rates) {
-  // The same rate of unsigned /healthz calls first: what any HTTP call to the adapter costs here.
+  // The same rate of unsigned /healthz calls first: what any HTTP call to the adapter costs here; and of posts to a
+  // bare node:http server: what any Node.js server answering this load costs on this machine.
   floor.push(await openLoop(rate, Math.min(plan.seconds, 5), healthz));
+  if (bareClient) bare.push(await openLoop(rate, Math.min(plan.seconds, 5), barePosts, bareClient));
   const step = await openLoop(rate, plan.seconds);
   steps.push(step);
   process.stderr.write(
-    `  ${rate}/s offered: ${step.callsPerSecond.toFixed(0)} ok/s, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms (from send ${step.sentP99.toFixed(2)}, generator late ${step.lateP99.toFixed(2)}; /healthz at this rate p99 ${floor.at(-1)!.p99.toFixed(2)}), errors ${step.errors}, adapter CPU ${step.serverCpuUsPerCall.toFixed(0)} µs/call, load CPU ${step.loadCpuUsPerCall.toFixed(0)} µs/call\n`,
+    `  ${rate}/s offered: ${step.callsPerSecond.toFixed(0)} ok/s, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms (from send ${step.sentP99.toFixed(2)}, generator late ${step.lateP99.toFixed(2)}; /healthz at this rate p99 ${floor.at(-1)!.p99.toFixed(2)}, a bare node:http server ${bare.at(-1)?.p99.toFixed(2) ?? '-'}), errors ${step.errors}, adapter CPU ${step.serverCpuUsPerCall.toFixed(0)} µs/call, load CPU ${step.loadCpuUsPerCall.toFixed(0)} µs/call\n`,
   );
   if (step.p99 > plan.giveUpP99Ms || step.callsPerSecond < 0.9 * rate) break;
 }
 const batch = plan.batchConnections > 0 ? await batched() : undefined;
 raw.close();
+bareClient?.close();
 await Promise.all(pools.map((p) => p.close()));
-process.stdout.write(`RESULT ${JSON.stringify({ steps, floor, batch })}\n`);
+process.stdout.write(`RESULT ${JSON.stringify({ steps, floor, bare, batch })}\n`);

@@ -29,17 +29,18 @@ export interface InterceptionBenchOptions {
 
 const LOAD = fileURLToPath(new URL('./interception-load.ts', import.meta.url));
 const ADAPTER = fileURLToPath(new URL('./interception-adapter.ts', import.meta.url));
+const BARE = fileURLToPath(new URL('./bare-http-server.ts', import.meta.url));
 
 interface AdapterProcess {
   port: number;
   stop(): Promise<void>;
 }
 
-/** Starts one adapter process and waits for its port. */
-function startAdapter(env: NodeJS.ProcessEnv): Promise<AdapterProcess> {
+/** Starts one adapter process (or, with `script`, the bare floor server) and waits for its port. */
+function startAdapter(env: NodeJS.ProcessEnv, script = ADAPTER): Promise<AdapterProcess> {
   return new Promise((resolve, reject) => {
     const flags = (env.BENCH_ADAPTER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...flags, '--import', 'tsx', ADAPTER], {
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -107,7 +108,9 @@ async function fill(projection: InterceptionProjection, o: InterceptionBenchOpti
   await projection.markReady('bench', new Date());
 }
 
-function runLoad(plan: LoadPlan): Promise<{ steps: StepResult[]; batch?: BatchResult }> {
+function runLoad(
+  plan: LoadPlan,
+): Promise<{ steps: StepResult[]; floor: StepResult[]; bare: StepResult[]; batch?: BatchResult }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', LOAD], {
       env: { ...process.env, BENCH_INTERCEPTION_PLAN: JSON.stringify(plan) },
@@ -141,14 +144,19 @@ export async function runInterceptionBench(o: InterceptionBenchOptions): Promise
   console.log(
     `bench: interception, ${o.adapters} bank adapter process${o.adapters === 1 ? '' : 'es'} (namespace ${ns}) …`,
   );
-  const started = await Promise.allSettled(Array.from({ length: o.adapters }, () => startAdapter(env)));
-  const adapters = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const started = await Promise.allSettled([
+    ...Array.from({ length: o.adapters }, () => startAdapter(env)),
+    startAdapter(env, BARE),
+  ]);
+  const children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r) => r.status === 'rejected');
   if (failed) {
-    await Promise.all(adapters.map((a) => a.stop()));
+    await Promise.all(children.map((a) => a.stop()));
     redis.disconnect();
     throw failed.reason;
   }
+  const bare = children.at(-1)!;
+  const adapters = children.slice(0, -1);
   try {
     const t = performance.now();
     await fill(projection, o);
@@ -156,8 +164,14 @@ export async function runInterceptionBench(o: InterceptionBenchOptions): Promise
       `bench: ${o.subjects} subjects in Redis (${Math.round(o.subjects * o.restrictedShare)} restricted) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
     console.log('bench: single-ID checks, open loop (latency from when each call was due):');
-    const { steps, batch } = await runLoad({
+    const {
+      steps,
+      floor,
+      bare: bareSteps,
+      batch,
+    } = await runLoad({
       urls: adapters.map((a) => `http://127.0.0.1:${a.port}`),
+      bareUrl: `http://127.0.0.1:${bare.port}`,
       subjects: o.subjects,
       rates: o.rates,
       seconds: o.seconds,
@@ -167,9 +181,9 @@ export async function runInterceptionBench(o: InterceptionBenchOptions): Promise
       batchSeconds: o.batchSeconds,
       giveUpP99Ms: 1000,
     });
-    printInterception(steps, batch);
+    printInterception(steps, batch, floor, bareSteps);
   } finally {
-    await Promise.all(adapters.map((a) => a.stop()));
+    await Promise.all(children.map((a) => a.stop()));
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${ns}:*`, 'COUNT', 5000);
@@ -180,7 +194,12 @@ export async function runInterceptionBench(o: InterceptionBenchOptions): Promise
   }
 }
 
-function printInterception(steps: StepResult[], batch: BatchResult | undefined): void {
+function printInterception(
+  steps: StepResult[],
+  batch: BatchResult | undefined,
+  floor: StepResult[],
+  bare: StepResult[],
+): void {
   const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   console.log(
     `\n${'offered/s'.padStart(10)}${'ok calls/s'.padStart(12)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'errors'.padStart(8)}${'adapter µs'.padStart(12)}${'load µs'.padStart(9)}`,
@@ -191,6 +210,15 @@ function printInterception(steps: StepResult[], batch: BatchResult | undefined):
     );
   }
   console.log('(adapter µs, load µs: CPU time per call of the adapter and of the load process)');
+  // The same generator against nothing but HTTP: the adapter's /healthz (fastify, the adapter's process), and a bare
+  // node:http server in a process of its own (the machine's floor for any Node.js server at that rate).
+  for (const s of steps) {
+    const h = floor.find((x) => x.offered === s.offered);
+    const b = bare.find((x) => x.offered === s.offered);
+    console.log(
+      `floor at ${s.offered}/s: the adapter's /healthz p99 ${f(h?.p99 ?? Number.NaN)} ms; a bare node:http server p99 ${f(b?.p99 ?? Number.NaN)} ms (p50 ${f(b?.p50 ?? Number.NaN)}, generator late ${f(b?.lateP99 ?? Number.NaN)})`,
+    );
+  }
   const sustained = steps.filter((s) => s.errors === 0 && s.p99 <= 5).at(-1);
   console.log(
     sustained
