@@ -169,72 +169,67 @@ function catalogKey(family: string, member: string): string {
   return `${family}${camel[0]!.toUpperCase()}${camel.slice(1)}`;
 }
 
+/**
+ * A family of topics with one member per measure service beside the shared topic of earlier builds (`notices`,
+ * `answers`): where an event of a measure goes, what a measure service reads, what a reader of the whole family reads.
+ * Each measure's member is worked out once, since every event sent asks.
+ */
+function serviceFamily<K extends string, S extends string>(keyOf: (service: HubService) => K, shared: S) {
+  const ofMeasure: ReadonlyMap<string, K> = new Map(MEASURES.map((m) => [m, keyOf(measureService(m))]));
+  const topicFor = (measure: string): K | S => ofMeasure.get(measure) ?? shared;
+  return {
+    topicFor,
+    topicsFor: (measures: readonly string[]): (K | S)[] => {
+      const keys: (K | S)[] = [shared, ...measures.map(topicFor)];
+      return keys.filter((k, i) => keys.indexOf(k) === i);
+    },
+    all: [shared, ...MEASURE_SERVICES.map(keyOf)] as readonly (K | S)[],
+  };
+}
+
 /** The catalog key of a measure service's notice topic. */
 export function noticeTopicKey<S extends HubService>(service: S): NoticeTopicKey<S> {
   return catalogKey('notices', service) as NoticeTopicKey<S>;
 }
-
-/** Each measure's notice topic, worked out once. */
-const NOTICE_TOPIC_OF_MEASURE: ReadonlyMap<string, NoticeTopicKey> = new Map(
-  MEASURES.map((m) => [m, noticeTopicKey(measureService(m))]),
-);
-
-/**
- * Where a notice of `measure` is issued and announced completed: the notice topic of the service that owns the
- * measure, or the shared `notices` topic (which every measure service still reads) for a measure this build does
- * not know.
- */
-export function noticeTopicFor(measure: string): NoticeTopicKey | 'notices' {
-  return NOTICE_TOPIC_OF_MEASURE.get(measure) ?? 'notices';
-}
-
-/**
- * What a measure service reads notices from: the shared topic of earlier builds (an upgrade may leave notices there
- * to carry out), then the notice topic of each of its measures.
- */
-export function noticeTopicsFor(measures: readonly string[]): (NoticeTopicKey | 'notices')[] {
-  const keys: (NoticeTopicKey | 'notices')[] = ['notices', ...measures.map(noticeTopicFor)];
-  return keys.filter((k, i) => keys.indexOf(k) === i);
-}
-
-/** What a reader of every notice (the tracker, a court's view of completions) subscribes to. */
-export const NOTICE_TOPIC_KEYS: readonly (NoticeTopicKey | 'notices')[] = [
-  'notices',
-  ...MEASURE_SERVICES.map((s) => noticeTopicKey(s)),
-];
 
 /** The catalog key of a measure service's answer topic. */
 export function answerTopicKey<S extends HubService>(service: S): AnswerTopicKey<S> {
   return catalogKey('answers', service) as AnswerTopicKey<S>;
 }
 
-/** Each measure's answer topic, worked out once: every answer an adapter or a measure service sends asks. */
-const ANSWER_TOPIC_OF_MEASURE: ReadonlyMap<string, AnswerTopicKey> = new Map(
-  MEASURES.map((m) => [m, answerTopicKey(measureService(m))]),
-);
+const NOTICE_FAMILY = serviceFamily<NoticeTopicKey, 'notices'>(noticeTopicKey, 'notices');
+const ANSWER_FAMILY = serviceFamily<AnswerTopicKey, 'answers'>(answerTopicKey, 'answers');
+
+/**
+ * Where a notice of `measure` is issued and announced completed: the notice topic of the service that owns the
+ * measure, or the shared `notices` topic (which every measure service still reads) for a measure this build does
+ * not know.
+ */
+export const noticeTopicFor = NOTICE_FAMILY.topicFor;
+
+/**
+ * What a measure service reads notices from: the shared topic of earlier builds (an upgrade may leave notices there
+ * to carry out), then the notice topic of each of its measures.
+ */
+export const noticeTopicsFor = NOTICE_FAMILY.topicsFor;
+
+/** What a reader of every notice (the tracker, the benchmark's watch for completions) subscribes to. */
+export const NOTICE_TOPIC_KEYS = NOTICE_FAMILY.all;
 
 /**
  * Where an answer to a request of `measure` goes: the answer topic of the service that owns the measure, or the shared
  * `answers` topic (which every measure service still reads) for a measure this build does not know.
  */
-export function answerTopicFor(measure: string): AnswerTopicKey | 'answers' {
-  return ANSWER_TOPIC_OF_MEASURE.get(measure) ?? 'answers';
-}
+export const answerTopicFor = ANSWER_FAMILY.topicFor;
 
 /**
  * What a measure service reads answers from: the shared topic of earlier builds (an upgrade may leave answers there
  * to fold), then the answer topic of each of its measures.
  */
-export function answerTopicsFor(measures: readonly string[]): (AnswerTopicKey | 'answers')[] {
-  const keys: (AnswerTopicKey | 'answers')[] = ['answers', ...measures.map(answerTopicFor)];
-  return keys.filter((k, i) => keys.indexOf(k) === i);
-}
+export const answerTopicsFor = ANSWER_FAMILY.topicsFor;
 
 /** What a reader of every answer subscribes to: the shared topic of earlier builds, then each service's. */
-export const ANSWER_TOPIC_KEYS: readonly (AnswerTopicKey | 'answers')[] = [
-  'answers',
-  ...MEASURE_SERVICES.map((s) => answerTopicKey(s)),
-];
+export const ANSWER_TOPIC_KEYS = ANSWER_FAMILY.all;
 
 /** Every agency kind's request topic, in AGENCY_KINDS order: what a reader of all requests subscribes to. */
 export const REQUEST_TOPIC_KEYS: readonly RequestTopicKey[] = AGENCY_KINDS.map((a) => requestTopicKey(a));
