@@ -36,10 +36,13 @@ interface AdapterProcess {
   stop(): Promise<void>;
 }
 
-/** Starts one adapter process (or, with `script`, the bare floor server) and waits for its port. */
+/**
+ * Starts one adapter process (with BENCH_ADAPTER_NODE_OPTIONS, e.g. a CPU profile), or with `script` the bare floor
+ * server (plain node), and waits for its port.
+ */
 function startAdapter(env: NodeJS.ProcessEnv, script = ADAPTER): Promise<AdapterProcess> {
   return new Promise((resolve, reject) => {
-    const flags = (env.BENCH_ADAPTER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+    const flags = script === ADAPTER ? (env.BENCH_ADAPTER_NODE_OPTIONS ?? '').split(' ').filter(Boolean) : [];
     const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -145,8 +148,8 @@ export async function runInterceptionBench(o: InterceptionBenchOptions): Promise
     `bench: interception, ${o.adapters} bank adapter process${o.adapters === 1 ? '' : 'es'} (namespace ${ns}) …`,
   );
   const started = await Promise.allSettled([
-    ...Array.from({ length: o.adapters }, () => startAdapter(env)),
     startAdapter(env, BARE),
+    ...Array.from({ length: o.adapters }, () => startAdapter(env)),
   ]);
   const children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r) => r.status === 'rejected');
@@ -155,8 +158,7 @@ export async function runInterceptionBench(o: InterceptionBenchOptions): Promise
     redis.disconnect();
     throw failed.reason;
   }
-  const bare = children.at(-1)!;
-  const adapters = children.slice(0, -1);
+  const [bare, ...adapters] = children as [AdapterProcess, ...AdapterProcess[]];
   try {
     const t = performance.now();
     await fill(projection, o);
