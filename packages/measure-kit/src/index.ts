@@ -1,5 +1,5 @@
 export { completionCounts } from './completion.js';
-export { createMeasureHandler, measureEventFilter } from './measure-handler.js';
+export { createMeasureHandler, measureEventFilter, misroutedOn } from './measure-handler.js';
 export {
   buildMeasureService,
   type Companion,

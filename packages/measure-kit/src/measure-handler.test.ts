@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@hub/contracts';
 import type { ConsumedEvent } from '@hub/messaging';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { measureEventFilter } from './measure-handler.js';
+import { measureEventFilter, misroutedOn } from './measure-handler.js';
 
 const event = (payload: EventEnvelope['payload']): ConsumedEvent => ({
   envelope: { eventId: 'e', noticeId: 'n', payload } as EventEnvelope,
@@ -58,6 +58,48 @@ describe('measureEventFilter', () => {
         const own = m === 'freeze' || m === 'deduct';
         expect(freezeDeduct(answered(m))).toBe(own);
       }),
+    );
+  });
+});
+
+describe('misroutedOn', () => {
+  const own = new Set([
+    'p.enforcement.notices.freeze-deduct.v1',
+    'p.enforcement.request-answers.freeze-deduct.v1',
+  ]);
+  const screen = misroutedOn({ measures: ['freeze', 'deduct'] }, own);
+  const on = (topic: string, e: ConsumedEvent) => screen({ ...e, topic });
+  const mine = 'p.enforcement.notices.freeze-deduct.v1';
+
+  it('refuses another service’s notice or answer on one of its own topics, with MISROUTED', () => {
+    expect(on(mine, issued('query'))).toMatchObject({ code: 'MISROUTED' });
+    expect(on('p.enforcement.request-answers.freeze-deduct.v1', answered('dishonest-list'))).toMatchObject({
+      code: 'MISROUTED',
+    });
+    expect(on(mine, failed('query'))?.reason).toContain('measure query');
+  });
+
+  it('lets through its own measures, answers without a measure, and anything on the shared topics', () => {
+    expect(on(mine, issued('freeze'))).toBeUndefined();
+    expect(on(mine, answered(undefined))).toBeUndefined();
+    expect(on(mine, answered(''))).toBeUndefined();
+    expect(
+      on(mine, event({ $case: 'noticeCompleted', value: {} } as EventEnvelope['payload'])),
+    ).toBeUndefined();
+    expect(on('p.enforcement.notices.v1', issued('query'))).toBeUndefined();
+  });
+
+  it('never echoes a measure it does not know into the reason', () => {
+    // Marked strings: whatever else they hold, the marker must not reach the reason (dead-letter headers, logs).
+    fc.assert(
+      fc.property(
+        fc.string().map((s) => `\u2603${s}`),
+        (m) => {
+          const r = on(mine, issued(m));
+          expect(r?.code).toBe('MISROUTED');
+          expect(r?.reason).not.toContain('\u2603');
+        },
+      ),
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { NoticeIssued } from '@hub/contracts';
 import { isMeasure } from '@hub/domain';
-import { type Accepts, type BatchHandler, enqueue, type OutboxMessage } from '@hub/messaging';
+import { type Accepts, type BatchHandler, enqueue, type OutboxMessage, type Screen } from '@hub/messaging';
 import { answerOf, type IncomingAnswer, takeAnswers } from './answers.js';
 import { settleNotices } from './completion.js';
 import { takeIn } from './intake.js';
@@ -38,6 +38,32 @@ export function measureEventFilter(spec: Pick<MeasureServiceSpec, 'measures' | '
       default:
         return false;
     }
+  };
+}
+
+/**
+ * A notice or answer of another service's measure (or of a measure this build does not know) on one of this service's
+ * own topics (`ownTopics`, full names): no producer of the hub sends one there, since each picks the topic by the
+ * measure, so it is forged or a producer's bug. It is dead-lettered with the code MISROUTED, where ops see it, not
+ * skipped as the other services' events on the shared topics of earlier builds are (nobody would act on it: the
+ * service it is for does not read this topic). An answer without a measure (an older producer) is looked up as before.
+ */
+export function misroutedOn(
+  spec: Pick<MeasureServiceSpec, 'measures'>,
+  ownTopics: ReadonlySet<string>,
+): Screen {
+  return ({ topic, envelope }) => {
+    if (!ownTopics.has(topic)) return undefined;
+    const p = envelope.payload;
+    let measure: string | undefined;
+    if (p?.$case === 'noticeIssued') measure = p.value.notice?.measure;
+    else if (p?.$case === 'requestAnswered' || p?.$case === 'requestFailed')
+      measure = p.value.measure || undefined;
+    if (measure === undefined || (isMeasure(measure) && spec.measures.includes(measure))) return undefined;
+    return {
+      code: 'MISROUTED',
+      reason: `${p!.$case} of ${isMeasure(measure) ? `measure ${measure}` : 'a measure this build does not know'} on ${topic}, which carries only ${spec.measures.join(', ')}`,
+    };
   };
 }
 

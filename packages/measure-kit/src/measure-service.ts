@@ -15,7 +15,7 @@ import {
 } from '@hub/service-kit';
 import type { Pool } from '@hub/store';
 import { TIMERS_MIGRATIONS, type TimerHandler, TimerSweeper } from '@hub/timers';
-import { createMeasureHandler, measureEventFilter } from './measure-handler.js';
+import { createMeasureHandler, measureEventFilter, misroutedOn } from './measure-handler.js';
 import { MEASURE_MIGRATIONS } from './migrations.js';
 import type { MeasureHooks } from './spec.js';
 
@@ -115,12 +115,15 @@ export function buildMeasureService<C extends MeasureServiceConfig>(def: Measure
   };
   // Its measures' notice and answer topics, and the shared ones of earlier builds (an upgrade leaves notices there to
   // carry out and answers to fold).
-  runtime.consume(
-    def.consumer,
-    [...noticeTopicsFor(spec.measures), ...answerTopicsFor(spec.measures)],
-    createMeasureHandler(spec),
-    { accepts: measureEventFilter(spec) },
-  );
+  const topics = [...noticeTopicsFor(spec.measures), ...answerTopicsFor(spec.measures)];
+  // Another service's notice or answer on one of its own topics is dead-lettered, not skipped (misroutedOn).
+  const own = new Set(topics.filter((k) => k !== 'notices' && k !== 'answers').map((k) => runtime.topic(k)));
+  const accepts = measureEventFilter(spec);
+  const misrouted = misroutedOn(spec, own);
+  runtime.consume(def.consumer, topics, createMeasureHandler(spec), {
+    accepts: (event) => accepts(event) || misrouted(event) !== undefined,
+    screen: misrouted,
+  });
   def.consumers?.({ runtime, logger, registry, clock: deps.clock });
   const http = createHttpServer({
     logger,

@@ -33,6 +33,7 @@ const WATCHED: TopicKey[] = [
   'progress',
   'answers',
   'answersQuery',
+  'deadLetters',
 ];
 const events = eventFactory({ producer: 'test', topicPrefix: iso.topicPrefix, now: () => new Date() });
 let kafka: Kafka;
@@ -40,7 +41,15 @@ let producer: ReturnType<Kafka['producer']>;
 let admin: ReturnType<Kafka['admin']>;
 let reader: ReturnType<Kafka['consumer']>;
 /** Everything on the hub's topics, read as any downstream service would. */
-const seen: { topic: string; partition: number; offset: number; key: string; envelope: EventEnvelope }[] = [];
+const seen: {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string;
+  envelope: EventEnvelope;
+  /** On the dead-letter topic: why (its dlq-error-code header). */
+  code?: string;
+}[] = [];
 
 beforeAll(async () => {
   const quiet = createLogger({ service: 'query-test', level: 'error' });
@@ -54,7 +63,15 @@ beforeAll(async () => {
   await reader.run({
     eachMessage: async ({ topic, partition, message }) => {
       const envelope = decodeEnvelope(message.value!);
-      seen.push({ topic, partition, offset: Number(message.offset), key: String(message.key), envelope });
+      const code = message.headers?.['dlq-error-code']?.toString();
+      seen.push({
+        topic,
+        partition,
+        offset: Number(message.offset),
+        key: String(message.key),
+        envelope,
+        code,
+      });
     },
   });
 });
@@ -238,6 +255,20 @@ describe('query service fan-out', () => {
     expect(seen.filter((s) => s.envelope.noticeId === m).map((s) => s.envelope.type)).toEqual([
       'NoticeIssued',
     ]);
+  });
+
+  it('dead-letters a notice of another service’s measure sent to its own topic (forged or misrouted): none is skipped unseen', async () => {
+    const m = randomUUID();
+    const freeze = issued(m, 'freeze');
+    await publish({ ...freeze, topic: topicName('noticesQuery', iso.topicPrefix) });
+    await settled();
+    const letters = seen.filter(
+      (s) => s.envelope.noticeId === m && s.topic === topicName('deadLetters', iso.topicPrefix),
+    );
+    expect(letters.map((s) => s.code)).toEqual(['MISROUTED']);
+    expect(of('requestDispatched', m)).toHaveLength(0);
+    const stored = await app.runtime.pool.query('SELECT 1 FROM notices WHERE id = $1', [m]);
+    expect(stored.rowCount).toBe(0);
   });
 
   it('completes the notice with its counts once every request is answered, and only once', async () => {
