@@ -241,6 +241,11 @@ describe('outbox relay and idempotent consumer', () => {
     expect(await Promise.race([stopped, waiting])).toBe('stopped');
     try {
       await withTransaction(pool3, (tx) => enqueue(tx, [completed('r1'), completed('r2'), completed('r3')]));
+      // With no relay of this schema running here, the commit's doorbell is a NOTIFY on a pooled connection of its
+      // own, sent without waiting: let it come back first, so the count below is the relay's round alone.
+      await waitFor(() => pool3.totalCount === pool3.idleCount, {
+        what: 'the doorbell NOTIFY back in the pool',
+      });
       // Its producer is disconnected, so the send fails: the claim is rolled back, the connection kept.
       await expect(relay3.relayOnce()).rejects.toThrow();
       expect(await left()).toBe(3);
