@@ -26,12 +26,13 @@ import type {
 } from './spec.js';
 import { insertNotices } from './sql/insert-notices.js';
 import { insertRequests } from './sql/insert-requests.js';
+import type { NoticeProgress } from './sql/notice-progress.js';
 import { subjectKeyOf } from './subject.js';
 
 /**
  * New notices in, one request per institution out: stored, announced, and (by the service's hook) some
  * answered at once by reuse. A notice delivered again — even twice in one batch — fans out once.
- * Returns the ids of the notices taken in.
+ * Returns the notices taken in, each as stored (`issued`) with the statuses of the requests it fanned out to.
  */
 export async function takeIn(
   tx: Queryable,
@@ -39,7 +40,7 @@ export async function takeIn(
   spec: MeasureServiceSpec,
   now: Date,
   out: OutboxMessage[],
-): Promise<string[]> {
+): Promise<NoticeProgress[]> {
   const candidates = [...new Map(issued.map((i) => [i.noticeId, toIntake(i)])).values()];
   const fresh = await insertNotices(
     tx,
@@ -79,6 +80,7 @@ export async function takeIn(
       ? await spec.hooks.beforeDispatch(tx, { notices, requests: routed, now })
       : new Map<string, Reuse>();
   const reuseOf = (r: PlannedRow) => (r.failure ? undefined : reuses.get(r.id));
+  const statusOf = new Map(requests.map((r) => [r.id, initialStatus(r, reuseOf(r))]));
   await insertRequests(
     tx,
     requests.map((r) => {
@@ -88,7 +90,7 @@ export async function takeIn(
         noticeId: r.noticeId,
         agency: r.agency,
         institution: r.institution,
-        status: initialStatus(r, reuse),
+        status: statusOf.get(r.id)!,
         dueAt: r.deadlines?.answerBy ?? null,
         outcome: reuse?.outcome ?? null,
         result: reuse?.result ?? null,
@@ -108,7 +110,11 @@ export async function takeIn(
   }
   await spec.hooks?.onPlanned?.(tx, { notices, requests, now });
   if (answered.length > 0) await spec.hooks?.onAnswered?.(tx, answered);
-  return notices.map((n) => n.id);
+  return planned.map(({ notice, requests: mine }) => ({
+    id: notice.id,
+    status: 'issued' as const,
+    requests: mine.map((r) => statusOf.get(r.id)!),
+  }));
 }
 
 function answeredByReuse(

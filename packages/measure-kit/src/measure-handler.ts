@@ -1,10 +1,17 @@
 import type { NoticeIssued } from '@hub/contracts';
 import { isMeasure } from '@hub/domain';
-import { type Accepts, type BatchHandler, enqueue, type OutboxMessage, type Screen } from '@hub/messaging';
+import {
+  type Accepts,
+  type BatchHandler,
+  enqueueWith,
+  type OutboxMessage,
+  type Screen,
+} from '@hub/messaging';
 import { answerOf, type IncomingAnswer, takeAnswers } from './answers.js';
 import { settleNotices } from './completion.js';
 import { takeIn } from './intake.js';
 import type { MeasureServiceSpec } from './spec.js';
+import { noticeStatusChange } from './sql/notice-progress.js';
 
 type SealedIssue = NoticeIssued & { notice: NonNullable<NoticeIssued['notice']> };
 
@@ -95,10 +102,11 @@ export function createMeasureHandler(spec: MeasureServiceSpec): BatchHandler {
           answeredAt: at,
         });
     }
-    const touched = new Set<string>();
-    if (notices.length > 0) for (const id of await takeIn(tx, notices, spec, now, out)) touched.add(id);
+    const taken = notices.length > 0 ? await takeIn(tx, notices, spec, now, out) : [];
+    const touched = new Set(taken.map((n) => n.id));
     if (answers.length > 0) for (const id of await takeAnswers(tx, answers, spec, now)) touched.add(id);
-    if (touched.size > 0) await settleNotices(tx, [...touched], spec, now, out);
-    await enqueue(tx, out);
+    const moved = touched.size > 0 ? await settleNotices(tx, [...touched], spec, now, out, taken) : [];
+    // The notices' new statuses and every event of the batch: one statement.
+    await enqueueWith(tx, out, noticeStatusChange(moved));
   };
 }

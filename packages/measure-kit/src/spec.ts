@@ -145,7 +145,10 @@ export interface MeasureHooks {
   ): Promise<void>;
   /** After requests reached their answer (the first terminal answer each; repeats never come here). */
   onAnswered?(tx: Tx, answered: readonly AnsweredRow[]): Promise<void>;
-  /** After notices completed (each once), with the counts their NoticeCompleted carries. */
+  /**
+   * After notices completed (each once), with the counts their NoticeCompleted carries. The notices' rows still
+   * show their earlier status here: the batch writes the new one with its events, after this hook.
+   */
   onCompleted?(tx: Tx, completed: readonly CompletedNotice[], ctx: { now: Date }): Promise<void>;
 }
 

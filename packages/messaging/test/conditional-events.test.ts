@@ -2,7 +2,7 @@ import { decodeEnvelope } from '@hub/contracts';
 import { createPool, migrate, type Pool } from '@hub/store';
 import { endpoints, isolate } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conditionalEvents, eventFactory, MESSAGING_MIGRATIONS_DIR } from '../src/index.js';
+import { conditionalEvents, enqueueWith, eventFactory, MESSAGING_MIGRATIONS_DIR } from '../src/index.js';
 
 // No relay runs on this schema: what a statement wrote to the outbox stays there to be read.
 const iso = isolate();
@@ -97,5 +97,40 @@ describe('conditionalEvents: a change and its events in one statement', () => {
 
   it('refuses events and subjects that do not pair up', () => {
     expect(() => conditionalEvents(announce(['1', '2']), ['1'], 1)).toThrow(/one subject per message/);
+  });
+});
+
+describe('enqueueWith: a change of the caller and a batch of events in one statement', () => {
+  const change = (ids: string[], state: string) => ({
+    sql: 'UPDATE things SET state = $2 WHERE id = ANY($1::text[])',
+    params: [ids, state],
+  });
+
+  it('writes the change and every event, the change also when there is no event', async () => {
+    await pool.query(`INSERT INTO things VALUES ('w1', 'open'), ('w2', 'open'), ('w3', 'open')`);
+    const messages = announce(['w1', 'w2']);
+    await enqueueWith(pool, messages, change(['w1', 'w2'], 'done'));
+    await enqueueWith(pool, [], change(['w3'], 'done'));
+    expect(await outbox()).toEqual(messages.map((m) => ({ key: m.key, eventId: m.envelope.eventId })));
+    const { rows } = await pool.query(`SELECT id, state FROM things WHERE id LIKE 'w%' ORDER BY id`);
+    expect(rows).toEqual([
+      { id: 'w1', state: 'done' },
+      { id: 'w2', state: 'done' },
+      { id: 'w3', state: 'done' },
+    ]);
+    await pool.query('DELETE FROM outbox');
+  });
+
+  it('writes neither when the change fails, and only the events without a change', async () => {
+    await pool.query(`INSERT INTO things VALUES ('f1', 'open')`);
+    await expect(enqueueWith(pool, announce(['f1']), change(['f1'], 'bad'))).rejects.toThrow(
+      /check constraint/,
+    );
+    expect(await outbox()).toEqual([]);
+    expect((await pool.query(`SELECT state FROM things WHERE id = 'f1'`)).rows).toEqual([{ state: 'open' }]);
+    const messages = announce(['f1']);
+    await enqueueWith(pool, messages, undefined);
+    expect(await outbox()).toEqual([{ key: messages[0]!.key, eventId: messages[0]!.envelope.eventId }]);
+    await pool.query('DELETE FROM outbox');
   });
 });

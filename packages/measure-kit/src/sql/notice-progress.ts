@@ -19,16 +19,18 @@ export async function lockNoticeProgress(tx: Queryable, ids: readonly string[]):
   return rows;
 }
 
-/** Moves notices to the statuses the domain derived (`completedAt` set on those that just completed). */
-export async function updateNoticeStatuses(
-  tx: Queryable,
+/**
+ * Moves notices to the statuses the domain derived (`completedAt` set on those that just completed), as a statement
+ * for `enqueueWith`: it goes with the batch's events, one round trip for both.
+ */
+export function noticeStatusChange(
   rows: readonly { id: string; status: NoticeStatus; completedAt: Date | null }[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
-    `UPDATE notices n SET status = u.status, completed_at = COALESCE(u.completed_at, n.completed_at)
-     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, status, completed_at)
-     WHERE n.id = u.id`,
-    [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.completedAt)],
-  );
+): { sql: string; params: unknown[] } | undefined {
+  if (rows.length === 0) return undefined;
+  return {
+    sql: `UPDATE notices n SET status = u.status, completed_at = COALESCE(u.completed_at, n.completed_at)
+          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, status, completed_at)
+          WHERE n.id = u.id`,
+    params: [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.completedAt)],
+  };
 }
