@@ -107,10 +107,8 @@ async function caughtUp(
   }
   return true;
 }
-/** The query service's committed offset: notices in group `inquiries`, answers in `inquiries-answers`. */
 const queryCommitted = async (topic: string, partition: number) => {
-  const group = topic.includes('.request-answers.') ? 'inquiries-answers' : 'inquiries';
-  const [t] = await admin.fetchOffsets({ groupId: `${iso.namespace}.query.${group}`, topics: [topic] });
+  const [t] = await admin.fetchOffsets({ groupId: `${iso.namespace}.query.inquiries`, topics: [topic] });
   return Number(t!.partitions.find((p) => p.partition === partition)?.offset ?? -1);
 };
 const readerCommitted = async (topic: string, partition: number) =>
