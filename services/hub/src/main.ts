@@ -1,14 +1,18 @@
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import {
   ConfigError,
   clockFromConfig,
   configProblemsText,
   createLogger,
+  type Logger,
   runUntilSignal,
+  type ServiceApp,
   startLoopTrace,
 } from '@hub/service-kit';
 import { selectServices } from './services.js';
-import { startStack } from './stack.js';
+import { checkConfigs, startStack } from './stack.js';
+import type { ThreadData, ThreadMessage } from './thread.js';
 
 // One process, many services (Mimir/Loki's monolithic mode): they still talk only over Kafka and gRPC,
 // each with its own schema, so this mode cannot hide a coupling. Production runs each main.ts apart.
@@ -20,14 +24,98 @@ env.HUB_CLOCK_EPOCH ??= String(Date.now());
 const logger = createLogger({ service: 'hub', level: env.LOG_LEVEL ?? 'info' });
 const clock = clockFromConfig(Number(env.HUB_TIME_SCALE ?? '1'), Number(env.HUB_CLOCK_EPOCH));
 
+/**
+ * HUB_THREADS (default `adapters`; `none` for a single thread): the four agency adapters run on a worker thread of
+ * this process, an event loop of their own, instead of sharing the main thread's with every other service. One event
+ * loop is what bounded the one-process hub under load while the machine had CPU to spare (docs/performance.md); a
+ * thread gives the process a second one. The services still talk only over Kafka, HTTP and gRPC, as apart.
+ */
+function threadedServices(setting: string | undefined): string[] {
+  const groups = (setting ?? 'adapters')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== 'none');
+  const unknown = groups.filter((g) => g !== 'adapters');
+  if (unknown.length > 0)
+    throw new ConfigError(
+      unknown.map((g) => ({
+        variable: 'HUB_THREADS',
+        problem: `names an unknown group ${g} (known: adapters, none)`,
+      })),
+    );
+  const adapters = names.filter((n) => n.startsWith('adapter-'));
+  // A thread only when the process runs something beside the adapters.
+  return groups.includes('adapters') && adapters.length < names.length ? adapters : [];
+}
+
+/** Starts `threaded` on a worker thread; resolves once they listen, with the environment they leave for later services. */
+function startThread(threaded: string[], log: Logger): Promise<{ app: ServiceApp; env: typeof env }> {
+  const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), {
+    workerData: { names: threaded, env } satisfies ThreadData,
+  });
+  let stopped: (() => void) | undefined;
+  let stopping = false;
+  return new Promise((resolve, reject) => {
+    worker.on('message', (m: ThreadMessage) => {
+      if (m.type === 'started') {
+        const app: ServiceApp = {
+          name: `thread(${threaded.join(',')})`,
+          start: async () => undefined,
+          stop: () =>
+            new Promise<void>((done) => {
+              stopping = true;
+              stopped = done;
+              worker.postMessage({ type: 'stop' });
+            }).then(() => worker.terminate().then(() => undefined)),
+        };
+        resolve({ app, env: m.env });
+      } else if (m.type === 'failed') {
+        reject(new Error(m.message));
+      } else if (m.type === 'stopped') {
+        if (m.error) log.error({ thread: threaded, err: m.error }, 'thread stop failed');
+        stopped?.();
+      }
+    });
+    worker.on('error', (err) => {
+      // A service of the thread failed as it would fail its own process: so does this one.
+      log.fatal({ err, thread: threaded }, 'hub thread failed');
+      process.exit(1);
+    });
+    worker.on('exit', (code) => {
+      if (stopping) return;
+      log.fatal({ code, thread: threaded }, 'hub thread exited');
+      process.exit(1);
+    });
+  });
+}
+
+const apps: ServiceApp[] = [];
 try {
-  const stack = await startStack(names, env, { logger, clock });
-  logger.info({ services: names, urls: Object.fromEntries(stack.urls) }, 'hub running');
+  const threaded = threadedServices(env.HUB_THREADS);
+  // Every service's configuration, the thread's too, before any starts: each problem named once, at once.
+  checkConfigs(names, env);
+  const urls = new Map<string, string>();
+  if (threaded.length > 0) {
+    const thread = await startThread(threaded, logger);
+    Object.assign(env, thread.env);
+    apps.push(thread.app);
+    for (const n of threaded) {
+      const url = env[`${n.toUpperCase().replace(/-/g, '_')}_URL`];
+      if (url) urls.set(n, url);
+    }
+  }
+  const rest = names.filter((n) => !threaded.includes(n));
+  const stack = await startStack(rest, env, { logger, clock });
+  apps.push(...stack.apps.values());
+  for (const [n, u] of stack.urls) urls.set(n, u);
+  logger.info({ services: names, threaded, urls: Object.fromEntries(urls) }, 'hub running');
   // HUB_LOOP_TRACE=<file>: each second's event-loop delay and GC, for benchmarks (service-kit loop-trace.ts).
   if (env.HUB_LOOP_TRACE) startLoopTrace(env.HUB_LOOP_TRACE, names.length === 1 ? names[0]! : 'hub');
-  runUntilSignal([...stack.apps.values()], logger);
+  runUntilSignal(apps, logger);
 } catch (err) {
   logger.fatal({ err }, 'hub failed to start');
   if (err instanceof ConfigError) process.stderr.write(configProblemsText('hub', err));
+  // A thread already running stops first, as startStack stops what it started before a failure.
+  for (const app of apps) await app.stop().catch(() => undefined);
   process.exit(1);
 }
