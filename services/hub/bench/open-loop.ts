@@ -519,7 +519,7 @@ async function runMode(
 ): Promise<ModeFigures> {
   const ns = `bench${Math.random().toString(16).slice(2, 8)}`;
   console.log(
-    `bench: starting the hub (${mode === 'one' ? 'one process' : 'one process per service'}, namespace ${ns}) …`,
+    `bench: starting the hub (${mode === 'one' ? `one process${(process.env.HUB_THREADS ?? 'adapters') === 'none' ? '' : ', the adapters on a worker thread of it (HUB_THREADS)'}` : 'one process per service'}, namespace ${ns}) …`,
   );
   let loopTrace: string | undefined;
   if (o.traceLoop) {
