@@ -1,7 +1,7 @@
-import { hubEnv, isolate, waitFor } from '@hub/testkit';
+import { hubEnv, isolate } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProcesses, startProcesses } from '../src/processes.js';
-import { queryNotice } from './demo-notice.js';
+import { fileAndAwaitCompletion } from './demo-notice.js';
 
 // The one-process hub as deployed (services/hub/src/main.ts): by default its four adapters run on a worker thread
 // of the process (HUB_THREADS=adapters), every other service on the main thread.
@@ -19,25 +19,7 @@ afterAll(async () => {
 
 describe('one-process mode (main.ts), the adapters on a worker thread', () => {
   it('completes a notice across the thread, and the process stops cleanly on SIGTERM, its thread first stopped', async () => {
-    const gateway = hub.gateway;
-    const auth = { authorization: 'Bearer demo-court-key' };
-    const res = await fetch(`${gateway}/v1/notices`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify(queryNotice()),
-    });
-    expect(res.status).toBe(202);
-    const { id } = (await res.json()) as { id: string };
-    const body = await waitFor(
-      async () => {
-        const r = (await (await fetch(`${gateway}/v1/notices/${id}`, { headers: auth })).json()) as {
-          status: string;
-          requests: { status: string }[];
-        };
-        return r.status === 'completed' ? r : undefined;
-      },
-      { what: 'notice completed across the thread', timeoutMs: 60_000, intervalMs: 250 },
-    );
+    const body = await fileAndAwaitCompletion(hub.gateway, 'notice completed across the thread');
     // six banks and three registration centres (the notice targets bank and real-estate)
     expect(body.requests.filter((r) => r.status === 'done')).toHaveLength(9);
     // The adapters answer on their own ports, served by the thread.

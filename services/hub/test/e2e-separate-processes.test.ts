@@ -1,7 +1,7 @@
-import { hubEnv, isolate, waitFor } from '@hub/testkit';
+import { hubEnv, isolate } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProcesses, SEPARATE_SERVICES, startProcesses } from '../src/processes.js';
-import { queryNotice } from './demo-notice.js';
+import { fileAndAwaitCompletion } from './demo-notice.js';
 
 const iso = isolate();
 let hub: RunningProcesses;
@@ -17,25 +17,7 @@ afterAll(async () => {
 
 describe('separate-process mode', () => {
   it('completes a notice with every service in its own process, and each stops cleanly on SIGTERM', async () => {
-    const gateway = hub.gateway;
-    const auth = { authorization: 'Bearer demo-court-key' };
-    const res = await fetch(`${gateway}/v1/notices`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify(queryNotice()),
-    });
-    expect(res.status).toBe(202);
-    const { id } = (await res.json()) as { id: string };
-    const body = await waitFor(
-      async () => {
-        const r = (await (await fetch(`${gateway}/v1/notices/${id}`, { headers: auth })).json()) as {
-          status: string;
-          requests: { status: string }[];
-        };
-        return r.status === 'completed' ? r : undefined;
-      },
-      { what: 'notice completed across processes', timeoutMs: 60_000, intervalMs: 250 },
-    );
+    const body = await fileAndAwaitCompletion(hub.gateway, 'notice completed across processes');
     // six banks and three registration centres (the notice targets bank and real-estate)
     expect(body.requests.filter((r) => r.status === 'done')).toHaveLength(9);
 
