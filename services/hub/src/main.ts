@@ -2,16 +2,14 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import {
   ConfigError,
-  clockFromConfig,
   configProblemsText,
-  createLogger,
   type Logger,
   runUntilSignal,
   type ServiceApp,
   startLoopTrace,
 } from '@hub/service-kit';
 import { selectServices } from './services.js';
-import { checkConfigs, startStack } from './stack.js';
+import { checkConfigs, hubDeps, startStack } from './stack.js';
 import type { ThreadData, ThreadMessage } from './thread.js';
 
 // One process, many services (Mimir/Loki's monolithic mode): they still talk only over Kafka and gRPC,
@@ -21,8 +19,8 @@ const names = selectServices(values.services ?? 'all');
 const env = { ...process.env };
 // Every service of this process shares one hub clock (and a scaled one needs a shared epoch).
 env.HUB_CLOCK_EPOCH ??= String(Date.now());
-const logger = createLogger({ service: 'hub', level: env.LOG_LEVEL ?? 'info' });
-const clock = clockFromConfig(Number(env.HUB_TIME_SCALE ?? '1'), Number(env.HUB_CLOCK_EPOCH));
+const deps = hubDeps(env);
+const { logger } = deps;
 
 /**
  * HUB_THREADS (default `adapters`; `none` for a single thread): the four agency adapters run on a worker thread of
@@ -49,7 +47,10 @@ function threadedServices(setting: string | undefined): string[] {
 }
 
 /** Starts `threaded` on a worker thread; resolves once they listen, with the environment they leave for later services. */
-function startThread(threaded: string[], log: Logger): Promise<{ app: ServiceApp; env: typeof env }> {
+function startThread(
+  threaded: string[],
+  log: Logger,
+): Promise<{ app: ServiceApp; env: typeof env; urls: [string, string][] }> {
   const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), {
     workerData: { names: threaded, env } satisfies ThreadData,
   });
@@ -68,7 +69,7 @@ function startThread(threaded: string[], log: Logger): Promise<{ app: ServiceApp
               worker.postMessage({ type: 'stop' });
             }).then(() => worker.terminate().then(() => undefined)),
         };
-        resolve({ app, env: m.env });
+        resolve({ app, env: m.env, urls: m.urls });
       } else if (m.type === 'failed') {
         reject(new Error(m.message));
       } else if (m.type === 'stopped') {
@@ -99,13 +100,10 @@ try {
     const thread = await startThread(threaded, logger);
     Object.assign(env, thread.env);
     apps.push(thread.app);
-    for (const n of threaded) {
-      const url = env[`${n.toUpperCase().replace(/-/g, '_')}_URL`];
-      if (url) urls.set(n, url);
-    }
+    for (const [n, u] of thread.urls) urls.set(n, u);
   }
   const rest = names.filter((n) => !threaded.includes(n));
-  const stack = await startStack(rest, env, { logger, clock });
+  const stack = await startStack(rest, env, deps);
   apps.push(...stack.apps.values());
   for (const [n, u] of stack.urls) urls.set(n, u);
   logger.info({ services: names, threaded, urls: Object.fromEntries(urls) }, 'hub running');

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@hub/domain';
-import { ConfigError, type Logger, type ServiceApp } from '@hub/service-kit';
+import { ConfigError, clockFromConfig, createLogger, type Logger, type ServiceApp } from '@hub/service-kit';
 import { DEPLOYABLE_MEASURE_SERVICES, SERVICE_MODULES, SERVICES } from './services.js';
 
 type Env = Record<string, string | undefined>;
@@ -17,6 +17,17 @@ function httpUrl(app: ServiceApp): string | undefined {
   const http = (app as { http?: { server: { address(): AddressInfo | string | null } } }).http;
   const a = http?.server.address();
   return a && typeof a !== 'string' ? `http://127.0.0.1:${a.port}` : undefined;
+}
+
+/**
+ * The logger and the hub clock of a one-process hub, from its environment: the same for its main thread and its
+ * worker thread (HUB_CLOCK_EPOCH set once by main.ts, so both read the same scaled time).
+ */
+export function hubDeps(env: Env): { logger: Logger; clock: Clock } {
+  return {
+    logger: createLogger({ service: 'hub', level: env.LOG_LEVEL ?? 'info' }),
+    clock: clockFromConfig(Number(env.HUB_TIME_SCALE ?? '1'), Number(env.HUB_CLOCK_EPOCH)),
+  };
 }
 
 /**

@@ -3,8 +3,8 @@
  * own, in the same process. It starts them, tells the main thread where they listen, and stops them when asked.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError, clockFromConfig, configProblemsText, createLogger } from '@hub/service-kit';
-import { startStack } from './stack.js';
+import { ConfigError, configProblemsText } from '@hub/service-kit';
+import { hubDeps, startStack } from './stack.js';
 
 export interface ThreadData {
   names: string[];
@@ -13,19 +13,18 @@ export interface ThreadData {
 
 /** What a thread tells the main thread. */
 export type ThreadMessage =
-  | { type: 'started'; env: Record<string, string | undefined> }
+  | { type: 'started'; env: Record<string, string | undefined>; urls: [string, string][] }
   | { type: 'failed'; message: string }
   | { type: 'stopped'; error?: string };
 
 const port = parentPort;
 if (!port) throw new Error('thread.ts runs as a worker thread of services/hub/src/main.ts');
 const { names, env } = workerData as ThreadData;
-const logger = createLogger({ service: 'hub', level: env.LOG_LEVEL ?? 'info' });
-const clock = clockFromConfig(Number(env.HUB_TIME_SCALE ?? '1'), Number(env.HUB_CLOCK_EPOCH));
+const deps = hubDeps(env);
 const send = (m: ThreadMessage) => port.postMessage(m);
 
 try {
-  const stack = await startStack(names, env, { logger, clock });
+  const stack = await startStack(names, env, deps);
   port.on('message', (m: { type?: string }) => {
     if (m?.type !== 'stop') return;
     stack.stop().then(
@@ -33,7 +32,7 @@ try {
       (err: unknown) => send({ type: 'stopped', error: String((err as Error)?.message ?? err) }),
     );
   });
-  send({ type: 'started', env: stack.env });
+  send({ type: 'started', env: stack.env, urls: [...stack.urls] });
 } catch (err) {
   send({
     type: 'failed',
