@@ -1,7 +1,8 @@
 /**
  * Crash probe (a diagnostic beside the benchmarks, not a test): starts the hub with one process per service, files
  * KILL_NOTICES inquiries (default 300) to every agency kind, 8 at a time, and halfway SIGKILLs (kill -9: no shutdown
- * of any kind) the services named in KILL_SERVICES (default query, adapter-bank, adapter-real-estate); files the
+ * of any kind) the services named in KILL_SERVICES (default query, adapter-bank, adapter-real-estate), or with
+ * KILL_MODE=one the one-process hub whole (the mock agencies in their own process); files the
  * rest while they are down, starts them again one after another, waits for every notice to complete (at most
  * KILL_WAIT_S seconds, default 120), then prints what each store holds: every notice completed, and in every
  * adapter's inbox and in the query service and the tracker exactly one row per request, each answered once.
@@ -19,14 +20,16 @@ import { inquiry } from './inquiries.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const n = Number(process.env.KILL_NOTICES ?? 300);
 const waitS = Number(process.env.KILL_WAIT_S ?? 120);
-const victims = (process.env.KILL_SERVICES ?? 'query,adapter-bank,adapter-real-estate').split(
-  ',',
-) as SeparateService[];
+// KILL_MODE=one: the one-process hub (its adapters on their worker thread) is killed whole, the mock agencies apart.
+const oneProcess = process.env.KILL_MODE === 'one';
+const victims = (
+  oneProcess ? ['hub'] : (process.env.KILL_SERVICES ?? 'query,adapter-bank,adapter-real-estate').split(',')
+) as (SeparateService | 'hub')[];
 const ns = `kill${Math.random().toString(16).slice(2, 8)}`;
 const targets = ['bank', 'real-estate', 'public-security', 'provident-fund'];
 
 // No answer reused: every request goes to its institution, so every inbox holds one row per request.
-const hub = await startProcesses(diagnosticHubEnv(ns));
+const hub = await startProcesses(diagnosticHubEnv(ns), { oneProcess, agenciesApart: oneProcess });
 const db = await connectClient({
   url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   schema: 'public',
@@ -43,26 +46,39 @@ try {
   const t0 = Date.now();
   let next = 0;
   let killed: Promise<void> | undefined;
+  let restarting: Promise<void> | undefined;
   const file = async () => {
     for (let i = next++; i < n; i = next++) {
       if (i === Math.floor(n / 2)) {
         killed = Promise.all(victims.map((s) => hub.crash(s))).then(() => undefined);
         await killed;
         console.log(`kill -9 ${victims.join(', ')} after ${i} filings (${Date.now() - t0} ms)`);
+        // The one-process hub is the gateway too: nothing is filed until it is back.
+        if (oneProcess) restarting = hub.restart('hub');
       }
-      const res = await fetch(`${hub.gateway}/v1/notices`, {
-        method: 'POST',
-        headers: { ...COURT_HEADERS, 'idempotency-key': `${ns}-${i}` },
-        body: JSON.stringify(inquiry(ns, i, targets)),
-      });
-      if (!res.ok) throw new Error(`filing ${i}: ${res.status} ${await res.text()}`);
+      // As a court's client would: a filing the killed gateway never answered is sent again with the same key.
+      for (let tries = 0; ; tries++) {
+        const res = await fetch(`${hub.gateway}/v1/notices`, {
+          method: 'POST',
+          headers: { ...COURT_HEADERS, 'idempotency-key': `${ns}-${i}` },
+          body: JSON.stringify(inquiry(ns, i, targets)),
+        }).catch((err: unknown) => err as Error);
+        if (!(res instanceof Error) && res.ok) break;
+        if (!(res instanceof Error) || tries > 240) {
+          throw new Error(
+            `filing ${i}: ${res instanceof Error ? res.message : `${res.status} ${await res.text()}`}`,
+          );
+        }
+        await sleep(250);
+      }
     }
   };
   await Promise.all(Array.from({ length: 8 }, file));
   await killed;
   console.log(`${n} notices filed in ${Date.now() - t0} ms; starting ${victims.join(', ')} again`);
   const r0 = Date.now();
-  for (const s of victims) await hub.restart(s);
+  if (restarting) await restarting;
+  else for (const s of victims) await hub.restart(s);
   console.log(`restarted in ${Date.now() - r0} ms`);
   const completed = `SELECT count(*)::int AS n FROM ${schema('query')}.notices WHERE status = 'completed'`;
   let done = 0;

@@ -40,10 +40,16 @@ export interface RunningProcesses {
   kill(): void;
   /** Where a service's HTTP server (health, metrics, its API) listens. */
   url(name: SeparateService): string;
-  /** SIGKILL one service (kill -9: no shutdown of any kind) and wait until it is gone. */
-  crash(name: SeparateService): Promise<void>;
-  /** Start one stopped service again, on its ports, with `env` over the shared environment; resolves when ready. */
-  restart(name: SeparateService, env?: Record<string, string | undefined>): Promise<void>;
+  /**
+   * SIGKILL one service (kill -9: no shutdown of any kind) and wait until it is gone; `hub` is the one-process hub,
+   * every service it runs at once.
+   */
+  crash(name: SeparateService | 'hub'): Promise<void>;
+  /**
+   * Start one stopped service (or the one-process `hub`) again, as it was started, on its ports, with `env` over the
+   * shared environment; resolves when ready.
+   */
+  restart(name: SeparateService | 'hub', env?: Record<string, string | undefined>): Promise<void>;
 }
 
 export type SeparateService = (typeof SEPARATE_SERVICES)[number];
@@ -113,6 +119,7 @@ export async function startProcesses(
     AGENCY_SIM_PORT: String(ports.sim),
   };
   const processes = new Map<string, { child: ChildProcess; output: string[] }>();
+  const launchedWith = new Map<string, readonly string[]>();
   const launch = (
     name: SeparateService | 'hub',
     extra: Record<string, string | undefined> = {},
@@ -135,6 +142,7 @@ export async function startProcesses(
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
     processes.set(name, { child, output });
+    launchedWith.set(name, args);
   };
   // One process (services/hub/src/main.ts: every service in one event loop, on the same ports) or one each.
   if (options.oneProcess && options.agenciesApart) {
@@ -192,8 +200,11 @@ export async function startProcesses(
       await gone;
     },
     async restart(name, env = {}) {
-      launch(name, env);
-      await ready(httpPort[name]);
+      launch(name, env, launchedWith.get(name) ?? []);
+      // The one-process hub is ready when every service it runs is.
+      const hubPorts = [ports.tr, ports.q, ports.fd, ports.bank, ports.re, ports.ps, ports.pf, ports.gw];
+      if (name === 'hub') await Promise.all(hubPorts.map(ready));
+      else await ready(httpPort[name]);
     },
     async stop() {
       const codes = new Map<string, number | null>();
