@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DUPLICATE_SIGNAL_MS } from './lifecycle.js';
+import { DUPLICATE_SIGNAL_MS, type ServiceApp, stopApps } from './lifecycle.js';
+import { createLogger } from './logger.js';
 
 const APP = fileURLToPath(new URL('./fixtures/signal-app.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,5 +52,63 @@ describe('runUntilSignal', () => {
     expect(performance.now() - sent).toBeLessThan(5_000);
     expect(app.output()).toContain('second signal: exiting now');
     expect(app.output()).not.toContain('app stopped');
+  });
+});
+
+describe('stopApps', () => {
+  /** An app whose stop waits until released, recording when it began; `fails` rejects on release. */
+  function gated(name: string, began: string[], fails = false) {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const app: ServiceApp = {
+      name,
+      start: async () => undefined,
+      stop: async () => {
+        began.push(name);
+        await gate;
+        if (fails) throw new Error(`${name} could not stop`);
+      },
+    };
+    return { app, release };
+  }
+
+  it('stops every app at once: none waits for another to finish first', async () => {
+    const began: string[] = [];
+    const apps = ['gateway', 'query', 'tracker'].map((n) => gated(n, began));
+    const done = stopApps(
+      apps.map((a) => a.app),
+      createLogger({ service: 'test', level: 'silent' }),
+    );
+    await sleep(10);
+    // All three are stopping while none has finished.
+    expect(began.sort()).toEqual(['gateway', 'query', 'tracker']);
+    for (const a of apps) a.release();
+    expect(await done).toBe(true);
+  });
+
+  it('waits for every app even when one fails, logs the failure and reports it', async () => {
+    const began: string[] = [];
+    const lines: string[] = [];
+    const logger = createLogger({
+      service: 'test',
+      level: 'error',
+      destination: { write: (l: string) => lines.push(l) },
+    });
+    const bad = gated('query', began, true);
+    const slow = gated('tracker', began);
+    let trackerStopped = false;
+    const done = stopApps([bad.app, slow.app], logger).then((ok) => {
+      expect(trackerStopped).toBe(true);
+      return ok;
+    });
+    bad.release();
+    await sleep(10);
+    trackerStopped = true;
+    slow.release();
+    expect(await done).toBe(false);
+    expect(lines.join('')).toContain('"app":"query"');
+    expect(lines.join('')).toContain('stop failed');
   });
 });

@@ -7,6 +7,7 @@ import {
   runUntilSignal,
   type ServiceApp,
   startLoopTrace,
+  stopApps,
 } from '@hub/service-kit';
 import { selectServices } from './services.js';
 import { checkConfigs, hubDeps, startStack } from './stack.js';
@@ -113,7 +114,7 @@ try {
 } catch (err) {
   logger.fatal({ err }, 'hub failed to start');
   if (err instanceof ConfigError) process.stderr.write(configProblemsText('hub', err));
-  // A thread already running stops first, as startStack stops what it started before a failure.
-  for (const app of apps) await app.stop().catch(() => undefined);
+  // Whatever already runs (the thread, services started before the failure) stops, all at once.
+  await stopApps(apps, logger);
   process.exit(1);
 }

@@ -34,7 +34,7 @@ export interface RunningProcesses {
   gateway: string;
   /** Each service's process and everything it wrote (stdout and stderr). */
   processes: Map<string, { child: ChildProcess; output: string[] }>;
-  /** SIGTERM every service, last started first; resolves with each one's exit code. */
+  /** SIGTERM every service at once; resolves with each one's exit code once all have exited. */
   stop(): Promise<Map<string, number | null>>;
   /** SIGKILL whatever still runs (cleanup after a failed test). */
   kill(): void;
@@ -207,14 +207,19 @@ export async function startProcesses(
       else await ready(httpPort[name]);
     },
     async stop() {
+      // All at once, as an orchestrator stops a deployment's containers: each process stops in 2–3 s (its consumers'
+      // fetches in flight, its leases held open), and one after another the eleven took 21 s.
       const codes = new Map<string, number | null>();
-      for (const [name, { child }] of [...processes].reverse()) {
-        if (child.exitCode === null) {
-          child.kill('SIGTERM');
-          await once(child, 'exit');
-        }
-        codes.set(name, child.exitCode);
-      }
+      await Promise.all(
+        [...processes].map(async ([name, { child }]) => {
+          if (child.exitCode === null && child.signalCode === null) {
+            const exited = once(child, 'exit');
+            child.kill('SIGTERM');
+            await exited;
+          }
+          codes.set(name, child.exitCode);
+        }),
+      );
       return codes;
     },
   };

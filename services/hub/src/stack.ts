@@ -1,6 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@hub/domain';
-import { ConfigError, clockFromConfig, createLogger, type Logger, type ServiceApp } from '@hub/service-kit';
+import {
+  ConfigError,
+  clockFromConfig,
+  createLogger,
+  type Logger,
+  type ServiceApp,
+  stopApps,
+} from '@hub/service-kit';
 import { DEPLOYABLE_MEASURE_SERVICES, SERVICE_MODULES, SERVICES } from './services.js';
 
 type Env = Record<string, string | undefined>;
@@ -61,14 +68,9 @@ export async function startStack(
   const apps = new Map<string, ServiceApp>();
   const urls = new Map<string, string>();
   const stop = async () => {
-    for (const [name, app] of [...apps].reverse()) {
-      const started = performance.now();
-      await app.stop();
-      const ms = performance.now() - started;
-      // A service that takes long to stop is worth knowing about (its batches, fetches and calls in flight).
-      if (ms > 5000) deps.logger.warn({ service: name, ms: Math.round(ms) }, 'service stopped slowly');
-    }
+    const running = [...apps.values()];
     apps.clear();
+    if (!(await stopApps(running, deps.logger))) throw new Error('some services failed to stop (logged)');
   };
   checkConfigs(names, env);
   try {

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('one-process mode (main.ts), the adapters on a worker thread', () => {
-  it('completes a notice across the thread, and the process stops cleanly on SIGTERM, its thread first stopped', async () => {
+  it('completes a notice across the thread, and the process stops cleanly on SIGTERM, its thread with it', async () => {
     const body = await fileAndAwaitCompletion(hub.gateway, 'notice completed across the thread');
     // six banks and three registration centres (the notice targets bank and real-estate)
     expect(body.requests.filter((r) => r.status === 'done')).toHaveLength(9);
