@@ -78,7 +78,8 @@ try {
   console.log(`${n} notices filed in ${Date.now() - t0} ms; starting ${victims.join(', ')} again`);
   const r0 = Date.now();
   if (restarting) await restarting;
-  else for (const s of victims) await hub.restart(s);
+  // Together, as an orchestrator restarts what crashed (one after another they took 15 s).
+  else await Promise.all(victims.map((s) => hub.restart(s)));
   console.log(`restarted in ${Date.now() - r0} ms`);
   const completed = `SELECT count(*)::int AS n FROM ${schema('query')}.notices WHERE status = 'completed'`;
   let done = 0;
