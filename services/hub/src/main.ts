@@ -55,7 +55,7 @@ function startThread(
   const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), {
     workerData: { names: threaded, env } satisfies ThreadData,
   });
-  let stopped: (() => void) | undefined;
+  let stopped: ((error: string | undefined) => void) | undefined;
   let stopping = false;
   return new Promise((resolve, reject) => {
     worker.on('message', (m: ThreadMessage) => {
@@ -63,19 +63,23 @@ function startThread(
         const app: ServiceApp = {
           name: `thread(${threaded.join(',')})`,
           start: async () => undefined,
+          // Fails, once the thread is gone, if any of its services failed to stop: the process then exits 1, as
+          // when a service of the main thread fails to stop (stopApps).
           stop: () =>
-            new Promise<void>((done) => {
+            new Promise<string | undefined>((done) => {
               stopping = true;
               stopped = done;
               worker.postMessage({ type: 'stop' });
-            }).then(() => worker.terminate().then(() => undefined)),
+            }).then(async (error) => {
+              await worker.terminate();
+              if (error) throw new Error(`a service of the thread failed to stop: ${error}`);
+            }),
         };
         resolve({ app, env: m.env, urls: m.urls });
       } else if (m.type === 'failed') {
         reject(new Error(m.message));
       } else if (m.type === 'stopped') {
-        if (m.error) log.error({ thread: threaded, err: m.error }, 'thread stop failed');
-        stopped?.();
+        stopped?.(m.error);
       }
     });
     worker.on('error', (err) => {
