@@ -29,6 +29,9 @@ export function createHttpServer(options: {
     // Per-request access logs would swamp the log at a thousand requests a second; metrics count them.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // While the service stops, a request that still arrives (on a kept-alive connection) is answered below in the hub's
+    // error format, not with fastify's own 503 body, which has no `code` for a client to act on.
+    return503OnClosing: false,
     trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
     // A URL the router cannot read (bad percent-encoding, a path parameter beyond its length) is the
     // caller's input like any other: a 400 in the hub's error format, not fastify's own body.
@@ -57,6 +60,20 @@ export function createHttpServer(options: {
         });
     }
     done(issues.length > 0 ? new HubError('VALIDATION_FAILED', issues) : undefined);
+  });
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    // Retry soon, elsewhere or after the restart: nothing of this request was taken in.
+    void reply
+      .code(503)
+      .header('retry-after', '1')
+      .header('connection', 'close')
+      .send(toErrorBody(new HubError('UNAVAILABLE')));
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
