@@ -63,6 +63,9 @@ interface LoopState {
   wakeUp?: () => void;
 }
 
+/** How soon a loop looks again at due timers it could not take because another transaction held them. */
+const HELD_RETRY_MS = 100;
+
 /**
  * Fires due timers. Each round claims up to `batchSize` due timers with FOR UPDATE SKIP LOCKED and hands them
  * to their kind's handler; between rounds it sleeps until the earliest due timer (converted to real time at the
@@ -194,11 +197,13 @@ export class TimerSweeper {
           loop.knownDue = due ? due.getTime() : Infinity;
           if (due && due.getTime() <= this.options.clock.now().getTime()) {
             // What fired may have scheduled timers for the other loop (a breach its alert): wake it. Then read
-            // again at once. Nothing taken (another sweeper holds them): wait as when idle.
+            // again at once. Nothing taken: another sweeper is firing them, or a transaction scheduling a timer
+            // shared with `earliest` holds its row until it commits; both are brief, so look again soon.
             if ((await drain()) > 0) {
               this.wake();
               continue;
             }
+            sleepMs = Math.min(sleepMs, HELD_RETRY_MS);
           } else sleepMs = this.sleepUntil(due);
         } catch (err) {
           loop.knownDue = -Infinity;

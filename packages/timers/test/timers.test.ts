@@ -102,6 +102,52 @@ describe('durable timers', () => {
     expect(await fired()).toEqual(['kept', 'moved']);
   });
 
+  it('`earliest`: a shared timer moves only earlier, and holds its row until the scheduler commits', async () => {
+    const clock = manualClock(minutes(30));
+    const sweeper = new TimerSweeper({ pool, clock, logger, handlers: [recording('k')] });
+    const earliest = (tx: Parameters<typeof scheduleTimers>[0], ...at: number[]) =>
+      scheduleTimers(
+        tx,
+        at.map((m) => ({ kind: 'k', subjectId: 'shared', dueAt: minutes(m) })),
+        { ifScheduled: 'earliest' },
+      );
+    const dueOfShared = async () =>
+      (await pool.query<{ due_at: Date }>("SELECT due_at FROM timers WHERE subject_id = 'shared'")).rows[0]
+        ?.due_at;
+    await withTransaction(pool, (tx) => earliest(tx, 20, 15, 25));
+    await withTransaction(pool, (tx) => earliest(tx, 40));
+    expect(await dueOfShared()).toEqual(minutes(15));
+
+    // Held by a scheduler that has not committed: not taken, even though due; taken once it commits.
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await earliest(holder, 50);
+      expect(await sweeper.sweep()).toBe(0);
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+    expect(await sweeper.sweep()).toBe(1);
+
+    // Being fired: the scheduler waits for the firing to commit, then arms the timer anew.
+    await withTransaction(pool, (tx) => earliest(tx, 10));
+    let scheduling: Promise<void> | undefined;
+    const slow: TimerHandler = {
+      kind: 'k',
+      mode: 'transaction',
+      async fire(tx, timers) {
+        scheduling = withTransaction(pool, (other) => earliest(other, 12));
+        await new Promise((r) => setTimeout(r, 200));
+        await tx.query("INSERT INTO fired SELECT 'k', unnest($1::text[])", [timers.map((t) => t.subjectId)]);
+      },
+    };
+    expect(await new TimerSweeper({ pool, clock, logger, handlers: [slow] }).sweep()).toBe(1);
+    await scheduling;
+    expect(await dueOfShared()).toEqual(minutes(12));
+    expect(await fired()).toEqual(['shared', 'shared']);
+  });
+
   it('two sweepers racing over the same timers fire each exactly once', async () => {
     const clock = manualClock(minutes(60));
     const ids = Array.from({ length: 400 }, (_, i) => `r${String(i).padStart(3, '0')}`);

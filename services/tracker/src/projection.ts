@@ -19,7 +19,7 @@ import {
 import type { ConsumedEvent } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
 import { amountOfAnswer } from './reports/answer-amounts.js';
-import { armDeadlines, disarmDeadlines } from './sla/sla-timers.js';
+import { armBreachDeadlines } from './sla/sla-timers.js';
 import { closedSql, openSql, ranksAboveSql, TERMINAL_RANK } from './sql/request-status.js';
 
 type StatusChange = {
@@ -45,8 +45,9 @@ const rankOf = (status: string) => (isRequestStatus(status) ? requestStatusRank(
  * Events of one request may arrive in any order across topics: statuses only move up their rank
  * (pending < delivered < acknowledged < terminal), so a late "delivered" never undoes an answer.
  * A request's deadlines are the ones its measure service stamped on RequestDispatched; only an older event
- * without them gets them computed here, from `sla` (recorded with that policy's version). The deadlines are
- * armed as durable timers while the request is open and disarmed when it is answered (sla/detector.ts).
+ * without them gets them computed here, from `sla` (recorded with that policy's version). Its answer deadline
+ * is armed as a durable timer shared by the deadlines of the same second, which the answer leaves alone
+ * (sla/sla-timers.ts, sla/detector.ts).
  */
 export async function project(
   tx: Queryable,
@@ -126,6 +127,13 @@ export async function project(
     }
   }
 
+  // Before any write: arming locks shared timer rows, which a firing timer takes before the requests it stamps.
+  const terminal = [...changes.values()].filter((c) => c.rank === TERMINAL_RANK).map((c) => c.id);
+  const ended = new Set(terminal);
+  await armBreachDeadlines(
+    tx,
+    dispatched.filter((d) => d.due && !ended.has(d.requestId)).map((d) => d.due as Date),
+  );
   await upsertNotices(tx, issued);
   const touched = [
     ...new Set([...dispatched.map((d) => d.noticeId), ...[...changes.values()].map((c) => c.noticeId)]),
@@ -137,18 +145,10 @@ export async function project(
       [touched],
     );
   }
-  // Disarm first: the sweeper locks a timer before its request, and so do we (no deadlock between them).
-  const terminal = [...changes.values()].filter((c) => c.rank === TERMINAL_RANK).map((c) => c.id);
-  await disarmDeadlines(tx, terminal);
-  const ended = new Set(terminal);
   // A request dispatched and moved on in this batch (a gathered fetch often holds its whole life) is inserted in its
   // final state: one row version and one pass through the indexes and the rollup triggers, not an insert and an
   // update. Where its row was already there (events out of order, a replay), the change is applied as any other.
   const armed = await upsertDispatched(tx, dispatched, changes);
-  await armDeadlines(
-    tx,
-    armed.filter((r) => r.open && !ended.has(r.id)),
-  );
   // A row inserted here carries its final state and its answer's amount: neither is written again.
   const inserted = new Set(armed.filter((r) => r.inserted).map((r) => r.id));
   await upsertChanges(
@@ -360,15 +360,7 @@ async function upsertDispatched(
   const unique = [...new Map(rows.map((r) => [r.requestId, r])).values()];
   const change = unique.map((r) => changes.get(r.requestId));
   const amounts = unique.map((r, i) => answerAmountOf(r.agency, r.measure, change[i]?.resultJson || null));
-  const { rows: stored } = await tx.query<{
-    id: string;
-    inserted: boolean;
-    open: boolean;
-    due_at: Date | null;
-    escalate_at: Date | null;
-    breached: boolean;
-    escalated: boolean;
-  }>(
+  const { rows: stored } = await tx.query<{ id: string; inserted: boolean }>(
     `INSERT INTO requests (id, notice_id, agency, institution, measure, status, status_rank, dispatched_at,
                            ack_due_at, due_at, escalate_at, case_no, court_code, sla_policy_version,
                            delivered_at, acknowledged_at, answered_at, outcome, reason, result_json, late,
@@ -388,8 +380,7 @@ async function upsertDispatched(
        sla_policy_version = EXCLUDED.sla_policy_version,
        late = requests.answered_at IS NOT NULL AND requests.answered_at > EXCLUDED.due_at,
        updated_at = now()
-     RETURNING id, xmax = 0 AS inserted, ${openSql('requests')} AS open, due_at, escalate_at,
-       breached_at IS NOT NULL AS breached, escalated_at IS NOT NULL AS escalated`,
+     RETURNING id, xmax = 0 AS inserted`,
     [
       unique.map((r) => r.requestId),
       unique.map((r) => r.noticeId),

@@ -13,6 +13,7 @@ import { createLogger } from '@hub/service-kit';
 import { endpoints, hubEnv, isolate, waitForGroupCaughtUp } from '@hub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfig } from '../src/app.js';
+import { TERMINAL_RANK } from '../src/sql/request-status.js';
 
 const iso = isolate();
 const logger = createLogger({ service: 'tracker-test', level: 'warn' });
@@ -279,7 +280,7 @@ describe('tracker projection', () => {
     }
   });
 
-  it('keeps the deadlines stamped on RequestDispatched, arms them as timers, and disarms them on the answer', async () => {
+  it('keeps the deadlines stamped on RequestDispatched and arms the answer deadline in the timer of its second', async () => {
     const n = randomUUID();
     const [stamped, older] = [randomUUID(), randomUUID()];
     const now = new Date();
@@ -318,19 +319,43 @@ describe('tracker projection', () => {
     });
     // An event from before deadlines were stamped: computed from the tracker's policy, and said so.
     expect(byId.get(older)).toMatchObject({ due_at: by(24), sla_policy_version: 'default' });
+    // One timer per second of answer deadlines, due at the earliest of them; none per request, and the
+    // escalation is armed only when the request breaches (sla.test.ts).
+    const bucket = `s:${Math.floor(by(2).getTime() / 1000)}`;
     const timers = async () =>
       (
         await app.runtime.pool.query<{ kind: string; subject_id: string; due_at: Date }>(
-          'SELECT kind, subject_id, due_at FROM timers WHERE subject_id = $1 ORDER BY kind',
-          [stamped],
+          `SELECT kind, subject_id, due_at FROM timers WHERE subject_id = ANY($1::text[]) ORDER BY kind`,
+          [[stamped, older, bucket]],
         )
       ).rows;
-    expect(await timers()).toEqual([
-      { kind: 'sla.breach', subject_id: stamped, due_at: by(2) },
-      { kind: 'sla.escalation', subject_id: stamped, due_at: by(3) },
-    ]);
+    expect(await timers()).toEqual([{ kind: 'sla.breach', subject_id: bucket, due_at: by(2) }]);
+    // Another request due earlier in the same second moves the shared timer earlier, a later one does not.
+    const [earlier, later] = [randomUUID(), randomUUID()];
+    const second = Math.floor(by(2).getTime() / 1000) * 1000;
+    const dueIn = (id: string, ms: number) =>
+      at(now).event('requestsBank', n, 'requestDispatched', {
+        ...progress(n, id, 'BOC'),
+        measure: 'query',
+        caseNo: '(2026)川0104执1234号',
+        noticeNo: '(2026)川0104执1234号-协02',
+        legalBasis: '(2026)川0104执1234号执行裁定书',
+        acknowledgeBy: by(1),
+        answerBy: new Date(second + ms),
+        escalateAt: by(3),
+      });
+    await publish(dueIn(earlier, 0), dueIn(later, 999));
+    expect(await timers()).toEqual([{ kind: 'sla.breach', subject_id: bucket, due_at: new Date(second) }]);
+    // The answer writes nothing to the timers: the shared timer finds only what is still open when it fires.
     await publish(answered(n, stamped, 'ICBC', now));
-    expect(await timers()).toEqual([]);
+    expect(await timers()).toEqual([{ kind: 'sla.breach', subject_id: bucket, due_at: new Date(second) }]);
+    // What the firing timer reads: the index requests_breach_pending, whose predicate spells the open rank (3).
+    expect(TERMINAL_RANK).toBe(3);
+    const { rows: pending } = await app.runtime.pool.query<{ id: string }>(
+      'SELECT id FROM requests WHERE breached_at IS NULL AND status_rank < $2 AND id = ANY($1::uuid[]) ORDER BY due_at',
+      [[stamped, earlier, later], TERMINAL_RANK],
+    );
+    expect(pending.map((r) => r.id)).toEqual([earlier, later]);
   });
 
   it('answers 404 NOTICE_NOT_FOUND for a notice it has never heard of', async () => {

@@ -380,7 +380,19 @@ describe('read rollups', () => {
                   answer_read, answer_fen, breached_at, case_no, court_code, sla_policy_version
            FROM requests ORDER BY id`,
         );
-        const timers = await db.query('SELECT kind, subject_id, due_at FROM timers ORDER BY 1, 2, 3');
+        // Answer deadlines share a timer per second, armed as dispatches are applied (a batch that also holds
+        // the answer arms none): what must hold either way is that every open, unbreached request is covered
+        // by its second's timer, due no later than its deadline. Every other timer is the same both ways.
+        const uncovered = await db.query(
+          `SELECT r.id FROM requests r
+           WHERE r.breached_at IS NULL AND r.status_rank < 3 AND r.due_at IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM timers t WHERE t.kind = 'sla.breach' AND t.due_at <= r.due_at
+               AND t.subject_id = 's:' || floor(extract(epoch FROM r.due_at))::bigint)`,
+        );
+        expect(uncovered.rows).toEqual([]);
+        const timers = await db.query(
+          `SELECT kind, subject_id, due_at FROM timers WHERE kind <> 'sla.breach' ORDER BY 1, 2, 3`,
+        );
         const notices = await db.query(
           `SELECT id, status, completed_at, completion_seen_at, requests_expected,
                   (SELECT count(*)::int FROM requests r WHERE r.notice_id = n.id AND r.status_rank >= 3) AS closed

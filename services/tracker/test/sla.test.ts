@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeEnvelope, encodeEnvelope, payloadAs, topicName } from '@hub/contracts';
-import { scaledClock } from '@hub/domain';
+import { manualClock, scaledClock } from '@hub/domain';
 import { createKafka, eventFactory, type Kafka, type OutboxMessage } from '@hub/messaging';
 import { createLogger } from '@hub/service-kit';
 import { endpoints, hubEnv, isolate, waitFor } from '@hub/testkit';
@@ -188,6 +188,78 @@ describe('SLA deadlines', () => {
       expect(late.late).toBe(true);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('breaches every request of one second exactly once: those due later in it, and a storm beyond one batch', async () => {
+    const t0 = Math.floor(Date.now() / 1000) * 1000;
+    const manual = manualClock(new Date(t0));
+    const storm = Array.from({ length: 1200 }, () => randomUUID()); // due within one second, an hour ahead
+    const stormSecond = t0 + 1 * HOUR;
+    const [first, last] = [randomUUID(), randomUUID()]; // due at the start and the end of a second two hours ahead
+    const second = t0 + 2 * HOUR;
+    const noticeId = randomUUID();
+    const dispatchedDue = (requestId: string, answerBy: Date) =>
+      at(new Date(t0)).event('requestsBank', noticeId, 'requestDispatched', {
+        requestId,
+        noticeId,
+        agency: 'bank',
+        institution: 'ICBC',
+        measure: 'query',
+        caseNo: '(2026)川0104执2号',
+        noticeNo: 'n',
+        legalBasis: 'b',
+        acknowledgeBy: answerBy,
+        answerBy,
+        escalateAt: new Date(answerBy.getTime() + 1000 * HOUR),
+      });
+    const app = buildApp(config, { logger, clock: manual });
+    await app.start();
+    try {
+      const pool = app.runtime.pool;
+      await send(
+        dispatchedDue(first, new Date(second)),
+        dispatchedDue(last, new Date(second + 999)),
+        ...storm.map((id, i) => dispatchedDue(id, new Date(stormSecond + (i % 1000)))),
+      );
+      const count = async (ids: string[], where: string) =>
+        (
+          await pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM requests WHERE id = ANY($1::uuid[]) AND ${where}`,
+            [ids],
+          )
+        ).rows[0]!.n;
+      await waitFor(async () => (await count([first, last, ...storm], 'true')) === 1202, {
+        what: 'all projected',
+        timeoutMs: 30_000,
+      });
+      // More due at once than one firing stamps (1,000): the timer is armed again for the rest.
+      manual.set(new Date(stormSecond + 1000));
+      await waitFor(async () => (await count(storm, 'breached_at IS NOT NULL')) === storm.length, {
+        what: 'the storm breached',
+        timeoutMs: 20_000,
+      });
+      // The second's first deadline passes, not its last: the timer fires for one and is armed again.
+      manual.set(new Date(second));
+      await waitFor(async () => (await count([first], 'breached_at IS NOT NULL')) === 1, {
+        what: 'first breached',
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await count([last], 'breached_at IS NOT NULL')).toBe(0);
+      manual.set(new Date(second + 999));
+      await waitFor(async () => (await count([last], 'breached_at IS NOT NULL')) === 1, {
+        what: 'last breached',
+      });
+      const all = [first, last, ...storm];
+      expect(await count(all, 'breached_at < due_at')).toBe(0);
+      const { rows } = await pool.query<{ n: number; requests: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT request_id)::int AS requests FROM timeline
+         WHERE request_id = ANY($1::uuid[]) AND event = 'RequestBreached'`,
+        [all],
+      );
+      expect(rows[0]).toEqual({ n: all.length, requests: all.length });
+    } finally {
+      await app.stop();
     }
   });
 });

@@ -5,24 +5,41 @@ import type { TimerSpec } from '../timer.js';
 /**
  * Schedule timers in the caller's transaction, so they exist exactly when the caller's change commits.
  * A timer already scheduled under the same (kind, subject) is moved to the new time and payload with a fresh
- * attempt count (`reschedule`, the default), or left as it is (`keep`, e.g. "alert once").
+ * attempt count (`reschedule`, the default), left as it is (`keep`, e.g. "alert once"), or moved only if the new
+ * time is earlier (`earliest`: one timer shared by many subjects, due at the first of their times; a given-up
+ * one is revived).
+ *
+ * `earliest` locks the scheduled row until the caller commits, moved or not, which orders the caller's commit
+ * against a transactional firing of that timer: a sweeper skips the locked row (SKIP LOCKED) and takes it after
+ * the commit, so the handler sees what the caller wrote; a row being fired makes the caller wait and then insert
+ * it anew. Rows are written in key order, so two callers sharing timers cannot deadlock over them.
  */
 export async function scheduleTimers(
   tx: Queryable,
   timers: readonly TimerSpec[],
-  options: { ifScheduled?: 'reschedule' | 'keep' } = {},
+  options: { ifScheduled?: 'reschedule' | 'keep' | 'earliest' } = {},
 ): Promise<void> {
   if (timers.length === 0) return;
-  const unique = [...new Map(timers.map((t) => [`${t.kind}\u0000${t.subjectId}`, t])).values()];
+  const byKey = new Map<string, TimerSpec>();
+  for (const t of timers) {
+    const key = `${t.kind}\u0000${t.subjectId}`;
+    const seen = byKey.get(key);
+    if (options.ifScheduled !== 'earliest' || !seen || t.dueAt < seen.dueAt) byKey.set(key, t);
+  }
+  const unique = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  const fresh = `attempts = 0, not_before = '-infinity', claim_token = NULL, last_error = NULL,
+    given_up_at = NULL, scheduled_at = now()`;
   const onConflict =
     options.ifScheduled === 'keep'
       ? 'DO NOTHING'
-      : `DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0,
-           not_before = '-infinity', claim_token = NULL, last_error = NULL, given_up_at = NULL,
-           scheduled_at = now()`;
+      : options.ifScheduled === 'earliest'
+        ? `DO UPDATE SET due_at = LEAST(timers.due_at, EXCLUDED.due_at), payload = EXCLUDED.payload, ${fresh}
+           WHERE EXCLUDED.due_at < timers.due_at OR timers.given_up_at IS NOT NULL`
+        : `DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, ${fresh}`;
   await tx.query(
     `INSERT INTO timers (kind, subject_id, due_at, payload)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[])
+     SELECT k, s, d, p FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[]) WITH ORDINALITY AS t(k, s, d, p, o)
+     ORDER BY o
      ON CONFLICT (kind, subject_id) ${onConflict}`,
     [
       unique.map((t) => t.kind),

@@ -5,7 +5,7 @@ import type { PoolClient } from '@hub/store';
 import { scheduleTimers, type TransactionalHandler } from '@hub/timers';
 import { Counter, type Registry } from 'prom-client';
 import { openSql } from '../sql/request-status.js';
-import { SLA_TIMERS } from './sla-timers.js';
+import { armBreachDeadlines, breachTimerScope, SLA_TIMERS } from './sla-timers.js';
 
 interface Stamped {
   id: string;
@@ -13,9 +13,13 @@ interface Stamped {
   agency: string;
   institution: string;
   deadline: Date;
+  escalate_at: Date | null;
   case_no: string | null;
   court_code: string | null;
 }
+
+/** Breaches stamped per transaction at most; a bucket with more is fired again at once for the rest. */
+const BREACH_BATCH = 1000;
 
 const KINDS = {
   breach: { column: 'breached_at', deadline: 'due_at', event: 'RequestBreached', alert: 'breach' },
@@ -28,11 +32,11 @@ const KINDS = {
 } as const;
 
 /**
- * SLA breach and escalation as durable timers (@hub/timers), armed when a request is dispatched and disarmed
- * when it is answered. A timer fires in a transaction with everything it causes: the request stamped once
- * (`… IS NULL` in the same UPDATE, which also re-checks that the request is still open), the event in the
- * outbox, the timeline entry and the alert timer. So a breach is raised exactly once, across restarts and
- * several trackers.
+ * SLA breach and escalation as durable timers (@hub/timers). An answer deadline is armed when its request is
+ * dispatched, in a timer shared by the deadlines of that second (sla-timers.ts); a breach arms the request's
+ * escalation. A timer fires in a transaction with everything it causes: the request stamped once (`… IS NULL`
+ * in the same UPDATE, which also re-checks that the request is still open), the event in the outbox, the
+ * timeline entry and the alert timer. So a breach is raised exactly once, across restarts and several trackers.
  */
 export function slaDeadlineHandlers(deps: {
   events: EventFactory;
@@ -58,12 +62,19 @@ export function slaDeadlineHandlers(deps: {
     kind: SLA_TIMERS[which],
     mode: 'transaction',
     async fire(tx, timers, { now }) {
-      const stamped = await stamp(
-        tx,
-        which,
-        timers.map((t) => t.subjectId),
-        now,
-      );
+      const stamped =
+        which === 'breach'
+          ? await stampBreaches(
+              tx,
+              timers.map((t) => t.subjectId),
+              now,
+            )
+          : await stampById(
+              tx,
+              which,
+              timers.map((t) => t.subjectId),
+              now,
+            );
       if (stamped.length === 0) return;
       await raise(tx, which, stamped, now, deps);
       for (const r of stamped) counters[which].inc({ agency: r.agency, institution: r.institution });
@@ -72,20 +83,64 @@ export function slaDeadlineHandlers(deps: {
   }));
 }
 
-async function stamp(
+const RETURNING = (deadline: string) =>
+  `RETURNING r.id, r.notice_id, r.agency, r.institution, r.${deadline} AS deadline, r.escalate_at, r.case_no,
+     r.court_code`;
+
+async function stampById(
   tx: PoolClient,
   which: keyof typeof KINDS,
   ids: string[],
   now: Date,
 ): Promise<Stamped[]> {
+  if (ids.length === 0) return [];
   const { column, deadline } = KINDS[which];
   const { rows } = await tx.query<Stamped>(
     `UPDATE requests r SET ${column} = $2
      WHERE r.id = ANY($1::uuid[]) AND ${openSql('r')} AND r.${column} IS NULL AND r.${deadline} <= $2
-     RETURNING r.id, r.notice_id, r.agency, r.institution, r.${deadline} AS deadline, r.case_no, r.court_code`,
+     ${RETURNING(deadline)}`,
     [ids, now],
   );
   return rows;
+}
+
+/**
+ * Fire breach timers (one-second buckets of answer deadlines): stamp every open request whose deadline has
+ * passed and is not yet stamped, whichever bucket it is in (the index requests_breach_pending holds just those),
+ * earliest first and at most BREACH_BATCH; then arm each fired bucket again for the deadlines left in it, later
+ * in its second or beyond the batch. A bucket's requests are all visible here: one being written when the
+ * bucket was taken held its row (`earliest`), so the bucket was taken after that commit.
+ */
+async function stampBreaches(tx: PoolClient, subjects: string[], now: Date): Promise<Stamped[]> {
+  const scopes = subjects.map(breachTimerScope);
+  const buckets = scopes.filter((s): s is { from: Date; to: Date } => 'from' in s);
+  const stamped = await stampById(
+    tx,
+    'breach',
+    scopes.flatMap((s) => ('requestId' in s ? [s.requestId] : [])),
+    now,
+  );
+  if (buckets.length === 0) return stamped;
+  const pending = `r.breached_at IS NULL AND ${openSql('r')}`;
+  const { rows } = await tx.query<Stamped>(
+    `WITH due AS MATERIALIZED (
+       SELECT id FROM requests r WHERE ${pending} AND r.due_at <= $1 ORDER BY r.due_at LIMIT $2 FOR UPDATE)
+     UPDATE requests r SET breached_at = $1 FROM due
+     WHERE r.id = due.id AND ${pending} AND r.due_at <= $1
+     ${RETURNING('due_at')}`,
+    [now, BREACH_BATCH],
+  );
+  const { rows: left } = await tx.query<{ from: Date; next: Date | null }>(
+    `SELECT b.from, (SELECT min(r.due_at) FROM requests r
+                     WHERE ${pending} AND r.due_at >= b.from AND r.due_at < b.to) AS next
+     FROM unnest($1::timestamptz[], $2::timestamptz[]) AS b("from", "to")`,
+    [buckets.map((b) => b.from), buckets.map((b) => b.to)],
+  );
+  await armBreachDeadlines(
+    tx,
+    left.flatMap((b) => (b.next ? [b.next] : [])),
+  );
+  return [...stamped, ...rows];
 }
 
 async function raise(
@@ -126,6 +181,17 @@ async function raise(
       rows.map((r) => `${r.institution}: due ${r.deadline.toISOString()}`),
     ],
   );
+  if (which === 'breach') {
+    // The escalation deadline counts once the answer deadline has passed: armed now, for this request alone.
+    // An answer leaves it armed; it then fires and finds the request closed.
+    await scheduleTimers(
+      tx,
+      rows.flatMap((r) =>
+        r.escalate_at ? [{ kind: SLA_TIMERS.escalation, subjectId: r.id, dueAt: r.escalate_at }] : [],
+      ),
+      { ifScheduled: 'keep' },
+    );
+  }
   if (!deps.alertsEnabled) return;
   // The webhook is called later, outside this transaction (alerts.ts); `keep`: one alert per breach, ever.
   await scheduleTimers(

@@ -1,41 +1,44 @@
 import type { Queryable } from '@hub/store';
-import { cancelTimers, scheduleTimers } from '@hub/timers';
+import { scheduleTimers } from '@hub/timers';
 
-/** The tracker's timer kinds (@hub/timers), each keyed by request id (alerts by `<alert kind>:<request id>`). */
+/** The tracker's timer kinds (@hub/timers). */
 export const SLA_TIMERS = {
-  /** The answer deadline (RequestDispatched.answer_by). */
+  /**
+   * The answer deadlines (RequestDispatched.answer_by) falling within one second, keyed `s:<epoch second>`:
+   * one timer for all of them, due at the earliest (a key that is a request id is one request's, as armed
+   * before 2026-12-08).
+   */
   breach: 'sla.breach',
-  /** The escalation deadline (RequestDispatched.escalate_at). */
+  /** A breached request's escalation deadline (RequestDispatched.escalate_at), keyed by request id. */
   escalation: 'sla.escalation',
   /** A webhook alert to deliver, outside any transaction. */
   alert: 'sla.alert',
 } as const;
 
-/**
- * Arm a dispatched, still open request's deadlines in the projection's transaction; a deadline already stamped
- * (a redelivered dispatch after its breach) is not armed again.
- */
-export async function armDeadlines(
-  tx: Queryable,
-  requests: readonly {
-    id: string;
-    due_at: Date | null;
-    escalate_at: Date | null;
-    breached: boolean;
-    escalated: boolean;
-  }[],
-): Promise<void> {
-  await scheduleTimers(tx, [
-    ...requests
-      .filter((r) => r.due_at && !r.breached)
-      .map((r) => ({ kind: SLA_TIMERS.breach, subjectId: r.id, dueAt: r.due_at as Date })),
-    ...requests
-      .filter((r) => r.escalate_at && !r.escalated)
-      .map((r) => ({ kind: SLA_TIMERS.escalation, subjectId: r.id, dueAt: r.escalate_at as Date })),
-  ]);
+const BUCKET_PREFIX = 's:';
+
+/** The one-second bucket an answer deadline falls in: its timer's key. */
+export const breachBucket = (dueAt: Date) => `${BUCKET_PREFIX}${Math.floor(dueAt.getTime() / 1000)}`;
+
+/** The deadlines a breach timer's key covers: [from, to), or one request's. */
+export function breachTimerScope(subjectId: string): { from: Date; to: Date } | { requestId: string } {
+  if (!subjectId.startsWith(BUCKET_PREFIX)) return { requestId: subjectId };
+  const second = Number(subjectId.slice(BUCKET_PREFIX.length));
+  return { from: new Date(second * 1000), to: new Date((second + 1) * 1000) };
 }
 
-/** An answered (or failed, or cancelled) request has no deadline left to miss. */
-export async function disarmDeadlines(tx: Queryable, requestIds: readonly string[]): Promise<void> {
-  await cancelTimers(tx, [SLA_TIMERS.breach, SLA_TIMERS.escalation], requestIds);
+/**
+ * Arm the answer deadlines of requests being dispatched, in the projection's transaction and before it writes
+ * any request: one timer per second of deadlines, moved earlier if one of these falls before it (`earliest`).
+ * Shared by every request of that second and never disarmed: an answer needs no write here, and a timer that
+ * fires finds only the requests still open and unbreached (an index of them: requests_breach_pending).
+ * `earliest` holds the timer's row until this transaction commits, so the timer cannot fire in between and
+ * miss a request it was armed for (@hub/timers scheduleTimers).
+ */
+export async function armBreachDeadlines(tx: Queryable, deadlines: readonly Date[]): Promise<void> {
+  await scheduleTimers(
+    tx,
+    deadlines.map((dueAt) => ({ kind: SLA_TIMERS.breach, subjectId: breachBucket(dueAt), dueAt })),
+    { ifScheduled: 'earliest' },
+  );
 }
