@@ -180,11 +180,33 @@ export class Inbox {
     worker: string,
     limit: number,
     leaseSeconds: number,
-    options: { acknowledge?: boolean | undefined } = {},
+    options: { acknowledge?: boolean | undefined; key?: string | undefined } = {},
   ): Promise<InboxItem[]> {
     return (
       await this.leaseOrExpiry(institution, worker, limit, leaseSeconds, { ...options, withExpiry: false })
     ).items;
+  }
+
+  /**
+   * What a lease call made with this Idempotency-Key leased and still holds: its requests of `institution` not
+   * answered since and whose lease has not run out, oldest first (the same call repeated gets them again, without
+   * leasing more). Empty if that call never leased anything, or its lease ran out: the repeated call then leases
+   * as a new one.
+   */
+  async leasedUnder(institution: string, key: string): Promise<InboxItem[]> {
+    const { rows } = await this.pool.query<LeasedRow>(
+      `SELECT * FROM requests r
+       WHERE r.institution = $1 AND r.answered_at IS NULL AND r.reused_from IS NULL AND r.lease_key = $2
+         AND r.lease_until >= now() AND r.status = ANY($3::text[]) AND r.sealed_notice IS NOT NULL
+       ORDER BY r.received_at, r.id`,
+      [institution, key, OPEN],
+    );
+    for (const r of rows) this.cache.set(institution, r.id, r.notice_id, r.measure);
+    return rows.map((r) => ({
+      ...sealedItemOf(r),
+      status: r.status,
+      leaseUntil: r.lease_until.toISOString(),
+    }));
   }
 
   /**
@@ -199,7 +221,10 @@ export class Inbox {
     {
       withExpiry = true,
       acknowledge = false,
+      key,
     }: {
+      /** The call's Idempotency-Key, kept on what it leases (`leasedUnder`). */
+      key?: string | undefined;
       /** Read when the earliest live lease ends if nothing is free (the default). */
       withExpiry?: boolean;
       /**
@@ -213,7 +238,14 @@ export class Inbox {
     for (let attempt = 1; ; attempt++) {
       const { free, expiryMs } = await this.freeReads.submit({ institution, limit, withExpiry });
       if (free.length === 0) return { items: [], nextExpiryMs: expiryMs };
-      const rows = await this.claims.submit({ institution, worker, leaseSeconds, free, acknowledge });
+      const rows = await this.claims.submit({
+        institution,
+        worker,
+        leaseSeconds,
+        free,
+        acknowledge,
+        key: key ?? null,
+      });
       for (const r of rows) this.cache.set(institution, r.id, r.notice_id, r.measure);
       if (rows.length > 0 || attempt >= LEASE_ATTEMPTS)
         return {
@@ -310,12 +342,13 @@ export class Inbox {
         );
       }
     });
-    const announced = conditionalEvents(events, subjects, 9);
+    const announced = conditionalEvents(events, subjects, 10);
     const { rows } = await this.pool.query<LeasedRow & { ask: number }>(
       `WITH asks AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[]) AS a(id, institution, ask)),
        workers AS (
-         SELECT * FROM unnest($4::text[], $5::float8[], $8::bool[]) WITH ORDINALITY AS w(worker, secs, ack, ask)),
+         SELECT * FROM unnest($4::text[], $5::float8[], $8::bool[], $9::text[])
+           WITH ORDINALITY AS w(worker, secs, ack, key, ask)),
        claimed AS (
          SELECT r.id, a.ask, w.ack AND r.status IN ('pending', 'delivered') AS acking
          FROM requests r JOIN asks a ON r.id = a.id AND r.institution = a.institution
@@ -325,6 +358,7 @@ export class Inbox {
          FOR UPDATE OF r SKIP LOCKED),
        leased AS (
          UPDATE requests r SET lease_owner = w.worker, lease_until = now() + make_interval(secs => w.secs),
+           lease_key = w.key,
            status = CASE WHEN c.acking THEN 'acknowledged' WHEN r.status = 'pending' THEN 'delivered'
                          ELSE r.status END,
            acknowledged_at = CASE WHEN c.acking THEN $7 ELSE r.acknowledged_at END,
@@ -346,6 +380,7 @@ export class Inbox {
         OPEN,
         this.now(),
         calls.map((c) => c.acknowledge),
+        calls.map((c) => c.key),
         ...announced.params,
       ],
     );
@@ -726,6 +761,8 @@ interface Claim {
   institution: string;
   worker: string;
   leaseSeconds: number;
+  /** The lease call's Idempotency-Key, kept on what it leases (`leasedUnder`). */
+  key: string | null;
   free: FreeRow[];
   /** Acknowledge (签收) what it takes that is still pending or delivered. */
   acknowledge: boolean;

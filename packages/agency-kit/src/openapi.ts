@@ -77,6 +77,20 @@ const REPORT_DOC = {
   },
 } as const;
 
+/** The headers of a lease call (GET /v1/agency/inbox, POST /v1/agency/answers?lease=true). */
+const LEASE_HEADERS = {
+  type: 'object',
+  properties: {
+    'x-agency-worker': { type: 'string', maxLength: 64, description: 'The worker the lease is taken for' },
+    'idempotency-key': {
+      type: 'string',
+      maxLength: 128,
+      description:
+        'Your key for this lease call: repeated, the call returns what it leased and still holds (400 INVALID_IDEMPOTENCY_KEY if longer or not well-formed text)',
+    },
+  },
+} as const;
+
 export const ROUTE_DOCS = {
   inbox: {
     summary: 'Lease open requests from your inbox; with `wait`, wait for them (long poll)',
@@ -91,8 +105,12 @@ export const ROUTE_DOCS = {
       'requests it returns that were not acknowledged yet, as POST /v1/agency/acks would (their `status` is',
       '`acknowledged`): one call fewer per batch for a back office that acknowledges whatever it receives.',
       '400 VALIDATION_FAILED names the bad parameter (path `wait`, `limit`, `leaseSeconds`, `acknowledge`).',
-      'Allow your HTTP client a response timeout above N seconds.',
+      'Allow your HTTP client a response timeout above N seconds. Send an `Idempotency-Key` (your own, new for',
+      'each call, at most 128 characters) to be able to repeat a call whose answer you did not get: the same key',
+      'again returns at once what that call leased and still holds (not answered, lease not run out), and leases',
+      'nothing more; without it those requests stay hidden until their lease ends.',
     ].join(' '),
+    headers: LEASE_HEADERS,
     querystring: {
       type: 'object',
       properties: {
@@ -171,8 +189,10 @@ export const ROUTE_DOCS = {
       'back office that answers a batch and takes the next. The answers are stored before the lease; where your',
       'institution already has its most waiting calls, the lease does not wait (no 429 for a call whose answers',
       'went in). Those parameters without `lease=true` are refused (400, path naming each). Sending the same',
-      'answers again is harmless (each result `ok`), so a call cut off while it waited can simply be repeated.',
+      'answers again is harmless (each result `ok`), so a call cut off while it waited can simply be repeated;',
+      'with the same `Idempotency-Key` it also gets back the batch the first call leased (as for the inbox).',
     ].join(' '),
+    headers: LEASE_HEADERS,
     querystring: {
       type: 'object',
       properties: {

@@ -199,23 +199,52 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     return worker;
   };
 
+  /**
+   * A lease call's Idempotency-Key, if any: the same call repeated with it gets back what the first leased
+   * (`Inbox.leasedUnder`) instead of waiting out the lease. Checked as the court API checks its keys.
+   */
+  const leaseKeyOf = (request: FastifyRequest) => {
+    const raw = request.headers['idempotency-key'];
+    if (raw === undefined || raw === '') return undefined;
+    if (typeof raw !== 'string' || !isWireSafeText(raw) || raw.length > 128) {
+      throw new HubError('VALIDATION_FAILED', [
+        {
+          path: 'Idempotency-Key',
+          code: 'INVALID_IDEMPOTENCY_KEY',
+          message: 'one key of at most 128 characters',
+        },
+      ]);
+    }
+    return raw;
+  };
+
   /** Lease for `institution` as GET /v1/agency/inbox does, waiting up to `q.wait` seconds when nothing is open. */
   const leaseFor = async (
     reply: FastifyReply,
     institution: string,
     worker: string,
     q: z.infer<typeof inboxQuery>,
+    key?: string,
   ) => {
     // A client already gone (an answers call cut off while its answers were stored) is leased nothing: what it took
     // would be hidden from the institution's other workers for the lease's length.
     if (reply.raw.socket?.destroyed) return [];
+    // The same call again: what it leased the first time, at once (no wait, nothing more leased).
+    if (key !== undefined) {
+      const again = await deps.inbox.leasedUnder(institution, key);
+      if (again.length > 0) return again;
+    }
     if (q.wait === 0)
-      return deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds, { acknowledge: q.acknowledge });
+      return deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds, {
+        acknowledge: q.acknowledge,
+        key,
+      });
     // An empty lease also reads when the institution's next lease expires: the wait that follows needs it.
     let expiry: number | null | undefined;
     const lease = async () => {
       const found = await deps.inbox.leaseOrExpiry(institution, worker, q.limit, q.leaseSeconds, {
         acknowledge: q.acknowledge,
+        key,
       });
       expiry = found.items.length === 0 ? found.nextExpiryMs : undefined;
       return found.items;
@@ -245,8 +274,9 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     const institution = who(request);
     const q = parseQuery(inboxQuery, request.query);
     const worker = workerOf(request);
+    const key = leaseKeyOf(request);
     try {
-      return { requests: await leaseFor(reply, institution, worker, q) };
+      return { requests: await leaseFor(reply, institution, worker, q, key) };
     } catch (err) {
       if (err instanceof HubError && err.code === 'TOO_MANY_WAITERS') reply.header('retry-after', '1');
       throw err;
@@ -304,6 +334,7 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     // Checked before anything is stored: a bad lease parameter refuses the call whole.
     const next = parseAnswersQuery(request.query);
     const worker = next ? workerOf(request) : '';
+    const key = next ? leaseKeyOf(request) : undefined;
     const body = parseEnvelope(answerBatch, request.body);
     const requestIds = body.answers.map((a) => stringField(a, 'requestId'));
     const refs = await deps.inbox.refs(
@@ -347,10 +378,10 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     // rather than refuse a call whose answers went in.
     let requests: unknown[];
     try {
-      requests = await leaseFor(reply, institution, worker, next);
+      requests = await leaseFor(reply, institution, worker, next, key);
     } catch (err) {
       if (!(err instanceof HubError && err.code === 'TOO_MANY_WAITERS')) throw err;
-      requests = await leaseFor(reply, institution, worker, { ...next, wait: 0 });
+      requests = await leaseFor(reply, institution, worker, { ...next, wait: 0 }, key);
     }
     return { results, requests };
   });

@@ -336,6 +336,85 @@ describe('answering and leasing the next batch in one call (POST /v1/agency/answ
   });
 });
 
+describe('a lease call repeated with its Idempotency-Key (its reply lost)', () => {
+  const keyed = async (institution: string, query: string, key: string, worker = 'w1') => {
+    const url = `/v1/agency/inbox?${query}`;
+    return app.http.inject({
+      url,
+      headers: { ...headersFor(institution, url, worker), 'idempotency-key': key },
+    });
+  };
+
+  it('gets back at once what the first call leased and still holds, and leases nothing more', async () => {
+    const [a, b, c] = [await store('ICBC'), await store('ICBC'), await store('ICBC')];
+    const first = await keyed('ICBC', 'limit=2&acknowledge=true', 'k-1');
+    expect(idsOf(first)).toEqual([a.id, b.id]);
+    // The same call again, even one that would wait: the same two, at once; c stays free for the others.
+    const startedAt = performance.now();
+    const again = await keyed('ICBC', 'limit=2&acknowledge=true&wait=20', 'k-1');
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
+    expect(again.json().requests.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      [a.id, 'acknowledged'],
+      [b.id, 'acknowledged'],
+    ]);
+    expect(again.json().requests[0].leaseUntil).toBe(first.json().requests[0].leaseUntil);
+    // Another key is another call: it leases what is free.
+    expect(idsOf(await keyed('ICBC', 'limit=50', 'k-2'))).toEqual([c.id]);
+    // Answered since: no longer returned; another institution's key of the same text finds nothing of ICBC's.
+    await answerAndLease('ICBC', '', [noAccount(a.id)]);
+    expect(idsOf(await keyed('ICBC', 'limit=2', 'k-1'))).toEqual([b.id]);
+    expect(idsOf(await keyed('CCB', 'limit=2', 'k-1'))).toEqual([]);
+    // Once its lease has run out, the key holds nothing: the call leases as a new one.
+    await writer.query("UPDATE requests SET lease_until = now() - interval '1 second' WHERE id = $1", [b.id]);
+    expect(idsOf(await keyed('ICBC', 'limit=50', 'k-1'))).toEqual([b.id]);
+  });
+
+  it('works for an answers call that leased the next batch: the answers stored once, the batch returned again', async () => {
+    const [a, b] = [await store('ICBC'), await store('ICBC')];
+    expect(idsOf(await keyed('ICBC', 'limit=1', 'lease-1'))).toEqual([a.id]);
+    const call = async () => {
+      const url = '/v1/agency/answers?lease=true&limit=50&acknowledge=true';
+      const body = JSON.stringify({ answers: [noAccount(a.id)] });
+      return app.http.inject({
+        method: 'POST',
+        url,
+        payload: body,
+        headers: {
+          ...signAgencyRequest({
+            institution: 'ICBC',
+            secret: secretOf('ICBC'),
+            method: 'POST',
+            path: url,
+            body,
+          }),
+          'x-agency-worker': 'w1',
+          'content-type': 'application/json',
+          'idempotency-key': 'answers-7',
+        },
+      });
+    };
+    const first = await call();
+    const again = await call();
+    for (const res of [first, again]) {
+      expect(res.statusCode).toBe(200);
+      expect(res.json().results).toEqual([expect.objectContaining({ requestId: a.id, ok: true })]);
+      expect(idsOf(res)).toEqual([b.id]);
+    }
+    expect(await statusOf(a.id)).toBe('cannot-assist');
+    expect(await statusOf(b.id)).toBe('acknowledged');
+  });
+
+  it('refuses a key longer than 128 characters with 400 INVALID_IDEMPOTENCY_KEY, leasing nothing', async () => {
+    const a = await store('ICBC');
+    const res = await keyed('ICBC', 'limit=50', 'x'.repeat(129));
+    expect([res.statusCode, res.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(res.json().error.details).toEqual([
+      expect.objectContaining({ path: 'Idempotency-Key', code: 'INVALID_IDEMPOTENCY_KEY' }),
+    ]);
+    expect(await statusOf(a.id)).toBe('pending');
+  });
+});
+
 describe('stopping an adapter', () => {
   it('answers every waiting lease at once (empty) instead of holding the stop for their wait', async () => {
     // A second replica of the same adapter (same schema): stopping it must not wait 30 s for its long polls.

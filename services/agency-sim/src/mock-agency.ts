@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { signAgencyRequest } from '@hub/agency-kit';
 import type { Logger } from '@hub/service-kit';
 import { type Dispatcher, getGlobalDispatcher } from 'undici';
@@ -61,7 +62,14 @@ export class MockAgency {
   readonly reporter: HoldReporter;
   answered = 0;
   /** Signed calls that took or answered requests, and the batches that came back with answers (`lease=true`). */
-  readonly calls = { inbox: 0, answers: 0, leasedWithAnswers: 0 };
+  readonly calls = { inbox: 0, answers: 0, leasedWithAnswers: 0, repeated: 0 };
+  /**
+   * A lease call (the inbox, or answers with `lease=true`) whose reply did not come: the next round sends it again
+   * as it was, with its Idempotency-Key, before anything else.
+   */
+  private unanswered:
+    | { method: 'GET' | 'POST'; path: string; body?: { answers: unknown[] }; key: string }
+    | undefined;
 
   constructor(private readonly o: MockAgencyOptions) {
     this.reporter = new HoldReporter(o.agency.institution, o.logger, o.batch);
@@ -137,15 +145,36 @@ export class MockAgency {
       `limit=${this.o.batch}&leaseSeconds=60${w > 0 ? `&wait=${w}` : ''}${ack}`;
     let requests = this.carried;
     this.carried = undefined;
+    if (!requests && this.unanswered) {
+      // The last lease call's reply never came (a dropped connection, an adapter restarting): the same call again,
+      // key and all. Its answers are stored once whatever happened, and what it leased comes back at once
+      // instead of staying hidden until its lease ends.
+      const again = this.unanswered;
+      const res = await this.call<{ requests?: InboxItem[] }>(
+        again.method,
+        again.path,
+        again.body,
+        again.method === 'GET' ? this.stopping.signal : undefined,
+        again.key,
+      );
+      this.unanswered = undefined;
+      this.calls.repeated += 1;
+      if (again.body) this.answered += again.body.answers.length;
+      requests = res.requests ?? [];
+    }
     if (!requests) {
       this.calls.inbox += 1;
+      const path = `/v1/agency/inbox?${leaseQuery(wait)}`;
+      this.unanswered = { method: 'GET', path, key: randomUUID() };
       ({ requests } = await this.call<{ requests: InboxItem[] }>(
         'GET',
-        `/v1/agency/inbox?${leaseQuery(wait)}`,
+        path,
         undefined,
         // Only a waiting lease is cut short at stop: answers in flight still complete.
         this.stopping.signal,
+        this.unanswered.key,
       ));
+      this.unanswered = undefined;
     }
     if (requests.length === 0 || this.o.silent) return requests.length;
     const think = this.o.latencyMs + Math.floor(Math.random() * this.o.jitterMs);
@@ -158,7 +187,11 @@ export class MockAgency {
       ? `/v1/agency/answers?lease=true&${leaseQuery(Math.min(wait, ANSWER_LEASE_WAIT_S))}`
       : '/v1/agency/answers';
     this.calls.answers += 1;
-    const answered = await this.call<{ requests?: InboxItem[] }>('POST', path, { answers });
+    // With a lease, kept until its reply comes: a lost reply is repeated next round with the same key.
+    const key = this.running ? randomUUID() : undefined;
+    if (key) this.unanswered = { method: 'POST', path, body: { answers }, key };
+    const answered = await this.call<{ requests?: InboxItem[] }>('POST', path, { answers }, undefined, key);
+    this.unanswered = undefined;
     this.answered += answers.length;
     if (answered.requests && answered.requests.length > 0) {
       this.carried = answered.requests;
@@ -185,7 +218,13 @@ export class MockAgency {
     return { requestId: r.id, ...given };
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+    idempotencyKey?: string,
+  ): Promise<T> {
     if (this.o.errorRate > 0 && Math.random() < this.o.errorRate) {
       throw new Error('simulated partner failure (SIM_ERROR_RATE)');
     }
@@ -200,6 +239,7 @@ export class MockAgency {
       headers: {
         ...signed,
         'x-agency-worker': `sim-${institution}`,
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       body: body ? text0 : null,
