@@ -242,7 +242,9 @@ export class TimerSweeper {
     const realElapsed = Date.now() - this.origin.real;
     const rate = realElapsed > 0 ? (hubNow - this.origin.hub) / realElapsed : 0;
     if (!(rate > 0)) return this.maxSleepMs;
-    return Math.max(0, Math.min(this.maxSleepMs, Math.ceil((due.getTime() - hubNow) / rate)));
+    // One millisecond more: Node's timers fire up to a millisecond early by Date.now() (libuv's clock counts whole
+    // milliseconds), and a loop that wakes before its timer is due reads the table for nothing and sleeps again.
+    return Math.max(0, Math.min(this.maxSleepMs, Math.ceil((due.getTime() - hubNow) / rate) + 1));
   }
 
   private async fireRound(): Promise<number> {
