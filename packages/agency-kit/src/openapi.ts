@@ -86,7 +86,7 @@ const LEASE_HEADERS = {
       type: 'string',
       maxLength: 128,
       description:
-        'Your key for this lease call: repeated, the call returns what it leased and still holds (400 INVALID_IDEMPOTENCY_KEY if longer or not well-formed text)',
+        'Your key for this lease call: repeated, the call returns what it leased and still holds (400 VALIDATION_FAILED, detail code INVALID_IDEMPOTENCY_KEY, if longer or not well-formed text)',
     },
   },
 } as const;

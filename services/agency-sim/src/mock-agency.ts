@@ -19,6 +19,9 @@ export type AgencyAnswer =
   | { outcome: 'done' | 'partial'; result: unknown; reason?: string }
   | { outcome: 'cannot-assist' | 'refused'; reason: string };
 
+/** How often a lease call whose reply did not come is sent again before it is given up. */
+const MAX_REPEATS = 5;
+
 /** Seconds an answers call waits for the next batch (`lease=true`): short, since a stop lets it finish. */
 const ANSWER_LEASE_WAIT_S = 1;
 
@@ -68,7 +71,7 @@ export class MockAgency {
    * as it was, with its Idempotency-Key, before anything else.
    */
   private unanswered:
-    | { method: 'GET' | 'POST'; path: string; body?: { answers: unknown[] }; key: string }
+    | { method: 'GET' | 'POST'; path: string; body?: { answers: unknown[] }; key: string; repeats: number }
     | undefined;
 
   constructor(private readonly o: MockAgencyOptions) {
@@ -150,6 +153,9 @@ export class MockAgency {
       // key and all. Its answers are stored once whatever happened, and what it leased comes back at once
       // instead of staying hidden until its lease ends.
       const again = this.unanswered;
+      // A call refused again and again is given up (its lease then ends by itself), not repeated forever.
+      again.repeats += 1;
+      if (again.repeats >= MAX_REPEATS) this.unanswered = undefined;
       const res = await this.call<{ requests?: InboxItem[] }>(
         again.method,
         again.path,
@@ -165,7 +171,7 @@ export class MockAgency {
     if (!requests) {
       this.calls.inbox += 1;
       const path = `/v1/agency/inbox?${leaseQuery(wait)}`;
-      this.unanswered = { method: 'GET', path, key: randomUUID() };
+      this.unanswered = { method: 'GET', path, key: randomUUID(), repeats: 0 };
       ({ requests } = await this.call<{ requests: InboxItem[] }>(
         'GET',
         path,
@@ -189,7 +195,7 @@ export class MockAgency {
     this.calls.answers += 1;
     // With a lease, kept until its reply comes: a lost reply is repeated next round with the same key.
     const key = this.running ? randomUUID() : undefined;
-    if (key) this.unanswered = { method: 'POST', path, body: { answers }, key };
+    if (key) this.unanswered = { method: 'POST', path, body: { answers }, key, repeats: 0 };
     const answered = await this.call<{ requests?: InboxItem[] }>('POST', path, { answers }, undefined, key);
     this.unanswered = undefined;
     this.answered += answers.length;

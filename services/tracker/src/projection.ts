@@ -19,7 +19,7 @@ import {
 import type { ConsumedEvent } from '@hub/messaging';
 import type { Queryable } from '@hub/store';
 import { amountOfAnswer } from './reports/answer-amounts.js';
-import { armBreachDeadlines } from './sla/sla-timers.js';
+import { armBreachDeadlines, lockAgainstProjection } from './sla/sla-timers.js';
 import { closedSql, openSql, ranksAboveSql, TERMINAL_RANK } from './sql/request-status.js';
 
 type StatusChange = {
@@ -127,13 +127,15 @@ export async function project(
     }
   }
 
-  // Before any write: arming locks shared timer rows, which a firing timer takes before the requests it stamps.
+  // Before any write: arming locks shared timer rows, which a firing timer takes before the requests it stamps;
+  // then the lock that keeps a firing and this transaction's request writes apart (sla-timers.ts).
   const terminal = [...changes.values()].filter((c) => c.rank === TERMINAL_RANK).map((c) => c.id);
   const ended = new Set(terminal);
   await armBreachDeadlines(
     tx,
     dispatched.filter((d) => d.due && !ended.has(d.requestId)).map((d) => d.due as Date),
   );
+  if (dispatched.length > 0 || changes.size > 0) await lockAgainstProjection(tx, 'shared');
   await upsertNotices(tx, issued);
   const touched = [
     ...new Set([...dispatched.map((d) => d.noticeId), ...[...changes.values()].map((c) => c.noticeId)]),

@@ -262,4 +262,57 @@ describe('SLA deadlines', () => {
       await app.stop();
     }
   });
+
+  it('escalates at the escalation deadline a redelivered dispatch moved later, after the first one has passed', async () => {
+    const t0 = Math.floor(Date.now() / 1000) * 1000;
+    const manual = manualClock(new Date(t0));
+    const noticeId = randomUUID();
+    const requestId = randomUUID();
+    const due = t0 + HOUR;
+    const dispatch = (escalateAt: number) =>
+      at(new Date(t0)).event('requestsBank', noticeId, 'requestDispatched', {
+        requestId,
+        noticeId,
+        agency: 'bank',
+        institution: 'ICBC',
+        measure: 'query',
+        caseNo: '(2026)川0104执3号',
+        noticeNo: 'n',
+        legalBasis: 'b',
+        acknowledgeBy: new Date(due),
+        answerBy: new Date(due),
+        escalateAt: new Date(escalateAt),
+      });
+    const app = buildApp(config, { logger, clock: manual });
+    await app.start();
+    try {
+      const row = async () =>
+        (
+          await app.runtime.pool.query<{
+            breached_at: Date | null;
+            escalated_at: Date | null;
+            escalate_at: Date | null;
+          }>('SELECT breached_at, escalated_at, escalate_at FROM requests WHERE id = $1', [requestId])
+        ).rows[0];
+      await send(dispatch(due + HOUR));
+      await waitFor(async () => (await row())?.escalate_at, { what: 'projected' });
+      manual.set(new Date(due));
+      await waitFor(async () => (await row())?.breached_at, { what: 'breached' });
+      // The same dispatch again, its escalation two hours later than first stamped.
+      await send(dispatch(due + 3 * HOUR));
+      await waitFor(async () => (await row())?.escalate_at?.getTime() === due + 3 * HOUR, {
+        what: 'the new escalation deadline',
+      });
+      manual.set(new Date(due + HOUR)); // the first deadline: its timer fires and finds it not yet due
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await row())?.escalated_at).toBeNull();
+      manual.set(new Date(due + 3 * HOUR));
+      const escalated = await waitFor(async () => (await row())?.escalated_at ?? undefined, {
+        what: 'escalated at the new deadline',
+      });
+      expect(escalated.getTime()).toBe(due + 3 * HOUR);
+    } finally {
+      await app.stop();
+    }
+  });
 });

@@ -5,7 +5,7 @@ import type { PoolClient } from '@hub/store';
 import { scheduleTimers, type TransactionalHandler } from '@hub/timers';
 import { Counter, type Registry } from 'prom-client';
 import { openSql } from '../sql/request-status.js';
-import { armBreachDeadlines, breachTimerScope, SLA_TIMERS } from './sla-timers.js';
+import { armBreachDeadlines, breachTimerScope, lockAgainstProjection, SLA_TIMERS } from './sla-timers.js';
 
 interface Stamped {
   id: string;
@@ -62,19 +62,21 @@ export function slaDeadlineHandlers(deps: {
     kind: SLA_TIMERS[which],
     mode: 'transaction',
     async fire(tx, timers, { now }) {
+      // Alone against the projection's writes (sla-timers.ts lockAgainstProjection): no lock cycle between them.
+      await lockAgainstProjection(tx, 'exclusive');
+      const subjects = timers.map((t) => t.subjectId);
       const stamped =
         which === 'breach'
-          ? await stampBreaches(
-              tx,
-              timers.map((t) => t.subjectId),
-              now,
-            )
-          : await stampById(
-              tx,
-              which,
-              timers.map((t) => t.subjectId),
-              now,
-            );
+          ? await stampBreaches(tx, subjects, now)
+          : await stampById(tx, which, subjects, now);
+      if (which === 'escalation') {
+        const done = new Set(stamped.map((r) => r.id));
+        await rearmEscalations(
+          tx,
+          subjects.filter((id) => !done.has(id)),
+          now,
+        );
+      }
       if (stamped.length === 0) return;
       await raise(tx, which, stamped, now, deps);
       for (const r of stamped) counters[which].inc({ agency: r.agency, institution: r.institution });
@@ -105,11 +107,11 @@ async function stampById(
 }
 
 /**
- * Fire breach timers (one-second buckets of answer deadlines): stamp every open request whose deadline has
- * passed and is not yet stamped, whichever bucket it is in (the index requests_breach_pending holds just those),
- * earliest first and at most BREACH_BATCH; then arm each fired bucket again for the deadlines left in it, later
- * in its second or beyond the batch. A bucket's requests are all visible here: one being written when the
- * bucket was taken held its row (`earliest`), so the bucket was taken after that commit.
+ * Fire breach timers (one-second buckets of answer deadlines): stamp the open, unbreached requests of the fired
+ * seconds whose deadline has passed (the index requests_breach_pending holds just those), earliest first and at
+ * most BREACH_BATCH; then arm each fired second again at the earliest deadline left in it, later in the second or
+ * beyond the batch. A second's requests are all visible here: one being written when its timer was taken held the
+ * timer's row (`earliest`), so the timer was taken after that commit.
  */
 async function stampBreaches(tx: PoolClient, subjects: string[], now: Date): Promise<Stamped[]> {
   const scopes = subjects.map(breachTimerScope);
@@ -122,25 +124,46 @@ async function stampBreaches(tx: PoolClient, subjects: string[], now: Date): Pro
   );
   if (buckets.length === 0) return stamped;
   const pending = `r.breached_at IS NULL AND ${openSql('r')}`;
+  const ranges = [buckets.map((b) => b.from), buckets.map((b) => b.to)];
   const { rows } = await tx.query<Stamped>(
     `WITH due AS MATERIALIZED (
-       SELECT id FROM requests r WHERE ${pending} AND r.due_at <= $1 ORDER BY r.due_at LIMIT $2 FOR UPDATE)
+       SELECT r.id FROM unnest($3::timestamptz[], $4::timestamptz[]) AS b("from", "to")
+         JOIN requests r ON r.due_at >= b.from AND r.due_at < b.to
+       WHERE ${pending} AND r.due_at <= $1 ORDER BY r.due_at LIMIT $2 FOR UPDATE OF r)
      UPDATE requests r SET breached_at = $1 FROM due
      WHERE r.id = due.id AND ${pending} AND r.due_at <= $1
      ${RETURNING('due_at')}`,
-    [now, BREACH_BATCH],
+    [now, BREACH_BATCH, ...ranges],
   );
   const { rows: left } = await tx.query<{ from: Date; next: Date | null }>(
     `SELECT b.from, (SELECT min(r.due_at) FROM requests r
                      WHERE ${pending} AND r.due_at >= b.from AND r.due_at < b.to) AS next
      FROM unnest($1::timestamptz[], $2::timestamptz[]) AS b("from", "to")`,
-    [buckets.map((b) => b.from), buckets.map((b) => b.to)],
+    ranges,
   );
   await armBreachDeadlines(
     tx,
     left.flatMap((b) => (b.next ? [b.next] : [])),
   );
   return [...stamped, ...rows];
+}
+
+/**
+ * An escalation timer that fired before its request's escalation deadline (a redelivered dispatch moved the
+ * deadline later): armed again at the deadline, while the request is open, breached and not escalated.
+ */
+async function rearmEscalations(tx: PoolClient, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  const { rows } = await tx.query<{ id: string; escalate_at: Date }>(
+    `SELECT r.id, r.escalate_at FROM requests r
+     WHERE r.id = ANY($1::uuid[]) AND ${openSql('r')} AND r.breached_at IS NOT NULL AND r.escalated_at IS NULL
+       AND r.escalate_at > $2`,
+    [ids, now],
+  );
+  await scheduleTimers(
+    tx,
+    rows.map((r) => ({ kind: SLA_TIMERS.escalation, subjectId: r.id, dueAt: r.escalate_at })),
+  );
 }
 
 async function raise(

@@ -42,3 +42,19 @@ export async function armBreachDeadlines(tx: Queryable, deadlines: readonly Date
     { ifScheduled: 'earliest' },
   );
 }
+
+/**
+ * The lock that keeps an SLA timer's firing and the projection's writes apart: the projection holds it shared for
+ * the rest of its transaction once it has armed its timers (several projections at once), a firing holds it
+ * exclusive before it stamps anything. Both write requests, whose statement triggers then write the rollups:
+ * without it a firing could hold a request the projection waits for while waiting for rollup rows the projection
+ * holds (answers take no timer row that would order the two). A transaction-level advisory lock of this schema.
+ * The projection takes it after arming (timer rows first, then this, in both), so neither waits for the other in
+ * the opposite order.
+ */
+export async function lockAgainstProjection(tx: Queryable, mode: 'shared' | 'exclusive'): Promise<void> {
+  await tx.query(
+    `SELECT ${mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(
+       hashtext('tracker.sla'), hashtext(current_schema()))`,
+  );
+}
