@@ -205,13 +205,19 @@ describe('a long-poll lease (wait=N)', () => {
 });
 
 /** POST /v1/agency/answers with `query`, signed by `institution`'s worker w1. */
-async function answerAndLease(institution: string, query: string, answers: unknown[]) {
+async function answerAndLease(
+  institution: string,
+  query: string,
+  answers: unknown[],
+  extraHeaders: Record<string, string> = {},
+) {
   const url = `/v1/agency/answers${query ? `?${query}` : ''}`;
   const body = JSON.stringify({ answers });
   const headers = {
     ...signAgencyRequest({ institution, secret: secretOf(institution), method: 'POST', path: url, body }),
     'x-agency-worker': 'w1',
     'content-type': 'application/json',
+    ...extraHeaders,
   };
   const startedAt = performance.now();
   const res = await app.http.inject({ method: 'POST', url, headers, payload: body });
@@ -372,27 +378,12 @@ describe('a lease call repeated with its Idempotency-Key (its reply lost)', () =
   it('works for an answers call that leased the next batch: the answers stored once, the batch returned again', async () => {
     const [a, b] = [await store('ICBC'), await store('ICBC')];
     expect(idsOf(await keyed('ICBC', 'limit=1', 'lease-1'))).toEqual([a.id]);
-    const call = async () => {
-      const url = '/v1/agency/answers?lease=true&limit=50&acknowledge=true';
-      const body = JSON.stringify({ answers: [noAccount(a.id)] });
-      return app.http.inject({
-        method: 'POST',
-        url,
-        payload: body,
-        headers: {
-          ...signAgencyRequest({
-            institution: 'ICBC',
-            secret: secretOf('ICBC'),
-            method: 'POST',
-            path: url,
-            body,
-          }),
-          'x-agency-worker': 'w1',
-          'content-type': 'application/json',
+    const call = async () =>
+      (
+        await answerAndLease('ICBC', 'lease=true&limit=50&acknowledge=true', [noAccount(a.id)], {
           'idempotency-key': 'answers-7',
-        },
-      });
-    };
+        })
+      ).res;
     const first = await call();
     const again = await call();
     for (const res of [first, again]) {

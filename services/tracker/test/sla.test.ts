@@ -79,6 +79,29 @@ function dispatched(noticeId: string, requestId: string, ago: number) {
   });
 }
 
+/** A bank query request dispatched at `t0` (hub ms) with its deadlines stamped as given. */
+function stampedDispatch(
+  t0: number,
+  noticeId: string,
+  requestId: string,
+  d: { answerBy: number; escalateAt: number },
+  caseNo: string,
+) {
+  return at(new Date(t0)).event('requestsBank', noticeId, 'requestDispatched', {
+    requestId,
+    noticeId,
+    agency: 'bank',
+    institution: 'ICBC',
+    measure: 'query',
+    caseNo,
+    noticeNo: 'n',
+    legalBasis: 'b',
+    acknowledgeBy: new Date(d.answerBy),
+    answerBy: new Date(d.answerBy),
+    escalateAt: new Date(d.escalateAt),
+  });
+}
+
 describe('SLA deadlines', () => {
   it('breaches within a second of the deadline, escalates later, survives a restart without duplicates, alerts once', async () => {
     const noticeId = randomUUID();
@@ -200,19 +223,13 @@ describe('SLA deadlines', () => {
     const second = t0 + 2 * HOUR;
     const noticeId = randomUUID();
     const dispatchedDue = (requestId: string, answerBy: Date) =>
-      at(new Date(t0)).event('requestsBank', noticeId, 'requestDispatched', {
-        requestId,
+      stampedDispatch(
+        t0,
         noticeId,
-        agency: 'bank',
-        institution: 'ICBC',
-        measure: 'query',
-        caseNo: '(2026)川0104执2号',
-        noticeNo: 'n',
-        legalBasis: 'b',
-        acknowledgeBy: answerBy,
-        answerBy,
-        escalateAt: new Date(answerBy.getTime() + 1000 * HOUR),
-      });
+        requestId,
+        { answerBy: answerBy.getTime(), escalateAt: answerBy.getTime() + 1000 * HOUR },
+        '(2026)川0104执2号',
+      );
     const app = buildApp(config, { logger, clock: manual });
     await app.start();
     try {
@@ -270,19 +287,7 @@ describe('SLA deadlines', () => {
     const requestId = randomUUID();
     const due = t0 + HOUR;
     const dispatch = (escalateAt: number) =>
-      at(new Date(t0)).event('requestsBank', noticeId, 'requestDispatched', {
-        requestId,
-        noticeId,
-        agency: 'bank',
-        institution: 'ICBC',
-        measure: 'query',
-        caseNo: '(2026)川0104执3号',
-        noticeNo: 'n',
-        legalBasis: 'b',
-        acknowledgeBy: new Date(due),
-        answerBy: new Date(due),
-        escalateAt: new Date(escalateAt),
-      });
+      stampedDispatch(t0, noticeId, requestId, { answerBy: due, escalateAt }, '(2026)川0104执3号');
     const app = buildApp(config, { logger, clock: manual });
     await app.start();
     try {
