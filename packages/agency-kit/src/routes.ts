@@ -1,4 +1,5 @@
 import {
+  checkedIdempotencyKey,
   HubError,
   isErrorCode,
   isUuid,
@@ -199,24 +200,8 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     return worker;
   };
 
-  /**
-   * A lease call's Idempotency-Key, if any: the same call repeated with it gets back what the first leased
-   * (`Inbox.leasedUnder`) instead of waiting out the lease. Checked as the court API checks its keys.
-   */
-  const leaseKeyOf = (request: FastifyRequest) => {
-    const raw = request.headers['idempotency-key'];
-    if (raw === undefined || raw === '') return undefined;
-    if (typeof raw !== 'string' || !isWireSafeText(raw) || raw.length > 128) {
-      throw new HubError('VALIDATION_FAILED', [
-        {
-          path: 'Idempotency-Key',
-          code: 'INVALID_IDEMPOTENCY_KEY',
-          message: 'one key of at most 128 characters',
-        },
-      ]);
-    }
-    return raw;
-  };
+  /** A lease call's Idempotency-Key, if any: the same call repeated with it gets back what the first leased. */
+  const leaseKeyOf = (request: FastifyRequest) => checkedIdempotencyKey(request.headers['idempotency-key']);
 
   /** Lease for `institution` as GET /v1/agency/inbox does, waiting up to `q.wait` seconds when nothing is open. */
   const leaseFor = async (

@@ -5,6 +5,7 @@ export * from './deduction.ts';
 export * from './errors.ts';
 export * from './glossary.ts';
 export * from './hold-term.ts';
+export * from './idempotency-key.ts';
 export * from './ids/asset-numbers.ts';
 export * from './ids/case-number.ts';
 export * from './ids/court-code.ts';

@@ -12,12 +12,12 @@ import type { PlanFreezeAsset, PlanFreezeResponse, PropertyReport } from '@hub/c
 import {
   ASSET_KIND_OF_AGENCY,
   canonicalJson,
+  checkedIdempotencyKey,
   type Debtor,
   HubError,
   type HubService,
   INT32_MAX,
   isHubError,
-  isWireSafeText,
   maskIdNumber,
   maxTermDays,
   NOTICE_ISSUE_TEXT,
@@ -111,7 +111,7 @@ export class FreezePlans {
         { path: 'measure', code: 'MEASURE_NOT_DEPLOYED', measure: 'freeze', service: 'freeze-deduct' },
       ]);
     const body = parseBody(input, this.now());
-    const planKey = checkedKey(idempotencyKey) ?? randomUUID();
+    const planKey = checkedIdempotencyKey(idempotencyKey) ?? randomUUID();
     const report = await this.query.propertyReport(caseNo, court).catch((err: unknown) => {
       if (isHubError(err) && err.code === 'NOT_FOUND')
         throw new HubError('NO_PROPERTY_REPORT', [{ path: 'caseNo', code: 'NO_PROPERTY_REPORT' }]);
@@ -214,15 +214,6 @@ function parseBody(input: unknown, now: Date): FreezePlanBody {
       ]);
   }
   return body;
-}
-
-function checkedKey(key: string | undefined): string | undefined {
-  if (key === undefined || key === '') return undefined;
-  if (!isWireSafeText(key) || key.length > 128)
-    throw new HubError('VALIDATION_FAILED', [
-      { path: 'Idempotency-Key', code: 'INVALID_IDEMPOTENCY_KEY', message: 'at most 128 characters' },
-    ]);
-  return key;
 }
 
 const FACT_ASSETS: Readonly<Record<string, PlanFreezeAsset['assetKind']>> = {
