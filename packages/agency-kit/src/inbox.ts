@@ -106,7 +106,10 @@ export class Inbox {
   private readonly acks: GroupCommit<AckCall, Set<string>>;
   private readonly answers: GroupCommit<AnswerCall, Set<string>>;
   /** Leases likewise: the free requests of each are read by one statement, and claimed by one. */
-  private readonly freeReads: GroupCommit<FreeRead, { free: FreeRow[]; expiryMs: number | null }>;
+  private readonly freeReads: GroupCommit<
+    FreeRead,
+    { free: FreeRow[]; expiryMs: number | null; held: string[] }
+  >;
   private readonly claims: GroupCommit<Claim, LeasedRow[]>;
 
   constructor(
@@ -188,18 +191,18 @@ export class Inbox {
   }
 
   /**
-   * What a lease call made with this Idempotency-Key leased and still holds: its requests of `institution` not
-   * answered since and whose lease has not run out, oldest first (the same call repeated gets them again, without
-   * leasing more). Empty if that call never leased anything, or its lease ran out: the repeated call then leases
-   * as a new one.
+   * What a lease call made with this Idempotency-Key leased and still holds (`ids`, as the free read found them):
+   * its requests of `institution` not answered since and whose lease has not run out, oldest first. The same call
+   * repeated gets them again without leasing more; if none is left, it leases as a new one.
    */
-  async leasedUnder(institution: string, key: string): Promise<InboxItem[]> {
+  private async leasedUnder(institution: string, key: string, ids: string[]): Promise<InboxItem[]> {
     const { rows } = await this.pool.query<LeasedRow>(
       `SELECT * FROM requests r
-       WHERE r.institution = $1 AND r.answered_at IS NULL AND r.reused_from IS NULL AND r.lease_key = $2
-         AND r.lease_until >= now() AND r.status = ANY($3::text[]) AND r.sealed_notice IS NOT NULL
+       WHERE r.id = ANY($4::uuid[]) AND r.institution = $1 AND r.answered_at IS NULL AND r.reused_from IS NULL
+         AND r.lease_key = $2 AND r.lease_until >= now() AND r.status = ANY($3::text[])
+         AND r.sealed_notice IS NOT NULL
        ORDER BY r.received_at, r.id`,
-      [institution, key, OPEN],
+      [institution, key, OPEN, ids],
     );
     for (const r of rows) this.cache.set(institution, r.id, r.notice_id, r.measure);
     return rows.map((r) => ({
@@ -236,7 +239,15 @@ export class Inbox {
     } = {},
   ): Promise<{ items: InboxItem[]; nextExpiryMs: number | null }> {
     for (let attempt = 1; ; attempt++) {
-      const { free, expiryMs } = await this.freeReads.submit({ institution, limit, withExpiry });
+      const { free, expiryMs, held } = await this.freeReads.submit({
+        institution,
+        limit,
+        withExpiry,
+        key: key ?? null,
+      });
+      // The same call again (its reply was lost): what it leased and still holds, and nothing more.
+      if (held.length > 0 && key)
+        return { items: await this.leasedUnder(institution, key, held), nextExpiryMs: null };
       if (free.length === 0) return { items: [], nextExpiryMs: expiryMs };
       const rows = await this.claims.submit({
         institution,
@@ -267,15 +278,25 @@ export class Inbox {
    */
   private async freeGroup(
     calls: readonly FreeRead[],
-  ): Promise<{ free: FreeRow[]; expiryMs: number | null }[]> {
+  ): Promise<{ free: FreeRow[]; expiryMs: number | null; held: string[] }[]> {
     // By the open-inbox index in lease order (migration 1007). Only an answer leaves a dead entry in it (claims and
     // acknowledgements are HOT updates), so PostgreSQL may read it as it likes. 1007's `inbox_free_requests`, the
     // same statement in a function that forbade bitmap scans, re-planned at every call: 1.27–1.59 ms a read at
     // 350 requests/s against 0.16–0.30 ms for this (pg_stat_statements, 2026-12-07). The function stays in the
     // schema for adapters of the previous version during a rolling update; a later migration drops it.
-    const { rows } = await this.pool.query<FreeRow & { ask: number; expiry_ms: number | null }>(
+    // A keyed lease also finds what a call with its key leased and still holds (the open-inbox index, filtered by
+    // the key: not indexed, so that a claim stays a HOT update), in this same statement: a repeated call gets it
+    // back, a new one (nearly all) costs no extra round trip.
+    const { rows } = await this.pool.query<
+      FreeRow & { ask: number; expiry_ms: number | null; held: boolean }
+    >(
       `WITH asks AS (
-         SELECT * FROM unnest($1::text[], $2::int[], $3::bool[]) WITH ORDINALITY AS a(institution, lim, expiry, ask)),
+         SELECT * FROM unnest($1::text[], $2::int[], $3::bool[], $5::text[])
+           WITH ORDINALITY AS a(institution, lim, expiry, key, ask)),
+       held AS (
+         SELECT a.ask, r.id FROM asks a JOIN requests r ON r.institution = a.institution
+         WHERE a.key IS NOT NULL AND r.lease_key = a.key AND r.answered_at IS NULL AND r.reused_from IS NULL
+           AND r.status = ANY($4::text[]) AND r.lease_until >= now() AND r.sealed_notice IS NOT NULL),
        free AS (
          SELECT a.ask, f.* FROM asks a CROSS JOIN LATERAL (
            SELECT r.id, r.notice_id, r.measure, r.delivered_at IS NULL AS first FROM requests r
@@ -283,19 +304,32 @@ export class Inbox {
              AND r.status = ANY($4::text[])
              AND (r.lease_until IS NULL OR r.lease_until < now()) AND r.sealed_notice IS NOT NULL
            ORDER BY r.received_at, r.id LIMIT a.lim) f)
-       SELECT f.ask::int, f.id, f.notice_id, f.measure, f.first, NULL::float8 AS expiry_ms FROM free f
+       SELECT f.ask::int, f.id, f.notice_id, f.measure, f.first, NULL::float8 AS expiry_ms, false AS held FROM free f
+       UNION ALL
+       SELECT h.ask::int, h.id, NULL::uuid, NULL::text, NULL::boolean, NULL::float8, true FROM held h
        UNION ALL
        SELECT a.ask::int, NULL::uuid, NULL::uuid, NULL::text, NULL::boolean,
          (SELECT (extract(epoch FROM min(r.lease_until) - now()) * 1000)::float8 FROM requests r
           WHERE r.institution = a.institution AND r.answered_at IS NULL AND r.reused_from IS NULL
-            AND r.status = ANY($4::text[]) AND r.lease_until >= now() AND r.sealed_notice IS NOT NULL)
+            AND r.status = ANY($4::text[]) AND r.lease_until >= now() AND r.sealed_notice IS NOT NULL), false
        FROM asks a WHERE a.expiry AND NOT EXISTS (SELECT 1 FROM free f WHERE f.ask = a.ask)`,
-      [calls.map((c) => c.institution), calls.map((c) => c.limit), calls.map((c) => c.withExpiry), OPEN],
+      [
+        calls.map((c) => c.institution),
+        calls.map((c) => c.limit),
+        calls.map((c) => c.withExpiry),
+        OPEN,
+        calls.map((c) => c.key),
+      ],
     );
-    const out = calls.map(() => ({ free: [] as FreeRow[], expiryMs: null as number | null }));
+    const out = calls.map(() => ({
+      free: [] as FreeRow[],
+      expiryMs: null as number | null,
+      held: [] as string[],
+    }));
     for (const r of rows) {
       const o = out[r.ask - 1]!;
-      if (r.id !== null)
+      if (r.held) o.held.push(r.id);
+      else if (r.id !== null)
         o.free.push({ id: r.id, notice_id: r.notice_id, measure: r.measure, first: r.first });
       else if (r.expiry_ms !== null) o.expiryMs = Math.max(0, Math.ceil(r.expiry_ms));
     }
@@ -746,6 +780,8 @@ interface FreeRead {
   institution: string;
   limit: number;
   withExpiry: boolean;
+  /** The call's Idempotency-Key: what a call with it leased and still holds is read too (`held`). */
+  key: string | null;
 }
 
 /** A free request as a lease found it: `first` if it was never delivered. */

@@ -214,11 +214,8 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: AgencyRouteDeps
     // A client already gone (an answers call cut off while its answers were stored) is leased nothing: what it took
     // would be hidden from the institution's other workers for the lease's length.
     if (reply.raw.socket?.destroyed) return [];
-    // The same call again: what it leased the first time, at once (no wait, nothing more leased).
-    if (key !== undefined) {
-      const again = await deps.inbox.leasedUnder(institution, key);
-      if (again.length > 0) return again;
-    }
+    // With a key, the lease first looks for what a call with it leased and still holds (the same call again after
+    // its reply was lost): that comes back at once, without waiting or leasing more (Inbox.leaseOrExpiry).
     if (q.wait === 0)
       return deps.inbox.lease(institution, worker, q.limit, q.leaseSeconds, {
         acknowledge: q.acknowledge,
