@@ -60,14 +60,31 @@ export type SeparateService = (typeof SEPARATE_SERVICES)[number];
  */
 export async function startProcesses(
   env: Record<string, string | undefined>,
-  options: {
-    oneProcess?: boolean;
-    /**
-     * With oneProcess: the mock agencies (agency-sim) in a process of their own, as partners are never in the
-     * hub's: the hub's process then holds only the hub's services, and its CPU is the hub's alone.
-     */
-    agenciesApart?: boolean;
-  } = {},
+  options: StartOptions = {},
+): Promise<RunningProcesses> {
+  // The free ports are found before the processes bind them: a test running beside may take one in between
+  // (EADDRINUSE). Start again on fresh ports then, a few times, rather than fail a test over the race.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, options);
+    } catch (err) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+interface StartOptions {
+  oneProcess?: boolean;
+  /**
+   * With oneProcess: the mock agencies (agency-sim) in a process of their own, as partners are never in the
+   * hub's: the hub's process then holds only the hub's services, and its CPU is the hub's alone.
+   */
+  agenciesApart?: boolean;
+}
+
+async function startOnce(
+  env: Record<string, string | undefined>,
+  options: StartOptions,
 ): Promise<RunningProcesses> {
   const keys = [
     'gw',
@@ -165,9 +182,15 @@ export async function startProcesses(
   const kill = () => {
     for (const { child } of processes.values()) if (child.exitCode === null) child.kill('SIGKILL');
   };
-  const ready = async (port: number) => {
+  /** Until the service on `port` is ready; a process of `watched` that exits meanwhile fails it at once. */
+  const ready = async (port: number, watched: readonly string[]) => {
     const deadline = Date.now() + 90_000;
     for (;;) {
+      for (const name of watched) {
+        const child = processes.get(name)?.child;
+        if (child && (child.exitCode !== null || child.signalCode !== null))
+          throw new Error(`${name} exited before the service on port ${port} was ready`);
+      }
       const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
         (r) => r.ok,
         () => false,
@@ -179,11 +202,18 @@ export async function startProcesses(
   };
   try {
     await Promise.all(
-      [ports.tr, ports.q, ports.fd, ports.bank, ports.re, ports.ps, ports.pf, ports.gw, ports.sim].map(ready),
+      [ports.tr, ports.q, ports.fd, ports.bank, ports.re, ports.ps, ports.pf, ports.gw, ports.sim].map((p) =>
+        ready(p, [...processes.keys()]),
+      ),
     );
   } catch (err) {
     kill();
-    throw err;
+    // Say why: each process's last output (a port taken, a migration refused, an exit), not only which port.
+    const tails = [...processes].map(([name, { child, output }]) => {
+      const exit = child.exitCode ?? child.signalCode ?? 'running';
+      return `--- ${name} (exit: ${exit}), last output:\n${output.join('').slice(-3000)}`;
+    });
+    throw new Error(`${(err as Error).message}\n${tails.join('\n')}`);
   }
   return {
     gateway: `http://127.0.0.1:${ports.gw}`,
@@ -203,8 +233,8 @@ export async function startProcesses(
       launch(name, env, launchedWith.get(name) ?? []);
       // The one-process hub is ready when every service it runs is.
       const hubPorts = [ports.tr, ports.q, ports.fd, ports.bank, ports.re, ports.ps, ports.pf, ports.gw];
-      if (name === 'hub') await Promise.all(hubPorts.map(ready));
-      else await ready(httpPort[name]);
+      if (name === 'hub') await Promise.all(hubPorts.map((p) => ready(p, [name])));
+      else await ready(httpPort[name], [name]);
     },
     async stop() {
       // All at once, as an orchestrator stops a deployment's containers: each process stops in 2–3 s (its consumers'
