@@ -5,10 +5,12 @@
 
 export interface Clock {
   now(): Date;
+  /** Hub milliseconds per real millisecond, where the clock runs at a known rate (a manual clock does not). */
+  readonly rate?: number;
 }
 
 /** Real time. The only place the hub reads the system clock. */
-export const systemClock: Clock = { now: () => new Date() };
+export const systemClock: Clock = { now: () => new Date(), rate: 1 };
 
 export function fixedClock(date: Date): Clock {
   const ms = date.getTime();
@@ -29,7 +31,7 @@ export function scaledClock({ scale, origin, realNow = Date.now }: ScaledClockOp
   if (!Number.isFinite(scale) || scale <= 0) throw new RangeError(`clock scale must be > 0, got ${scale}`);
   const originMs = origin.getTime();
   const realStart = realNow();
-  return { now: () => new Date(originMs + (realNow() - realStart) * scale) };
+  return { now: () => new Date(originMs + (realNow() - realStart) * scale), rate: scale };
 }
 
 /** A clock a test moves by hand. */

@@ -66,6 +66,9 @@ interface LoopState {
 /** How soon a loop looks again at due timers it could not take because another transaction held them. */
 const HELD_RETRY_MS = 100;
 
+/** Real milliseconds a sweeper runs before it measures the hub clock's rate (to convert a deadline to a sleep). */
+const RATE_MIN_REAL_MS = 5;
+
 /**
  * Fires due timers. Each round claims up to `batchSize` due timers with FOR UPDATE SKIP LOCKED and hands them
  * to their kind's handler; between rounds it sleeps until the earliest due timer (converted to real time at the
@@ -239,8 +242,13 @@ export class TimerSweeper {
   private sleepUntil(due: Date | undefined): number {
     if (!due) return this.maxSleepMs;
     const hubNow = this.options.clock.now().getTime();
+    // The clock's own rate where it has one; else measured since the start, and too soon after the start to tell
+    // (a scaled clock moves thousands of hub ms a real one), looked at again shortly rather than after the longest
+    // sleep, which fired a deadline seconds late.
     const realElapsed = Date.now() - this.origin.real;
-    const rate = realElapsed > 0 ? (hubNow - this.origin.hub) / realElapsed : 0;
+    if (this.options.clock.rate === undefined && realElapsed < RATE_MIN_REAL_MS)
+      return Math.min(this.maxSleepMs, RATE_MIN_REAL_MS - realElapsed);
+    const rate = this.options.clock.rate ?? (hubNow - this.origin.hub) / realElapsed;
     if (!(rate > 0)) return this.maxSleepMs;
     // One millisecond more: Node's timers fire up to a millisecond early by Date.now() (libuv's clock counts whole
     // milliseconds), and a loop that wakes before its timer is due reads the table for nothing and sleeps again.
